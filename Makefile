@@ -1,0 +1,80 @@
+# Working Carers Hub — the two README commands and a few helpers.
+#   make run    set up everything and serve the demo on http://127.0.0.1:$(PORT)
+#   make test   lint, types, unit, integration and browser tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
+PY := .venv/bin/python
+SYSTEM_PYTHON := $(shell command -v python3.12 || command -v python3.13 || command -v python3)
+
+.PHONY: help run test test-python test-browser lint assets deps deps-test chromium bench clean
+
+help:
+	@echo "make run   - install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test  - lint, type-check and run every test (SQLite, plus PostgreSQL when DATABASE_URL is set)"
+
+$(CURDIR)/.tools/uv/bin/uv:
+	@echo "==> Installing uv (the Python package manager) into .tools/"
+	$(SYSTEM_PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools/uv uv
+
+.venv/.deps-run: pyproject.toml uv.lock | $(UV)
+	@echo "==> Installing Python dependencies"
+	$(UV) sync --locked --no-default-groups
+	@touch $@
+
+.venv/.deps-test: pyproject.toml uv.lock | $(UV)
+	@echo "==> Installing Python dependencies for the tests"
+	$(UV) sync --locked --group test
+	@touch $@ .venv/.deps-run
+
+deps: .venv/.deps-run
+deps-test: .venv/.deps-test
+
+node_modules/.installed: package.json package-lock.json
+	@echo "==> Installing front-end packages (GOV.UK Frontend, Sass, axe-core)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/static/.built: node_modules/.installed frontend/app.scss frontend/build.mjs frontend/init.js
+	@echo "==> Building front-end assets"
+	npm run --silent build
+	@touch $@
+
+assets: build/static/.built
+
+run: deps assets
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo
+	@echo "==> Serving on http://127.0.0.1:$(PORT) with a task worker and scheduler (Ctrl+C stops all three)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	  $(PY) manage.py crontask >var/scheduler.log 2>&1 & \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+lint: deps-test
+	@echo "==> ruff"
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	@echo "==> mypy"
+	.venv/bin/mypy .
+	@echo "==> migrations are up to date"
+	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run -v 1
+	@echo "==> production settings pass Django's deployment checks"
+	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	  ALLOWED_HOSTS=carers.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+test: deps-test assets chromium lint
+	@bash scripts/run-tests.sh
+
+bench:
+	@echo "The benchmark suite arrives with the scale issue; see docs/deploy.md." && exit 1
+
+clean:
+	rm -rf .venv .tools node_modules build var/static

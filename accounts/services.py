@@ -1,0 +1,148 @@
+"""Invitations: how people join an organisation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Invitation, User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from carershub.emails import send_templated
+from organisations.models import Organisation, Role, StaffRecord
+from organisations.services import membership_grant
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: Role,
+    staff_record: StaffRecord | None,
+    by: User,
+) -> Invitation:
+    """Create an invitation and email its link; the link works once, for 14 days."""
+    email = email.strip().lower()
+    if staff_record is not None:
+        if staff_record.organisation_id != organisation.pk:
+            raise ValidationError(
+                {"staff_record": _("Choose a member of staff of this organisation.")}
+            )
+        if staff_record.user is not None and staff_record.user.email != email:
+            raise ValidationError(
+                {"staff_record": _("This staff record already belongs to another account.")}
+            )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        staff_record=staff_record,
+        token_hash=_hash(token),
+        invited_by=by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=Channel.WEB,
+        target=invitation,
+        organisation_id=organisation.pk,
+        summary=f"Invited {email} as {role.label}",
+    )
+    link = reverse("invitation_accept", kwargs={"token": token})
+    transaction.on_commit(
+        lambda: send_templated(
+            template="invitation",
+            to=[email],
+            context={
+                "organisation": organisation,
+                "role": role.label,
+                "inviter": by,
+                "path": link,
+                "expires_at": invitation.expires_at,
+            },
+        )
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The usable invitation for a link, or None if it is unknown, used or expired."""
+    invitation = (
+        Invitation.objects.select_related("organisation", "staff_record")
+        .filter(token_hash=_hash(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Join the organisation; creates the account when the person has none."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."))
+    if user is None:
+        if User.objects.filter(email__iexact=locked.email).exists():
+            raise ValidationError(
+                _("An account with this email address already exists. Sign in first.")
+            )
+        user = User.objects.create_user(
+            email=locked.email, password=password, first_name=first_name, last_name=last_name
+        )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    membership_grant(
+        user=user,
+        organisation=locked.organisation,
+        role=Role(locked.role),
+        by=user,
+        channel=Channel.WEB,
+    )
+    if locked.role != Role.EMPLOYEE:
+        membership_grant(
+            user=user,
+            organisation=locked.organisation,
+            role=Role.EMPLOYEE,
+            by=user,
+            channel=Channel.WEB,
+        )
+    if locked.staff_record is not None and locked.staff_record.user_id is None:
+        already = StaffRecord.objects.filter(organisation=locked.organisation, user=user).exists()
+        if not already:
+            locked.staff_record.user = user
+            locked.staff_record.save(update_fields=["user", "updated_at"])
+    locked.accepted_at = timezone.now()
+    locked.accepted_by = user
+    locked.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def invitations_purge_expired() -> int:
+    """Expired, unused invitations are removed; they name people who never joined."""
+    deleted, _details = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=timezone.now() - timedelta(days=30)
+    ).delete()
+    return deleted

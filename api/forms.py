@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carershub.forms import GovukForm
+
+
+class ApiTokenForm(GovukForm):
+    submit_label = _("Create token")
+    name = forms.CharField(
+        label=_("What is this token for?"),
+        max_length=100,
+        help_text=_("For example, “Nightly HR system sync”."),
+    )

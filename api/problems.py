@@ -1,0 +1,135 @@
+"""Every API error is an RFC 9457 problem details document with a stable ``code``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from organisations.services import ConcurrentEditError
+
+CONTENT_TYPE = "application/problem+json"
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, code: str, title: str, detail: str = "") -> None:
+        super().__init__(detail or title)
+        self.status, self.code, self.title, self.detail = status, code, title, detail
+
+
+def problem_response(
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str = "",
+    errors: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = CONTENT_TYPE
+    return response
+
+
+def _django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": message}
+            for field, errors in exc.message_dict.items()
+            for message in errors
+        ]
+    return [{"field": None, "message": message} for message in exc.messages]
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiProblem)
+    def _problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+        return problem_response(
+            api, request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+        response = problem_response(
+            api,
+            request,
+            status=401,
+            code="not_authenticated",
+            title="Authentication required",
+            detail="Send a valid token as 'Authorization: Bearer <token>'.",
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem_response(api, request, status=404, code="not_found", title="Not found")
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem_response(
+            api,
+            request,
+            status=403,
+            code="forbidden",
+            title="Not allowed",
+            detail="The token's owner does not have a role that allows this.",
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())), "message": str(e.get("msg", ""))}
+            for e in exc.errors
+        ]
+        return problem_response(
+            api,
+            request,
+            status=422,
+            code="invalid_request",
+            title="The request is not valid",
+            errors=errors,
+        )
+
+    @api.exception_handler(DjangoValidationError)
+    def _invalid_data(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return problem_response(
+            api,
+            request,
+            status=422,
+            code="invalid_data",
+            title="The data is not valid",
+            errors=_django_errors(exc),
+        )
+
+    @api.exception_handler(ConcurrentEditError)
+    def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return problem_response(
+            api,
+            request,
+            status=409,
+            code="edit_conflict",
+            title="The record has changed",
+            detail="Someone changed this record after the version you sent. Fetch it again and retry.",
+        )
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem_response(
+            api, request, status=exc.status_code, code="http_error", title=str(exc)
+        )

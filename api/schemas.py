@@ -1,0 +1,94 @@
+from datetime import date
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from organisations.models import Nation, Role, Sector, SizeBand, StaffStatus
+
+
+class Problem(Schema):
+    """An RFC 9457 problem details object; ``code`` is stable and safe to branch on."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    code: str
+    errors: list[dict[str, object]] | None = None
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    slug: str
+    nation: Nation
+    sector: Sector
+    size_band: SizeBand
+    partnership: str | None = Field(None, alias="partnership.name")
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+
+
+class UnitIn(Schema):
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: int | None = None
+
+
+class StaffOut(Schema):
+    id: int
+    staff_number: str
+    first_name: str
+    last_name: str
+    work_email: str
+    unit_id: int | None
+    line_manager_id: int | None
+    days_per_week: Decimal
+    hours_per_week: Decimal
+    start_date: date | None
+    status: StaffStatus
+    left_on: date | None
+    version: int
+
+
+class StaffIn(Schema):
+    staff_number: str = Field(min_length=1, max_length=40)
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    work_email: str = ""
+    unit_id: int | None = None
+    line_manager_id: int | None = None
+    days_per_week: Decimal = Decimal("5.0")
+    hours_per_week: Decimal = Decimal("37.50")
+    start_date: date | None = None
+
+
+class StaffPatch(Schema):
+    staff_number: str | None = Field(None, min_length=1, max_length=40)
+    first_name: str | None = Field(None, min_length=1, max_length=100)
+    last_name: str | None = Field(None, min_length=1, max_length=100)
+    work_email: str | None = None
+    unit_id: int | None = None
+    line_manager_id: int | None = None
+    days_per_week: Decimal | None = None
+    hours_per_week: Decimal | None = None
+    start_date: date | None = None
+    version: int | None = Field(
+        None,
+        description="If given, the update is refused with 409 when the record has changed since.",
+    )
+
+
+class LeaveIn(Schema):
+    left_on: date | None = None
+
+
+class MembershipOut(Schema):
+    id: int
+    email: str = Field(alias="user.email")
+    role: Role

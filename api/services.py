@@ -1,0 +1,81 @@
+"""API tokens: create (shown once), revoke, authenticate."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from api.models import ApiToken
+from audit.models import Action, Channel
+from audit.services import audit_record
+from organisations.models import Organisation
+from organisations.selectors import roles_in
+
+TOKEN_PREFIX = "wch_"  # noqa: S105 - a label, not a secret
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, organisation: Organisation, name: str, channel: Channel
+) -> tuple[ApiToken, str]:
+    """Return the token row and the secret, which is never stored or shown again."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        organisation=organisation,
+        name=name.strip()[:100] or "API token",
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=_hash(secret),
+    )
+    audit_record(
+        actor=user,
+        action=Action.CREATE,
+        channel=channel,
+        target=token,
+        organisation_id=organisation.pk,
+        summary=f"Created API token {token.prefix}…",
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User, channel: Channel) -> None:
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=token,
+        organisation_id=token.organisation_id,
+        summary=f"Revoked API token {token.prefix}…",
+    )
+
+
+def api_token_authenticate(secret: str) -> ApiToken | None:
+    """The live token for ``secret`` whose owner still belongs to its organisation."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or not roles_in(user=token.user, organisation=token.organisation):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from api.forms import ApiTokenForm
+from api.models import ApiToken
+from api.services import api_token_create, api_token_revoke
+from audit.models import Channel
+from carershub.types import OrgRequest
+from organisations.access import org_view
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@org_view("api.manage_tokens")
+def token_list(request: OrgRequest) -> HttpResponse:
+    """Tokens act as the person who made them; the secret is shown once, on this response only."""
+    organisation = request.organisation
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, secret = api_token_create(
+            user=request.user,
+            organisation=organisation,
+            name=form.cleaned_data["name"],
+            channel=Channel.WEB,
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(organisation=organisation).select_related("user")
+    return render(
+        request,
+        "api/token_list.html",
+        {"organisation": organisation, "form": form, "tokens": tokens, "secret": secret},
+    )
+
+
+@require_POST
+@org_view("api.manage_tokens")
+def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    token = get_object_or_404(ApiToken, pk=pk, organisation=organisation)
+    api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
+    messages.success(request, _("Token revoked. Systems using it can no longer connect."))
+    return redirect("token_list", org_slug=organisation.slug)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CarersHubConfig(AppConfig):
+    name = "carershub"
+    verbose_name = "Working Carers Hub"

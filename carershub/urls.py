@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from api.urls import api
+from carershub import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("o/<slug:org_slug>/", include("organisations.urls")),
+    path("o/<slug:org_slug>/", include("api.page_urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+pytest_plugins = ["carershub.tests.personas", "carershub.tests.smtp"]

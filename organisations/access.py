@@ -1,0 +1,58 @@
+"""Access functions: fetch tenant objects scoped to the viewer.
+
+Another organisation's object is a 404 (so existence is not leaked); too little
+permission within your own organisation is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from organisations.models import Organisation, StaffRecord
+from organisations.selectors import roles_in
+
+
+def access_organisation(*, user: Any, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation.objects.select_related("partnership"), slug=slug)
+    if not roles_in(user=user, organisation=organisation):
+        raise Http404
+    return organisation
+
+
+def access_staff_record(*, organisation: Organisation, pk: int) -> StaffRecord:
+    return get_object_or_404(
+        StaffRecord.objects.select_related("unit", "line_manager", "user"),
+        organisation=organisation,
+        pk=pk,
+    )
+
+
+def org_view(
+    permission: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view taking ``org_slug``: login, tenant scoping, then the permission check.
+
+    The view receives the organisation as ``request.organisation``.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            organisation = access_organisation(user=request.user, slug=org_slug)
+            if not request.user.has_perm(permission, organisation):
+                raise PermissionDenied
+            request.organisation = organisation  # type: ignore[attr-defined]
+            request.session["organisation_slug"] = organisation.slug
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from carershub.forms import GovukForm, GovukModelForm
+from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
+
+
+class StaffRecordForm(GovukModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = StaffRecord
+        fields = [
+            "staff_number",
+            "first_name",
+            "last_name",
+            "work_email",
+            "unit",
+            "line_manager",
+            "days_per_week",
+            "hours_per_week",
+            "start_date",
+        ]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "line_manager": _(
+                "Whoever is chosen here can hold passport conversations with this person."
+            ),
+            "days_per_week": _("For example 5, or 2.5 for part-time."),
+        }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        # A select of every manager does not scale; HR types the manager's staff number.
+        self.fields["line_manager"] = forms.CharField(
+            label=_("Line manager's staff number"),
+            required=False,
+            help_text=_("Leave blank if this person has no line manager on record."),
+        )
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+            manager = self.instance.line_manager
+            self.initial["line_manager"] = manager.staff_number if manager else ""
+        self.order_fields(self.Meta.fields)
+
+    def clean_line_manager(self) -> StaffRecord | None:
+        number = (self.cleaned_data.get("line_manager") or "").strip()
+        if not number:
+            return None
+        manager = StaffRecord.objects.filter(
+            organisation=self.organisation, staff_number=number
+        ).first()
+        if manager is None:
+            raise forms.ValidationError(
+                _("No member of staff has the staff number %(n)s."), params={"n": number}
+            )
+        return manager
+
+    def clean_staff_number(self) -> str:
+        number: str = self.cleaned_data["staff_number"].strip()
+        clash = StaffRecord.objects.filter(organisation=self.organisation, staff_number=number)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Another member of staff already has this staff number."))
+        return number
+
+    def _post_clean(self) -> None:
+        # Model validation happens in the service, which also checks line-management loops.
+        pass
+
+
+class StaffSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name, staff number or email"), required=False)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Unit"))
+    status = forms.ChoiceField(
+        choices=[("", _("Any status")), *StaffStatus.choices], required=False, label=_("Status")
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(organisation=organisation)
+        unit_field.empty_label = _("All units")
+
+
+class MarkLeftForm(GovukForm):
+    submit_label = _("Mark as left")
+    left_on = forms.DateField(
+        label=_("Date they left"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day of employment."),
+    )
+
+
+class UnitForm(GovukForm):
+    submit_label = _("Add unit")
+    code = forms.CharField(
+        label=_("Unit code"), max_length=40, help_text=_("As it appears in your HR extract.")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Part of"),
+        empty_label=_("None (top level)"),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        if Unit.objects.filter(organisation=self.organisation, code=code).exists():
+            raise forms.ValidationError(_("A unit with this code already exists."))
+        return code
+
+
+class StaffImportForm(GovukForm):
+    submit_label = _("Check the file")
+    file = forms.FileField(
+        label=_("Staff file (CSV)"),
+        help_text=_("A CSV file saved as UTF-8. See the layout below."),
+    )
+    mark_missing_as_left = forms.BooleanField(
+        required=False,
+        label=_("Mark staff who are not in this file as having left"),
+        help_text=_("Only tick this if the file lists everyone currently employed."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("The file must be a CSV file."))
+        if upload.size > settings.STAFF_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
+
+
+class InvitationForm(GovukForm):
+    submit_label = _("Send invitation")
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        initial=Role.EMPLOYEE,
+        help_text=_(
+            "Everyone is also an employee. HR admins and organisation admins must set up two-factor authentication."
+        ),
+    )
+    staff_number = forms.CharField(
+        label=_("Their staff number (optional)"),
+        required=False,
+        help_text=_("Links the account to their staff record."),
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, allowed_roles: list[Role], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["role"].choices = [(r.value, r.label) for r in allowed_roles]  # type: ignore[attr-defined]
+
+    def clean_staff_number(self) -> StaffRecord | None:
+        number = (self.cleaned_data.get("staff_number") or "").strip()
+        if not number:
+            return None
+        record = StaffRecord.objects.filter(
+            organisation=self.organisation, staff_number=number
+        ).first()
+        if record is None:
+            raise forms.ValidationError(_("No member of staff has this staff number."))
+        return record
+
+
+class MembershipForm(GovukForm):
+    submit_label = _("Give role")
+    email = forms.EmailField(label=_("Email address of someone already in this organisation"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)

@@ -1,0 +1,283 @@
+"""Tenancy: partnerships hold organisations; organisations hold units, staff and members.
+
+Every piece of tenant data hangs off an ``Organisation`` so that queries can always be
+scoped by it (DESIGN.md §3 rule 6).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Nation(models.TextChoices):
+    ENGLAND = "england", _("England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
+
+
+class Sector(models.TextChoices):
+    NHS = "nhs", _("NHS and health")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    PUBLIC = "public", _("Other public sector")
+    PRIVATE = "private", _("Private sector")
+    VOLUNTARY = "voluntary", _("Voluntary and community sector")
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "micro", _("Fewer than 10 staff")
+    SMALL = "small", _("10 to 49 staff")
+    MEDIUM = "medium", _("50 to 249 staff")
+    LARGE = "large", _("250 staff or more")
+
+
+class Partnership(models.Model):
+    """An umbrella such as an integrated care system or a council's employer scheme."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        verbose_name=_("partnership"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A department, ward, directorate or site; units form a tree within one organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(_("unit code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="unit_code_unique_in_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffStatus(models.TextChoices):
+    ACTIVE = "active", _("In post")
+    LEFT = "left", _("Left")
+
+
+class StaffRecord(models.Model):
+    """One person's employment in one organisation, as the HR system knows it.
+
+    The line manager is another staff record: managing someone is a fact of the
+    staff record, never a role somebody is granted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_records"
+    )
+    staff_number = models.CharField(_("staff number"), max_length=40)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    work_email = models.EmailField(_("work email"), blank=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff_records"
+    )
+    line_manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("line manager"),
+    )
+    days_per_week = models.DecimalField(
+        _("contracted days a week"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("7"))],
+    )
+    hours_per_week = models.DecimalField(
+        _("contracted hours a week"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("37.50"),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))],
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE
+    )
+    left_on = models.DateField(_("date left"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_records",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "staff_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "staff_number"], name="staff_number_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="one_staff_record_per_user_per_org",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("pk")), name="staff_not_own_manager"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "last_name", "first_name"], name="staff_org_name_idx"
+            ),
+            models.Index(fields=["organisation", "status"], name="staff_org_status_idx"),
+            models.Index(Lower("work_email"), "organisation", name="staff_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    HR_ADMIN = "hr_admin", _("HR admin")
+    CHAMPION = "champion", _("Carer champion")
+    SPONSOR = "sponsor", _("Executive sponsor")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+
+
+#: Roles whose holders must use multi-factor authentication (issue 2, item 5).
+MFA_ROLES = frozenset({Role.HR_ADMIN, Role.ORG_ADMIN})
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; one row per role held."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class PartnershipLead(models.Model):
+    """Someone entitled to a partnership's aggregates and forum, never to people's records."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_leads"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="leads")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="partnership_lead_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — lead of {self.partnership}"
+
+
+class StaffImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+    APPLIED = "applied", _("Imported")
+    REJECTED = "rejected", _("Had errors, nothing imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+def _import_path(instance: StaffImport, filename: str) -> str:
+    return f"staff-imports/{instance.organisation_id}/{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(8)}.csv"
+
+
+class StaffImport(models.Model):
+    """An uploaded staff file between preview and confirmation.
+
+    The file is kept only until it is imported or discarded (and a daily job removes
+    stale ones), because it holds personal data.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=_import_path, max_length=200, blank=True)
+    file_name = models.CharField(max_length=200)
+    mark_missing_as_left = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=StaffImportStatus.choices, default=StaffImportStatus.PREVIEWED
+    )
+    counts = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,0 +1,48 @@
+"""Who may do what within an organisation. Deny by default: a permission not listed here
+is refused by ``rules`` for everyone.
+
+Predicates take ``(user, organisation)``. A user's roles are read once per request and
+cached on the user object (see ``roles_in``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from organisations.models import Organisation, Role
+from organisations.selectors import roles_in
+
+
+def _has_any(user: Any, organisation: Organisation | None, *wanted: Role) -> bool:
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(roles_in(user=user, organisation=organisation) & set(wanted))
+
+
+@rules.predicate
+def is_member(user: Any, organisation: Organisation | None) -> bool:
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(roles_in(user=user, organisation=organisation))
+
+
+@rules.predicate
+def is_hr_admin(user: Any, organisation: Organisation | None) -> bool:
+    return _has_any(user, organisation, Role.HR_ADMIN, Role.ORG_ADMIN)
+
+
+@rules.predicate
+def is_org_admin(user: Any, organisation: Organisation | None) -> bool:
+    return _has_any(user, organisation, Role.ORG_ADMIN)
+
+
+rules.add_perm("organisations.view_organisation", is_member)
+rules.add_perm("organisations.view_staff", is_hr_admin)
+rules.add_perm("organisations.change_staff", is_hr_admin)
+rules.add_perm("organisations.import_staff", is_hr_admin)
+rules.add_perm("organisations.view_units", is_hr_admin)
+rules.add_perm("organisations.invite_people", is_hr_admin)
+rules.add_perm("organisations.manage_members", is_org_admin)
+rules.add_perm("organisations.view_audit", is_org_admin)

@@ -1,0 +1,78 @@
+"""Reads that decide what a viewer may see of tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
+
+_CACHE_ATTR = "_carershub_roles"
+
+
+def roles_in(*, user: Any, organisation: Organisation) -> frozenset[Role]:
+    """The roles ``user`` holds in ``organisation``, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache: dict[int, frozenset[Role]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        for org_id, role in Membership.objects.filter(user=user).values_list(
+            "organisation_id", "role"
+        ):
+            cache[org_id] = cache.get(org_id, frozenset()) | {Role(role)}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache.get(organisation.pk, frozenset())
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after memberships change within a request."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def organisations_for(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations the user belongs to, for the switcher."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+
+
+def staff_records_visible_to(
+    *, organisation: Organisation, query: str = "", unit_id: int | None = None, status: str = ""
+) -> QuerySet[StaffRecord]:
+    """Staff of one organisation, filtered; callers have already checked the viewer is HR."""
+    qs = StaffRecord.objects.filter(organisation=organisation).select_related(
+        "unit", "line_manager"
+    )
+    if query:
+        terms = query.split()
+        for term in terms:
+            qs = qs.filter(
+                Q(first_name__istartswith=term)
+                | Q(last_name__istartswith=term)
+                | Q(staff_number__iexact=term)
+                | Q(work_email__iexact=term)
+            )
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if status in StaffStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("last_name", "first_name", "staff_number")
+
+
+def staff_record_for_user(*, user: Any, organisation: Organisation) -> StaffRecord | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        StaffRecord.objects.filter(organisation=organisation, user=user)
+        .select_related("unit", "line_manager")
+        .first()
+    )
+
+
+def direct_reports(*, manager: StaffRecord) -> QuerySet[StaffRecord]:
+    return StaffRecord.objects.filter(
+        line_manager=manager, status=StaffStatus.ACTIVE
+    ).select_related("unit")

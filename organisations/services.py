@@ -1,0 +1,292 @@
+"""Writes to tenant data. Views, the API, commands and tasks all come through here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from organisations import staff_import
+from organisations.models import (
+    Membership,
+    Organisation,
+    Role,
+    StaffImport,
+    StaffImportStatus,
+    StaffRecord,
+    StaffStatus,
+    Unit,
+)
+from organisations.selectors import forget_roles
+
+STAFF_FIELDS = (
+    "staff_number",
+    "first_name",
+    "last_name",
+    "work_email",
+    "unit",
+    "line_manager",
+    "days_per_week",
+    "hours_per_week",
+    "start_date",
+)
+
+
+class ConcurrentEditError(Exception):
+    """Someone else saved the record after this edit began."""
+
+
+def _check_manager(
+    *, record: StaffRecord | None, organisation: Organisation, manager: StaffRecord | None
+) -> None:
+    """A line manager must be in the same organisation and must not close a loop."""
+    if manager is None:
+        return
+    if manager.organisation_id != organisation.pk:
+        raise ValidationError({"line_manager": _("Choose a line manager from this organisation.")})
+    if record is None or record.pk is None:
+        return
+    seen: set[int] = set()
+    current: StaffRecord | None = manager
+    while current is not None and current.pk not in seen:
+        if current.pk == record.pk:
+            raise ValidationError(
+                {"line_manager": _("This would make line management go round in a circle.")}
+            )
+        seen.add(current.pk)
+        current = current.line_manager
+    return
+
+
+def _check_unit(*, organisation: Organisation, unit: Unit | None) -> None:
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise ValidationError({"unit": _("Choose a unit of this organisation.")})
+
+
+def _snapshot(record: StaffRecord) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name in STAFF_FIELDS:
+        value = getattr(record, f"{name}_id" if name in {"unit", "line_manager"} else name)
+        values[name] = "" if value is None else str(value)
+    values["status"] = record.status
+    return values
+
+
+@transaction.atomic
+def staff_record_create(
+    *, organisation: Organisation, data: dict[str, Any], by: User | None, channel: Channel
+) -> StaffRecord:
+    record = StaffRecord(organisation=organisation)
+    for name in STAFF_FIELDS:
+        if name in data:
+            setattr(record, name, data[name])
+    _check_unit(organisation=organisation, unit=record.unit)
+    _check_manager(record=None, organisation=organisation, manager=record.line_manager)
+    record.full_clean(exclude=["user"])
+    record.save()
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=record,
+        organisation_id=organisation.pk,
+        summary=f"Added staff record {record.staff_number}",
+    )
+    return record
+
+
+@transaction.atomic
+def staff_record_update(
+    *,
+    record: StaffRecord,
+    data: dict[str, Any],
+    by: User | None,
+    channel: Channel,
+    expected_version: int | None = None,
+) -> StaffRecord:
+    """Change a staff record; refuses if it changed since ``expected_version`` was read."""
+    locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError
+    before = _snapshot(locked)
+    for name in STAFF_FIELDS:
+        if name in data:
+            setattr(locked, name, data[name])
+    _check_unit(organisation=locked.organisation, unit=locked.unit)
+    _check_manager(record=locked, organisation=locked.organisation, manager=locked.line_manager)
+    locked.full_clean(exclude=["user"])
+    after = _snapshot(locked)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        locked.version += 1
+        locked.save()
+        audit_record(
+            actor=by,
+            action=Action.UPDATE,
+            channel=channel,
+            target=locked,
+            organisation_id=locked.organisation_id,
+            summary=f"Changed staff record {locked.staff_number}",
+            changes=changes,
+        )
+    return locked
+
+
+@transaction.atomic
+def staff_record_mark_left(
+    *, record: StaffRecord, left_on: date | None, by: User | None, channel: Channel
+) -> StaffRecord:
+    locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.status == StaffStatus.LEFT:
+        return locked
+    locked.status = StaffStatus.LEFT
+    locked.left_on = left_on or timezone.localdate()
+    locked.version += 1
+    locked.save(update_fields=["status", "left_on", "version", "updated_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Marked {locked.staff_number} as left",
+        changes={"status": ["active", "left"], "left_on": ["", str(locked.left_on)]},
+    )
+    return locked
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    parent: Unit | None,
+    by: User | None,
+    channel: Channel,
+) -> Unit:
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise ValidationError({"parent": _("Choose a unit of this organisation.")})
+    unit = Unit(organisation=organisation, code=code.strip(), name=name.strip(), parent=parent)
+    unit.full_clean()
+    unit.save()
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=unit,
+        organisation_id=organisation.pk,
+        summary=f"Added unit {unit.code}",
+    )
+    return unit
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, organisation: Organisation, role: Role, by: User | None, channel: Channel
+) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if created:
+        audit_record(
+            actor=by,
+            action=Action.CREATE,
+            channel=channel,
+            target=membership,
+            organisation_id=organisation.pk,
+            summary=f"Gave {user.email} the role {role.label}",
+        )
+        forget_roles(user)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, by: User | None, channel: Channel) -> None:
+    organisation = membership.organisation
+    remaining_admins = Membership.objects.filter(
+        organisation=organisation, role=Role.ORG_ADMIN
+    ).exclude(pk=membership.pk)
+    if membership.role == Role.ORG_ADMIN and not remaining_admins.exists():
+        raise ValidationError(_("An organisation must keep at least one organisation admin."))
+    audit_record(
+        actor=by,
+        action=Action.DELETE,
+        channel=channel,
+        target=membership,
+        organisation_id=organisation.pk,
+        summary=f"Removed the role {membership.get_role_display()} from {membership.user.email}",
+    )
+    membership.delete()
+    forget_roles(membership.user)
+
+
+def staff_import_stage(
+    *, organisation: Organisation, upload: UploadedFile[bytes], mark_missing_as_left: bool, by: User
+) -> tuple[StaffImport, staff_import.ImportPlan]:
+    """Check an uploaded file and keep it for confirmation if it is clean."""
+    plan = staff_import.plan_import(
+        organisation=organisation, upload=upload, mark_missing_as_left=mark_missing_as_left
+    )
+    job = StaffImport(
+        organisation=organisation,
+        uploaded_by=by,
+        file_name=(upload.name or "staff.csv")[:200],
+        mark_missing_as_left=mark_missing_as_left,
+        counts=plan.counts(),
+        status=StaffImportStatus.PREVIEWED if plan.ok else StaffImportStatus.REJECTED,
+    )
+    if plan.ok:
+        upload.seek(0)
+        job.file.save("staff.csv", upload, save=False)
+    job.save()
+    return job, plan
+
+
+def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
+    """Apply a previewed file; the file is checked again because records may have moved on."""
+    if job.status != StaffImportStatus.PREVIEWED:
+        raise ValidationError(_("This import has already been dealt with."))
+    with job.file.open("rb") as handle:
+        plan = staff_import.apply_import(
+            organisation=job.organisation,
+            upload=handle,
+            by=by,
+            channel=Channel.IMPORT,
+            mark_missing_as_left=job.mark_missing_as_left,
+            file_name=job.file_name,
+        )
+    job.counts = plan.counts()
+    job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["counts", "status", "finished_at"])
+    job.file.delete(save=True)
+    return plan
+
+
+def staff_import_discard(*, job: StaffImport) -> None:
+    if job.status == StaffImportStatus.PREVIEWED:
+        job.status = StaffImportStatus.DISCARDED
+        job.finished_at = timezone.now()
+    if job.file:
+        job.file.delete(save=False)
+    job.save()
+
+
+def staff_imports_purge_stale(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Remove files of previews nobody confirmed, so personal data does not linger."""
+    cutoff = timezone.now() - older_than
+    stale = StaffImport.objects.filter(status=StaffImportStatus.PREVIEWED, created_at__lt=cutoff)
+    count = 0
+    for job in stale:
+        staff_import_discard(job=job)
+        count += 1
+    return count

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from organisations.views import home, imports, people, staff
+
+urlpatterns = [
+    path("", home.organisation_home, name="organisation_home"),
+    path("me/", home.my_record, name="my_record"),
+    path("team/", home.my_team, name="my_team"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/new/", staff.staff_create, name="staff_create"),
+    path("staff/<int:pk>/", staff.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/edit/", staff.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/left/", staff.staff_mark_left, name="staff_mark_left"),
+    path("staff/import/", imports.import_upload, name="import_upload"),
+    path("staff/import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("staff/import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("staff/import/<int:pk>/discard/", imports.import_discard, name="import_discard"),
+    path("units/", staff.unit_list, name="unit_list"),
+    path("invite/", people.invite, name="invite"),
+    path("members/", people.members, name="members"),
+    path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
+    path("audit/", people.audit_log, name="audit_log"),
+]

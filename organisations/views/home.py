@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from audit.models import Action, Channel
+from audit.services import audit_record
+from carershub.types import OrgRequest
+from organisations.access import org_view
+from organisations.selectors import direct_reports, roles_in, staff_record_for_user
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def organisation_home(request: OrgRequest) -> HttpResponse:
+    """Each person's starting point: only what their roles and records let them do."""
+    organisation = request.organisation
+    record = staff_record_for_user(user=request.user, organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "roles": roles_in(user=request.user, organisation=organisation),
+        "record": record,
+        "report_count": direct_reports(manager=record).count() if record else 0,
+        "can": {
+            "staff": request.user.has_perm("organisations.view_staff", organisation),
+            "members": request.user.has_perm("organisations.manage_members", organisation),
+            "audit": request.user.has_perm("organisations.view_audit", organisation),
+            "tokens": request.user.has_perm("api.manage_tokens", organisation),
+        },
+    }
+    return render(request, "organisations/home.html", context)
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def my_record(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    record = staff_record_for_user(user=request.user, organisation=organisation)
+    if record is not None:
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            channel=Channel.WEB,
+            target=record,
+            organisation_id=organisation.pk,
+            summary="Viewed own staff record",
+        )
+    return render(
+        request, "organisations/my_record.html", {"record": record, "organisation": organisation}
+    )
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def my_team(request: OrgRequest) -> HttpResponse:
+    """A line manager's direct reports; managing is read from the staff records."""
+    organisation = request.organisation
+    record = staff_record_for_user(user=request.user, organisation=organisation)
+    reports = list(direct_reports(manager=record)) if record else []
+    return render(
+        request, "organisations/my_team.html", {"reports": reports, "organisation": organisation}
+    )

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from carershub.types import OrgRequest
+from organisations.access import org_view
+from organisations.forms import StaffImportForm
+from organisations.models import StaffImport, StaffImportStatus
+from organisations.services import staff_import_confirm, staff_import_discard, staff_import_stage
+from organisations.staff_import import HEADINGS, REQUIRED
+
+MAX_ERRORS_SHOWN = 200
+
+
+def _job(request: OrgRequest, pk: int) -> StaffImport:
+    return get_object_or_404(
+        StaffImport,
+        pk=pk,
+        organisation=request.organisation,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.import_staff")
+def import_upload(request: OrgRequest) -> HttpResponse:
+    """Step 1: upload. The file is checked in full and nothing is written yet."""
+    organisation = request.organisation
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "headings": HEADINGS,
+        "required": {HEADINGS[name] for name in REQUIRED},
+        "recent": StaffImport.objects.filter(organisation=organisation).select_related(
+            "uploaded_by"
+        )[:5],
+    }
+    if request.method == "POST" and form.is_valid():
+        job, plan = staff_import_stage(
+            organisation=organisation,
+            upload=form.cleaned_data["file"],
+            mark_missing_as_left=form.cleaned_data["mark_missing_as_left"],
+            by=request.user,
+        )
+        if plan.ok:
+            return redirect("import_preview", org_slug=organisation.slug, pk=job.pk)
+        context.update(
+            plan=plan,
+            errors=plan.errors[:MAX_ERRORS_SHOWN],
+            hidden_errors=max(0, len(plan.errors) - MAX_ERRORS_SHOWN),
+        )
+        return render(request, "organisations/import_upload.html", context, status=200)
+    return render(request, "organisations/import_upload.html", context)
+
+
+@require_http_methods(["GET"])
+@org_view("organisations.import_staff")
+def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
+    """Step 2: what the file will do, before anything is written."""
+    organisation = request.organisation
+    job = _job(request, pk)
+    return render(
+        request, "organisations/import_preview.html", {"organisation": organisation, "job": job}
+    )
+
+
+@require_POST
+@org_view("organisations.import_staff")
+def import_confirm(request: OrgRequest, pk: int) -> HttpResponse:
+    """Step 3: apply it, all or nothing."""
+    organisation = request.organisation
+    job = _job(request, pk)
+    try:
+        plan = staff_import_confirm(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("import_upload", org_slug=organisation.slug)
+    if not plan.ok:
+        messages.error(
+            request,
+            _(
+                "Staff records changed since the file was checked and it no longer applies cleanly. "
+                "Nothing was imported: upload the file again to see why."
+            ),
+        )
+        return redirect("import_upload", org_slug=organisation.slug)
+    counts = plan.counts()
+    messages.success(
+        request,
+        _(
+            "Import complete: %(add)s added, %(update)s updated, %(unchanged)s unchanged, %(left)s marked as left."
+        )
+        % {
+            "add": counts["add"],
+            "update": counts["update"],
+            "unchanged": counts["unchanged"],
+            "left": counts["mark_left"],
+        },
+    )
+    return redirect("staff_list", org_slug=organisation.slug)
+
+
+@require_POST
+@org_view("organisations.import_staff")
+def import_discard(request: OrgRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    job = _job(request, pk)
+    if job.status == StaffImportStatus.PREVIEWED:
+        staff_import_discard(job=job)
+        messages.success(request, _("The file was discarded. Nothing was imported."))
+    return redirect("import_upload", org_slug=organisation.slug)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import Invitation, User
+from accounts.services import invitation_send
+from audit.models import AuditEvent, Channel
+from carershub.types import OrgRequest
+from organisations.access import org_view
+from organisations.forms import InvitationForm, MembershipForm
+from organisations.models import Membership, Role
+from organisations.selectors import roles_in
+from organisations.services import membership_grant, membership_revoke
+
+
+def _roles_this_user_may_grant(request: OrgRequest) -> list[Role]:
+    """HR admins invite staff into everyday roles; only organisation admins hand out admin roles."""
+    roles = roles_in(user=request.user, organisation=request.organisation)
+    if Role.ORG_ADMIN in roles:
+        return list(Role)
+    return [Role.EMPLOYEE, Role.CHAMPION, Role.SPONSOR, Role.HR_ADMIN]
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.invite_people")
+def invite(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = InvitationForm(
+        request.POST or None,
+        organisation=organisation,
+        allowed_roles=_roles_this_user_may_grant(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_send(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=Role(form.cleaned_data["role"]),
+                staff_record=form.cleaned_data["staff_number"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("staff_number", error.messages)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("invite", org_slug=organisation.slug)
+    pending = Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True
+    ).order_by("-created_at")[:20]
+    return render(
+        request,
+        "organisations/invite.html",
+        {"organisation": organisation, "form": form, "pending": pending},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.manage_members")
+def members(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = (
+            User.objects.filter(
+                email__iexact=form.cleaned_data["email"], memberships__organisation=organisation
+            )
+            .distinct()
+            .first()
+        )
+        if user is None:
+            form.add_error(
+                "email",
+                _(
+                    "Nobody with this email address belongs to this organisation. Invite them first."
+                ),
+            )
+        else:
+            membership_grant(
+                user=user,
+                organisation=organisation,
+                role=Role(form.cleaned_data["role"]),
+                by=request.user,
+                channel=Channel.WEB,
+            )
+            messages.success(request, _("Role given."))
+            return redirect("members", org_slug=organisation.slug)
+    memberships = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__email", "role")
+    )
+    page = Paginator(memberships, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/members.html",
+        {"organisation": organisation, "form": form, "page": page},
+    )
+
+
+@require_POST
+@org_view("organisations.manage_members")
+def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=pk, organisation=organisation
+    )
+    try:
+        membership_revoke(membership=membership, by=request.user, channel=Channel.WEB)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("members", org_slug=organisation.slug)
+
+
+@require_safe
+@org_view("organisations.view_audit")
+def audit_log(request: OrgRequest) -> HttpResponse:
+    """Organisation admins see who changed staff records and roles (never carers' content)."""
+    organisation = request.organisation
+    events = AuditEvent.objects.filter(organisation_id=organisation.pk).order_by("-at", "-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "organisations/audit_log.html", {"organisation": organisation, "page": page}
+    )
