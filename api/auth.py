@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -8,11 +9,23 @@ from api.services import api_token_authenticate
 
 
 class BearerToken(HttpBearer):
-    """The token decides the organisation: every route is scoped to it."""
+    """The token decides the organisation: every route is scoped to it.
+
+    ``permission`` is the ``rules`` permission the route needs in that organisation. It is
+    checked here, before the request body is read, so that someone without the role gets a
+    403 whatever they send rather than being told how to fix a request they may not make.
+    """
+
+    def __init__(self, permission: str) -> None:
+        super().__init__()
+        self.permission = permission
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         api_token = api_token_authenticate(token)
-        if api_token is not None:
-            request.user = api_token.user
-            request.organisation = api_token.organisation  # type: ignore[attr-defined]
+        if api_token is None:
+            return None
+        request.user = api_token.user
+        request.organisation = api_token.organisation  # type: ignore[attr-defined]
+        if not api_token.user.has_perm(self.permission, api_token.organisation):
+            raise PermissionDenied
         return api_token

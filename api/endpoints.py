@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from api.auth import BearerToken
 from api.schemas import (
     LeaveIn,
     MembershipOut,
@@ -20,7 +20,7 @@ from api.schemas import (
 )
 from audit.models import Channel
 from carershub.types import OrgRequest
-from organisations.models import Membership, Organisation, StaffRecord, Unit
+from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
 from organisations.services import (
     staff_record_create,
@@ -31,13 +31,13 @@ from organisations.services import (
 
 router = Router()
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+# Writes may also meet a body that is not JSON (400) or a clashing change (409).
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
 
 
-def _org(request: OrgRequest, permission: str) -> Organisation:
-    organisation = request.organisation
-    if not request.user.has_perm(permission, organisation):
-        raise PermissionDenied
-    return organisation
+def needs(permission: str) -> BearerToken:
+    """Authentication for a route open to token owners with ``permission`` in its organisation."""
+    return BearerToken(permission)
 
 
 def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]:
@@ -46,42 +46,62 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
     if "unit_id" in resolved:
         unit_id = resolved.pop("unit_id")
         resolved["unit"] = (
-            get_object_or_404(Unit, pk=unit_id, organisation=organisation) if unit_id else None
+            get_object_or_404(Unit, pk=unit_id, organisation=organisation)
+            if unit_id is not None
+            else None
         )
     if "line_manager_id" in resolved:
         manager_id = resolved.pop("line_manager_id")
         resolved["line_manager"] = (
             get_object_or_404(StaffRecord, pk=manager_id, organisation=organisation)
-            if manager_id
+            if manager_id is not None
             else None
         )
     return resolved
 
 
 class StaffFilters(Schema):
-    q: str = ""
+    q: str = Field(
+        "", description="Words matching the start of a name, or an exact staff number or email."
+    )
     unit_id: int | None = None
-    status: str = ""
+    status: StaffStatus | None = None
 
 
-@router.get("/organisation", response={200: OrganisationOut, **ERRORS}, tags=["organisation"])
+@router.get(
+    "/organisation",
+    auth=needs("organisations.view_organisation"),
+    response={200: OrganisationOut, **ERRORS},
+    tags=["organisation"],
+)
 def get_organisation(request: OrgRequest) -> Organisation:
-    return _org(request, "organisations.view_organisation")
+    return request.organisation
 
 
-@router.get("/units", response=list[UnitOut], tags=["units"])
+@router.get(
+    "/units",
+    auth=needs("organisations.view_units"),
+    response={200: list[UnitOut], **ERRORS},
+    tags=["units"],
+)
 @paginate(PageNumberPagination, page_size=100)
 def list_units(request: OrgRequest) -> Any:
-    organisation = _org(request, "organisations.view_units")
+    organisation = request.organisation
     return Unit.objects.filter(organisation=organisation).order_by("code")
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS}, tags=["units"])
+# No separate unit permission exists yet; changing the structure staff sit in is HR's job.
+@router.post(
+    "/units",
+    auth=needs("organisations.change_staff"),
+    response={201: UnitOut, **WRITE_ERRORS},
+    tags=["units"],
+)
 def create_unit(request: OrgRequest, payload: UnitIn) -> tuple[int, Unit]:
-    organisation = _org(request, "organisations.view_units")
+    organisation = request.organisation
     parent = (
         get_object_or_404(Unit, pk=payload.parent_id, organisation=organisation)
-        if payload.parent_id
+        if payload.parent_id is not None
         else None
     )
     unit = unit_create(
@@ -95,61 +115,102 @@ def create_unit(request: OrgRequest, payload: UnitIn) -> tuple[int, Unit]:
     return 201, unit
 
 
-@router.get("/staff", response=list[StaffOut], tags=["staff"])
+@router.get(
+    "/staff",
+    auth=needs("organisations.view_staff"),
+    response={200: list[StaffOut], **ERRORS},
+    tags=["staff"],
+)
 @paginate(PageNumberPagination, page_size=100, max_page_size=500)
 def list_staff(request: OrgRequest, filters: Query[StaffFilters]) -> Any:
-    organisation = _org(request, "organisations.view_staff")
+    organisation = request.organisation
     return staff_records_visible_to(
-        organisation=organisation, query=filters.q, unit_id=filters.unit_id, status=filters.status
+        organisation=organisation,
+        query=filters.q,
+        unit_id=filters.unit_id,
+        status=filters.status or "",
     )
 
 
-@router.post("/staff", response={201: StaffOut, **ERRORS}, tags=["staff"])
+@router.post(
+    "/staff",
+    auth=needs("organisations.change_staff"),
+    response={201: StaffOut, **WRITE_ERRORS},
+    tags=["staff"],
+)
 def create_staff(request: OrgRequest, payload: StaffIn) -> tuple[int, StaffRecord]:
-    organisation = _org(request, "organisations.change_staff")
+    organisation = request.organisation
     record = staff_record_create(
         organisation=organisation,
         data=_resolve(organisation, payload.dict()),
         by=request.user,
         channel=Channel.API,
     )
+    record.refresh_from_db()  # return what was stored: decimals as the database rounds them
     return 201, record
 
 
-@router.get("/staff/{staff_id}", response={200: StaffOut, **ERRORS}, tags=["staff"])
+@router.get(
+    "/staff/{staff_id}",
+    auth=needs("organisations.view_staff"),
+    response={200: StaffOut, **ERRORS},
+    tags=["staff"],
+)
 def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
-    organisation = _org(request, "organisations.view_staff")
+    organisation = request.organisation
     return get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
 
 
-@router.patch("/staff/{staff_id}", response={200: StaffOut, 409: Problem, **ERRORS}, tags=["staff"])
+@router.patch(
+    "/staff/{staff_id}",
+    auth=needs("organisations.change_staff"),
+    response={200: StaffOut, **WRITE_ERRORS},
+    tags=["staff"],
+)
 def update_staff(request: OrgRequest, staff_id: int, payload: StaffPatch) -> StaffRecord:
-    organisation = _org(request, "organisations.change_staff")
+    organisation = request.organisation
     record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
-    return staff_record_update(
+    record = staff_record_update(
         record=record,
         data=_resolve(organisation, data),
         by=request.user,
         channel=Channel.API,
         expected_version=version,
     )
+    record.refresh_from_db()  # return what was stored: decimals as the database rounds them
+    return record
 
 
-@router.post("/staff/{staff_id}/leave", response={200: StaffOut, **ERRORS}, tags=["staff"])
-def mark_staff_left(request: OrgRequest, staff_id: int, payload: LeaveIn) -> StaffRecord:
-    organisation = _org(request, "organisations.change_staff")
+@router.post(
+    "/staff/{staff_id}/leave",
+    auth=needs("organisations.change_staff"),
+    response={200: StaffOut, **WRITE_ERRORS},
+    tags=["staff"],
+)
+def mark_staff_left(
+    request: OrgRequest, staff_id: int, payload: Body[LeaveIn | None] = None
+) -> StaffRecord:
+    organisation = request.organisation
     record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
     return staff_record_mark_left(
-        record=record, left_on=payload.left_on, by=request.user, channel=Channel.API
+        record=record,
+        left_on=payload.left_on if payload else None,
+        by=request.user,
+        channel=Channel.API,
     )
 
 
-@router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
+@router.get(
+    "/memberships",
+    auth=needs("organisations.invite_people"),
+    response={200: list[MembershipOut], **ERRORS},
+    tags=["memberships"],
+)
 @paginate(PageNumberPagination, page_size=100)
 def list_memberships(request: OrgRequest) -> Any:
-    organisation = _org(request, "organisations.invite_people")
+    organisation = request.organisation
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -14,6 +16,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from organisations.services import ConcurrentEditError
 
 CONTENT_TYPE = "application/problem+json"
+
+logger = logging.getLogger(__name__)
 
 
 class ApiProblem(Exception):
@@ -128,8 +132,22 @@ def install(api: NinjaAPI) -> None:
             detail="Someone changed this record after the version you sent. Fetch it again and retry.",
         )
 
+    @api.exception_handler(IntegrityError)
+    def _clash(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # The services validate before saving, so this is another write that got in between
+        # (two requests adding the same staff number at once). Logged in case it is a bug.
+        logger.warning("API write refused by the database: %s", exc)
+        return problem_response(
+            api,
+            request,
+            status=409,
+            code="conflict",
+            title="The change clashes with another made at the same time",
+            detail="Fetch the data again and retry.",
+        )
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return problem_response(
-            api, request, status=exc.status_code, code="http_error", title=str(exc)
-        )
+        # Django Ninja raises 400 for a body that is not JSON at all.
+        code = "invalid_request" if exc.status_code == 400 else "http_error"
+        return problem_response(api, request, status=exc.status_code, code=code, title=str(exc))

@@ -1,17 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from api import problems
 from api.auth import BearerToken
 from api.endpoints import router
 
-api = NinjaAPI(
+
+class CarersHubAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Describe errors with the media type they are sent with, so clients can trust it."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        response["content"] = {problems.CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = CarersHubAPI(
     title="Working Carers Hub API",
     version="1",
     description=(
         "For HR-system integration. Authenticate with 'Authorization: Bearer <token>'; "
-        "a token acts for one person in one organisation. Errors are RFC 9457 problem details."
+        "a token acts for one person in one organisation. Errors are RFC 9457 problem details "
+        "(media type application/problem+json) with a stable 'code'."
     ),
-    auth=BearerToken(),
+    # Each route names its own permission (``endpoints.needs``); one that forgets is closed.
+    auth=BearerToken("api.route_without_a_permission"),
     docs_url=None,
     urls_namespace="api-v1",
 )
