@@ -1,0 +1,70 @@
+"""Every page a person can reach by following links passes axe-core at WCAG 2.2 AA.
+
+The pages are found by following links, not listed by hand, so a new page is scanned as
+soon as something links to it. One page per URL pattern is enough: the same template
+renders the rest. A link that leads to an error is a bug too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import resolve
+
+from carershub.tests.browser.fixtures import Tab
+from carershub.tests.browser.steps import sign_in
+from carershub.tests.personas import TOTP_SECRET, World
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+#: Not HTML pages (the API and its OpenAPI document, health, static files), Django's own
+#: admin, and signing out, which would end the crawl.
+NOT_CRAWLED = ("/api/", "/admin/", "/static/", "/healthz", "/accounts/logout/")
+
+
+def _links(tab: Tab) -> list[str]:
+    hrefs: list[str] = tab.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    paths = []
+    for href in hrefs:
+        url = urlsplit(href)
+        if f"{url.scheme}://{url.netloc}" == tab.base_url and not url.path.startswith(NOT_CRAWLED):
+            paths.append(url.path)
+    return paths
+
+
+def crawl(tab: Tab, start: str) -> set[str]:
+    """Visit ``start`` and every page linked from it, one per URL pattern; return the patterns."""
+    queue, routes = [start], set()
+    while queue:
+        path = queue.pop(0)
+        route = resolve(path).route
+        if route in routes:
+            continue
+        routes.add(route)
+        response = tab.goto(path)
+        assert response is not None
+        assert response.ok, f"{path} answered {response.status}"
+        queue.extend(_links(tab))
+    return routes
+
+
+def test_every_page_an_organisation_admin_can_reach_passes_axe(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    tab = open_tab()
+    sign_in(tab, email=world.org_admin.email, totp_secret=TOTP_SECRET)
+    routes = crawl(tab, f"/o/{world.org.slug}/")
+    assert {
+        "o/<slug:org_slug>/staff/<int:pk>/",
+        "o/<slug:org_slug>/staff/import/",
+        "o/<slug:org_slug>/members/",
+        "o/<slug:org_slug>/audit/",
+        "accounts/settings/",
+    } <= routes
+
+
+def test_every_page_a_visitor_can_reach_passes_axe(open_tab: Callable[..., Tab]) -> None:
+    routes = crawl(open_tab(), "/")
+    assert {"accounts/login/", "accessibility/", "privacy/"} <= routes
