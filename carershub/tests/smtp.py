@@ -7,10 +7,10 @@ import socket
 from collections.abc import Iterator
 from email.message import Message
 from typing import Any
+from typing import Any as SettingsWrapper
 
 import pytest
 from aiosmtpd.controller import Controller
-from pytest_django.fixtures import SettingsWrapper
 
 
 class _Collector:
@@ -34,12 +34,17 @@ def smtp_sink(settings: SettingsWrapper) -> Iterator[list[Message]]:
     collector = _Collector()
     controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "127.0.0.1",
+                "port": controller.port,
+                "use_tls": False,
+                "timeout": 10,
+            },
+        }
+    }
     try:
         yield collector.messages
     finally:

@@ -1,0 +1,360 @@
+"""Every URL, every persona, own, foreign and cross-tenant objects (DESIGN.md §3, STYLE.md 12).
+
+The URL list comes from the resolver, so a new URL that is not classified here fails
+``test_every_url_is_classified``. Expected statuses: 200 shown, 201 created, 302 redirect
+(to sign in for anonymous visitors, or after a successful action), 401 no API token,
+403 too little role in your own organisation, 404 another organisation's object, 405 wrong method.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from api.services import api_token_create
+from audit.models import Channel
+from carershub.tests.personas import PERSONAS, World
+from organisations.models import Membership, Organisation, Role, StaffImport, StaffRecord
+from organisations.services import staff_import_stage
+
+ANON = "anonymous"
+EVERYONE = PERSONAS
+MEMBERS = ("carer", "manager", "hr_admin", "org_admin", "champion", "sponsor")
+HR = ("hr_admin", "org_admin")
+ORG_ADMIN = ("org_admin",)
+
+
+def expect(
+    allowed: tuple[str, ...], ok: int, *, denied: int = 403, anon: int = 302, stranger: int = 404
+) -> dict[str, int]:
+    """Statuses in the home organisation: members without the role get ``denied``."""
+    result = {ANON: anon, "outsider": stranger, "lead": stranger}
+    for persona in MEMBERS:
+        result[persona] = ok if persona in allowed else denied
+    return result
+
+
+@dataclass
+class Targets:
+    org: Organisation
+    staff: StaffRecord
+    staff_import: StaffImport
+    token_id: int
+    membership: Membership
+
+
+@dataclass
+class Spec:
+    method: str
+    expected: dict[str, int]
+    kwargs: Callable[[Targets], dict[str, Any]] = lambda t: {}
+    data: dict[str, Any] | None = None
+    api: bool = False
+    tenant: bool = False  # scoped to an organisation: also tried against the other one
+    cross: bool = False  # takes an object id: also tried with the other organisation's id
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def org(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug}
+
+
+def staff(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": t.staff.pk}
+
+
+def page(allowed: tuple[str, ...], **kw: Any) -> Spec:
+    return Spec("GET", expect(allowed, 200), kw.pop("kwargs", org), tenant=True, **kw)
+
+
+def action(
+    allowed: tuple[str, ...],
+    kwargs: Callable[[Targets], dict[str, Any]],
+    data: dict[str, Any] | None = None,
+) -> Spec:
+    return Spec("POST", expect(allowed, 302), kwargs, data=data, tenant=True, cross=True)
+
+
+def api(
+    method: str,
+    allowed: tuple[str, ...],
+    ok: int,
+    *,
+    kwargs: Callable[[Targets], dict[str, Any]] = lambda t: {},
+    data: dict[str, Any] | None = None,
+    cross: bool = False,
+) -> Spec:
+    # Anonymous callers and partnership leads have no token for the organisation: 401.
+    expected = expect(allowed, ok, anon=401)
+    expected["lead"] = 401
+    # The outsider's token is for their own organisation: lists show theirs; our ids are 404.
+    expected["outsider"] = 404 if cross else expected["org_admin"]
+    return Spec(method, expected, kwargs, data=data, api=True, cross=cross)
+
+
+NEW_STAFF = {"staff_number": "NEW1", "first_name": "New", "last_name": "Starter"}
+
+MATRIX: dict[str, Spec] = {
+    # Public pages.
+    "home": Spec("GET", {**{p: 302 for p in EVERYONE}, ANON: 200, "lead": 200}),
+    "healthz": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "accessibility": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "privacy": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "switch_organisation": Spec(
+        "POST", {**expect(MEMBERS, 302)}, data={"organisation": "home-org"}
+    ),
+    "invitation_accept": Spec(
+        "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-token"}
+    ),
+    "account_settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
+    # Organisation pages.
+    "organisation_home": page(MEMBERS),
+    "my_record": page(MEMBERS),
+    "my_team": page(MEMBERS),
+    "staff_list": page(HR),
+    "staff_create": page(HR),
+    "staff_detail": page(HR, kwargs=staff, cross=True),
+    "staff_edit": page(HR, kwargs=staff, cross=True),
+    "staff_mark_left": page(HR, kwargs=staff, cross=True),
+    "import_upload": page(HR),
+    "import_preview": page(
+        HR, kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}, cross=True
+    ),
+    "import_confirm": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
+    "import_discard": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
+    "unit_list": page(HR),
+    "invite": page(HR),
+    "members": page(ORG_ADMIN),
+    "member_remove": action(ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}),
+    "audit_log": page(ORG_ADMIN),
+    "token_list": page(HR),
+    "token_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
+    # API: the token decides the organisation.
+    "api-v1:openapi-json": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "api-v1:api-root": Spec("GET", dict.fromkeys(EVERYONE, 404)),
+    "api-v1:get_organisation": api("GET", MEMBERS, 200),
+    "api-v1:list_units": api("GET", HR, 200),
+    "api-v1:create_unit": api("POST", HR, 201, data={"code": "NEWUNIT", "name": "New unit"}),
+    "api-v1:list_staff": api("GET", HR, 200),
+    "api-v1:create_staff": api("POST", HR, 201, data=NEW_STAFF),
+    "api-v1:get_staff": api("GET", HR, 200, kwargs=lambda t: {"staff_id": t.staff.pk}, cross=True),
+    "api-v1:update_staff": api(
+        "PATCH",
+        HR,
+        200,
+        kwargs=lambda t: {"staff_id": t.staff.pk},
+        data={"first_name": "Changed"},
+        cross=True,
+    ),
+    "api-v1:mark_staff_left": api(
+        "POST", HR, 200, kwargs=lambda t: {"staff_id": t.staff.pk}, data={}, cross=True
+    ),
+    "api-v1:list_memberships": api("GET", HR, 200),
+}
+
+# allauth's own pages: entry pages are open to all; account pages need a signed-in user.
+ALLAUTH_ENTRY = {
+    "account_login",
+    "account_signup",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key_done",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "mfa_authenticate",
+    "account_logout",
+}
+ALLAUTH_ACCOUNT = {
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+}
+ALLAUTH_WITH_ARGS = {"account_confirm_email", "account_reset_password_from_key"}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns or "")
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name
+
+
+def all_url_names() -> set[str]:
+    return {
+        name for route, name in _walk(get_resolver().url_patterns) if not route.startswith("admin/")
+    }
+
+
+def test_every_url_is_classified():
+    known = set(MATRIX) | ALLAUTH_ENTRY | ALLAUTH_ACCOUNT | ALLAUTH_WITH_ARGS
+    unclassified = all_url_names() - known
+    assert not unclassified, f"Add these URLs to the permission matrix: {sorted(unclassified)}"
+    stale = set(MATRIX) - all_url_names()
+    assert not stale, f"The matrix lists URLs that no longer exist: {sorted(stale)}"
+
+
+def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: Any) -> Targets:
+    settings.MEDIA_ROOT = str(tmp_path)
+    owner = world.hr_admin if organisation == world.org else world.outsider
+    record = world.carer_record if organisation == world.org else world.outsider_record
+    upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\nZ9,Zed,Zero\n")
+    job, _plan = staff_import_stage(
+        organisation=organisation, upload=upload, mark_missing_as_left=False, by=owner
+    )
+    token, _secret = api_token_create(
+        user=owner, organisation=organisation, name="Matrix", channel=Channel.WEB
+    )
+    someone = world.champion if organisation == world.org else world.outsider
+    membership = Membership.objects.get(
+        user=someone,
+        organisation=organisation,
+        role=Role.CHAMPION if organisation == world.org else Role.HR_ADMIN,
+    )
+    return Targets(
+        org=organisation, staff=record, staff_import=job, token_id=token.pk, membership=membership
+    )
+
+
+def _request(client: Client, spec: Spec, path: str, token: str | None) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if spec.method == "GET":
+        return client.get(path, headers=headers).status_code
+    if spec.api:
+        body = json.dumps(spec.data or {})
+        return client.generic(
+            spec.method, path, body, content_type="application/json", headers=headers
+        ).status_code
+    return client.post(path, spec.data or {}, headers=headers).status_code
+
+
+def _client_and_token(world: World, persona: str, spec: Spec) -> tuple[Client, str | None]:
+    client = Client()
+    user = world.persona(persona)
+    if user is None:
+        return client, None
+    if spec.api:
+        membership = Membership.objects.filter(user=user).select_related("organisation").first()
+        if membership is None:
+            return client, None
+        _token, secret = api_token_create(
+            user=user, organisation=membership.organisation, name="t", channel=Channel.WEB
+        )
+        return client, secret
+    client.force_login(user)
+    return client, None
+
+
+CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_own_organisation(world, settings, tmp_path, name, persona):
+    spec = MATRIX[name]
+    targets = _targets(world, world.org, settings, tmp_path)
+    client, token = _client_and_token(world, persona, spec)
+    path = reverse(name, kwargs=spec.kwargs(targets))
+    assert _request(client, spec, path, token) == spec.expected[persona], (
+        f"{spec.method} {path} as {persona}"
+    )
+
+
+FOREIGN_CASES = [
+    (name, persona) for name, spec in MATRIX.items() if spec.tenant for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "persona"), FOREIGN_CASES)
+def test_other_organisation_is_not_found(world, settings, tmp_path, name, persona):
+    """The same pages for the other organisation: strangers get 404; its own admin gets in."""
+    spec = MATRIX[name]
+    targets = _targets(world, world.other_org, settings, tmp_path)
+    client, token = _client_and_token(world, persona, spec)
+    path = reverse(name, kwargs=spec.kwargs(targets))
+    wanted = {ANON: 302, "outsider": spec.expected["org_admin"]}.get(persona, 404)
+    assert _request(client, spec, path, token) == wanted, f"{spec.method} {path} as {persona}"
+
+
+CROSS_CASES = [
+    (name, persona) for name, spec in MATRIX.items() if spec.cross for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "persona"), CROSS_CASES)
+def test_other_organisations_object_through_own_organisation_is_not_found(
+    world, settings, tmp_path, name, persona
+):
+    """An id from the other organisation never resolves, even for an HR admin of this one."""
+    spec = MATRIX[name]
+    own = _targets(world, world.org, settings, tmp_path)
+    foreign = _targets(world, world.other_org, settings, tmp_path)
+    mixed = Targets(
+        org=own.org,
+        staff=foreign.staff,
+        staff_import=foreign.staff_import,
+        token_id=foreign.token_id,
+        membership=foreign.membership,
+    )
+    client, token = _client_and_token(world, persona, spec)
+    path = reverse(name, kwargs=spec.kwargs(mixed))
+    if spec.api:
+        wanted = spec.expected[persona] if spec.expected[persona] in (401, 403) else 404
+        if persona == "outsider":
+            wanted = spec.expected["org_admin"]  # it is their own organisation's record
+    else:
+        wanted = (
+            spec.expected[persona]
+            if (
+                spec.expected[persona] in (302, 403)
+                and persona in (ANON, *MEMBERS)
+                and spec.expected[persona] != 302
+            )
+            or persona == ANON
+            else 404
+        )
+    assert _request(client, spec, path, token) == wanted, f"{spec.method} {path} as {persona}"
+
+
+@pytest.mark.parametrize("name", sorted(ALLAUTH_ACCOUNT))
+def test_account_pages_need_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(ALLAUTH_ENTRY - {"account_logout"}))
+def test_entry_pages_are_open(client, db, name):
+    assert client.get(reverse(name)).status_code in (200, 302)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_django_admin_is_closed_to_every_persona(world, persona):
+    client = Client()
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
