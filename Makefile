@@ -46,13 +46,13 @@ build/static/.built: node_modules/.installed frontend/app.scss frontend/build.mj
 assets: build/static/.built
 
 run: deps assets
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
 	@echo "==> Serving on http://127.0.0.1:$(PORT) with a task worker and scheduler (Ctrl+C stops all three)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
-	  $(PY) manage.py crontask >var/scheduler.log 2>&1 & \
+	  $(PY) manage.py crontask --no-heartbeat >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 chromium:
@@ -68,7 +68,9 @@ lint: deps-test
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run -v 1
 	@echo "==> production settings pass Django's deployment checks"
 	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=carers.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=carers.example.org SITE_URL=https://carers.example.org EMAIL_HOST=smtp.example.org \
+	  DATABASE_URL=postgres://carershub@db.example.org/carershub \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test: deps-test assets chromium lint
 	@bash scripts/run-tests.sh

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Role
+
 
 class UserManager(BaseUserManager["User"]):
     """People sign in with their email address; there is no username."""
@@ -54,7 +56,7 @@ class Invitation(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=20)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     staff_record = models.ForeignKey(
         "organisations.StaffRecord",
         on_delete=models.CASCADE,

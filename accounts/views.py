@@ -30,7 +30,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 {"invitation": invitation},
                 status=403,
             )
-        form: JoinForm | AcceptInvitationForm = JoinForm(request.POST or None)
+        form: JoinForm | AcceptInvitationForm = JoinForm(
+            request.POST if request.method == "POST" else None
+        )
         if request.method == "POST" and form.is_valid():
             invitation_accept(invitation=invitation, user=request.user, password=None)
             messages.success(

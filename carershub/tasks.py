@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crontask import cron
+from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
@@ -17,4 +18,6 @@ def daily_housekeeping() -> dict[str, int]:
     staff_files = staff_imports_purge_stale()
     invitations = invitations_purge_expired()
     call_command("clearsessions")
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        call_command("prune_db_task_results", min_age_days=14, verbosity=0)
     return {"staff_files": staff_files, "invitations": invitations}

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import Invitation
+from accounts.services import invitation_send
+from carershub.tasks import daily_housekeeping
+from organisations.models import Role, StaffImportStatus
+from organisations.services import staff_import_stage
+
+
+def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
+    world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\n1,A,B\n")
+    job, _plan = staff_import_stage(
+        organisation=world.org, upload=upload, mark_missing_as_left=False, by=world.hr_admin
+    )
+    stored = tmp_path / job.file.name
+    assert stored.exists()
+    invitation_send(
+        organisation=world.org,
+        email="late@example.org",
+        role=Role.EMPLOYEE,
+        staff_record=None,
+        by=world.hr_admin,
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        daily_housekeeping.call()
+    job.refresh_from_db()
+    assert job.status == StaffImportStatus.DISCARDED
+    assert not stored.exists()
+    assert (
+        Invitation.objects.count() == 1
+    )  # expired invitations are kept 30 days for the audit trail
+
+    with time_machine.travel(timezone.now() + timedelta(days=45)):
+        result = daily_housekeeping.call()
+    assert Invitation.objects.count() == 0
+    assert result == {"staff_files": 0, "invitations": 1}
+
+
+def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
+    from organisations.services import staff_import_confirm
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\nN1,A,B\n")
+    job, _plan = staff_import_stage(
+        organisation=world.org, upload=upload, mark_missing_as_left=False, by=world.hr_admin
+    )
+    stored = tmp_path / job.file.name
+    staff_import_confirm(job=job, by=world.hr_admin)
+    assert not stored.exists()
+    job.refresh_from_db()
+    assert job.status == StaffImportStatus.APPLIED
