@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from api.urls import api
 from carershub import views
+from organisations.views import partnership
 
 # The admin signs in through allauth, so a superuser's second factor is always asked for.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -18,6 +19,7 @@ urlpatterns = [
     path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
     path("api/v1/", api.urls),

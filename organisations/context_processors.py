@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from organisations.models import Partnership
 from organisations.selectors import organisations_for
 
 
@@ -15,4 +16,5 @@ def organisation_switcher(request: HttpRequest) -> dict[str, Any]:
     return {
         "switcher_organisations": organisations_for(user=user),
         "current_organisation": getattr(request, "organisation", None),
+        "led_partnerships": Partnership.objects.filter(leads__user=user).order_by("name"),
     }

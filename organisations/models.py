@@ -273,6 +273,8 @@ class StaffImport(models.Model):
         max_length=10, choices=StaffImportStatus.choices, default=StaffImportStatus.PREVIEWED
     )
     counts = models.JSONField(default=dict)
+    #: The first rows to add and update, with their changes, shown before confirming.
+    preview = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import rules
 
-from organisations.models import Organisation, Role
-from organisations.selectors import roles_in
+from organisations.models import Organisation, Partnership, Role
+from organisations.selectors import lead_partnership_ids, roles_in
 
 
 def _has_any(user: Any, organisation: Organisation | None, *wanted: Role) -> bool:
@@ -38,6 +38,14 @@ def is_org_admin(user: Any, organisation: Organisation | None) -> bool:
     return _has_any(user, organisation, Role.ORG_ADMIN)
 
 
+@rules.predicate
+def is_partnership_lead(user: Any, partnership: Partnership | None) -> bool:
+    if partnership is None or not getattr(user, "is_authenticated", False):
+        return False
+    return partnership.pk in lead_partnership_ids(user=user)
+
+
+rules.add_perm("organisations.view_partnership", is_partnership_lead)
 rules.add_perm("organisations.view_organisation", is_member)
 rules.add_perm("organisations.view_staff", is_hr_admin)
 rules.add_perm("organisations.change_staff", is_hr_admin)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
+from organisations.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipLead,
+    Role,
+    StaffRecord,
+    StaffStatus,
+)
 
 _CACHE_ATTR = "_carershub_roles"
 
@@ -24,6 +32,32 @@ def roles_in(*, user: Any, organisation: Organisation) -> frozenset[Role]:
             cache[org_id] = cache.get(org_id, frozenset()) | {Role(role)}
         setattr(user, _CACHE_ATTR, cache)
     return cache.get(organisation.pk, frozenset())
+
+
+def lead_partnership_ids(*, user: Any) -> frozenset[int]:
+    """Partnerships the user leads, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_carershub_led", None)
+    if cached is None:
+        cached = frozenset(
+            PartnershipLead.objects.filter(user=user).values_list("partnership_id", flat=True)
+        )
+        user._carershub_led = cached
+    return cached
+
+
+def partnership_overview(*, partnership: Partnership) -> list[dict[str, Any]]:
+    """Member organisations with headcounts only: a lead never sees people (DESIGN.md §2)."""
+    rows = (
+        Organisation.objects.filter(partnership=partnership)
+        .annotate(
+            staff=Count("staff_records", filter=Q(staff_records__status=StaffStatus.ACTIVE)),
+        )
+        .order_by("name")
+        .values("pk", "name", "nation", "sector", "size_band", "staff")
+    )
+    return [dict(row) for row in rows]
 
 
 def forget_roles(user: Any) -> None:

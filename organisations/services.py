@@ -242,6 +242,7 @@ def staff_import_stage(
         file_name=(upload.name or "staff.csv")[:200],
         mark_missing_as_left=mark_missing_as_left,
         counts=plan.counts(),
+        preview=plan.preview() if plan.ok else {},
         status=StaffImportStatus.PREVIEWED if plan.ok else StaffImportStatus.REJECTED,
     )
     if plan.ok:
@@ -265,9 +266,10 @@ def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPl
             file_name=job.file_name,
         )
     job.counts = plan.counts()
+    job.preview = {}  # names in the preview are personal data; they are not kept
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED
     job.finished_at = timezone.now()
-    job.save(update_fields=["counts", "status", "finished_at"])
+    job.save(update_fields=["counts", "preview", "status", "finished_at"])
     job.file.delete(save=True)
     return plan
 
@@ -276,6 +278,7 @@ def staff_import_discard(*, job: StaffImport) -> None:
     if job.status == StaffImportStatus.PREVIEWED:
         job.status = StaffImportStatus.DISCARDED
         job.finished_at = timezone.now()
+    job.preview = {}
     if job.file:
         job.file.delete(save=False)
     job.save()

@@ -22,6 +22,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from audit.models import Action, Channel
@@ -54,6 +56,17 @@ HEADINGS = {
     "hours_per_week": "Contracted Hours",
     "start_date": "Start Date",
 }
+FIELD_LABELS = {
+    "first_name": _lazy("First name"),
+    "last_name": _lazy("Last name"),
+    "work_email": _lazy("Work email"),
+    "unit_id": _lazy("Unit"),
+    "line_manager": _lazy("Line manager"),
+    "days_per_week": _lazy("Contracted days"),
+    "hours_per_week": _lazy("Contracted hours"),
+    "start_date": _lazy("Start date"),
+    "status": _lazy("Status"),
+}
 DEFAULT_DAYS = Decimal("5.0")
 DEFAULT_HOURS = Decimal("37.50")
 _COMPARED = (
@@ -77,28 +90,30 @@ class RowError:
 
 @dataclass
 class ParsedRow:
+    """One good row. ``supplied`` holds only the fields the file gives a value for:
+    a column the file does not have, or a blank working-pattern cell, leaves the
+    current value alone (docs/staff-import.md, "Blank cells and missing columns").
+    """
+
     line: int
     staff_number: str
-    first_name: str
-    last_name: str
-    work_email: str
-    unit_id: int | None
-    line_manager: str
-    days_per_week: Decimal
-    hours_per_week: Decimal
-    start_date: date | None
+    supplied: dict[str, Any]
+    line_manager: str | None
 
-    def values(self) -> dict[str, Any]:
-        return {
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "work_email": self.work_email,
-            "unit_id": self.unit_id,
-            "days_per_week": self.days_per_week,
-            "hours_per_week": self.hours_per_week,
-            "start_date": self.start_date,
-            "status": StaffStatus.ACTIVE,
-        }
+    def values_for_new_record(self) -> dict[str, Any]:
+        return {**NEW_RECORD_DEFAULTS, **self.supplied, "status": StaffStatus.ACTIVE}
+
+    def values_over(self, current: dict[str, Any]) -> dict[str, Any]:
+        return {**current, **self.supplied, "status": StaffStatus.ACTIVE}
+
+
+NEW_RECORD_DEFAULTS: dict[str, Any] = {
+    "work_email": "",
+    "unit_id": None,
+    "days_per_week": DEFAULT_DAYS,
+    "hours_per_week": DEFAULT_HOURS,
+    "start_date": None,
+}
 
 
 @dataclass
@@ -108,14 +123,60 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     to_add: list[ParsedRow] = field(default_factory=list)
-    to_update: list[tuple[ParsedRow, dict[str, tuple[Any, Any]]]] = field(default_factory=list)
+    #: (row, what changes as (old, new), the full values after the change)
+    to_update: list[tuple[ParsedRow, dict[str, tuple[Any, Any]], dict[str, Any]]] = field(
+        default_factory=list
+    )
     unchanged: int = 0
     to_mark_left: list[str] = field(default_factory=list)
     rows_read: int = 0
+    unit_codes: dict[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def preview(self, limit: int = 100) -> dict[str, Any]:
+        """What HR sees before confirming: the first ``limit`` rows of each kind."""
+
+        def shown(name: str, value: Any) -> str:
+            if value is None or value == "":
+                return "—"
+            if name == "unit_id":
+                return self.unit_codes.get(value, str(value))
+            return str(value)
+
+        return {
+            "add": [
+                {
+                    "line": row.line,
+                    "staff_number": row.staff_number,
+                    "name": f"{row.supplied['first_name']} {row.supplied['last_name']}",
+                    "unit": shown("unit_id", row.supplied.get("unit_id")),
+                    "line_manager": row.line_manager or "—",
+                }
+                for row in self.to_add[:limit]
+            ],
+            "update": [
+                {
+                    "line": row.line,
+                    "staff_number": row.staff_number,
+                    "name": f"{values['first_name']} {values['last_name']}",
+                    "changes": [
+                        {
+                            "field": str(FIELD_LABELS[key]),
+                            "old": shown(key, old),
+                            "new": shown(key, new),
+                        }
+                        for key, (old, new) in changes.items()
+                    ],
+                }
+                for row, changes, values in self.to_update[:limit]
+            ],
+            "mark_left": self.to_mark_left[:limit],
+            "ignored_columns": self.ignored_columns,
+            "limit": limit,
+        }
 
     def counts(self) -> dict[str, int]:
         return {
@@ -149,7 +210,14 @@ def _parse_decimal(raw: str, low: Decimal, high: Decimal, places: int) -> Decima
         raise ValueError(_("must be between %(low)s and %(high)s") % {"low": low, "high": high})
     quantum = Decimal(1).scaleb(-places)
     if value != value.quantize(quantum):
-        raise ValueError(_("can have at most %(places)s decimal places") % {"places": places})
+        raise ValueError(
+            ngettext(
+                "can have at most %(places)s decimal place",
+                "can have at most %(places)s decimal places",
+                places,
+            )
+            % {"places": places}
+        )
     return value.quantize(quantum)
 
 
@@ -237,40 +305,42 @@ def _parse_row(
                 _("“%(value)s” is not a unit of this organisation; add the unit first")
                 % {"value": unit_code},
             )
-    days, hours, start = DEFAULT_DAYS, DEFAULT_HOURS, None
+    supplied: dict[str, Any] = {
+        "first_name": cells.get("first_name", ""),
+        "last_name": cells.get("last_name", ""),
+    }
+    if "work_email" in cells:
+        supplied["work_email"] = email
+    if "unit_code" in cells:
+        supplied["unit_id"] = unit_id
     if cells.get("days_per_week"):
         try:
-            days = _parse_decimal(cells["days_per_week"], Decimal("0.5"), Decimal("7"), 1)
+            supplied["days_per_week"] = _parse_decimal(
+                cells["days_per_week"], Decimal("0.5"), Decimal("7"), 1
+            )
         except ValueError as exc:
             problem("days_per_week", str(exc))
     if cells.get("hours_per_week"):
         try:
-            hours = _parse_decimal(cells["hours_per_week"], Decimal("0.5"), Decimal("100"), 2)
+            supplied["hours_per_week"] = _parse_decimal(
+                cells["hours_per_week"], Decimal("0.5"), Decimal("100"), 2
+            )
         except ValueError as exc:
             problem("hours_per_week", str(exc))
-    if cells.get("start_date"):
-        try:
-            start = _parse_date(cells["start_date"])
-        except ValueError as exc:
-            problem("start_date", str(exc))
-    manager = cells.get("line_manager", "")
+    if "start_date" in cells:
+        supplied["start_date"] = None
+        if cells["start_date"]:
+            try:
+                supplied["start_date"] = _parse_date(cells["start_date"])
+            except ValueError as exc:
+                problem("start_date", str(exc))
+    manager = cells.get("line_manager")
     if manager and manager == staff_number:
         problem("line_manager", _("A person cannot be their own line manager"))
     if row_errors:
         errors.extend(row_errors)
         return None
-    return ParsedRow(
-        line=line,
-        staff_number=staff_number,
-        first_name=cells["first_name"],
-        last_name=cells["last_name"],
-        work_email=email,
-        unit_id=unit_id,
-        line_manager=manager,
-        days_per_week=days,
-        hours_per_week=hours,
-        start_date=start,
-    )
+    return ParsedRow(line=line, staff_number=staff_number, supplied=supplied, line_manager=manager)
 
 
 def _load_existing(organisation: Organisation) -> dict[str, _Existing]:
@@ -312,26 +382,30 @@ def plan_import(
     """Read the whole file and work out what it would change, without writing anything."""
     plan = ImportPlan()
     units = dict(Unit.objects.filter(organisation=organisation).values_list("code", "pk"))
+    plan.unit_codes = {pk: code for code, pk in units.items()}
     existing = _load_existing(organisation)
     parsed: dict[str, ParsedRow] = {}
+    first_seen: dict[str, int] = {}
     stream = _text_stream(upload)
     try:
         for line, cells in _rows(stream, plan):
             plan.rows_read += 1
-            row = _parse_row(line, cells, units, plan.errors)
-            if row is None:
-                continue
-            if row.staff_number in parsed:
+            number = cells.get("staff_number", "")
+            if number and number in first_seen:
                 plan.errors.append(
                     RowError(
                         line,
                         HEADINGS["staff_number"],
                         _("“%(value)s” already appears on line %(first)s")
-                        % {"value": row.staff_number, "first": parsed[row.staff_number].line},
+                        % {"value": number, "first": first_seen[number]},
                     )
                 )
                 continue
-            parsed[row.staff_number] = row
+            if number:
+                first_seen[number] = line
+            row = _parse_row(line, cells, units, plan.errors)
+            if row is not None:
+                parsed[row.staff_number] = row
     except UnicodeDecodeError:
         plan.errors.append(
             RowError(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”."))
@@ -348,8 +422,13 @@ def plan_import(
 
     managers = {number: record.manager_number for number, record in existing.items()}
     for number, row in parsed.items():
-        managers[number] = row.line_manager
-        if row.line_manager and row.line_manager not in parsed and row.line_manager not in existing:
+        if row.line_manager is not None:
+            managers[number] = row.line_manager
+        if (
+            row.line_manager
+            and row.line_manager not in first_seen
+            and row.line_manager not in existing
+        ):
             plan.errors.append(
                 RowError(
                     row.line,
@@ -377,16 +456,18 @@ def plan_import(
         if current is None:
             plan.to_add.append(row)
             continue
-        wanted = row.values()
+        wanted = row.values_over(current.values)
         changes = {
             key: (current.values[key], value)
             for key, value in wanted.items()
             if current.values[key] != value
         }
-        if current.manager_number != row.line_manager:
+        if row.line_manager is not None and current.manager_number != row.line_manager:
             changes["line_manager"] = (current.manager_number, row.line_manager)
+        if row.line_manager is None:
+            row.line_manager = current.manager_number
         if changes:
-            plan.to_update.append((row, changes))
+            plan.to_update.append((row, changes, wanted))
         else:
             plan.unchanged += 1
     if mark_missing_as_left:
@@ -437,16 +518,18 @@ def _write(
 ) -> None:
     today = timezone.localdate()
     new_records = [
-        StaffRecord(organisation=organisation, staff_number=row.staff_number, **row.values())
+        StaffRecord(
+            organisation=organisation, staff_number=row.staff_number, **row.values_for_new_record()
+        )
         for row in plan.to_add
     ]
     StaffRecord.objects.bulk_create(new_records, batch_size=BATCH)
 
-    touched = [row.staff_number for row, _changes in plan.to_update]
+    touched = [row.staff_number for row, _changes, _values in plan.to_update]
     touched_numbers = set(touched) | set(plan.to_mark_left)
     ids: dict[str, int] = {r.staff_number: r.pk for r in new_records}
-    needed_managers = {row.line_manager for row in plan.to_add} | {
-        row.line_manager for row, _c in plan.to_update
+    needed_managers = {row.line_manager or "" for row in plan.to_add} | {
+        row.line_manager or "" for row, _c, _v in plan.to_update
     }
     lookup = (needed_managers | touched_numbers) - set(ids) - {""}
     records_by_number: dict[str, StaffRecord] = {}
@@ -467,9 +550,9 @@ def _write(
     )
 
     updated: list[StaffRecord] = []
-    for row, _changes in plan.to_update:
+    for row, _changes, values in plan.to_update:
         record = records_by_number[row.staff_number]
-        for key, value in row.values().items():
+        for key, value in values.items():
             setattr(record, key, value)
         record.left_on = None
         record.line_manager_id = ids.get(row.line_manager) if row.line_manager else None
@@ -508,7 +591,7 @@ def _write(
                 f"Updated {row.staff_number} by import",
                 _jsonable(changes),
             )
-            for row, changes in plan.to_update
+            for row, changes, _values in plan.to_update
         ),
     )
     audit_record_many(

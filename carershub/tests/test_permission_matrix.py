@@ -103,7 +103,7 @@ NEW_STAFF = {"staff_number": "NEW1", "first_name": "New", "last_name": "Starter"
 
 MATRIX: dict[str, Spec] = {
     # Public pages.
-    "home": Spec("GET", {**{p: 302 for p in EVERYONE}, ANON: 200, "lead": 200}),
+    "home": Spec("GET", {**dict.fromkeys(EVERYONE, 302), ANON: 200}),
     "healthz": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "accessibility": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "privacy": Spec("GET", dict.fromkeys(EVERYONE, 200)),
@@ -114,6 +114,11 @@ MATRIX: dict[str, Spec] = {
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-token"}
     ),
     "account_settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
+    "partnership_home": Spec(
+        "GET",
+        {**dict.fromkeys(EVERYONE, 404), ANON: 302, "lead": 200},
+        lambda t: {"slug": t.org.partnership.slug},
+    ),
     # Organisation pages.
     "organisation_home": page(MEMBERS),
     "my_record": page(MEMBERS),

@@ -271,3 +271,61 @@ def test_import_staff_command_dry_run_writes_nothing(org, tmp_path, capsys):
     call_command("import_staff", "trust", str(path), "--dry-run")
     assert "Would import: 3 added" in capsys.readouterr().out
     assert not StaffRecord.objects.exists()
+
+
+def test_a_missing_optional_column_leaves_existing_values_alone(org):
+    apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
+    header = "Staff Number,First Name,Last Name\n"
+    plan = apply_import(organisation=org, upload=csv_file("1002,Ben,Jones", header=header), by=None)
+    assert plan.counts()["unchanged"] == 1
+    ben = StaffRecord.objects.get(staff_number="1002")
+    assert ben.unit.code == "MED01"
+    assert ben.line_manager.staff_number == "1001"
+    assert ben.start_date.isoformat() == "2020-09-01"
+
+
+def test_blank_cells_clear_optional_details_but_not_the_working_pattern(org):
+    apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
+    plan = apply_import(organisation=org, upload=csv_file("1002,Ben,Jones,,,,,,"), by=None)
+    assert plan.ok, plan.errors
+    ben = StaffRecord.objects.get(staff_number="1002")
+    assert (ben.work_email, ben.unit, ben.line_manager, ben.start_date) == ("", None, None, None)
+    assert (ben.days_per_week, ben.hours_per_week) == (Decimal("3.0"), Decimal("22.50"))
+
+
+def test_a_repeated_staff_number_is_reported_even_when_the_row_has_other_problems(org):
+    plan = plan_import(
+        organisation=org, upload=csv_file("1,A,B,,MED01,,5,37.5,", "1,C,D,bad-email,MED01,,5,37.5,")
+    )
+    assert [(e.line, e.column) for e in plan.errors] == [(3, "Staff Number")]
+
+
+def test_the_preview_lists_rows_to_add_and_each_change_with_old_and_new_values(org):
+    apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
+    changed = (
+        "1002,Ben,Jones,ben.jones@example.org,MED02,1001,3,22.5,01/09/2020",
+        "1004,Dan,New,,MED01,1002,5,37.5,",
+    )
+    preview = plan_import(organisation=org, upload=csv_file(GOOD[0], *changed, GOOD[2])).preview()
+    assert preview["add"] == [
+        {
+            "line": 4,
+            "staff_number": "1004",
+            "name": "Dan New",
+            "unit": "MED01",
+            "line_manager": "1002",
+        }
+    ]
+    assert preview["update"] == [
+        {
+            "line": 3,
+            "staff_number": "1002",
+            "name": "Ben Jones",
+            "changes": [{"field": "Unit", "old": "MED01", "new": "MED02"}],
+        }
+    ]
+
+
+def test_decimal_places_message_is_singular_for_one_place(org):
+    plan = plan_import(organisation=org, upload=csv_file("1,A,B,,,,2.25,37.5,"))
+    assert plan.errors[0].message == "can have at most 1 decimal place"
