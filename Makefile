@@ -51,7 +51,7 @@ run: deps assets
 	$(PY) manage.py seed_demo
 	@echo "==> Serving on http://127.0.0.1:$(PORT) with a task worker and scheduler (Ctrl+C stops all three)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	  $(PY) manage.py task_worker >var/worker.log 2>&1 & \
 	  $(PY) manage.py crontask --no-heartbeat >var/scheduler.log 2>&1 & \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

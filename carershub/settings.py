@@ -130,6 +130,7 @@ else:
 
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.backend.RQBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
 _task_backend = env_str("TASKS_BACKEND", "immediate" if DJANGO_ENV == "test" else "database")
@@ -138,6 +139,12 @@ if _task_backend not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {_task_backend!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+if _task_backend == "redis":
+    if not REDIS_URL:
+        raise ConfigError("TASKS_BACKEND=redis needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq"]
+    # Queue names match the task queues; `manage.py rqworker default` runs them.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,36 @@
+"""`manage.py task_worker`: run the background worker that matches TASKS_BACKEND.
+
+Operators start one command whichever queue they chose: the database worker by
+default, or an RQ worker when TASKS_BACKEND=redis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker for the configured TASKS_BACKEND."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--burst", action="store_true", help="Run the tasks waiting now, then exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend.startswith("django_tasks_rq."):
+            extra = ["--burst"] if options["burst"] else []
+            # RQ must build jobs with the Django Tasks job class to run Task objects.
+            call_command("rqworker", "default", "--job-class", RQ_JOB_CLASS, *extra)
+        elif backend.startswith("django_tasks_db."):
+            extra = ["--batch"] if options["burst"] else []
+            call_command("db_worker", "--queue-name", "default", *extra)
+        else:
+            self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
