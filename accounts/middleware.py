@@ -23,11 +23,11 @@ class RequireMfaMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not request.session.get(_SESSION_KEY)
+            and request.session.get(_SESSION_KEY) != user.role_stamp
             and not request.path.startswith(_ALLOWED_PREFIXES)
         ):
             if mfa_required(user=user) and not has_mfa(user=user):
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-            # Checked once per session; adding a role later is caught at the next sign-in.
-            request.session[_SESSION_KEY] = True
+            # Checked once per session until the user gains an admin role (role_stamp).
+            request.session[_SESSION_KEY] = user.role_stamp
         return self.get_response(request)

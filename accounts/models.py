@@ -36,6 +36,8 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
+    #: Bumped when the user gains a role that needs MFA, so signed-in sessions check again.
+    role_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

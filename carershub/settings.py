@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.ApiProblemMiddleware",
 ]
 
 ROOT_URLCONF = "carershub.urls"

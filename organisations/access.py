@@ -50,7 +50,8 @@ def org_view(
             if not request.user.has_perm(permission, organisation):
                 raise PermissionDenied
             request.organisation = organisation  # type: ignore[attr-defined]
-            request.session["organisation_slug"] = organisation.slug
+            if request.session.get("organisation_slug") != organisation.slug:
+                request.session["organisation_slug"] = organisation.slug
             return view(request, *args, **kwargs)
 
         return wrapper

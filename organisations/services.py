@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import staff_import
 from organisations.models import (
+    MFA_ROLES,
     Membership,
     Organisation,
     Role,
@@ -197,6 +199,8 @@ def membership_grant(
         user=user, organisation=organisation, role=role
     )
     if created:
+        if role in MFA_ROLES:
+            User.objects.filter(pk=user.pk).update(role_stamp=F("role_stamp") + 1)
         audit_record(
             actor=by,
             action=Action.CREATE,

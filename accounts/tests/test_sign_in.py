@@ -57,3 +57,21 @@ def test_a_failed_sign_in_shows_an_error_summary_and_keeps_the_email(client, wor
 def test_open_sign_up_is_closed(client, db):
     response = client.get("/accounts/signup/")
     assert "Sign Up Closed" in response.content.decode() or response.status_code in (302, 403)
+
+
+def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page(client, world):
+    from audit.models import Channel
+    from organisations.services import membership_grant
+
+    client.force_login(world.carer)
+    assert client.get(f"/o/{world.org.slug}/").status_code == 200
+    membership_grant(
+        user=world.carer,
+        organisation=world.org,
+        role=Role.HR_ADMIN,
+        by=world.org_admin,
+        channel=Channel.WEB,
+    )
+    response = client.get(f"/o/{world.org.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")

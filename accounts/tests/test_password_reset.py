@@ -1,0 +1,22 @@
+import re
+
+
+def test_password_reset_sends_a_link_by_email_that_sets_a_new_password(client, world, smtp_sink):
+    client.post("/accounts/password/reset/", {"email": "carer@example.org"})
+    assert len(smtp_sink) == 1
+    body = smtp_sink[0].get_payload(decode=True) or smtp_sink[0].get_payload()[0].get_payload(
+        decode=True
+    )
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body.decode()).group(1)
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    response = client.post(
+        form_url, {"password1": "a brand new passphrase", "password2": "a brand new passphrase"}
+    )
+    assert response.status_code == 302
+    assert client.login(username="carer@example.org", password="a brand new passphrase")
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_revealing(client, db, smtp_sink):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302  # same answer as for a known address
