@@ -2,13 +2,16 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from accounts.models import User
 from api.auth import BearerToken
 from api.schemas import (
     LeaveIn,
+    MembershipIn,
     MembershipOut,
     OrganisationOut,
     Problem,
@@ -23,6 +26,8 @@ from carershub.types import OrgRequest
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
 from organisations.services import (
+    membership_grant,
+    membership_revoke,
     staff_record_create,
     staff_record_mark_left,
     staff_record_update,
@@ -97,7 +102,7 @@ def list_units(request: OrgRequest) -> Any:
     response={201: UnitOut, **WRITE_ERRORS},
     tags=["units"],
 )
-def create_unit(request: OrgRequest, payload: UnitIn) -> tuple[int, Unit]:
+def create_unit(request: OrgRequest, payload: UnitIn) -> Status[Unit]:
     organisation = request.organisation
     parent = (
         get_object_or_404(Unit, pk=payload.parent_id, organisation=organisation)
@@ -112,7 +117,7 @@ def create_unit(request: OrgRequest, payload: UnitIn) -> tuple[int, Unit]:
         by=request.user,
         channel=Channel.API,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get(
@@ -138,7 +143,7 @@ def list_staff(request: OrgRequest, filters: Query[StaffFilters]) -> Any:
     response={201: StaffOut, **WRITE_ERRORS},
     tags=["staff"],
 )
-def create_staff(request: OrgRequest, payload: StaffIn) -> tuple[int, StaffRecord]:
+def create_staff(request: OrgRequest, payload: StaffIn) -> Status[StaffRecord]:
     organisation = request.organisation
     record = staff_record_create(
         organisation=organisation,
@@ -147,7 +152,7 @@ def create_staff(request: OrgRequest, payload: StaffIn) -> tuple[int, StaffRecor
         channel=Channel.API,
     )
     record.refresh_from_db()  # return what was stored: decimals as the database rounds them
-    return 201, record
+    return Status(201, record)
 
 
 @router.get(
@@ -216,3 +221,48 @@ def list_memberships(request: OrgRequest) -> Any:
         .select_related("user")
         .order_by("user__email", "role")
     )
+
+
+@router.post(
+    "/memberships",
+    auth=needs("organisations.manage_members"),
+    response={201: MembershipOut, **WRITE_ERRORS},
+    tags=["memberships"],
+)
+def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membership]:
+    """Give a role to someone already in the organisation (invite newcomers from the web page)."""
+    organisation = request.organisation
+    user = (
+        User.objects.filter(email__iexact=payload.email, memberships__organisation=organisation)
+        .distinct()
+        .first()
+    )
+    if user is None:
+        raise DjangoValidationError(
+            {"email": ["Nobody with this email address belongs to this organisation."]}
+        )
+    membership = membership_grant(
+        user=user,
+        organisation=organisation,
+        role=payload.role,
+        by=request.user,
+        channel=Channel.API,
+    )
+    return Status(201, Membership.objects.select_related("user").get(pk=membership.pk))
+
+
+@router.delete(
+    "/memberships/{membership_id}",
+    auth=needs("organisations.manage_members"),
+    response={204: None, **WRITE_ERRORS},
+    tags=["memberships"],
+)
+def revoke_membership(request: OrgRequest, membership_id: int) -> Status[None]:
+    organisation = request.organisation
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_id,
+        organisation=organisation,
+    )
+    membership_revoke(membership=membership, by=request.user, channel=Channel.API)
+    return Status(204, None)

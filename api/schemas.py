@@ -92,3 +92,10 @@ class MembershipOut(Schema):
     id: int
     email: str = Field(alias="user.email")
     role: Role
+
+
+class MembershipIn(Schema):
+    email: str = Field(
+        min_length=3, max_length=254, description="Someone who already belongs to the organisation"
+    )
+    role: Role

@@ -1,4 +1,4 @@
-"""The append-only record of who read or changed a personal record (DESIGN.md §3 rule 5).
+"""The append-only record of who read or changed a personal record (docs/trust-rules.md, rule 5).
 
 Rows are never updated or deleted: the model refuses it everywhere, and on PostgreSQL a
 trigger refuses it at the database too (see the migration ``audit_append_only_trigger``).

@@ -144,7 +144,7 @@ if _task_backend == "redis":
     if not REDIS_URL:
         raise ConfigError("TASKS_BACKEND=redis needs REDIS_URL")
     INSTALLED_APPS += ["django_rq"]
-    # Queue names match the task queues; `manage.py rqworker default` runs them.
+    # One "default" queue; `manage.py task_worker` starts an RQ worker with the right job class.
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 CRONTASK = {"REDIS_URL": REDIS_URL or None}
 

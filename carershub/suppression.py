@@ -1,4 +1,4 @@
-"""Small-number suppression for every count we report (DESIGN.md §3 rule 4).
+"""Small-number suppression for every count we report (docs/trust-rules.md, rule 4).
 
 A count under the threshold is shown as "fewer than 5". When a total is shown too,
 one hidden cell could be worked out by subtraction, so the next smallest cell is

@@ -1,5 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from audit.models import Channel
 from organisations.models import (
     Membership,
     Organisation,
@@ -8,6 +12,7 @@ from organisations.models import (
     StaffRecord,
     Unit,
 )
+from organisations.services import partnership_lead_appoint
 
 
 @admin.register(Partnership)
@@ -50,3 +55,16 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class PartnershipLeadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["user", "partnership"]
     raw_id_fields = ["user"]
+
+    def save_model(
+        self, request: HttpRequest, obj: PartnershipLead, form: Any, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        partnership_lead_appoint(
+            user=obj.user,
+            partnership=obj.partnership,
+            by=request.user,  # type: ignore[arg-type]
+            channel=Channel.WEB,
+        )

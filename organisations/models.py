@@ -1,7 +1,7 @@
 """Tenancy: partnerships hold organisations; organisations hold units, staff and members.
 
 Every piece of tenant data hangs off an ``Organisation`` so that queries can always be
-scoped by it (DESIGN.md §3 rule 6).
+scoped by it (docs/trust-rules.md, rule 6).
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ def lead_partnership_ids(*, user: Any) -> frozenset[int]:
 
 
 def partnership_overview(*, partnership: Partnership) -> list[dict[str, Any]]:
-    """Member organisations with headcounts only: a lead never sees people (DESIGN.md §2)."""
+    """Member organisations with headcounts only: a lead never sees people (trust rule 6)."""
     rows = (
         Organisation.objects.filter(partnership=partnership)
         .annotate(

@@ -20,6 +20,8 @@ from organisations.models import (
     MFA_ROLES,
     Membership,
     Organisation,
+    Partnership,
+    PartnershipLead,
     Role,
     StaffImport,
     StaffImportStatus,
@@ -211,6 +213,25 @@ def membership_grant(
         )
         forget_roles(user)
     return membership
+
+
+@transaction.atomic
+def partnership_lead_appoint(
+    *, user: User, partnership: Partnership, by: User | None, channel: Channel
+) -> PartnershipLead:
+    """Leads need MFA, so a signed-in user made a lead is asked for it on their next page."""
+    lead, created = PartnershipLead.objects.get_or_create(user=user, partnership=partnership)
+    if created:
+        User.objects.filter(pk=user.pk).update(role_stamp=F("role_stamp") + 1)
+        audit_record(
+            actor=by,
+            action=Action.CREATE,
+            channel=channel,
+            target=lead,
+            organisation_id=None,
+            summary=f"Made {user.email} a lead of {partnership.name}",
+        )
+    return lead
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The audit record is append-only (DESIGN.md §3 rule 5; issue 2 item 7)."""
+"""The audit record is append-only (docs/trust-rules.md, rule 5)."""
 
 from __future__ import annotations
 

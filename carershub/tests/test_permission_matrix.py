@@ -1,4 +1,4 @@
-"""Every URL, every persona, own, foreign and cross-tenant objects (DESIGN.md §3, STYLE.md 12).
+"""Every URL, every persona, own, foreign and cross-tenant objects (docs/trust-rules.md, rule 6).
 
 The URL list comes from the resolver, so a new URL that is not classified here fails
 ``test_every_url_is_classified``. Expected statuses: 200 shown, 201 created, 302 redirect
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -59,7 +59,10 @@ class Spec:
     api: bool = False
     tenant: bool = False  # scoped to an organisation: also tried against the other one
     cross: bool = False  # takes an object id: also tried with the other organisation's id
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __or__(self, overrides: dict[str, int]) -> Spec:
+        """The same spec with some personas' expected statuses replaced."""
+        return replace(self, expected={**self.expected, **overrides})
 
 
 def org(t: Targets) -> dict[str, Any]:
@@ -162,6 +165,14 @@ MATRIX: dict[str, Spec] = {
         "POST", HR, 200, kwargs=lambda t: {"staff_id": t.staff.pk}, data={}, cross=True
     ),
     "api-v1:list_memberships": api("GET", HR, 200),
+    # The outsider's own organisation has no carer@example.org to give a role to: 422.
+    "api-v1:grant_membership": api(
+        "POST", ORG_ADMIN, 201, data={"email": "carer@example.org", "role": "champion"}
+    )
+    | {"outsider": 422},
+    "api-v1:revoke_membership": api(
+        "DELETE", ORG_ADMIN, 204, kwargs=lambda t: {"membership_id": t.membership.pk}, cross=True
+    ),
 }
 
 # allauth's own pages: entry pages are open to all; account pages need a signed-in user.

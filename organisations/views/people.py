@@ -31,8 +31,11 @@ def _roles_this_user_may_grant(request: OrgRequest) -> list[Role]:
 @org_view("organisations.invite_people")
 def invite(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
+    # "Invite them" on a staff record fills in their work email and staff number.
+    initial = {key: request.GET[key] for key in ("email", "staff_number") if key in request.GET}
     form = InvitationForm(
         request.POST or None,
+        initial=initial,
         organisation=organisation,
         allowed_roles=_roles_this_user_may_grant(request),
     )
