@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "organisations",
     "audit",
     "api",
+    "leave",
 ]
 
 MIDDLEWARE = [

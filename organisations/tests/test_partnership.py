@@ -36,12 +36,18 @@ def test_appointing_a_lead_asks_a_signed_in_user_for_mfa_on_the_next_page(client
 
     client.force_login(world.carer)
     assert client.get(f"/o/{world.org.slug}/").status_code == 200
-    partnership_lead_appoint(user=world.carer, partnership=world.org.partnership, by=None, channel=Channel.COMMAND)
-    assert client.get(f"/o/{world.org.slug}/")["Location"].startswith("/accounts/2fa/totp/activate/")
+    partnership_lead_appoint(
+        user=world.carer, partnership=world.org.partnership, by=None, channel=Channel.COMMAND
+    )
+    assert client.get(f"/o/{world.org.slug}/")["Location"].startswith(
+        "/accounts/2fa/totp/activate/"
+    )
 
 
 def test_invite_them_fills_in_the_staff_number_and_email(client, world):
     client.force_login(world.hr_admin)
-    html = client.get(f"/o/{world.org.slug}/invite/", {"staff_number": "C001", "email": "x@example.org"}).content.decode()
+    html = client.get(
+        f"/o/{world.org.slug}/invite/", {"staff_number": "C001", "email": "x@example.org"}
+    ).content.decode()
     assert 'value="C001"' in html
     assert 'value="x@example.org"' in html

@@ -1,0 +1,321 @@
+"""Statutory rules for carer's leave, time off for dependants and flexible working.
+
+Each rule is a dated row per nation: a change in the law is a new row with its
+``effective_from`` date and a test, not a rewrite. The functions below are the named
+rules the rest of the app calls; each docstring cites its source, and
+``docs/statutory-rules.md`` lists every row with where it comes from.
+
+Great Britain (England, Wales, Scotland) follows the Carer's Leave Act 2023 with the
+Carer's Leave Regulations 2024 (SI 2024/251) and the Employment Relations (Flexible
+Working) Act 2023 with the Flexible Working (Amendment) Regulations 2023. Northern
+Ireland has its own law: rows marked ``to_verify`` must be checked against the
+current NI regulations before they are relied on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+from organisations.models import Nation
+
+GREAT_BRITAIN = (Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND)
+
+
+class NotAvailableInNation(Exception):
+    """The statutory right does not exist where this organisation is."""
+
+    code = "not_available_in_nation"
+
+
+# --- Carer's leave -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CarersLeaveRule:
+    nation: Nation
+    effective_from: date
+    source: str
+    #: Entitlement in working weeks in any 12-month period.
+    weeks_per_year: Decimal
+    #: Notice is the greater of this multiple of the days asked for, or the minimum.
+    notice_multiplier: int
+    notice_minimum_days: int
+    #: The smallest block of leave that may be taken, in working days.
+    smallest_unit_days: Decimal
+    #: A postponed first day must fall within this many months of the first day asked for.
+    postpone_within_months: int
+    to_verify: bool = False
+
+
+@dataclass(frozen=True)
+class FlexibleWorkingRule:
+    nation: Nation
+    effective_from: date
+    source: str
+    requests_per_year: int
+    decision_months: int
+    qualifying_weeks: int
+    consultation_before_refusal: bool
+    #: A refusal must also be explained as reasonable (Employment Rights Act 2025).
+    refusal_must_be_reasonable: bool
+    to_verify: bool = False
+
+
+_GB_CARERS_LEAVE_2024 = {
+    "effective_from": date(2024, 4, 6),
+    "source": "Carer's Leave Act 2023; Carer's Leave Regulations 2024 (SI 2024/251), regs 4-8",
+    "weeks_per_year": Decimal("1"),
+    "notice_multiplier": 2,
+    "notice_minimum_days": 3,
+    "smallest_unit_days": Decimal("0.5"),
+    "postpone_within_months": 1,
+}
+
+CARERS_LEAVE_RULES: tuple[CarersLeaveRule, ...] = tuple(
+    CarersLeaveRule(nation=nation, **_GB_CARERS_LEAVE_2024)  # type: ignore[arg-type]
+    for nation in GREAT_BRITAIN
+)
+# Northern Ireland: no statutory carer's leave (the Act does not extend there). When NI
+# legislates, its row goes here with its own date.
+
+_GB_FLEXIBLE_2014 = {
+    "effective_from": date(2014, 6, 30),
+    "source": "Flexible Working Regulations 2014 (SI 2014/1398); Children and Families Act 2014",
+    "requests_per_year": 1,
+    "decision_months": 3,
+    "qualifying_weeks": 26,
+    "consultation_before_refusal": False,
+    "refusal_must_be_reasonable": False,
+}
+_GB_FLEXIBLE_2024 = {
+    "effective_from": date(2024, 4, 6),
+    "source": (
+        "Employment Rights Act 1996 ss.80F-80I as amended by the Employment Relations (Flexible "
+        "Working) Act 2023; Flexible Working (Amendment) Regulations 2023 (SI 2023/1328)"
+    ),
+    "requests_per_year": 2,
+    "decision_months": 2,
+    "qualifying_weeks": 0,
+    "consultation_before_refusal": True,
+    "refusal_must_be_reasonable": False,
+}
+_GB_FLEXIBLE_2027 = {
+    **_GB_FLEXIBLE_2024,
+    # Commencement date not yet set by regulations: the date is a placeholder to confirm.
+    "effective_from": date(2027, 10, 1),
+    "source": "Employment Rights Act 2025 (flexible working: refusal must be reasonable)",
+    "refusal_must_be_reasonable": True,
+    "to_verify": True,
+}
+
+FLEXIBLE_WORKING_RULES: tuple[FlexibleWorkingRule, ...] = (
+    *(
+        FlexibleWorkingRule(nation=nation, **_GB_FLEXIBLE_2014)  # type: ignore[arg-type]
+        for nation in GREAT_BRITAIN
+    ),
+    *(
+        FlexibleWorkingRule(nation=nation, **_GB_FLEXIBLE_2024)  # type: ignore[arg-type]
+        for nation in GREAT_BRITAIN
+    ),
+    *(
+        FlexibleWorkingRule(nation=nation, **_GB_FLEXIBLE_2027)  # type: ignore[arg-type]
+        for nation in GREAT_BRITAIN
+    ),
+    FlexibleWorkingRule(
+        nation=Nation.NORTHERN_IRELAND,
+        effective_from=date(2015, 4, 5),
+        source="Flexible Working Regulations (Northern Ireland) 2015 (SR 2015/151): to verify",
+        requests_per_year=1,
+        decision_months=3,
+        qualifying_weeks=26,
+        consultation_before_refusal=False,
+        refusal_must_be_reasonable=False,
+        to_verify=True,
+    ),
+)
+
+#: The eight business reasons a flexible-working request may be refused for
+#: (Employment Rights Act 1996 s.80G(1)(b)).
+FLEXIBLE_WORKING_REFUSAL_REASONS: tuple[tuple[str, str], ...] = (
+    ("costs", "The burden of additional costs"),
+    ("customer_demand", "A detrimental effect on the ability to meet customer demand"),
+    ("reorganise", "Inability to reorganise work among existing staff"),
+    ("recruit", "Inability to recruit additional staff"),
+    ("quality", "A detrimental impact on quality"),
+    ("performance", "A detrimental impact on performance"),
+    ("insufficient_work", "Insufficient work during the periods the employee proposes to work"),
+    ("structural_changes", "Planned structural changes"),
+)
+
+
+def _in_force[R: (CarersLeaveRule, FlexibleWorkingRule)](
+    rows: tuple[R, ...], nation: Nation | str, on: date
+) -> R | None:
+    candidates = [r for r in rows if r.nation == nation and r.effective_from <= on]
+    return max(candidates, key=lambda r: r.effective_from, default=None)
+
+
+def carers_leave_rule(*, nation: Nation | str, on: date) -> CarersLeaveRule:
+    """The carer's leave rule in force in ``nation`` on ``on``.
+
+    Raises ``NotAvailableInNation`` in Northern Ireland and before 6 April 2024.
+    """
+    rule = _in_force(CARERS_LEAVE_RULES, nation, on)
+    if rule is None:
+        raise NotAvailableInNation(nation)
+    return rule
+
+
+def flexible_working_rule(*, nation: Nation | str, on: date) -> FlexibleWorkingRule:
+    """The flexible-working rule in force in ``nation`` on the date a request is made."""
+    rule = _in_force(FLEXIBLE_WORKING_RULES, nation, on)
+    if rule is None:
+        raise NotAvailableInNation(nation)
+    return rule
+
+
+def carers_leave_entitlement_days(
+    *, days_per_week: Decimal, nation: Nation | str, on: date
+) -> Decimal:
+    """One normal working week, pro rata: someone working 3 days a week gets 3 days.
+
+    Carer's Leave Regulations 2024, reg. 4 (one week in any 12-month period) and reg. 5
+    (a week is the employee's normal working week). Rounded down to the smallest unit
+    that may be taken (half a day, reg. 5), so the entitlement is always usable.
+    """
+    rule = carers_leave_rule(nation=nation, on=on)
+    days = days_per_week * rule.weeks_per_year
+    units = math.floor(days / rule.smallest_unit_days)
+    return rule.smallest_unit_days * units
+
+
+def carers_leave_notice_days(*, days_requested: Decimal, nation: Nation | str, on: date) -> int:
+    """Calendar days of notice needed: the greater of twice the days asked for, or three.
+
+    Carer's Leave Regulations 2024, reg. 6(3). Half a day asked for still needs three days.
+    """
+    rule = carers_leave_rule(nation=nation, on=on)
+    return max(math.ceil(days_requested * rule.notice_multiplier), rule.notice_minimum_days)
+
+
+def carers_leave_notice_met(
+    *, given_on: date, first_day: date, days_requested: Decimal, nation: Nation | str
+) -> bool:
+    """True when notice given on ``given_on`` is early enough for leave from ``first_day``."""
+    needed = carers_leave_notice_days(days_requested=days_requested, nation=nation, on=first_day)
+    return (first_day - given_on).days >= needed
+
+
+def carers_leave_latest_postponed_start(*, first_day: date, nation: Nation | str) -> date:
+    """A postponed first day must fall within one month of the first day asked for.
+
+    Carer's Leave Regulations 2024, reg. 7 (postponement where the operation of the
+    business would be unduly disrupted).
+    """
+    rule = carers_leave_rule(nation=nation, on=first_day)
+    return first_day + relativedelta(months=rule.postpone_within_months)
+
+
+def carers_leave_postponement_allowed(
+    *, given_on: date, first_day: date, new_first_day: date, reason: str, nation: Nation | str
+) -> str | None:
+    """Why a postponement is not allowed, or None when it is.
+
+    Carer's Leave Regulations 2024, reg. 7: the employer may postpone (never refuse) if
+    the business would be unduly disrupted, by a notice given before the leave was due to
+    start, stating the reason, with the leave rearranged to start within one month of the
+    first day asked for.
+    """
+    if not reason.strip():
+        return "reason_required"
+    if given_on >= first_day:
+        return "postponement_too_late"
+    if new_first_day <= first_day:
+        return "postponement_not_later"
+    if new_first_day > carers_leave_latest_postponed_start(first_day=first_day, nation=nation):
+        return "postponement_beyond_one_month"
+    return None
+
+
+def rolling_year_start(day: date) -> date:
+    """The first day of the 12-month period that ends on ``day`` (inclusive)."""
+    return day - relativedelta(years=1) + timedelta(days=1)
+
+
+def carers_leave_windows_within_entitlement(
+    *, days: dict[date, Decimal], entitlement: Decimal
+) -> date | None:
+    """Check every 12-month period: return the first day of a period that goes over, or None.
+
+    "Any period of 12 months" (reg. 4) means every window, not a leave year. The
+    largest total is always in a window that starts on a day of leave, so checking
+    those windows is enough.
+    """
+    ordered = sorted(days)
+    for start in ordered:
+        end = start + relativedelta(years=1)
+        total = sum((days[d] for d in ordered if start <= d < end), Decimal(0))
+        if total > entitlement:
+            return start
+    return None
+
+
+def carers_leave_balance_on(
+    *, day: date, days: dict[date, Decimal], entitlement: Decimal
+) -> Decimal:
+    """What is left on ``day``: the entitlement less leave in the 12 months up to and including it."""
+    start = rolling_year_start(day)
+    used = sum((amount for d, amount in days.items() if start <= d <= day), Decimal(0))
+    return entitlement - used
+
+
+# --- Working days ------------------------------------------------------------------
+
+_SUBDIVISION = {
+    Nation.ENGLAND: "ENG",
+    Nation.WALES: "WLS",
+    Nation.SCOTLAND: "SCT",
+    Nation.NORTHERN_IRELAND: "NIR",
+}
+
+
+@lru_cache(maxsize=64)
+def bank_holidays(nation: Nation | str, year: int) -> dict[date, str]:
+    """Bank holidays for one nation and year, from the maintained ``holidays`` package."""
+    calendar = holidays.country_holidays("GB", subdiv=_SUBDIVISION[Nation(nation)], years=year)
+    return dict(calendar.items())
+
+
+def is_bank_holiday(day: date, nation: Nation | str) -> bool:
+    return day in bank_holidays(nation, day.year)
+
+
+def flexible_working_decision_due(*, received_on: date, nation: Nation | str) -> date:
+    """The date by which a decision, including any appeal, must be given.
+
+    Employment Rights Act 1996 s.80G(1B) as amended in 2024: two months from the date
+    the request is received (three in Northern Ireland), unless the employee agrees to
+    extend it.
+    """
+    rule = flexible_working_rule(nation=nation, on=received_on)
+    return received_on + relativedelta(months=rule.decision_months)
+
+
+def flexible_working_requests_allowed(
+    *, earlier_requests: list[date], on: date, nation: Nation | str
+) -> bool:
+    """Whether another statutory request may be made on ``on``: two in any 12 months in GB.
+
+    Employment Rights Act 1996 s.80F(4) as amended by the 2023 Act.
+    """
+    rule = flexible_working_rule(nation=nation, on=on)
+    start = rolling_year_start(on)
+    recent = [d for d in earlier_requests if start <= d <= on]
+    return len(recent) < rule.requests_per_year

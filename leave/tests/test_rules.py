@@ -1,0 +1,233 @@
+"""Table-driven tests of the statutory rules, each citing the rule it checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from leave import rules
+from organisations.models import Nation
+
+ENG, SCT, NIR = Nation.ENGLAND, Nation.SCOTLAND, Nation.NORTHERN_IRELAND
+IN_FORCE = date(2026, 11, 23)
+
+
+class TestCarersLeaveEntitlement:
+    """carers_leave_entitlement_days: Carer's Leave Regulations 2024, regs 4-5."""
+
+    @pytest.mark.parametrize(
+        ("days_per_week", "expected"),
+        [
+            (D("5"), D("5")),
+            (D("3"), D("3")),
+            (D("2.5"), D("2.5")),
+            (
+                D("4.6"),
+                D("4.5"),
+            ),  # an irregular pattern averaging 4.6 days rounds down to half days
+            (D("0.5"), D("0.5")),
+            (D("7"), D("7")),
+        ],
+    )
+    def test_a_week_is_the_employees_normal_working_week(self, days_per_week, expected):
+        assert (
+            rules.carers_leave_entitlement_days(
+                days_per_week=days_per_week, nation=ENG, on=IN_FORCE
+            )
+            == expected
+        )
+
+    def test_the_right_starts_on_6_april_2024(self):
+        assert (
+            rules.carers_leave_entitlement_days(
+                days_per_week=D("5"), nation=ENG, on=date(2024, 4, 6)
+            )
+            == 5
+        )
+        with pytest.raises(rules.NotAvailableInNation):
+            rules.carers_leave_entitlement_days(
+                days_per_week=D("5"), nation=ENG, on=date(2024, 4, 5)
+            )
+
+    @pytest.mark.parametrize("nation", [Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND])
+    def test_applies_across_great_britain(self, nation):
+        assert rules.carers_leave_rule(nation=nation, on=IN_FORCE).weeks_per_year == 1
+
+    def test_northern_ireland_has_no_statutory_carers_leave(self):
+        with pytest.raises(rules.NotAvailableInNation):
+            rules.carers_leave_rule(nation=NIR, on=IN_FORCE)
+
+
+class TestCarersLeaveNotice:
+    """carers_leave_notice_days / carers_leave_notice_met: Carer's Leave Regulations 2024, reg. 6."""
+
+    @pytest.mark.parametrize(
+        ("days", "notice"),
+        [(D("0.5"), 3), (D("1"), 3), (D("1.5"), 3), (D("2"), 4), (D("2.5"), 5), (D("5"), 10)],
+    )
+    def test_notice_is_the_greater_of_twice_the_leave_or_three_days(self, days, notice):
+        assert (
+            rules.carers_leave_notice_days(days_requested=days, nation=ENG, on=IN_FORCE) == notice
+        )
+
+    @pytest.mark.parametrize(
+        ("given_on", "met"),
+        [
+            (date(2026, 12, 1), True),
+            (date(2026, 12, 2), False),
+        ],  # exactly 4 days met; 3 days one short
+    )
+    def test_two_days_of_leave_need_four_days_notice_exactly(self, given_on, met):
+        assert (
+            rules.carers_leave_notice_met(
+                given_on=given_on, first_day=date(2026, 12, 5), days_requested=D("2"), nation=ENG
+            )
+            is met
+        )
+
+
+class TestCarersLeaveRollingYear:
+    """carers_leave_windows_within_entitlement: "any period of 12 months", reg. 4."""
+
+    def test_half_days_add_up_to_a_week(self):
+        days = {date(2026, 1, 5 + i): D("0.5") for i in range(10)}
+        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) is None
+        days[date(2026, 2, 2)] = D("0.5")
+        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) == date(
+            2026, 1, 5
+        )
+
+    def test_the_window_is_rolling_not_a_leave_year(self):
+        # 5 days in December and 1 in January breach a rolling window, though they span two calendar years.
+        days = {date(2025, 12, 1 + i): D("1") for i in range(5)} | {date(2026, 1, 10): D("1")}
+        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) == date(
+            2025, 12, 1
+        )
+
+    @pytest.mark.parametrize(
+        ("later_day", "breach"),
+        [(date(2027, 1, 4), True), (date(2027, 1, 5), False)],  # the edge of the 12 months
+    )
+    def test_leave_exactly_twelve_months_later_starts_a_new_allowance(self, later_day, breach):
+        days = {date(2026, 1, 5 + i): D("1") for i in range(5)} | {later_day: D("1")}
+        result = rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5"))
+        assert (result is not None) is breach
+
+    def test_a_part_time_employee_has_three_days(self):
+        entitlement = rules.carers_leave_entitlement_days(
+            days_per_week=D("3"), nation=SCT, on=IN_FORCE
+        )
+        days = {date(2026, 3, 2): D("1"), date(2026, 3, 3): D("1"), date(2026, 3, 4): D("1")}
+        assert (
+            rules.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
+            is None
+        )
+        days[date(2026, 6, 1)] = D("0.5")
+        assert (
+            rules.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
+            is not None
+        )
+
+    def test_the_balance_on_a_day_counts_the_twelve_months_up_to_it(self):
+        days = {date(2025, 12, 1): D("2"), date(2026, 6, 1): D("1")}
+        assert rules.carers_leave_balance_on(
+            day=date(2026, 6, 1), days=days, entitlement=D("5")
+        ) == D("2")
+        assert rules.carers_leave_balance_on(
+            day=date(2026, 12, 1), days=days, entitlement=D("5")
+        ) == D("4")
+
+
+class TestPostponement:
+    """carers_leave_postponement_allowed: reg. 7, postpone (never refuse) within one month."""
+
+    FIRST = date(2026, 12, 7)
+
+    @pytest.mark.parametrize(
+        ("given_on", "new_first_day", "reason", "problem"),
+        [
+            (
+                date(2026, 12, 1),
+                date(2027, 1, 7),
+                "Ward short-staffed",
+                None,
+            ),  # exactly one month later
+            (
+                date(2026, 12, 1),
+                date(2027, 1, 8),
+                "Ward short-staffed",
+                "postponement_beyond_one_month",
+            ),
+            (date(2026, 12, 7), date(2026, 12, 14), "Ward short-staffed", "postponement_too_late"),
+            (date(2026, 12, 1), date(2026, 12, 7), "Ward short-staffed", "postponement_not_later"),
+            (date(2026, 12, 1), date(2026, 12, 14), "  ", "reason_required"),
+        ],
+    )
+    def test_conditions(self, given_on, new_first_day, reason, problem):
+        assert (
+            rules.carers_leave_postponement_allowed(
+                given_on=given_on,
+                first_day=self.FIRST,
+                new_first_day=new_first_day,
+                reason=reason,
+                nation=ENG,
+            )
+            == problem
+        )
+
+
+class TestFlexibleWorking:
+    """flexible_working_*: ERA 1996 ss.80F-80G as amended from 6 April 2024."""
+
+    def test_two_requests_in_any_twelve_months(self):
+        earlier = [date(2026, 1, 10), date(2026, 6, 1)]
+        assert not rules.flexible_working_requests_allowed(
+            earlier_requests=earlier, on=date(2026, 11, 23), nation=ENG
+        )
+        assert rules.flexible_working_requests_allowed(
+            earlier_requests=earlier, on=date(2027, 1, 10), nation=ENG
+        )
+
+    def test_decision_within_two_months_in_great_britain_and_three_in_northern_ireland(self):
+        assert rules.flexible_working_decision_due(
+            received_on=date(2026, 12, 31), nation=ENG
+        ) == date(2027, 2, 28)
+        assert rules.flexible_working_decision_due(
+            received_on=date(2026, 12, 31), nation=NIR
+        ) == date(2027, 3, 31)
+
+    def test_a_request_spanning_a_rule_change_uses_the_rule_on_the_day_it_was_made(self):
+        before = rules.flexible_working_rule(nation=ENG, on=date(2024, 4, 5))
+        after = rules.flexible_working_rule(nation=ENG, on=date(2024, 4, 6))
+        assert (before.requests_per_year, before.decision_months, before.qualifying_weeks) == (
+            1,
+            3,
+            26,
+        )
+        assert (after.requests_per_year, after.decision_months, after.qualifying_weeks) == (2, 2, 0)
+        # A request received the day before the change keeps the three-month clock.
+        assert rules.flexible_working_decision_due(
+            received_on=date(2024, 4, 5), nation=ENG
+        ) == date(2024, 7, 5)
+
+    def test_the_2025_act_reasonableness_test_is_a_future_dated_row(self):
+        assert not rules.flexible_working_rule(nation=ENG, on=IN_FORCE).refusal_must_be_reasonable
+        future = rules.flexible_working_rule(nation=ENG, on=date(2028, 1, 1))
+        assert future.refusal_must_be_reasonable
+        assert future.to_verify
+
+    def test_there_are_exactly_eight_refusal_reasons(self):
+        assert len(rules.FLEXIBLE_WORKING_REFUSAL_REASONS) == 8
+
+
+class TestBankHolidays:
+    """bank_holidays: the maintained `holidays` package, per nation."""
+
+    def test_st_andrews_day_is_a_holiday_in_scotland_only(self):
+        assert rules.is_bank_holiday(date(2026, 11, 30), SCT)
+        assert not rules.is_bank_holiday(date(2026, 11, 30), ENG)
+
+    def test_st_patricks_day_in_northern_ireland(self):
+        assert rules.is_bank_holiday(date(2026, 3, 17), NIR)
