@@ -22,6 +22,7 @@ urlpatterns = [
     path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
+    path("o/<slug:org_slug>/leave/", include("leave.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,141 @@
+"""Carer's leave requests and decisions, and each organisation's leave policy."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation, StaffRecord
+
+
+class LeavePolicy(models.Model):
+    """What an organisation gives beyond the statutory minimum; it can never give less."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="leave_policy"
+    )
+    extra_days = models.DecimalField(
+        _("extra carer's leave days a year"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+        help_text=_("Added to the statutory week. In Northern Ireland, the whole allowance."),
+    )
+    paid_days = models.DecimalField(
+        _("paid carer's leave days a year"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("60"))],
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice needed, in days"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave blank for the statutory notice. You may ask for less notice, never more."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Leave policy of {self.organisation}"
+
+
+class RequestStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for your manager")
+    ACCEPTED = "accepted", _("Agreed")
+    POSTPONED = "postponed", _("Moved to new dates")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CarersLeaveRequest(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        StaffRecord, on_delete=models.CASCADE, related_name="carers_leave_requests"
+    )
+    notice_given_on = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    note = models.CharField(
+        _("anything your manager should know (optional)"), max_length=500, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="carers_leave_org_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Carer's leave request {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (
+            RequestStatus.REQUESTED,
+            RequestStatus.ACCEPTED,
+            RequestStatus.POSTPONED,
+        )
+
+
+class DayPart(models.TextChoices):
+    FULL = "full", _("Full day")
+    MORNING = "am", _("Morning")
+    AFTERNOON = "pm", _("Afternoon")
+
+
+class CarersLeaveDay(models.Model):
+    request = models.ForeignKey(CarersLeaveRequest, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    part = models.CharField(max_length=4, choices=DayPart.choices, default=DayPart.FULL)
+
+    class Meta:
+        ordering = ["day", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "day", "part"], name="carers_leave_day_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.get_part_display()})"
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal("1") if self.part == DayPart.FULL else Decimal("0.5")
+
+
+class DecisionKind(models.TextChoices):
+    ACCEPTED = "accepted", _("Agreed")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled by the employee")
+
+
+class LeaveDecision(models.Model):
+    """Who decided what and when: the full history of a request, never edited."""
+
+    request = models.ForeignKey(
+        CarersLeaveRequest, on_delete=models.CASCADE, related_name="decisions"
+    )
+    kind = models.CharField(max_length=10, choices=DecisionKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    previous_days = models.JSONField(default=list, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d}"

@@ -1,0 +1,362 @@
+"""Carer's leave: asking, agreeing, postponing and cancelling, within the statutory rules.
+
+Every refusal to go ahead raises ``LeaveRuleError`` with a stable ``code`` that the
+pages show as a message and the API will return as a problem-details code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from carershub.emails import send_templated
+from leave import rules
+from leave.models import (
+    CarersLeaveDay,
+    CarersLeaveRequest,
+    DayPart,
+    DecisionKind,
+    LeaveDecision,
+    LeavePolicy,
+    RequestStatus,
+)
+from organisations.models import Nation, StaffRecord
+
+OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
+
+
+class LeaveRuleError(Exception):
+    """A request or decision the rules do not allow; ``code`` is stable for the API."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _policy(staff: StaffRecord) -> LeavePolicy | None:
+    return LeavePolicy.objects.filter(organisation_id=staff.organisation_id).first()
+
+
+def entitlement_days(*, staff: StaffRecord, on: date) -> Decimal:
+    """The statutory week plus any extra days the organisation gives.
+
+    In Northern Ireland there is no statutory right, so only the organisation's own days count.
+    """
+    policy = _policy(staff)
+    extra = policy.extra_days if policy else Decimal("0")
+    nation = staff.organisation.nation
+    if nation == Nation.NORTHERN_IRELAND:
+        if extra <= 0:
+            raise LeaveRuleError(
+                rules.NotAvailableInNation.code,
+                _(
+                    "There is no statutory carer's leave in Northern Ireland, and your organisation "
+                    "has not set its own allowance."
+                ),
+            )
+        return extra
+    return (
+        rules.carers_leave_entitlement_days(days_per_week=staff.days_per_week, nation=nation, on=on)
+        + extra
+    )
+
+
+def notice_days(*, staff: StaffRecord, days_requested: Decimal, first_day: date) -> int:
+    """Statutory notice, or the organisation's shorter notice if it asks for less."""
+    policy = _policy(staff)
+    nation = staff.organisation.nation
+    if nation == Nation.NORTHERN_IRELAND:
+        statutory = 0
+    else:
+        statutory = rules.carers_leave_notice_days(
+            days_requested=days_requested, nation=nation, on=first_day
+        )
+    if policy and policy.notice_days is not None:
+        return min(statutory, policy.notice_days) if statutory else policy.notice_days
+    return statutory
+
+
+def booked_days(
+    *, staff: StaffRecord, exclude: CarersLeaveRequest | None = None
+) -> dict[date, Decimal]:
+    """Days of carer's leave asked for or agreed (cancelled requests give days back)."""
+    days: dict[date, Decimal] = {}
+    rows = CarersLeaveDay.objects.filter(request__staff=staff, request__status__in=OPEN_STATUSES)
+    if exclude is not None:
+        rows = rows.exclude(request=exclude)
+    for row in rows.only("day", "part"):
+        days[row.day] = days.get(row.day, Decimal(0)) + row.amount
+    return days
+
+
+def _normalise(days: Iterable[tuple[date, str]]) -> list[tuple[date, str]]:
+    """One entry per date: a morning and an afternoon of the same date make a full day."""
+    parts: dict[date, set[str]] = {}
+    for day, part in days:
+        parts.setdefault(day, set()).add(part)
+    result = []
+    for day in sorted(parts):
+        chosen = parts[day]
+        if DayPart.FULL in chosen or chosen == {DayPart.MORNING, DayPart.AFTERNOON}:
+            result.append((day, DayPart.FULL.value))
+        else:
+            result.append((day, next(iter(chosen))))
+    return result
+
+
+def _amount(part: str) -> Decimal:
+    return Decimal("1") if part == DayPart.FULL else Decimal("0.5")
+
+
+def _check_entitlement(
+    *, staff: StaffRecord, days: dict[date, Decimal], exclude: CarersLeaveRequest | None
+) -> None:
+    combined = booked_days(staff=staff, exclude=exclude)
+    for day, amount in days.items():
+        combined[day] = combined.get(day, Decimal(0)) + amount
+        if combined[day] > 1:
+            raise LeaveRuleError(
+                "already_booked",
+                _("You have already asked for carer's leave on %(day)s.")
+                % {"day": f"{day:%-d %B %Y}"},
+            )
+    first = min(days)
+    over = rules.carers_leave_windows_within_entitlement(
+        days=combined, entitlement=entitlement_days(staff=staff, on=first)
+    )
+    if over is not None:
+        raise LeaveRuleError(
+            "entitlement_exceeded",
+            _("This would take you over your carer's leave for the 12 months from %(day)s.")
+            % {"day": f"{over:%-d %B %Y}"},
+        )
+
+
+def _manager_user(staff: StaffRecord) -> User | None:
+    manager = staff.line_manager
+    return manager.user if manager is not None and manager.user_id else None
+
+
+def _snapshot(request: CarersLeaveRequest) -> list[list[str]]:
+    return [[row.day.isoformat(), row.part] for row in request.days.all()]
+
+
+@transaction.atomic
+def carers_leave_request(
+    *,
+    staff: StaffRecord,
+    days: Iterable[tuple[date, str]],
+    note: str,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> CarersLeaveRequest:
+    """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 6)."""
+    chosen = _normalise(days)
+    if not chosen:
+        raise LeaveRuleError("no_days", _("Choose at least one day."))
+    if chosen[0][0] <= today:
+        raise LeaveRuleError(
+            "day_in_past", _("Carer's leave must be asked for before the day it starts.")
+        )
+    amounts = {day: _amount(part) for day, part in chosen}
+    total = sum(amounts.values(), Decimal(0))
+    first_day = chosen[0][0]
+    needed = notice_days(staff=staff, days_requested=total, first_day=first_day)
+    if (first_day - today).days < needed:
+        raise LeaveRuleError(
+            "insufficient_notice",
+            _(
+                "%(total)s days of carer's leave need %(needed)s days' notice, so the first day can be "
+                "%(earliest)s at the earliest."
+            )
+            % {
+                "total": total.normalize(),
+                "needed": needed,
+                "earliest": f"{today + timedelta(days=needed):%-d %B %Y}",
+            },
+        )
+    _check_entitlement(staff=staff, days=amounts, exclude=None)
+    request = CarersLeaveRequest.objects.create(
+        organisation_id=staff.organisation_id, staff=staff, notice_given_on=today, note=note.strip()
+    )
+    CarersLeaveDay.objects.bulk_create(
+        CarersLeaveDay(request=request, day=d, part=p) for d, p in chosen
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=request,
+        organisation_id=staff.organisation_id,
+        summary=f"Asked for {total.normalize()} days of carer's leave from {first_day}",
+    )
+    manager = _manager_user(staff)
+    if manager is not None:
+        transaction.on_commit(
+            lambda: send_templated(
+                template="carers_leave_requested",
+                to=[manager.email],
+                context={
+                    "request": request,
+                    "staff": staff,
+                    "total": total,
+                    "first_day": first_day,
+                },
+            )
+        )
+    return request
+
+
+def _require_manager(request: CarersLeaveRequest, by: User) -> None:
+    if request.staff.user_id == by.pk:
+        raise PermissionDenied("Nobody may decide their own request")
+    if _manager_user(request.staff) != by:
+        raise PermissionDenied("Only the line manager decides")
+
+
+def _decide(
+    request: CarersLeaveRequest,
+    *,
+    kind: DecisionKind,
+    by: User,
+    reason: str,
+    previous: list[list[str]],
+    channel: Channel,
+) -> None:
+    LeaveDecision.objects.create(
+        request=request, kind=kind, by=by, reason=reason, previous_days=previous
+    )
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=request,
+        organisation_id=request.organisation_id,
+        summary=f"Carer's leave request {request.pk}: {kind.label}",
+    )
+    employee = request.staff.user
+    if employee is not None and kind != DecisionKind.CANCELLED:
+        transaction.on_commit(
+            lambda: send_templated(
+                template="carers_leave_decided",
+                to=[employee.email],
+                context={"request": request, "kind": kind.label, "reason": reason},
+            )
+        )
+
+
+@transaction.atomic
+def carers_leave_accept(
+    *, request: CarersLeaveRequest, by: User, channel: Channel = Channel.WEB
+) -> CarersLeaveRequest:
+    locked = (
+        CarersLeaveRequest.objects.select_for_update()
+        .select_related("staff__line_manager")
+        .get(pk=request.pk)
+    )
+    _require_manager(locked, by)
+    if locked.status != RequestStatus.REQUESTED:
+        raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
+    locked.status = RequestStatus.ACCEPTED
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    _decide(locked, kind=DecisionKind.ACCEPTED, by=by, reason="", previous=[], channel=channel)
+    return locked
+
+
+@transaction.atomic
+def carers_leave_postpone(
+    *,
+    request: CarersLeaveRequest,
+    by: User,
+    new_first_day: date,
+    reason: str,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> CarersLeaveRequest:
+    """Move the leave, never refuse it: reg. 7's conditions are checked by the rules module."""
+    locked = (
+        CarersLeaveRequest.objects.select_for_update()
+        .select_related("staff__line_manager", "staff__organisation")
+        .get(pk=request.pk)
+    )
+    _require_manager(locked, by)
+    if locked.status != RequestStatus.REQUESTED:
+        raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
+    days = list(locked.days.all())
+    first_day = days[0].day
+    problem = rules.carers_leave_postponement_allowed(
+        given_on=today,
+        first_day=first_day,
+        new_first_day=new_first_day,
+        reason=reason,
+        nation=locked.staff.organisation.nation,
+    )
+    if problem is not None:
+        latest = rules.carers_leave_latest_postponed_start(
+            first_day=first_day, nation=locked.staff.organisation.nation
+        )
+        messages = {
+            "reason_required": _("Give the reason the business would be unduly disrupted."),
+            "postponement_too_late": _("Leave can only be postponed before its first day."),
+            "postponement_not_later": _("The new first day must be after the first day asked for."),
+            "postponement_beyond_one_month": _(
+                "The new first day must be no later than %(latest)s, one month after the first day asked for."
+            )
+            % {"latest": f"{latest:%-d %B %Y}"},
+        }
+        raise LeaveRuleError(problem, messages[problem])
+    previous = _snapshot(locked)
+    shift = new_first_day - first_day
+    moved = {row.day + shift: row.amount for row in days}
+    _check_entitlement(staff=locked.staff, days=moved, exclude=locked)
+    for row in days:
+        row.day = row.day + shift
+    CarersLeaveDay.objects.bulk_update(days, ["day"])
+    locked.status = RequestStatus.POSTPONED
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    _decide(
+        locked,
+        kind=DecisionKind.POSTPONED,
+        by=by,
+        reason=reason.strip(),
+        previous=previous,
+        channel=channel,
+    )
+    return locked
+
+
+@transaction.atomic
+def carers_leave_cancel(
+    *, request: CarersLeaveRequest, by: User, today: date, channel: Channel = Channel.WEB
+) -> CarersLeaveRequest:
+    """The employee withdraws before the leave starts; the days go back into the balance."""
+    locked = (
+        CarersLeaveRequest.objects.select_for_update().select_related("staff").get(pk=request.pk)
+    )
+    if locked.staff.user_id != by.pk:
+        raise PermissionDenied("Only the person who asked can cancel")
+    if not locked.is_open or locked.status == RequestStatus.CANCELLED:
+        raise LeaveRuleError("already_cancelled", _("This request is already cancelled."))
+    first_day = locked.days.order_by("day").values_list("day", flat=True).first()
+    if first_day is not None and first_day <= today:
+        raise LeaveRuleError(
+            "already_started",
+            _("Leave that has started cannot be cancelled here; talk to your manager."),
+        )
+    locked.status = RequestStatus.CANCELLED
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    _decide(locked, kind=DecisionKind.CANCELLED, by=by, reason="", previous=[], channel=channel)
+    return locked

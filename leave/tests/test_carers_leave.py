@@ -1,0 +1,206 @@
+"""Carer's leave requests end to end through the services and pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from audit.models import AuditEvent
+from leave.models import LeavePolicy, RequestStatus
+from leave.selectors import balance_for
+from leave.services import (
+    LeaveRuleError,
+    carers_leave_accept,
+    carers_leave_cancel,
+    carers_leave_postpone,
+    carers_leave_request,
+)
+from organisations.models import Nation
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+def ask(world, *days, today=TODAY, note=""):
+    return carers_leave_request(
+        staff=world.carer_record, days=list(days), note=note, by=world.carer, today=today
+    )
+
+
+def test_asking_with_enough_notice_creates_a_request_and_tells_the_manager(
+    world, smtp_sink, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        leave = ask(world, (date(2026, 11, 30), "full"), (date(2026, 12, 1), "am"))
+    assert leave.status == RequestStatus.REQUESTED
+    assert [m["To"] for m in smtp_sink] == ["manager@example.org"]
+    assert "asked for carer's leave" in smtp_sink[0]["Subject"]
+    assert AuditEvent.objects.filter(
+        object_type="leave.carersleaverequest", object_id=str(leave.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("first_day", "ok"),
+    [(date(2026, 11, 26), True), (date(2026, 11, 25), False)],  # one day needs three days' notice
+)
+def test_notice_is_checked_at_its_edge(world, first_day, ok):
+    if ok:
+        ask(world, (first_day, "full"))
+    else:
+        with pytest.raises(LeaveRuleError) as error:
+            ask(world, (first_day, "full"))
+        assert error.value.code == "insufficient_notice"
+
+
+def test_a_morning_and_an_afternoon_of_one_day_make_a_full_day(world):
+    leave = ask(world, (date(2026, 12, 7), "am"), (date(2026, 12, 7), "pm"))
+    assert [(d.day, d.part) for d in leave.days.all()] == [(date(2026, 12, 7), "full")]
+
+
+def test_the_entitlement_cannot_be_exceeded_and_half_days_count_as_half(world):
+    ask(world, *[(date(2026, 12, d), "full") for d in (14, 15, 16, 17)])  # 4 of 5 days
+    ask(world, (date(2026, 12, 18), "am"))  # 4.5
+    with pytest.raises(LeaveRuleError) as error:
+        ask(world, (date(2026, 12, 21), "full"))
+    assert error.value.code == "entitlement_exceeded"
+    ask(world, (date(2026, 12, 21), "pm"))  # exactly 5
+
+
+def test_a_part_time_employee_gets_their_own_working_week(world):
+    world.carer_record.days_per_week = D("3")
+    world.carer_record.save()
+    ask(world, *[(date(2026, 12, d), "full") for d in (14, 15, 16)])
+    with pytest.raises(LeaveRuleError):
+        ask(world, (date(2027, 1, 4), "am"))
+
+
+def test_an_organisation_may_give_more_days(world):
+    LeavePolicy.objects.create(organisation=world.org, extra_days=D("2"))
+    ask(world, *[(date(2026, 12, d), "full") for d in (14, 15, 16, 17, 18)])
+    ask(world, (date(2026, 12, 21), "full"), (date(2026, 12, 22), "full"))
+    assert balance_for(staff=world.carer_record, on=date(2026, 12, 22)).remaining == 0
+
+
+def test_northern_ireland_has_no_statutory_leave_unless_the_organisation_gives_it(world):
+    world.org.nation = Nation.NORTHERN_IRELAND
+    world.org.save()
+    world.carer_record.refresh_from_db()
+    with pytest.raises(LeaveRuleError) as error:
+        ask(world, (date(2026, 12, 14), "full"))
+    assert error.value.code == "not_available_in_nation"
+    LeavePolicy.objects.create(organisation=world.org, extra_days=D("3"))
+    world.carer_record.refresh_from_db()
+    ask(world, (date(2026, 12, 14), "full"))
+
+
+def test_only_the_line_manager_decides_and_nobody_decides_their_own(world):
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    for someone in (world.carer, world.hr_admin, world.new_manager):
+        with pytest.raises(PermissionDenied):
+            carers_leave_accept(request=leave, by=someone)
+    carers_leave_accept(request=leave, by=world.manager)
+    leave.refresh_from_db()
+    assert leave.status == RequestStatus.ACCEPTED
+
+
+def test_postponing_moves_every_day_and_keeps_the_first_dates_in_the_history(world):
+    leave = ask(world, (date(2026, 12, 14), "full"), (date(2026, 12, 16), "am"))
+    with time_machine.travel(date(2026, 12, 1)):
+        carers_leave_postpone(
+            request=leave,
+            by=world.manager,
+            new_first_day=date(2027, 1, 11),
+            reason="Winter pressures",
+            today=date(2026, 12, 1),
+        )
+    leave.refresh_from_db()
+    assert leave.status == RequestStatus.POSTPONED
+    assert [(d.day, d.part) for d in leave.days.all()] == [
+        (date(2027, 1, 11), "full"),
+        (date(2027, 1, 13), "am"),
+    ]
+    decision = leave.decisions.get()
+    assert decision.reason == "Winter pressures"
+    assert decision.previous_days == [["2026-12-14", "full"], ["2026-12-16", "am"]]
+
+
+def test_postponing_beyond_one_month_is_refused(world):
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    with pytest.raises(LeaveRuleError) as error:
+        carers_leave_postpone(
+            request=leave,
+            by=world.manager,
+            new_first_day=date(2027, 1, 15),
+            reason="Busy",
+            today=date(2026, 12, 1),
+        )
+    assert error.value.code == "postponement_beyond_one_month"
+
+
+def test_cancelling_before_it_starts_gives_the_days_back(world):
+    leave = ask(world, *[(date(2026, 12, d), "full") for d in (14, 15, 16, 17, 18)])
+    assert balance_for(staff=world.carer_record, on=date(2026, 12, 18)).remaining == 0
+    carers_leave_cancel(request=leave, by=world.carer, today=TODAY)
+    assert balance_for(staff=world.carer_record, on=date(2026, 12, 18)).remaining == 5
+    ask(world, (date(2026, 12, 14), "full"))
+
+
+def test_leave_that_has_started_cannot_be_cancelled(world):
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    with pytest.raises(LeaveRuleError):
+        carers_leave_cancel(request=leave, by=world.carer, today=date(2026, 12, 14))
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_the_request_form_keeps_what_was_typed_when_notice_is_short(client, world):
+    client.force_login(world.carer)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/new/",
+        {"day_1": "2026-11-24", "part_1": "full", "note": "Hospital"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "need 3 days" in html
+    assert 'value="2026-11-24"' in html
+    assert "Hospital" in html
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_a_carer_asks_and_the_manager_agrees_through_the_pages(client, world):
+    client.force_login(world.carer)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/new/",
+        {"day_1": "2026-12-01", "part_1": "am", "day_2": "2026-12-02", "part_2": "full"},
+    )
+    assert response.status_code == 302
+    detail = response["Location"]
+    client.force_login(world.manager)
+    assert "Decide" in client.get(f"/o/{world.org.slug}/leave/team/").content.decode()
+    page = client.get(detail).content.decode()
+    assert "Agree" in page
+    assert "Refuse" not in page
+    client.post(detail + "accept/")
+    client.force_login(world.carer)
+    assert "Agreed" in client.get(detail).content.decode()
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_colleagues_cannot_see_a_request_but_hr_can(client, world):
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    url = f"/o/{world.org.slug}/leave/carers/{leave.pk}/"
+    for user, status in (
+        (world.champion, 403),
+        (world.new_manager, 403),
+        (world.hr_admin, 200),
+        (world.outsider, 404),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == status, user

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from leave import views
+
+urlpatterns = [
+    path("", views.leave_home, name="leave_home"),
+    path("team/", views.team_leave, name="team_leave"),
+    path("carers/new/", views.carers_leave_new, name="carers_leave_new"),
+    path("carers/<int:pk>/", views.carers_leave_detail, name="carers_leave_detail"),
+    path("carers/<int:pk>/accept/", views.carers_leave_accept_view, name="carers_leave_accept"),
+    path(
+        "carers/<int:pk>/postpone/", views.carers_leave_postpone_view, name="carers_leave_postpone"
+    ),
+    path("carers/<int:pk>/cancel/", views.carers_leave_cancel_view, name="carers_leave_cancel"),
+]

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from carershub.types import OrgRequest
+from leave.forms import CarersLeaveForm, PostponeForm
+from leave.models import CarersLeaveRequest
+from leave.selectors import (
+    balance_for,
+    balance_on_each_day,
+    request_access,
+    request_with_history,
+    requests_of,
+    requests_to_decide,
+)
+from leave.services import (
+    LeaveRuleError,
+    carers_leave_accept,
+    carers_leave_cancel,
+    carers_leave_postpone,
+    carers_leave_request,
+)
+from organisations.access import org_view
+from organisations.models import StaffRecord
+from organisations.selectors import staff_record_for_user
+
+
+def _own_record(request: OrgRequest) -> StaffRecord:
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    if record is None:
+        raise PermissionDenied("Carer's leave needs a staff record in this organisation")
+    return record
+
+
+def _leave_request(request: OrgRequest, pk: int) -> tuple[CarersLeaveRequest, dict[str, bool]]:
+    """Another organisation's request is a 404; a colleague's in this one is a 403."""
+    leave = request_with_history(pk=pk, organisation_id=request.organisation.pk)
+    if leave is None:
+        raise Http404
+    access = request_access(user=request.user, request=leave)
+    if not access["view"]:
+        raise PermissionDenied
+    return leave, access
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def leave_home(request: OrgRequest) -> HttpResponse:
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    context: dict[str, object] = {"organisation": request.organisation, "record": record}
+    if record is not None:
+        context |= {
+            "balance": balance_for(staff=record, on=timezone.localdate()),
+            "requests": requests_of(staff=record),
+            "to_decide": requests_to_decide(manager=record).count(),
+        }
+    return render(request, "leave/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.view_organisation")
+def carers_leave_new(request: OrgRequest) -> HttpResponse:
+    record = _own_record(request)
+    today = timezone.localdate()
+    form = CarersLeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave = carers_leave_request(
+                staff=record,
+                days=form.chosen_days(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+                today=today,
+            )
+        except LeaveRuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your request has gone to your line manager."))
+            return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+    return render(
+        request,
+        "leave/carers_leave_form.html",
+        {
+            "organisation": request.organisation,
+            "form": form,
+            "balance": balance_for(staff=record, on=today),
+        },
+    )
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    leave, access = _leave_request(request, pk)
+    return render(
+        request,
+        "leave/carers_leave_detail.html",
+        {
+            "organisation": request.organisation,
+            "leave": leave,
+            "access": access,
+            "days": balance_on_each_day(staff=leave.staff, request=leave),
+            "postpone_form": PostponeForm(),
+        },
+    )
+
+
+@require_POST
+@org_view("organisations.view_organisation")
+def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
+    leave, access = _leave_request(request, pk)
+    if not access["decide"]:
+        raise PermissionDenied
+    try:
+        carers_leave_accept(request=leave, by=request.user)
+    except LeaveRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Agreed. %(name)s has been told.") % {"name": leave.staff.full_name}
+        )
+    return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.view_organisation")
+def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
+    leave, access = _leave_request(request, pk)
+    if not access["decide"]:
+        raise PermissionDenied
+    form = PostponeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            carers_leave_postpone(
+                request=leave,
+                by=request.user,
+                new_first_day=form.cleaned_data["new_first_day"],
+                reason=form.cleaned_data["reason"],
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error(
+                "new_first_day" if error.code.startswith("postponement") else None, error.message
+            )
+        else:
+            messages.success(
+                request,
+                _("Postponed. %(name)s has been told the new dates and why.")
+                % {"name": leave.staff.full_name},
+            )
+            return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+    return render(
+        request,
+        "leave/carers_leave_postpone.html",
+        {"organisation": request.organisation, "leave": leave, "form": form},
+    )
+
+
+@require_POST
+@org_view("organisations.view_organisation")
+def carers_leave_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
+    leave, access = _leave_request(request, pk)
+    if not access["cancel"]:
+        raise PermissionDenied
+    try:
+        carers_leave_cancel(request=leave, by=request.user, today=timezone.localdate())
+    except LeaveRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Cancelled. The days are back in your balance."))
+    return redirect("leave_home", org_slug=request.organisation.slug)
+
+
+@require_safe
+@org_view("organisations.view_organisation")
+def team_leave(request: OrgRequest) -> HttpResponse:
+    """Requests from the people this person line manages that wait for a decision."""
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    pending = list(requests_to_decide(manager=record)) if record else []
+    return render(
+        request, "leave/team.html", {"organisation": request.organisation, "pending": pending}
+    )
