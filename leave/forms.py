@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from carershub.forms import GovukForm
 from leave.models import DayPart
 
 ROWS = 7  # at most a week of leave at a time
@@ -64,4 +66,58 @@ class PostponeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_("The employee sees this. The law allows postponing, never refusing."),
+    )
+
+
+class DependantsTimeOffForm(GovukForm):
+    submit_label = _("Record it")
+
+    who = forms.ChoiceField(label=_("Who was off?"))
+    first_day = forms.DateField(
+        label=_("First day off"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    days = forms.DecimalField(
+        label=_("How long, in working days"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("30"),
+        decimal_places=1,
+        help_text=_("Half days are fine, for example 0.5 or 1.5."),
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=300,
+        help_text=_("For example “childminder ill”. Please do not include health details."),
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["who"].choices = people  # type: ignore[attr-defined]
+
+
+class LeavePolicyForm(GovukForm):
+    submit_label = _("Save policy")
+
+    extra_days = forms.DecimalField(
+        label=_("Extra carer's leave days a year, on top of the statutory week"),
+        min_value=Decimal("0"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+        help_text=_(
+            "In Northern Ireland, where there is no statutory right, this is the whole allowance."
+        ),
+    )
+    paid_days = forms.DecimalField(
+        label=_("How many carer's leave days you pay"),
+        min_value=Decimal("0"),
+        max_value=Decimal("60"),
+        decimal_places=1,
+    )
+    notice_days = forms.IntegerField(
+        label=_("Shorter notice you accept, in days (optional)"),
+        required=False,
+        min_value=0,
+        help_text=_(
+            "Leave blank for the statutory notice. You can ask for less notice, never more than three days."
+        ),
     )

@@ -139,3 +139,35 @@ class LeaveDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d}"
+
+
+class DependantsTimeOff(models.Model):
+    """Emergency time off for dependants (ERA 1996 s.57A): recorded, never approved."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        StaffRecord, on_delete=models.CASCADE, related_name="dependants_time_off"
+    )
+    first_day = models.DateField(_("first day off"))
+    days = models.DecimalField(
+        _("how long, in working days"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("30"))],
+    )
+    note = models.CharField(
+        _("note (optional)"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example “childminder ill”. Please do not include health details."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_day", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Time off for dependants from {self.first_day}"

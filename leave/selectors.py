@@ -10,7 +10,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 
 from leave import rules
-from leave.models import CarersLeaveDay, CarersLeaveRequest, LeaveDecision, RequestStatus
+from leave.models import (
+    CarersLeaveDay,
+    CarersLeaveRequest,
+    DependantsTimeOff,
+    LeaveDecision,
+    RequestStatus,
+)
 from leave.services import LeaveRuleError, booked_days, entitlement_days
 from organisations.models import Role, StaffRecord
 from organisations.selectors import roles_in
@@ -101,3 +107,7 @@ def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]
         "decide": is_manager and open_request,
         "cancel": is_owner and request.is_open,
     }
+
+
+def time_off_of(*, staff: StaffRecord) -> QuerySet[DependantsTimeOff]:
+    return DependantsTimeOff.objects.filter(staff=staff).order_by("-first_day", "-created_at")

@@ -24,6 +24,7 @@ from leave.models import (
     CarersLeaveRequest,
     DayPart,
     DecisionKind,
+    DependantsTimeOff,
     LeaveDecision,
     LeavePolicy,
     RequestStatus,
@@ -360,3 +361,96 @@ def carers_leave_cancel(
     locked.save(update_fields=["status", "version"])
     _decide(locked, kind=DecisionKind.CANCELLED, by=by, reason="", previous=[], channel=channel)
     return locked
+
+
+@transaction.atomic
+def dependants_time_off_record(
+    *,
+    staff: StaffRecord,
+    first_day: date,
+    days: Decimal,
+    note: str,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> DependantsTimeOff:
+    """Record emergency time off. No notice, no cap and no approval (ERA 1996 s.57A).
+
+    The employee or their line manager records it; either may do so after the event.
+    """
+    is_owner = staff.user_id == by.pk
+    if not is_owner and _manager_user(staff) != by:
+        raise PermissionDenied("Only the employee or their line manager records time off")
+    if first_day > today + timedelta(days=7):
+        raise LeaveRuleError(
+            "not_an_emergency",
+            _(
+                "Time off for dependants is for emergencies. For planned care, ask for carer's leave."
+            ),
+        )
+    record = DependantsTimeOff.objects.create(
+        organisation_id=staff.organisation_id,
+        staff=staff,
+        first_day=first_day,
+        days=days,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=record,
+        organisation_id=staff.organisation_id,
+        summary=f"Recorded {days.normalize()} days of time off for dependants from {first_day}",
+    )
+    return record
+
+
+@transaction.atomic
+def leave_policy_update(
+    *,
+    organisation_id: int,
+    extra_days: Decimal,
+    paid_days: Decimal,
+    notice_days: int | None,
+    by: User,
+) -> LeavePolicy:
+    """An organisation may give more than the law, never less: refuse anything below the minimum."""
+    if extra_days < 0 or paid_days < 0:
+        raise LeaveRuleError("below_statutory_minimum", _("Days cannot be fewer than none."))
+    if notice_days is not None and notice_days > rules.CARERS_LEAVE_RULES[0].notice_minimum_days:
+        raise LeaveRuleError(
+            "below_statutory_minimum",
+            _(
+                "You cannot ask for more notice than the law allows; three days is the most for short leave."
+            ),
+        )
+    policy, _created = LeavePolicy.objects.select_for_update().get_or_create(
+        organisation_id=organisation_id
+    )
+    before = {
+        "extra_days": str(policy.extra_days),
+        "paid_days": str(policy.paid_days),
+        "notice_days": policy.notice_days,
+    }
+    policy.extra_days, policy.paid_days, policy.notice_days = extra_days, paid_days, notice_days
+    policy.full_clean()
+    policy.save()
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=Channel.WEB,
+        target=policy,
+        organisation_id=organisation_id,
+        summary="Changed the leave policy",
+        changes={
+            "before": before,
+            "after": {
+                "extra_days": str(extra_days),
+                "paid_days": str(paid_days),
+                "notice_days": notice_days,
+            },
+        },
+    )
+    return policy

@@ -5,6 +5,8 @@ from leave import views
 urlpatterns = [
     path("", views.leave_home, name="leave_home"),
     path("team/", views.team_leave, name="team_leave"),
+    path("policy/", views.leave_policy, name="leave_policy"),
+    path("dependants/new/", views.dependants_time_off_new, name="dependants_time_off_new"),
     path("carers/new/", views.carers_leave_new, name="carers_leave_new"),
     path("carers/<int:pk>/", views.carers_leave_detail, name="carers_leave_detail"),
     path("carers/<int:pk>/accept/", views.carers_leave_accept_view, name="carers_leave_accept"),

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carershub.types import OrgRequest
-from leave.forms import CarersLeaveForm, PostponeForm
-from leave.models import CarersLeaveRequest
+from leave.forms import CarersLeaveForm, DependantsTimeOffForm, LeavePolicyForm, PostponeForm
+from leave.models import CarersLeaveRequest, LeavePolicy
 from leave.selectors import (
     balance_for,
     balance_on_each_day,
@@ -18,6 +18,7 @@ from leave.selectors import (
     request_with_history,
     requests_of,
     requests_to_decide,
+    time_off_of,
 )
 from leave.services import (
     LeaveRuleError,
@@ -25,10 +26,12 @@ from leave.services import (
     carers_leave_cancel,
     carers_leave_postpone,
     carers_leave_request,
+    dependants_time_off_record,
+    leave_policy_update,
 )
 from organisations.access import org_view
-from organisations.models import StaffRecord
-from organisations.selectors import staff_record_for_user
+from organisations.models import Nation, StaffRecord
+from organisations.selectors import direct_reports, staff_record_for_user
 
 
 def _own_record(request: OrgRequest) -> StaffRecord:
@@ -53,11 +56,16 @@ def _leave_request(request: OrgRequest, pk: int) -> tuple[CarersLeaveRequest, di
 @org_view("organisations.view_organisation")
 def leave_home(request: OrgRequest) -> HttpResponse:
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
-    context: dict[str, object] = {"organisation": request.organisation, "record": record}
+    context: dict[str, object] = {
+        "organisation": request.organisation,
+        "record": record,
+        "can_set_policy": request.user.has_perm("leave.manage_policy", request.organisation),
+    }
     if record is not None:
         context |= {
             "balance": balance_for(staff=record, on=timezone.localdate()),
             "requests": requests_of(staff=record),
+            "time_off": time_off_of(staff=record)[:20],
             "to_decide": requests_to_decide(manager=record).count(),
         }
     return render(request, "leave/home.html", context)
@@ -185,4 +193,69 @@ def team_leave(request: OrgRequest) -> HttpResponse:
     pending = list(requests_to_decide(manager=record)) if record else []
     return render(
         request, "leave/team.html", {"organisation": request.organisation, "pending": pending}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.view_organisation")
+def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
+    """Record emergency time off for yourself or, as a line manager, for someone you manage."""
+    record = _own_record(request)
+    reports = list(direct_reports(manager=record))
+    people = [(str(record.pk), _("Me")), *((str(r.pk), r.full_name) for r in reports)]
+    form = DependantsTimeOffForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(r for r in [record, *reports] if str(r.pk) == form.cleaned_data["who"])
+        try:
+            dependants_time_off_record(
+                staff=chosen,
+                first_day=form.cleaned_data["first_day"],
+                days=form.cleaned_data["days"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error("first_day", error.message)
+        else:
+            messages.success(request, _("Time off for dependants recorded."))
+            return redirect("leave_home", org_slug=request.organisation.slug)
+    return render(
+        request, "leave/dependants_form.html", {"organisation": request.organisation, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("leave.manage_policy")
+def leave_policy(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    current = LeavePolicy.objects.filter(organisation=organisation).first()
+    initial = {
+        "extra_days": current.extra_days if current else 0,
+        "paid_days": current.paid_days if current else 0,
+        "notice_days": current.notice_days if current else None,
+    }
+    form = LeavePolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leave_policy_update(
+                organisation_id=organisation.pk,
+                extra_days=form.cleaned_data["extra_days"],
+                paid_days=form.cleaned_data["paid_days"],
+                notice_days=form.cleaned_data["notice_days"],
+                by=request.user,
+            )
+        except LeaveRuleError as error:
+            form.add_error("notice_days", error.message)
+        else:
+            messages.success(request, _("Leave policy saved."))
+            return redirect("leave_policy", org_slug=organisation.slug)
+    return render(
+        request,
+        "leave/policy.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "northern_ireland": organisation.nation == Nation.NORTHERN_IRELAND,
+        },
     )

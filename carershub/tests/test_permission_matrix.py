@@ -163,6 +163,8 @@ MATRIX: dict[str, Spec] = {
     "leave_home": page(MEMBERS),
     "team_leave": page(MEMBERS),
     "carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
+    "dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
+    "leave_policy": page(HR),
     "carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
     ),

@@ -204,3 +204,96 @@ def test_colleagues_cannot_see_a_request_but_hr_can(client, world):
     ):
         client.force_login(user)
         assert client.get(url).status_code == status, user
+
+
+# --- time off for dependants and the policy ---------------------------------------------
+
+
+def test_time_off_for_dependants_is_recorded_without_approval_or_cap(world):
+    from leave.services import dependants_time_off_record
+
+    for _ in range(3):
+        dependants_time_off_record(
+            staff=world.carer_record,
+            first_day=TODAY,
+            days=D("2"),
+            note="Childminder ill",
+            by=world.carer,
+            today=TODAY,
+        )
+    assert world.carer_record.dependants_time_off.count() == 3
+    # It never touches the carer's leave balance.
+    assert balance_for(staff=world.carer_record, on=TODAY).remaining == 5
+
+
+def test_the_line_manager_may_record_it_but_nobody_else(world):
+    from leave.services import dependants_time_off_record
+
+    dependants_time_off_record(
+        staff=world.carer_record,
+        first_day=TODAY,
+        days=D("1"),
+        note="",
+        by=world.manager,
+        today=TODAY,
+    )
+    with pytest.raises(PermissionDenied):
+        dependants_time_off_record(
+            staff=world.carer_record,
+            first_day=TODAY,
+            days=D("1"),
+            note="",
+            by=world.hr_admin,
+            today=TODAY,
+        )
+
+
+def test_planned_time_is_pointed_to_carers_leave(world):
+    from leave.services import dependants_time_off_record
+
+    with pytest.raises(LeaveRuleError) as error:
+        dependants_time_off_record(
+            staff=world.carer_record,
+            first_day=date(2027, 1, 4),
+            days=D("1"),
+            note="",
+            by=world.carer,
+            today=TODAY,
+        )
+    assert error.value.code == "not_an_emergency"
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_a_manager_records_time_off_for_a_report_through_the_page(client, world):
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/dependants/new/",
+        {"who": str(world.carer_record.pk), "first_day": "2026-11-23", "days": "0.5", "note": ""},
+    )
+    assert response.status_code == 302
+    assert world.carer_record.dependants_time_off.get().days == D("0.5")
+
+
+def test_a_policy_can_give_more_but_never_less(client, world):
+    client.force_login(world.hr_admin)
+    url = f"/o/{world.org.slug}/leave/policy/"
+    response = client.post(url, {"extra_days": "2", "paid_days": "5", "notice_days": "7"})
+    assert (
+        "never more than three days" in response.content.decode()
+        or "more notice than the law allows" in response.content.decode()
+    )
+    assert not LeavePolicy.objects.exists()
+    assert (
+        client.post(url, {"extra_days": "2", "paid_days": "5", "notice_days": "1"}).status_code
+        == 302
+    )
+    policy = LeavePolicy.objects.get(organisation=world.org)
+    assert (policy.extra_days, policy.notice_days) == (D("2"), 1)
+    response = client.post(url, {"extra_days": "-1", "paid_days": "0", "notice_days": ""})
+    assert "govuk-error-summary" in response.content.decode()
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_shorter_notice_from_the_policy_is_honoured(world):
+    LeavePolicy.objects.create(organisation=world.org, notice_days=1)
+    ask(world, (date(2026, 11, 24), "full"))

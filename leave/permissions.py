@@ -1,0 +1,8 @@
+"""Permissions for leave. (``leave/rules.py`` holds the statutory rules, so the
+``rules`` predicates live here and are registered when the app is ready.)"""
+
+import rules
+
+from organisations.rules import is_hr_admin
+
+rules.add_perm("leave.manage_policy", is_hr_admin)
