@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import rules
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """The product's own permissions are decided by ``rules`` alone.
+
+        Django lets superusers through every check; here a deployment admin gets no
+        shortcut into organisations or carers' records (trust rule 1). Django's model
+        permissions, used by the admin site, keep their usual behaviour.
+        """
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
 
 class Invitation(models.Model):

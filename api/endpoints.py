@@ -5,10 +5,11 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.models import User
 from api.auth import BearerToken
+from api.pagination import Pages
 from api.schemas import (
     LeaveIn,
     MembershipIn,
@@ -75,7 +76,7 @@ class StaffFilters(Schema):
 
 @router.get(
     "/organisation",
-    auth=needs("organisations.view_organisation"),
+    auth=needs("organisations.use_organisation"),
     response={200: OrganisationOut, **ERRORS},
     tags=["organisation"],
 )
@@ -89,7 +90,7 @@ def get_organisation(request: OrgRequest) -> Organisation:
     response={200: list[UnitOut], **ERRORS},
     tags=["units"],
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_units(request: OrgRequest) -> Any:
     organisation = request.organisation
     return Unit.objects.filter(organisation=organisation).order_by("code")
@@ -126,7 +127,7 @@ def create_unit(request: OrgRequest, payload: UnitIn) -> Status[Unit]:
     response={200: list[StaffOut], **ERRORS},
     tags=["staff"],
 )
-@paginate(PageNumberPagination, page_size=100, max_page_size=500)
+@paginate(Pages, page_size=100, max_page_size=500)
 def list_staff(request: OrgRequest, filters: Query[StaffFilters]) -> Any:
     organisation = request.organisation
     return staff_records_visible_to(
@@ -213,7 +214,7 @@ def mark_staff_left(
     response={200: list[MembershipOut], **ERRORS},
     tags=["memberships"],
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_memberships(request: OrgRequest) -> Any:
     organisation = request.organisation
     return (

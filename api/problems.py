@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -119,6 +119,18 @@ def install(api: NinjaAPI) -> None:
             code="invalid_data",
             title="The data is not valid",
             errors=_django_errors(exc),
+        )
+
+    @api.exception_handler(DataError)
+    def _unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database cannot hold (a NUL character, a number out of range).
+        return problem_response(
+            api,
+            request,
+            status=422,
+            code="invalid_data",
+            title="A value cannot be stored",
+            detail="A value is out of range or contains characters that cannot be stored.",
         )
 
     @api.exception_handler(ConcurrentEditError)

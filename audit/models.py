@@ -43,9 +43,10 @@ class Action(models.TextChoices):
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # DO_NOTHING: deleting an account must not rewrite history (the label keeps the name).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

@@ -18,7 +18,7 @@ from leave.models import (
     RequestStatus,
 )
 from leave.services import LeaveRuleError, booked_days, entitlement_days
-from organisations.models import Role, StaffRecord
+from organisations.models import Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
 
 
@@ -97,7 +97,12 @@ def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]
     staff = request.staff
     is_owner = staff.user_id == user.pk
     manager = staff.line_manager
-    is_manager = manager is not None and manager.user_id == user.pk and not is_owner
+    is_manager = (
+        manager is not None
+        and manager.user_id == user.pk
+        and manager.status == StaffStatus.ACTIVE
+        and not is_owner
+    )
     is_hr = bool(
         roles_in(user=user, organisation=staff.organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}
     )

@@ -29,7 +29,7 @@ from leave.models import (
     LeavePolicy,
     RequestStatus,
 )
-from organisations.models import Nation, StaffRecord
+from organisations.models import Nation, StaffRecord, StaffStatus
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
 
@@ -143,8 +143,11 @@ def _check_entitlement(
 
 
 def _manager_user(staff: StaffRecord) -> User | None:
+    """The line manager's account, if they have one and are still in post."""
     manager = staff.line_manager
-    return manager.user if manager is not None and manager.user_id else None
+    if manager is None or manager.user_id is None or manager.status != StaffStatus.ACTIVE:
+        return None
+    return manager.user
 
 
 def _snapshot(request: CarersLeaveRequest) -> list[list[str]]:

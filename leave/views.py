@@ -53,7 +53,7 @@ def _leave_request(request: OrgRequest, pk: int) -> tuple[CarersLeaveRequest, di
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def leave_home(request: OrgRequest) -> HttpResponse:
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
     context: dict[str, object] = {
@@ -72,7 +72,7 @@ def leave_home(request: OrgRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def carers_leave_new(request: OrgRequest) -> HttpResponse:
     record = _own_record(request)
     today = timezone.localdate()
@@ -103,7 +103,7 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
     return render(
@@ -120,7 +120,7 @@ def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
     if not access["decide"]:
@@ -137,7 +137,7 @@ def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
     if not access["decide"]:
@@ -171,7 +171,7 @@ def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def carers_leave_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
     if not access["cancel"]:
@@ -186,7 +186,7 @@ def carers_leave_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def team_leave(request: OrgRequest) -> HttpResponse:
     """Requests from the people this person line manages that wait for a decision."""
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
@@ -197,7 +197,7 @@ def team_leave(request: OrgRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
     """Record emergency time off for yourself or, as a line manager, for someone you manage."""
     record = _own_record(request)

@@ -45,8 +45,8 @@ def is_partnership_lead(user: Any, partnership: Partnership | None) -> bool:
     return partnership.pk in lead_partnership_ids(user=user)
 
 
-rules.add_perm("organisations.view_partnership", is_partnership_lead)
-rules.add_perm("organisations.view_organisation", is_member)
+rules.add_perm("organisations.lead_partnership", is_partnership_lead)
+rules.add_perm("organisations.use_organisation", is_member)
 rules.add_perm("organisations.view_staff", is_hr_admin)
 rules.add_perm("organisations.change_staff", is_hr_admin)
 rules.add_perm("organisations.import_staff", is_hr_admin)

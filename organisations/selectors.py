@@ -80,6 +80,7 @@ def staff_records_visible_to(
     qs = StaffRecord.objects.filter(organisation=organisation).select_related(
         "unit", "line_manager"
     )
+    query = query.replace("\x00", "")
     if query:
         terms = query.split()
         for term in terms:
@@ -107,6 +108,9 @@ def staff_record_for_user(*, user: Any, organisation: Organisation) -> StaffReco
 
 
 def direct_reports(*, manager: StaffRecord) -> QuerySet[StaffRecord]:
+    """People someone line manages; a manager who has left manages nobody."""
+    if manager.status != StaffStatus.ACTIVE:
+        return StaffRecord.objects.none()
     return StaffRecord.objects.filter(
         line_manager=manager, status=StaffStatus.ACTIVE
     ).select_related("unit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,6 +49,12 @@ class ConcurrentEditError(Exception):
     """Someone else saved the record after this edit began."""
 
 
+def _lock_organisation(organisation_id: int) -> None:
+    """Writers to an organisation's staff take its row lock first, in the same order as
+    the import, so an import and a single edit can never interleave (trust rule 8)."""
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
 def _check_manager(
     *, record: StaffRecord | None, organisation: Organisation, manager: StaffRecord | None
 ) -> None:
@@ -75,19 +82,26 @@ def _check_unit(*, organisation: Organisation, unit: Unit | None) -> None:
         raise ValidationError({"unit": _("Choose a unit of this organisation.")})
 
 
-def _snapshot(record: StaffRecord) -> dict[str, str]:
-    values: dict[str, str] = {}
+def _snapshot(record: StaffRecord) -> dict[str, Any]:
+    """Typed values, so 5 and 5.0 days compare equal and a repeated update changes nothing."""
+    values: dict[str, Any] = {}
     for name in STAFF_FIELDS:
-        value = getattr(record, f"{name}_id" if name in {"unit", "line_manager"} else name)
-        values[name] = "" if value is None else str(value)
+        values[name] = getattr(record, f"{name}_id" if name in {"unit", "line_manager"} else name)
     values["status"] = record.status
     return values
+
+
+def _jsonable(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return "" if value is None else str(value)
 
 
 @transaction.atomic
 def staff_record_create(
     *, organisation: Organisation, data: dict[str, Any], by: User | None, channel: Channel
 ) -> StaffRecord:
+    _lock_organisation(organisation.pk)
     record = StaffRecord(organisation=organisation)
     for name in STAFF_FIELDS:
         if name in data:
@@ -117,6 +131,7 @@ def staff_record_update(
     expected_version: int | None = None,
 ) -> StaffRecord:
     """Change a staff record; refuses if it changed since ``expected_version`` was read."""
+    _lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentEditError
@@ -128,7 +143,9 @@ def staff_record_update(
     _check_manager(record=locked, organisation=locked.organisation, manager=locked.line_manager)
     locked.full_clean(exclude=["user"])
     after = _snapshot(locked)
-    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    changes = {
+        k: [_jsonable(before[k]), _jsonable(after[k])] for k in after if before[k] != after[k]
+    }
     if changes:
         locked.version += 1
         locked.save()
@@ -148,6 +165,7 @@ def staff_record_update(
 def staff_record_mark_left(
     *, record: StaffRecord, left_on: date | None, by: User | None, channel: Channel
 ) -> StaffRecord:
+    _lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
     if locked.status == StaffStatus.LEFT:
         return locked
@@ -273,12 +291,25 @@ def staff_import_stage(
     if plan.ok:
         upload.seek(0)
         job.file.save("staff.csv", upload, save=False)
-    job.save()
+    try:
+        job.save()
+    except Exception:
+        # Never leave a file of personal data behind without a row that housekeeping can find.
+        if job.file:
+            job.file.delete(save=False)
+        raise
     return job, plan
 
 
 def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
     """Apply a previewed file; the file is checked again because records may have moved on."""
+    with transaction.atomic():
+        # A double submit waits here and then finds the job already applied.
+        job = StaffImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+        return _staff_import_apply(job=job, by=by)
+
+
+def _staff_import_apply(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
     if job.status != StaffImportStatus.PREVIEWED:
         raise ValidationError(_("This import has already been dealt with."))
     with job.file.open("rb") as handle:

@@ -31,6 +31,8 @@ from audit.services import audit_record, audit_record_many
 from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
 
 BATCH = 1000
+#: NUL and other control characters cannot be stored in PostgreSQL text (tab is allowed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Column → accepted header spellings (compared without case, spaces, underscores or dashes).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -280,6 +282,10 @@ def _parse_row(
     def problem(column: str, message: str) -> None:
         row_errors.append(RowError(line, HEADINGS[column], message))
 
+    for name, value in cells.items():
+        if _CONTROL.search(value):
+            problem(name, _("contains a control character; save the file again as plain text"))
+            cells[name] = _CONTROL.sub("", value)
     for name in REQUIRED:
         if not cells.get(name):
             problem(name, _("is missing"))
@@ -437,6 +443,22 @@ def plan_import(
                     % {"value": row.line_manager},
                 )
             )
+    for row in parsed.values():
+        manager = existing.get(row.line_manager or "")
+        if (
+            row.line_manager
+            and row.line_manager not in parsed
+            and manager is not None
+            and manager.values["status"] != StaffStatus.ACTIVE
+        ):
+            plan.errors.append(
+                RowError(
+                    row.line,
+                    HEADINGS["line_manager"],
+                    _("“%(value)s” has left, so cannot be a line manager")
+                    % {"value": row.line_manager},
+                )
+            )
     for number, loop in _find_cycles(managers, list(parsed)).items():
         if number in parsed:
             chain = " → ".join([*loop, loop[0]])
@@ -476,6 +498,22 @@ def plan_import(
             for number, record in existing.items()
             if number not in parsed and record.values["status"] == StaffStatus.ACTIVE
         )
+        leaving = set(plan.to_mark_left)
+        for row in parsed.values():
+            if row.line_manager in leaving:
+                plan.errors.append(
+                    RowError(
+                        row.line,
+                        HEADINGS["line_manager"],
+                        _(
+                            "“%(value)s” is not in the file, so would be marked as left, but still "
+                            "manages this person"
+                        )
+                        % {"value": row.line_manager},
+                    )
+                )
+        if plan.errors:
+            plan.to_add, plan.to_update, plan.to_mark_left, plan.unchanged = [], [], [], 0
     return plan
 
 

@@ -329,3 +329,25 @@ def test_the_preview_lists_rows_to_add_and_each_change_with_old_and_new_values(o
 def test_decimal_places_message_is_singular_for_one_place(org):
     plan = plan_import(organisation=org, upload=csv_file("1,A,B,,,,2.25,37.5,"))
     assert plan.errors[0].message == "can have at most 1 decimal place"
+
+
+def test_someone_who_has_left_cannot_be_named_as_a_line_manager(org):
+    StaffRecordFactory(organisation=org, staff_number="9000", status=StaffStatus.LEFT)
+    plan = plan_import(organisation=org, upload=csv_file("9001,A,B,,MED01,9000,5,37.5,"))
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "Line Manager Staff Number")]
+    assert "has left" in plan.errors[0].message
+
+
+def test_marking_a_manager_as_left_while_they_still_manage_someone_is_an_error(org):
+    apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
+    # Ben (1002) is missing from the file but still manages Cara (1003).
+    plan = plan_import(
+        organisation=org, upload=csv_file(GOOD[0], GOOD[2]), mark_missing_as_left=True
+    )
+    assert [(e.line, e.column) for e in plan.errors] == [(3, "Line Manager Staff Number")]
+    assert plan.counts()["mark_left"] == 0
+
+
+def test_a_nul_character_is_a_row_error_not_a_crash(org):
+    plan = plan_import(organisation=org, upload=csv_file("1,A\x00n,B,,,,,,"))
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "First Name")]

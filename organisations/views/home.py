@@ -12,7 +12,7 @@ from organisations.selectors import direct_reports, roles_in, staff_record_for_u
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def organisation_home(request: OrgRequest) -> HttpResponse:
     """Each person's starting point: only what their roles and records let them do."""
     organisation = request.organisation
@@ -33,7 +33,7 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def my_record(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)
@@ -52,7 +52,7 @@ def my_record(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.view_organisation")
+@org_view("organisations.use_organisation")
 def my_team(request: OrgRequest) -> HttpResponse:
     """A line manager's direct reports; managing is read from the staff records."""
     organisation = request.organisation

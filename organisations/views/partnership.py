@@ -16,7 +16,7 @@ from organisations.selectors import partnership_overview
 def partnership_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """A partnership lead's view: member organisations and their headcounts, never people."""
     partnership = get_object_or_404(Partnership, slug=slug)
-    if not request.user.has_perm("organisations.view_partnership", partnership):
+    if not request.user.has_perm("organisations.lead_partnership", partnership):
         raise Http404  # not saying whether a partnership exists to people outside it
     rows = partnership_overview(partnership=partnership)
     counts, total = suppress_with_total({row["pk"]: row["staff"] for row in rows})

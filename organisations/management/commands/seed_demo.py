@@ -17,7 +17,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
@@ -243,6 +243,9 @@ class Command(BaseCommand):
     help = "Create the fictional Eastbrook demo partnership with staff and one login per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo superuser's password and authenticator key are published.
+            raise CommandError("seed_demo is for demonstrations and refuses to run in production")
         if Partnership.objects.filter(slug=PARTNERSHIP_SLUG).exists():
             self.stdout.write("Demo data already loaded.")
         else:
