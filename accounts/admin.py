@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from accounts.models import User
 
@@ -16,3 +19,9 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        # A new superuser is asked for MFA on their next page, even mid-session.
+        if "is_superuser" in form.changed_data and obj.is_superuser:
+            obj.role_stamp += 1
+        super().save_model(request, obj, form, change)

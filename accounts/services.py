@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.emails import send_templated
 from organisations.models import Organisation, Role, StaffRecord
-from organisations.services import membership_grant
+from organisations.selectors import roles_grantable_by
+from organisations.services import membership_grant, staff_record_link_user
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -38,6 +39,8 @@ def invitation_send(
 ) -> Invitation:
     """Create an invitation and email its link; the link works once, for 14 days."""
     email = email.strip().lower()
+    if role not in roles_grantable_by(user=by, organisation=organisation):
+        raise PermissionDenied("This role cannot be granted by the inviter")
     if staff_record is not None:
         if staff_record.organisation_id != organisation.pk:
             raise ValidationError(
@@ -105,6 +108,14 @@ def invitation_accept(
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
         raise ValidationError(_("This invitation has already been used."))
+    inviter = locked.invited_by
+    if inviter is None or Role(locked.role) not in roles_grantable_by(
+        user=inviter, organisation=locked.organisation
+    ):
+        # The person who invited them no longer holds a role that may grant this one.
+        raise ValidationError(
+            _("This invitation is no longer valid. Ask your HR team for a new one.")
+        )
     if user is None:
         if User.objects.filter(email__iexact=locked.email).exists():
             raise ValidationError(
@@ -129,15 +140,29 @@ def invitation_accept(
             by=user,
             channel=Channel.WEB,
         )
-    if locked.staff_record is not None and locked.staff_record.user_id is None:
-        already = StaffRecord.objects.filter(organisation=locked.organisation, user=user).exists()
-        if not already:
-            locked.staff_record.user = user
-            locked.staff_record.save(update_fields=["user", "updated_at"])
+    if locked.staff_record is not None:
+        staff_record_link_user(record=locked.staff_record, user=user, by=user, channel=Channel.WEB)
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    """Withdraw an unused invitation: its link stops working at once."""
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        return
+    audit_record(
+        actor=by,
+        action=Action.DELETE,
+        channel=Channel.WEB,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Withdrew the invitation to {locked.email}",
+    )
+    locked.delete()
 
 
 def invitations_purge_expired() -> int:

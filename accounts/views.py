@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -54,6 +55,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 login(request, user, backend=_BACKEND)
+                # They have just chosen their password: count it as this session's sign-in,
+                # so setting up MFA does not ask them to type it again.
+                record_authentication(request, user, method="password", email=user.email)
                 messages.success(
                     request,
                     _("Welcome. You have joined %(org)s.") % {"org": invitation.organisation.name},

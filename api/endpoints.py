@@ -22,7 +22,8 @@ from api.schemas import (
     UnitIn,
     UnitOut,
 )
-from audit.models import Channel
+from audit.models import Action, Channel
+from audit.services import audit_record
 from carershub.types import OrgRequest
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
@@ -164,7 +165,16 @@ def create_staff(request: OrgRequest, payload: StaffIn) -> Status[StaffRecord]:
 )
 def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
     organisation = request.organisation
-    return get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
+    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.API,
+        target=record,
+        organisation_id=organisation.pk,
+        summary=f"Read staff record {record.staff_number} through the API",
+    )
+    return record
 
 
 @router.patch(

@@ -1,4 +1,8 @@
-"""One helper for every email: subject, text and HTML templates rendered together."""
+"""One helper for every email: subject, text and HTML templates rendered together.
+
+Rendering happens at once (the templates need the request's objects); sending is a
+background task, so a slow or failing mail server never breaks the page that asked.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
 from django.template.loader import render_to_string
 
 
+@task
+def send_rendered_email(*, subject: str, text: str, html: str, to: list[str]) -> int:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    return message.send()
+
+
 def send_templated(*, template: str, to: list[str], context: dict[str, Any]) -> None:
-    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and send."""
+    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and queue it."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
     text = render_to_string(f"emails/{template}-body.txt", context)
     html = render_to_string(f"emails/{template}-body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_rendered_email.enqueue(subject=subject, text=text, html=html, to=to)

@@ -9,10 +9,11 @@ from organisations.models import (
     Organisation,
     Partnership,
     PartnershipLead,
+    Role,
     StaffRecord,
     Unit,
 )
-from organisations.services import partnership_lead_appoint
+from organisations.services import membership_grant, membership_revoke, partnership_lead_appoint
 
 
 @admin.register(Partnership)
@@ -37,18 +38,53 @@ class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(StaffRecord)
 class StaffRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only here: staff records change through HR's pages, imports or the API, which
+    check line-management loops, take the organisation lock and write the audit record."""
+
     list_display = ["staff_number", "first_name", "last_name", "organisation", "status"]
     list_filter = ["organisation", "status"]
     search_fields = ["staff_number", "last_name", "work_email"]
     raw_id_fields = ["unit", "line_manager", "user"]
     show_full_result_count = False
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Roles given here go through the same services as the product: audited, and a
+    signed-in user given an admin role is asked for MFA on their next page."""
+
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     raw_id_fields = ["user"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # remove a role and give another instead, so each is audited
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        created = membership_grant(
+            user=obj.user,
+            organisation=obj.organisation,
+            role=Role(obj.role),
+            by=request.user,  # type: ignore[arg-type]
+            channel=Channel.WEB,
+        )
+        obj.pk = created.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        membership_revoke(membership=obj, by=request.user, channel=Channel.WEB)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for membership in queryset:
+            self.delete_model(request, membership)
 
 
 @admin.register(PartnershipLead)

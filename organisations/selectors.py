@@ -60,6 +60,16 @@ def partnership_overview(*, partnership: Partnership) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def roles_grantable_by(*, user: Any, organisation: Organisation) -> list[Role]:
+    """HR admins bring people into everyday roles; only organisation admins hand out admin roles."""
+    held = roles_in(user=user, organisation=organisation)
+    if Role.ORG_ADMIN in held:
+        return list(Role)
+    if Role.HR_ADMIN in held:
+        return [Role.EMPLOYEE, Role.CHAMPION, Role.SPONSOR, Role.HR_ADMIN]
+    return []
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after memberships change within a request."""
     if hasattr(user, _CACHE_ATTR):

@@ -186,6 +186,30 @@ def staff_record_mark_left(
 
 
 @transaction.atomic
+def staff_record_link_user(
+    *, record: StaffRecord, user: User, by: User | None, channel: Channel
+) -> None:
+    """Link an account to a staff record: from then on the staff record says who they manage."""
+    _lock_organisation(record.organisation_id)
+    locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.user_id is not None:
+        return
+    if StaffRecord.objects.filter(organisation_id=locked.organisation_id, user=user).exists():
+        return
+    locked.user = user
+    locked.version += 1
+    locked.save(update_fields=["user", "version", "updated_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Linked {user.email} to staff record {locked.staff_number}",
+    )
+
+
+@transaction.atomic
 def unit_create(
     *,
     organisation: Organisation,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/import/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     path("units/", staff.unit_list, name="unit_list"),
     path("invite/", people.invite, name="invite"),
+    path("invite/<int:pk>/withdraw/", people.invitation_revoke_view, name="invitation_revoke"),
     path("members/", people.members, name="members"),
     path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
     path("audit/", people.audit_log, name="audit_log"),

@@ -147,3 +147,56 @@ def test_invitations_are_audited(client, world, smtp_sink, django_capture_on_com
     assert AuditEvent.objects.filter(
         object_type="accounts.invitation", summary__contains="audited@example.org"
     ).exists()
+
+
+def test_an_invitation_can_be_withdrawn_and_its_link_stops_working(
+    client, world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from accounts.models import Invitation
+
+    _invite(client, world, smtp_sink, django_capture_on_commit_callbacks, email="oops@example.org")
+    invitation = Invitation.objects.get(email="oops@example.org")
+    client.force_login(world.hr_admin)
+    assert client.post(f"/o/{world.org.slug}/invite/{invitation.pk}/withdraw/").status_code == 302
+    client.logout()
+    assert client.get(_link(smtp_sink[0])).status_code == 404
+    assert AuditEvent.objects.filter(
+        summary__contains="Withdrew the invitation to oops@example.org"
+    ).exists()
+
+
+def test_an_invitation_dies_with_the_inviters_right_to_grant_it(
+    client, world, smtp_sink, django_capture_on_commit_callbacks
+):
+    _invite(
+        client,
+        world,
+        smtp_sink,
+        django_capture_on_commit_callbacks,
+        email="late.joiner@example.org",
+    )
+    Membership.objects.filter(user=world.hr_admin, role=Role.HR_ADMIN).delete()
+    response = client.post(
+        _link(smtp_sink[0]),
+        {"first_name": "L", "last_name": "J", "password": "a long enough passphrase"},
+    )
+    assert response.status_code == 200
+    assert "no longer valid" in response.content.decode()
+    assert not User.objects.filter(email="late.joiner@example.org").exists()
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_page(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    client.force_login(world.hr_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/o/{world.org.slug}/invite/", {"email": "down@example.org", "role": "employee"}
+        )
+    assert response.status_code == 302

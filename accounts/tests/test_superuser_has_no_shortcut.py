@@ -35,3 +35,30 @@ def test_a_superuser_cannot_open_another_organisation_or_partnership(client, wor
 def test_a_superuser_keeps_the_django_admin(client, world, superuser):
     client.force_login(superuser)
     assert client.get("/admin/organisations/organisation/").status_code == 200
+
+
+def test_roles_given_in_the_django_admin_are_audited_and_re_ask_for_mfa(client, world, superuser):
+    from audit.models import AuditEvent
+
+    client.force_login(superuser)
+    stamp = world.carer.role_stamp
+    response = client.post(
+        "/admin/organisations/membership/add/",
+        {"user": world.carer.pk, "organisation": world.org.pk, "role": "hr_admin"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Membership.objects.filter(user=world.carer, role=Role.HR_ADMIN).exists()
+    assert AuditEvent.objects.filter(
+        object_type="organisations.membership", summary__contains="HR admin"
+    ).exists()
+    world.carer.refresh_from_db()
+    assert world.carer.role_stamp == stamp + 1
+
+
+def test_staff_records_are_read_only_in_the_django_admin(client, world, superuser):
+    client.force_login(superuser)
+    url = f"/admin/organisations/staffrecord/{world.carer_record.pk}/change/"
+    response = client.post(url, {"first_name": "Changed"})
+    assert response.status_code in (302, 403) or "Changed" not in response.content.decode()
+    world.carer_record.refresh_from_db()
+    assert world.carer_record.first_name != "Changed"

@@ -20,6 +20,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Invitation
+from accounts.services import invitation_send
 from api.services import api_token_create
 from audit.models import Channel
 from carershub.tests.personas import PERSONAS, World
@@ -53,6 +55,7 @@ class Targets:
     token_id: int
     membership: Membership
     leave: CarersLeaveRequest
+    invitation: Invitation
 
 
 @dataclass
@@ -154,6 +157,7 @@ MATRIX: dict[str, Spec] = {
     "import_discard": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
     "unit_list": page(HR),
     "invite": page(HR),
+    "invitation_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation.pk}),
     "members": page(ORG_ADMIN),
     "member_remove": action(ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}),
     "audit_log": page(ORG_ADMIN),
@@ -286,6 +290,13 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
     leave = carers_leave_request(
         staff=record, days=[(start, "full")], note="", by=record.user, today=timezone.localdate()
     )
+    invitation = invitation_send(
+        organisation=organisation,
+        email="someone@example.org",
+        role=Role.EMPLOYEE,
+        staff_record=None,
+        by=owner,
+    )
     return Targets(
         org=organisation,
         staff=record,
@@ -293,6 +304,7 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         token_id=token.pk,
         membership=membership,
         leave=leave,
+        invitation=invitation,
     )
 
 
@@ -378,6 +390,7 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
         token_id=foreign.token_id,
         membership=foreign.membership,
         leave=foreign.leave,
+        invitation=foreign.invitation,
     )
     client, token = _client_and_token(world, persona, spec)
     path = reverse(name, kwargs=spec.kwargs(mixed))

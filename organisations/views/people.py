@@ -9,22 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Invitation, User
-from accounts.services import invitation_send
+from accounts.services import invitation_revoke, invitation_send
 from audit.models import AuditEvent, Channel
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import InvitationForm, MembershipForm
 from organisations.models import Membership, Role
-from organisations.selectors import roles_in
+from organisations.selectors import roles_grantable_by
 from organisations.services import membership_grant, membership_revoke
-
-
-def _roles_this_user_may_grant(request: OrgRequest) -> list[Role]:
-    """HR admins invite staff into everyday roles; only organisation admins hand out admin roles."""
-    roles = roles_in(user=request.user, organisation=request.organisation)
-    if Role.ORG_ADMIN in roles:
-        return list(Role)
-    return [Role.EMPLOYEE, Role.CHAMPION, Role.SPONSOR, Role.HR_ADMIN]
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,7 +29,7 @@ def invite(request: OrgRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         organisation=organisation,
-        allowed_roles=_roles_this_user_may_grant(request),
+        allowed_roles=roles_grantable_by(user=request.user, organisation=organisation),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,3 +126,15 @@ def audit_log(request: OrgRequest) -> HttpResponse:
     return render(
         request, "organisations/audit_log.html", {"organisation": organisation, "page": page}
     )
+
+
+@require_POST
+@org_view("organisations.invite_people")
+def invitation_revoke_view(request: OrgRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    invitation = get_object_or_404(
+        Invitation, pk=pk, organisation=organisation, accepted_at__isnull=True
+    )
+    invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("invite", org_slug=organisation.slug)

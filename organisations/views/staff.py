@@ -105,6 +105,15 @@ def staff_create(request: OrgRequest) -> HttpResponse:
 def staff_edit(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
     record = access_staff_record(organisation=organisation, pk=pk)
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=Action.VIEW,
+            channel=Channel.WEB,
+            target=record,
+            organisation_id=organisation.pk,
+            summary=f"Opened staff record {record.staff_number} to change it",
+        )
     form = StaffRecordForm(request.POST or None, instance=record, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
