@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from leave.services import LeaveRuleError
 from organisations.services import ConcurrentEditError
 
 CONTENT_TYPE = "application/problem+json"
@@ -119,6 +120,17 @@ def install(api: NinjaAPI) -> None:
             code="invalid_data",
             title="The data is not valid",
             errors=_django_errors(exc),
+        )
+
+    @api.exception_handler(LeaveRuleError)
+    def _leave_rule(request: HttpRequest, exc: LeaveRuleError) -> HttpResponse:
+        return problem_response(
+            api,
+            request,
+            status=422,
+            code=exc.code,
+            title="Not allowed by the leave rules",
+            detail=exc.message,
         )
 
     @api.exception_handler(DataError)

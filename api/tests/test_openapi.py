@@ -13,8 +13,12 @@ from openapi_spec_validator import validate
 from api.endpoints import router
 from api.tests.helpers import API
 from api.urls import api
+from leave.api import router as leave_router
 
 pytestmark = pytest.mark.django_db
+
+#: Every router mounted on the API, with its prefix.
+ROUTERS = (("", router), ("/leave", leave_router))
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
 
@@ -42,8 +46,9 @@ def _url_paths() -> set[str]:
 def _registered_operations() -> set[tuple[str, str]]:
     """(method, path) of every operation registered on the API's router."""
     return {
-        (method.lower(), API + path)
-        for path, path_view in router.path_operations.items()
+        (method.lower(), API + prefix + path)
+        for prefix, mounted in ROUTERS
+        for path, path_view in mounted.path_operations.items()
         for operation in path_view.operations
         for method in operation.methods
     }

@@ -1,0 +1,158 @@
+"""Carer's leave in the API: the same services and rules as the pages.
+
+A refusal by the rules is a 422 problem whose ``code`` is the rule's stable code
+(``insufficient_notice``, ``entitlement_exceeded``, ``not_available_in_nation``,
+``postponement_beyond_one_month``…). There is no refuse route: the law has none.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from api.auth import BearerToken
+from api.schemas import Problem
+from audit.models import Channel
+from carershub.types import OrgRequest
+from leave.models import CarersLeaveRequest, DayPart, RequestStatus
+from leave.selectors import balance_for, request_access, request_with_history, requests_of
+from leave.services import carers_leave_accept, carers_leave_postpone, carers_leave_request
+from organisations.models import StaffRecord
+from organisations.selectors import staff_record_for_user
+
+router = Router(tags=["carer's leave"])
+ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
+MEMBER = BearerToken("organisations.use_organisation")
+
+
+class DayIn(Schema):
+    day: date
+    part: DayPart = DayPart.FULL
+
+
+class RequestIn(Schema):
+    days: list[DayIn] = Field(min_length=1, max_length=7)
+    note: str = Field("", max_length=500)
+    staff_id: int | None = Field(
+        None,
+        description="HR admins may record a request for someone else; others ask for themselves.",
+    )
+
+
+class DayOut(Schema):
+    day: date
+    part: DayPart
+
+
+class RequestOut(Schema):
+    id: int
+    staff_id: int
+    status: RequestStatus
+    notice_given_on: date
+    days: list[DayOut]
+
+    @staticmethod
+    def resolve_days(obj: CarersLeaveRequest) -> list[dict[str, object]]:
+        return [{"day": d.day, "part": d.part} for d in obj.days.all()]
+
+
+class BalanceOut(Schema):
+    entitlement: Decimal | None
+    used: Decimal
+    remaining: Decimal | None
+    unavailable_reason: str
+
+
+class PostponeIn(Schema):
+    new_first_day: date
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+def _own(request: OrgRequest) -> StaffRecord:
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    if record is None:
+        raise PermissionDenied("The token's owner has no staff record here")
+    return record
+
+
+def _visible(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
+    leave = request_with_history(pk=request_id, organisation_id=request.organisation.pk)
+    if leave is None:
+        raise Http404
+    if not request_access(user=request.user, request=leave)["view"]:
+        raise PermissionDenied
+    return leave
+
+
+@router.get("/carers/balance", auth=MEMBER, response={200: BalanceOut, **ERRORS})
+def carers_leave_balance(request: OrgRequest) -> BalanceOut:
+    balance = balance_for(staff=_own(request), on=timezone.localdate())
+    return BalanceOut(**balance.__dict__)
+
+
+@router.get("/carers/requests", auth=MEMBER, response={200: list[RequestOut], **ERRORS})
+def list_carers_leave(request: OrgRequest) -> list[CarersLeaveRequest]:
+    """The token owner's own requests, newest first."""
+    return list(requests_of(staff=_own(request)))
+
+
+@router.post("/carers/requests", auth=MEMBER, response={201: RequestOut, **WRITE_ERRORS})
+def create_carers_leave(request: OrgRequest, payload: RequestIn) -> Status[CarersLeaveRequest]:
+    if payload.staff_id is None:
+        staff = _own(request)
+    else:
+        if not request.user.has_perm("organisations.change_staff", request.organisation):
+            raise PermissionDenied
+        found = StaffRecord.objects.filter(
+            pk=payload.staff_id, organisation=request.organisation
+        ).first()
+        if found is None:
+            raise Http404
+        staff = found
+    leave = carers_leave_request(
+        staff=staff,
+        days=[(d.day, d.part) for d in payload.days],
+        note=payload.note,
+        by=request.user,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return Status(201, _visible(request, leave.pk))
+
+
+@router.get("/carers/requests/{request_id}", auth=MEMBER, response={200: RequestOut, **ERRORS})
+def get_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
+    return _visible(request, request_id)
+
+
+@router.post(
+    "/carers/requests/{request_id}/accept", auth=MEMBER, response={200: RequestOut, **WRITE_ERRORS}
+)
+def accept_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
+    leave = _visible(request, request_id)
+    carers_leave_accept(request=leave, by=request.user, channel=Channel.API)
+    return _visible(request, request_id)
+
+
+@router.post(
+    "/carers/requests/{request_id}/postpone",
+    auth=MEMBER,
+    response={200: RequestOut, **WRITE_ERRORS},
+)
+def postpone_carers_leave(
+    request: OrgRequest, request_id: int, payload: PostponeIn
+) -> CarersLeaveRequest:
+    leave = _visible(request, request_id)
+    carers_leave_postpone(
+        request=leave,
+        by=request.user,
+        new_first_day=payload.new_first_day,
+        reason=payload.reason,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return _visible(request, request_id)
