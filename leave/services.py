@@ -264,7 +264,7 @@ def carers_leave_accept(
     *, request: CarersLeaveRequest, by: User, channel: Channel = Channel.WEB
 ) -> CarersLeaveRequest:
     locked = (
-        CarersLeaveRequest.objects.select_for_update()
+        CarersLeaveRequest.objects.select_for_update(of=("self",))
         .select_related("staff__line_manager")
         .get(pk=request.pk)
     )
@@ -290,7 +290,7 @@ def carers_leave_postpone(
 ) -> CarersLeaveRequest:
     """Move the leave, never refuse it: reg. 7's conditions are checked by the rules module."""
     locked = (
-        CarersLeaveRequest.objects.select_for_update()
+        CarersLeaveRequest.objects.select_for_update(of=("self",))
         .select_related("staff__line_manager", "staff__organisation")
         .get(pk=request.pk)
     )
@@ -347,7 +347,9 @@ def carers_leave_cancel(
 ) -> CarersLeaveRequest:
     """The employee withdraws before the leave starts; the days go back into the balance."""
     locked = (
-        CarersLeaveRequest.objects.select_for_update().select_related("staff").get(pk=request.pk)
+        CarersLeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .get(pk=request.pk)
     )
     if locked.staff.user_id != by.pk:
         raise PermissionDenied("Only the person who asked can cancel")

@@ -329,7 +329,11 @@ def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPl
     """Apply a previewed file; the file is checked again because records may have moved on."""
     with transaction.atomic():
         # A double submit waits here and then finds the job already applied.
-        job = StaffImport.objects.select_for_update().select_related("organisation").get(pk=job.pk)
+        job = (
+            StaffImport.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=job.pk)
+        )
         return _staff_import_apply(job=job, by=by)
 
 
