@@ -2,12 +2,10 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.models import User
 from api.auth import BearerToken
 from api.pagination import Pages
 from api.schemas import (
@@ -28,7 +26,7 @@ from carershub.types import OrgRequest
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
 from organisations.services import (
-    membership_grant,
+    membership_grant_by_email,
     membership_revoke,
     staff_record_create,
     staff_record_mark_left,
@@ -100,7 +98,7 @@ def list_units(request: OrgRequest) -> Any:
 # No separate unit permission exists yet; changing the structure staff sit in is HR's job.
 @router.post(
     "/units",
-    auth=needs("organisations.change_staff"),
+    auth=needs("organisations.change_units"),
     response={201: UnitOut, **WRITE_ERRORS},
     tags=["units"],
 )
@@ -242,19 +240,9 @@ def list_memberships(request: OrgRequest) -> Any:
 )
 def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membership]:
     """Give a role to someone already in the organisation (invite newcomers from the web page)."""
-    organisation = request.organisation
-    user = (
-        User.objects.filter(email__iexact=payload.email, memberships__organisation=organisation)
-        .distinct()
-        .first()
-    )
-    if user is None:
-        raise DjangoValidationError(
-            {"email": ["Nobody with this email address belongs to this organisation."]}
-        )
-    membership = membership_grant(
-        user=user,
-        organisation=organisation,
+    membership = membership_grant_by_email(
+        email=payload.email,
+        organisation=request.organisation,
         role=payload.role,
         by=request.user,
         channel=Channel.API,

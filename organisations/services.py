@@ -257,6 +257,26 @@ def membership_grant(
     return membership
 
 
+def membership_grant_by_email(
+    *, email: str, organisation: Organisation, role: Role, by: User, channel: Channel
+) -> Membership:
+    """Give a role to someone who already belongs here; newcomers are invited instead."""
+    user = (
+        User.objects.filter(email__iexact=email.strip(), memberships__organisation=organisation)
+        .distinct()
+        .first()
+    )
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Nobody with this email address belongs to this organisation. Invite them first."
+                )
+            }
+        )
+    return membership_grant(user=user, organisation=organisation, role=role, by=by, channel=channel)
+
+
 @transaction.atomic
 def partnership_lead_appoint(
     *, user: User, partnership: Partnership, by: User | None, channel: Channel
@@ -279,6 +299,8 @@ def partnership_lead_appoint(
 @transaction.atomic
 def membership_revoke(*, membership: Membership, by: User | None, channel: Channel) -> None:
     organisation = membership.organisation
+    # Two admins removing each other at once must not leave the organisation with none.
+    _lock_organisation(organisation.pk)
     remaining_admins = Membership.objects.filter(
         organisation=organisation, role=Role.ORG_ADMIN
     ).exclude(pk=membership.pk)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation
 from accounts.services import invitation_revoke, invitation_send
 from audit.models import AuditEvent, Channel
 from carershub.types import OrgRequest
@@ -16,7 +16,7 @@ from organisations.access import org_view
 from organisations.forms import InvitationForm, MembershipForm
 from organisations.models import Membership, Role
 from organisations.selectors import roles_grantable_by
-from organisations.services import membership_grant, membership_revoke
+from organisations.services import membership_grant_by_email, membership_revoke
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,28 +63,17 @@ def members(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = (
-            User.objects.filter(
-                email__iexact=form.cleaned_data["email"], memberships__organisation=organisation
-            )
-            .distinct()
-            .first()
-        )
-        if user is None:
-            form.add_error(
-                "email",
-                _(
-                    "Nobody with this email address belongs to this organisation. Invite them first."
-                ),
-            )
-        else:
-            membership_grant(
-                user=user,
+        try:
+            membership_grant_by_email(
+                email=form.cleaned_data["email"],
                 organisation=organisation,
                 role=Role(form.cleaned_data["role"]),
                 by=request.user,
                 channel=Channel.WEB,
             )
+        except ValidationError as error:
+            form.add_error("email", error.message_dict["email"])
+        else:
             messages.success(request, _("Role given."))
             return redirect("members", org_slug=organisation.slug)
     memberships = (

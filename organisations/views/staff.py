@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -173,6 +173,10 @@ def staff_mark_left(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("organisations.view_units")
 def unit_list(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
+    if request.method == "POST" and not request.user.has_perm(
+        "organisations.change_units", organisation
+    ):
+        raise PermissionDenied
     form = UnitForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
