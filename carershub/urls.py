@@ -23,6 +23,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
     path("o/<slug:org_slug>/leave/", include("leave.urls")),
+    path("o/<slug:org_slug>/flexible/", include("leave.flexible_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

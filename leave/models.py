@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -171,3 +172,70 @@ class DependantsTimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"Time off for dependants from {self.first_day}"
+
+
+class FlexibleStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    APPROVED_WITH_CHANGES = "approved_changes", _("Approved with changes")
+    REFUSED = "refused", _("Refused")
+    APPEALED = "appealed", _("Appealed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class FlexibleWorkingRequest(models.Model):
+    """A statutory request to change when, where or how long someone works."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    staff = models.ForeignKey(
+        StaffRecord, on_delete=models.CASCADE, related_name="flexible_working_requests"
+    )
+    received_on = models.DateField()
+    change_requested = models.TextField(_("the change you would like"), max_length=3000)
+    start_from = models.DateField(_("when you would like it to start"))
+    status = models.CharField(
+        max_length=20, choices=FlexibleStatus.choices, default=FlexibleStatus.SUBMITTED
+    )
+    #: The decision (with any appeal) is due by this date unless the employee agrees more time.
+    decision_due = models.DateField()
+    extension_agreed_to = models.DateField(null=True, blank=True)
+    agreed_change = models.TextField(blank=True)
+    refusal_reasons = models.JSONField(default=list, blank=True)
+    refusal_explanation = models.TextField(blank=True)
+    trial_until = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    appeal_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Flexible working request {self.pk}"
+
+    @property
+    def deadline(self) -> date:
+        return self.extension_agreed_to or self.decision_due
+
+
+class Consultation(models.Model):
+    """A meeting to discuss a flexible-working request; one must come before any refusal."""
+
+    request = models.ForeignKey(
+        FlexibleWorkingRequest, on_delete=models.CASCADE, related_name="consultations"
+    )
+    held_on = models.DateField(_("date of the conversation"))
+    notes = models.TextField(_("what was discussed"), max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Consultation on {self.held_on}"

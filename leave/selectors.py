@@ -28,6 +28,8 @@ class Balance:
     used: Decimal
     remaining: Decimal | None
     unavailable_reason: str = ""
+    #: Days asked for or agreed after today (they count in the 12 months around them).
+    booked_ahead: Decimal = Decimal(0)
 
 
 def balance_for(*, staff: StaffRecord, on: date) -> Balance:
@@ -35,11 +37,12 @@ def balance_for(*, staff: StaffRecord, on: date) -> Balance:
     days = booked_days(staff=staff)
     start = rules.rolling_year_start(on)
     used = sum((amount for day, amount in days.items() if start <= day <= on), Decimal(0))
+    ahead = sum((amount for day, amount in days.items() if day > on), Decimal(0))
     try:
         entitlement = entitlement_days(staff=staff, on=on)
     except LeaveRuleError as error:
-        return Balance(None, used, None, error.message)
-    return Balance(entitlement, used, entitlement - used)
+        return Balance(None, used, None, error.message, ahead)
+    return Balance(entitlement, used, entitlement - used, "", ahead)
 
 
 def balance_on_each_day(
@@ -73,6 +76,8 @@ def requests_of(*, staff: StaffRecord) -> QuerySet[CarersLeaveRequest]:
 
 def requests_to_decide(*, manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
     """Requests from a manager's direct reports that wait for a decision."""
+    if manager.status != StaffStatus.ACTIVE:
+        return CarersLeaveRequest.objects.none()
     return (
         _with_days()
         .filter(staff__line_manager=manager, status=RequestStatus.REQUESTED)

@@ -118,6 +118,28 @@ def _amount(part: str) -> Decimal:
     return Decimal("1") if part == DayPart.FULL else Decimal("0.5")
 
 
+def _overlaps(a: str, b: str) -> bool:
+    return DayPart.FULL in (a, b) or a == b
+
+
+def _check_overlap(
+    *, staff: StaffRecord, parts: dict[date, str], exclude: CarersLeaveRequest | None
+) -> None:
+    """The same morning or afternoon cannot be asked for twice, even in two requests."""
+    rows = CarersLeaveDay.objects.filter(
+        request__staff=staff, request__status__in=OPEN_STATUSES, day__in=list(parts)
+    )
+    if exclude is not None:
+        rows = rows.exclude(request=exclude)
+    for day, part in rows.values_list("day", "part"):
+        if _overlaps(part, parts[day]):
+            raise LeaveRuleError(
+                "already_booked",
+                _("You have already asked for carer's leave on %(day)s.")
+                % {"day": f"{day:%-d %B %Y}"},
+            )
+
+
 def _check_entitlement(
     *, staff: StaffRecord, days: dict[date, Decimal], exclude: CarersLeaveRequest | None
 ) -> None:
@@ -189,6 +211,7 @@ def carers_leave_request(
                 "earliest": f"{today + timedelta(days=needed):%-d %B %Y}",
             },
         )
+    _check_overlap(staff=staff, parts=dict(chosen), exclude=None)
     _check_entitlement(staff=staff, days=amounts, exclude=None)
     request = CarersLeaveRequest.objects.create(
         organisation_id=staff.organisation_id, staff=staff, notice_given_on=today, note=note.strip()
@@ -323,6 +346,9 @@ def carers_leave_postpone(
     previous = _snapshot(locked)
     shift = new_first_day - first_day
     moved = {row.day + shift: row.amount for row in days}
+    _check_overlap(
+        staff=locked.staff, parts={row.day + shift: row.part for row in days}, exclude=locked
+    )
     _check_entitlement(staff=locked.staff, days=moved, exclude=locked)
     for row in days:
         row.day = row.day + shift

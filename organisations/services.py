@@ -63,6 +63,10 @@ def _check_manager(
         return
     if manager.organisation_id != organisation.pk:
         raise ValidationError({"line_manager": _("Choose a line manager from this organisation.")})
+    if manager.status != StaffStatus.ACTIVE:
+        raise ValidationError(
+            {"line_manager": _("This person has left, so cannot be a line manager.")}
+        )
     if record is None or record.pk is None:
         return
     seen: set[int] = set()

@@ -25,7 +25,8 @@ from accounts.services import invitation_send
 from api.services import api_token_create
 from audit.models import Channel
 from carershub.tests.personas import PERSONAS, World
-from leave.models import CarersLeaveRequest
+from leave.flexible import flexible_request_submit
+from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
 from leave.services import carers_leave_request
 from organisations.models import Membership, Organisation, Role, StaffImport, StaffRecord
 from organisations.services import staff_import_stage
@@ -56,6 +57,7 @@ class Targets:
     membership: Membership
     leave: CarersLeaveRequest
     invitation: Invitation
+    flexible: FlexibleWorkingRequest
 
 
 @dataclass
@@ -85,6 +87,10 @@ def org(t: Targets) -> dict[str, Any]:
 
 def staff(t: Targets) -> dict[str, Any]:
     return {"org_slug": t.org.slug, "pk": t.staff.pk}
+
+
+def flexible(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": t.flexible.pk}
 
 
 def leave(t: Targets) -> dict[str, Any]:
@@ -191,6 +197,33 @@ MATRIX: dict[str, Spec] = {
     ),
     "carers_leave_cancel": replace(
         action(("carer",), leave), role_first=False, foreign_outsider=302
+    ),
+    # Flexible working: the employee, their manager (who decides) and HR see a request.
+    "flexible_home": page(MEMBERS),
+    "flexible_new": page(("carer", "manager"), foreign_outsider=200),
+    "flexible_detail": page(
+        ("carer", "manager", "hr_admin", "org_admin"), kwargs=flexible, cross=True, role_first=False
+    ),
+    "flexible_consult": replace(
+        action(
+            ("manager",), flexible, {"held_on": timezone.localdate().isoformat(), "notes": "Talked"}
+        ),
+        role_first=False,
+        foreign_outsider=403,
+    ),
+    "flexible_decide": replace(
+        action(("manager",), flexible, {"outcome": "approved"}),
+        role_first=False,
+        foreign_outsider=403,
+    ),
+    # Only a refused request can be appealed; this one is still open, so nobody may.
+    "flexible_appeal": replace(
+        action((), flexible, {"reason": "Please reconsider"}),
+        role_first=False,
+        foreign_outsider=403,
+    ),
+    "flexible_withdraw": replace(
+        action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),
     # Carer's leave through the API: own balance and requests for anyone with a staff record.
     "api-v1:carers_leave_balance": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
@@ -327,6 +360,13 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         staff_record=None,
         by=owner,
     )
+    flexible = flexible_request_submit(
+        staff=record,
+        change_requested="Later starts",
+        start_from=start,
+        by=record.user,
+        today=timezone.localdate(),
+    )
     return Targets(
         org=organisation,
         staff=record,
@@ -335,6 +375,7 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         membership=membership,
         leave=leave,
         invitation=invitation,
+        flexible=flexible,
     )
 
 
@@ -421,6 +462,7 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
         membership=foreign.membership,
         leave=foreign.leave,
         invitation=foreign.invitation,
+        flexible=foreign.flexible,
     )
     client, token = _client_and_token(world, persona, spec)
     path = reverse(name, kwargs=spec.kwargs(mixed))

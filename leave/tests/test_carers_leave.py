@@ -297,3 +297,22 @@ def test_a_policy_can_give_more_but_never_less(client, world):
 def test_shorter_notice_from_the_policy_is_honoured(world):
     LeavePolicy.objects.create(organisation=world.org, notice_days=1)
     ask(world, (date(2026, 11, 24), "full"))
+
+
+def test_the_same_morning_cannot_be_asked_for_twice_in_two_requests(world):
+    ask(world, (date(2026, 12, 14), "am"))
+    with pytest.raises(LeaveRuleError) as error:
+        ask(world, (date(2026, 12, 14), "am"))
+    assert error.value.code == "already_booked"
+    ask(world, (date(2026, 12, 14), "pm"))  # the afternoon is still free
+
+
+def test_a_manager_who_has_left_has_nothing_to_decide(world):
+    from leave.selectors import requests_to_decide
+    from organisations.models import StaffStatus
+
+    ask(world, (date(2026, 12, 14), "full"))
+    assert requests_to_decide(manager=world.manager_record).count() == 1
+    world.manager_record.status = StaffStatus.LEFT
+    world.manager_record.save()
+    assert requests_to_decide(manager=world.manager_record).count() == 0

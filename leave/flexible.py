@@ -1,0 +1,292 @@
+"""Statutory flexible-working requests: submit, consult, decide (within the eight
+business reasons), appeal and withdraw, against the clock the law sets.
+
+Employment Rights Act 1996 ss.80F-80I as amended from 6 April 2024; the rule rows in
+``leave/rules.py`` give the numbers per nation and date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from carershub.emails import send_templated
+from leave import rules
+from leave.models import Consultation, FlexibleStatus, FlexibleWorkingRequest
+from leave.services import LeaveRuleError
+from organisations.models import Role, StaffRecord, StaffStatus
+from organisations.selectors import roles_in
+
+REFUSAL_CODES = {code for code, _label in rules.FLEXIBLE_WORKING_REFUSAL_REASONS}
+OUTCOMES = (FlexibleStatus.APPROVED, FlexibleStatus.APPROVED_WITH_CHANGES, FlexibleStatus.REFUSED)
+
+
+def _active_manager_user(staff: StaffRecord | None) -> User | None:
+    if staff is None or staff.status != StaffStatus.ACTIVE or staff.user_id is None:
+        return None
+    return staff.user
+
+
+def deciders(request: FlexibleWorkingRequest) -> set[int]:
+    """Who may decide: the line manager; for an appeal, the manager's manager or HR.
+
+    Nobody decides their own request.
+    """
+    staff = request.staff
+    manager = staff.line_manager
+    if request.status == FlexibleStatus.APPEALED:
+        senior = _active_manager_user(manager.line_manager if manager else None)
+        ids = {senior.pk} if senior else set()
+        ids |= set(
+            staff.organisation.memberships.filter(
+                role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
+            ).values_list("user_id", flat=True)
+        )
+        # The manager who refused does not hear the appeal.
+        if manager is not None and manager.user_id is not None:
+            ids.discard(manager.user_id)
+    else:
+        user = _active_manager_user(manager)
+        ids = {user.pk} if user else set()
+    ids.discard(staff.user_id or -1)
+    return ids
+
+
+@transaction.atomic
+def flexible_request_submit(
+    *,
+    staff: StaffRecord,
+    change_requested: str,
+    start_from: date,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> FlexibleWorkingRequest:
+    if staff.user_id != by.pk:
+        raise PermissionDenied("People make their own flexible-working requests")
+    nation = staff.organisation.nation
+    rule = rules.flexible_working_rule(nation=nation, on=today)
+    if rule.qualifying_weeks and (
+        staff.start_date is None or (today - staff.start_date).days < rule.qualifying_weeks * 7
+    ):
+        raise LeaveRuleError(
+            "not_eligible_yet",
+            _("Here you can make a statutory request after %(weeks)s weeks in the job.")
+            % {"weeks": rule.qualifying_weeks},
+        )
+    earlier = list(
+        FlexibleWorkingRequest.objects.filter(staff=staff).values_list("received_on", flat=True)
+    )
+    if not rules.flexible_working_requests_allowed(
+        earlier_requests=earlier, on=today, nation=nation
+    ):
+        raise LeaveRuleError(
+            "request_limit_reached",
+            _("You can make %(n)s statutory requests in any 12 months, and have already made them.")
+            % {"n": rule.requests_per_year},
+        )
+    if not change_requested.strip():
+        raise LeaveRuleError("change_required", _("Say what change you would like."))
+    request = FlexibleWorkingRequest.objects.create(
+        organisation_id=staff.organisation_id,
+        staff=staff,
+        received_on=today,
+        change_requested=change_requested.strip(),
+        start_from=start_from,
+        decision_due=rules.flexible_working_decision_due(received_on=today, nation=nation),
+    )
+    _audit(request, by, Action.CREATE, "Made a flexible-working request", channel)
+    manager = _active_manager_user(staff.line_manager)
+    if manager is not None:
+        transaction.on_commit(
+            lambda: send_templated(
+                template="flexible_requested",
+                to=[manager.email],
+                context={"request": request, "staff": staff},
+            )
+        )
+    return request
+
+
+def _audit(
+    request: FlexibleWorkingRequest, by: User, action: Action, summary: str, channel: Channel
+) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        channel=channel,
+        target=request,
+        organisation_id=request.organisation_id,
+        summary=f"{summary} ({request.pk})",
+    )
+
+
+def _locked(request: FlexibleWorkingRequest) -> FlexibleWorkingRequest:
+    return (
+        FlexibleWorkingRequest.objects.select_for_update(of=("self",))
+        .select_related("staff__line_manager__line_manager", "staff__organisation")
+        .get(pk=request.pk)
+    )
+
+
+@transaction.atomic
+def consultation_record(
+    *,
+    request: FlexibleWorkingRequest,
+    held_on: date,
+    notes: str,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> Consultation:
+    locked = _locked(request)
+    if by.pk not in deciders(locked):
+        raise PermissionDenied
+    if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
+        raise LeaveRuleError("already_decided", _("This request has already been decided."))
+    if held_on > today:
+        raise LeaveRuleError(
+            "consultation_in_future", _("Record a conversation once it has happened.")
+        )
+    consultation = Consultation.objects.create(
+        request=locked, held_on=held_on, notes=notes.strip(), recorded_by=by
+    )
+    _audit(locked, by, Action.UPDATE, "Recorded a consultation", channel)
+    return consultation
+
+
+@transaction.atomic
+def flexible_request_decide(
+    *,
+    request: FlexibleWorkingRequest,
+    outcome: FlexibleStatus,
+    by: User,
+    today: date,
+    agreed_change: str = "",
+    refusal_reasons: list[str] | None = None,
+    refusal_explanation: str = "",
+    trial_until: date | None = None,
+    channel: Channel = Channel.WEB,
+) -> FlexibleWorkingRequest:
+    """Approve, approve with changes, or refuse, within the statutory conditions."""
+    locked = _locked(request)
+    if by.pk not in deciders(locked):
+        raise PermissionDenied
+    if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
+        raise LeaveRuleError("already_decided", _("This request has already been decided."))
+    if outcome not in OUTCOMES:
+        raise LeaveRuleError(
+            "invalid_outcome", _("Choose approve, approve with changes, or refuse.")
+        )
+    reasons = list(dict.fromkeys(refusal_reasons or []))
+    rule = rules.flexible_working_rule(
+        nation=locked.staff.organisation.nation, on=locked.received_on
+    )
+    if outcome == FlexibleStatus.REFUSED:
+        if rule.consultation_before_refusal and not locked.consultations.exists():
+            raise LeaveRuleError(
+                "consultation_required",
+                _("Talk it through with them first: record the consultation before refusing."),
+            )
+        if not reasons or not set(reasons) <= REFUSAL_CODES:
+            raise LeaveRuleError(
+                "refusal_not_allowed",
+                _(
+                    "A request can only be refused for one or more of the eight business reasons the law lists."
+                ),
+            )
+        if rule.refusal_must_be_reasonable and not refusal_explanation.strip():
+            raise LeaveRuleError("explanation_required", _("Explain why refusing is reasonable."))
+    if outcome == FlexibleStatus.APPROVED_WITH_CHANGES and not agreed_change.strip():
+        raise LeaveRuleError("agreed_change_required", _("Describe the change you have agreed."))
+    if trial_until is not None and trial_until <= today:
+        raise LeaveRuleError("trial_in_past", _("A trial period must end in the future."))
+    locked.status = outcome
+    locked.agreed_change = agreed_change.strip()
+    locked.refusal_reasons = reasons if outcome == FlexibleStatus.REFUSED else []
+    locked.refusal_explanation = refusal_explanation.strip()
+    locked.trial_until = trial_until if outcome != FlexibleStatus.REFUSED else None
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save()
+    _audit(
+        locked, by, Action.UPDATE, f"Decided a flexible-working request: {outcome.label}", channel
+    )
+    employee = locked.staff.user
+    if employee is not None:
+        transaction.on_commit(
+            lambda: send_templated(
+                template="flexible_decided",
+                to=[employee.email],
+                context={"request": locked, "outcome": outcome.label},
+            )
+        )
+    return locked
+
+
+@transaction.atomic
+def flexible_request_appeal(
+    *, request: FlexibleWorkingRequest, reason: str, by: User, channel: Channel = Channel.WEB
+) -> FlexibleWorkingRequest:
+    locked = _locked(request)
+    if locked.staff.user_id != by.pk:
+        raise PermissionDenied
+    if locked.status != FlexibleStatus.REFUSED:
+        raise LeaveRuleError("appeal_not_open", _("Only a refused request can be appealed."))
+    if not reason.strip():
+        raise LeaveRuleError("reason_required", _("Say why you are appealing."))
+    locked.status = FlexibleStatus.APPEALED
+    locked.appeal_reason = reason.strip()
+    locked.save(update_fields=["status", "appeal_reason"])
+    _audit(locked, by, Action.UPDATE, "Appealed a refused flexible-working request", channel)
+    return locked
+
+
+@transaction.atomic
+def flexible_request_withdraw(
+    *, request: FlexibleWorkingRequest, by: User, channel: Channel = Channel.WEB
+) -> FlexibleWorkingRequest:
+    """A withdrawn request still counts towards the two a year (s.80F(4))."""
+    locked = _locked(request)
+    if locked.staff.user_id != by.pk:
+        raise PermissionDenied
+    if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
+        raise LeaveRuleError("already_decided", _("This request has already been decided."))
+    locked.status = FlexibleStatus.WITHDRAWN
+    locked.save(update_fields=["status"])
+    _audit(locked, by, Action.UPDATE, "Withdrew a flexible-working request", channel)
+    return locked
+
+
+def days_left(request: FlexibleWorkingRequest, today: date) -> int:
+    return (request.deadline - today).days
+
+
+def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str, bool]:
+    is_owner = request.staff.user_id == user.pk
+    can_decide = user.pk in deciders(request) and request.status in (
+        FlexibleStatus.SUBMITTED,
+        FlexibleStatus.APPEALED,
+    )
+    is_hr = bool(
+        roles_in(user=user, organisation=request.staff.organisation)
+        & {Role.HR_ADMIN, Role.ORG_ADMIN}
+    )
+    manager = request.staff.line_manager
+    is_manager = (
+        manager is not None and manager.user_id == user.pk and manager.status == StaffStatus.ACTIVE
+    )
+    return {
+        "view": is_owner or is_manager or is_hr or can_decide,
+        "decide": can_decide,
+        "appeal": is_owner and request.status == FlexibleStatus.REFUSED,
+        "withdraw": is_owner
+        and request.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED),
+    }

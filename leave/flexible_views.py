@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from carershub.types import OrgRequest
+from leave.flexible import (
+    consultation_record,
+    days_left,
+    flexible_access,
+    flexible_request_appeal,
+    flexible_request_decide,
+    flexible_request_submit,
+    flexible_request_withdraw,
+)
+from leave.forms import AppealForm, ConsultationForm, FlexibleDecisionForm, FlexibleRequestForm
+from leave.models import FlexibleStatus, FlexibleWorkingRequest
+from leave.services import LeaveRuleError
+from organisations.access import org_view
+from organisations.models import Role
+from organisations.selectors import roles_in, staff_record_for_user
+
+
+def _flexible(request: OrgRequest, pk: int) -> tuple[FlexibleWorkingRequest, dict[str, bool]]:
+    item = (
+        FlexibleWorkingRequest.objects.select_related(
+            "staff__line_manager__line_manager", "staff__organisation", "decided_by"
+        )
+        .prefetch_related("consultations__recorded_by")
+        .filter(pk=pk, organisation=request.organisation)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    access = flexible_access(user=request.user, request=item)
+    if not access["view"]:
+        raise PermissionDenied
+    return item, access
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def flexible_home(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    record = staff_record_for_user(user=request.user, organisation=organisation)
+    mine = (
+        FlexibleWorkingRequest.objects.filter(staff=record)
+        if record
+        else FlexibleWorkingRequest.objects.none()
+    )
+    waiting = Q(staff__line_manager__user=request.user, status=FlexibleStatus.SUBMITTED) | Q(
+        staff__line_manager__line_manager__user=request.user, status=FlexibleStatus.APPEALED
+    )
+    if roles_in(user=request.user, organisation=organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}:
+        waiting |= Q(status=FlexibleStatus.APPEALED)
+    to_decide = (
+        FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
+        .exclude(staff__user=request.user)
+        .select_related("staff")
+        .order_by("decision_due")
+    )
+    return render(
+        request,
+        "leave/flexible_home.html",
+        {"organisation": organisation, "record": record, "mine": mine, "to_decide": to_decide},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def flexible_new(request: OrgRequest) -> HttpResponse:
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    if record is None:
+        raise PermissionDenied
+    form = FlexibleRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = flexible_request_submit(
+                staff=record,
+                change_requested=form.cleaned_data["change_requested"],
+                start_from=form.cleaned_data["start_from"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your request has gone to your line manager."))
+            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    return render(
+        request, "leave/flexible_form.html", {"organisation": request.organisation, "form": form}
+    )
+
+
+def _detail_page(
+    request: OrgRequest,
+    item: FlexibleWorkingRequest,
+    access: dict[str, bool],
+    **forms: object,
+) -> HttpResponse:
+    context = {
+        "organisation": request.organisation,
+        "item": item,
+        "access": access,
+        "days_left": days_left(item, timezone.localdate()),
+        "consultation_form": ConsultationForm(),
+        "decision_form": FlexibleDecisionForm(),
+        "appeal_form": AppealForm(),
+        **forms,
+    }
+    return render(request, "leave/flexible_detail.html", context)
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    return _detail_page(request, item, access)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    if not access["decide"]:
+        raise PermissionDenied
+    form = ConsultationForm(request.POST)
+    if form.is_valid():
+        try:
+            consultation_record(
+                request=item,
+                held_on=form.cleaned_data["held_on"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error("held_on", error.message)
+        else:
+            messages.success(request, _("Conversation recorded."))
+            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    return _detail_page(request, item, access, consultation_form=form)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    if not access["decide"]:
+        raise PermissionDenied
+    form = FlexibleDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            flexible_request_decide(
+                request=item,
+                outcome=FlexibleStatus(form.cleaned_data["outcome"]),
+                by=request.user,
+                today=timezone.localdate(),
+                agreed_change=form.cleaned_data["agreed_change"],
+                refusal_reasons=form.cleaned_data["refusal_reasons"],
+                refusal_explanation=form.cleaned_data["refusal_explanation"],
+                trial_until=form.cleaned_data["trial_until"],
+            )
+        except LeaveRuleError as error:
+            form.add_error("outcome", error.message)
+        else:
+            messages.success(
+                request,
+                _("Decision recorded and sent to %(name)s.") % {"name": item.staff.full_name},
+            )
+            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    return _detail_page(request, item, access, decision_form=form)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def flexible_appeal(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    if not access["appeal"]:
+        raise PermissionDenied
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            flexible_request_appeal(
+                request=item, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except LeaveRuleError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("Your appeal has been sent."))
+            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    return _detail_page(request, item, access, appeal_form=form)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    if not access["withdraw"]:
+        raise PermissionDenied
+    flexible_request_withdraw(request=item, by=request.user)
+    messages.success(
+        request, _("Request withdrawn. It still counts towards the two requests a year.")
+    )
+    return redirect("flexible_home", org_slug=request.organisation.slug)

@@ -1,0 +1,191 @@
+"""Flexible-working requests: ERA 1996 ss.80F-80I as amended from 6 April 2024."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from leave.flexible import (
+    consultation_record,
+    flexible_request_appeal,
+    flexible_request_decide,
+    flexible_request_submit,
+    flexible_request_withdraw,
+)
+from leave.models import FlexibleStatus
+from leave.services import LeaveRuleError
+from organisations.models import Membership, Nation, Role
+
+TODAY = date(2026, 11, 23)
+
+
+def submit(world, today=TODAY):
+    return flexible_request_submit(
+        staff=world.carer_record,
+        change_requested="Start at 10am on Tuesdays",
+        start_from=date(2027, 1, 4),
+        by=world.carer,
+        today=today,
+    )
+
+
+def test_the_decision_is_due_two_months_after_the_request(world):
+    request = submit(world)
+    assert request.decision_due == date(2027, 1, 23)
+
+
+def test_a_third_request_within_twelve_months_is_refused_even_after_a_withdrawal(world):
+    first = submit(world, today=date(2026, 1, 10))
+    flexible_request_withdraw(request=first, by=world.carer)
+    submit(world, today=date(2026, 6, 1))
+    with pytest.raises(LeaveRuleError) as error:
+        submit(world, today=TODAY)
+    assert error.value.code == "request_limit_reached"
+    submit(world, today=date(2027, 1, 10))  # the first has dropped out of the 12 months
+
+
+def test_refusal_needs_a_consultation_first(world):
+    request = submit(world)
+    with pytest.raises(LeaveRuleError) as error:
+        flexible_request_decide(
+            request=request,
+            outcome=FlexibleStatus.REFUSED,
+            by=world.manager,
+            today=TODAY,
+            refusal_reasons=["costs"],
+        )
+    assert error.value.code == "consultation_required"
+    consultation_record(
+        request=request, held_on=TODAY, notes="Discussed cover", by=world.manager, today=TODAY
+    )
+    decided = flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.manager,
+        today=TODAY,
+        refusal_reasons=["costs"],
+    )
+    assert decided.status == FlexibleStatus.REFUSED
+
+
+@pytest.mark.parametrize("reasons", [[], ["we_do_not_like_it"], ["costs", "not_a_reason"]])
+def test_refusal_only_for_the_eight_business_reasons(world, reasons):
+    request = submit(world)
+    consultation_record(
+        request=request, held_on=TODAY, notes="Talked", by=world.manager, today=TODAY
+    )
+    with pytest.raises(LeaveRuleError) as error:
+        flexible_request_decide(
+            request=request,
+            outcome=FlexibleStatus.REFUSED,
+            by=world.manager,
+            today=TODAY,
+            refusal_reasons=reasons,
+        )
+    assert error.value.code == "refusal_not_allowed"
+
+
+def test_approval_with_changes_and_a_trial_period(world):
+    request = submit(world)
+    decided = flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.APPROVED_WITH_CHANGES,
+        by=world.manager,
+        today=TODAY,
+        agreed_change="10am starts on Tuesdays only",
+        trial_until=date(2027, 4, 1),
+    )
+    assert (decided.status, decided.trial_until) == (
+        FlexibleStatus.APPROVED_WITH_CHANGES,
+        date(2027, 4, 1),
+    )
+
+
+def test_nobody_else_decides_and_nobody_decides_their_own(world):
+    request = submit(world)
+    for someone in (world.carer, world.hr_admin, world.new_manager):
+        with pytest.raises(PermissionDenied):
+            flexible_request_decide(
+                request=request, outcome=FlexibleStatus.APPROVED, by=someone, today=TODAY
+            )
+
+
+def test_an_appeal_is_heard_by_hr_not_the_manager_who_refused(world):
+    request = submit(world)
+    consultation_record(
+        request=request, held_on=TODAY, notes="Talked", by=world.manager, today=TODAY
+    )
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.manager,
+        today=TODAY,
+        refusal_reasons=["quality"],
+    )
+    flexible_request_appeal(request=request, reason="Cover is available", by=world.carer)
+    with pytest.raises(PermissionDenied):
+        flexible_request_decide(
+            request=request, outcome=FlexibleStatus.APPROVED, by=world.manager, today=TODAY
+        )
+    decided = flexible_request_decide(
+        request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=TODAY
+    )
+    assert decided.status == FlexibleStatus.APPROVED
+
+
+def test_northern_ireland_keeps_the_older_rules(world):
+    world.org.nation = Nation.NORTHERN_IRELAND
+    world.org.save()
+    world.carer_record.refresh_from_db()
+    world.carer_record.start_date = date(2026, 9, 1)
+    world.carer_record.save()
+    with pytest.raises(LeaveRuleError) as error:
+        submit(world)
+    assert error.value.code == "not_eligible_yet"
+    world.carer_record.start_date = date(2025, 1, 1)
+    world.carer_record.save()
+    assert submit(world).decision_due == date(2027, 2, 23)  # three months
+
+
+def test_the_reasonableness_test_applies_to_requests_made_after_it_starts(world):
+    with time_machine.travel(date(2027, 11, 1)):
+        request = submit(world, today=date(2027, 11, 1))
+        consultation_record(
+            request=request,
+            held_on=date(2027, 11, 1),
+            notes="Talked",
+            by=world.manager,
+            today=date(2027, 11, 1),
+        )
+        with pytest.raises(LeaveRuleError) as error:
+            flexible_request_decide(
+                request=request,
+                outcome=FlexibleStatus.REFUSED,
+                by=world.manager,
+                today=date(2027, 11, 1),
+                refusal_reasons=["costs"],
+            )
+    assert error.value.code == "explanation_required"
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_the_pages_show_the_deadline_to_both_sides_and_refusal_needs_consultation(client, world):
+    client.force_login(world.carer)
+    response = client.post(
+        f"/o/{world.org.slug}/flexible/new/",
+        {"change_requested": "Compressed hours", "start_from": "2027-01-04"},
+    )
+    assert response.status_code == 302
+    detail = response["Location"]
+    assert "23 January 2027" in client.get(detail).content.decode()
+    client.force_login(world.manager)
+    page = client.get(detail).content.decode()
+    assert "23 January 2027" in page
+    assert "61 days left" in page
+    response = client.post(detail + "decide/", {"outcome": "refused", "refusal_reasons": ["costs"]})
+    assert response.status_code == 200
+    assert "record the consultation before refusing" in response.content.decode()
+    assert Membership.objects.filter(role=Role.HR_ADMIN).exists()
