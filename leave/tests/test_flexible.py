@@ -189,3 +189,20 @@ def test_the_pages_show_the_deadline_to_both_sides_and_refusal_needs_consultatio
     assert response.status_code == 200
     assert "record the consultation before refusing" in response.content.decode()
     assert Membership.objects.filter(role=Role.HR_ADMIN).exists()
+
+
+def test_reminders_go_to_the_manager_and_escalate_in_the_last_week(world, smtp_sink):
+    from leave.reminders import flexible_deadline_reminders
+
+    request = submit(world)  # due 23 January 2027
+    assert flexible_deadline_reminders(today=date(2027, 1, 8)) == 0  # 15 days before: nothing
+    assert flexible_deadline_reminders(today=date(2027, 1, 9)) == 1  # 14 days before
+    assert {m["To"] for m in smtp_sink} == {"manager@example.org"}
+    smtp_sink.clear()
+    flexible_deadline_reminders(today=date(2027, 1, 16))  # 7 days: HR and admins are told too
+    recipients = {a.strip() for m in smtp_sink for a in m["To"].split(",")}
+    assert {"manager@example.org", "hr@example.org", "admin@example.org"} <= recipients
+    assert "carer@example.org" not in recipients
+    flexible_request_withdraw(request=request, by=world.carer)
+    smtp_sink.clear()
+    assert flexible_deadline_reminders(today=date(2027, 1, 22)) == 0

@@ -1,0 +1,61 @@
+"""A flexible-working request is consulted on and approved with a trial period (issue 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from carershub.tests.browser.fixtures import Tab
+from carershub.tests.browser.steps import sign_in
+from carershub.tests.personas import World
+from leave.models import FlexibleStatus, FlexibleWorkingRequest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_request_is_consulted_on_and_approved_with_a_trial(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    today = timezone.localdate()
+    carer = open_tab()
+    page = carer.page
+    sign_in(carer, email=world.carer.email)
+    carer.follow(lambda: page.get_by_role("link", name="Flexible working").click())
+    carer.follow(lambda: page.get_by_role("button", name="Make a request").click())
+    page.get_by_label("What change would you like?").fill(
+        "Start at 10am on Tuesdays and Thursdays."
+    )
+    page.get_by_label("When would you like it to start?").fill(
+        (today + timedelta(days=45)).isoformat()
+    )
+    carer.follow(lambda: page.get_by_role("button", name="Send my request").click())
+    request = FlexibleWorkingRequest.objects.get(staff=world.carer_record)
+    assert f"{request.decision_due:%-d %B %Y}" in page.content()
+
+    manager = open_tab()
+    mpage = manager.page
+    sign_in(manager, email=world.manager.email)
+    manager.goto(f"/o/{world.org.slug}/flexible/")
+    manager.follow(
+        lambda: mpage.get_by_role("link", name=f"Open {world.carer_record.full_name}").click()
+    )
+    mpage.get_by_label("Date of the conversation").fill(today.isoformat())
+    mpage.get_by_label("What was discussed").fill("Agreed cover with the team for early shifts.")
+    manager.follow(lambda: mpage.get_by_role("button", name="Record the conversation").click())
+    mpage.get_by_label("Approve", exact=True).check()
+    mpage.get_by_label("Trial period ends (optional)").fill(
+        (today + timedelta(days=90)).isoformat()
+    )
+    manager.follow(lambda: mpage.get_by_role("button", name="Record the decision").click())
+    assert "Decision recorded" in mpage.content()
+
+    carer.goto(f"/o/{world.org.slug}/flexible/{request.pk}/")
+    html = page.content()
+    assert "Approved" in html
+    assert "Trial period until" in html
+    request.refresh_from_db()
+    assert request.status == FlexibleStatus.APPROVED
+    assert request.consultations.count() == 1

@@ -1,0 +1,16 @@
+"""Leave's periodic jobs, scheduled by ``manage.py crontask`` and run by the task worker."""
+
+from __future__ import annotations
+
+from crontask import cron
+from django.tasks import task
+from django.utils import timezone
+
+from leave.reminders import flexible_deadline_reminders
+
+
+@cron("30 7 * * *")
+@task
+def daily_leave_reminders() -> dict[str, int]:
+    """Remind deciders of flexible-working deadlines, escalating in the last week."""
+    return {"flexible": flexible_deadline_reminders(today=timezone.localdate())}
