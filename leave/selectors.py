@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from leave import rules
 from leave.models import (
@@ -121,3 +122,69 @@ def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]
 
 def time_off_of(*, staff: StaffRecord) -> QuerySet[DependantsTimeOff]:
     return DependantsTimeOff.objects.filter(staff=staff).order_by("-first_day", "-created_at")
+
+
+@dataclass(frozen=True)
+class Absence:
+    person: str
+    first_day: date
+    last_day: date
+    label: str
+
+
+def team_absences(
+    *, viewer: Any, viewer_record: StaffRecord, start: date, days: int
+) -> list[Absence]:
+    """Who in the viewer's team is away: their line manager's reports and their own reports.
+
+    The kind of leave is shown only to the person, their line manager and HR; everyone else
+    sees "Leave", so a colleague never learns someone is a carer (trust rule 3).
+    """
+    end = start + timedelta(days=days)
+    team = Q(line_manager=viewer_record) | Q(pk=viewer_record.pk)
+    if viewer_record.line_manager_id:
+        team |= Q(line_manager_id=viewer_record.line_manager_id)
+    people = {
+        p.pk: p
+        for p in StaffRecord.objects.filter(
+            team, organisation_id=viewer_record.organisation_id, status=StaffStatus.ACTIVE
+        ).select_related("line_manager")
+    }
+    is_hr = bool(
+        roles_in(user=viewer, organisation=viewer_record.organisation)
+        & {Role.HR_ADMIN, Role.ORG_ADMIN}
+    )
+
+    def may_see_kind(person: StaffRecord) -> bool:
+        manager = person.line_manager
+        return (
+            is_hr
+            or person.user_id == viewer.pk
+            or (manager is not None and manager.user_id == viewer.pk)
+        )
+
+    result: list[Absence] = []
+    leave_days = (
+        CarersLeaveDay.objects.filter(
+            request__staff_id__in=people,
+            request__status__in=[RequestStatus.ACCEPTED, RequestStatus.POSTPONED],
+            day__gte=start,
+            day__lt=end,
+        )
+        .values_list("request__staff_id", "day")
+        .order_by("request__staff_id", "day")
+    )
+    for staff_id, day in leave_days:
+        person = people[staff_id]
+        label = _("Carer's leave") if may_see_kind(person) else _("Leave")
+        result.append(Absence(person.full_name, day, day, label))
+    for item in DependantsTimeOff.objects.filter(
+        staff_id__in=people, first_day__lt=end
+    ).select_related("staff"):
+        last = item.first_day + timedelta(days=max(int(item.days) - 1, 0))
+        if last < start:
+            continue
+        person = people[item.staff_id]
+        label = _("Time off for dependants") if may_see_kind(person) else _("Leave")
+        result.append(Absence(person.full_name, item.first_day, last, label))
+    return sorted(result, key=lambda a: (a.first_day, a.person))

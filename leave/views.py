@@ -18,6 +18,7 @@ from leave.selectors import (
     request_with_history,
     requests_of,
     requests_to_decide,
+    team_absences,
     time_off_of,
 )
 from leave.services import (
@@ -258,4 +259,22 @@ def leave_policy(request: OrgRequest) -> HttpResponse:
             "form": form,
             "northern_ireland": organisation.nation == Nation.NORTHERN_IRELAND,
         },
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def team_calendar(request: OrgRequest) -> HttpResponse:
+    """Who in your team is away in the next four weeks; the kind of leave stays private."""
+    record = staff_record_for_user(user=request.user, organisation=request.organisation)
+    today = timezone.localdate()
+    absences = (
+        team_absences(viewer=request.user, viewer_record=record, start=today, days=28)
+        if record
+        else []
+    )
+    return render(
+        request,
+        "leave/calendar.html",
+        {"organisation": request.organisation, "absences": absences, "record": record},
     )

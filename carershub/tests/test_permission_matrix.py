@@ -183,6 +183,7 @@ MATRIX: dict[str, Spec] = {
     # Carer's leave: the employee, their line manager and HR see a request; only the manager decides.
     "leave_home": page(MEMBERS),
     "team_leave": page(MEMBERS),
+    "team_calendar": page(MEMBERS),
     "carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
     "dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
     "leave_policy": page(HR),

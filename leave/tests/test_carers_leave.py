@@ -316,3 +316,38 @@ def test_a_manager_who_has_left_has_nothing_to_decide(world):
     world.manager_record.status = StaffStatus.LEFT
     world.manager_record.save()
     assert requests_to_decide(manager=world.manager_record).count() == 0
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_colleagues_see_leave_without_its_kind_but_the_manager_sees_it(client, world):
+    from leave.services import dependants_time_off_record
+    from organisations.tests.factories import StaffRecordFactory, UserFactory
+
+    leave = ask(world, (date(2026, 11, 30), "full"))
+    carers_leave_accept(request=leave, by=world.manager)
+    dependants_time_off_record(
+        staff=world.carer_record, first_day=TODAY, days=D("1"), note="", by=world.carer, today=TODAY
+    )
+    colleague = UserFactory(email="colleague@example.org")
+    from organisations.models import Membership, Role
+
+    Membership.objects.create(user=colleague, organisation=world.org, role=Role.EMPLOYEE)
+    StaffRecordFactory(organisation=world.org, user=colleague, line_manager=world.manager_record)
+
+    client.force_login(colleague)
+    html = client.get(f"/o/{world.org.slug}/leave/calendar/").content.decode()
+    assert world.carer_record.full_name in html
+    table = html.split("<table")[1].split("</table>")[0]
+    assert "Leave" in table
+    assert "Carer" not in table
+    assert "dependants" not in table
+
+    client.force_login(world.manager)
+    table = (
+        client.get(f"/o/{world.org.slug}/leave/calendar/")
+        .content.decode()
+        .split("<table")[1]
+        .split("</table>")[0]
+    )
+    assert "Carer&#x27;s leave" in table
+    assert "Time off for dependants" in table
