@@ -7,6 +7,7 @@ A refusal by the rules is a 422 problem whose ``code`` is the rule's stable code
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -17,13 +18,26 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Channel
 from carershub.types import OrgRequest
-from leave.models import CarersLeaveRequest, DayPart, RequestStatus
+from leave.flexible import (
+    REFUSAL_CODES,
+    consultation_record,
+    flexible_access,
+    flexible_request_decide,
+    flexible_request_submit,
+)
+from leave.models import (
+    CarersLeaveRequest,
+    DayPart,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+    RequestStatus,
+)
 from leave.selectors import balance_for, request_access, request_with_history, requests_of
 from leave.services import carers_leave_accept, carers_leave_postpone, carers_leave_request
 from organisations.models import StaffRecord
 from organisations.selectors import staff_record_for_user
 
-router = Router(tags=["carer's leave"])
+router = Router(tags=["leave"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
 MEMBER = BearerToken("organisations.use_organisation")
@@ -156,3 +170,130 @@ def postpone_carers_leave(
         channel=Channel.API,
     )
     return _visible(request, request_id)
+
+
+# --- Flexible working ---------------------------------------------------------------
+
+
+class FlexibleIn(Schema):
+    change_requested: str = Field(min_length=1, max_length=3000)
+    start_from: date
+
+
+class ConsultationIn(Schema):
+    held_on: date
+    notes: str = Field(min_length=1, max_length=5000)
+
+
+class DecisionIn(Schema):
+    outcome: Literal["approved", "approved_changes", "refused"]
+    agreed_change: str = Field("", max_length=3000)
+    refusal_reasons: list[str] = Field(
+        default_factory=list,
+        description="Only the eight statutory codes: " + ", ".join(sorted(REFUSAL_CODES)),
+    )
+    refusal_explanation: str = Field("", max_length=3000)
+    trial_until: date | None = None
+
+
+class FlexibleOut(Schema):
+    id: int
+    staff_id: int
+    status: FlexibleStatus
+    received_on: date
+    change_requested: str
+    start_from: date
+    decision_due: date
+    deadline: date
+    agreed_change: str
+    refusal_reasons: list[str]
+    trial_until: date | None
+    consultations: int
+
+    @staticmethod
+    def resolve_consultations(obj: FlexibleWorkingRequest) -> int:
+        return obj.consultations.count()
+
+
+def _flexible_visible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
+    item = (
+        FlexibleWorkingRequest.objects.select_related(
+            "staff__line_manager__line_manager", "staff__organisation"
+        )
+        .filter(pk=request_id, organisation=request.organisation)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if not flexible_access(user=request.user, request=item)["view"]:
+        raise PermissionDenied
+    return item
+
+
+@router.get("/flexible/requests", auth=MEMBER, response={200: list[FlexibleOut], **ERRORS})
+def list_flexible(request: OrgRequest) -> list[FlexibleWorkingRequest]:
+    """The token owner's own flexible-working requests, newest first."""
+    return list(FlexibleWorkingRequest.objects.filter(staff=_own(request)))
+
+
+@router.post("/flexible/requests", auth=MEMBER, response={201: FlexibleOut, **WRITE_ERRORS})
+def create_flexible(request: OrgRequest, payload: FlexibleIn) -> Status[FlexibleWorkingRequest]:
+    item = flexible_request_submit(
+        staff=_own(request),
+        change_requested=payload.change_requested,
+        start_from=payload.start_from,
+        by=request.user,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return Status(201, _flexible_visible(request, item.pk))
+
+
+@router.get("/flexible/requests/{request_id}", auth=MEMBER, response={200: FlexibleOut, **ERRORS})
+def get_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
+    return _flexible_visible(request, request_id)
+
+
+@router.post(
+    "/flexible/requests/{request_id}/consultations",
+    auth=MEMBER,
+    response={200: FlexibleOut, **WRITE_ERRORS},
+)
+def consult_flexible(
+    request: OrgRequest, request_id: int, payload: ConsultationIn
+) -> FlexibleWorkingRequest:
+    item = _flexible_visible(request, request_id)
+    consultation_record(
+        request=item,
+        held_on=payload.held_on,
+        notes=payload.notes,
+        by=request.user,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return _flexible_visible(request, request_id)
+
+
+@router.post(
+    "/flexible/requests/{request_id}/decision",
+    auth=MEMBER,
+    response={200: FlexibleOut, **WRITE_ERRORS},
+)
+def decide_flexible(
+    request: OrgRequest, request_id: int, payload: DecisionIn
+) -> FlexibleWorkingRequest:
+    """Refusing needs a consultation first (``consultation_required``) and only the eight
+    statutory reasons (``refusal_not_allowed``)."""
+    item = _flexible_visible(request, request_id)
+    flexible_request_decide(
+        request=item,
+        outcome=FlexibleStatus(payload.outcome),
+        by=request.user,
+        today=timezone.localdate(),
+        agreed_change=payload.agreed_change,
+        refusal_reasons=payload.refusal_reasons,
+        refusal_explanation=payload.refusal_explanation,
+        trial_until=payload.trial_until,
+        channel=Channel.API,
+    )
+    return _flexible_visible(request, request_id)

@@ -137,6 +137,14 @@ POSTPONE = {
     "reason": "Busy",
 }
 
+
+def api_flexible(t: Targets) -> dict[str, Any]:
+    return {"request_id": t.flexible.pk}
+
+
+FLEXIBLE = {"change_requested": "Later starts", "start_from": _START.isoformat()}
+CONSULT = {"held_on": timezone.localdate().isoformat(), "notes": "Talked it through"}
+
 NEW_STAFF = {"staff_number": "NEW1", "first_name": "New", "last_name": "Starter"}
 
 MATRIX: dict[str, Spec] = {
@@ -243,6 +251,30 @@ MATRIX: dict[str, Spec] = {
     ),
     "api-v1:postpone_carers_leave": replace(
         api("POST", ("manager",), 200, kwargs=api_leave, data=POSTPONE, cross=True),
+        role_first=False,
+    ),
+    # Flexible working through the API.
+    "api-v1:list_flexible": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
+    "api-v1:create_flexible": api("POST", ("carer", "manager"), 201, data=FLEXIBLE)
+    | {"outsider": 201},
+    "api-v1:get_flexible": replace(
+        api(
+            "GET",
+            ("carer", "manager", "hr_admin", "org_admin"),
+            200,
+            kwargs=api_flexible,
+            cross=True,
+        ),
+        role_first=False,
+    ),
+    "api-v1:consult_flexible": replace(
+        api("POST", ("manager",), 200, kwargs=api_flexible, data=CONSULT, cross=True),
+        role_first=False,
+    ),
+    "api-v1:decide_flexible": replace(
+        api(
+            "POST", ("manager",), 200, kwargs=api_flexible, data={"outcome": "approved"}, cross=True
+        ),
         role_first=False,
     ),
     # API: the token decides the organisation.

@@ -86,3 +86,61 @@ def test_there_is_no_refuse_route(client, world):
         headers=_auth(world.manager, world.org),
     )
     assert response.status_code == 404
+
+
+def test_flexible_working_through_the_api_refusal_rules_have_stable_codes(client, world):
+    carer = _auth(world.carer, world.org)
+    manager = _auth(world.manager, world.org)
+    created = client.post(
+        "/api/v1/leave/flexible/requests",
+        {"change_requested": "Compressed hours", "start_from": _day(40)},
+        content_type="application/json",
+        headers=carer,
+    )
+    assert created.status_code == 201
+    item = created.json()
+    url = f"/api/v1/leave/flexible/requests/{item['id']}"
+    refuse = {"outcome": "refused", "refusal_reasons": ["costs"]}
+    response = client.post(
+        url + "/decision", refuse, content_type="application/json", headers=manager
+    )
+    assert response.json()["code"] == "consultation_required"
+    client.post(
+        url + "/consultations",
+        {"held_on": _day(0), "notes": "Talked"},
+        content_type="application/json",
+        headers=manager,
+    )
+    response = client.post(
+        url + "/decision",
+        {"outcome": "refused", "refusal_reasons": ["dislike"]},
+        content_type="application/json",
+        headers=manager,
+    )
+    assert response.json()["code"] == "refusal_not_allowed"
+    response = client.post(
+        url + "/decision", refuse, content_type="application/json", headers=manager
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "refused"
+    assert response.json()["consultations"] == 1
+
+
+def test_a_third_flexible_request_in_a_year_is_request_limit_reached(client, world):
+    carer = _auth(world.carer, world.org)
+    body = {"change_requested": "Later starts", "start_from": _day(40)}
+    for _ in range(2):
+        assert (
+            client.post(
+                "/api/v1/leave/flexible/requests",
+                body,
+                content_type="application/json",
+                headers=carer,
+            ).status_code
+            == 201
+        )
+    response = client.post(
+        "/api/v1/leave/flexible/requests", body, content_type="application/json", headers=carer
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "request_limit_reached"

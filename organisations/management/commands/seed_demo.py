@@ -19,6 +19,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import (
@@ -302,6 +303,7 @@ class Command(BaseCommand):
                 )
 
         self._link_demo_people(organisations, leaders, users)
+        self._demo_requests(organisations["eastbrook-hospitals"], users)
 
     def _build_staff(
         self, organisation: Organisation, spec: dict[str, Any], rng: random.Random
@@ -407,6 +409,28 @@ class Command(BaseCommand):
             record.line_manager = manager_record
             record.unit = manager_record.unit
         StaffRecord.objects.bulk_update(others, ["line_manager", "unit"])
+
+    def _demo_requests(self, trust: Organisation, users: dict[str, User]) -> None:
+        """Something for the demo manager to decide: a carer's leave and a flexible request."""
+        from leave.flexible import flexible_request_submit
+        from leave.services import carers_leave_request
+
+        today = timezone.localdate()
+        carer = StaffRecord.objects.get(user=users["carer"], organisation=trust)
+        carers_leave_request(
+            staff=carer,
+            days=[(today + timedelta(days=14), "am"), (today + timedelta(days=15), "full")],
+            note="",
+            by=users["carer"],
+            today=today,
+        )
+        flexible_request_submit(
+            staff=carer,
+            change_requested="Start at 10am on Tuesdays and Thursdays, making the time up on Fridays.",
+            start_from=today + timedelta(days=42),
+            by=users["carer"],
+            today=today,
+        )
 
     def _print_logins(self) -> None:
         self.stdout.write("")
