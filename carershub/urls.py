@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from api.urls import api
 from carershub import views
+from leave import views as leave_views
 from organisations.views import partnership
 
 # The admin signs in through allauth, so a superuser's second factor is always asked for.
@@ -23,6 +24,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("organisations.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
     path("o/<slug:org_slug>/leave/", include("leave.urls")),
+    path("calendar/<str:token>.ics", leave_views.calendar_feed_ics, name="calendar_feed_ics"),
     path("o/<slug:org_slug>/flexible/", include("leave.flexible_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

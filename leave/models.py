@@ -239,3 +239,20 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return f"Consultation on {self.held_on}"
+
+
+class CalendarFeed(models.Model):
+    """A private link to someone's own leave for their calendar app.
+
+    Calendar apps cannot sign in, so the link carries a secret; only its hash is kept,
+    and making a new link stops the old one.
+    """
+
+    staff = models.OneToOneField(
+        StaffRecord, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.staff}"

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.leave_home, name="leave_home"),
     path("team/", views.team_leave, name="team_leave"),
     path("calendar/", views.team_calendar, name="team_calendar"),
+    path("calendar/subscribe/", views.calendar_feed, name="calendar_feed"),
     path("policy/", views.leave_policy, name="leave_policy"),
     path("dependants/new/", views.dependants_time_off_new, name="dependants_time_off_new"),
     path("carers/new/", views.carers_leave_new, name="carers_leave_new"),

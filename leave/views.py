@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carershub.types import OrgRequest
+from leave.calendar import calendar_feed_renew, calendar_feed_staff, calendar_for
 from leave.forms import CarersLeaveForm, DependantsTimeOffForm, LeavePolicyForm, PostponeForm
 from leave.models import CarersLeaveRequest, LeavePolicy
 from leave.selectors import (
@@ -31,7 +34,7 @@ from leave.services import (
     leave_policy_update,
 )
 from organisations.access import org_view
-from organisations.models import Nation, StaffRecord
+from organisations.models import Nation, StaffRecord, StaffStatus
 from organisations.selectors import direct_reports, staff_record_for_user
 
 
@@ -278,3 +281,34 @@ def team_calendar(request: OrgRequest) -> HttpResponse:
         "leave/calendar.html",
         {"organisation": request.organisation, "absences": absences, "record": record},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def calendar_feed(request: OrgRequest) -> HttpResponse:
+    """Make (or remake) the private link to your own leave for your calendar app."""
+    record = _own_record(request)
+    link = None
+    if request.method == "POST":
+        token = calendar_feed_renew(staff=record)
+        link = settings.SITE_URL + reverse("calendar_feed_ics", kwargs={"token": token})
+    return render(
+        request,
+        "leave/calendar_feed.html",
+        {
+            "organisation": request.organisation,
+            "link": link,
+            "has_feed": hasattr(record, "calendar_feed"),
+        },
+    )
+
+
+@require_safe
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself: no sign-in (calendar apps cannot), the secret in the link is the key."""
+    staff = calendar_feed_staff(token)
+    if staff is None or staff.status != StaffStatus.ACTIVE:
+        raise Http404
+    response = HttpResponse(calendar_for(staff=staff), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -192,6 +192,11 @@ MATRIX: dict[str, Spec] = {
     "leave_home": page(MEMBERS),
     "team_leave": page(MEMBERS),
     "team_calendar": page(MEMBERS),
+    "calendar_feed": page(("carer", "manager"), foreign_outsider=200),
+    # The feed needs no sign-in; an unknown secret is simply not found.
+    "calendar_feed_ics": Spec(
+        "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
+    ),
     "carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
     "dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
     "leave_policy": page(HR),

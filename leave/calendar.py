@@ -1,0 +1,68 @@
+"""iCalendar feeds of a person's own leave (RFC 5545, through the ``icalendar`` package)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
+from organisations.models import StaffRecord
+
+_SHOWN = {
+    RequestStatus.REQUESTED: "asked for",
+    RequestStatus.ACCEPTED: "agreed",
+    RequestStatus.POSTPONED: "moved and agreed",
+}
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_renew(*, staff: StaffRecord) -> str:
+    """Make a new secret link (the old one stops working) and return its token."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(staff=staff, defaults={"token_hash": _hash(token)})
+    return token
+
+
+def calendar_feed_staff(token: str) -> StaffRecord | None:
+    feed = CalendarFeed.objects.select_related("staff").filter(token_hash=_hash(token)).first()
+    return feed.staff if feed is not None else None
+
+
+def calendar_for(*, staff: StaffRecord) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Working Carers Hub//Leave//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "My leave")
+    stamp = timezone.now()
+    days = CarersLeaveDay.objects.filter(
+        request__staff=staff, request__status__in=list(_SHOWN)
+    ).select_related("request")
+    for row in days:
+        event = Event()
+        part = "" if row.part == "full" else f" ({row.get_part_display().lower()})"
+        event.add("summary", f"Carer's leave{part}: {_SHOWN[RequestStatus(row.request.status)]}")
+        event.add("dtstart", row.day)
+        event.add("dtend", row.day + timedelta(days=1))
+        event.add("dtstamp", stamp)
+        event.add("uid", f"carers-leave-{row.pk}@working-carers-hub")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    for item in DependantsTimeOff.objects.filter(staff=staff):
+        event = Event()
+        event.add("summary", "Time off for dependants")
+        event.add("dtstart", item.first_day)
+        event.add("dtend", item.first_day + timedelta(days=max(math.ceil(item.days), 1)))
+        event.add("dtstamp", stamp)
+        event.add("uid", f"dependants-{item.pk}@working-carers-hub")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
