@@ -19,7 +19,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.emails import send_templated
 from leave import rules
-from leave.models import Consultation, FlexibleStatus, FlexibleWorkingRequest
+from leave.models import Consultation, Deputy, FlexibleStatus, FlexibleWorkingRequest
 from leave.services import LeaveRuleError
 from organisations.models import Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
@@ -55,6 +55,16 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
     else:
         user = _active_manager_user(manager)
         ids = {user.pk} if user else set()
+        if manager is not None:
+            # Deputies decide while the manager is away.
+            ids |= set(
+                Deputy.objects.filter(
+                    manager=manager,
+                    deputy__status=StaffStatus.ACTIVE,
+                    from_date__lte=timezone.localdate(),
+                    to_date__gte=timezone.localdate(),
+                ).values_list("deputy__user_id", flat=True)
+            )
     ids.discard(staff.user_id or -1)
     return ids
 
@@ -69,8 +79,10 @@ def flexible_request_submit(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> FlexibleWorkingRequest:
-    if staff.user_id != by.pk:
-        raise PermissionDenied("People make their own flexible-working requests")
+    if staff.user_id != by.pk or staff.status != StaffStatus.ACTIVE:
+        raise PermissionDenied("People in post make their own flexible-working requests")
+    if start_from < today:
+        raise LeaveRuleError("start_in_past", _("Choose a start date from today onwards."))
     nation = staff.organisation.nation
     rule = rules.flexible_working_rule(nation=nation, on=today)
     if rule.qualifying_weeks and (
@@ -208,6 +220,7 @@ def flexible_request_decide(
         raise LeaveRuleError("agreed_change_required", _("Describe the change you have agreed."))
     if trial_until is not None and trial_until <= today:
         raise LeaveRuleError("trial_in_past", _("A trial period must end in the future."))
+    hearing_appeal = locked.status == FlexibleStatus.APPEALED
     locked.status = outcome
     locked.agreed_change = agreed_change.strip()
     locked.refusal_reasons = reasons if outcome == FlexibleStatus.REFUSED else []
@@ -215,6 +228,10 @@ def flexible_request_decide(
     locked.trial_until = trial_until if outcome != FlexibleStatus.REFUSED else None
     locked.decided_at = timezone.now()
     locked.decided_by = by
+    manager = locked.staff.line_manager
+    locked.decided_acting_for = (
+        manager if manager is not None and manager.user_id != by.pk and not hearing_appeal else None
+    )
     locked.save()
     _audit(
         locked, by, Action.UPDATE, f"Decided a flexible-working request: {outcome.label}", channel
@@ -238,8 +255,10 @@ def flexible_request_appeal(
     locked = _locked(request)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied
-    if locked.status != FlexibleStatus.REFUSED:
-        raise LeaveRuleError("appeal_not_open", _("Only a refused request can be appealed."))
+    if locked.status != FlexibleStatus.REFUSED or locked.appeal_reason:
+        raise LeaveRuleError(
+            "appeal_not_open", _("Only a refused request can be appealed, and only once.")
+        )
     if not reason.strip():
         raise LeaveRuleError("reason_required", _("Say why you are appealing."))
     locked.status = FlexibleStatus.APPEALED
@@ -283,10 +302,17 @@ def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str,
     is_manager = (
         manager is not None and manager.user_id == user.pk and manager.status == StaffStatus.ACTIVE
     )
+    # The manager's manager hears appeals and is told when a deadline is close.
+    senior = manager.line_manager if manager is not None else None
+    is_senior = (
+        senior is not None and senior.user_id == user.pk and senior.status == StaffStatus.ACTIVE
+    )
     return {
-        "view": is_owner or is_manager or is_hr or can_decide,
+        "view": is_owner or is_manager or is_senior or is_hr or can_decide,
         "decide": can_decide,
-        "appeal": is_owner and request.status == FlexibleStatus.REFUSED,
+        "appeal": is_owner
+        and request.status == FlexibleStatus.REFUSED
+        and not request.appeal_reason,
         "withdraw": is_owner
         and request.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED),
     }

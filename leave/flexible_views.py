@@ -23,7 +23,7 @@ from leave.forms import AppealForm, ConsultationForm, FlexibleDecisionForm, Flex
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.services import LeaveRuleError
 from organisations.access import org_view
-from organisations.models import Role
+from organisations.models import Role, StaffStatus
 from organisations.selectors import roles_in, staff_record_for_user
 
 
@@ -54,8 +54,14 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
         if record
         else FlexibleWorkingRequest.objects.none()
     )
-    waiting = Q(staff__line_manager__user=request.user, status=FlexibleStatus.SUBMITTED) | Q(
-        staff__line_manager__line_manager__user=request.user, status=FlexibleStatus.APPEALED
+    waiting = Q(
+        staff__line_manager__user=request.user,
+        staff__line_manager__status=StaffStatus.ACTIVE,
+        status=FlexibleStatus.SUBMITTED,
+    ) | Q(
+        staff__line_manager__line_manager__user=request.user,
+        staff__line_manager__line_manager__status=StaffStatus.ACTIVE,
+        status=FlexibleStatus.APPEALED,
     )
     if roles_in(user=request.user, organisation=organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}:
         waiting |= Q(status=FlexibleStatus.APPEALED)

@@ -192,3 +192,14 @@ class AppealForm(GovukForm):
     reason = forms.CharField(
         label=_("Why are you appealing?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
     )
+
+
+class DeputyForm(GovukForm):
+    submit_label = _("Appoint deputy")
+    staff_number = forms.CharField(
+        label=_("Your deputy's staff number"),
+        max_length=40,
+        help_text=_("A colleague in post who has an account here."),
+    )
+    from_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    to_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -132,6 +132,10 @@ class LeaveDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     reason = models.TextField(blank=True)
+    #: Set when a deputy decided while the line manager was away.
+    acting_for = models.ForeignKey(
+        StaffRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     previous_days = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -207,6 +211,9 @@ class FlexibleWorkingRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    decided_acting_for = models.ForeignKey(
+        StaffRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     appeal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -256,3 +263,30 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.staff}"
+
+
+class Deputy(models.Model):
+    """Someone who decides a manager's leave requests while the manager is away."""
+
+    manager = models.ForeignKey(StaffRecord, on_delete=models.CASCADE, related_name="deputies")
+    deputy = models.ForeignKey(StaffRecord, on_delete=models.CASCADE, related_name="deputising_for")
+    from_date = models.DateField(_("from"))
+    to_date = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-from_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_date__gte=models.F("from_date")), name="deputy_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("deputy")), name="deputy_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy} for {self.manager} {self.from_date} to {self.to_date}"

@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leave import rules
+from leave.deputies import managers_deputised
 from leave.models import (
     CarersLeaveDay,
     CarersLeaveRequest,
@@ -79,9 +81,12 @@ def requests_to_decide(*, manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
     """Requests from a manager's direct reports that wait for a decision."""
     if manager.status != StaffStatus.ACTIVE:
         return CarersLeaveRequest.objects.none()
+    # Also the teams of managers this person deputises for today.
+    managers = [manager.pk, *managers_deputised(deputy=manager, on=timezone.localdate())]
     return (
         _with_days()
-        .filter(staff__line_manager=manager, status=RequestStatus.REQUESTED)
+        .filter(staff__line_manager_id__in=managers, status=RequestStatus.REQUESTED)
+        .exclude(staff=manager)
         .order_by("created_at")
     )
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -244,11 +245,21 @@ def carers_leave_request(
     return request
 
 
-def _require_manager(request: CarersLeaveRequest, by: User) -> None:
+def _require_manager(request: CarersLeaveRequest, by: User, today: date) -> StaffRecord | None:
+    """The line manager decides, or their deputy while they are away.
+
+    Returns the manager a deputy acted for (None when the manager decided).
+    """
+    from leave.deputies import acting_for
+
     if request.staff.user_id == by.pk:
         raise PermissionDenied("Nobody may decide their own request")
-    if _manager_user(request.staff) != by:
-        raise PermissionDenied("Only the line manager decides")
+    if _manager_user(request.staff) == by:
+        return None
+    manager = request.staff.line_manager
+    if acting_for(user=by, manager=manager, on=today):
+        return manager
+    raise PermissionDenied("Only the line manager, or their deputy, decides")
 
 
 def _decide(
@@ -259,9 +270,15 @@ def _decide(
     reason: str,
     previous: list[list[str]],
     channel: Channel,
+    acting_for: StaffRecord | None = None,
 ) -> None:
     LeaveDecision.objects.create(
-        request=request, kind=kind, by=by, reason=reason, previous_days=previous
+        request=request,
+        kind=kind,
+        by=by,
+        reason=reason,
+        previous_days=previous,
+        acting_for=acting_for,
     )
     audit_record(
         actor=by,
@@ -291,13 +308,21 @@ def carers_leave_accept(
         .select_related("staff__line_manager")
         .get(pk=request.pk)
     )
-    _require_manager(locked, by)
+    deputy_for = _require_manager(locked, by, timezone.localdate())
     if locked.status != RequestStatus.REQUESTED:
         raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
     locked.status = RequestStatus.ACCEPTED
     locked.version += 1
     locked.save(update_fields=["status", "version"])
-    _decide(locked, kind=DecisionKind.ACCEPTED, by=by, reason="", previous=[], channel=channel)
+    _decide(
+        locked,
+        kind=DecisionKind.ACCEPTED,
+        by=by,
+        reason="",
+        previous=[],
+        channel=channel,
+        acting_for=deputy_for,
+    )
     return locked
 
 
@@ -317,7 +342,7 @@ def carers_leave_postpone(
         .select_related("staff__line_manager", "staff__organisation")
         .get(pk=request.pk)
     )
-    _require_manager(locked, by)
+    deputy_for = _require_manager(locked, by, today)
     if locked.status != RequestStatus.REQUESTED:
         raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
     days = list(locked.days.all())
@@ -363,6 +388,7 @@ def carers_leave_postpone(
         reason=reason.strip(),
         previous=previous,
         channel=channel,
+        acting_for=deputy_for,
     )
     return locked
 

@@ -5,6 +5,7 @@ from leave import views
 urlpatterns = [
     path("", views.leave_home, name="leave_home"),
     path("team/", views.team_leave, name="team_leave"),
+    path("deputies/", views.deputies, name="deputies"),
     path("calendar/", views.team_calendar, name="team_calendar"),
     path("calendar/subscribe/", views.calendar_feed, name="calendar_feed"),
     path("policy/", views.leave_policy, name="leave_policy"),

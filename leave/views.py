@@ -12,8 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from carershub.types import OrgRequest
 from leave.calendar import calendar_feed_renew, calendar_feed_staff, calendar_for
-from leave.forms import CarersLeaveForm, DependantsTimeOffForm, LeavePolicyForm, PostponeForm
-from leave.models import CarersLeaveRequest, LeavePolicy
+from leave.deputies import deputy_appoint
+from leave.forms import (
+    CarersLeaveForm,
+    DependantsTimeOffForm,
+    DeputyForm,
+    LeavePolicyForm,
+    PostponeForm,
+)
+from leave.models import CarersLeaveRequest, Deputy, LeavePolicy
 from leave.selectors import (
     balance_for,
     balance_on_each_day,
@@ -312,3 +319,37 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(calendar_for(staff=staff), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def deputies(request: OrgRequest) -> HttpResponse:
+    """A line manager names who decides their team's requests while they are away."""
+    record = _own_record(request)
+    form = DeputyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deputy_appoint(
+                manager=record,
+                deputy_number=form.cleaned_data["staff_number"],
+                from_date=form.cleaned_data["from_date"],
+                to_date=form.cleaned_data["to_date"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error(
+                "staff_number" if error.code.startswith("deputy_unknown") else "to_date",
+                error.message,
+            )
+        else:
+            messages.success(request, _("Deputy appointed."))
+            return redirect("deputies", org_slug=request.organisation.slug)
+    appointments = Deputy.objects.filter(
+        manager=record, to_date__gte=timezone.localdate()
+    ).select_related("deputy")
+    return render(
+        request,
+        "leave/deputies.html",
+        {"organisation": request.organisation, "form": form, "appointments": appointments},
+    )

@@ -192,6 +192,7 @@ MATRIX: dict[str, Spec] = {
     "leave_home": page(MEMBERS),
     "team_leave": page(MEMBERS),
     "team_calendar": page(MEMBERS),
+    "deputies": page(("carer", "manager"), foreign_outsider=200),
     "calendar_feed": page(("carer", "manager"), foreign_outsider=200),
     # The feed needs no sign-in; an unknown secret is simply not found.
     "calendar_feed_ics": Spec(

@@ -351,3 +351,57 @@ def test_colleagues_see_leave_without_its_kind_but_the_manager_sees_it(client, w
     )
     assert "Carer&#x27;s leave" in table
     assert "Time off for dependants" in table
+
+
+def test_a_deputy_decides_while_the_manager_is_away_and_it_is_recorded(world):
+    from leave.deputies import deputy_appoint
+
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    with pytest.raises(PermissionDenied):
+        carers_leave_accept(request=leave, by=world.new_manager)
+    with time_machine.travel(date(2026, 11, 23)):
+        deputy_appoint(
+            manager=world.manager_record,
+            deputy_number="M002",
+            from_date=date(2026, 11, 23),
+            to_date=date(2026, 11, 30),
+            by=world.manager,
+            today=date(2026, 11, 23),
+        )
+        carers_leave_accept(request=leave, by=world.new_manager)
+    decision = leave.decisions.get()
+    assert decision.by == world.new_manager
+    assert decision.acting_for == world.manager_record
+
+
+def test_a_deputy_is_not_a_deputy_after_the_dates(world):
+    from leave.deputies import deputy_appoint
+
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    deputy_appoint(
+        manager=world.manager_record,
+        deputy_number="M002",
+        from_date=date(2026, 11, 23),
+        to_date=date(2026, 11, 24),
+        by=world.manager,
+        today=date(2026, 11, 23),
+    )
+    with time_machine.travel(date(2026, 11, 25)), pytest.raises(PermissionDenied):
+        carers_leave_accept(request=leave, by=world.new_manager)
+
+
+def test_a_deputy_cannot_decide_their_own_request(world):
+    from leave.deputies import deputy_appoint
+
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    with time_machine.travel(date(2026, 11, 23)):
+        deputy_appoint(
+            manager=world.manager_record,
+            deputy_number="C001",
+            from_date=date(2026, 11, 23),
+            to_date=date(2026, 11, 30),
+            by=world.manager,
+            today=date(2026, 11, 23),
+        )
+        with pytest.raises(PermissionDenied):
+            carers_leave_accept(request=leave, by=world.carer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -26,7 +26,7 @@ def submit(world, today=TODAY):
     return flexible_request_submit(
         staff=world.carer_record,
         change_requested="Start at 10am on Tuesdays",
-        start_from=date(2027, 1, 4),
+        start_from=today + timedelta(days=42),
         by=world.carer,
         today=today,
     )
@@ -206,3 +206,40 @@ def test_reminders_go_to_the_manager_and_escalate_in_the_last_week(world, smtp_s
     flexible_request_withdraw(request=request, by=world.carer)
     smtp_sink.clear()
     assert flexible_deadline_reminders(today=date(2027, 1, 22)) == 0
+
+
+def test_a_refused_appeal_cannot_be_appealed_again(world):
+    request = submit(world)
+    consultation_record(
+        request=request, held_on=TODAY, notes="Talked", by=world.manager, today=TODAY
+    )
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.manager,
+        today=TODAY,
+        refusal_reasons=["quality"],
+    )
+    flexible_request_appeal(request=request, reason="Please think again", by=world.carer)
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.hr_admin,
+        today=TODAY,
+        refusal_reasons=["quality"],
+    )
+    with pytest.raises(LeaveRuleError) as error:
+        flexible_request_appeal(request=request, reason="Again", by=world.carer)
+    assert error.value.code == "appeal_not_open"
+
+
+def test_a_start_date_in_the_past_is_refused(world):
+    with pytest.raises(LeaveRuleError) as error:
+        flexible_request_submit(
+            staff=world.carer_record,
+            change_requested="x",
+            start_from=date(2026, 1, 1),
+            by=world.carer,
+            today=TODAY,
+        )
+    assert error.value.code == "start_in_past"
