@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/decide/", views.flexible_decide, name="flexible_decide"),
     path("<int:pk>/appeal/", views.flexible_appeal, name="flexible_appeal"),
     path("<int:pk>/withdraw/", views.flexible_withdraw, name="flexible_withdraw"),
+    path("<int:pk>/letter.pdf", views.flexible_letter, name="flexible_letter"),
 ]

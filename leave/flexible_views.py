@@ -20,6 +20,7 @@ from leave.flexible import (
     flexible_request_withdraw,
 )
 from leave.forms import AppealForm, ConsultationForm, FlexibleDecisionForm, FlexibleRequestForm
+from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.services import LeaveRuleError
 from organisations.access import org_view
@@ -215,3 +216,17 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
         request, _("Request withdrawn. It still counts towards the two requests a year.")
     )
     return redirect("flexible_home", org_slug=request.organisation.slug)
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
+    """The decision letter, once there is a decision."""
+    item, _access = _flexible(request, pk)
+    if item.decided_at is None:
+        raise Http404
+    response = HttpResponse(outcome_letter(item), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="flexible-working-decision-{item.pk}.pdf"'
+    )
+    return response

@@ -237,6 +237,9 @@ MATRIX: dict[str, Spec] = {
         role_first=False,
         foreign_outsider=403,
     ),
+    # The letter exists once there is a decision; this request has none yet, so viewers get 404.
+    "flexible_letter": page((), kwargs=flexible, cross=True, role_first=False, foreign_outsider=404)
+    | dict.fromkeys(("carer", "manager", "hr_admin", "org_admin"), 404),
     "flexible_withdraw": replace(
         action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),

@@ -243,3 +243,34 @@ def test_a_start_date_in_the_past_is_refused(world):
             today=TODAY,
         )
     assert error.value.code == "start_in_past"
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_the_decision_letter_states_the_reasons_and_the_appeal_right(client, world):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    request = submit(world)
+    consultation_record(
+        request=request, held_on=TODAY, notes="Talked", by=world.manager, today=TODAY
+    )
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.manager,
+        today=TODAY,
+        refusal_reasons=["costs", "structural_changes"],
+        refusal_explanation="A restructure is under way.",
+    )
+    client.force_login(world.carer)
+    response = client.get(f"/o/{world.org.slug}/flexible/{request.pk}/letter.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert world.carer_record.full_name in text
+    assert "The burden of additional costs" in text
+    assert "Planned structural changes" in text
+    assert "A restructure is under way." in text
+    assert "appeal" in text
+    client.force_login(world.champion)
+    assert client.get(f"/o/{world.org.slug}/flexible/{request.pk}/letter.pdf").status_code == 403
