@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from audit.models import Channel
@@ -80,7 +81,10 @@ class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         obj.pk = created.pk
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        membership_revoke(membership=obj, by=request.user, channel=Channel.WEB)  # type: ignore[arg-type]
+        try:
+            membership_revoke(membership=obj, by=request.user, channel=Channel.WEB)  # type: ignore[arg-type]
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for membership in queryset:

@@ -62,3 +62,17 @@ def test_staff_records_are_read_only_in_the_django_admin(client, world, superuse
     assert response.status_code in (302, 403) or "Changed" not in response.content.decode()
     world.carer_record.refresh_from_db()
     assert world.carer_record.first_name != "Changed"
+
+
+def test_removing_the_last_organisation_admin_in_the_django_admin_is_refused_politely(
+    client, world, superuser
+):
+    admin_membership = Membership.objects.get(organisation=world.org, role=Role.ORG_ADMIN)
+    client.force_login(superuser)
+    response = client.post(
+        f"/admin/organisations/membership/{admin_membership.pk}/delete/",
+        {"post": "yes"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Membership.objects.filter(pk=admin_membership.pk).exists()
