@@ -22,6 +22,7 @@ from leave.flexible import (
 from leave.forms import AppealForm, ConsultationForm, FlexibleDecisionForm, FlexibleRequestForm
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
+from leave.rules import flexible_working_rule
 from leave.services import LeaveRuleError
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus
@@ -75,7 +76,13 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "leave/flexible_home.html",
-        {"organisation": organisation, "record": record, "mine": mine, "to_decide": to_decide},
+        {
+            "organisation": organisation,
+            "record": record,
+            "mine": mine,
+            "to_decide": to_decide,
+            "rule": flexible_working_rule(nation=organisation.nation, on=timezone.localdate()),
+        },
     )
 
 
@@ -100,8 +107,11 @@ def flexible_new(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your request has gone to your line manager."))
             return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    rule = flexible_working_rule(nation=request.organisation.nation, on=timezone.localdate())
     return render(
-        request, "leave/flexible_form.html", {"organisation": request.organisation, "form": form}
+        request,
+        "leave/flexible_form.html",
+        {"organisation": request.organisation, "form": form, "rule": rule},
     )
 
 

@@ -274,3 +274,15 @@ def test_the_decision_letter_states_the_reasons_and_the_appeal_right(client, wor
     assert "appeal" in text
     client.force_login(world.champion)
     assert client.get(f"/o/{world.org.slug}/flexible/{request.pk}/letter.pdf").status_code == 403
+
+
+def test_northern_ireland_pages_describe_the_northern_ireland_rules(client, world):
+    world.org.nation = Nation.NORTHERN_IRELAND
+    world.org.save()
+    client.force_login(world.carer)
+    form = client.get(f"/o/{world.org.slug}/flexible/new/").content.decode()
+    assert "You can make 1 in any 12 months" in form
+    assert "26 weeks" in form
+    home = client.get(f"/o/{world.org.slug}/flexible/").content.decode()
+    assert "within 3 months" in home
+    assert "talk it through with you before saying no" not in home
