@@ -19,6 +19,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.emails import send_templated
 from leave import rules
+from leave.deputies import acting_for
 from leave.models import Consultation, Deputy, FlexibleStatus, FlexibleWorkingRequest
 from leave.services import LeaveRuleError
 from organisations.models import Role, StaffRecord, StaffStatus
@@ -307,8 +308,9 @@ def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str,
     is_senior = (
         senior is not None and senior.user_id == user.pk and senior.status == StaffStatus.ACTIVE
     )
+    is_deputy = not is_owner and acting_for(user=user, manager=manager, on=timezone.localdate())
     return {
-        "view": is_owner or is_manager or is_senior or is_hr or can_decide,
+        "view": is_owner or is_manager or is_senior or is_hr or can_decide or is_deputy,
         "decide": can_decide,
         "appeal": is_owner
         and request.status == FlexibleStatus.REFUSED

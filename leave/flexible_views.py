@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from carershub.types import OrgRequest
+from leave.deputies import managers_deputised
 from leave.flexible import (
     consultation_record,
     days_left,
@@ -65,6 +66,9 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
         staff__line_manager__line_manager__status=StaffStatus.ACTIVE,
         status=FlexibleStatus.APPEALED,
     )
+    if record is not None:
+        deputised = managers_deputised(deputy=record, on=timezone.localdate())
+        waiting |= Q(staff__line_manager_id__in=deputised, status=FlexibleStatus.SUBMITTED)
     if roles_in(user=request.user, organisation=organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}:
         waiting |= Q(status=FlexibleStatus.APPEALED)
     to_decide = (

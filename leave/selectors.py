@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leave import rules
-from leave.deputies import managers_deputised
+from leave.deputies import acting_for, managers_deputised
 from leave.models import (
     CarersLeaveDay,
     CarersLeaveRequest,
@@ -104,7 +104,7 @@ def request_with_history(*, pk: int, organisation_id: int) -> CarersLeaveRequest
 
 
 def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]:
-    """What ``user`` may do with a request: the employee, their line manager and HR only."""
+    """What ``user`` may do with a request: the employee, their line manager (or deputy) and HR."""
     staff = request.staff
     is_owner = staff.user_id == user.pk
     manager = staff.line_manager
@@ -118,9 +118,15 @@ def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]
         roles_in(user=user, organisation=staff.organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}
     )
     open_request = request.status == RequestStatus.REQUESTED
+    # A deputy stands in for the line manager while appointed (never on their own request).
+    is_deputy = (
+        not is_owner
+        and not is_manager
+        and acting_for(user=user, manager=manager, on=timezone.localdate())
+    )
     return {
-        "view": is_owner or is_manager or is_hr,
-        "decide": is_manager and open_request,
+        "view": is_owner or is_manager or is_hr or is_deputy,
+        "decide": (is_manager or is_deputy) and open_request,
         "cancel": is_owner and request.is_open,
     }
 

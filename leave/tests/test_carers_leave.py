@@ -405,3 +405,40 @@ def test_a_deputy_cannot_decide_their_own_request(world):
         )
         with pytest.raises(PermissionDenied):
             carers_leave_accept(request=leave, by=world.carer)
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_a_deputy_agrees_through_the_pages_and_flexible_requests_stay_visible(client, world):
+    from leave.deputies import deputy_appoint
+    from leave.flexible import flexible_request_submit
+
+    deputy_appoint(
+        manager=world.manager_record,
+        deputy_number="M002",
+        from_date=TODAY,
+        to_date=date(2026, 11, 30),
+        by=world.manager,
+        today=TODAY,
+    )
+    leave = ask(world, (date(2026, 12, 14), "full"))
+    client.force_login(world.new_manager)
+    assert (
+        world.carer_record.full_name
+        in client.get(f"/o/{world.org.slug}/leave/team/").content.decode()
+    )
+    detail = f"/o/{world.org.slug}/leave/carers/{leave.pk}/"
+    assert client.get(detail).status_code == 200
+    assert client.post(detail + "accept/").status_code == 302
+    assert leave.decisions.get().acting_for == world.manager_record
+
+    flexible = flexible_request_submit(
+        staff=world.carer_record,
+        change_requested="Later starts",
+        start_from=date(2027, 1, 4),
+        by=world.carer,
+        today=TODAY,
+    )
+    assert "Open" in client.get(f"/o/{world.org.slug}/flexible/").content.decode()
+    url = f"/o/{world.org.slug}/flexible/{flexible.pk}/"
+    assert client.post(url + "decide/", {"outcome": "approved"}).status_code == 302
+    assert client.get(url).status_code == 200
