@@ -227,7 +227,8 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     flexible_request_withdraw(request=item, by=request.user)
     messages.success(
-        request, _("Request withdrawn. It still counts towards the two requests a year.")
+        request,
+        _("Request withdrawn. It still counts towards your statutory requests for the year."),
     )
     return redirect("flexible_home", org_slug=request.organisation.slug)
 

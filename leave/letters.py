@@ -45,6 +45,16 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
         Paragraph(_escape(request.change_requested), body),
         Paragraph("Our decision", heading),
     ]
+    if request.status == FlexibleStatus.APPEALED:
+        story.append(
+            Paragraph(
+                "We refused your request and you have appealed. We will write again with the "
+                f"outcome of the appeal by {request.deadline:%-d %B %Y}.",
+                body,
+            )
+        )
+    elif request.status == FlexibleStatus.WITHDRAWN:
+        story.append(Paragraph("You withdrew this request after our decision.", body))
     if request.status == FlexibleStatus.APPROVED:
         story.append(Paragraph("We have agreed your request as you asked.", body))
     elif request.status == FlexibleStatus.APPROVED_WITH_CHANGES:
