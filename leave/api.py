@@ -10,13 +10,15 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from api.auth import BearerToken
 from api.schemas import Problem
-from audit.models import Channel
+from audit.models import Action, Channel
+from audit.services import audit_record
 from carershub.types import OrgRequest
 from leave.flexible import (
     REFUSAL_CODES,
@@ -99,6 +101,14 @@ def _visible(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
         raise Http404
     if not request_access(user=request.user, request=leave)["view"]:
         raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.API,
+        target=leave,
+        organisation_id=request.organisation.pk,
+        summary=f"Read carer's leave request {leave.pk} through the API",
+    )
     return leave
 
 
@@ -212,7 +222,9 @@ class FlexibleOut(Schema):
 
     @staticmethod
     def resolve_consultations(obj: FlexibleWorkingRequest) -> int:
-        return obj.consultations.count()
+        # Lists annotate the count; single reads count once.
+        counted = getattr(obj, "consultation_count", None)
+        return counted if counted is not None else obj.consultations.count()
 
 
 def _flexible_visible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
@@ -233,7 +245,11 @@ def _flexible_visible(request: OrgRequest, request_id: int) -> FlexibleWorkingRe
 @router.get("/flexible/requests", auth=MEMBER, response={200: list[FlexibleOut], **ERRORS})
 def list_flexible(request: OrgRequest) -> list[FlexibleWorkingRequest]:
     """The token owner's own flexible-working requests, newest first."""
-    return list(FlexibleWorkingRequest.objects.filter(staff=_own(request)))
+    return list(
+        FlexibleWorkingRequest.objects.filter(staff=_own(request)).annotate(
+            consultation_count=Count("consultations")
+        )
+    )
 
 
 @router.post("/flexible/requests", auth=MEMBER, response={201: FlexibleOut, **WRITE_ERRORS})

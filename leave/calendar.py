@@ -50,7 +50,8 @@ def calendar_for(*, staff: StaffRecord) -> bytes:
     for row in days:
         event = Event()
         part = "" if row.part == "full" else f" ({row.get_part_display().lower()})"
-        event.add("summary", f"Carer's leave{part}: {_SHOWN[RequestStatus(row.request.status)]}")
+        # Work calendars are often shared, so the entry says "Leave", never what kind.
+        event.add("summary", f"Leave{part}: {_SHOWN[RequestStatus(row.request.status)]}")
         event.add("dtstart", row.day)
         event.add("dtend", row.day + timedelta(days=1))
         event.add("dtstamp", stamp)
@@ -59,7 +60,7 @@ def calendar_for(*, staff: StaffRecord) -> bytes:
         calendar.add_component(event)
     for item in DependantsTimeOff.objects.filter(staff=staff):
         event = Event()
-        event.add("summary", "Time off for dependants")
+        event.add("summary", "Leave")
         event.add("dtstart", item.first_day)
         event.add("dtend", item.first_day + timedelta(days=max(math.ceil(item.days), 1)))
         event.add("dtstamp", stamp)

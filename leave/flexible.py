@@ -7,7 +7,7 @@ Employment Rights Act 1996 ss.80F-80I as amended from 6 April 2024; the rule row
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -26,6 +26,7 @@ from organisations.models import Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
 
 REFUSAL_CODES = {code for code, _label in rules.FLEXIBLE_WORKING_REFUSAL_REASONS}
+MAX_AHEAD = timedelta(days=730)
 OUTCOMES = (FlexibleStatus.APPROVED, FlexibleStatus.APPROVED_WITH_CHANGES, FlexibleStatus.REFUSED)
 
 
@@ -50,12 +51,21 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
                 role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
             ).values_list("user_id", flat=True)
         )
-        # The manager who refused does not hear the appeal.
+        # Whoever refused does not hear the appeal, nor does the line manager.
         if manager is not None and manager.user_id is not None:
             ids.discard(manager.user_id)
+        if request.decided_by_id is not None:
+            ids.discard(request.decided_by_id)
     else:
         user = _active_manager_user(manager)
         ids = {user.pk} if user else set()
+        if not ids:
+            # Nobody manages them now: HR decides, so the deadline cannot pass unseen.
+            ids = set(
+                staff.organisation.memberships.filter(
+                    role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
+                ).values_list("user_id", flat=True)
+            )
         if manager is not None:
             # Deputies decide while the manager is away.
             ids |= set(
@@ -94,6 +104,19 @@ def flexible_request_submit(
             _("Here you can make a statutory request after %(weeks)s weeks in the job.")
             % {"weeks": rule.qualifying_weeks},
         )
+    # One person's requests are decided one at a time: lock their record against a double submit.
+    StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
+    if FlexibleWorkingRequest.objects.filter(
+        staff=staff, status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED]
+    ).exists():
+        raise LeaveRuleError(
+            "request_pending",
+            _(
+                "You already have a request waiting for a decision; make a new one once it is decided."
+            ),
+        )
+    if start_from > today + MAX_AHEAD:
+        raise LeaveRuleError("date_too_far", _("Choose a start date within the next two years."))
     earlier = list(
         FlexibleWorkingRequest.objects.filter(staff=staff).values_list("received_on", flat=True)
     )
@@ -167,6 +190,11 @@ def consultation_record(
     if held_on > today:
         raise LeaveRuleError(
             "consultation_in_future", _("Record a conversation once it has happened.")
+        )
+    if held_on < locked.received_on:
+        raise LeaveRuleError(
+            "consultation_before_request",
+            _("The conversation must be on or after the day of the request."),
         )
     consultation = Consultation.objects.create(
         request=locked, held_on=held_on, notes=notes.strip(), recorded_by=by

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.models import Action, Channel
+from audit.services import audit_record
 from carershub.types import OrgRequest
 from leave.deputies import managers_deputised
 from leave.flexible import (
@@ -45,6 +47,17 @@ def _flexible(request: OrgRequest, pk: int) -> tuple[FlexibleWorkingRequest, dic
     if not access["view"]:
         raise PermissionDenied
     return item, access
+
+
+def _audit_view(request: OrgRequest, item: FlexibleWorkingRequest, summary: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=item,
+        organisation_id=request.organisation.pk,
+        summary=f"{summary} {item.pk}",
+    )
 
 
 @require_safe
@@ -142,6 +155,7 @@ def _detail_page(
 @org_view("organisations.use_organisation")
 def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
     item, access = _flexible(request, pk)
+    _audit_view(request, item, "Viewed flexible-working request")
     return _detail_page(request, item, access)
 
 
@@ -225,7 +239,11 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
     item, access = _flexible(request, pk)
     if not access["withdraw"]:
         raise PermissionDenied
-    flexible_request_withdraw(request=item, by=request.user)
+    try:
+        flexible_request_withdraw(request=item, by=request.user)
+    except LeaveRuleError as error:
+        messages.error(request, error.message)
+        return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
     messages.success(
         request,
         _("Request withdrawn. It still counts towards your statutory requests for the year."),
@@ -240,6 +258,7 @@ def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
     item, _access = _flexible(request, pk)
     if item.decided_at is None:
         raise Http404
+    _audit_view(request, item, "Downloaded the flexible-working decision letter")
     response = HttpResponse(outcome_letter(item), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="flexible-working-decision-{item.pk}.pdf"'

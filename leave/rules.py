@@ -219,8 +219,12 @@ def carers_leave_latest_postponed_start(*, first_day: date, nation: Nation | str
     Carer's Leave Regulations 2024, reg. 7 (postponement where the operation of the
     business would be unduly disrupted).
     """
-    rule = carers_leave_rule(nation=nation, on=first_day)
-    return first_day + relativedelta(months=rule.postpone_within_months)
+    try:
+        months = carers_leave_rule(nation=nation, on=first_day).postpone_within_months
+    except NotAvailableInNation:
+        # Where only an organisation's own policy applies, it follows the same fair limit.
+        months = 1
+    return first_day + relativedelta(months=months)
 
 
 def carers_leave_postponement_allowed(
@@ -300,12 +304,13 @@ def is_bank_holiday(day: date, nation: Nation | str) -> bool:
 def flexible_working_decision_due(*, received_on: date, nation: Nation | str) -> date:
     """The date by which a decision, including any appeal, must be given.
 
-    Employment Rights Act 1996 s.80G(1B) as amended in 2024: two months from the date
-    the request is received (three in Northern Ireland), unless the employee agrees to
+    Employment Rights Act 1996 s.80G(1B) as amended in 2024: the period of two months
+    *beginning with* the date the request is received (three in Northern Ireland), so the
+    last day is the day before the same date two months on, unless the employee agrees to
     extend it.
     """
     rule = flexible_working_rule(nation=nation, on=received_on)
-    return received_on + relativedelta(months=rule.decision_months)
+    return received_on + relativedelta(months=rule.decision_months) - timedelta(days=1)
 
 
 def flexible_working_requests_allowed(

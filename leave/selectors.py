@@ -148,8 +148,9 @@ def team_absences(
 ) -> list[Absence]:
     """Who in the viewer's team is away: their line manager's reports and their own reports.
 
-    The kind of leave is shown only to the person, their line manager and HR; everyone else
-    sees "Leave", so a colleague never learns someone is a carer (trust rule 3).
+    Carer's leave and time off for dependants appear only to the person, their line
+    manager (or deputy) and HR. Colleagues see none of it: even an unlabelled "Leave" would
+    tell them who is a carer, because these are the only absences kept here (trust rule 3).
     """
     end = start + timedelta(days=days)
     team = Q(line_manager=viewer_record) | Q(pk=viewer_record.pk)
@@ -172,6 +173,7 @@ def team_absences(
             is_hr
             or person.user_id == viewer.pk
             or (manager is not None and manager.user_id == viewer.pk)
+            or acting_for(user=viewer, manager=manager, on=start)
         )
 
     result: list[Absence] = []
@@ -187,15 +189,18 @@ def team_absences(
     )
     for staff_id, day in leave_days:
         person = people[staff_id]
-        label = _("Carer's leave") if may_see_kind(person) else _("Leave")
-        result.append(Absence(person.full_name, day, day, label))
+        if may_see_kind(person):
+            result.append(Absence(person.full_name, day, day, _("Carer's leave")))
+    recent = start - timedelta(days=31)
     for item in DependantsTimeOff.objects.filter(
-        staff_id__in=people, first_day__lt=end
-    ).select_related("staff"):
+        staff_id__in=people, first_day__lt=end, first_day__gte=recent
+    ):
         last = item.first_day + timedelta(days=max(int(item.days) - 1, 0))
         if last < start:
             continue
         person = people[item.staff_id]
-        label = _("Time off for dependants") if may_see_kind(person) else _("Leave")
-        result.append(Absence(person.full_name, item.first_day, last, label))
+        if may_see_kind(person):
+            result.append(
+                Absence(person.full_name, item.first_day, last, _("Time off for dependants"))
+            )
     return sorted(result, key=lambda a: (a.first_day, a.person))

@@ -188,9 +188,15 @@ def carers_leave_request(
     channel: Channel = Channel.WEB,
 ) -> CarersLeaveRequest:
     """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 6)."""
+    if staff.status != StaffStatus.ACTIVE:
+        raise PermissionDenied("Only people in post can ask for carer's leave")
+    # Lock the person's record so two requests sent at once cannot both pass the checks.
+    StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
     chosen = _normalise(days)
     if not chosen:
         raise LeaveRuleError("no_days", _("Choose at least one day."))
+    if chosen[-1][0] > today + timedelta(days=730):
+        raise LeaveRuleError("date_too_far", _("Choose days within the next two years."))
     if chosen[0][0] <= today:
         raise LeaveRuleError(
             "day_in_past", _("Carer's leave must be asked for before the day it starts.")
@@ -345,6 +351,7 @@ def carers_leave_postpone(
     deputy_for = _require_manager(locked, by, today)
     if locked.status != RequestStatus.REQUESTED:
         raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
+    StaffRecord.objects.select_for_update().filter(pk=locked.staff_id).first()
     days = list(locked.days.all())
     first_day = days[0].day
     problem = rules.carers_leave_postponement_allowed(

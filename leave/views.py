@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from audit.models import Action, Channel
+from audit.services import audit_record
 from carershub.types import OrgRequest
 from leave.calendar import calendar_feed_renew, calendar_feed_staff, calendar_for
 from leave.deputies import deputy_appoint
@@ -117,6 +119,14 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
 @org_view("organisations.use_organisation")
 def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=leave,
+        organisation_id=request.organisation.pk,
+        summary=f"Viewed carer's leave request {leave.pk}",
+    )
     return render(
         request,
         "leave/carers_leave_detail.html",

@@ -265,7 +265,8 @@ MATRIX: dict[str, Spec] = {
     # Flexible working through the API.
     "api-v1:list_flexible": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
     "api-v1:create_flexible": api("POST", ("carer", "manager"), 201, data=FLEXIBLE)
-    | {"outsider": 201},
+    # The carer already has a request waiting (the target): one is considered at a time.
+    | {"carer": 422, "outsider": 201},
     "api-v1:get_flexible": replace(
         api(
             "GET",

@@ -34,13 +34,14 @@ def submit(world, today=TODAY):
 
 def test_the_decision_is_due_two_months_after_the_request(world):
     request = submit(world)
-    assert request.decision_due == date(2027, 1, 23)
+    assert request.decision_due == date(2027, 1, 22)
 
 
 def test_a_third_request_within_twelve_months_is_refused_even_after_a_withdrawal(world):
     first = submit(world, today=date(2026, 1, 10))
     flexible_request_withdraw(request=first, by=world.carer)
-    submit(world, today=date(2026, 6, 1))
+    second = submit(world, today=date(2026, 6, 1))
+    flexible_request_withdraw(request=second, by=world.carer)
     with pytest.raises(LeaveRuleError) as error:
         submit(world, today=TODAY)
     assert error.value.code == "request_limit_reached"
@@ -147,7 +148,7 @@ def test_northern_ireland_keeps_the_older_rules(world):
     assert error.value.code == "not_eligible_yet"
     world.carer_record.start_date = date(2025, 1, 1)
     world.carer_record.save()
-    assert submit(world).decision_due == date(2027, 2, 23)  # three months
+    assert submit(world).decision_due == date(2027, 2, 22)  # three months
 
 
 def test_the_reasonableness_test_applies_to_requests_made_after_it_starts(world):
@@ -180,11 +181,11 @@ def test_the_pages_show_the_deadline_to_both_sides_and_refusal_needs_consultatio
     )
     assert response.status_code == 302
     detail = response["Location"]
-    assert "23 January 2027" in client.get(detail).content.decode()
+    assert "22 January 2027" in client.get(detail).content.decode()
     client.force_login(world.manager)
     page = client.get(detail).content.decode()
-    assert "23 January 2027" in page
-    assert "61 days left" in page
+    assert "22 January 2027" in page
+    assert "60 days left" in page
     response = client.post(detail + "decide/", {"outcome": "refused", "refusal_reasons": ["costs"]})
     assert response.status_code == 200
     assert "record the consultation before refusing" in response.content.decode()
@@ -194,18 +195,18 @@ def test_the_pages_show_the_deadline_to_both_sides_and_refusal_needs_consultatio
 def test_reminders_go_to_the_manager_and_escalate_in_the_last_week(world, smtp_sink):
     from leave.reminders import flexible_deadline_reminders
 
-    request = submit(world)  # due 23 January 2027
-    assert flexible_deadline_reminders(today=date(2027, 1, 8)) == 0  # 15 days before: nothing
-    assert flexible_deadline_reminders(today=date(2027, 1, 9)) == 1  # 14 days before
+    request = submit(world)  # due 22 January 2027
+    assert flexible_deadline_reminders(today=date(2027, 1, 7)) == 0  # 15 days before: nothing
+    assert flexible_deadline_reminders(today=date(2027, 1, 8)) == 1  # 14 days before
     assert {m["To"] for m in smtp_sink} == {"manager@example.org"}
     smtp_sink.clear()
-    flexible_deadline_reminders(today=date(2027, 1, 16))  # 7 days: HR and admins are told too
+    flexible_deadline_reminders(today=date(2027, 1, 15))  # 7 days: HR and admins are told too
     recipients = {a.strip() for m in smtp_sink for a in m["To"].split(",")}
     assert {"manager@example.org", "hr@example.org", "admin@example.org"} <= recipients
     assert "carer@example.org" not in recipients
     flexible_request_withdraw(request=request, by=world.carer)
     smtp_sink.clear()
-    assert flexible_deadline_reminders(today=date(2027, 1, 22)) == 0
+    assert flexible_deadline_reminders(today=date(2027, 1, 21)) == 0
 
 
 def test_a_refused_appeal_cannot_be_appealed_again(world):
@@ -286,3 +287,29 @@ def test_northern_ireland_pages_describe_the_northern_ireland_rules(client, worl
     home = client.get(f"/o/{world.org.slug}/flexible/").content.decode()
     assert "within 3 months" in home
     assert "talk it through with you before saying no" not in home
+
+
+def test_a_second_request_waits_until_the_first_is_decided(world):
+    submit(world)
+    with pytest.raises(LeaveRuleError) as error:
+        submit(world)
+    assert error.value.code == "request_pending"
+
+
+def test_a_consultation_cannot_predate_the_request(world):
+    request = submit(world)
+    with pytest.raises(LeaveRuleError) as error:
+        consultation_record(
+            request=request, held_on=date(2020, 1, 1), notes="x", by=world.manager, today=TODAY
+        )
+    assert error.value.code == "consultation_before_request"
+
+
+def test_hr_decides_when_nobody_manages_the_employee(world):
+    world.carer_record.line_manager = None
+    world.carer_record.save()
+    request = submit(world)
+    decided = flexible_request_decide(
+        request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=TODAY
+    )
+    assert decided.status == FlexibleStatus.APPROVED
