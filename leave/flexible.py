@@ -258,8 +258,9 @@ def flexible_request_decide(
     locked.decided_at = timezone.now()
     locked.decided_by = by
     manager = locked.staff.line_manager
+    # "Acting for" only when a deputy decided; HR stepping in is not acting for anyone.
     locked.decided_acting_for = (
-        manager if manager is not None and manager.user_id != by.pk and not hearing_appeal else None
+        manager if not hearing_appeal and acting_for(user=by, manager=manager, on=today) else None
     )
     locked.save()
     _audit(

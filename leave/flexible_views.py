@@ -83,7 +83,13 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
         deputised = managers_deputised(deputy=record, on=timezone.localdate())
         waiting |= Q(staff__line_manager_id__in=deputised, status=FlexibleStatus.SUBMITTED)
     if roles_in(user=request.user, organisation=organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}:
+        # HR hears appeals, and decides for people nobody in post manages.
         waiting |= Q(status=FlexibleStatus.APPEALED)
+        waiting |= Q(status=FlexibleStatus.SUBMITTED) & (
+            Q(staff__line_manager__isnull=True)
+            | ~Q(staff__line_manager__status=StaffStatus.ACTIVE)
+            | Q(staff__line_manager__user__isnull=True)
+        )
     to_decide = (
         FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
         .exclude(staff__user=request.user)

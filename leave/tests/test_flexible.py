@@ -313,3 +313,20 @@ def test_hr_decides_when_nobody_manages_the_employee(world):
         request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=TODAY
     )
     assert decided.status == FlexibleStatus.APPROVED
+
+
+def test_hr_deciding_for_an_unmanaged_employee_is_not_acting_for_anyone_and_sees_it_listed(
+    client, world
+):
+    from organisations.models import StaffStatus
+
+    world.manager_record.status = StaffStatus.LEFT
+    world.manager_record.save()
+    request = submit(world)
+    client.force_login(world.hr_admin)
+    page = client.get(f"/o/{world.org.slug}/flexible/").content.decode()
+    assert world.carer_record.full_name in page.split("Waiting for your decision")[1]
+    decided = flexible_request_decide(
+        request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=TODAY
+    )
+    assert decided.decided_acting_for is None
