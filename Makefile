@@ -45,6 +45,7 @@ build/static/.built: node_modules/.installed frontend/app.scss frontend/build.mj
 
 assets: build/static/.built
 
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: deps assets
 	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
