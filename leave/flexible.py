@@ -347,3 +347,36 @@ def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str,
         "withdraw": is_owner
         and request.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED),
     }
+
+
+@transaction.atomic
+def flexible_extension_record(
+    *,
+    request: FlexibleWorkingRequest,
+    extended_to: date,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> FlexibleWorkingRequest:
+    """Record that the employee agreed more time for the decision (s.80G(1B) allows it by agreement)."""
+    locked = _locked(request)
+    if by.pk not in deciders(locked):
+        raise PermissionDenied
+    if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
+        raise LeaveRuleError("already_decided", _("This request has already been decided."))
+    if extended_to <= locked.deadline or extended_to > today + MAX_AHEAD:
+        raise LeaveRuleError(
+            "extension_invalid",
+            _("The new date must be after the current deadline of %(date)s.")
+            % {"date": f"{locked.deadline:%-d %B %Y}"},
+        )
+    locked.extension_agreed_to = extended_to
+    locked.save(update_fields=["extension_agreed_to"])
+    _audit(
+        locked,
+        by,
+        Action.UPDATE,
+        f"Recorded an extension agreed with the employee to {extended_to}",
+        channel,
+    )
+    return locked

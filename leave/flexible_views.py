@@ -17,12 +17,19 @@ from leave.flexible import (
     consultation_record,
     days_left,
     flexible_access,
+    flexible_extension_record,
     flexible_request_appeal,
     flexible_request_decide,
     flexible_request_submit,
     flexible_request_withdraw,
 )
-from leave.forms import AppealForm, ConsultationForm, FlexibleDecisionForm, FlexibleRequestForm
+from leave.forms import (
+    AppealForm,
+    ConsultationForm,
+    ExtensionForm,
+    FlexibleDecisionForm,
+    FlexibleRequestForm,
+)
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import flexible_working_rule
@@ -152,6 +159,7 @@ def _detail_page(
         "consultation_form": ConsultationForm(),
         "decision_form": FlexibleDecisionForm(),
         "appeal_form": AppealForm(),
+        "extension_form": ExtensionForm(),
         **forms,
     }
     return render(request, "leave/flexible_detail.html", context)
@@ -270,3 +278,26 @@ def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
         f'attachment; filename="flexible-working-decision-{item.pk}.pdf"'
     )
     return response
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def flexible_extend(request: OrgRequest, pk: int) -> HttpResponse:
+    item, access = _flexible(request, pk)
+    if not access["decide"]:
+        raise PermissionDenied
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            flexible_extension_record(
+                request=item,
+                extended_to=form.cleaned_data["extended_to"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except LeaveRuleError as error:
+            form.add_error("extended_to", error.message)
+        else:
+            messages.success(request, _("Extension recorded."))
+            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+    return _detail_page(request, item, access, extension_form=form)

@@ -203,3 +203,12 @@ class DeputyForm(GovukForm):
     )
     from_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     to_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExtensionForm(GovukForm):
+    submit_label = _("Record the extension")
+    extended_to = forms.DateField(
+        label=_("New date for the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only if the employee has agreed to give you more time."),
+    )

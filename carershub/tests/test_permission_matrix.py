@@ -231,6 +231,15 @@ MATRIX: dict[str, Spec] = {
         role_first=False,
         foreign_outsider=403,
     ),
+    "flexible_extend": replace(
+        action(
+            ("manager",),
+            flexible,
+            {"extended_to": (timezone.localdate() + timedelta(days=120)).isoformat()},
+        ),
+        role_first=False,
+        foreign_outsider=403,
+    ),
     # Only a refused request can be appealed; this one is still open, so nobody may.
     "flexible_appeal": replace(
         action((), flexible, {"reason": "Please reconsider"}),

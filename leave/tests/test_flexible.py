@@ -330,3 +330,39 @@ def test_hr_deciding_for_an_unmanaged_employee_is_not_acting_for_anyone_and_sees
         request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=TODAY
     )
     assert decided.decided_acting_for is None
+
+
+def test_an_agreed_extension_moves_the_deadline_and_the_reminders(world, smtp_sink):
+    from leave.flexible import flexible_extension_record
+    from leave.reminders import flexible_deadline_reminders
+
+    request = submit(world)  # due 22 January 2027
+    with pytest.raises(LeaveRuleError) as error:
+        flexible_extension_record(
+            request=request, extended_to=date(2027, 1, 10), by=world.manager, today=TODAY
+        )
+    assert error.value.code == "extension_invalid"
+    with pytest.raises(PermissionDenied):
+        flexible_extension_record(
+            request=request, extended_to=date(2027, 2, 15), by=world.carer, today=TODAY
+        )
+    flexible_extension_record(
+        request=request, extended_to=date(2027, 2, 15), by=world.manager, today=TODAY
+    )
+    request.refresh_from_db()
+    assert request.deadline == date(2027, 2, 15)
+    assert flexible_deadline_reminders(today=date(2027, 1, 8)) == 0
+    assert flexible_deadline_reminders(today=date(2027, 2, 1)) == 1  # 14 days before the new date
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_the_extension_form_reports_a_bad_date_with_an_error_summary(client, world):
+    request = submit(world)
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/flexible/{request.pk}/extend/", {"extended_to": "2027-01-01"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "after the current deadline" in html
