@@ -33,6 +33,7 @@ from leave.forms import (
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import flexible_working_rule
+from leave.selectors import flexible_request_in
 from leave.services import LeaveRuleError
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus
@@ -40,14 +41,7 @@ from organisations.selectors import roles_in, staff_record_for_user
 
 
 def _flexible(request: OrgRequest, pk: int) -> tuple[FlexibleWorkingRequest, dict[str, bool]]:
-    item = (
-        FlexibleWorkingRequest.objects.select_related(
-            "staff__line_manager__line_manager", "staff__organisation", "decided_by"
-        )
-        .prefetch_related("consultations__recorded_by")
-        .filter(pk=pk, organisation=request.organisation)
-        .first()
-    )
+    item = flexible_request_in(pk=pk, organisation_id=request.organisation.pk)
     if item is None:
         raise Http404
     access = flexible_access(user=request.user, request=item)

@@ -17,6 +17,7 @@ from leave.models import (
     CarersLeaveDay,
     CarersLeaveRequest,
     DependantsTimeOff,
+    FlexibleWorkingRequest,
     LeaveDecision,
     RequestStatus,
 )
@@ -204,3 +205,15 @@ def team_absences(
                 Absence(person.full_name, item.first_day, last, _("Time off for dependants"))
             )
     return sorted(result, key=lambda a: (a.first_day, a.person))
+
+
+def flexible_request_in(*, pk: int, organisation_id: int) -> FlexibleWorkingRequest | None:
+    """One organisation's flexible-working request with what its pages and API show."""
+    return (
+        FlexibleWorkingRequest.objects.select_related(
+            "staff__line_manager__line_manager", "staff__organisation", "decided_by"
+        )
+        .prefetch_related("consultations__recorded_by")
+        .filter(pk=pk, organisation_id=organisation_id)
+        .first()
+    )
