@@ -71,6 +71,7 @@ lint: deps-test
 	DJANGO_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=carers.example.org SITE_URL=https://carers.example.org EMAIL_HOST=smtp.example.org \
 	  DATABASE_URL=postgres://carershub@db.example.org/carershub \
+	  CREDENTIALS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 test: deps-test assets chromium lint

@@ -23,6 +23,7 @@ from api.schemas import (
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.types import OrgRequest
+from organisations import working_pattern
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
 from organisations.services import (
@@ -62,6 +63,11 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
             if manager_id is not None
             else None
         )
+    if "working_days" in resolved:
+        # Codes ("mon"…) in the API, weekday digits in the database; null changes nothing.
+        codes = resolved.pop("working_days")
+        if codes is not None:
+            resolved["working_days"] = working_pattern.from_codes(codes)
     return resolved
 
 

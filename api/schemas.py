@@ -1,9 +1,11 @@
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
-from organisations.models import Nation, Role, Sector, SizeBand, StaffStatus
+from organisations import working_pattern
+from organisations.models import Nation, Role, Sector, SizeBand, StaffRecord, StaffStatus
 
 
 class Problem(Schema):
@@ -40,6 +42,14 @@ class UnitIn(Schema):
     parent_id: int | None = None
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+MONDAY_TO_FRIDAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+WORKING_DAYS_HELP = (
+    "The weekdays the person normally works; an empty list is an irregular pattern "
+    "(no fixed days), on which any day may be booked."
+)
+
+
 class StaffOut(Schema):
     id: int
     staff_number: str
@@ -50,10 +60,15 @@ class StaffOut(Schema):
     line_manager_id: int | None
     days_per_week: Decimal
     hours_per_week: Decimal
+    working_days: list[Weekday] = Field(description=WORKING_DAYS_HELP)
     start_date: date | None
     status: StaffStatus
     left_on: date | None
     version: int
+
+    @staticmethod
+    def resolve_working_days(obj: StaffRecord) -> list[str]:
+        return working_pattern.to_codes(obj.working_days)
 
 
 class StaffIn(Schema):
@@ -65,6 +80,11 @@ class StaffIn(Schema):
     line_manager_id: int | None = None
     days_per_week: Decimal = Decimal("5.0")
     hours_per_week: Decimal = Decimal("37.50")
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: list(MONDAY_TO_FRIDAY),
+        max_length=7,
+        description=WORKING_DAYS_HELP,
+    )
     start_date: date | None = None
 
 
@@ -77,6 +97,7 @@ class StaffPatch(Schema):
     line_manager_id: int | None = None
     days_per_week: Decimal | None = None
     hours_per_week: Decimal | None = None
+    working_days: list[Weekday] | None = Field(None, max_length=7, description=WORKING_DAYS_HELP)
     start_date: date | None = None
     version: int | None = Field(
         None,

@@ -8,6 +8,7 @@ from ninja.openapi.schema import OpenAPISchema
 from api import problems
 from api.auth import BearerToken
 from api.endpoints import router
+from credentials.api import router as credentials_router
 from leave.api import router as leave_router
 
 
@@ -42,3 +43,4 @@ api = CarersHubAPI(
 problems.install(api)
 api.add_router("/", router)
 api.add_router("/leave", leave_router)
+api.add_router("/credentials", credentials_router)

@@ -15,16 +15,37 @@ from django.template.loader import render_to_string
 
 
 @task
-def send_rendered_email(*, subject: str, text: str, html: str, to: list[str]) -> int:
+def send_rendered_email(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: list[str],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> int:
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     return message.send()
 
 
-def send_templated(*, template: str, to: list[str], context: dict[str, Any]) -> None:
-    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and queue it."""
+def send_templated(
+    *,
+    template: str,
+    to: list[str],
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and queue it.
+
+    ``attachments`` are (file name, text content, MIME type): text, so the task's
+    arguments stay JSON for every queue backend.
+    """
     context = {"site_url": settings.SITE_URL, **context}
     subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
     text = render_to_string(f"emails/{template}-body.txt", context)
     html = render_to_string(f"emails/{template}-body.html", context)
-    send_rendered_email.enqueue(subject=subject, text=text, html=html, to=to)
+    send_rendered_email.enqueue(
+        subject=subject, text=text, html=html, to=to, attachments=attachments or []
+    )

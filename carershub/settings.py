@@ -7,9 +7,12 @@ Production refuses to start with DEBUG on or without a real secret key.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "leave",
+    "credentials",
+    "passports",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +216,29 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+PASSPORT_REVIEW_REMINDER_DAYS = env_int("PASSPORT_REVIEW_REMINDER_DAYS", 14)
+
+# Fernet keys that encrypt credential signing keys at rest; the first encrypts, all decrypt,
+# so a new key can be put first and the old ones kept until `rotate_signing_key --reencrypt`.
+_credentials_keys_default = (
+    []
+    if PRODUCTION
+    else [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"carershub-credentials:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+)
+CREDENTIALS_ENCRYPTION_KEYS = env_list("CREDENTIALS_ENCRYPTION_KEYS", _credentials_keys_default)
+if not CREDENTIALS_ENCRYPTION_KEYS:
+    raise ConfigError("CREDENTIALS_ENCRYPTION_KEYS must be set in production")
+for _credentials_key in CREDENTIALS_ENCRYPTION_KEYS:
+    try:
+        Fernet(_credentials_key)
+    except ValueError as exc:
+        raise ConfigError(
+            "CREDENTIALS_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)"
+        ) from exc
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings; the variables keep their usual names.
 _email_host = env_str("EMAIL_HOST", None if PRODUCTION else "")

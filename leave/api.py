@@ -13,25 +13,31 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Action, Channel
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from carershub.types import OrgRequest
+from leave import rules
 from leave.flexible import (
     REFUSAL_CODES,
     consultation_record,
     flexible_access,
+    flexible_extension_record,
+    flexible_request_appeal,
     flexible_request_decide,
     flexible_request_submit,
+    flexible_request_withdraw,
 )
 from leave.models import (
     CarersLeaveRequest,
     DayPart,
+    DependantsTimeOff,
     FlexibleStatus,
     FlexibleWorkingRequest,
+    LeavePolicy,
     RequestStatus,
 )
 from leave.selectors import (
@@ -40,10 +46,17 @@ from leave.selectors import (
     request_access,
     request_with_history,
     requests_of,
+    time_off_of,
 )
-from leave.services import carers_leave_accept, carers_leave_postpone, carers_leave_request
-from organisations.models import StaffRecord
-from organisations.selectors import staff_record_for_user
+from leave.services import (
+    carers_leave_accept,
+    carers_leave_cancel,
+    carers_leave_postpone,
+    carers_leave_request,
+    dependants_time_off_record,
+)
+from organisations.models import Nation, Role, StaffRecord, StaffStatus
+from organisations.selectors import roles_in, staff_record_for_user
 
 router = Router(tags=["leave"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
@@ -191,6 +204,167 @@ def postpone_carers_leave(
     return _visible(request, request_id)
 
 
+@router.post(
+    "/carers/requests/{request_id}/cancel",
+    auth=MEMBER,
+    response={200: RequestOut, **WRITE_ERRORS},
+)
+def cancel_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
+    """Only the employee cancels, before the first day (``already_started``); the days go
+    back into the balance."""
+    leave = _visible(request, request_id)
+    carers_leave_cancel(
+        request=leave, by=request.user, today=timezone.localdate(), channel=Channel.API
+    )
+    return _visible(request, request_id)
+
+
+# --- Time off for dependants ----------------------------------------------------------
+
+
+class DependantsIn(Schema):
+    first_day: date
+    days: Decimal = Field(ge=Decimal("0.5"), le=Decimal("30"), decimal_places=1)
+    note: str = Field("", max_length=300)
+    staff_id: int | None = Field(
+        None,
+        description="A line manager may record it for someone they manage; leave out for yourself.",
+    )
+
+
+class DependantsOut(Schema):
+    id: int
+    staff_id: int
+    first_day: date
+    days: Decimal
+    note: str
+    recorded_by_self: bool
+
+    @staticmethod
+    def resolve_recorded_by_self(obj: DependantsTimeOff) -> bool:
+        return obj.recorded_by_id == obj.staff.user_id
+
+
+class DependantsFilter(Schema):
+    staff_id: int | None = Field(
+        None,
+        description="Someone else's records: for their line manager and HR admins. Leave out for your own.",
+    )
+
+
+def _staff_in(request: OrgRequest, staff_id: int) -> StaffRecord:
+    found = (
+        StaffRecord.objects.select_related("line_manager", "organisation")
+        .filter(pk=staff_id, organisation=request.organisation)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/dependants", auth=MEMBER, response={200: list[DependantsOut], **ERRORS})
+def list_dependants_time_off(
+    request: OrgRequest, filters: Query[DependantsFilter]
+) -> list[DependantsTimeOff]:
+    """Your own records, newest first; or, for a line manager in post or HR, one person's."""
+    if filters.staff_id is None:
+        return list(time_off_of(staff=_own(request)).select_related("staff"))
+    staff = _staff_in(request, filters.staff_id)
+    manager = staff.line_manager
+    is_manager = (
+        manager is not None
+        and manager.user_id == request.user.pk
+        and manager.status == StaffStatus.ACTIVE
+    )
+    is_hr = bool(
+        roles_in(user=request.user, organisation=request.organisation)
+        & {Role.HR_ADMIN, Role.ORG_ADMIN}
+    )
+    if not (staff.user_id == request.user.pk or is_manager or is_hr):
+        raise PermissionDenied
+    records = list(time_off_of(staff=staff).select_related("staff"))
+    if staff.user_id != request.user.pk:
+        audit_record_many(
+            actor=request.user,
+            action=Action.VIEW,
+            channel=Channel.API,
+            object_type=DependantsTimeOff._meta.label_lower,
+            organisation_id=request.organisation.pk,
+            entries=(
+                (str(r.pk), f"Read time off for dependants {r.pk} through the API", {})
+                for r in records
+            ),
+        )
+    return records
+
+
+@router.post("/dependants", auth=MEMBER, response={201: DependantsOut, **WRITE_ERRORS})
+def record_dependants_time_off(
+    request: OrgRequest, payload: DependantsIn
+) -> Status[DependantsTimeOff]:
+    """Recorded, never approved (ERA 1996 s.57A); at most seven days ahead (``not_an_emergency``)."""
+    staff = _own(request) if payload.staff_id is None else _staff_in(request, payload.staff_id)
+    record = dependants_time_off_record(
+        staff=staff,
+        first_day=payload.first_day,
+        days=payload.days,
+        note=payload.note,
+        by=request.user,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return Status(201, record)
+
+
+# --- The organisation's policy ----------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    nation: Nation
+    statutory_carers_leave: bool = Field(
+        description="Whether the statutory right to carer's leave applies here today (not in Northern Ireland)."
+    )
+    extra_days: Decimal = Field(
+        description="Carer's leave days a year on top of the statutory week."
+    )
+    paid_days: Decimal
+    notice_days: int | None = Field(
+        description="Shorter notice the organisation accepts; null for the statutory notice."
+    )
+    flexible_requests_per_year: int
+    flexible_decision_months: int
+    flexible_qualifying_weeks: int
+    flexible_consultation_before_refusal: bool
+
+
+@router.get("/policy", auth=MEMBER, response={200: PolicyOut, **ERRORS})
+def get_leave_policy(request: OrgRequest) -> PolicyOut:
+    """What the organisation gives beyond the law, with the statutory rule in force today."""
+    organisation = request.organisation
+    today = timezone.localdate()
+    policy = LeavePolicy.objects.filter(organisation=organisation).first() or LeavePolicy(
+        organisation=organisation
+    )
+    try:
+        rules.carers_leave_rule(nation=organisation.nation, on=today)
+        statutory = True
+    except rules.NotAvailableInNation:
+        statutory = False
+    flexible = rules.flexible_working_rule(nation=organisation.nation, on=today)
+    return PolicyOut(
+        nation=Nation(organisation.nation),
+        statutory_carers_leave=statutory,
+        extra_days=policy.extra_days,
+        paid_days=policy.paid_days,
+        notice_days=policy.notice_days,
+        flexible_requests_per_year=flexible.requests_per_year,
+        flexible_decision_months=flexible.decision_months,
+        flexible_qualifying_weeks=flexible.qualifying_weeks,
+        flexible_consultation_before_refusal=flexible.consultation_before_refusal,
+    )
+
+
 # --- Flexible working ---------------------------------------------------------------
 
 
@@ -215,6 +389,16 @@ class DecisionIn(Schema):
     trial_until: date | None = None
 
 
+class AppealIn(Schema):
+    reason: str = Field(min_length=1, max_length=3000)
+
+
+class ExtensionIn(Schema):
+    extended_to: date = Field(
+        description="The later date the employee agreed to; after the current deadline."
+    )
+
+
 class FlexibleOut(Schema):
     id: int
     staff_id: int
@@ -227,6 +411,7 @@ class FlexibleOut(Schema):
     agreed_change: str
     refusal_reasons: list[str]
     trial_until: date | None
+    extension_agreed_to: date | None
     consultations: int
 
     @staticmethod
@@ -270,7 +455,17 @@ def create_flexible(request: OrgRequest, payload: FlexibleIn) -> Status[Flexible
 
 @router.get("/flexible/requests/{request_id}", auth=MEMBER, response={200: FlexibleOut, **ERRORS})
 def get_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
-    return _flexible_visible(request, request_id)
+    item = _flexible_visible(request, request_id)
+    # Only the read is audited as a read; writes are audited by their services.
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.API,
+        target=item,
+        organisation_id=request.organisation.pk,
+        summary=f"Read flexible-working request {item.pk} through the API",
+    )
+    return item
 
 
 @router.post(
@@ -315,4 +510,52 @@ def decide_flexible(
         trial_until=payload.trial_until,
         channel=Channel.API,
     )
+    return _flexible_visible(request, request_id)
+
+
+@router.post(
+    "/flexible/requests/{request_id}/extension",
+    auth=MEMBER,
+    response={200: FlexibleOut, **WRITE_ERRORS},
+)
+def extend_flexible(
+    request: OrgRequest, request_id: int, payload: ExtensionIn
+) -> FlexibleWorkingRequest:
+    """Record more time the employee agreed to (``extension_invalid`` unless it is later)."""
+    item = _flexible_visible(request, request_id)
+    flexible_extension_record(
+        request=item,
+        extended_to=payload.extended_to,
+        by=request.user,
+        today=timezone.localdate(),
+        channel=Channel.API,
+    )
+    return _flexible_visible(request, request_id)
+
+
+@router.post(
+    "/flexible/requests/{request_id}/appeal",
+    auth=MEMBER,
+    response={200: FlexibleOut, **WRITE_ERRORS},
+)
+def appeal_flexible(
+    request: OrgRequest, request_id: int, payload: AppealIn
+) -> FlexibleWorkingRequest:
+    """The employee appeals a refusal, once (``appeal_not_open`` otherwise)."""
+    item = _flexible_visible(request, request_id)
+    flexible_request_appeal(
+        request=item, reason=payload.reason, by=request.user, channel=Channel.API
+    )
+    return _flexible_visible(request, request_id)
+
+
+@router.post(
+    "/flexible/requests/{request_id}/withdraw",
+    auth=MEMBER,
+    response={200: FlexibleOut, **WRITE_ERRORS},
+)
+def withdraw_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
+    """The employee withdraws while it waits; it still counts towards the year's requests."""
+    item = _flexible_visible(request, request_id)
+    flexible_request_withdraw(request=item, by=request.user, channel=Channel.API)
     return _flexible_visible(request, request_id)

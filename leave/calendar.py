@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
 from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
 from organisations.models import StaffRecord
 
@@ -26,16 +29,42 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_renew(*, staff: StaffRecord) -> str:
-    """Make a new secret link (the old one stops working) and return its token."""
+def calendar_feed_renew(*, staff: StaffRecord, by: User) -> str:
+    """Make a new secret link (the old one stops working) and return its token. Audited,
+    because the link opens the person's leave to whoever holds it."""
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(staff=staff, defaults={"token_hash": _hash(token)})
+    feed, created = CalendarFeed.objects.update_or_create(
+        staff=staff, defaults={"token_hash": _hash(token)}
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE if created else Action.UPDATE,
+        channel=Channel.WEB,
+        target=feed,
+        organisation_id=staff.organisation_id,
+        summary="Made a calendar link"
+        if created
+        else "Made a new calendar link; the old one stopped",
+    )
     return token
 
 
-def calendar_feed_staff(token: str) -> StaffRecord | None:
-    feed = CalendarFeed.objects.select_related("staff").filter(token_hash=_hash(token)).first()
-    return feed.staff if feed is not None else None
+def calendar_feed_for(token: str) -> CalendarFeed | None:
+    return CalendarFeed.objects.select_related("staff").filter(token_hash=_hash(token)).first()
+
+
+def calendar_feed_read(*, feed: CalendarFeed) -> bytes:
+    """The feed for a calendar app. Each read is audited: nobody signs in, so the entry says
+    the private link was used, not who used it."""
+    audit_record(
+        actor=None,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=feed,
+        organisation_id=feed.staff.organisation_id,
+        summary=f"Calendar feed of {feed.staff.full_name} read through its private link",
+    )
+    return calendar_for(staff=feed.staff)
 
 
 def calendar_for(*, staff: StaffRecord) -> bytes:

@@ -5,10 +5,11 @@ Every decision a deputy makes records whom they acted for.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,21 +24,17 @@ def acting_for(*, user: User, manager: StaffRecord | None, on: date) -> bool:
     """Whether ``user`` is an active deputy for ``manager`` on ``on``."""
     if manager is None:
         return False
-    return Deputy.objects.filter(
-        manager=manager,
-        deputy__user=user,
-        deputy__status=StaffStatus.ACTIVE,
-        from_date__lte=on,
-        to_date__gte=on,
-    ).exists()
+    return (
+        Deputy.objects.in_force(on)
+        .filter(manager=manager, deputy__user=user, deputy__status=StaffStatus.ACTIVE)
+        .exists()
+    )
 
 
 def managers_deputised(*, deputy: StaffRecord, on: date) -> list[int]:
     """Staff ids of the managers ``deputy`` stands in for on ``on``."""
     return list(
-        Deputy.objects.filter(deputy=deputy, from_date__lte=on, to_date__gte=on).values_list(
-            "manager_id", flat=True
-        )
+        Deputy.objects.in_force(on).filter(deputy=deputy).values_list("manager_id", flat=True)
     )
 
 
@@ -79,3 +76,28 @@ def deputy_appoint(
         summary=f"{deputy.full_name} deputises for {manager.full_name} {from_date} to {to_date}",
     )
     return appointment
+
+
+@transaction.atomic
+def deputy_end(*, appointment: Deputy, by: User, now: datetime) -> Deputy:
+    """End an appointment early, at once: only the manager who made it may (audited)."""
+    locked = (
+        Deputy.objects.select_for_update()
+        .select_related("manager", "deputy")
+        .get(pk=appointment.pk)
+    )
+    if locked.created_by_id != by.pk or locked.manager.user_id != by.pk:
+        raise PermissionDenied("Only the manager who named a deputy ends the appointment")
+    if locked.ended_at is not None or locked.to_date < timezone.localdate(now):
+        raise LeaveRuleError("deputy_already_ended", _("This appointment has already ended."))
+    locked.ended_at = now
+    locked.save(update_fields=["ended_at"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=Channel.WEB,
+        target=locked,
+        organisation_id=locked.manager.organisation_id,
+        summary=f"Ended early: {locked.deputy.full_name} deputising for {locked.manager.full_name}",
+    )
+    return locked

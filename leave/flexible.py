@@ -20,7 +20,14 @@ from audit.services import audit_record
 from carershub.emails import send_templated
 from leave import rules
 from leave.deputies import acting_for
-from leave.models import Consultation, Deputy, FlexibleStatus, FlexibleWorkingRequest
+from leave.models import (
+    Consultation,
+    DecisionStage,
+    Deputy,
+    FlexibleDecision,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+)
 from leave.services import LeaveRuleError
 from organisations.models import Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
@@ -69,12 +76,9 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
         if manager is not None:
             # Deputies decide while the manager is away.
             ids |= set(
-                Deputy.objects.filter(
-                    manager=manager,
-                    deputy__status=StaffStatus.ACTIVE,
-                    from_date__lte=timezone.localdate(),
-                    to_date__gte=timezone.localdate(),
-                ).values_list("deputy__user_id", flat=True)
+                Deputy.objects.in_force(timezone.localdate())
+                .filter(manager=manager, deputy__status=StaffStatus.ACTIVE)
+                .values_list("deputy__user_id", flat=True)
             )
     ids.discard(staff.user_id or -1)
     return ids
@@ -141,11 +145,27 @@ def flexible_request_submit(
     _audit(request, by, Action.CREATE, "Made a flexible-working request", channel)
     manager = _active_manager_user(staff.line_manager)
     if manager is not None:
+        to = [manager.email]
+    else:
+        # Nobody in post manages them, so HR decides: tell HR now, not 14 days before the deadline.
+        to = sorted(
+            set(
+                staff.organisation.memberships.filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+                .exclude(user_id=staff.user_id)
+                .values_list("user__email", flat=True)
+            )
+        )
+    if to:
         transaction.on_commit(
             lambda: send_templated(
                 template="flexible_requested",
-                to=[manager.email],
-                context={"request": request, "staff": staff},
+                to=to,
+                context={
+                    "request": request,
+                    "staff": staff,
+                    "rule": rule,
+                    "unmanaged": manager is None,
+                },
             )
         )
     return request
@@ -263,6 +283,19 @@ def flexible_request_decide(
         manager if not hearing_appeal and acting_for(user=by, manager=manager, on=today) else None
     )
     locked.save()
+    # The history keeps every decision; the request's fields above hold only the latest.
+    FlexibleDecision.objects.create(
+        request=locked,
+        stage=DecisionStage.APPEAL if hearing_appeal else DecisionStage.FIRST,
+        outcome=outcome,
+        agreed_change=locked.agreed_change,
+        refusal_reasons=locked.refusal_reasons,
+        refusal_explanation=locked.refusal_explanation,
+        trial_until=locked.trial_until,
+        decided_by=by,
+        acting_for=locked.decided_acting_for,
+        decided_at=locked.decided_at,
+    )
     _audit(
         locked, by, Action.UPDATE, f"Decided a flexible-working request: {outcome.label}", channel
     )
@@ -293,7 +326,8 @@ def flexible_request_appeal(
         raise LeaveRuleError("reason_required", _("Say why you are appealing."))
     locked.status = FlexibleStatus.APPEALED
     locked.appeal_reason = reason.strip()
-    locked.save(update_fields=["status", "appeal_reason"])
+    locked.appealed_at = timezone.now()
+    locked.save(update_fields=["status", "appeal_reason", "appealed_at"])
     _audit(locked, by, Action.UPDATE, "Appealed a refused flexible-working request", channel)
     return locked
 

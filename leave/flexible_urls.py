@@ -5,6 +5,7 @@ from leave import flexible_views as views
 urlpatterns = [
     path("", views.flexible_home, name="flexible_home"),
     path("new/", views.flexible_new, name="flexible_new"),
+    path("all/", views.flexible_all, name="flexible_all"),
     path("<int:pk>/", views.flexible_detail, name="flexible_detail"),
     path("<int:pk>/consult/", views.flexible_consult, name="flexible_consult"),
     path("<int:pk>/decide/", views.flexible_decide, name="flexible_decide"),

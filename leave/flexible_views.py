@@ -33,8 +33,14 @@ from leave.forms import (
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import flexible_working_rule
-from leave.selectors import flexible_request_in
+from leave.selectors import (
+    audit_list_read,
+    flexible_history,
+    flexible_in_organisation,
+    flexible_request_in,
+)
 from leave.services import LeaveRuleError
+from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus
 from organisations.selectors import roles_in, staff_record_for_user
@@ -91,11 +97,17 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
             | ~Q(staff__line_manager__status=StaffStatus.ACTIVE)
             | Q(staff__line_manager__user__isnull=True)
         )
-    to_decide = (
+    to_decide = list(
         FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
         .exclude(staff__user=request.user)
         .select_related("staff")
         .order_by("decision_due")
+    )
+    audit_list_read(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        items=to_decide,
+        where="the flexible-working requests waiting for a decision",
     )
     return render(
         request,
@@ -106,7 +118,30 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
             "mine": mine,
             "to_decide": to_decide,
             "rule": flexible_working_rule(nation=organisation.nation, on=timezone.localdate()),
+            "can_see_all": request.user.has_perm("leave.view_all_requests", organisation),
         },
+    )
+
+
+@require_safe
+@org_view("leave.view_all_requests")
+def flexible_all(request: OrgRequest) -> HttpResponse:
+    """HR's list of every flexible-working request in the organisation, by status."""
+    organisation = request.organisation
+    form, status, extra = filtered_page(request, FlexibleStatus.choices)
+    page = paginate(
+        request, flexible_in_organisation(organisation_id=organisation.pk, status=status)
+    )
+    audit_list_read(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        items=list(page.object_list),
+        where="HR's list of flexible-working requests",
+    )
+    return render(
+        request,
+        "leave/flexible_all.html",
+        {"organisation": organisation, "form": form, "page": page, **extra},
     )
 
 
@@ -145,17 +180,28 @@ def _detail_page(
     access: dict[str, bool],
     **forms: object,
 ) -> HttpResponse:
+    # The wording follows the rule row the request is governed by (NI needs no conversation).
+    rule = flexible_working_rule(nation=item.staff.organisation.nation, on=item.received_on)
     context = {
         "organisation": request.organisation,
         "item": item,
+        "rule": rule,
         "access": access,
         "days_left": days_left(item, timezone.localdate()),
+        "history": flexible_history(request=item),
         "consultation_form": ConsultationForm(),
         "decision_form": FlexibleDecisionForm(),
         "appeal_form": AppealForm(),
         "extension_form": ExtensionForm(),
         **forms,
     }
+    decision_form = context["decision_form"]
+    assert isinstance(decision_form, FlexibleDecisionForm)
+    decision_form.fields["refusal_reasons"].help_text = (
+        _("Only these reasons are allowed by law. You must have talked it through first.")
+        if rule.consultation_before_refusal
+        else _("Only these reasons are allowed by law.")
+    )
     return render(request, "leave/flexible_detail.html", context)
 
 

@@ -212,3 +212,13 @@ class ExtensionForm(GovukForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Only if the employee has agreed to give you more time."),
     )
+
+
+class StatusFilterForm(forms.Form):
+    """The status filter of HR's lists; an unknown status is reported, not ignored."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Any status")), *statuses]  # type: ignore[attr-defined]

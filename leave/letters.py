@@ -1,7 +1,8 @@
 """The written outcome of a flexible-working request, as a PDF (reportlab, pure Python).
 
 The law expects the decision in writing; this letter states it, the change agreed and
-any trial, or the business reasons for refusing, and how to appeal.
+any trial, or the business reasons for refusing, and how to appeal. After an appeal it
+also states the first decision, which the history keeps.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from io import BytesIO
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
 from leave.flexible import REFUSAL_CODES
-from leave.models import FlexibleStatus, FlexibleWorkingRequest
+from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
 
 _REASONS = dict(FLEXIBLE_WORKING_REFUSAL_REASONS)
@@ -27,7 +28,33 @@ def _escape(text: str) -> str:
     )
 
 
+def _reason_list(codes: list[str], style: ParagraphStyle) -> ListFlowable:
+    return ListFlowable(
+        [ListItem(Paragraph(_REASONS[code], style)) for code in codes], bulletType="bullet"
+    )
+
+
+def _first_decision(request: FlexibleWorkingRequest, body: ParagraphStyle) -> list[object]:
+    """What the first decision (a refusal: only a refusal can be appealed) said."""
+    first = next((d for d in request.decisions.all() if d.stage == DecisionStage.FIRST), None)
+    when = f" on {first.decided_at:%-d %B %Y}" if first else ""
+    reasons = [c for c in (first.refusal_reasons if first else []) if c in REFUSAL_CODES]
+    lead = "We refused your request" + when
+    story: list[object] = [
+        Paragraph(lead + (", for these business reasons:" if reasons else "."), body)
+    ]
+    if reasons:
+        story.append(_reason_list(reasons, body))
+    if first is not None and first.refusal_explanation:
+        story.append(Paragraph(_escape(first.refusal_explanation), body))
+    return story
+
+
 def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
+    """The letter for the request as it stands today.
+
+    Reads ``request.decisions``; prefetch them (``flexible_request_in`` does).
+    """
     styles = getSampleStyleSheet()
     body, heading = styles["BodyText"], styles["Heading2"]
     staff = request.staff
@@ -45,16 +72,25 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
         Paragraph(_escape(request.change_requested), body),
         Paragraph("Our decision", heading),
     ]
+    appeal_decided = any(d.stage == DecisionStage.APPEAL for d in request.decisions.all())
+    appealed_on = f" on {request.appealed_at:%-d %B %Y}" if request.appealed_at else ""
     if request.status == FlexibleStatus.APPEALED:
+        story += _first_decision(request, body)
         story.append(
             Paragraph(
-                "We refused your request and you have appealed. We will write again with the "
-                f"outcome of the appeal by {request.deadline:%-d %B %Y}.",
+                f"You appealed{appealed_on}. We will write again with the outcome of the appeal "
+                f"by {request.deadline:%-d %B %Y}.",
                 body,
             )
         )
     elif request.status == FlexibleStatus.WITHDRAWN:
         story.append(Paragraph("You withdrew this request after our decision.", body))
+    elif appeal_decided:
+        story += _first_decision(request, body)
+        story += [
+            Paragraph(f"You appealed{appealed_on}.", body),
+            Paragraph("The outcome of your appeal", heading),
+        ]
     if request.status == FlexibleStatus.APPROVED:
         story.append(Paragraph("We have agreed your request as you asked.", body))
     elif request.status == FlexibleStatus.APPROVED_WITH_CHANGES:
@@ -66,9 +102,7 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
         reasons = [code for code in request.refusal_reasons if code in REFUSAL_CODES]
         story += [
             Paragraph("We are not able to agree your request, for these business reasons:", body),
-            ListFlowable(
-                [ListItem(Paragraph(_REASONS[code], body)) for code in reasons], bulletType="bullet"
-            ),
+            _reason_list(reasons, body),
         ]
         if request.refusal_explanation:
             story.append(Paragraph(_escape(request.refusal_explanation), body))

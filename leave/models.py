@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, StaffRecord
@@ -215,10 +216,16 @@ class FlexibleWorkingRequest(models.Model):
         StaffRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     appeal_reason = models.TextField(blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "status", "-received_on"], name="flexible_org_status_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Flexible working request {self.pk}"
@@ -226,6 +233,45 @@ class FlexibleWorkingRequest(models.Model):
     @property
     def deadline(self) -> date:
         return self.extension_agreed_to or self.decision_due
+
+
+class DecisionStage(models.TextChoices):
+    FIRST = "first", _("Decision")
+    APPEAL = "appeal", _("Appeal decision")
+
+
+class FlexibleDecision(models.Model):
+    """Every decision on a flexible-working request, first and on appeal, never edited.
+
+    The request's own decision fields hold the latest one, for quick reading; this table
+    keeps them all, so an appeal does not erase the decision it overturned or upheld.
+    """
+
+    request = models.ForeignKey(
+        FlexibleWorkingRequest, on_delete=models.CASCADE, related_name="decisions"
+    )
+    stage = models.CharField(max_length=10, choices=DecisionStage.choices)
+    outcome = models.CharField(max_length=20, choices=FlexibleStatus.choices)
+    agreed_change = models.TextField(blank=True)
+    refusal_reasons = models.JSONField(default=list, blank=True)
+    refusal_explanation = models.TextField(blank=True)
+    trial_until = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acting_for = models.ForeignKey(
+        StaffRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    #: Rebuilt from the audit log for decisions made before this table existed: only the
+    #: outcome, who and when are known.
+    reconstructed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.get_outcome_display()}"
 
 
 class Consultation(models.Model):
@@ -265,6 +311,12 @@ class CalendarFeed(models.Model):
         return f"Calendar feed of {self.staff}"
 
 
+class DeputyQuerySet(models.QuerySet["Deputy"]):
+    def in_force(self, on: date) -> DeputyQuerySet:
+        """Appointments whose dates include ``on`` and that were not ended early."""
+        return self.filter(from_date__lte=on, to_date__gte=on, ended_at__isnull=True)
+
+
 class Deputy(models.Model):
     """Someone who decides a manager's leave requests while the manager is away."""
 
@@ -276,6 +328,10 @@ class Deputy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set when the manager ends the appointment before its end date; it stops at once.
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeputyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-from_date"]

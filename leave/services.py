@@ -33,6 +33,8 @@ from leave.models import (
 from organisations.models import Nation, StaffRecord, StaffStatus
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
+#: Codes for a day the person would not otherwise work (``rules.carers_leave_day_problem``).
+WORKING_DAY_CODES = frozenset({"not_a_working_day", "bank_holiday"})
 
 
 class LeaveRuleError(Exception):
@@ -165,6 +167,30 @@ def _check_entitlement(
         )
 
 
+def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str) -> None:
+    """Every day of leave falls on a day the person would otherwise work (see the rule)."""
+    for day in sorted(days):
+        problem = rules.carers_leave_day_problem(
+            day=day, working_days=staff.working_days, nation=staff.organisation.nation
+        )
+        if problem is None:
+            continue
+        code, holiday = problem
+        when = f"{day:%A %-d %B %Y}"
+        if code == "bank_holiday":
+            message = _("%(day)s is a bank holiday (%(name)s). Choose a working day.") % {
+                "day": when,
+                "name": holiday,
+            }
+        else:
+            message = _("%(day)s is not one of %(whose)s working days (%(pattern)s).") % {
+                "day": when,
+                "whose": whose,
+                "pattern": staff.working_days_display,
+            }
+        raise LeaveRuleError(code, message)
+
+
 def _manager_user(staff: StaffRecord) -> User | None:
     """The line manager's account, if they have one and are still in post."""
     manager = staff.line_manager
@@ -201,6 +227,7 @@ def carers_leave_request(
         raise LeaveRuleError(
             "day_in_past", _("Carer's leave must be asked for before the day it starts.")
         )
+    _check_working_days(staff=staff, days=[day for day, _part in chosen], whose=_("your"))
     amounts = {day: _amount(part) for day, part in chosen}
     total = sum(amounts.values(), Decimal(0))
     first_day = chosen[0][0]
@@ -377,6 +404,11 @@ def carers_leave_postpone(
         raise LeaveRuleError(problem, messages[problem])
     previous = _snapshot(locked)
     shift = new_first_day - first_day
+    _check_working_days(
+        staff=locked.staff,
+        days=[row.day + shift for row in days],
+        whose=_("%(name)s's") % {"name": locked.staff.full_name},
+    )
     moved = {row.day + shift: row.amount for row in days}
     _check_overlap(
         staff=locked.staff, parts={row.day + shift: row.part for row in days}, exclude=locked

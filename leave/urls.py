@@ -5,7 +5,9 @@ from leave import views
 urlpatterns = [
     path("", views.leave_home, name="leave_home"),
     path("team/", views.team_leave, name="team_leave"),
+    path("all/", views.carers_leave_all, name="carers_leave_all"),
     path("deputies/", views.deputies, name="deputies"),
+    path("deputies/<int:pk>/end/", views.deputy_end_view, name="deputy_end"),
     path("calendar/", views.team_calendar, name="team_calendar"),
     path("calendar/subscribe/", views.calendar_feed, name="calendar_feed"),
     path("policy/", views.leave_policy, name="leave_policy"),

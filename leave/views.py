@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,19 +16,22 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.types import OrgRequest
-from leave.calendar import calendar_feed_renew, calendar_feed_staff, calendar_for
-from leave.deputies import deputy_appoint
+from leave.calendar import calendar_feed_for, calendar_feed_read, calendar_feed_renew
+from leave.deputies import deputy_appoint, deputy_end
 from leave.forms import (
     CarersLeaveForm,
     DependantsTimeOffForm,
     DeputyForm,
     LeavePolicyForm,
     PostponeForm,
+    StatusFilterForm,
 )
-from leave.models import CarersLeaveRequest, Deputy, LeavePolicy
+from leave.models import CarersLeaveRequest, Deputy, LeavePolicy, RequestStatus
 from leave.selectors import (
+    audit_list_read,
     balance_for,
     balance_on_each_day,
+    carers_leave_in_organisation,
     request_access,
     request_with_history,
     requests_of,
@@ -34,6 +40,7 @@ from leave.selectors import (
     time_off_of,
 )
 from leave.services import (
+    WORKING_DAY_CODES,
     LeaveRuleError,
     carers_leave_accept,
     carers_leave_cancel,
@@ -73,6 +80,7 @@ def leave_home(request: OrgRequest) -> HttpResponse:
         "organisation": request.organisation,
         "record": record,
         "can_set_policy": request.user.has_perm("leave.manage_policy", request.organisation),
+        "can_see_all": request.user.has_perm("leave.view_all_requests", request.organisation),
     }
     if record is not None:
         context |= {
@@ -110,6 +118,7 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "form": form,
+            "record": record,
             "balance": balance_for(staff=record, on=today),
         },
     )
@@ -175,7 +184,10 @@ def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
             )
         except LeaveRuleError as error:
             form.add_error(
-                "new_first_day" if error.code.startswith("postponement") else None, error.message
+                "new_first_day"
+                if error.code.startswith("postponement") or error.code in WORKING_DAY_CODES
+                else None,
+                error.message,
             )
         else:
             messages.success(
@@ -212,8 +224,54 @@ def team_leave(request: OrgRequest) -> HttpResponse:
     """Requests from the people this person line manages that wait for a decision."""
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
     pending = list(requests_to_decide(manager=record)) if record else []
+    audit_list_read(
+        viewer=request.user,
+        organisation_id=request.organisation.pk,
+        items=pending,
+        where="the team's leave requests",
+    )
     return render(
         request, "leave/team.html", {"organisation": request.organisation, "pending": pending}
+    )
+
+
+PAGE_SIZE = 50
+
+
+def filtered_page(
+    request: OrgRequest, statuses: list[tuple[str, Any]]
+) -> tuple[StatusFilterForm, str, dict[str, str]]:
+    """The status filter of an HR list, the status chosen (or ""), and what pagination keeps."""
+    form = StatusFilterForm(request.GET or None, statuses=statuses)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return form, status, {"query": query.urlencode()}
+
+
+def paginate(request: OrgRequest, items: Any) -> Page[Any]:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_safe
+@org_view("leave.view_all_requests")
+def carers_leave_all(request: OrgRequest) -> HttpResponse:
+    """HR's list of every carer's leave request in the organisation, by status."""
+    organisation = request.organisation
+    form, status, extra = filtered_page(request, RequestStatus.choices)
+    page = paginate(
+        request, carers_leave_in_organisation(organisation_id=organisation.pk, status=status)
+    )
+    audit_list_read(
+        viewer=request.user,
+        organisation_id=organisation.pk,
+        items=list(page.object_list),
+        where="HR's list of carer's leave requests",
+    )
+    return render(
+        request,
+        "leave/all_requests.html",
+        {"organisation": organisation, "form": form, "page": page, **extra},
     )
 
 
@@ -307,7 +365,7 @@ def calendar_feed(request: OrgRequest) -> HttpResponse:
     record = _own_record(request)
     link = None
     if request.method == "POST":
-        token = calendar_feed_renew(staff=record)
+        token = calendar_feed_renew(staff=record, by=request.user)
         link = settings.SITE_URL + reverse("calendar_feed_ics", kwargs={"token": token})
     return render(
         request,
@@ -323,10 +381,12 @@ def calendar_feed(request: OrgRequest) -> HttpResponse:
 @require_safe
 def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     """The feed itself: no sign-in (calendar apps cannot), the secret in the link is the key."""
-    staff = calendar_feed_staff(token)
-    if staff is None or staff.status != StaffStatus.ACTIVE:
+    feed = calendar_feed_for(token)
+    if feed is None or feed.staff.status != StaffStatus.ACTIVE:
         raise Http404
-    response = HttpResponse(calendar_for(staff=staff), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        calendar_feed_read(feed=feed), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, max-age=900"
     return response
 
@@ -363,3 +423,26 @@ def deputies(request: OrgRequest) -> HttpResponse:
         "leave/deputies.html",
         {"organisation": request.organisation, "form": form, "appointments": appointments},
     )
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def deputy_end_view(request: OrgRequest, pk: int) -> HttpResponse:
+    """End a deputy's appointment early. Another organisation's appointment is a 404."""
+    appointment = (
+        Deputy.objects.select_related("manager", "deputy")
+        .filter(pk=pk, manager__organisation=request.organisation)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    try:
+        deputy_end(appointment=appointment, by=request.user, now=timezone.now())
+    except LeaveRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer your deputy.") % {"name": appointment.deputy.full_name},
+        )
+    return redirect("deputies", org_slug=request.organisation.slug)

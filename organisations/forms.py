@@ -7,7 +7,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from carershub.forms import GovukForm, GovukModelForm
+from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
+
+#: The form's choice for an irregular pattern (stored as no days at all).
+NO_FIXED_DAYS = "irregular"
 
 
 class StaffRecordForm(GovukModelForm):
@@ -24,6 +28,7 @@ class StaffRecordForm(GovukModelForm):
             "line_manager",
             "days_per_week",
             "hours_per_week",
+            "working_days",
             "start_date",
         ]
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
@@ -44,6 +49,24 @@ class StaffRecordForm(GovukModelForm):
             required=False,
             help_text=_("Leave blank if this person has no line manager on record."),
         )
+        self.fields["working_days"] = forms.MultipleChoiceField(
+            label=_("Which days do they normally work?"),
+            choices=[(str(n), label) for n, _code, label in working_pattern.WEEKDAYS]
+            + [(NO_FIXED_DAYS, _("No fixed days (an irregular pattern or a rota)"))],
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_(
+                "Carer's leave can only be taken on these days, and not on bank holidays. "
+                "With no fixed days, any day can be taken."
+            ),
+            error_messages={
+                "required": _("Choose the days they normally work, or No fixed days."),
+            },
+        )
+        self.initial["working_days"] = (
+            list(self.instance.working_days)
+            if not self.instance.pk or self.instance.working_days
+            else [NO_FIXED_DAYS]
+        )
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             manager = self.instance.line_manager
@@ -62,6 +85,16 @@ class StaffRecordForm(GovukModelForm):
                 _("No member of staff has the staff number %(n)s."), params={"n": number}
             )
         return manager
+
+    def clean_working_days(self) -> str:
+        chosen: list[str] = self.cleaned_data["working_days"]
+        if NO_FIXED_DAYS in chosen:
+            if len(chosen) > 1:
+                raise forms.ValidationError(
+                    _("Choose either the days they work, or No fixed days, not both.")
+                )
+            return working_pattern.IRREGULAR
+        return working_pattern.normalise(int(day) for day in chosen)
 
     def clean_staff_number(self) -> str:
         number: str = self.cleaned_data["staff_number"].strip()

@@ -16,6 +16,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organisations import working_pattern
+
 
 class Nation(models.TextChoices):
     ENGLAND = "england", _("England")
@@ -142,6 +144,14 @@ class StaffRecord(models.Model):
         default=Decimal("37.50"),
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("100"))],
     )
+    #: ISO weekday digits ("12345" is Monday to Friday); empty for an irregular pattern.
+    working_days = models.CharField(
+        _("working days"),
+        max_length=7,
+        blank=True,
+        default=working_pattern.MONDAY_TO_FRIDAY,
+        validators=[working_pattern.validate_working_days],
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE
@@ -186,6 +196,15 @@ class StaffRecord(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def irregular_pattern(self) -> bool:
+        """No fixed working days: any day may be a working day."""
+        return self.working_days == working_pattern.IRREGULAR
+
+    @property
+    def working_days_display(self) -> str:
+        return working_pattern.describe(self.working_days)
 
 
 class Role(models.TextChoices):

@@ -31,6 +31,7 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import forget_roles
+from passports.services import shares_close_stale
 
 STAFF_FIELDS = (
     "staff_number",
@@ -41,6 +42,7 @@ STAFF_FIELDS = (
     "line_manager",
     "days_per_week",
     "hours_per_week",
+    "working_days",
     "start_date",
 )
 
@@ -162,6 +164,8 @@ def staff_record_update(
             summary=f"Changed staff record {locked.staff_number}",
             changes=changes,
         )
+        if "line_manager" in changes or "status" in changes:
+            shares_close_stale(organisation_id=locked.organisation_id)
     return locked
 
 
@@ -186,6 +190,8 @@ def staff_record_mark_left(
         summary=f"Marked {locked.staff_number} as left",
         changes={"status": ["active", "left"], "left_on": ["", str(locked.left_on)]},
     )
+    # A leaver's own passport, and any passport shared with them as a manager, closes.
+    shares_close_stale(organisation_id=locked.organisation_id)
     return locked
 
 
@@ -375,6 +381,8 @@ def _staff_import_apply(*, job: StaffImport, by: User) -> staff_import.ImportPla
             mark_missing_as_left=job.mark_missing_as_left,
             file_name=job.file_name,
         )
+    if plan.ok:
+        shares_close_stale(organisation_id=job.organisation_id)
     job.counts = plan.counts()
     job.preview = {}  # names in the preview are personal data; they are not kept
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED

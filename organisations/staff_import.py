@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
+from organisations import working_pattern
 from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
 
 BATCH = 1000
@@ -44,6 +45,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "line_manager": ("linemanagerstaffnumber", "managerstaffnumber", "linemanager"),
     "days_per_week": ("contracteddays", "daysperweek", "contracteddaysperweek"),
     "hours_per_week": ("contractedhours", "hoursperweek", "contractedhoursperweek"),
+    "working_days": ("workingdays", "workdays", "daysworked"),
     "start_date": ("startdate", "datestarted", "hiredate"),
 }
 REQUIRED = ("staff_number", "first_name", "last_name")
@@ -56,6 +58,7 @@ HEADINGS = {
     "line_manager": "Line Manager Staff Number",
     "days_per_week": "Contracted Days",
     "hours_per_week": "Contracted Hours",
+    "working_days": "Working Days",
     "start_date": "Start Date",
 }
 FIELD_LABELS = {
@@ -66,6 +69,7 @@ FIELD_LABELS = {
     "line_manager": _lazy("Line manager"),
     "days_per_week": _lazy("Contracted days"),
     "hours_per_week": _lazy("Contracted hours"),
+    "working_days": _lazy("Working days"),
     "start_date": _lazy("Start date"),
     "status": _lazy("Status"),
 }
@@ -78,6 +82,7 @@ _COMPARED = (
     "unit_id",
     "days_per_week",
     "hours_per_week",
+    "working_days",
     "start_date",
     "status",
 )
@@ -114,6 +119,7 @@ NEW_RECORD_DEFAULTS: dict[str, Any] = {
     "unit_id": None,
     "days_per_week": DEFAULT_DAYS,
     "hours_per_week": DEFAULT_HOURS,
+    "working_days": working_pattern.MONDAY_TO_FRIDAY,
     "start_date": None,
 }
 
@@ -142,6 +148,8 @@ class ImportPlan:
         """What HR sees before confirming: the first ``limit`` rows of each kind."""
 
         def shown(name: str, value: Any) -> str:
+            if name == "working_days":
+                return working_pattern.describe(value)
             if value is None or value == "":
                 return "—"
             if name == "unit_id":
@@ -333,6 +341,11 @@ def _parse_row(
             )
         except ValueError as exc:
             problem("hours_per_week", str(exc))
+    if cells.get("working_days"):
+        try:
+            supplied["working_days"] = working_pattern.parse(cells["working_days"])
+        except ValueError as exc:
+            problem("working_days", str(exc))
     if "start_date" in cells:
         supplied["start_date"] = None
         if cells["start_date"]:

@@ -97,6 +97,7 @@ def test_staff_list_item_has_the_documented_fields(hr_api: Client, world: World)
         "line_manager_id": world.manager_record.pk,
         "days_per_week": "5.0",
         "hours_per_week": "37.50",
+        "working_days": ["mon", "tue", "wed", "thu", "fri"],
         "start_date": None,
         "status": "active",
         "left_on": None,
@@ -557,3 +558,29 @@ def test_marking_another_organisations_staff_as_left_is_404_and_changes_nothing(
 
     assert_problem(response, 404, "not_found")
     assert _snapshot(world.outsider_record) == before
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored", "shown"),
+    [
+        (["sat", "sun"], "67", ["sat", "sun"]),
+        (["fri", "mon", "mon"], "15", ["mon", "fri"]),
+        ([], "", []),  # an irregular pattern: no fixed days
+    ],
+)
+def test_working_days_are_set_as_weekday_codes(
+    hr_api: Client, world: World, sent: list[str], stored: str, shown: list[str]
+) -> None:
+    response = _patch(hr_api, f"/staff/{world.carer_record.pk}", {"working_days": sent})
+    assert response.status_code == 200, response.content
+    assert response.json()["working_days"] == shown
+    world.carer_record.refresh_from_db()
+    assert world.carer_record.working_days == stored
+
+
+def test_an_unknown_weekday_is_an_invalid_request(hr_api: Client, world: World) -> None:
+    response = _patch(hr_api, f"/staff/{world.carer_record.pk}", {"working_days": ["funday"]})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_request"
+    world.carer_record.refresh_from_db()
+    assert world.carer_record.working_days == "12345"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -25,11 +25,23 @@ from accounts.services import invitation_send
 from api.services import api_token_create
 from audit.models import Channel
 from carershub.tests.personas import PERSONAS, World
+from credentials.models import TrustedIssuer
+from credentials.services import active_key, issuer_for
+from leave import rules
 from leave.flexible import flexible_request_submit
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
 from leave.services import carers_leave_request
-from organisations.models import Membership, Organisation, Role, StaffImport, StaffRecord
+from organisations.models import (
+    Membership,
+    Nation,
+    Organisation,
+    Role,
+    StaffImport,
+    StaffRecord,
+)
 from organisations.services import staff_import_stage
+from passports.models import Adjustment, Passport
+from passports.services import adjustment_add, carer_declare
 
 ANON = "anonymous"
 EVERYONE = PERSONAS
@@ -58,6 +70,8 @@ class Targets:
     leave: CarersLeaveRequest
     invitation: Invitation
     flexible: FlexibleWorkingRequest
+    passport: Passport
+    adjustment: Adjustment
 
 
 @dataclass
@@ -97,6 +111,43 @@ def leave(t: Targets) -> dict[str, Any]:
     return {"org_slug": t.org.slug, "pk": t.leave.pk}
 
 
+def trusted_issuer(t: Targets) -> dict[str, Any]:
+    """A pasted (never fetched) trusted issuer of the organisation that owns ``t.staff``, which is
+    the other organisation's in the cross-tenant sweep."""
+    owner = t.staff.organisation
+    found, _ = TrustedIssuer.objects.get_or_create(
+        organisation=owner, name="Matrix issuer", defaults={"jwks": {"keys": []}}
+    )
+    return {"org_slug": t.org.slug, "pk": found.pk}
+
+
+def signing_key(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": active_key(t.staff.organisation, actor=None).pk}
+
+
+def passport(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": t.passport.pk}
+
+
+def passport_page(allowed: tuple[str, ...], **kw: Any) -> Spec:
+    """Anyone but the owner and the manager shared with gets 404: a passport's existence is
+    private too. The outsider owns the other organisation's passport, so opens it there."""
+    kw.setdefault("foreign_outsider", 200)
+    return page(allowed, kwargs=kw.pop("kwargs", passport), cross=True, role_first=False, **kw) | {
+        p: 404 for p in MEMBERS if p not in allowed
+    }
+
+
+def passport_action(
+    allowed: tuple[str, ...],
+    kwargs: Callable[[Targets], dict[str, Any]] = passport,
+    data: dict[str, Any] | None = None,
+) -> Spec:
+    return replace(action(allowed, kwargs, data), role_first=False, foreign_outsider=302) | {
+        p: 404 for p in MEMBERS if p not in allowed
+    }
+
+
 def page(allowed: tuple[str, ...], **kw: Any) -> Spec:
     return Spec("GET", expect(allowed, 200), kw.pop("kwargs", org), tenant=True, **kw)
 
@@ -130,10 +181,21 @@ def api_leave(t: Targets) -> dict[str, Any]:
     return {"request_id": t.leave.pk}
 
 
-_START = timezone.localdate() + timedelta(days=60)
+def _working_day(day: date) -> date:
+    """``day`` or the next weekday that is no nation's bank holiday (carer's leave needs one)."""
+    while any(
+        rules.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
+        for nation in Nation
+    ):
+        day += timedelta(days=1)
+    return day
+
+
+_START = _working_day(timezone.localdate() + timedelta(days=60))
+_LEAVE_START = _working_day(timezone.localdate() + timedelta(days=30))
 LEAVE_DAYS = {"days": [{"day": _START.isoformat(), "part": "am"}]}
 POSTPONE = {
-    "new_first_day": (timezone.localdate() + timedelta(days=35)).isoformat(),
+    "new_first_day": _working_day(_LEAVE_START + timedelta(days=5)).isoformat(),
     "reason": "Busy",
 }
 
@@ -201,6 +263,9 @@ MATRIX: dict[str, Spec] = {
     "carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
     "dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
     "leave_policy": page(HR),
+    # HR's lists of every request in the organisation.
+    "carers_leave_all": page(HR),
+    "flexible_all": page(HR),
     "carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
     ),
@@ -252,6 +317,46 @@ MATRIX: dict[str, Spec] = {
     "flexible_withdraw": replace(
         action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),
+    # Carers and passports: only the carer and the line manager they shared with (rules 1-3).
+    "carer_home": page(("carer", "manager"), foreign_outsider=200),
+    "carer_declare": page(("carer", "manager"), foreign_outsider=200),
+    "carer_export_json": page(("carer", "manager"), foreign_outsider=200),
+    "carer_export_pdf": page(("carer", "manager"), foreign_outsider=200),
+    "carer_delete": page(("carer",), foreign_outsider=200) | {"manager": 302},
+    "passport_mine": page((), foreign_outsider=302) | {"carer": 302, "manager": 302},
+    "passport_share": replace(action(("carer", "manager"), org), cross=False, foreign_outsider=302),
+    "passport_unshare": replace(
+        action(("carer", "manager"), org), cross=False, foreign_outsider=302
+    ),
+    "passport_seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302},
+    "team_passports": page(MEMBERS),
+    "passport_detail": passport_page(("carer", "manager")),
+    "passport_edit_about": passport_page(("carer",)) | {"manager": 403},
+    "adjustment_new": passport_page(("carer", "manager")),
+    "adjustment_edit": passport_page(
+        ("carer", "manager"),
+        kwargs=lambda t: {
+            "org_slug": t.org.slug,
+            "pk": t.passport.pk,
+            "adjustment_pk": t.adjustment.pk,
+        },
+    ),
+    "passport_review": passport_page(("carer", "manager")),
+    "conversation_new": passport_page(("carer", "manager")),
+    "passport_sign": passport_action(("carer", "manager"), data={"version": "1"}),
+    # Nothing is agreed yet, so there is no version 1 to show anyone.
+    "passport_version": passport_page(
+        (),
+        kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
+        foreign_outsider=404,
+    ),
+    # Only the carer downloads the PDF; the manager is refused before the version is looked up.
+    "passport_version_pdf": passport_page(
+        (),
+        kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
+        foreign_outsider=404,
+    )
+    | {"carer": 404, "manager": 403},
     # Carer's leave through the API: own balance and requests for anyone with a staff record.
     "api-v1:carers_leave_balance": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
     "api-v1:list_carers_leave": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
@@ -296,7 +401,60 @@ MATRIX: dict[str, Spec] = {
         ),
         role_first=False,
     ),
+    # The request is still waiting: only the employee withdraws it, and nobody can appeal yet.
+    "api-v1:withdraw_flexible": replace(
+        api("POST", ("carer",), 200, kwargs=api_flexible, cross=True),
+        role_first=False,
+        foreign_outsider=200,
+    ),
+    "api-v1:appeal_flexible": replace(
+        api("POST", (), 200, kwargs=api_flexible, data={"reason": "Please"}, cross=True),
+        role_first=False,
+        foreign_outsider=422,
+    )
+    | {"carer": 422},
+    "api-v1:extend_flexible": replace(
+        api(
+            "POST",
+            ("manager",),
+            200,
+            kwargs=api_flexible,
+            data={"extended_to": (timezone.localdate() + timedelta(days=120)).isoformat()},
+            cross=True,
+        ),
+        role_first=False,
+    ),
+    "api-v1:cancel_carers_leave": replace(
+        api("POST", ("carer",), 200, kwargs=api_leave, cross=True),
+        role_first=False,
+        foreign_outsider=200,
+    ),
+    # Time off for dependants: recorded by people with a staff record here; the policy is for all.
+    "api-v1:list_dependants_time_off": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
+    "api-v1:record_dependants_time_off": api(
+        "POST",
+        ("carer", "manager"),
+        201,
+        data={"first_day": timezone.localdate().isoformat(), "days": "1"},
+    )
+    | {"outsider": 201},
+    "api-v1:get_leave_policy": api("GET", MEMBERS, 200),
     # API: the token decides the organisation.
+    # Credentials: public keys and issuer profiles are for anyone, signed in or not.
+    "jwks": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "issuer_profile": Spec(
+        "GET", dict.fromkeys(EVERYONE, 200), lambda t: {"public_id": issuer_for(t.org).public_id}
+    ),
+    # Whom to trust is an HR decision; the organisation's own signing keys are its admins'.
+    "trusted_issuer_list": page(HR),
+    "trusted_issuer_add": page(HR),
+    "trusted_issuer_refresh": action(HR, trusted_issuer),
+    "trusted_issuer_remove": page(HR, kwargs=trusted_issuer, cross=True),
+    "signing_keys": page(ORG_ADMIN),
+    "signing_key_rotate": page(ORG_ADMIN),
+    "signing_key_revoke": page(ORG_ADMIN, kwargs=signing_key, cross=True),
+    # A failed verification is an answer (200, valid false), not an error.
+    "api-v1:credentials_verify": api("POST", HR, 200, data={"credential": "a.b.c"}),
     "api-v1:openapi-json": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "api-v1:api-root": Spec("GET", dict.fromkeys(EVERYONE, 404)),
     "api-v1:get_organisation": api("GET", MEMBERS, 200),
@@ -401,7 +559,7 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         organisation=organisation,
         role=Role.CHAMPION if organisation == world.org else Role.HR_ADMIN,
     )
-    start = timezone.localdate() + timedelta(days=30)
+    start = _LEAVE_START
     leave = carers_leave_request(
         staff=record, days=[(start, "full")], note="", by=record.user, today=timezone.localdate()
     )
@@ -419,6 +577,16 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         by=record.user,
         today=timezone.localdate(),
     )
+    carer_declare(staff=record, share_with_manager=True, by=record.user)
+    passport = Passport.objects.get(staff=record)
+    adjustment = adjustment_add(
+        passport=passport,
+        expected_version=None,
+        kind="home_working",
+        details="",
+        review_on=None,
+        by=record.user,
+    )
     return Targets(
         org=organisation,
         staff=record,
@@ -428,6 +596,8 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         leave=leave,
         invitation=invitation,
         flexible=flexible,
+        passport=passport,
+        adjustment=adjustment,
     )
 
 
@@ -515,6 +685,8 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
         leave=foreign.leave,
         invitation=foreign.invitation,
         flexible=foreign.flexible,
+        passport=foreign.passport,
+        adjustment=foreign.adjustment,
     )
     client, token = _client_and_token(world, persona, spec)
     path = reverse(name, kwargs=spec.kwargs(mixed))
@@ -522,7 +694,12 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
         own = spec.expected[persona]
         wanted = own if own == 401 or (own == 403 and spec.role_first) else 404
         if persona == "outsider":
-            wanted = spec.expected["org_admin"]  # it is their own organisation's record
+            # It is their own organisation's record (and, for leave and flexible working, their own).
+            wanted = (
+                spec.foreign_outsider
+                if spec.foreign_outsider is not None
+                else spec.expected["org_admin"]
+            )
     elif persona == ANON:
         wanted = 302
     elif spec.role_first and persona in MEMBERS and spec.expected[persona] == 403:

@@ -17,6 +17,7 @@ PRODUCTION = {
     "SITE_URL": "https://carers.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "DATABASE_URL": "postgres://carershub@db.example.org/carershub",
+    "CREDENTIALS_ENCRYPTION_KEYS": "Xq3Zr2H0l7w6mJc0nq9oJ2oQy1Yc6Gg7b5b3l5yJ0cA=",
 }
 
 
@@ -58,6 +59,8 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         ({"TASKS_BACKEND": "carrier-pigeon"}, "TASKS_BACKEND must be one of"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be"),
         ({"SESSION_COOKIE_AGE": "a week"}, "SESSION_COOKIE_AGE must be a whole number"),
+        ({"CREDENTIALS_ENCRYPTION_KEYS": ""}, "CREDENTIALS_ENCRYPTION_KEYS must be set"),
+        ({"CREDENTIALS_ENCRYPTION_KEYS": "not-a-key"}, "must be Fernet keys"),
     ],
 )
 def test_production_refuses_unsafe_or_malformed_configuration(change, message):

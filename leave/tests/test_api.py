@@ -1,13 +1,22 @@
 """Carer's leave through the API: the same rules, with stable problem codes."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from api.services import api_token_create
 from audit.models import AuditEvent, Channel
 from leave.flexible import flexible_request_withdraw
 from leave.models import FlexibleWorkingRequest, RequestStatus
+
+
+@pytest.fixture(autouse=True)
+def _on_a_monday():
+    """Dates below are counted from Monday 23 November 2026, so they fall on known weekdays."""
+    with time_machine.travel(datetime(2026, 11, 23, 10, 0, tzinfo=UTC), tick=True):
+        yield
 
 
 def _auth(user, org):
@@ -24,7 +33,7 @@ def test_a_carer_asks_through_the_api_and_the_manager_agrees(client, world):
     carer = _auth(world.carer, world.org)
     response = client.post(
         "/api/v1/leave/carers/requests",
-        {"days": [{"day": _day(20), "part": "am"}, {"day": _day(21)}]},
+        {"days": [{"day": _day(21), "part": "am"}, {"day": _day(22)}]},
         content_type="application/json",
         headers=carer,
     )
@@ -61,7 +70,7 @@ def test_short_notice_is_a_problem_with_a_stable_code(client, world):
 def test_postponing_more_than_a_month_is_refused_with_its_code(client, world):
     created = client.post(
         "/api/v1/leave/carers/requests",
-        {"days": [{"day": _day(20)}]},
+        {"days": [{"day": _day(21)}]},
         content_type="application/json",
         headers=_auth(world.carer, world.org),
     ).json()
@@ -78,7 +87,7 @@ def test_postponing_more_than_a_month_is_refused_with_its_code(client, world):
 def test_there_is_no_refuse_route(client, world):
     created = client.post(
         "/api/v1/leave/carers/requests",
-        {"days": [{"day": _day(20)}]},
+        {"days": [{"day": _day(21)}]},
         content_type="application/json",
         headers=_auth(world.carer, world.org),
     ).json()

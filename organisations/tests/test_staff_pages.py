@@ -45,6 +45,7 @@ def test_adding_a_member_of_staff_with_bad_input_keeps_what_was_typed_and_saves_
             "work_email": "nope",
             "days_per_week": "5",
             "hours_per_week": "37.5",
+            "working_days": ["1", "2", "3", "4", "5"],
         },
     )
     html = response.content.decode()
@@ -66,6 +67,7 @@ def test_adding_a_member_of_staff_is_audited(client, world):
             "line_manager": "M001",
             "days_per_week": "5",
             "hours_per_week": "37.5",
+            "working_days": ["1", "2", "3", "4", "5"],
         },
     )
     assert response.status_code == 302
@@ -86,6 +88,7 @@ def _edit_data(record, **changes):
         "line_manager": record.line_manager.staff_number if record.line_manager else "",
         "days_per_week": record.days_per_week,
         "hours_per_week": record.hours_per_week,
+        "working_days": list(record.working_days) or ["irregular"],
         "version": record.version,
     }
     return {**data, **changes}

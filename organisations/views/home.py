@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from audit.models import Action, Channel
@@ -9,6 +10,7 @@ from audit.services import audit_record
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.selectors import direct_reports, roles_in, staff_record_for_user
+from passports.selectors import shared_with_manager
 
 
 @require_safe
@@ -17,16 +19,25 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
     """Each person's starting point: only what their roles and records let them do."""
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)
+    shared = shared_with_manager(manager=record) if record else []
+    today = timezone.localdate()
     context = {
         "organisation": organisation,
         "roles": roles_in(user=request.user, organisation=organisation),
         "record": record,
         "report_count": direct_reports(manager=record).count() if record else 0,
+        # Counts only: names appear on the team passports page, where each read is audited.
+        "shared_passports": len(shared),
+        "reviews_overdue": sum(1 for p in shared if p.next_review_on and p.next_review_on < today),
         "can": {
             "staff": request.user.has_perm("organisations.view_staff", organisation),
             "members": request.user.has_perm("organisations.manage_members", organisation),
             "audit": request.user.has_perm("organisations.view_audit", organisation),
             "tokens": request.user.has_perm("api.manage_tokens", organisation),
+            "trusted_issuers": request.user.has_perm(
+                "credentials.manage_trusted_issuers", organisation
+            ),
+            "signing_keys": request.user.has_perm("credentials.manage_signing_keys", organisation),
         },
     }
     return render(request, "organisations/home.html", context)

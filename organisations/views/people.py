@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Invitation
 from accounts.services import invitation_revoke, invitation_send
-from audit.models import AuditEvent, Channel
+from audit.models import Channel
+from audit.selectors import events_for_organisation
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import InvitationForm, MembershipForm
@@ -110,7 +111,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
 def audit_log(request: OrgRequest) -> HttpResponse:
     """Organisation admins see who changed staff records and roles (never carers' content)."""
     organisation = request.organisation
-    events = AuditEvent.objects.filter(organisation_id=organisation.pk).order_by("-at", "-id")
+    events = events_for_organisation(organisation_id=organisation.pk)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request, "organisations/audit_log.html", {"organisation": organisation, "page": page}

@@ -22,6 +22,7 @@ from organisations.services import (
     staff_record_update,
     unit_create,
 )
+from passports.selectors import carer_status_recorded
 
 PAGE_SIZE = 50
 
@@ -70,7 +71,14 @@ def staff_detail(request: OrgRequest, pk: int) -> HttpResponse:
         summary=f"Viewed staff record {record.staff_number}",
     )
     return render(
-        request, "organisations/staff_detail.html", {"organisation": organisation, "record": record}
+        request,
+        "organisations/staff_detail.html",
+        {
+            "organisation": organisation,
+            "record": record,
+            # Only ever the flag, and only when the carer chose to record it (trust rule 3).
+            "carer_recorded": carer_status_recorded(staff=record),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import World
 from leave.models import CarersLeaveRequest, RequestStatus
+from leave.rules import is_bank_holiday
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,12 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     world: World, open_tab: Callable[..., Tab]
 ) -> None:
-    today = timezone.localdate()
-    first, second, moved = (
-        today + timedelta(days=10),
-        today + timedelta(days=11),
-        today + timedelta(days=20),
-    )
+    # A Monday at least ten days ahead, so both days and the new date two weeks on are
+    # working days (Monday to Friday) and not bank holidays.
+    first = timezone.localdate() + timedelta(days=10)
+    first += timedelta(days=(7 - first.weekday()) % 7)
+    while any(is_bank_holiday(first + timedelta(days=n), world.org.nation) for n in (0, 1, 14)):
+        first += timedelta(days=7)
+    second, moved = first + timedelta(days=1), first + timedelta(days=14)
 
     carer = open_tab()
     page = carer.page

@@ -25,7 +25,10 @@ NOT_CRAWLED = ("/api/", "/admin/", "/static/", "/healthz", "/accounts/logout/")
 
 
 def _links(tab: Tab) -> list[str]:
-    hrefs: list[str] = tab.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    # Downloads (PDF, JSON) are files, not pages; their own tests open them.
+    hrefs: list[str] = tab.page.eval_on_selector_all(
+        "a[href]:not([download])", "links => links.map(a => a.href)"
+    )
     paths = []
     for href in hrefs:
         url = urlsplit(href)
@@ -68,3 +71,32 @@ def test_every_page_an_organisation_admin_can_reach_passes_axe(
 def test_every_page_a_visitor_can_reach_passes_axe(open_tab: Callable[..., Tab]) -> None:
     routes = crawl(open_tab(), "/")
     assert {"accounts/login/", "accessibility/", "privacy/"} <= routes
+
+
+def test_every_page_a_carer_and_their_manager_can_reach_passes_axe(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    from passports.tests.helpers import agreed_passport
+
+    agreed_passport(world)
+    carer = open_tab()
+    sign_in(carer, email=world.carer.email)
+    routes = crawl(carer, f"/o/{world.org.slug}/")
+    assert {
+        "o/<slug:org_slug>/carer/",
+        "o/<slug:org_slug>/carer/declare/",
+        "o/<slug:org_slug>/carer/delete/",
+        "o/<slug:org_slug>/passport/seen-by/",
+        "o/<slug:org_slug>/passports/<int:pk>/",
+        "o/<slug:org_slug>/passports/<int:pk>/about/",
+        "o/<slug:org_slug>/passports/<int:pk>/adjustments/<int:adjustment_pk>/",
+        "o/<slug:org_slug>/passports/<int:pk>/versions/<int:number>/",
+    } <= routes
+    manager = open_tab()
+    sign_in(manager, email=world.manager.email)
+    routes = crawl(manager, f"/o/{world.org.slug}/")
+    assert {
+        "o/<slug:org_slug>/team/passports/",
+        "o/<slug:org_slug>/passports/<int:pk>/review/",
+        "o/<slug:org_slug>/passports/<int:pk>/conversations/new/",
+    } <= routes

@@ -1,0 +1,302 @@
+"""Verifying a credential someone brings us: every failure has its own stable reason code.
+
+The token is untrusted input. Checks run in this order, and the first failure is the answer
+(docs/credentials.md, "Reason codes"):
+
+1. ``malformed``: too large, not a compact JWS, header not JSON, a ``crit`` or ``b64``
+   header, no ``kid``, or ``typ`` other than ``vc+jwt``.
+2. ``unsupported_algorithm``: ``alg`` other than ``EdDSA`` (``none`` and ``HS256`` included).
+3. Finding the key by ``kid``: keys of any organisation on this deployment are always trusted;
+   otherwise the receiving organisation's trusted issuers' key sets are searched.
+   A key listed as revoked there is ``key_revoked``; a key found nowhere is ``unknown_key``
+   when the credential claims to come from this deployment, else ``untrusted_issuer``.
+4. ``bad_signature``: the signature does not match the header and payload under that key.
+   The header is signed too, so a token whose ``kid`` was swapped for another real key
+   always ends here.
+5. ``key_revoked``: the key was revoked on this deployment.
+6. ``malformed``: the signed payload is not a JSON credential.
+7. ``issuer_mismatch``: the key is genuine but belongs to an issuer other than the one the
+   credential names.
+8. ``not_yet_valid`` / ``expired``: ``validFrom`` / ``validUntil`` against ``now``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from jwcrypto.common import JWException
+from jwcrypto.jwk import JWK
+from jwcrypto.jws import JWS
+
+from credentials.models import Issuer, SigningKey, TrustedIssuer
+from credentials.services import JWS_ALG, JWS_TYP, MAX_TOKEN_BYTES, issuer_id, issuer_url
+from organisations.models import Organisation
+
+_COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+
+#: Every reason code, with the explanation shown to a person.
+MESSAGES: dict[str, str] = {
+    "ok": "The credential is genuine, unchanged and in date.",
+    "malformed": "This is not a credential we can read. Check it was copied in full.",
+    "unsupported_algorithm": "The credential is signed in a way we do not accept.",
+    "unknown_key": "The credential was signed with a key this service does not know.",
+    "untrusted_issuer": (
+        "The credential comes from an issuer your organisation has not chosen to trust."
+    ),
+    "key_revoked": (
+        "The key that signed this credential has been revoked by its issuer, "
+        "so the credential can no longer be trusted."
+    ),
+    "bad_signature": (
+        "The signature does not match: the credential has been changed since it was issued."
+    ),
+    "issuer_mismatch": (
+        "The credential names a different issuer from the one whose key signed it."
+    ),
+    "not_yet_valid": "The credential is not valid yet.",
+    "expired": "The credential has expired.",
+}
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    valid: bool
+    #: One of ``MESSAGES``' keys; stable, for programs.
+    reason: str
+    #: Plain English, for a person.
+    message: str
+    #: The verified payload when valid; None otherwise.
+    credential: dict[str, Any] | None
+    #: The issuer id. On a failure it is what the token claims, unverified, if it could be read.
+    issuer: str | None
+    #: The organisation's name (this deployment) or the trusted issuer's name (another one).
+    issuer_name: str | None
+    kid: str | None
+
+
+def _fail(
+    reason: str,
+    *,
+    issuer: str | None = None,
+    issuer_name: str | None = None,
+    kid: str | None = None,
+    detail: str = "",
+) -> VerificationResult:
+    message = MESSAGES[reason] + (f" {detail}" if detail else "")
+    return VerificationResult(
+        valid=False,
+        reason=reason,
+        message=message,
+        credential=None,
+        issuer=issuer,
+        issuer_name=issuer_name,
+        kid=kid,
+    )
+
+
+def _b64decode(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _issuer_of(payload: dict[str, Any] | None) -> str | None:
+    if payload is None:
+        return None
+    issuer = payload.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _parse_time(value: Any) -> datetime | None:
+    """An XML Schema dateTimeStamp; raises ValueError when it is not one."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    moment = datetime.fromisoformat(value)
+    if timezone.is_naive(moment):
+        raise ValueError("no time zone")
+    return moment
+
+
+@dataclass(frozen=True)
+class _FoundKey:
+    jwk: dict[str, Any]
+    #: The issuer id the key belongs to, when known.
+    issuer: str | None
+    #: Another deployment's key is accepted only for issuers on the same host as its key set.
+    issuer_origin: str | None
+    issuer_name: str
+    revoked: bool
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _local_key(kid: str) -> _FoundKey | None:
+    key = (
+        SigningKey.objects.select_related("organisation__credential_issuer").filter(kid=kid).first()
+    )
+    if key is None:
+        return None
+    issuer: Issuer | None = getattr(key.organisation, "credential_issuer", None)
+    return _FoundKey(
+        jwk=key.public_jwk,
+        # Every local key has an issuer id, so a local key never vouches for "any issuer".
+        issuer=issuer_url(issuer.public_id) if issuer is not None else issuer_id(key.organisation),
+        issuer_origin=None,
+        issuer_name=key.organisation.name,
+        revoked=key.revoked_at is not None,
+    )
+
+
+def _remote_key(kid: str, organisation: Organisation) -> _FoundKey | None:
+    for trusted in TrustedIssuer.objects.filter(organisation=organisation).order_by("pk"):
+        jwks = trusted.jwks if isinstance(trusted.jwks, dict) else {}
+        origin = _origin(trusted.jwks_url) if trusted.jwks_url else None
+        for entry in jwks.get("revoked", []):
+            if isinstance(entry, dict) and entry.get("kid") == kid:
+                return _FoundKey({}, None, origin, trusted.name, revoked=True)
+        for key in jwks.get("keys", []):
+            if isinstance(key, dict) and key.get("kid") == kid:
+                issuer = key.get("issuer")
+                return _FoundKey(
+                    jwk={"kty": key["kty"], "crv": key["crv"], "x": key["x"]},
+                    issuer=issuer if isinstance(issuer, str) else None,
+                    issuer_origin=origin,
+                    issuer_name=trusted.name,
+                    revoked=False,
+                )
+    return None
+
+
+def _signature_ok(token: str, jwk: dict[str, Any]) -> bool:
+    try:
+        key = JWK(**jwk)
+        jws = JWS()
+        jws.allowed_algs = [JWS_ALG]
+        jws.deserialize(token)
+        jws.verify(key, alg=JWS_ALG)
+    except (JWException, ValueError, TypeError):
+        return False
+    return True
+
+
+def _is_local_issuer(issuer: str | None) -> bool:
+    return bool(issuer) and str(issuer).startswith(f"{settings.SITE_URL}/issuers/")
+
+
+def verify_credential(
+    token: str, *, receiving_organisation: Organisation, now: datetime | None = None
+) -> VerificationResult:
+    """Check a compact-JWS credential for ``receiving_organisation``, which decides whom to trust.
+
+    Never raises for bad input: every outcome is a ``VerificationResult``.
+    """
+    now = now or timezone.now()
+    if not isinstance(token, str):
+        return _fail("malformed")
+    token = token.strip()
+    if len(token) > MAX_TOKEN_BYTES:
+        return _fail("malformed", detail="It is larger than any credential we accept.")
+    if not _COMPACT.match(token):
+        return _fail("malformed")
+    header_segment, payload_segment, _signature = token.split(".")
+    try:
+        header = _json_object(_b64decode(header_segment))
+    except (binascii.Error, ValueError):
+        return _fail("malformed")
+    try:
+        # Not trusted until the signature is checked; a payload that does not decode is
+        # left for the signature check to refuse as tampered.
+        unverified_payload = _json_object(_b64decode(payload_segment))
+    except (binascii.Error, ValueError):
+        unverified_payload = None
+    if header is None:
+        return _fail("malformed")
+    claimed_issuer = _issuer_of(unverified_payload)
+
+    if header.get("alg") != JWS_ALG:
+        return _fail("unsupported_algorithm", issuer=claimed_issuer)
+    kid = header.get("kid")
+    if (
+        not isinstance(kid, str)
+        or not kid
+        or len(kid) > 200
+        or "crit" in header
+        or "b64" in header
+        or header.get("typ", JWS_TYP) not in {JWS_TYP, f"application/{JWS_TYP}"}
+    ):
+        return _fail("malformed", issuer=claimed_issuer)
+
+    found = _local_key(kid) or _remote_key(kid, receiving_organisation)
+    if found is None:
+        reason = "unknown_key" if _is_local_issuer(claimed_issuer) else "untrusted_issuer"
+        return _fail(reason, issuer=claimed_issuer, kid=kid)
+    if found.revoked and not found.jwk:
+        # Another deployment lists the key as revoked and no longer publishes it.
+        return _fail("key_revoked", issuer=claimed_issuer, issuer_name=found.issuer_name, kid=kid)
+
+    if not _signature_ok(token, found.jwk):
+        return _fail("bad_signature", issuer=claimed_issuer, kid=kid)
+    if found.revoked:
+        return _fail("key_revoked", issuer=claimed_issuer, issuer_name=found.issuer_name, kid=kid)
+
+    payload = unverified_payload  # the signature covers exactly these bytes
+    if payload is None:
+        return _fail("malformed", kid=kid, detail="The signed content is not a credential.")
+    issuer = _issuer_of(payload)
+    if issuer is None:
+        return _fail("malformed", kid=kid, detail="It does not name its issuer.")
+    if found.issuer is not None:
+        matches = issuer == found.issuer
+    elif found.issuer_origin is not None:
+        matches = _origin(issuer) == found.issuer_origin
+    else:
+        matches = True  # a pasted key set that does not say which issuer each key is for
+    if not matches:
+        return _fail("issuer_mismatch", issuer=issuer, issuer_name=found.issuer_name, kid=kid)
+
+    try:
+        valid_from = _parse_time(payload.get("validFrom"))
+        valid_until = _parse_time(payload.get("validUntil"))
+    except ValueError:
+        return _fail(
+            "malformed",
+            issuer=issuer,
+            issuer_name=found.issuer_name,
+            kid=kid,
+            detail="Its validity dates cannot be read.",
+        )
+    if valid_from is not None and now < valid_from:
+        return _fail("not_yet_valid", issuer=issuer, issuer_name=found.issuer_name, kid=kid)
+    if valid_until is not None and now >= valid_until:
+        return _fail("expired", issuer=issuer, issuer_name=found.issuer_name, kid=kid)
+    return VerificationResult(
+        valid=True,
+        reason="ok",
+        message=MESSAGES["ok"],
+        credential=payload,
+        issuer=issuer,
+        issuer_name=found.issuer_name,
+        kid=kid,
+    )

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from carershub.forms import GovukForm
+from passports.models import AdjustmentKind, AdjustmentStatus, HoursBand, NeedKind, Relationship
+
+NO_HEALTH_DETAIL = _(
+    "Describe what you do and how it affects work, not the person's diagnosis or health. "
+    "They have not signed up to this service."
+)
+
+
+def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        # ISO dates, whatever the locale: a date input ignores any other format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class VersionedForm(GovukForm):
+    """Carries the passport version the person was looking at, to catch clashing edits."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DeclarationForm(GovukForm):
+    submit_label = _("Save")
+
+    relationship = forms.ChoiceField(
+        label=_("Who do you care for? (optional)"),
+        choices=Relationship.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    need_kinds = forms.MultipleChoiceField(
+        label=_("What kind of need do they have? (optional)"),
+        help_text=_("Choose any that apply. We never ask for a diagnosis."),
+        choices=NeedKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hours_band = forms.ChoiceField(
+        label=_("About how many hours a week do you spend caring? (optional)"),
+        choices=HoursBand.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    share_with_manager = forms.BooleanField(
+        label=_("Share my passport with my line manager"),
+        help_text=_(
+            "They can then read it, add to it and agree it with you. You can stop at any time."
+        ),
+        required=False,
+    )
+    record_on_staff_record = forms.BooleanField(
+        label=_("Record that I am a carer on my staff record"),
+        help_text=_(
+            "HR will then see that you are a carer, by name. They never see your passport."
+        ),
+        required=False,
+    )
+    include_in_counts = forms.BooleanField(
+        label=_("Include me in anonymised counts"),
+        help_text=_(
+            "Reports show numbers only, and never a number under 5, so nobody can be picked out."
+        ),
+        required=False,
+        initial=True,
+    )
+
+
+class AboutForm(VersionedForm):
+    submit_label = _("Save")
+
+    about_caring = forms.CharField(
+        label=_("About my caring role"),
+        help_text=NO_HEALTH_DETAIL,
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    plan_b_contacts = forms.CharField(
+        label=_("Plan B: who can step in or should be contacted in an emergency"),
+        help_text=_("For example a relative or neighbour, and how to reach them."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    plan_b_at_work = forms.CharField(
+        label=_("Plan B: what should happen at work if I have to leave at once"),
+        help_text=_("Who covers, who to tell, what can wait."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AdjustmentForm(VersionedForm):
+    submit_label = _("Add")
+
+    kind = forms.ChoiceField(
+        label=_("What would help?"), choices=AdjustmentKind.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Details"),
+        help_text=_("For example: start any time between 8 and 9:30."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    review_on = _date(_("Review this by (optional)"))
+
+
+class AdjustmentUpdateForm(VersionedForm):
+    submit_label = _("Save")
+
+    details = forms.CharField(
+        label=_("Details"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=AdjustmentStatus.choices, widget=forms.RadioSelect
+    )
+    review_on = _date(_("Review this by (optional)"))
+
+    def __init__(self, *args: Any, allowed_statuses: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (v, label) for v, label in AdjustmentStatus.choices if v in allowed_statuses
+        ]
+
+
+class ReviewForm(VersionedForm):
+    submit_label = _("Set review date")
+
+    next_review_on = _date(
+        _("Next review"),
+        required=True,
+        help_text=_("Usually within a year, and sooner if things change."),
+    )
+
+
+class ConversationForm(GovukForm):
+    submit_label = _("Add note")
+
+    held_on = _date(_("Date of the conversation"), required=True)
+    notes = forms.CharField(
+        label=_("What did you talk about and agree?"),
+        help_text=NO_HEALTH_DETAIL,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

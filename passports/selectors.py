@@ -1,0 +1,160 @@
+"""Reads that decide who sees which passport. Each takes the viewer (STYLE.md habit 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from audit.models import Action, AuditEvent
+from organisations.models import Organisation, StaffRecord, StaffStatus
+from passports.models import (
+    AgreedVersion,
+    CarerDeclaration,
+    Passport,
+    PassportShare,
+    ShareEndReason,
+)
+
+
+def carer_status_recorded(*, staff: StaffRecord) -> bool:
+    """The one fact HR may see by name, and only with the carer's consent."""
+    return CarerDeclaration.objects.filter(staff=staff, record_on_staff_record=True).exists()
+
+
+def declaration_of(*, staff: StaffRecord) -> CarerDeclaration | None:
+    return CarerDeclaration.objects.filter(staff=staff).first()
+
+
+def _passports() -> QuerySet[Passport]:
+    return Passport.objects.select_related(
+        "staff", "staff__user", "staff__line_manager", "staff__organisation", "updated_by"
+    ).prefetch_related(
+        "adjustments",
+        Prefetch(
+            "shares",
+            queryset=PassportShare.objects.filter(ended_at__isnull=True).select_related(
+                "with_staff"
+            ),
+            to_attr="open_shares",
+        ),
+    )
+
+
+def _attach_open_share(passport: Passport) -> Passport:
+    shares = getattr(passport, "open_shares", None)
+    passport.open_share = shares[0] if shares else None  # type: ignore[attr-defined]
+    return passport
+
+
+def passport_of(*, staff: StaffRecord) -> Passport | None:
+    passport = _passports().filter(staff=staff).first()
+    return _attach_open_share(passport) if passport else None
+
+
+@dataclass(frozen=True)
+class PassportAccess:
+    """What the viewer may do; the template and the views read this, never the roles."""
+
+    is_owner: bool
+    is_manager: bool
+
+
+def passport_access(
+    *, viewer: Any, organisation: Organisation, pk: int
+) -> tuple[Passport, PassportAccess]:
+    """The passport if the viewer may see it; otherwise 404 for everyone alike.
+
+    A 404 (not 403) even inside the organisation: whether a colleague has a passport
+    is itself private (trust rule 3).
+    """
+    passport = _passports().filter(pk=pk, staff__organisation=organisation).first()
+    if passport is None:
+        raise Http404
+    _attach_open_share(passport)
+    if not viewer.has_perm("passports.view_passport", passport):
+        raise Http404
+    return passport, PassportAccess(
+        is_owner=viewer.has_perm("passports.own_passport", passport),
+        is_manager=viewer.has_perm("passports.manage_passport", passport),
+    )
+
+
+def shared_with_manager(*, manager: StaffRecord) -> list[Passport]:
+    """Passports the manager may read now: shared with them, and they still manage the carer.
+
+    Three queries whatever the team size (asserted in the tests).
+    """
+    if manager.status != StaffStatus.ACTIVE:
+        return []
+    passports = (
+        _passports()
+        .filter(
+            shares__with_staff=manager,
+            shares__ended_at__isnull=True,
+            staff__line_manager=manager,
+            staff__status=StaffStatus.ACTIVE,
+        )
+        .order_by("staff__last_name", "staff__first_name", "pk")
+    )
+    return [_attach_open_share(p) for p in passports]
+
+
+def reviews_due(*, manager: StaffRecord, today: date, within_days: int = 30) -> list[Passport]:
+    """Shared passports whose review is overdue or due soon, earliest first."""
+    return sorted(
+        (
+            p
+            for p in shared_with_manager(manager=manager)
+            if p.next_review_on is not None and (p.next_review_on - today).days <= within_days
+        ),
+        key=lambda p: p.next_review_on or today,
+    )
+
+
+def agreed_versions(*, passport: Passport) -> QuerySet[AgreedVersion]:
+    return AgreedVersion.objects.filter(passport=passport).order_by("-number")
+
+
+def agreed_version(*, passport: Passport, number: int) -> AgreedVersion:
+    version = AgreedVersion.objects.filter(passport=passport, number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def latest_agreed(*, passport: Passport) -> AgreedVersion | None:
+    return agreed_versions(passport=passport).first()
+
+
+def passport_seen_by(*, passport: Passport) -> QuerySet[AuditEvent]:
+    """Everyone else who read, changed or exported the passport, newest first (trust rule 5)."""
+    return (
+        AuditEvent.objects.filter(object_type="passports.passport", object_id=str(passport.pk))
+        .exclude(actor_id=passport.staff.user_id)
+        .filter(action__in=[Action.VIEW, Action.EXPORT, Action.UPDATE, Action.CREATE])
+        .order_by("-at", "-id")
+    )
+
+
+def manager_changed_since_sharing(*, passport: Passport, line_manager: StaffRecord | None) -> bool:
+    """True when the carer had shared with a manager who no longer manages them.
+
+    The page then says so and offers to share with the new manager (trust rule 2).
+    """
+    share = getattr(passport, "open_share", None)
+    if share is not None:
+        return line_manager is None or share.with_staff_id != line_manager.pk
+    last = PassportShare.objects.filter(passport=passport).order_by("-shared_at", "-pk").first()
+    return last is not None and last.ended_reason == ShareEndReason.MANAGER_CHANGED
+
+
+def current_line_manager(*, staff: StaffRecord) -> StaffRecord | None:
+    """The line manager a passport could be shared with: someone in post with an account."""
+    manager = staff.line_manager
+    if manager is None or manager.status != StaffStatus.ACTIVE or manager.user_id is None:
+        return None
+    return manager

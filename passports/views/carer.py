@@ -1,0 +1,212 @@
+"""The carer's own pages: saying "I am a carer", sharing, data rights."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from audit.models import Action
+from carershub.types import OrgRequest
+from organisations.access import org_view
+from passports.documents import carer_data_pdf
+from passports.exports import carer_data_export
+from passports.forms import DeclarationForm
+from passports.selectors import (
+    current_line_manager,
+    declaration_of,
+    passport_of,
+    passport_seen_by,
+)
+from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
+from passports.views._common import attempt, audit_view, own_record
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def carer_home(request: OrgRequest) -> HttpResponse:
+    """Who counts as a carer, and the person's own declaration and passport if they have one."""
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    if passport is not None:
+        audit_view(request, passport, "Viewed own carer page")
+    return render(
+        request,
+        "passports/carer_home.html",
+        {
+            "organisation": request.organisation,
+            "declaration": declaration_of(staff=record),
+            "passport": passport,
+            "line_manager": current_line_manager(staff=record),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def carer_declare_view(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    declaration = declaration_of(staff=record)
+    passport = passport_of(staff=record)
+    initial: dict[str, object] = {"include_in_counts": True}
+    if declaration is not None:
+        initial = {
+            "relationship": declaration.relationship,
+            "need_kinds": declaration.need_kinds,
+            "hours_band": declaration.hours_band,
+            "record_on_staff_record": declaration.record_on_staff_record,
+            "include_in_counts": declaration.include_in_counts,
+            "share_with_manager": passport is not None and passport.open_share is not None,  # type: ignore[attr-defined]
+        }
+    form = DeclarationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = attempt(
+            form,
+            lambda: carer_declare(
+                staff=record,
+                relationship=data["relationship"],
+                need_kinds=data["need_kinds"],
+                hours_band=data["hours_band"],
+                record_on_staff_record=data["record_on_staff_record"],
+                include_in_counts=data["include_in_counts"],
+                share_with_manager=data["share_with_manager"],
+                by=request.user,
+            ),
+        )
+        if saved is not None:
+            if passport is not None and not data["share_with_manager"]:
+                passport_unshare(passport=passport, by=request.user)
+            messages.success(
+                request,
+                _("Saved. Your passport is ready to fill in.")
+                if declaration is None
+                else _("Your answers are saved."),
+            )
+            return redirect("passport_mine", org_slug=request.organisation.slug)
+    return render(
+        request,
+        "passports/declare.html",
+        {
+            "organisation": request.organisation,
+            "form": form,
+            "declaration": declaration,
+            "line_manager": current_line_manager(staff=record),
+        },
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def passport_mine(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    if passport is None:
+        return redirect("carer_home", org_slug=request.organisation.slug)
+    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def passport_share_view(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    if passport is None:
+        return redirect("carer_home", org_slug=request.organisation.slug)
+    try:
+        share = passport_share(passport=passport, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Shared with %(name)s.")
+            % {"name": f"{share.with_staff.first_name} {share.with_staff.last_name}"},
+        )
+    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def passport_unshare_view(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    if passport is None:
+        return redirect("carer_home", org_slug=request.organisation.slug)
+    passport_unshare(passport=passport, by=request.user)
+    messages.success(request, _("You have stopped sharing your passport."))
+    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    if passport is None:
+        return redirect("carer_home", org_slug=request.organisation.slug)
+    events = list(passport_seen_by(passport=passport)[:200])
+    return render(
+        request,
+        "passports/seen_by.html",
+        {"organisation": request.organisation, "passport": passport, "events": events},
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def carer_export_json(request: OrgRequest) -> HttpResponse:
+    """Everything we hold about the person as a carer, in one file (trust rule 7)."""
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    data = carer_data_export(staff=record)
+    if passport is not None:
+        audit_view(request, passport, "Downloaded own carer data (JSON)", Action.EXPORT)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-carer-data-{stamp}.json"'
+    return response
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def carer_export_pdf(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    passport = passport_of(staff=record)
+    pdf = carer_data_pdf(carer_data_export(staff=record))
+    if passport is not None:
+        audit_view(request, passport, "Downloaded own carer data (PDF)", Action.EXPORT)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-carer-data-{stamp}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def carer_delete(request: OrgRequest) -> HttpResponse:
+    record = own_record(request)
+    if declaration_of(staff=record) is None and passport_of(staff=record) is None:
+        return redirect("carer_home", org_slug=request.organisation.slug)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") == "delete":
+            carer_forget(staff=record, by=request.user)
+            messages.success(
+                request, _("Your carer declaration and passport have been deleted for good.")
+            )
+            return redirect("carer_home", org_slug=request.organisation.slug)
+        error = _("Tick the box to confirm you want to delete everything.")
+    return render(
+        request,
+        "passports/delete.html",
+        {"organisation": request.organisation, "error": error},
+    )

@@ -1,0 +1,332 @@
+"""Pages the carer and the manager they shared with both use."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from audit.models import Action
+from carershub.types import OrgRequest
+from organisations.access import org_view
+from passports.documents import agreed_version_pdf
+from passports.forms import (
+    AboutForm,
+    AdjustmentForm,
+    AdjustmentUpdateForm,
+    ConversationForm,
+    ReviewForm,
+    VersionedForm,
+)
+from passports.models import AdjustmentStatus, Passport
+from passports.selectors import (
+    PassportAccess,
+    agreed_version,
+    agreed_versions,
+    current_line_manager,
+    latest_agreed,
+    manager_changed_since_sharing,
+    passport_access,
+)
+from passports.services import (
+    CARER_STATUSES,
+    MANAGER_STATUSES,
+    adjustment_add,
+    adjustment_update,
+    conversation_record,
+    passport_set_review,
+    passport_sign,
+    passport_update_about,
+)
+from passports.views._common import attempt, audit_view
+
+
+def _back(request: OrgRequest, passport: Passport) -> HttpResponse:
+    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+
+
+def _context(
+    request: OrgRequest, passport: Passport, access: PassportAccess, **extra: object
+) -> dict[str, object]:
+    return {"organisation": request.organisation, "passport": passport, "access": access, **extra}
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    audit_view(request, passport, "Viewed passport")
+    latest = latest_agreed(passport=passport)
+    line_manager = current_line_manager(staff=passport.staff)
+    share = passport.open_share  # type: ignore[attr-defined]
+    return render(
+        request,
+        "passports/detail.html",
+        _context(
+            request,
+            passport,
+            access,
+            adjustments=list(passport.adjustments.all()),
+            conversations=list(passport.conversations.all()[:50]),
+            latest=latest,
+            is_agreed=latest is not None and latest.draft_version == passport.version,
+            versions=list(agreed_versions(passport=passport)),
+            line_manager=line_manager,
+            share=share,
+            share_is_stale=manager_changed_since_sharing(
+                passport=passport, line_manager=line_manager
+            )
+            if access.is_owner
+            else False,
+            sign_form=VersionedForm(initial={"version": passport.version}),
+            carer_signed=passport.carer_signed_version == passport.version,
+            manager_signed=passport.manager_signed_version == passport.version,
+            undecided=any(
+                a.status == AdjustmentStatus.REQUESTED for a in passport.adjustments.all()
+            ),
+            today=timezone.localdate(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.is_owner:
+        raise PermissionDenied
+    form = AboutForm(
+        request.POST or None,
+        initial={
+            "version": passport.version,
+            "about_caring": passport.about_caring,
+            "plan_b_contacts": passport.plan_b_contacts,
+            "plan_b_at_work": passport.plan_b_at_work,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: passport_update_about(
+                passport=passport,
+                expected_version=data["version"],
+                about_caring=data["about_caring"],
+                plan_b_contacts=data["plan_b_contacts"],
+                plan_b_at_work=data["plan_b_at_work"],
+                by=request.user,
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return _back(request, passport)
+    return render(
+        request,
+        "passports/form.html",
+        _context(request, passport, access, form=form, title=_("About my caring role and Plan B")),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    form = AdjustmentForm(request.POST or None, initial={"version": passport.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: adjustment_add(
+                passport=passport,
+                expected_version=data["version"],
+                kind=data["kind"],
+                details=data["details"],
+                review_on=data["review_on"],
+                by=request.user,
+            ),
+        ):
+            messages.success(request, _("Adjustment added."))
+            return _back(request, passport)
+    title = (
+        _("Ask for something that would help") if access.is_owner else _("Propose an adjustment")
+    )
+    return render(
+        request, "passports/form.html", _context(request, passport, access, form=form, title=title)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def adjustment_edit(request: OrgRequest, pk: int, adjustment_pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    adjustment = next((a for a in passport.adjustments.all() if a.pk == adjustment_pk), None)
+    if adjustment is None:
+        raise Http404
+    allowed = {str(s) for s in (MANAGER_STATUSES if access.is_manager else CARER_STATUSES)}
+    allowed.add(adjustment.status)
+    form = AdjustmentUpdateForm(
+        request.POST or None,
+        allowed_statuses=allowed,
+        initial={
+            "version": passport.version,
+            "details": adjustment.details,
+            "status": adjustment.status,
+            "review_on": adjustment.review_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: adjustment_update(
+                adjustment=adjustment,
+                expected_version=data["version"],
+                details=data["details"],
+                status=data["status"],
+                review_on=data["review_on"],
+                by=request.user,
+            ),
+        ):
+            messages.success(request, _("Adjustment updated."))
+            return _back(request, passport)
+    title = _("Change: %(kind)s") % {"kind": adjustment.get_kind_display()}
+    return render(
+        request, "passports/form.html", _context(request, passport, access, form=form, title=title)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    form = ReviewForm(
+        request.POST or None,
+        initial={"version": passport.version, "next_review_on": passport.next_review_on},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: passport_set_review(
+                passport=passport,
+                expected_version=data["version"],
+                next_review_on=data["next_review_on"],
+                by=request.user,
+            ),
+        ):
+            messages.success(request, _("Review date set."))
+            return _back(request, passport)
+    return render(
+        request,
+        "passports/form.html",
+        _context(
+            request,
+            passport,
+            access,
+            form=form,
+            title=_("When should you next review the passport?"),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    form = ConversationForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: conversation_record(
+                passport=passport, held_on=data["held_on"], notes=data["notes"], by=request.user
+            ),
+        ):
+            messages.success(request, _("Conversation noted."))
+            return _back(request, passport)
+    return render(
+        request,
+        "passports/form.html",
+        _context(request, passport, access, form=form, title=_("Note a conversation")),
+    )
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def passport_sign_view(request: OrgRequest, pk: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Something went wrong. Please try again."))
+        return _back(request, passport)
+    result = attempt(
+        form,
+        lambda: passport_sign(
+            passport=passport, expected_version=form.cleaned_data["version"], by=request.user
+        ),
+    )
+    if result is None:
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+    elif result.agreed is not None:
+        messages.success(
+            request,
+            _("You have both signed. This is now agreed version %(n)s.")
+            % {"n": result.agreed.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("Signed. It is now waiting for your line manager to sign.")
+            if access.is_owner
+            else _("Signed. It is now waiting for the carer to sign."),
+        )
+    return _back(request, passport)
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    version = agreed_version(passport=passport, number=number)
+    audit_view(request, passport, f"Viewed agreed version {number}")
+    return render(
+        request,
+        "passports/version.html",
+        _context(request, passport, access, version=version, content=version.content),
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpResponse:
+    """The carer's printable copy. Only the carer downloads: copies are theirs to hand out."""
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.is_owner:
+        raise PermissionDenied
+    version = agreed_version(passport=passport, number=number)
+    audit_view(request, passport, f"Downloaded agreed version {number} (PDF)", Action.EXPORT)
+    response = HttpResponse(agreed_version_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="carers-passport-version-{number}.pdf"'
+    return response
