@@ -22,6 +22,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: A personal token reaches only its owner's own records (their passport); an
+    #: organisation token (an HR system's) never does. Each kind is refused the other's routes.
+    personal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from api.auth import WrongTokenKind
 from leave.services import LeaveRuleError
 from organisations.services import ConcurrentEditError
 
@@ -87,6 +88,21 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if isinstance(exc, WrongTokenKind):
+            personal = exc.personal_needed
+            return problem_response(
+                api,
+                request,
+                status=403,
+                code="personal_token_required" if personal else "organisation_token_required",
+                title="This route needs another kind of token",
+                detail=(
+                    "A person's own records are read only with a personal token they made "
+                    "themselves; an organisation's token never reads them."
+                    if personal
+                    else "A personal token reaches only its owner's own records."
+                ),
+            )
         return problem_response(
             api,
             request,

@@ -26,7 +26,12 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, organisation: Organisation, name: str, channel: Channel
+    *,
+    user: User,
+    organisation: Organisation,
+    name: str,
+    channel: Channel,
+    personal: bool = False,
 ) -> tuple[ApiToken, str]:
     """Return the token row and the secret, which is never stored or shown again."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -36,6 +41,7 @@ def api_token_create(
         name=name.strip()[:100] or "API token",
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         key_hash=_hash(secret),
+        personal=personal,
     )
     audit_record(
         actor=user,
@@ -43,7 +49,7 @@ def api_token_create(
         channel=channel,
         target=token,
         organisation_id=organisation.pk,
-        summary=f"Created API token {token.prefix}…",
+        summary=f"Created {'personal ' if personal else ''}API token {token.prefix}…",
     )
     return token, secret
 

@@ -10,6 +10,7 @@ from api.auth import BearerToken
 from api.endpoints import router
 from credentials.api import router as credentials_router
 from leave.api import router as leave_router
+from passports.api import router as passports_router
 
 
 class CarersHubAPI(NinjaAPI):
@@ -44,3 +45,4 @@ problems.install(api)
 api.add_router("/", router)
 api.add_router("/leave", leave_router)
 api.add_router("/credentials", credentials_router)
+api.add_router("/passports", passports_router)

@@ -31,7 +31,10 @@ def token_list(request: OrgRequest) -> HttpResponse:
             channel=Channel.WEB,
         )
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(organisation=organisation).select_related("user")
+    # Personal tokens are their owners' business, and may be for reading a passport.
+    tokens = ApiToken.objects.filter(organisation=organisation, personal=False).select_related(
+        "user"
+    )
     return render(
         request,
         "api/token_list.html",
@@ -43,7 +46,44 @@ def token_list(request: OrgRequest) -> HttpResponse:
 @org_view("api.manage_tokens")
 def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    token = get_object_or_404(ApiToken, pk=pk, organisation=organisation)
+    token = get_object_or_404(ApiToken, pk=pk, organisation=organisation, personal=False)
     api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
     messages.success(request, _("Token revoked. Systems using it can no longer connect."))
     return redirect("token_list", org_slug=organisation.slug)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def personal_tokens(request: OrgRequest) -> HttpResponse:
+    """Anyone's own tokens, for apps that read their own records (such as their passport)."""
+    organisation = request.organisation
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, secret = api_token_create(
+            user=request.user,
+            organisation=organisation,
+            name=form.cleaned_data["name"],
+            channel=Channel.WEB,
+            personal=True,
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(organisation=organisation, user=request.user, personal=True)
+    return render(
+        request,
+        "api/personal_tokens.html",
+        {"organisation": organisation, "form": form, "tokens": tokens, "secret": secret},
+    )
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def personal_token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    token = get_object_or_404(
+        ApiToken, pk=pk, organisation=organisation, user=request.user, personal=True
+    )
+    api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
+    messages.success(request, _("Token revoked. Apps using it can no longer connect."))
+    return redirect("personal_tokens", org_slug=organisation.slug)

@@ -251,11 +251,15 @@ def issue_credential(
     valid_until: datetime,
     actor: User | None,
     channel: Channel | None = None,
+    private: bool = False,
 ) -> str:
     """Fill in issuer/validFrom/validUntil (and @context/type defaults), sign, return the JWS.
 
     The audit entry names the key, the credential's types and dates, never its content:
     the content may be a carer's passport, which the audit log's readers must not see.
+    With ``private`` the caller audits the signing against its own private record instead,
+    because even "this person signed a passport credential" says who is a carer; a key
+    made on the way is then recorded as made by the system.
     """
     if valid_until <= valid_from:
         raise ValueError("validUntil must be after validFrom")
@@ -266,10 +270,15 @@ def issue_credential(
         valid_until=valid_until,
     )
     with transaction.atomic():
-        key = active_key(organisation, actor=actor, channel=channel)
+        if private:
+            key = active_key(organisation, actor=None, channel=Channel.SYSTEM)
+        else:
+            key = active_key(organisation, actor=actor, channel=channel)
         token = sign_payload(key, payload)
         if len(token) > MAX_TOKEN_BYTES:
             raise ValueError(f"The signed credential is larger than {MAX_TOKEN_BYTES} bytes")
+        if private:
+            return token
         audit_record(
             actor=actor,
             action=Action.CREATE,

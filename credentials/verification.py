@@ -3,7 +3,8 @@
 The token is untrusted input. Checks run in this order, and the first failure is the answer
 (docs/credentials.md, "Reason codes"):
 
-1. ``malformed``: too large, not a compact JWS, header not JSON, a ``crit`` or ``b64``
+1. ``malformed``: too large, not a compact JWS, header or signature not strict base64url,
+   header not JSON, a ``crit`` or ``b64``
    header, no ``kid``, or ``typ`` other than ``vc+jwt``.
 2. ``unsupported_algorithm``: ``alg`` other than ``EdDSA`` (``none`` and ``HS256`` included).
 3. Finding the key by ``kid``: keys of any organisation on this deployment are always trusted;
@@ -104,7 +105,11 @@ def _fail(
 
 
 def _b64decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    """Strict base64url: a segment with stray bits is refused, so one token has one spelling."""
+    decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    if base64.urlsafe_b64encode(decoded).rstrip(b"=").decode("ascii") != segment:
+        raise ValueError("non-canonical base64url")
+    return decoded
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:
@@ -147,8 +152,11 @@ class _FoundKey:
     revoked: bool
 
 
-def _origin(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
+def _origin(url: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return None
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
@@ -220,9 +228,10 @@ def verify_credential(
         return _fail("malformed", detail="It is larger than any credential we accept.")
     if not _COMPACT.match(token):
         return _fail("malformed")
-    header_segment, payload_segment, _signature = token.split(".")
+    header_segment, payload_segment, signature_segment = token.split(".")
     try:
         header = _json_object(_b64decode(header_segment))
+        _b64decode(signature_segment)
     except (binascii.Error, ValueError):
         return _fail("malformed")
     try:
@@ -270,7 +279,7 @@ def verify_credential(
     if found.issuer is not None:
         matches = issuer == found.issuer
     elif found.issuer_origin is not None:
-        matches = _origin(issuer) == found.issuer_origin
+        matches = _origin(issuer) == found.issuer_origin and issuer.startswith(("https:", "http:"))
     else:
         matches = True  # a pasted key set that does not say which issuer each key is for
     if not matches:

@@ -161,3 +161,75 @@ class ConversationForm(GovukForm):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class CredentialForm(GovukForm):
+    """What goes in the signed copy: adjustments and dates always; more only if ticked."""
+
+    submit_label = _("Download signed credential")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False  # the page wraps it, to post to the download address
+
+    include_about = forms.BooleanField(
+        label=_("Also include “About my caring role”"), required=False
+    )
+    include_plan_b = forms.BooleanField(label=_("Also include my Plan B"), required=False)
+
+
+MAX_CREDENTIAL_BYTES = 64 * 1024
+
+
+class CredentialUploadForm(GovukForm):
+    submit_label = _("Check it")
+
+    file = forms.FileField(
+        label=_("Upload the credential file"),
+        help_text=_(
+            "The .jwt file you downloaded from your previous employer's Working Carers Hub."
+        ),
+        required=False,
+    )
+    pasted = forms.CharField(
+        label=_("Or paste the credential"),
+        help_text=_("It is one long line of letters, numbers and dots."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_CREDENTIAL_BYTES:
+                self.add_error("file", _("The file is too large to be a credential."))
+                return data
+            try:
+                data["token"] = upload.read().decode("ascii").strip()
+            except UnicodeDecodeError:
+                self.add_error("file", _("The file is not a credential."))
+                return data
+        else:
+            data["token"] = (data.get("pasted") or "").strip()
+            if not data["token"]:
+                self.add_error("pasted", _("Upload the credential file or paste it."))
+        return data
+
+
+class CarryOverForm(forms.Form):
+    """Which of the verified adjustments to bring; the credential rides along to be checked again."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CREDENTIAL_BYTES)
+    chosen = forms.TypedMultipleChoiceField(
+        label=_("Which adjustments do you want to talk about with your new manager?"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one adjustment to bring.")},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["chosen"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = choices

@@ -151,6 +151,8 @@ class Adjustment(models.Model):
     )
     review_on = models.DateField(_("review date"), null=True, blank=True)
     proposed_by_manager = models.BooleanField(default=False)
+    #: Where a carried-over adjustment was agreed before ("Agreed at … on …"), if anywhere.
+    carried_from = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

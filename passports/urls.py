@@ -32,6 +32,13 @@ urlpatterns = [
         name="passport_version",
     ),
     path(
+        "passports/<int:pk>/versions/<int:number>/credential/",
+        passport.passport_credential_download,
+        name="passport_credential",
+    ),
+    path("passport/import/", carer.passport_import, name="passport_import"),
+    path("passport/import/confirm/", carer.passport_import_confirm, name="passport_import_confirm"),
+    path(
         "passports/<int:pk>/versions/<int:number>/pdf/",
         passport.passport_version_pdf,
         name="passport_version_pdf",

@@ -15,11 +15,17 @@ from api.tests.helpers import API
 from api.urls import api
 from credentials.api import router as credentials_router
 from leave.api import router as leave_router
+from passports.api import router as passports_router
 
 pytestmark = pytest.mark.django_db
 
 #: Every router mounted on the API, with its prefix.
-ROUTERS = (("", router), ("/leave", leave_router), ("/credentials", credentials_router))
+ROUTERS = (
+    ("", router),
+    ("/leave", leave_router),
+    ("/credentials", credentials_router),
+    ("/passports", passports_router),
+)
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
 

@@ -29,7 +29,7 @@ from credentials.models import TrustedIssuer
 from credentials.services import active_key, issuer_for
 from leave import rules
 from leave.flexible import flexible_request_submit
-from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
+from leave.models import CarersLeaveRequest, Deputy, FlexibleWorkingRequest
 from leave.services import carers_leave_request
 from organisations.models import (
     Membership,
@@ -109,6 +109,28 @@ def flexible(t: Targets) -> dict[str, Any]:
 
 def leave(t: Targets) -> dict[str, Any]:
     return {"org_slug": t.org.slug, "pk": t.leave.pk}
+
+
+def deputy_appointment(t: Targets) -> dict[str, Any]:
+    """A deputy named by the manager of ``t.staff`` (by the person themselves in the other
+    organisation, where nobody manages the outsider)."""
+    owner = t.staff.line_manager or t.staff
+    stand_in, _ = StaffRecord.objects.get_or_create(
+        organisation=owner.organisation,
+        staff_number="DEP1",
+        defaults={"first_name": "Stand", "last_name": "In"},
+    )
+    today = timezone.localdate()
+    found, _ = Deputy.objects.get_or_create(
+        manager=owner,
+        deputy=stand_in,
+        defaults={
+            "from_date": today,
+            "to_date": today + timedelta(days=7),
+            "created_by": owner.user,
+        },
+    )
+    return {"org_slug": t.org.slug, "pk": found.pk}
 
 
 def trusted_issuer(t: Targets) -> dict[str, Any]:
@@ -255,6 +277,10 @@ MATRIX: dict[str, Spec] = {
     "team_leave": page(MEMBERS),
     "team_calendar": page(MEMBERS),
     "deputies": page(("carer", "manager"), foreign_outsider=200),
+    # Only the manager who named a deputy ends the appointment early.
+    "deputy_end": replace(
+        action(("manager",), deputy_appointment), role_first=False, foreign_outsider=302
+    ),
     "calendar_feed": page(("carer", "manager"), foreign_outsider=200),
     # The feed needs no sign-in; an unknown secret is simply not found.
     "calendar_feed_ics": Spec(
@@ -330,6 +356,29 @@ MATRIX: dict[str, Spec] = {
     ),
     "passport_seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302},
     "team_passports": page(MEMBERS),
+    # Bringing a passport from another employer needs your own staff record here.
+    "passport_import": page(("carer", "manager"), foreign_outsider=200),
+    # An empty credential fails verification: the carer is told and sent back to step 1.
+    "passport_import_confirm": replace(
+        action(("carer", "manager"), org), cross=False, foreign_outsider=302
+    ),
+    # Only the carer takes a signed copy; the manager is refused before the version is looked up.
+    "passport_credential": replace(
+        passport_action(
+            (),
+            kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
+        ),
+        foreign_outsider=404,
+    )
+    | {"carer": 404, "manager": 403},
+    # Personal API tokens: everyone's own, and nobody else's (an HR token is not one).
+    "personal_tokens": page(MEMBERS, foreign_outsider=200),
+    "personal_token_revoke": replace(
+        action((), lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
+        role_first=False,
+        foreign_outsider=404,
+    )
+    | dict.fromkeys(MEMBERS, 404),
     "passport_detail": passport_page(("carer", "manager")),
     "passport_edit_about": passport_page(("carer",)) | {"manager": 403},
     "adjustment_new": passport_page(("carer", "manager")),
@@ -439,6 +488,11 @@ MATRIX: dict[str, Spec] = {
     )
     | {"outsider": 201},
     "api-v1:get_leave_policy": api("GET", MEMBERS, 200),
+    # A passport is never read with an organisation's token, whatever its owner's roles:
+    # every persona's token here is an organisation token (personal ones: passports/tests).
+    "api-v1:my_passport": api("GET", (), 403),
+    "api-v1:my_agreed_version": api("GET", (), 403, kwargs=lambda t: {"number": 1}),
+    "api-v1:my_credential": api("POST", (), 403, kwargs=lambda t: {"number": 1}),
     # API: the token decides the organisation.
     # Credentials: public keys and issuer profiles are for anyone, signed in or not.
     "jwks": Spec("GET", dict.fromkeys(EVERYONE, 200)),

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from joserfc.errors import JoseError
 
 from audit.models import AuditEvent
 from credentials.crypto import decrypt_secret
@@ -21,7 +22,7 @@ from credentials.services import (
     trusted_issuer_add_pasted,
 )
 from credentials.tasks import refresh_trusted_issuers
-from credentials.tests.helpers import A_YEAR, NOW, header_of
+from credentials.tests.helpers import A_YEAR, NOW, header_of, independently_verified
 from credentials.verification import verify_credential
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +197,21 @@ def test_the_daily_job_refreshes_trusted_key_sets_and_survives_a_failing_one(wor
     assert trusted.jwks["revoked"][0]["kid"] == remote.kid
     event = AuditEvent.objects.get(summary="Refreshed the key set of Hub")
     assert (event.channel, event.changes["removed"]) == ("system", [remote.kid])
+
+
+@pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")
+def test_an_independent_library_follows_rotation_and_revocation_through_the_key_set(world, client):
+    old_token = _issue(world.org)
+    rotate_key(world.org, actor=None)
+    new_token = _issue(world.org)
+
+    published = client.get("/.well-known/jwks.json").json()
+    assert independently_verified(old_token, published)["issuer"]
+    assert independently_verified(new_token, published)["issuer"]
+
+    revoke_key(SigningKey.objects.get(kid=header_of(old_token)["kid"]), actor=None, reason="Copied")
+    published = client.get("/.well-known/jwks.json").json()
+
+    with pytest.raises(JoseError):
+        independently_verified(old_token, published)
+    assert independently_verified(new_token, published)["issuer"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import string
 
 import pytest
 from jwcrypto.jwk import JWK
@@ -353,3 +355,40 @@ def test_a_tampered_remote_credential_is_a_bad_signature(world, remote):
     header, payload, signature = sign(credential(remote.issuer), remote.key).split(".")
 
     assert _check(f"{header}.{flip(payload, 20)}.{signature}", world).reason == "bad_signature"
+
+
+def test_random_damage_never_raises_and_never_verifies(world):
+    """A small deterministic fuzz: every damaged token gets a known reason, none is valid."""
+    token = _issue(world.org)
+    rng = random.Random(20261123)
+    alphabet = string.ascii_letters + string.digits + '-_.=+/ \\"{}\x00é'
+    for _ in range(300):
+        chars = list(token)
+        for _ in range(rng.randint(1, 4)):
+            choice = rng.random()
+            position = rng.randrange(len(chars))
+            if choice < 0.6:
+                chars[position] = rng.choice(alphabet)
+            elif choice < 0.8:
+                del chars[position]
+            else:
+                chars.insert(position, rng.choice(alphabet))
+        damaged = "".join(chars)
+        if damaged == token:
+            continue
+        result = _check(damaged, world)
+        assert result.reason in MESSAGES
+        assert not result.valid, damaged
+
+
+def test_a_signature_spelled_with_stray_padding_bits_is_malformed(world):
+    """86 base64url characters carry 64 bytes and 4 spare bits; those bits must be zero."""
+    token = _issue(world.org)
+    header, payload, signature = token.split(".")
+    last = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
+    index = last.index(signature[-1])
+    same_bytes = last[index ^ 1]  # differs only in a spare bit
+
+    result = _check(f"{header}.{payload}.{signature[:-1]}{same_bytes}", world)
+
+    assert result.reason == "malformed"

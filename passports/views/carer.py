@@ -15,9 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action
 from carershub.types import OrgRequest
 from organisations.access import org_view
+from passports.credential import (
+    ImportRefused,
+    PassportOffer,
+    passport_credential_check,
+    passport_credential_import,
+)
 from passports.documents import carer_data_pdf
 from passports.exports import carer_data_export
-from passports.forms import DeclarationForm
+from passports.forms import CarryOverForm, CredentialUploadForm, DeclarationForm
 from passports.selectors import (
     current_line_manager,
     declaration_of,
@@ -209,4 +215,73 @@ def carer_delete(request: OrgRequest) -> HttpResponse:
         request,
         "passports/delete.html",
         {"organisation": request.organisation, "error": error},
+    )
+
+
+def _offer_choices(offer: PassportOffer) -> list[tuple[int, str]]:
+    return [
+        (index, f"{item.name}: {item.details}" if item.details else item.name)
+        for index, item in enumerate(offer.adjustments)
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.use_organisation")
+def passport_import(request: OrgRequest) -> HttpResponse:
+    """Step 1: upload or paste a credential from another employer; it is verified at once."""
+    record = own_record(request)
+    form = CredentialUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        try:
+            offer = passport_credential_check(token, staff=record)
+        except ImportRefused as refusal:
+            form.add_error(None, f"{refusal.message} ({_('reason')}: {refusal.reason})")
+        else:
+            choose = CarryOverForm(
+                initial={"token": token, "chosen": [i for i, _label in _offer_choices(offer)]},
+                choices=_offer_choices(offer),
+            )
+            return render(
+                request,
+                "passports/import_choose.html",
+                {"organisation": request.organisation, "offer": offer, "form": choose},
+            )
+    return render(
+        request, "passports/import.html", {"organisation": request.organisation, "form": form}
+    )
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def passport_import_confirm(request: OrgRequest) -> HttpResponse:
+    """Step 2: bring the chosen adjustments in. The credential is verified again here."""
+    record = own_record(request)
+    token = request.POST.get("token", "")
+    try:
+        offer = passport_credential_check(token, staff=record)
+    except ImportRefused as refusal:
+        messages.error(request, f"{refusal.message} ({_('reason')}: {refusal.reason})")
+        return redirect("passport_import", org_slug=request.organisation.slug)
+    form = CarryOverForm(request.POST, choices=_offer_choices(offer))
+    if form.is_valid():
+        try:
+            passport = passport_credential_import(
+                staff=record, token=token, chosen=form.cleaned_data["chosen"], by=request.user
+            )
+        except ImportRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Brought into your draft as requests. Talk them through with your line "
+                    "manager, then agree and sign them together."
+                ),
+            )
+            return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+    return render(
+        request,
+        "passports/import_choose.html",
+        {"organisation": request.organisation, "offer": offer, "form": form},
     )

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action
 from carershub.types import OrgRequest
 from organisations.access import org_view
+from passports.credential import MEDIA_TYPE, passport_credential_issue
 from passports.documents import agreed_version_pdf
 from passports.forms import (
     AboutForm,
     AdjustmentForm,
     AdjustmentUpdateForm,
     ConversationForm,
+    CredentialForm,
     ReviewForm,
     VersionedForm,
 )
@@ -312,7 +314,14 @@ def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
     return render(
         request,
         "passports/version.html",
-        _context(request, passport, access, version=version, content=version.content),
+        _context(
+            request,
+            passport,
+            access,
+            version=version,
+            content=version.content,
+            credential_form=CredentialForm(),
+        ),
     )
 
 
@@ -329,4 +338,28 @@ def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpRespo
     audit_view(request, passport, f"Downloaded agreed version {number} (PDF)", Action.EXPORT)
     response = HttpResponse(agreed_version_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="carers-passport-version-{number}.pdf"'
+    return response
+
+
+@require_POST
+@org_view("organisations.use_organisation")
+def passport_credential_download(request: OrgRequest, pk: int, number: int) -> HttpResponse:
+    """A signed copy of one agreed version, for the carer to take to another employer."""
+    passport, access = passport_access(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.is_owner:
+        raise PermissionDenied
+    version = agreed_version(passport=passport, number=number)
+    form = CredentialForm(request.POST)
+    form.is_valid()  # two optional tick boxes: always valid
+    token = passport_credential_issue(
+        passport=passport,
+        version=version,
+        by=request.user,
+        include_about=bool(form.cleaned_data.get("include_about")),
+        include_plan_b=bool(form.cleaned_data.get("include_plan_b")),
+    )
+    response = HttpResponse(token, content_type=MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="carers-passport-version-{number}.jwt"'
     return response

@@ -10,12 +10,13 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
 from credentials.models import KeyStatus, SigningKey, TrustedIssuer
+from credentials.tests.conftest import RemoteDeployment, remote  # noqa: F401  the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_rotates_and_revokes_a_key_then_trusts_and_removes_an_issuer(
-    world: World, open_tab: Callable[..., Tab]
+    world: World, open_tab: Callable[..., Tab], remote: RemoteDeployment
 ) -> None:
     admin = open_tab()
     page = admin.page
@@ -39,7 +40,7 @@ def test_admin_rotates_and_revokes_a_key_then_trusts_and_removes_an_issuer(
     assert key.status == KeyStatus.REVOKED
     assert "Revoked" in page.locator(".govuk-table").inner_text()
 
-    # Trusted issuers: bad input keeps what was typed; this deployment's own key set is accepted.
+    # Trusted issuers: bad input keeps what was typed; another deployment's key set is fetched.
     admin.goto(f"/o/{world.org.slug}/")
     admin.follow(lambda: page.get_by_role("link", name="Trusted credential issuers").click())
     admin.follow(lambda: page.get_by_role("button", name="Add a trusted issuer").click())
@@ -49,7 +50,7 @@ def test_admin_rotates_and_revokes_a_key_then_trusts_and_removes_an_issuer(
     assert "not valid JSON" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("Name of the issuer").input_value() == "Northern Hub"
     page.get_by_label("Or paste their key set").fill("")
-    page.get_by_label("Address of their key set").fill(f"{admin.base_url}/.well-known/jwks.json")
+    page.get_by_label("Address of their key set").fill(remote.jwks_url)
     admin.follow(lambda: page.get_by_role("button", name="Trust this issuer").click())
     assert "Northern Hub" in page.locator(".govuk-table").inner_text()
     trusted = TrustedIssuer.objects.get(organisation=world.org)

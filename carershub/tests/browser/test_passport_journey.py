@@ -91,6 +91,13 @@ def test_passport_from_declaration_to_deletion(
     carer.follow(lambda: page.get_by_role("link", name="Version 1, agreed").click())
     pdf = _download(carer, "Download as PDF", tmp_path)
     assert pdf.startswith(b"%PDF")
+    page.get_by_label("Also include my Plan B").check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download signed credential").click()
+    info.value.save_as(tmp_path / "passport.jwt")
+    header, payload, signature = (tmp_path / "passport.jwt").read_text().split(".")
+    assert header.startswith("eyJ")
+    assert signature
 
     # HR moves the carer to a new line manager: the old one is cut off at once.
     staff_record_update(
