@@ -7,7 +7,8 @@ rules the rest of the app calls; each docstring cites its source, and
 
 Great Britain (England, Wales, Scotland) follows the Carer's Leave Act 2023 with the
 Carer's Leave Regulations 2024 (SI 2024/251) and the Employment Relations (Flexible
-Working) Act 2023 with the Flexible Working (Amendment) Regulations 2023. Northern
+Working) Act 2023 (in force 6 April 2024) with the Flexible Working (Amendment)
+Regulations 2023 (SI 2023/1328, day-one right from 6 April 2024). Northern
 Ireland has its own law: rows marked ``to_verify`` must be checked against the
 current NI regulations before they are relied on.
 """
@@ -186,9 +187,10 @@ def carers_leave_entitlement_days(
 ) -> Decimal:
     """One normal working week, pro rata: someone working 3 days a week gets 3 days.
 
-    Carer's Leave Regulations 2024, reg. 4 (one week in any 12-month period) and reg. 5
-    (a week is the employee's normal working week). Rounded down to the smallest unit
-    that may be taken (half a day, reg. 5), so the entitlement is always usable.
+    Carer's Leave Regulations 2024, reg. 5 (one week in any 12-month period, taken in half
+    or whole days) and reg. 6 (how a week is worked out: the employee's normal working week).
+    Rounded down to the smallest unit that may be taken (half a day, reg. 5), so the
+    entitlement is always usable.
     """
     rule = carers_leave_rule(nation=nation, on=on)
     days = days_per_week * rule.weeks_per_year
@@ -199,7 +201,9 @@ def carers_leave_entitlement_days(
 def carers_leave_notice_days(*, days_requested: Decimal, nation: Nation | str, on: date) -> int:
     """Calendar days of notice needed: the greater of twice the days asked for, or three.
 
-    Carer's Leave Regulations 2024, reg. 6(3). Half a day asked for still needs three days.
+    Carer's Leave Regulations 2024, reg. 7(2)(d) and (3). Half a day asked for still needs
+    three days. Reg. 7(3) counts "days or part days"; this counts a half day as half (the
+    reading more generous to the employee, see docs/statutory-rules.md, "To verify").
     """
     rule = carers_leave_rule(nation=nation, on=on)
     return max(math.ceil(days_requested * rule.notice_multiplier), rule.notice_minimum_days)
@@ -216,7 +220,7 @@ def carers_leave_notice_met(
 def carers_leave_latest_postponed_start(*, first_day: date, nation: Nation | str) -> date:
     """A postponed first day must fall within one month of the first day asked for.
 
-    Carer's Leave Regulations 2024, reg. 7 (postponement where the operation of the
+    Carer's Leave Regulations 2024, reg. 8 (postponement where the operation of the
     business would be unduly disrupted).
     """
     try:
@@ -232,7 +236,7 @@ def carers_leave_postponement_allowed(
 ) -> str | None:
     """Why a postponement is not allowed, or None when it is.
 
-    Carer's Leave Regulations 2024, reg. 7: the employer may postpone (never refuse) if
+    Carer's Leave Regulations 2024, reg. 8: the employer may postpone (never refuse) if
     the business would be unduly disrupted, by a notice given before the leave was due to
     start, stating the reason, with the leave rearranged to start within one month of the
     first day asked for.
@@ -258,7 +262,8 @@ def carers_leave_windows_within_entitlement(
 ) -> date | None:
     """Check every 12-month period: return the first day of a period that goes over, or None.
 
-    "Any period of 12 months" (reg. 4) means every window, not a leave year. The
+    "Any period of 12 months" (reg. 5, with the "relevant period" of reg. 3) means every
+    window, not a leave year. The
     largest total is always in a window that starts on a day of leave, so checking
     those windows is enough.
     """

@@ -147,6 +147,10 @@ class Absence:
     first_day: date
     last_day: date
     label: str
+    #: What the row was read from, for the audit log: ("leave.carersleaverequest", id)…
+    source: tuple[str, int] = ("", 0)
+    #: Someone else's absence (their reads are audited; your own are not).
+    others: bool = False
 
 
 def team_absences(
@@ -190,13 +194,22 @@ def team_absences(
             day__gte=start,
             day__lt=end,
         )
-        .values_list("request__staff_id", "day")
+        .values_list("request__staff_id", "day", "request_id")
         .order_by("request__staff_id", "day")
     )
-    for staff_id, day in leave_days:
+    for staff_id, day, request_id in leave_days:
         person = people[staff_id]
         if may_see_kind(person):
-            result.append(Absence(person.full_name, day, day, _("Carer's leave")))
+            result.append(
+                Absence(
+                    person.full_name,
+                    day,
+                    day,
+                    _("Carer's leave"),
+                    (CarersLeaveRequest._meta.label_lower, request_id),
+                    person.user_id != viewer.pk,
+                )
+            )
     recent = start - timedelta(days=31)
     for item in DependantsTimeOff.objects.filter(
         staff_id__in=people, first_day__lt=end, first_day__gte=recent
@@ -207,7 +220,14 @@ def team_absences(
         person = people[item.staff_id]
         if may_see_kind(person):
             result.append(
-                Absence(person.full_name, item.first_day, last, _("Time off for dependants"))
+                Absence(
+                    person.full_name,
+                    item.first_day,
+                    last,
+                    _("Time off for dependants"),
+                    (DependantsTimeOff._meta.label_lower, item.pk),
+                    person.user_id != viewer.pk,
+                )
             )
     return sorted(result, key=lambda a: (a.first_day, a.person))
 
@@ -306,3 +326,20 @@ def audit_list_read(
         organisation_id=organisation_id,
         entries=((str(item.pk), f"Listed request {item.pk} on {where}", {}) for item in shown),
     )
+
+
+def audit_absences_read(*, viewer: User, organisation_id: int, absences: list[Absence]) -> None:
+    """One audit entry per record of someone else's leave the team calendar showed, by kind."""
+    by_type: dict[str, set[int]] = {}
+    for absence in absences:
+        if absence.others and absence.source[1]:
+            by_type.setdefault(absence.source[0], set()).add(absence.source[1])
+    for object_type, ids in sorted(by_type.items()):
+        audit_record_many(
+            actor=viewer,
+            action=Action.VIEW,
+            channel=Channel.WEB,
+            object_type=object_type,
+            organisation_id=organisation_id,
+            entries=((str(pk), f"Shown {pk} on the team calendar", {}) for pk in sorted(ids)),
+        )

@@ -213,7 +213,7 @@ def carers_leave_request(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> CarersLeaveRequest:
-    """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 6)."""
+    """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 7(4))."""
     if staff.status != StaffStatus.ACTIVE:
         raise PermissionDenied("Only people in post can ask for carer's leave")
     # Lock the person's record so two requests sent at once cannot both pass the checks.
@@ -369,7 +369,7 @@ def carers_leave_postpone(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> CarersLeaveRequest:
-    """Move the leave, never refuse it: reg. 7's conditions are checked by the rules module."""
+    """Move the leave, never refuse it: reg. 8's conditions are checked by the rules module."""
     locked = (
         CarersLeaveRequest.objects.select_for_update(of=("self",))
         .select_related("staff__line_manager", "staff__organisation")

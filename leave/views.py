@@ -28,6 +28,7 @@ from leave.forms import (
 )
 from leave.models import CarersLeaveRequest, Deputy, LeavePolicy, RequestStatus
 from leave.selectors import (
+    audit_absences_read,
     audit_list_read,
     balance_for,
     balance_on_each_day,
@@ -350,6 +351,9 @@ def team_calendar(request: OrgRequest) -> HttpResponse:
         team_absences(viewer=request.user, viewer_record=record, start=today, days=28)
         if record
         else []
+    )
+    audit_absences_read(
+        viewer=request.user, organisation_id=request.organisation.pk, absences=absences
     )
     return render(
         request,

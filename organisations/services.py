@@ -381,8 +381,6 @@ def _staff_import_apply(*, job: StaffImport, by: User) -> staff_import.ImportPla
             mark_missing_as_left=job.mark_missing_as_left,
             file_name=job.file_name,
         )
-    if plan.ok:
-        shares_close_stale(organisation_id=job.organisation_id)
     job.counts = plan.counts()
     job.preview = {}  # names in the preview are personal data; they are not kept
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED

@@ -30,6 +30,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
 from organisations import working_pattern
 from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
+from passports.services import shares_close_stale
 
 BATCH = 1000
 #: NUL and other control characters cannot be stored in PostgreSQL text (tab is allowed).
@@ -556,6 +557,8 @@ def apply_import(
         if not plan.ok:
             return plan
         _write(organisation=organisation, plan=plan, by=by, channel=channel, file_name=file_name)
+        # A new line manager or a leaver ends passport sharing, and the carer is asked again.
+        shares_close_stale(organisation_id=organisation.pk)
     return plan
 
 

@@ -15,7 +15,7 @@ IN_FORCE = date(2026, 11, 23)
 
 
 class TestCarersLeaveEntitlement:
-    """carers_leave_entitlement_days: Carer's Leave Regulations 2024, regs 4-5."""
+    """carers_leave_entitlement_days: Carer's Leave Regulations 2024, regs 5-6."""
 
     @pytest.mark.parametrize(
         ("days_per_week", "expected"),
@@ -61,7 +61,7 @@ class TestCarersLeaveEntitlement:
 
 
 class TestCarersLeaveNotice:
-    """carers_leave_notice_days / carers_leave_notice_met: Carer's Leave Regulations 2024, reg. 6."""
+    """carers_leave_notice_days / carers_leave_notice_met: Carer's Leave Regulations 2024, reg. 7."""
 
     @pytest.mark.parametrize(
         ("days", "notice"),
@@ -89,7 +89,7 @@ class TestCarersLeaveNotice:
 
 
 class TestCarersLeaveRollingYear:
-    """carers_leave_windows_within_entitlement: "any period of 12 months", reg. 4."""
+    """carers_leave_windows_within_entitlement: "any period of 12 months", regs 3 and 5."""
 
     def test_half_days_add_up_to_a_week(self):
         days = {date(2026, 1, 5 + i): D("0.5") for i in range(10)}
@@ -141,7 +141,7 @@ class TestCarersLeaveRollingYear:
 
 
 class TestPostponement:
-    """carers_leave_postponement_allowed: reg. 7, postpone (never refuse) within one month."""
+    """carers_leave_postponement_allowed: reg. 8, postpone (never refuse) within one month."""
 
     FIRST = date(2026, 12, 7)
 

@@ -14,7 +14,7 @@ from audit.models import Action, AuditEvent, Channel
 from leave.deputies import acting_for, deputy_appoint, deputy_end
 from leave.flexible import deciders, flexible_request_submit
 from leave.models import CalendarFeed, Deputy
-from leave.services import LeaveRuleError, carers_leave_request
+from leave.services import LeaveRuleError, carers_leave_accept, carers_leave_request
 from organisations.models import Nation, StaffStatus
 
 TODAY = date(2026, 11, 23)
@@ -236,3 +236,25 @@ def test_an_appointment_cannot_be_ended_twice_or_after_it_has_run_out(world):
     over = appoint(world, until=TODAY)
     with pytest.raises(LeaveRuleError):
         deputy_end(appointment=over, by=world.manager, now=timezone.now() + timedelta(days=2))
+
+
+@time_machine.travel(date(2026, 12, 1))
+def test_the_team_calendar_audits_what_it_shows_of_other_peoples_leave(client, world):
+    leave = carers_leave_request(
+        staff=world.carer_record,
+        days=[(date(2026, 12, 14), "full"), (date(2026, 12, 15), "am")],
+        note="",
+        by=world.carer,
+        today=date(2026, 12, 1),
+    )
+    carers_leave_accept(request=leave, by=world.manager)
+    client.force_login(world.manager)
+    html = client.get(f"/o/{world.org.slug}/leave/calendar/").content.decode()
+    assert world.carer_record.full_name in html
+    shown = AuditEvent.objects.filter(
+        actor=world.manager, action=Action.VIEW, object_type="leave.carersleaverequest"
+    )
+    assert list(shown.values_list("object_id", flat=True)) == [str(leave.pk)]  # once per request
+    client.force_login(world.carer)
+    client.get(f"/o/{world.org.slug}/leave/calendar/")
+    assert not AuditEvent.objects.filter(actor=world.carer, action=Action.VIEW).exists()

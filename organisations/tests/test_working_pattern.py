@@ -6,8 +6,11 @@ import io
 import re
 
 import pytest
+import time_machine
+from django.core.management import call_command
 
 from audit.models import Action, AuditEvent
+from leave.models import CarersLeaveDay
 from organisations import working_pattern
 from organisations.models import StaffRecord
 from organisations.staff_import import apply_import, plan_import
@@ -164,3 +167,20 @@ def test_the_documented_example_file_imports_cleanly(db):
         plan = plan_import(organisation=org, upload=upload)
     assert plan.ok, plan.errors
     assert plan.counts()["add"] == 8
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        "2026-11-26",
+        "2026-11-27",
+        "2026-12-09",
+        "2026-12-11",
+    ],  # leave would meet weekends, Christmas
+)
+def test_the_demo_leave_request_lands_on_working_days_whatever_the_day(db, today):
+    with time_machine.travel(f"{today} 09:00:00+00:00"):
+        call_command("seed_demo", verbosity=0)
+    days = [d.day for d in CarersLeaveDay.objects.all()]
+    assert len(days) == 2
+    assert all(day.isoweekday() <= 5 for day in days)

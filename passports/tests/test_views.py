@@ -272,3 +272,42 @@ def test_the_conversation_form_starts_on_today_in_a_date_input(world):
     passport = declared(world)
     page = _client(world.manager).get(_url("conversation_new", passport)).text
     assert f'value="{timezone.localdate().isoformat()}"' in page
+
+
+def test_opening_an_edit_page_is_a_recorded_read(world):
+    passport = declared(world)
+    adjustment = with_adjustment(passport, world)
+    manager = _client(world.manager)
+    for url in (
+        _url("adjustment_edit", passport, adjustment_pk=adjustment.pk),
+        _url("passport_review", passport),
+        _url("conversation_new", passport),
+        _url("adjustment_new", passport),
+    ):
+        manager.get(url)
+    reads = AuditEvent.objects.filter(
+        object_id=str(passport.pk), actor=world.manager, summary__startswith="Opened passport"
+    )
+    assert reads.count() == 4
+    # The carer's own words are not the manager's to open: no read is recorded for a refusal.
+    assert manager.get(_url("passport_edit_about", passport)).status_code == 403
+    assert reads.count() == 4
+
+
+def test_an_import_that_changes_the_line_manager_closes_the_share_and_tells_the_carer(
+    world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+
+    from organisations.staff_import import apply_import
+
+    passport = declared(world)
+    csv = (
+        "Staff Number,First Name,Last Name,Line Manager Staff Number\n"
+        f"C001,{world.carer_record.first_name},{world.carer_record.last_name},M002\n"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = apply_import(organisation=world.org, upload=BytesIO(csv.encode()), by=world.hr_admin)
+    assert plan.ok
+    assert PassportShare.objects.get(passport=passport).ended_at is not None
+    assert [m["To"] for m in smtp_sink] == ["carer@example.org"]

@@ -30,7 +30,6 @@ from passports.selectors import (
     agreed_version,
     agreed_versions,
     current_line_manager,
-    latest_agreed,
     manager_changed_since_sharing,
     passport_access,
 )
@@ -64,7 +63,8 @@ def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     audit_view(request, passport, "Viewed passport")
-    latest = latest_agreed(passport=passport)
+    versions = list(agreed_versions(passport=passport))
+    latest = versions[0] if versions else None  # newest first
     line_manager = current_line_manager(staff=passport.staff)
     share = passport.open_share  # type: ignore[attr-defined]
     return render(
@@ -78,7 +78,7 @@ def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
             conversations=list(passport.conversations.all()[:50]),
             latest=latest,
             is_agreed=latest is not None and latest.draft_version == passport.version,
-            versions=list(agreed_versions(passport=passport)),
+            versions=versions,
             line_manager=line_manager,
             share=share,
             share_is_stale=manager_changed_since_sharing(
@@ -105,6 +105,8 @@ def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
     )
     if not access.is_owner:
         raise PermissionDenied
+    if request.method == "GET":
+        audit_view(request, passport, "Opened passport to change the carer's sections")
     form = AboutForm(
         request.POST or None,
         initial={
@@ -142,6 +144,8 @@ def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
+    if request.method == "GET":
+        audit_view(request, passport, "Opened passport to add an adjustment")
     form = AdjustmentForm(request.POST or None, initial={"version": passport.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -172,6 +176,8 @@ def adjustment_edit(request: OrgRequest, pk: int, adjustment_pk: int) -> HttpRes
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
+    if request.method == "GET":
+        audit_view(request, passport, "Opened passport to change an adjustment")
     adjustment = next((a for a in passport.adjustments.all() if a.pk == adjustment_pk), None)
     if adjustment is None:
         raise Http404
@@ -214,6 +220,8 @@ def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
+    if request.method == "GET":
+        audit_view(request, passport, "Opened passport to set the review date")
     form = ReviewForm(
         request.POST or None,
         initial={"version": passport.version, "next_review_on": passport.next_review_on},
@@ -250,6 +258,8 @@ def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
+    if request.method == "GET":
+        audit_view(request, passport, "Opened passport to note a conversation")
     form = ConversationForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_admin_rotates_and_revokes_a_key_then_trusts_and_removes_an_issuer(
-    world: World, open_tab: Callable[..., Tab], remote: RemoteDeployment
+    world: World,
+    open_tab: Callable[..., Tab],
+    remote: RemoteDeployment,  # noqa: F811  the fixture imported above
 ) -> None:
     admin = open_tab()
     page = admin.page

@@ -65,6 +65,9 @@ def test_every_page_an_organisation_admin_can_reach_passes_axe(
         "o/<slug:org_slug>/members/",
         "o/<slug:org_slug>/audit/",
         "accounts/settings/",
+        # HR's lists of every leave and flexible-working request.
+        "o/<slug:org_slug>/leave/all/",
+        "o/<slug:org_slug>/flexible/all/",
     } <= routes
 
 

@@ -414,13 +414,21 @@ class Command(BaseCommand):
     def _demo_requests(self, trust: Organisation, users: dict[str, User]) -> None:
         """Something for the demo manager to decide: a carer's leave and a flexible request."""
         from leave.flexible import flexible_request_submit
+        from leave.rules import carers_leave_day_problem
         from leave.services import carers_leave_request
 
         today = timezone.localdate()
         carer = StaffRecord.objects.get(user=users["carer"], organisation=trust)
+        # Two days in a row, at least two weeks ahead, both working days (not bank holidays).
+        first = today + timedelta(days=14)
+        while any(
+            carers_leave_day_problem(day=day, working_days=carer.working_days, nation=trust.nation)
+            for day in (first, first + timedelta(days=1))
+        ):
+            first += timedelta(days=1)
         carers_leave_request(
             staff=carer,
-            days=[(today + timedelta(days=14), "am"), (today + timedelta(days=15), "full")],
+            days=[(first, "am"), (first + timedelta(days=1), "full")],
             note="",
             by=users["carer"],
             today=today,

@@ -1,0 +1,385 @@
+"""``make bench``: measure the key pages at scale against a floor, in one run (issue 6).
+
+1. Prepares two PostgreSQL databases with synthetic data: ``BENCH_STAFF`` staff (default
+   5,000; ``BENCH_STAFF=1500000`` is national size) and 1,000 staff, and counts each key
+   page's queries on both (they must be equal).
+2. Serves the large one with gunicorn (``BENCH_WORKERS`` sync workers, default 4) on
+   127.0.0.1 and loads each page with locust (``BENCH_USERS`` users, default 50, for
+   ``BENCH_SECONDS`` seconds, default 20), starting with a bare Django view: the floor.
+3. Imports a ``BENCH_IMPORT_ROWS``-row staff file (default ``BENCH_STAFF``) through the
+   product's import command, and loads the same file into a bare table with COPY.
+4. Reads each web worker's peak memory.
+
+Writes ``bench/results/<time>.json`` and ``.md`` (or ``BENCH_RESULTS_DIR``). Point it at
+another server with ``BENCH_DATABASE_URL`` (a URL whose database it may create and drop).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(ROOT / "manage.py")]
+SMALL = 1_000
+
+
+def setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+STAFF = setting("BENCH_STAFF", 5_000)
+WORKERS = setting("BENCH_WORKERS", 4)
+USERS = setting("BENCH_USERS", 50)
+SECONDS = setting("BENCH_SECONDS", 20)
+IMPORT_ROWS = setting("BENCH_IMPORT_ROWS", STAFF)
+BASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carershub_bench"
+)
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
+
+
+def database_url(suffix: str) -> str:
+    parts = urlsplit(BASE_URL)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + suffix))
+
+
+def environment(url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "development",
+        "DEBUG": "0",
+        "DATABASE_URL": url,
+        "DATABASE_CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "LOG_LEVEL": "WARNING",
+        "TASKS_BACKEND": "immediate",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def psql_admin(url: str) -> Any:
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+
+def database_ready(url: str, staff: int) -> None:
+    """Create the database, migrate it and load ``staff`` staff, reusing one that matches."""
+    name = urlsplit(url).path.lstrip("/")
+    with psql_admin(url) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists:
+            import psycopg
+
+            with psycopg.connect(url) as conn:
+                try:
+                    row = conn.execute(
+                        "SELECT count(*) FROM organisations_staffrecord s JOIN organisations_organisation o"
+                        " ON o.id = s.organisation_id JOIN organisations_partnership p"
+                        " ON p.id = o.partnership_id WHERE p.slug = 'scale'"
+                    ).fetchone()
+                except psycopg.Error:
+                    row = None
+            if row is None or row[0] != staff:
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    env = environment(url)
+    subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], env=env, check=True)
+
+
+def prepare(url: str, staff: int) -> dict[str, Any]:
+    database_ready(url, staff)
+    started = time.monotonic()
+    output = subprocess.run(
+        [*MANAGE, "bench_prepare", "--staff", str(staff)],
+        env=environment(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["prepare_seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "carershub.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=environment(url),
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/bench/floor", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server, base
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def load(base: str, path: str, *, session: str = "", token: str = "") -> dict[str, float]:
+    """Run locust headless against one path; return throughput and latency percentiles."""
+    with tempfile.TemporaryDirectory() as scratch:
+        prefix = Path(scratch) / "stats"
+        env = {**os.environ, "BENCH_PATH": path, "BENCH_SESSION": session, "BENCH_TOKEN": token}
+        subprocess.run(
+            [
+                str(Path(PYTHON).parent / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                str(USERS),
+                "--run-time",
+                f"{SECONDS}s",
+                "--stop-timeout",
+                "5",
+                "--host",
+                base,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env=env,
+            check=True,
+            timeout=SECONDS + 120,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with open(f"{prefix}_stats.csv", newline="") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+
+    def number(column: str) -> float:
+        value = row[column]
+        return float(value) if value not in ("", "N/A") else float("nan")
+
+    return {
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+        "rps": round(number("Requests/s"), 1),
+        "p50_ms": number("50%"),
+        "p95_ms": number("95%"),
+        "p99_ms": number("99%"),
+    }
+
+
+def worker_peaks_mb(server: subprocess.Popen[bytes]) -> list[float]:
+    """Each gunicorn worker's peak resident memory (VmHWM), in MB."""
+    peaks = []
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+        peaks.append(round(int(line.split()[1]) / 1024, 1))
+    return peaks
+
+
+def staff_file(path: Path, rows: int) -> None:
+    """A realistic HR extract: a management tree, each manager before their reports."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "Staff Number",
+                "First Name",
+                "Last Name",
+                "Work Email",
+                "Unit Code",
+                "Line Manager Staff Number",
+                "Contracted Days",
+                "Contracted Hours",
+                "Start Date",
+            ]
+        )
+        for i in range(1, rows + 1):
+            manager = f"B{(i - 2) // 8 + 1:08d}" if i > 1 else ""
+            writer.writerow(
+                [
+                    f"B{i:08d}",
+                    "Sam",
+                    f"Person{i}",
+                    f"b{i}@example.org",
+                    "U1",
+                    manager,
+                    "5",
+                    "37.5",
+                    "2020-01-06",
+                ]
+            )
+
+
+def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
+    """The product's import of a file against PostgreSQL's COPY of the same file."""
+    import psycopg
+
+    env = environment(url)
+    setup = (
+        "from organisations.models import *; "
+        "p=Partnership.objects.get_or_create(slug='bench-import', defaults={'name':'Bench import'})[0]; "
+        "Organisation.objects.filter(slug='bench-import').delete(); "
+        "o=Organisation.objects.create(partnership=p, slug='bench-import', name='Bench import', "
+        "nation='england', sector='nhs', size_band='large'); "
+        "Unit.objects.create(organisation=o, code='U1', name='Unit one')"
+    )
+    subprocess.run([*MANAGE, "shell", "-v", "0", "-c", setup], env=env, check=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "staff.csv"
+        staff_file(path, rows)
+        started = time.monotonic()
+        process = subprocess.Popen([*MANAGE, "import_staff", "bench-import", str(path)], env=env)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        import_seconds = time.monotonic() - started
+        if status != 0:
+            raise SystemExit("the staff import failed")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DROP TABLE IF EXISTS bench_copy")
+            conn.execute(
+                "CREATE TABLE bench_copy (staff_number text, first_name text, last_name text, "
+                "work_email text, unit_code text, manager text, days numeric, hours numeric, "
+                "start_date date)"
+            )
+            started = time.monotonic()
+            with (
+                conn.cursor() as cursor,
+                cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+                path.open("rb") as handle,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+            copy_seconds = time.monotonic() - started
+            conn.execute("DROP TABLE bench_copy")
+    return {
+        "rows": rows,
+        "import_seconds": round(import_seconds, 2),
+        "copy_seconds": round(copy_seconds, 3),
+        "ratio": round(import_seconds / copy_seconds, 1),
+        "import_peak_mb": round(usage.ru_maxrss / 1024, 1),
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    floor = result["load"]["floor"]["rps"] or 1
+    lines = [
+        f"# Benchmark {result['started']}",
+        "",
+        f"{result['staff']:,} staff; {WORKERS} gunicorn workers; {USERS} users for {SECONDS} s a page; "
+        f"largest organisation {result['organisation_staff']:,} staff.",
+        "",
+        "| page | req/s | share of floor | p50 ms | p95 ms | p99 ms | failures | queries (1,000) | queries (full) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, stats in result["load"].items():
+        small = result["queries_small"].get(name, "")
+        full = result["queries_full"].get(name, "")
+        share = stats["rps"] / floor
+        lines.append(
+            f"| {name} | {stats['rps']} | {share:.2f} | {stats['p50_ms']:.0f} | {stats['p95_ms']:.0f} "
+            f"| {stats['p99_ms']:.0f} | {stats['failures']} | {small} | {full} |"
+        )
+    imp = result["import"]
+    lines += [
+        "",
+        f"Staff import of {imp['rows']:,} rows: {imp['import_seconds']} s through the product, "
+        f"{imp['copy_seconds']} s with COPY: **{imp['ratio']} times** (peak memory {imp['import_peak_mb']} MB).",
+        "",
+        f"Web worker peak memory after the run: {', '.join(str(m) for m in result['worker_peak_mb'])} MB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)  # whitenoise's STATIC_ROOT
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
+    large, small = database_url(""), database_url("_1k")
+    print(f"==> Preparing {STAFF:,} staff and {SMALL:,} staff", flush=True)
+    full = prepare(large, STAFF)
+    little = prepare(small, SMALL)
+    print("==> Serving with gunicorn and loading each page", flush=True)
+    server, base = serve(large)
+    try:
+        loads = {"floor": load(base, "/bench/floor")}
+        for name, page in full["pages"].items():
+            who = page["as"]
+            loads[name] = load(
+                base,
+                page["path"],
+                session=full["sessions"].get(who, ""),
+                token=full["token"] if who == "token" else "",
+            )
+            print(f"    {name}: {loads[name]['rps']} req/s", flush=True)
+        peaks = worker_peaks_mb(server)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print(f"==> Importing {IMPORT_ROWS:,} rows and COPYing the same file", flush=True)
+    result = {
+        "started": started,
+        "staff": full["staff"],
+        "organisation_staff": full["organisation_staff"],
+        "settings": {"workers": WORKERS, "users": USERS, "seconds": SECONDS},
+        "load": loads,
+        "queries_small": little["queries"],
+        "queries_full": full["queries"],
+        "queries_equal": little["queries"] == full["queries"],
+        "import": import_versus_copy(large, IMPORT_ROWS),
+        "worker_peak_mb": peaks,
+        "prepare_seconds": full["prepare_seconds"],
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{started}.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / f"{started}.md").write_text(markdown(result))
+    print(markdown(result))
+
+
+if __name__ == "__main__":
+    if not BASE_URL.startswith("postgres"):
+        raise SystemExit("make bench needs PostgreSQL: set BENCH_DATABASE_URL to postgres://…")
+    main()

@@ -1,0 +1,64 @@
+"""`make bench` in miniature, so the harness cannot rot (issue 6). PostgreSQL only.
+
+Tiny data and three seconds of load a page: it checks that every step runs and the report
+has every figure, not how fast anything is (no wall-clock assertions).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+pytestmark = pytest.mark.skipif(
+    not DATABASE_URL.startswith("postgres"), reason="make bench runs on PostgreSQL only"
+)
+
+
+def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
+    base = DATABASE_URL.rsplit("/", 1)[0]
+    env = {
+        **os.environ,
+        "BENCH_DATABASE_URL": f"{base}/carershub_benchsmoke",
+        "BENCH_STAFF": "300",
+        "BENCH_IMPORT_ROWS": "200",
+        "BENCH_SECONDS": "3",
+        "BENCH_USERS": "2",
+        "BENCH_WORKERS": "1",
+        "BENCH_RESULTS_DIR": str(tmp_path),
+    }
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py")],
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    [report] = tmp_path.glob("*.json")
+    result = json.loads(report.read_text())
+    assert set(result["load"]) == {
+        "floor",
+        "passport (carer)",
+        "team passports (manager)",
+        "home (HR)",
+        "staff list (HR)",
+        "staff search (HR)",
+        "API staff list",
+    }
+    for name, stats in result["load"].items():
+        assert stats["requests"] > 0, name
+        assert stats["failures"] == 0, name
+    assert result["queries_equal"], (result["queries_small"], result["queries_full"])
+    assert result["import"]["rows"] == 200
+    assert result["import"]["ratio"] > 0
+    assert result["worker_peak_mb"]
+    assert (tmp_path / report.name.replace(".json", ".md")).exists()

@@ -1,0 +1,442 @@
+"""Synthetic, national-size data for ``make bench`` (issue 6).
+
+Organisations with unit trees, management chains 4 to 7 levels deep, about one in five
+staff a declared carer with a passport in every state (private draft, shared draft,
+agreed, agreed with an overdue review), conversation notes and audit events. The same
+seed gives the same data. Everything goes in through ``bulk_create`` in batches, level by
+level, so 1.5 million staff is minutes on PostgreSQL, never one object at a time.
+
+Nobody here can sign in except the few bench users ``bench_people`` returns.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Action, AuditEvent, Channel
+from organisations.models import (
+    Membership,
+    Nation,
+    Organisation,
+    Partnership,
+    Role,
+    Sector,
+    SizeBand,
+    StaffRecord,
+    StaffStatus,
+    Unit,
+)
+from passports.models import (
+    Adjustment,
+    AdjustmentKind,
+    AdjustmentStatus,
+    AgreedVersion,
+    CarerDeclaration,
+    Conversation,
+    HoursBand,
+    NeedKind,
+    Passport,
+    PassportShare,
+    Relationship,
+)
+
+PARTNERSHIP_SLUG = "scale"
+EMAIL_DOMAIN = "scale.carershub.test"
+BATCH = 5000
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - synthetic data only
+CARER_SHARE = 0.2
+FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Pat",
+    "Robin",
+    "Kim",
+    "Lee",
+    "Ash",
+    "Jamie",
+    "Morgan",
+    "Rae",
+]
+LAST = ["Smith", "Jones", "Patel", "Khan", "Brown", "Evans", "Wilson", "Roberts", "Hughes", "Ali"]
+
+
+@dataclass
+class ScaleReport:
+    organisations: int = 0
+    units: int = 0
+    staff: int = 0
+    carers: int = 0
+    passports_by_state: dict[str, int] = field(default_factory=dict)
+    max_chain_depth: int = 0
+    min_chain_depth: int = 0
+    audit_events: int = 0
+
+
+def organisation_sizes(staff: int, organisations: int, rng: random.Random) -> list[int]:
+    """A skewed split, like NHS trusts: a few large employers and many middling ones."""
+    weights = [rng.lognormvariate(0, 0.6) for _ in range(organisations)]
+    total = sum(weights)
+    sizes = [max(1, int(staff * w / total)) for w in weights]
+    sizes[0] += staff - sum(sizes)  # the rounding goes to the first, which keeps sum exact
+    return sizes
+
+
+def chain_depth(size: int) -> int:
+    """4 levels for a small employer up to 7 for a national-size trust."""
+    return max(4, min(7, 3 + round(math.log10(max(size, 10)))))
+
+
+def level_sizes(size: int, depth: int) -> list[int]:
+    """How many people at each management level, one at the top, growing geometrically."""
+    if size <= depth:
+        return [1] * size
+    ratio = size ** (1 / (depth - 1))
+    levels = [max(1, round(ratio**k)) for k in range(depth)]
+    levels[-1] = max(1, size - sum(levels[:-1]))
+    while sum(levels) > size:  # small organisations: trim the middle levels
+        index = max(range(1, depth - 1), key=lambda i: levels[i])
+        levels[index] -= 1
+    return levels
+
+
+def _batched(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _bulk(model: type[Any], objects: list[Any]) -> list[Any]:
+    created: list[Any] = []
+    for chunk in _batched(objects):
+        created.extend(model.objects.bulk_create(chunk))
+    return created
+
+
+def _units(organisation: Organisation, size: int, rng: random.Random) -> list[Unit]:
+    """Directorates, then departments under each, then wards or teams: about 40 staff a unit."""
+    leaves_wanted = max(1, size // 40)
+    directorates = max(1, min(12, round(leaves_wanted ** (1 / 3))))
+    per_directorate = max(1, round(math.sqrt(leaves_wanted / directorates)))
+    top = _bulk(
+        Unit,
+        [
+            Unit(organisation=organisation, code=f"D{d}", name=f"Directorate {d}")
+            for d in range(directorates)
+        ],
+    )
+    middle = _bulk(
+        Unit,
+        [
+            Unit(organisation=organisation, code=f"D{d}-{m}", name=f"Department {d}.{m}", parent=t)
+            for d, t in enumerate(top)
+            for m in range(per_directorate)
+        ],
+    )
+    per_department = max(1, leaves_wanted // max(1, len(middle)))
+    leaves = _bulk(
+        Unit,
+        [
+            Unit(
+                organisation=organisation,
+                code=f"{p.code}-{w}",
+                name=f"Team {p.code}-{w}",
+                parent=p,
+            )
+            for p in middle
+            for w in range(per_department)
+        ],
+    )
+    return leaves or middle or top
+
+
+def _staff(
+    organisation: Organisation, size: int, units: list[Unit], rng: random.Random, prefix: str
+) -> tuple[list[StaffRecord], int]:
+    depth = chain_depth(size)
+    levels = level_sizes(size, depth)
+    everyone: list[StaffRecord] = []
+    previous: list[StaffRecord] = []
+    number = 0
+    start = date(2010, 1, 1)
+    for count in levels:
+        batch = []
+        for _ in range(count):
+            number += 1
+            part_time = rng.random() < 0.3
+            batch.append(
+                StaffRecord(
+                    organisation=organisation,
+                    staff_number=f"{prefix}{number:07d}",
+                    first_name=rng.choice(FIRST),
+                    last_name=rng.choice(LAST),
+                    work_email=f"{prefix.lower()}{number}@{EMAIL_DOMAIN}",
+                    unit=rng.choice(units),
+                    line_manager=rng.choice(previous) if previous else None,
+                    days_per_week=Decimal("3.0") if part_time else Decimal("5.0"),
+                    hours_per_week=Decimal("22.50") if part_time else Decimal("37.50"),
+                    start_date=start + timedelta(days=rng.randrange(5000)),
+                    status=StaffStatus.ACTIVE,
+                )
+            )
+        previous = _bulk(StaffRecord, batch)
+        everyone.extend(previous)
+    return everyone, len(levels)
+
+
+PASSPORT_STATES = ("private_draft", "shared_draft", "agreed", "review_overdue")
+
+
+def _carers(
+    organisation: Organisation, staff: list[StaffRecord], rng: random.Random, report: ScaleReport
+) -> None:
+    """Declarations, passports in every state, adjustments, notes and audit events."""
+    today = timezone.localdate()
+    now = timezone.now()
+    chosen = [s for s in staff if s.line_manager_id is not None and rng.random() < CARER_SHARE]
+    if not chosen:
+        return
+    unusable = make_password(None)
+    users = _bulk(
+        User,
+        [
+            User(email=f"carer.{s.staff_number.lower()}@{EMAIL_DOMAIN}", password=unusable)
+            for s in chosen
+        ],
+    )
+    for record, user in zip(chosen, users, strict=True):
+        record.user = user
+    for chunk in _batched(chosen):
+        StaffRecord.objects.bulk_update(chunk, ["user"])
+    _bulk(
+        Membership,
+        [Membership(user=u, organisation=organisation, role=Role.EMPLOYEE) for u in users],
+    )
+    _bulk(
+        CarerDeclaration,
+        [
+            CarerDeclaration(
+                staff=s,
+                relationship=rng.choice(Relationship.values),
+                need_kinds=[rng.choice(NeedKind.values)],
+                hours_band=rng.choice(HoursBand.values),
+                record_on_staff_record=rng.random() < 0.4,
+                include_in_counts=rng.random() < 0.9,
+            )
+            for s in chosen
+        ],
+    )
+    states = [PASSPORT_STATES[i % len(PASSPORT_STATES)] for i in range(len(chosen))]
+    rng.shuffle(states)
+    passports = _bulk(
+        Passport,
+        [
+            Passport(
+                staff=s,
+                about_caring="I support a relative most mornings and some evenings.",
+                plan_b_contacts="A neighbour can step in.",
+                next_review_on=(
+                    today - timedelta(days=rng.randrange(1, 60))
+                    if state == "review_overdue"
+                    else today + timedelta(days=rng.randrange(30, 360))
+                ),
+                version=3,
+                updated_by=u,
+            )
+            for s, u, state in zip(chosen, users, states, strict=True)
+        ],
+    )
+    adjustments = []
+    for passport, state in zip(passports, states, strict=True):
+        for _ in range(rng.randint(1, 3)):
+            adjustments.append(
+                Adjustment(
+                    passport=passport,
+                    kind=rng.choice(AdjustmentKind.values[:-1]),
+                    details="As discussed.",
+                    status=AdjustmentStatus.REQUESTED
+                    if state.endswith("draft")
+                    else AdjustmentStatus.AGREED,
+                )
+            )
+    _bulk(Adjustment, adjustments)
+    shared = [
+        (p, s)
+        for p, s, state in zip(passports, chosen, states, strict=True)
+        if state != "private_draft"
+    ]
+    _bulk(
+        PassportShare,
+        [PassportShare(passport=p, with_staff_id=s.line_manager_id or 0) for p, s in shared],
+    )
+    agreed = [
+        p
+        for p, state in zip(passports, states, strict=True)
+        if state in ("agreed", "review_overdue")
+    ]
+    _bulk(
+        AgreedVersion,
+        [
+            AgreedVersion(
+                passport=p,
+                number=1,
+                draft_version=p.version,
+                agreed_at=now,
+                carer_signed_at=now,
+                manager_signed_at=now,
+                manager_name="Line manager",
+                content={"adjustments": [], "about_caring": p.about_caring},
+            )
+            for p in agreed
+        ],
+    )
+    _bulk(
+        Conversation,
+        [
+            Conversation(
+                passport=p,
+                held_on=today - timedelta(days=rng.randrange(1, 300)),
+                notes="Talked through what helps.",
+                recorded_by_name="Line manager",
+            )
+            for p, _s in shared
+            for _ in range(rng.randint(0, 3))
+        ],
+    )
+    events = [
+        AuditEvent(
+            actor_label="system",
+            organisation_id=organisation.pk,
+            action=Action.VIEW,
+            channel=Channel.WEB,
+            object_type="passports.passport",
+            object_id=str(p.pk),
+            summary="Viewed passport",
+        )
+        for p in passports
+        for _ in range(2)
+    ]
+    _bulk(AuditEvent, events)
+    report.carers += len(chosen)
+    report.audit_events += len(events)
+    for state in states:
+        report.passports_by_state[state] = report.passports_by_state.get(state, 0) + 1
+
+
+def generate_scale_data(*, staff: int, organisations: int, seed: int = 2026) -> ScaleReport:
+    """Build the data set. Refuses to run twice: ``scale_data_present`` says if it exists."""
+    if Partnership.objects.filter(slug=PARTNERSHIP_SLUG).exists():
+        raise ValueError("Scale data already exists in this database")
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
+    report = ScaleReport(min_chain_depth=99)
+    with transaction.atomic():
+        partnership = Partnership.objects.create(name="Scale partnership", slug=PARTNERSHIP_SLUG)
+        for index, size in enumerate(organisation_sizes(staff, organisations, rng)):
+            organisation = Organisation.objects.create(
+                partnership=partnership,
+                name=f"Scale Trust {index + 1}",
+                slug=f"scale-{index + 1}",
+                nation=Nation.ENGLAND,
+                sector=Sector.NHS,
+                size_band=SizeBand.LARGE if size >= 250 else SizeBand.MEDIUM,
+            )
+            units = _units(organisation, size, rng)
+            records, depth = _staff(organisation, size, units, rng, prefix=f"S{index + 1}-")
+            _carers(organisation, records, rng, report)
+            report.organisations += 1
+            report.units += Unit.objects.filter(organisation=organisation).count()
+            report.staff += len(records)
+            report.max_chain_depth = max(report.max_chain_depth, depth)
+            report.min_chain_depth = min(report.min_chain_depth, depth)
+    return report
+
+
+def scale_data_present() -> int:
+    """How many staff the existing scale data set has (0 when there is none)."""
+    return StaffRecord.objects.filter(organisation__partnership__slug=PARTNERSHIP_SLUG).count()
+
+
+@dataclass(frozen=True)
+class BenchPeople:
+    """Who the load test signs in as: the largest organisation's people."""
+
+    organisation: Organisation
+    hr: User
+    manager: User
+    carer: User
+    carer_passport: Passport
+
+
+def bench_people(*, password: str) -> BenchPeople:
+    """Give the largest organisation an HR admin, and sign-in details to one manager and carer.
+
+    The manager is the one with the most shared passports, so their team page is the
+    heaviest; the carer is one of theirs with an agreed passport.
+    """
+    organisation = (
+        Organisation.objects.filter(partnership__slug=PARTNERSHIP_SLUG)
+        .annotate(n=Count("staff_records"))
+        .order_by("-n")
+        .first()
+    )
+    assert organisation is not None, "generate_scale_data first"
+    hashed = make_password(password)
+    hr, _ = User.objects.get_or_create(
+        email=f"bench.hr@{EMAIL_DOMAIN}", defaults={"password": hashed}
+    )
+    for role in (Role.EMPLOYEE, Role.HR_ADMIN):
+        Membership.objects.get_or_create(user=hr, organisation=organisation, role=role)
+    if not Authenticator.objects.filter(user=hr).exists():
+        TOTP.activate(hr, BENCH_TOTP_SECRET)  # HR must have a second factor to get past it
+    busiest = (
+        PassportShare.objects.filter(ended_at__isnull=True, with_staff__organisation=organisation)
+        .values("with_staff")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None
+    manager_record = StaffRecord.objects.get(pk=busiest["with_staff"])
+    if manager_record.user is None:
+        manager_user, _ = User.objects.get_or_create(
+            email=f"bench.manager@{EMAIL_DOMAIN}", defaults={"password": hashed}
+        )
+        manager_record.user = manager_user
+        manager_record.save(update_fields=["user"])
+        Membership.objects.get_or_create(
+            user=manager_user, organisation=organisation, role=Role.EMPLOYEE
+        )
+    manager = manager_record.user
+    assert manager is not None
+    passport = (
+        Passport.objects.filter(
+            shares__with_staff=manager_record,
+            shares__ended_at__isnull=True,
+            agreed_versions__isnull=False,
+        )
+        .select_related("staff__user")
+        .first()
+    )
+    assert passport is not None
+    assert passport.staff.user is not None
+    carer = passport.staff.user
+    for user in (manager, carer):
+        user.password = hashed
+        user.save(update_fields=["password"])
+    return BenchPeople(
+        organisation=organisation, hr=hr, manager=manager, carer=carer, carer_passport=passport
+    )
