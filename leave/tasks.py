@@ -6,11 +6,15 @@ from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
-from leave.reminders import flexible_deadline_reminders
+from leave.reminders import carers_leave_decision_reminders, flexible_deadline_reminders
 
 
 @cron("30 7 * * *")
 @task
 def daily_leave_reminders() -> dict[str, int]:
-    """Remind deciders of flexible-working deadlines, escalating in the last week."""
-    return {"flexible": flexible_deadline_reminders(today=timezone.localdate())}
+    """Remind deciders of flexible-working deadlines and carer's leave still waiting."""
+    today = timezone.localdate()
+    return {
+        "flexible": flexible_deadline_reminders(today=today),
+        "carers_leave": carers_leave_decision_reminders(today=today),
+    }

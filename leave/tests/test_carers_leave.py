@@ -440,3 +440,22 @@ def test_a_deputy_agrees_through_the_pages_and_flexible_requests_stay_visible(cl
     url = f"/o/{world.org.slug}/flexible/{flexible.pk}/"
     assert client.post(url + "decide/", {"outcome": "approved"}).status_code == 302
     assert client.get(url).status_code == 200
+
+
+def test_waiting_requests_are_reminded_before_they_start_and_hr_is_told_on_the_last_day(
+    world, smtp_sink
+):
+    from leave.reminders import carers_leave_decision_reminders
+    from leave.services import carers_leave_accept
+
+    request = ask(world, (date(2026, 12, 7), "full"))  # a Monday, two weeks ahead
+    assert carers_leave_decision_reminders(today=date(2026, 12, 3)) == 0  # 4 days before
+    assert carers_leave_decision_reminders(today=date(2026, 12, 4)) == 1  # 3 days before
+    assert [m["To"] for m in smtp_sink] == ["manager@example.org"]
+    smtp_sink.clear()
+    assert carers_leave_decision_reminders(today=date(2026, 12, 6)) == 1  # the day before
+    recipients = {a.strip() for m in smtp_sink for a in m["To"].split(",")}
+    assert recipients == {"manager@example.org", "hr@example.org", "admin@example.org"}
+    assert "starts tomorrow" in smtp_sink[0]["Subject"]
+    carers_leave_accept(request=request, by=world.manager)
+    assert carers_leave_decision_reminders(today=date(2026, 12, 6)) == 0
