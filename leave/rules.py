@@ -198,23 +198,32 @@ def carers_leave_entitlement_days(
     return rule.smallest_unit_days * units
 
 
-def carers_leave_notice_days(*, days_requested: Decimal, nation: Nation | str, on: date) -> int:
-    """Calendar days of notice needed: the greater of twice the days asked for, or three.
+def carers_leave_notice_days(*, days_or_part_days: int, nation: Nation | str, on: date) -> int:
+    """How many days before the first day the "relevant date" falls.
 
-    Carer's Leave Regulations 2024, reg. 7(2)(d) and (3). Half a day asked for still needs
-    three days. Reg. 7(3) counts "days or part days"; this counts a half day as half (the
-    reading more generous to the employee, see docs/statutory-rules.md, "To verify").
+    Carer's Leave Regulations 2024, reg. 7(3): the earlier of twice as many days in advance
+    of the first day "as the number of days or part days to which the notice relates", or
+    three days in advance. Each day asked for counts once, whole or half: a morning and a
+    full day are two days or part days, so four.
     """
     rule = carers_leave_rule(nation=nation, on=on)
-    return max(math.ceil(days_requested * rule.notice_multiplier), rule.notice_minimum_days)
+    return max(days_or_part_days * rule.notice_multiplier, rule.notice_minimum_days)
 
 
 def carers_leave_notice_met(
-    *, given_on: date, first_day: date, days_requested: Decimal, nation: Nation | str
+    *, given_on: date, first_day: date, days_or_part_days: int, nation: Nation | str
 ) -> bool:
-    """True when notice given on ``given_on`` is early enough for leave from ``first_day``."""
-    needed = carers_leave_notice_days(days_requested=days_requested, nation=nation, on=first_day)
-    return (first_day - given_on).days >= needed
+    """True when notice given on ``given_on`` came before the relevant date.
+
+    Carer's Leave Regulations 2024, reg. 7(2)(d): the notice "must be given to the employer
+    before the relevant date". For leave on Thursday with three days' notice the relevant
+    date is Monday, so notice given on Monday is too late and on Sunday is in time. An
+    employer may accept less (reg. 7(5)): that is the organisation's shorter notice.
+    """
+    needed = carers_leave_notice_days(
+        days_or_part_days=days_or_part_days, nation=nation, on=first_day
+    )
+    return (first_day - given_on).days > needed
 
 
 def carers_leave_latest_postponed_start(*, first_day: date, nation: Nation | str) -> date:

@@ -74,15 +74,23 @@ def entitlement_days(*, staff: StaffRecord, on: date) -> Decimal:
     )
 
 
-def notice_days(*, staff: StaffRecord, days_requested: Decimal, first_day: date) -> int:
-    """Statutory notice, or the organisation's shorter notice if it asks for less."""
+def notice_days(*, staff: StaffRecord, days_or_part_days: int, first_day: date) -> int:
+    """The fewest days between asking and the first day.
+
+    By statute that is one more than ``carers_leave_notice_days``, because notice must come
+    *before* the relevant date (reg. 7(2)(d)). An organisation's shorter notice of N days
+    (reg. 7(5)) means what it says to people: asking N days ahead is enough.
+    """
     policy = _policy(staff)
     nation = staff.organisation.nation
     if nation == Nation.NORTHERN_IRELAND:
         statutory = 0
     else:
-        statutory = rules.carers_leave_notice_days(
-            days_requested=days_requested, nation=nation, on=first_day
+        statutory = (
+            rules.carers_leave_notice_days(
+                days_or_part_days=days_or_part_days, nation=nation, on=first_day
+            )
+            + 1
         )
     if policy and policy.notice_days is not None:
         return min(statutory, policy.notice_days) if statutory else policy.notice_days
@@ -231,16 +239,16 @@ def carers_leave_request(
     amounts = {day: _amount(part) for day, part in chosen}
     total = sum(amounts.values(), Decimal(0))
     first_day = chosen[0][0]
-    needed = notice_days(staff=staff, days_requested=total, first_day=first_day)
+    needed = notice_days(staff=staff, days_or_part_days=len(chosen), first_day=first_day)
     if (first_day - today).days < needed:
         raise LeaveRuleError(
             "insufficient_notice",
             _(
-                "%(total)s days of carer's leave need %(needed)s days' notice, so the first day can be "
-                "%(earliest)s at the earliest."
+                "%(count)s days or half days of carer's leave need asking for at least %(needed)s "
+                "days before the first day, so the first day can be %(earliest)s at the earliest."
             )
             % {
-                "total": total.normalize(),
+                "count": len(chosen),
                 "needed": needed,
                 "earliest": f"{today + timedelta(days=needed):%-d %B %Y}",
             },

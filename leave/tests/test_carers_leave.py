@@ -45,7 +45,9 @@ def test_asking_with_enough_notice_creates_a_request_and_tells_the_manager(
 
 @pytest.mark.parametrize(
     ("first_day", "ok"),
-    [(date(2026, 11, 26), True), (date(2026, 11, 25), False)],  # one day needs three days' notice
+    # One day: notice before the date three days ahead (reg. 7(2)(d)), so asking on Monday
+    # 23 November is in time for Friday 27th and too late for Thursday 26th.
+    [(date(2026, 11, 27), True), (date(2026, 11, 26), False)],
 )
 def test_notice_is_checked_at_its_edge(world, first_day, ok):
     if ok:
@@ -168,7 +170,7 @@ def test_the_request_form_keeps_what_was_typed_when_notice_is_short(client, worl
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html
-    assert "need 3 days" in html
+    assert "at least 4" in html
     assert 'value="2026-11-24"' in html
     assert "Hospital" in html
 

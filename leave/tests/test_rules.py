@@ -64,25 +64,32 @@ class TestCarersLeaveNotice:
     """carers_leave_notice_days / carers_leave_notice_met: Carer's Leave Regulations 2024, reg. 7."""
 
     @pytest.mark.parametrize(
-        ("days", "notice"),
-        [(D("0.5"), 3), (D("1"), 3), (D("1.5"), 3), (D("2"), 4), (D("2.5"), 5), (D("5"), 10)],
+        ("days_or_part_days", "notice"),
+        # One half day or one day: 3. A morning and a full day are two "days or part days": 4.
+        [(1, 3), (2, 4), (3, 6), (5, 10), (7, 14)],
     )
-    def test_notice_is_the_greater_of_twice_the_leave_or_three_days(self, days, notice):
+    def test_notice_is_the_greater_of_twice_the_days_or_part_days_or_three(
+        self, days_or_part_days, notice
+    ):
         assert (
-            rules.carers_leave_notice_days(days_requested=days, nation=ENG, on=IN_FORCE) == notice
+            rules.carers_leave_notice_days(
+                days_or_part_days=days_or_part_days, nation=ENG, on=IN_FORCE
+            )
+            == notice
         )
 
     @pytest.mark.parametrize(
         ("given_on", "met"),
         [
-            (date(2026, 12, 1), True),
+            (date(2026, 11, 30), True),  # before the relevant date (1 December)
+            (date(2026, 12, 1), False),  # on it: too late, reg. 7(2)(d) says "before"
             (date(2026, 12, 2), False),
-        ],  # exactly 4 days met; 3 days one short
+        ],
     )
-    def test_two_days_of_leave_need_four_days_notice_exactly(self, given_on, met):
+    def test_two_days_need_notice_before_the_date_four_days_ahead(self, given_on, met):
         assert (
             rules.carers_leave_notice_met(
-                given_on=given_on, first_day=date(2026, 12, 5), days_requested=D("2"), nation=ENG
+                given_on=given_on, first_day=date(2026, 12, 5), days_or_part_days=2, nation=ENG
             )
             is met
         )
