@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_ENV=test
-pytest=(.venv/bin/pytest -q -p no:randomly)
+# pytest-xdist spreads the tests over every core; PYTEST_WORKERS=0 runs them in one process.
+pytest=(.venv/bin/pytest -q -p no:randomly -n "${PYTEST_WORKERS:-auto}")
 
 echo "==> Tests on SQLite"
 env -u DATABASE_URL "${pytest[@]}" "$@"
