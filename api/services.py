@@ -48,7 +48,9 @@ def api_token_create(
         action=Action.CREATE,
         channel=channel,
         target=token,
-        organisation_id=organisation.pk,
+        # A personal token reads its owner's passport, so the organisation's log must not
+        # list who made one: that would say who is a carer.
+        organisation_id=None if personal else organisation.pk,
         summary=f"Created {'personal ' if personal else ''}API token {token.prefix}…",
     )
     return token, secret
@@ -65,7 +67,7 @@ def api_token_revoke(*, token: ApiToken, by: User, channel: Channel) -> None:
         action=Action.UPDATE,
         channel=channel,
         target=token,
-        organisation_id=token.organisation_id,
+        organisation_id=None if token.personal else token.organisation_id,
         summary=f"Revoked API token {token.prefix}…",
     )
 

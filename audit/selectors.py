@@ -16,6 +16,10 @@ def register_private_object_type(label_lower: str) -> None:
     _PRIVATE_OBJECT_TYPES.add(label_lower)
 
 
+def private_object_types() -> list[str]:
+    return sorted(_PRIVATE_OBJECT_TYPES)
+
+
 def events_for_organisation(*, organisation_id: int) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(organisation_id=organisation_id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,17 +95,24 @@ def passport_credential_issue(
         raise PermissionDenied("Only the carer can take their passport away")
     now = timezone.now()
     with transaction.atomic():
-        token = issue_credential(
-            passport.staff.organisation,
-            passport_credential_payload(
-                version, include_about=include_about, include_plan_b=include_plan_b
-            ),
-            valid_from=now,
-            valid_until=now + VALID_FOR,
-            actor=by,
-            channel=channel,
-            private=True,
-        )
+        try:
+            token = issue_credential(
+                passport.staff.organisation,
+                passport_credential_payload(
+                    version, include_about=include_about, include_plan_b=include_plan_b
+                ),
+                valid_from=now,
+                valid_until=now + VALID_FOR,
+                actor=by,
+                channel=channel,
+                private=True,
+            )
+        except ValueError as error:  # larger than a credential may be
+            raise ValidationError(
+                _(
+                    "This passport is too long to sign as one credential. Leave out your own words or Plan B."
+                )
+            ) from error
         audit_record(
             actor=by,
             action=Action.EXPORT,
@@ -164,6 +171,7 @@ def passport_credential_check(token: str, *, staff: StaffRecord) -> PassportOffe
     credential = result.credential
     subject = credential.get("credentialSubject")
     types = credential.get("type", [])
+    types = types if isinstance(types, list) else [types]
     if CREDENTIAL_TYPE not in types or not isinstance(subject, dict):
         raise ImportRefused(
             "not_a_passport", _("This is a genuine credential, but not a Working Carer's Passport.")
@@ -211,10 +219,14 @@ def passport_credential_import(
         "issuer": offer.issuer_name,
         "date": offer.agreed_on,
     }
+    already = set(locked.adjustments.values_list("kind", "details", "carried_from"))
     for item in picked:
         details = item.details
         if item.kind == AdjustmentKind.OTHER and item.name and item.name not in details:
             details = f"{item.name}: {details}" if details else item.name
+        details = details[:_MAX_TEXT]
+        if (item.kind, details, origin[:200]) in already:
+            continue  # the same credential brought in twice adds nothing new
         Adjustment.objects.create(
             passport=locked,
             kind=item.kind,

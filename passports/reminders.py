@@ -15,6 +15,7 @@ from django.db.models import F
 from icalendar import Calendar, Event
 
 from carershub.emails import send_templated
+from organisations.models import StaffStatus
 from passports.models import Passport
 from passports.rules import is_sharing_manager
 
@@ -41,6 +42,7 @@ def passport_review_reminders(*, today: date) -> int:
     horizon = today + timedelta(days=settings.PASSPORT_REVIEW_REMINDER_DAYS)
     due = (
         Passport.objects.filter(next_review_on__gte=today, next_review_on__lte=horizon)
+        .filter(staff__status=StaffStatus.ACTIVE)  # nobody reviews a leaver's passport
         .exclude(review_reminder_sent_for=F("next_review_on"))
         .select_related("staff", "staff__user", "staff__organisation", "staff__line_manager__user")
     )
@@ -48,7 +50,10 @@ def passport_review_reminders(*, today: date) -> int:
     for passport in due:
         with transaction.atomic():
             locked = Passport.objects.select_for_update().get(pk=passport.pk)
-            if locked.review_reminder_sent_for == locked.next_review_on:
+            if (
+                locked.next_review_on is None
+                or locked.review_reminder_sent_for == locked.next_review_on
+            ):
                 continue
             Passport.objects.filter(pk=passport.pk).update(
                 review_reminder_sent_for=locked.next_review_on
@@ -66,8 +71,7 @@ def passport_review_reminders(*, today: date) -> int:
         if not to:
             continue
         organisation = passport.staff.organisation.name
-        review_on = locked.next_review_on
-        assert review_on is not None
+        passport.next_review_on = review_on = locked.next_review_on  # the date as locked
         send_templated(
             template="passport_review_due",
             to=to,

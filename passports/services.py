@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,23 +39,38 @@ from passports.models import (
     Relationship,
     ShareEndReason,
 )
+from passports.rules import is_sharing_manager
 from passports.selectors import current_line_manager
 
 
 class PassportConflict(Exception):
     """Someone else changed the passport after the person opened their copy (trust rule 8)."""
 
-    def __init__(self, revisions: list[PassportRevision], current_version: int) -> None:
+    def __init__(
+        self, revisions: list[PassportRevision], current_version: int, *, show_values: bool
+    ) -> None:
         super().__init__("The passport changed while you were editing it")
         self.revisions = revisions
         self.current_version = current_version
+        self.show_values = show_values
 
     def describe(self) -> list[str]:
-        """One plain line per change, for the error summary."""
+        """One plain line per change, for the error summary.
+
+        Old and new values are shown to the carer only. A manager is told who changed what
+        and when: the version they send is theirs to choose, and old values could be words
+        the carer wrote before sharing, or while someone else managed them.
+        """
         lines = []
         for revision in self.revisions:
             when = timezone.localtime(revision.at).strftime("%d %b %Y %H:%M")
             for change in revision.changes:
+                if not self.show_values:
+                    lines.append(
+                        _("%(who)s changed %(what)s at %(when)s")
+                        % {"who": revision.by_name, "what": change["label"], "when": when}
+                    )
+                    continue
                 lines.append(
                     _("%(who)s changed %(what)s at %(when)s: “%(old)s” → “%(new)s”")
                     % {
@@ -97,19 +113,30 @@ def _audit(
 
 
 def _lock(passport: Passport) -> Passport:
-    return (
+    """The passport row, locked; gone (deleted by the carer meanwhile) is a 404."""
+    locked = (
         Passport.objects.select_for_update(of=("self",))
         .select_related("staff", "staff__line_manager", "staff__organisation")
-        .get(pk=passport.pk)
+        .filter(pk=passport.pk)
+        .first()
     )
+    if locked is None:
+        raise Http404
+    return locked
 
 
-def _check_version(locked: Passport, expected_version: int | None) -> None:
+def _require(locked: Passport, by: User, permission: str = "passports.work_on_passport") -> None:
+    """Services check who may write themselves: the API and commands call them too."""
+    if not by.has_perm(permission, locked):
+        raise PermissionDenied("Only the carer and the manager they shared with")
+
+
+def _check_version(locked: Passport, expected_version: int | None, by: User) -> None:
     if expected_version is not None and expected_version != locked.version:
         revisions = list(
             PassportRevision.objects.filter(passport=locked, version__gt=expected_version)
         )
-        raise PassportConflict(revisions, locked.version)
+        raise PassportConflict(revisions, locked.version, show_values=locked.staff.user_id == by.pk)
 
 
 def _as_text(value: Any) -> str:
@@ -197,10 +224,11 @@ def carer_declare(
         channel=channel,
         summary="Declared as a carer" if created else "Changed carer declaration",
     )
-    if share_with_manager and not passport.shares.filter(ended_at__isnull=True).exists():
-        manager = current_line_manager(staff=staff)
-        if manager is not None:
-            passport_share(passport=passport, by=by, channel=channel)
+    if share_with_manager:
+        if current_line_manager(staff=staff) is not None:
+            passport_share(passport=passport, by=by, channel=channel)  # same manager: no change
+    elif passport.shares.filter(ended_at__isnull=True).exists():
+        passport_unshare(passport=passport, by=by, channel=channel)
     return declaration
 
 
@@ -244,7 +272,7 @@ def passport_update_about(
     locked = _lock(passport)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied("Only the carer writes about their caring role")
-    _check_version(locked, expected_version)
+    _check_version(locked, expected_version, by)
     changes = [
         c
         for c in (
@@ -273,7 +301,8 @@ def passport_set_review(
     channel: Channel = Channel.WEB,
 ) -> Passport:
     locked = _lock(passport)
-    _check_version(locked, expected_version)
+    _require(locked, by)
+    _check_version(locked, expected_version, by)
     today = today or timezone.localdate()
     if next_review_on is not None and next_review_on <= today:
         raise ValidationError({"next_review_on": _("The next review must be in the future.")})
@@ -315,7 +344,8 @@ def adjustment_add(
     if kind == AdjustmentKind.OTHER and not details.strip():
         raise ValidationError({"details": _("Say what would help.")})
     locked = _lock(passport)
-    _check_version(locked, expected_version)
+    _require(locked, by)
+    _check_version(locked, expected_version, by)
     by_manager = locked.staff.user_id != by.pk
     adjustment = Adjustment.objects.create(
         passport=locked,
@@ -348,9 +378,12 @@ def adjustment_update(
     channel: Channel = Channel.WEB,
 ) -> Adjustment:
     locked = _lock(adjustment.passport)
-    _check_version(locked, expected_version)
+    _require(locked, by)
+    _check_version(locked, expected_version, by)
     current = Adjustment.objects.select_for_update().get(pk=adjustment.pk, passport=locked)
     is_carer = locked.staff.user_id == by.pk
+    if not is_carer:
+        _require(locked, by, "passports.manage_passport")
     allowed = CARER_STATUSES if is_carer else MANAGER_STATUSES
     if status != current.status and status not in allowed:
         raise ValidationError(
@@ -358,11 +391,24 @@ def adjustment_update(
         )
     if status not in AdjustmentStatus.values:
         raise ValidationError({"status": _("Choose a status from the list.")})
+    details = details.strip()
+    if not is_carer and not current.proposed_by_manager and details != current.details:
+        raise ValidationError(
+            {"details": _("These are the carer's words: agree, decline or note a conversation.")}
+        )
+    if (
+        is_carer
+        and current.status in (AdjustmentStatus.AGREED, AdjustmentStatus.DECLINED)
+        and status == current.status
+        and (details != current.details or review_on != current.review_on)
+    ):
+        # Changed terms were not what the manager agreed or declined: it is asked for again.
+        status = AdjustmentStatus.REQUESTED
     label = str(current.get_kind_display())
     changes = [
         c
         for c in (
-            _change(current.details, details.strip(), _("details of “%s”") % label),
+            _change(current.details, details, _("details of “%s”") % label),
             _change(
                 AdjustmentStatus(current.status).label,
                 AdjustmentStatus(status).label,
@@ -372,7 +418,7 @@ def adjustment_update(
         )
         if c
     ]
-    current.details = details.strip()
+    current.details = details
     current.status = status
     current.review_on = review_on
     current.save()
@@ -393,6 +439,7 @@ def conversation_record(
     if not notes.strip():
         raise ValidationError({"notes": _("Write a short note of the conversation.")})
     locked = _lock(passport)
+    _require(locked, by)
     conversation = Conversation.objects.create(
         passport=locked,
         held_on=held_on,
@@ -448,9 +495,13 @@ def passport_share(
 
 
 def _end_share(share: PassportShare, reason: ShareEndReason) -> None:
+    """End sharing; a signature the manager gave on the current draft goes with it."""
     share.ended_at = timezone.now()
     share.ended_reason = reason
     share.save(update_fields=["ended_at", "ended_reason"])
+    Passport.objects.filter(pk=share.passport_id).update(
+        manager_signed_version=None, manager_signed_at=None, manager_signed_by=None
+    )
 
 
 @transaction.atomic
@@ -551,7 +602,7 @@ def passport_sign(
 ) -> SignResult:
     """Sign the draft as it stands. When both have signed the same draft, freeze a version."""
     locked = _lock(passport)
-    _check_version(locked, expected_version)
+    _check_version(locked, expected_version, by)
     if not locked.adjustments.exists() and not locked.about_caring:
         raise ValidationError(
             _("Add what helps you, or something about your caring role, before signing.")
@@ -573,6 +624,15 @@ def passport_sign(
         locked.manager_signed_version, locked.manager_signed_at = locked.version, now
         locked.manager_signed_by = manager
         who = "manager"
+    # A manager's signature counts only while they still manage the carer and are shared with.
+    sharing = current_line_manager(staff=locked.staff)
+    sharing_user = sharing.user if sharing is not None else None
+    if sharing_user is None or not is_sharing_manager(sharing_user, locked):
+        sharing_user = None
+    if locked.manager_signed_by_id is not None and (
+        sharing is None or locked.manager_signed_by_id != sharing.pk or sharing_user is None
+    ):
+        locked.manager_signed_version = locked.manager_signed_at = locked.manager_signed_by = None
     locked.save()
     _audit(
         locked, by=by, action=Action.UPDATE, channel=channel, summary=f"Signed passport as {who}"
@@ -582,8 +642,9 @@ def passport_sign(
         and locked.manager_signed_version == locked.version
     )
     if not both:
-        other = locked.staff.line_manager if who == "carer" else locked.staff
-        other_user = other.user if other is not None else None
+        # Only someone who may read the passport hears about it: a manager the carer has
+        # not shared with must not learn from an email that the carer has one.
+        other_user = sharing_user if who == "carer" else locked.staff.user
         if other_user is not None:
             transaction.on_commit(
                 lambda: send_templated(

@@ -87,8 +87,6 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
             ),
         )
         if saved is not None:
-            if passport is not None and not data["share_with_manager"]:
-                passport_unshare(passport=passport, by=request.user)
             messages.success(
                 request,
                 _("Saved. Your passport is ready to fill in.")
@@ -271,6 +269,8 @@ def passport_import_confirm(request: OrgRequest) -> HttpResponse:
             )
         except ImportRefused as refusal:
             form.add_error(None, refusal.message)
+        except ValidationError as error:  # for example, a staff record that shows a leaver
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request,

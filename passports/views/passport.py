@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -363,13 +363,19 @@ def passport_credential_download(request: OrgRequest, pk: int, number: int) -> H
     version = agreed_version(passport=passport, number=number)
     form = CredentialForm(request.POST)
     form.is_valid()  # two optional tick boxes: always valid
-    token = passport_credential_issue(
-        passport=passport,
-        version=version,
-        by=request.user,
-        include_about=bool(form.cleaned_data.get("include_about")),
-        include_plan_b=bool(form.cleaned_data.get("include_plan_b")),
-    )
+    try:
+        token = passport_credential_issue(
+            passport=passport,
+            version=version,
+            by=request.user,
+            include_about=bool(form.cleaned_data.get("include_about")),
+            include_plan_b=bool(form.cleaned_data.get("include_plan_b")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(
+            "passport_version", org_slug=request.organisation.slug, pk=passport.pk, number=number
+        )
     response = HttpResponse(token, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="carers-passport-version-{number}.jwt"'
     return response
