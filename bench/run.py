@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 MANAGE = [PYTHON, str(ROOT / "manage.py")]
 SMALL = 1_000
+#: The scale data's partnership name (carershub.scale_data.PARTNERSHIP_NAME): data made by
+#: another version of the generator is rebuilt.
+DATA_VERSION_NAME = "Scale partnership (data version 2)"
 
 
 def setting(name: str, default: int) -> int:
@@ -94,7 +97,8 @@ def database_ready(url: str, staff: int) -> None:
                     row = conn.execute(
                         "SELECT count(*) FROM organisations_staffrecord s JOIN organisations_organisation o"
                         " ON o.id = s.organisation_id JOIN organisations_partnership p"
-                        " ON p.id = o.partnership_id WHERE p.slug = 'scale'"
+                        " ON p.id = o.partnership_id WHERE p.slug = 'scale' AND p.name = %s",
+                        [DATA_VERSION_NAME],
                     ).fetchone()
                 except psycopg.Error:
                     row = None

@@ -55,6 +55,9 @@ from passports.models import (
 )
 
 PARTNERSHIP_SLUG = "scale"
+#: Changes whenever the generator makes different data, so `make bench` rebuilds a stale
+#: data set rather than comparing runs on different data (bench/run.py checks the name).
+PARTNERSHIP_NAME = "Scale partnership (data version 2)"
 EMAIL_DOMAIN = "scale.carershub.test"
 BATCH = 5000
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - synthetic data only
@@ -429,7 +432,7 @@ def generate_scale_data(*, staff: int, organisations: int, seed: int = 2026) -> 
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not secrets
     report = ScaleReport(min_chain_depth=99)
     with transaction.atomic():
-        partnership = Partnership.objects.create(name="Scale partnership", slug=PARTNERSHIP_SLUG)
+        partnership = Partnership.objects.create(name=PARTNERSHIP_NAME, slug=PARTNERSHIP_SLUG)
         for index, size in enumerate(organisation_sizes(staff, organisations, rng)):
             organisation = Organisation.objects.create(
                 partnership=partnership,

@@ -105,3 +105,10 @@ def test_the_command_refuses_to_load_twice_and_bench_people_can_see_their_pages(
     people = bench_people(password="bench password 1")
     assert people.manager.has_perm("passports.view_passport", people.carer_passport)
     assert people.carer.has_perm("passports.own_passport", people.carer_passport)
+
+
+def test_the_bench_knows_which_version_of_the_data_it_expects():
+    from bench.run import DATA_VERSION_NAME
+    from carershub.scale_data import PARTNERSHIP_NAME
+
+    assert DATA_VERSION_NAME == PARTNERSHIP_NAME

@@ -57,7 +57,7 @@ class Command(BaseCommand):
             "team passports (manager)": ("manager", f"/o/{slug}/team/passports/"),
             "home (HR)": ("hr", f"/o/{slug}/"),
             "staff list (HR)": ("hr", f"/o/{slug}/staff/"),
-            "staff search (HR)": ("hr", f"/o/{slug}/staff/?q=smith"),
+            "staff search (HR)": ("hr", f"/o/{slug}/staff/?q=black"),  # a surname stem
             "API staff list": ("token", "/api/v1/staff"),
         }
         queries: dict[str, int] = {}
