@@ -24,6 +24,7 @@ from passports.credential import (
 from passports.documents import carer_data_pdf
 from passports.exports import carer_data_export
 from passports.forms import CarryOverForm, CredentialUploadForm, DeclarationForm
+from passports.models import Passport
 from passports.selectors import (
     current_line_manager,
     declaration_of,
@@ -32,6 +33,10 @@ from passports.selectors import (
 )
 from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
 from passports.views._common import attempt, audit_view, own_record
+
+
+def _own_passport(request: OrgRequest) -> Passport | None:
+    return passport_of(staff=own_record(request))
 
 
 @require_safe
@@ -109,8 +114,7 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view("organisations.use_organisation")
 def passport_mine(request: OrgRequest) -> HttpResponse:
-    record = own_record(request)
-    passport = passport_of(staff=record)
+    passport = _own_passport(request)
     if passport is None:
         return redirect("carer_home", org_slug=request.organisation.slug)
     return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
@@ -119,8 +123,7 @@ def passport_mine(request: OrgRequest) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def passport_share_view(request: OrgRequest) -> HttpResponse:
-    record = own_record(request)
-    passport = passport_of(staff=record)
+    passport = _own_passport(request)
     if passport is None:
         return redirect("carer_home", org_slug=request.organisation.slug)
     try:
@@ -139,8 +142,7 @@ def passport_share_view(request: OrgRequest) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def passport_unshare_view(request: OrgRequest) -> HttpResponse:
-    record = own_record(request)
-    passport = passport_of(staff=record)
+    passport = _own_passport(request)
     if passport is None:
         return redirect("carer_home", org_slug=request.organisation.slug)
     passport_unshare(passport=passport, by=request.user)
@@ -151,8 +153,7 @@ def passport_unshare_view(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view("organisations.use_organisation")
 def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
-    record = own_record(request)
-    passport = passport_of(staff=record)
+    passport = _own_passport(request)
     if passport is None:
         return redirect("carer_home", org_slug=request.organisation.slug)
     events = list(passport_seen_by(passport=passport)[:200])

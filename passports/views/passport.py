@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -97,6 +101,30 @@ def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: OrgRequest,
+    passport: Passport,
+    access: PassportAccess,
+    form: forms.Form,
+    write: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+) -> HttpResponse:
+    """The shape every passport edit page shares: save through the service, or show the form
+    again with what was typed and why it was not saved."""
+    if request.method == "POST" and form.is_valid():
+        saved = attempt(form, lambda: write(form.cleaned_data))
+    else:
+        saved = None
+    if saved is not None:
+        messages.success(request, done)
+        return _back(request, passport)
+    return render(
+        request, "passports/form.html", _context(request, passport, access, form=form, title=title)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
@@ -116,25 +144,21 @@ def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
             "plan_b_at_work": passport.plan_b_at_work,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            form,
-            lambda: passport_update_about(
-                passport=passport,
-                expected_version=data["version"],
-                about_caring=data["about_caring"],
-                plan_b_contacts=data["plan_b_contacts"],
-                plan_b_at_work=data["plan_b_at_work"],
-                by=request.user,
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return _back(request, passport)
-    return render(
+    return _form_page(
         request,
-        "passports/form.html",
-        _context(request, passport, access, form=form, title=_("About my caring role and Plan B")),
+        passport,
+        access,
+        form,
+        lambda data: passport_update_about(
+            passport=passport,
+            expected_version=data["version"],
+            about_caring=data["about_caring"],
+            plan_b_contacts=data["plan_b_contacts"],
+            plan_b_at_work=data["plan_b_at_work"],
+            by=request.user,
+        ),
+        done=_("Saved."),
+        title=_("About my caring role and Plan B"),
     )
 
 
@@ -146,27 +170,23 @@ def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
     )
     if request.method == "GET":
         audit_view(request, passport, "Opened passport to add an adjustment")
-    form = AdjustmentForm(request.POST or None, initial={"version": passport.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            form,
-            lambda: adjustment_add(
-                passport=passport,
-                expected_version=data["version"],
-                kind=data["kind"],
-                details=data["details"],
-                review_on=data["review_on"],
-                by=request.user,
-            ),
-        ):
-            messages.success(request, _("Adjustment added."))
-            return _back(request, passport)
-    title = (
-        _("Ask for something that would help") if access.is_owner else _("Propose an adjustment")
-    )
-    return render(
-        request, "passports/form.html", _context(request, passport, access, form=form, title=title)
+    return _form_page(
+        request,
+        passport,
+        access,
+        AdjustmentForm(request.POST or None, initial={"version": passport.version}),
+        lambda data: adjustment_add(
+            passport=passport,
+            expected_version=data["version"],
+            kind=data["kind"],
+            details=data["details"],
+            review_on=data["review_on"],
+            by=request.user,
+        ),
+        done=_("Adjustment added."),
+        title=_("Ask for something that would help")
+        if access.is_owner
+        else _("Propose an adjustment"),
     )
 
 
@@ -193,24 +213,21 @@ def adjustment_edit(request: OrgRequest, pk: int, adjustment_pk: int) -> HttpRes
             "review_on": adjustment.review_on,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            form,
-            lambda: adjustment_update(
-                adjustment=adjustment,
-                expected_version=data["version"],
-                details=data["details"],
-                status=data["status"],
-                review_on=data["review_on"],
-                by=request.user,
-            ),
-        ):
-            messages.success(request, _("Adjustment updated."))
-            return _back(request, passport)
-    title = _("Change: %(kind)s") % {"kind": adjustment.get_kind_display()}
-    return render(
-        request, "passports/form.html", _context(request, passport, access, form=form, title=title)
+    return _form_page(
+        request,
+        passport,
+        access,
+        form,
+        lambda data: adjustment_update(
+            adjustment=adjustment,
+            expected_version=data["version"],
+            details=data["details"],
+            status=data["status"],
+            review_on=data["review_on"],
+            by=request.user,
+        ),
+        done=_("Adjustment updated."),
+        title=_("Change: %(kind)s") % {"kind": adjustment.get_kind_display()},
     )
 
 
@@ -226,29 +243,19 @@ def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"version": passport.version, "next_review_on": passport.next_review_on},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            form,
-            lambda: passport_set_review(
-                passport=passport,
-                expected_version=data["version"],
-                next_review_on=data["next_review_on"],
-                by=request.user,
-            ),
-        ):
-            messages.success(request, _("Review date set."))
-            return _back(request, passport)
-    return render(
+    return _form_page(
         request,
-        "passports/form.html",
-        _context(
-            request,
-            passport,
-            access,
-            form=form,
-            title=_("When should you next review the passport?"),
+        passport,
+        access,
+        form,
+        lambda data: passport_set_review(
+            passport=passport,
+            expected_version=data["version"],
+            next_review_on=data["next_review_on"],
+            by=request.user,
         ),
+        done=_("Review date set."),
+        title=_("When should you next review the passport?"),
     )
 
 
@@ -260,21 +267,16 @@ def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
     )
     if request.method == "GET":
         audit_view(request, passport, "Opened passport to note a conversation")
-    form = ConversationForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if attempt(
-            form,
-            lambda: conversation_record(
-                passport=passport, held_on=data["held_on"], notes=data["notes"], by=request.user
-            ),
-        ):
-            messages.success(request, _("Conversation noted."))
-            return _back(request, passport)
-    return render(
+    return _form_page(
         request,
-        "passports/form.html",
-        _context(request, passport, access, form=form, title=_("Note a conversation")),
+        passport,
+        access,
+        ConversationForm(request.POST or None, initial={"held_on": timezone.localdate()}),
+        lambda data: conversation_record(
+            passport=passport, held_on=data["held_on"], notes=data["notes"], by=request.user
+        ),
+        done=_("Conversation noted."),
+        title=_("Note a conversation"),
     )
 
 
