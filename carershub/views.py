@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from organisations.access import access_organisation
-from organisations.models import Partnership
-from organisations.selectors import organisations_for
+from organisations.selectors import led_partnerships, organisations_for
 
 
 @require_safe
@@ -17,11 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     """Signed-in people go to the organisation they used last; others see what this is."""
     if not request.user.is_authenticated:
         return render(request, "pages/welcome.html")
-    organisations = list(organisations_for(user=request.user))
+    organisations = organisations_for(user=request.user)
     if not organisations:
-        led = Partnership.objects.filter(leads__user=request.user).order_by("name").first()
-        if led is not None:
-            return redirect("partnership_home", slug=led.slug)
+        led = led_partnerships(user=request.user)
+        if led:
+            return redirect("partnership_home", slug=led[0].slug)
         return render(request, "pages/no_organisation.html")
     remembered = request.session.get("organisation_slug")
     chosen = next((o for o in organisations if o.slug == remembered), organisations[0])

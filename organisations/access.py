@@ -16,12 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from organisations.models import Organisation, StaffRecord
-from organisations.selectors import roles_in
+from organisations.selectors import member_organisation
 
 
 def access_organisation(*, user: Any, slug: str) -> Organisation:
-    organisation = get_object_or_404(Organisation.objects.select_related("partnership"), slug=slug)
-    if not roles_in(user=user, organisation=organisation):
+    """The organisation if the user belongs to it; a 404 whether it is missing or not theirs."""
+    organisation = member_organisation(user=user, slug=slug)
+    if organisation is None:
         raise Http404
     return organisation
 

@@ -112,17 +112,10 @@ class StaffRecordForm(GovukModelForm):
 
 class StaffSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name, staff number or email"), required=False)
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Unit"))
+    unit = forms.CharField(label=_("Unit code or name"), required=False, max_length=200)
     status = forms.ChoiceField(
         choices=[("", _("Any status")), *StaffStatus.choices], required=False, label=_("Status")
     )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        unit_field = self.fields["unit"]
-        assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.queryset = Unit.objects.filter(organisation=organisation)
-        unit_field.empty_label = _("All units")
 
 
 class MarkLeftForm(GovukForm):

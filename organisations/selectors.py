@@ -10,41 +10,65 @@ from organisations.models import (
     Membership,
     Organisation,
     Partnership,
-    PartnershipLead,
     Role,
     StaffRecord,
     StaffStatus,
+    Unit,
 )
 
-_CACHE_ATTR = "_carershub_roles"
+_CACHE_ATTR = "_carershub_memberships"
+_LED_ATTR = "_carershub_led"
+
+
+def _memberships(user: Any) -> dict[int, tuple[Organisation, frozenset[Role]]]:
+    """Every organisation the user belongs to, with their roles there: one query per user
+    object, shared by the tenant lookup, the permission checks and the header's switcher."""
+    cache: dict[int, tuple[Organisation, frozenset[Role]]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        for membership in Membership.objects.filter(user=user).select_related(
+            "organisation__partnership"
+        ):
+            organisation, held = cache.get(
+                membership.organisation_id, (membership.organisation, frozenset())
+            )
+            cache[membership.organisation_id] = (organisation, held | {Role(membership.role)})
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
 
 
 def roles_in(*, user: Any, organisation: Organisation) -> frozenset[Role]:
     """The roles ``user`` holds in ``organisation``, read once per user object."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
-    cache: dict[int, frozenset[Role]] | None = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        for org_id, role in Membership.objects.filter(user=user).values_list(
-            "organisation_id", "role"
-        ):
-            cache[org_id] = cache.get(org_id, frozenset()) | {Role(role)}
-        setattr(user, _CACHE_ATTR, cache)
-    return cache.get(organisation.pk, frozenset())
+    return _memberships(user).get(organisation.pk, (organisation, frozenset()))[1]
+
+
+def member_organisation(*, user: Any, slug: str) -> Organisation | None:
+    """The organisation with this short name if the user belongs to it, else None: for a
+    non-member, one that does not exist and one they may not see look the same."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    for organisation, _roles in _memberships(user).values():
+        if organisation.slug == slug:
+            return organisation
+    return None
+
+
+def led_partnerships(*, user: Any) -> list[Partnership]:
+    """Partnerships the user leads, by name, read once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached: list[Partnership] | None = getattr(user, _LED_ATTR, None)
+    if cached is None:
+        cached = list(Partnership.objects.filter(leads__user=user).order_by("name"))
+        setattr(user, _LED_ATTR, cached)
+    return cached
 
 
 def lead_partnership_ids(*, user: Any) -> frozenset[int]:
     """Partnerships the user leads, read once per user object."""
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached: frozenset[int] | None = getattr(user, "_carershub_led", None)
-    if cached is None:
-        cached = frozenset(
-            PartnershipLead.objects.filter(user=user).values_list("partnership_id", flat=True)
-        )
-        user._carershub_led = cached
-    return cached
+    return frozenset(p.pk for p in led_partnerships(user=user))
 
 
 def partnership_overview(*, partnership: Partnership) -> list[dict[str, Any]]:
@@ -72,21 +96,34 @@ def roles_grantable_by(*, user: Any, organisation: Organisation) -> list[Role]:
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after memberships change within a request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _LED_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
-def organisations_for(*, user: Any) -> QuerySet[Organisation]:
-    """Organisations the user belongs to, for the switcher."""
+def organisations_for(*, user: Any) -> list[Organisation]:
+    """Organisations the user belongs to, by name, for the switcher."""
     if not getattr(user, "is_authenticated", False):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
+        return []
+    return sorted(
+        (organisation for organisation, _roles in _memberships(user).values()),
+        key=lambda organisation: (organisation.name, organisation.pk),
+    )
 
 
 def staff_records_visible_to(
-    *, organisation: Organisation, query: str = "", unit_id: int | None = None, status: str = ""
+    *,
+    organisation: Organisation,
+    query: str = "",
+    unit_id: int | None = None,
+    unit: str = "",
+    status: str = "",
 ) -> QuerySet[StaffRecord]:
-    """Staff of one organisation, filtered; callers have already checked the viewer is HR."""
+    """Staff of one organisation, filtered; callers have already checked the viewer is HR.
+
+    ``unit`` is a unit's code or the start of its name: a large trust has hundreds of units,
+    too many for a drop-down that every visit to the list would have to render.
+    """
     qs = StaffRecord.objects.filter(organisation=organisation).select_related(
         "unit", "line_manager"
     )
@@ -102,6 +139,13 @@ def staff_records_visible_to(
             )
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
+    unit = unit.replace("\x00", "").strip()
+    if unit:
+        qs = qs.filter(
+            unit__in=Unit.objects.filter(organisation=organisation).filter(
+                Q(code__iexact=unit) | Q(name__istartswith=unit)
+            )
+        )
     if status in StaffStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("last_name", "first_name", "staff_number")

@@ -12,6 +12,7 @@ from accounts.models import Invitation
 from accounts.services import invitation_revoke, invitation_send
 from audit.models import Channel
 from audit.selectors import events_for_organisation
+from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import InvitationForm, MembershipForm
@@ -112,7 +113,7 @@ def audit_log(request: OrgRequest) -> HttpResponse:
     """Organisation admins see who changed staff records and roles (never carers' content)."""
     organisation = request.organisation
     events = events_for_organisation(organisation_id=organisation.pk)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = countless_page(events, number=request.GET.get("page"), size=50)
     return render(
         request, "organisations/audit_log.html", {"organisation": organisation, "page": page}
     )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import access_staff_record, org_view
 from organisations.forms import MarkLeftForm, StaffRecordForm, StaffSearchForm, UnitForm
@@ -39,15 +39,15 @@ def _apply_model_errors(form: StaffRecordForm | UnitForm, error: ValidationError
 @org_view("organisations.view_staff")
 def staff_list(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    search = StaffSearchForm(request.GET or None, organisation=organisation)
+    search = StaffSearchForm(request.GET or None)
     filters = search.cleaned_data if search.is_valid() else {}
     records = staff_records_visible_to(
         organisation=organisation,
         query=filters.get("q", ""),
-        unit_id=filters["unit"].pk if filters.get("unit") else None,
+        unit=filters.get("unit", ""),
         status=filters.get("status", ""),
     )
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = countless_page(records, number=request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
