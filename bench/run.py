@@ -53,6 +53,8 @@ IMPORT_ROWS = setting("BENCH_IMPORT_ROWS", STAFF)
 BASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/carershub_bench"
 )
+#: Redis for the cache and sessions, as docs/deploy.md advises at scale; empty for none.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
 
 
@@ -74,6 +76,9 @@ def environment(url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     }
     env.pop("REDIS_URL", None)
+    if REDIS:
+        # As a deployment at scale would run: the cache, and sessions read through it.
+        env["REDIS_URL"] = REDIS
     return env
 
 
@@ -334,7 +339,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"# Benchmark {result['started']}",
         "",
         f"{result['staff']:,} staff; {WORKERS} gunicorn workers; {USERS} users for {SECONDS} s a page; "
-        f"largest organisation {result['organisation_staff']:,} staff.",
+        f"largest organisation {result['organisation_staff']:,} staff; "
+        f"cache and sessions {'through Redis' if result['settings'].get('redis') else 'in the database'}.",
         "",
         "| page | req/s | share of floor | p50 ms | p95 ms | p99 ms | failures | queries (1,000) | queries (full) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -388,7 +394,7 @@ def main() -> None:
         "started": started,
         "staff": full["staff"],
         "organisation_staff": full["organisation_staff"],
-        "settings": {"workers": WORKERS, "users": USERS, "seconds": SECONDS},
+        "settings": {"workers": WORKERS, "users": USERS, "seconds": SECONDS, "redis": bool(REDIS)},
         "load": loads,
         "queries_small": little["queries"],
         "queries_full": full["queries"],

@@ -47,6 +47,17 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     assert result.stdout.split() == ["False", "31536000", "True"]
 
 
+SESSIONS = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+
+
+def test_sessions_are_read_through_redis_when_there_is_one_and_kept_in_the_database():
+    with_redis = run_python(SESSIONS, **PRODUCTION, REDIS_URL="redis://127.0.0.1:6379/15")
+    assert with_redis.returncode == 0, with_redis.stderr
+    assert with_redis.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+    without = run_python(SESSIONS, **PRODUCTION)
+    assert without.stdout.strip() == "django.contrib.sessions.backends.db"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
