@@ -263,8 +263,11 @@ class PartnershipLead(models.Model):
 
 class StaffImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+    QUEUED = "queued", _("Waiting to be imported")
+    RUNNING = "running", _("Importing")
     APPLIED = "applied", _("Imported")
     REJECTED = "rejected", _("Had errors, nothing imported")
+    FAILED = "failed", _("Failed, nothing imported")
     DISCARDED = "discarded", _("Discarded")
 
 
@@ -285,6 +288,10 @@ class StaffImport(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    #: Who chose to import it: the changes are audited as theirs, even when a task applies them.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     file = models.FileField(upload_to=_import_path, max_length=200, blank=True)
     file_name = models.CharField(max_length=200)
     mark_missing_as_left = models.BooleanField(default=False)
@@ -295,6 +302,8 @@ class StaffImport(models.Model):
     #: The first rows to add and update, with their changes, shown before confirming.
     preview = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When a background task began applying it (large files; see docs/staff-import.md).
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -302,3 +311,7 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {StaffImportStatus.QUEUED, StaffImportStatus.RUNNING}

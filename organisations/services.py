@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -357,8 +358,17 @@ def staff_import_stage(
     return job, plan
 
 
+def staff_import_applies_inline(job: StaffImport) -> bool:
+    """Small files are imported while HR waits; larger ones by a background task.
+
+    Applying checks the file again and writes it in one transaction; above
+    ``STAFF_IMPORT_INLINE_ROWS`` rows that takes longer than a page should.
+    """
+    return int(job.counts.get("rows", 0)) <= settings.STAFF_IMPORT_INLINE_ROWS
+
+
 def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
-    """Apply a previewed file; the file is checked again because records may have moved on."""
+    """Apply a previewed file now; it is checked again because records may have moved on."""
     with transaction.atomic():
         # A double submit waits here and then finds the job already applied.
         job = (
@@ -366,12 +376,69 @@ def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPl
             .select_related("organisation")
             .get(pk=job.pk)
         )
+        if job.status != StaffImportStatus.PREVIEWED:
+            raise ValidationError(_("This import has already been dealt with."))
+        job.confirmed_by = by
         return _staff_import_apply(job=job, by=by)
 
 
-def _staff_import_apply(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
-    if job.status != StaffImportStatus.PREVIEWED:
-        raise ValidationError(_("This import has already been dealt with."))
+def staff_import_queue(*, job: StaffImport, by: User) -> StaffImport:
+    """Confirm a previewed file for the background task to apply (see ``tasks.py``)."""
+    from organisations.tasks import apply_staff_import
+
+    with transaction.atomic():
+        job = StaffImport.objects.select_for_update().get(pk=job.pk)
+        if job.status != StaffImportStatus.PREVIEWED:
+            raise ValidationError(_("This import has already been dealt with."))
+        job.status = StaffImportStatus.QUEUED
+        job.confirmed_by = by
+        job.save(update_fields=["status", "confirmed_by"])
+        # Only once the job is saved as queued can a worker find it.
+        job_id = job.pk
+        transaction.on_commit(lambda: apply_staff_import.enqueue(job_id=job_id))
+    return job
+
+
+def staff_import_run_queued(*, job_id: int) -> dict[str, int]:
+    """The background task's work: apply a queued file, all or nothing.
+
+    The job is marked as running in a transaction of its own, so the status page can say
+    so while the import's own transaction is still open. If the import fails for a reason
+    that is not in the file (the database went away, say), nothing is written and the job
+    is marked as failed, with its file deleted: HR can upload it again.
+    """
+    with transaction.atomic():
+        job = StaffImport.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != StaffImportStatus.QUEUED:
+            return {}  # already dealt with, or discarded by housekeeping
+        job.status = StaffImportStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    try:
+        with transaction.atomic():
+            job = (
+                StaffImport.objects.select_for_update(of=("self",))
+                .select_related("organisation", "confirmed_by")
+                .get(pk=job_id)
+            )
+            plan = _staff_import_apply(job=job, by=job.confirmed_by)
+    except Exception:
+        _staff_import_failed(job_id)
+        raise
+    return plan.counts()
+
+
+def _staff_import_failed(job_id: int) -> None:
+    job = StaffImport.objects.get(pk=job_id)
+    job.status = StaffImportStatus.FAILED
+    job.preview = {}
+    job.finished_at = timezone.now()
+    if job.file:
+        job.file.delete(save=False)
+    job.save(update_fields=["status", "preview", "finished_at", "file"])
+
+
+def _staff_import_apply(*, job: StaffImport, by: User | None) -> staff_import.ImportPlan:
     with job.file.open("rb") as handle:
         plan = staff_import.apply_import(
             organisation=job.organisation,
@@ -385,7 +452,7 @@ def _staff_import_apply(*, job: StaffImport, by: User) -> staff_import.ImportPla
     job.preview = {}  # names in the preview are personal data; they are not kept
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED
     job.finished_at = timezone.now()
-    job.save(update_fields=["counts", "preview", "status", "finished_at"])
+    job.save(update_fields=["counts", "preview", "status", "finished_at", "confirmed_by"])
     job.file.delete(save=True)
     return plan
 
@@ -401,11 +468,21 @@ def staff_import_discard(*, job: StaffImport) -> None:
 
 
 def staff_imports_purge_stale(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Remove files of previews nobody confirmed, so personal data does not linger."""
+    """Remove files of previews nobody confirmed, so personal data does not linger.
+
+    An import still queued or running a day later has lost its worker (its transaction
+    was rolled back with it): it is marked as failed and its file removed too.
+    """
     cutoff = timezone.now() - older_than
     stale = StaffImport.objects.filter(status=StaffImportStatus.PREVIEWED, created_at__lt=cutoff)
     count = 0
     for job in stale:
         staff_import_discard(job=job)
+        count += 1
+    stuck = StaffImport.objects.filter(
+        status__in=[StaffImportStatus.QUEUED, StaffImportStatus.RUNNING], created_at__lt=cutoff
+    )
+    for job_id in stuck.values_list("pk", flat=True):
+        _staff_import_failed(job_id)
         count += 1
     return count

@@ -1,40 +1,66 @@
-"""Staff import from a CSV extract: parse, validate, preview and apply (issue 2, item 4).
+"""Staff import from a CSV extract: check, preview and apply (issue 2, item 4; issue 6).
 
-The layout is documented in ``docs/staff-import.md``. The whole file is checked before
-anything is written; if any row is wrong nothing is written and every error is reported
-with its line, column and reason. Applying is one transaction using bulk statements, so
-the number of queries grows with the number of batches, not rows.
+The layout and every rule are in ``docs/staff-import.md``. The whole file is checked
+before anything is written; if any row is wrong nothing is written, and every problem is
+reported with its line, column and reason. A clean file is applied in one transaction.
+
+The file is read once, as a stream, so memory stays flat whatever its size:
+
+1. **Rows, one at a time** (`_RowChecker`): the csv module reads each row, and the checks
+   that need only that row run in Python, the same code for every database. Each row goes
+   to a staging table: a good one with its values parsed, a bad one with its problems.
+2. **Across rows, in SQL** (`_cross_row_checks`): repeated staff numbers, line managers
+   who are nowhere or have left, loops in line management and, when asked, managers who
+   would be marked as left. The same SQL runs on both engines' staging tables.
+   Problems are collected in an error table made only when there is one, so that they
+   can be counted and the first ``ERRORS_KEPT`` listed in order.
+3. **Applying**, by one of two engines with the same results:
+   ``staff_import_postgres`` stages with ``COPY`` into temporary tables and writes with
+   two set-based statements; ``staff_import_chunked`` (SQLite, and anything else) stages
+   into a scratch SQLite file and writes in batches of ``BATCH`` through the ORM.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO, Any, Literal, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from audit.models import Action, Channel
-from audit.services import audit_record, audit_record_many
+from audit.services import audit_record
 from organisations import working_pattern
-from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
+from organisations.models import Organisation, StaffStatus, Unit
 from passports.services import shares_close_stale
 
-BATCH = 1000
+#: Rows written per statement by the chunked engine, and rows per read of staging.
+BATCH = 2000
+#: Problems kept in full (sorted by line); the rest are only counted.
+ERRORS_KEPT = 1000
+#: Rows of each kind listed on the preview page.
+PREVIEW_LIMIT = 100
 #: NUL and other control characters cannot be stored in PostgreSQL text (tab is allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: A plain address that Django's validate_email certainly accepts (a strict subset of it),
+#: so only unusual addresses pay for the full check.
+_PLAIN_EMAIL = re.compile(
+    r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9a-z]+)*"
+    r"@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+    r"\.[a-z]{2,63}"
+)
 
 #: Column → accepted header spellings (compared without case, spaces, underscores or dashes).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -76,6 +102,7 @@ FIELD_LABELS = {
 }
 DEFAULT_DAYS = Decimal("5.0")
 DEFAULT_HOURS = Decimal("37.50")
+#: Fields compared to decide whether a record changes, in the order changes are listed.
 _COMPARED = (
     "first_name",
     "last_name",
@@ -87,6 +114,35 @@ _COMPARED = (
     "start_date",
     "status",
 )
+NEW_RECORD_DEFAULTS: dict[str, Any] = {
+    "work_email": "",
+    "unit_id": None,
+    "days_per_week": DEFAULT_DAYS,
+    "hours_per_week": DEFAULT_HOURS,
+    "working_days": working_pattern.MONDAY_TO_FRIDAY,
+    "start_date": None,
+}
+#: Columns of the staging table, in this order everywhere (see `_RowChecker.check`).
+STAGED = (
+    "line",
+    "number",
+    "ok",
+    "first_name",
+    "last_name",
+    "work_email",
+    "unit_id",
+    "manager",
+    "days",
+    "hours",
+    "working_days",
+    "start_date",
+    "problems",
+)
+#: Where a problem on a line comes in the list when there are several in one cell: a
+#: row's own problems keep their order (0, 1, ...), then those found across rows.
+SEQ_UNKNOWN, SEQ_LEFT, SEQ_LOOP = 101, 102, 103
+
+Engine = Literal["auto", "postgres", "chunked"]
 
 
 @dataclass(frozen=True)
@@ -97,94 +153,39 @@ class RowError:
 
 
 @dataclass
-class ParsedRow:
-    """One good row. ``supplied`` holds only the fields the file gives a value for:
-    a column the file does not have, or a blank working-pattern cell, leaves the
-    current value alone (docs/staff-import.md, "Blank cells and missing columns").
+class ImportPlan:
+    """What a file would do (or did); any error means nothing is written.
+
+    Only counts, the first ``ERRORS_KEPT`` problems and the first ``PREVIEW_LIMIT`` rows
+    of each kind are kept, so a plan is small whatever the size of the file.
     """
 
-    line: int
-    staff_number: str
-    supplied: dict[str, Any]
-    line_manager: str | None
-
-    def values_for_new_record(self) -> dict[str, Any]:
-        return {**NEW_RECORD_DEFAULTS, **self.supplied, "status": StaffStatus.ACTIVE}
-
-    def values_over(self, current: dict[str, Any]) -> dict[str, Any]:
-        return {**current, **self.supplied, "status": StaffStatus.ACTIVE}
-
-
-NEW_RECORD_DEFAULTS: dict[str, Any] = {
-    "work_email": "",
-    "unit_id": None,
-    "days_per_week": DEFAULT_DAYS,
-    "hours_per_week": DEFAULT_HOURS,
-    "working_days": working_pattern.MONDAY_TO_FRIDAY,
-    "start_date": None,
-}
-
-
-@dataclass
-class ImportPlan:
-    """What applying a file would do; errors mean it must not be applied."""
-
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
-    to_add: list[ParsedRow] = field(default_factory=list)
-    #: (row, what changes as (old, new), the full values after the change)
-    to_update: list[tuple[ParsedRow, dict[str, tuple[Any, Any]], dict[str, Any]]] = field(
-        default_factory=list
-    )
-    unchanged: int = 0
-    to_mark_left: list[str] = field(default_factory=list)
     rows_read: int = 0
-    unit_codes: dict[int, str] = field(default_factory=dict)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    marked_left: int = 0
+    preview_add: list[dict[str, Any]] = field(default_factory=list)
+    preview_update: list[dict[str, Any]] = field(default_factory=list)
+    preview_left: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.error_count
 
-    def preview(self, limit: int = 100) -> dict[str, Any]:
+    @property
+    def hidden_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))
+
+    def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
         """What HR sees before confirming: the first ``limit`` rows of each kind."""
-
-        def shown(name: str, value: Any) -> str:
-            if name == "working_days":
-                return working_pattern.describe(value)
-            if value is None or value == "":
-                return "—"
-            if name == "unit_id":
-                return self.unit_codes.get(value, str(value))
-            return str(value)
-
         return {
-            "add": [
-                {
-                    "line": row.line,
-                    "staff_number": row.staff_number,
-                    "name": f"{row.supplied['first_name']} {row.supplied['last_name']}",
-                    "unit": shown("unit_id", row.supplied.get("unit_id")),
-                    "line_manager": row.line_manager or "—",
-                }
-                for row in self.to_add[:limit]
-            ],
-            "update": [
-                {
-                    "line": row.line,
-                    "staff_number": row.staff_number,
-                    "name": f"{values['first_name']} {values['last_name']}",
-                    "changes": [
-                        {
-                            "field": str(FIELD_LABELS[key]),
-                            "old": shown(key, old),
-                            "new": shown(key, new),
-                        }
-                        for key, (old, new) in changes.items()
-                    ],
-                }
-                for row, changes, values in self.to_update[:limit]
-            ],
-            "mark_left": self.to_mark_left[:limit],
+            "add": self.preview_add[:limit],
+            "update": self.preview_update[:limit],
+            "mark_left": self.preview_left[:limit],
             "ignored_columns": self.ignored_columns,
             "limit": limit,
         }
@@ -192,20 +193,34 @@ class ImportPlan:
     def counts(self) -> dict[str, int]:
         return {
             "rows": self.rows_read,
-            "add": len(self.to_add),
-            "update": len(self.to_update),
+            "add": self.added,
+            "update": self.updated,
             "unchanged": self.unchanged,
-            "mark_left": len(self.to_mark_left),
-            "errors": len(self.errors),
+            "mark_left": self.marked_left,
+            "errors": self.error_count,
         }
 
 
-@dataclass
-class _Existing:
-    pk: int
-    values: dict[str, Any]
-    manager_number: str
-    version: int
+@dataclass(frozen=True)
+class Layout:
+    """Which columns the file has, and where: a missing optional column changes nothing."""
+
+    positions: dict[str, int]
+
+    def has(self, name: str) -> bool:
+        return name in self.positions
+
+
+@dataclass(frozen=True)
+class WriteAs:
+    """Who an import is written as, for the audit."""
+
+    by: User | None
+    channel: Channel
+    file_name: str
+
+
+# --- Reading and checking one row ---------------------------------------------------------
 
 
 def _normalise_header(text: str) -> str:
@@ -232,6 +247,14 @@ def _parse_decimal(raw: str, low: Decimal, high: Decimal, places: int) -> Decima
     return value.quantize(quantum)
 
 
+def _parse_days(raw: str) -> Decimal:
+    return _parse_decimal(raw, Decimal("0.5"), Decimal("7"), 1)
+
+
+def _parse_hours(raw: str) -> Decimal:
+    return _parse_decimal(raw, Decimal("0.5"), Decimal("100"), 2)
+
+
 def _parse_date(raw: str) -> date:
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -241,17 +264,178 @@ def _parse_date(raw: str) -> date:
     raise ValueError(_("must be a date written as YYYY-MM-DD or DD/MM/YYYY"))
 
 
+def _valid_email(email: str) -> bool:
+    if len(email) <= 320 and _PLAIN_EMAIL.fullmatch(email):
+        return True
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
+def _remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
+    """``parse`` with its answers kept: a file repeats the same few days, hours and dates.
+
+    The cache is emptied when it grows large, so an unusual file cannot grow memory.
+    """
+    cache: dict[str, tuple[Any, str | None]] = {}
+
+    def parsed(raw: str) -> tuple[Any, str | None]:
+        found = cache.get(raw)
+        if found is None:
+            if len(cache) >= 4096:
+                cache.clear()
+            try:
+                found = (parse(raw), None)
+            except ValueError as exc:
+                found = (None, str(exc))
+            cache[raw] = found
+        return found
+
+    return parsed
+
+
+def _escape_number(number: str) -> str:
+    """A staff number that can be stored as text, distinct for distinct numbers.
+
+    PostgreSQL text cannot hold NUL, which only ever appears in a row that is wrong anyway;
+    the escape keeps repeated numbers in such rows comparable (``\\x01`` is escaped too).
+    """
+    if "\x00" in number or "\x01" in number:
+        return number.replace("\x01", "\x01\x01").replace("\x00", "\x01\x02")
+    return number
+
+
+class _RowChecker:
+    """The checks that need only one row (docs/staff-import.md, the first round).
+
+    ``check`` returns the row for the staging table (see ``STAGED``): for a good row its
+    parsed values, where ``None`` means "keep the current value" for a column the file
+    does not have and for a blank working-pattern cell; for a row with problems only its
+    line, its staff number as written and its problems, as JSON [[column, message], ...].
+    """
+
+    def __init__(self, layout: Layout, units: dict[str, int]) -> None:
+        self.names = list(layout.positions)
+        self.indexes = list(layout.positions.values())
+        self.width = max(self.indexes) + 1
+        slot = {name: position for position, name in enumerate(self.names)}
+        self.s_number = slot["staff_number"]
+        self.s_first = slot["first_name"]
+        self.s_last = slot["last_name"]
+        self.s_email = slot.get("work_email", -1)
+        self.s_unit = slot.get("unit_code", -1)
+        self.s_manager = slot.get("line_manager", -1)
+        self.s_days = slot.get("days_per_week", -1)
+        self.s_hours = slot.get("hours_per_week", -1)
+        self.s_working = slot.get("working_days", -1)
+        self.s_start = slot.get("start_date", -1)
+        self.units = units
+        self.days = _remembered(_parse_days)
+        self.hours = _remembered(_parse_hours)
+        self.working = _remembered(working_pattern.parse)
+        self.dates = _remembered(_parse_date)
+        self.control_message = _("contains a control character; save the file again as plain text")
+        self.missing_message = _("is missing")
+        self.bad_rows = 0
+
+    def check(self, line: int, raw: list[str]) -> tuple[Any, ...] | None:
+        """The staging row for ``raw``, or ``None`` for a blank line."""
+        if len(raw) >= self.width:
+            cells = [raw[index].strip() for index in self.indexes]
+        else:
+            cells = [raw[index].strip() if index < len(raw) else "" for index in self.indexes]
+        if not any(cells) and not any(cell.strip() for cell in raw):
+            return None
+        seen = cells[self.s_number]
+        problems: list[tuple[str, str]] = []
+        if _CONTROL.search("".join(cells)):
+            for position, name in enumerate(self.names):
+                if _CONTROL.search(cells[position]):
+                    problems.append((HEADINGS[name], self.control_message))
+                    cells[position] = _CONTROL.sub("", cells[position])
+        number, first, last = cells[self.s_number], cells[self.s_first], cells[self.s_last]
+        if not number:
+            problems.append((HEADINGS["staff_number"], self.missing_message))
+        if not first:
+            problems.append((HEADINGS["first_name"], self.missing_message))
+        if not last:
+            problems.append((HEADINGS["last_name"], self.missing_message))
+        if len(number) > 40:
+            problems.append((HEADINGS["staff_number"], _("must be 40 characters or fewer")))
+        if len(first) > 100:
+            problems.append((HEADINGS["first_name"], _("must be 100 characters or fewer")))
+        if len(last) > 100:
+            problems.append((HEADINGS["last_name"], _("must be 100 characters or fewer")))
+        email: str | None = None
+        if self.s_email >= 0:
+            email = cells[self.s_email].lower()
+            if email and not _valid_email(email):
+                message = _("“%(value)s” is not a valid email address") % {"value": email}
+                problems.append((HEADINGS["work_email"], message))
+        unit_id: int | None = None
+        if self.s_unit >= 0 and cells[self.s_unit]:
+            unit_id = self.units.get(cells[self.s_unit])
+            if unit_id is None:
+                message = _(
+                    "“%(value)s” is not a unit of this organisation; add the unit first"
+                ) % {"value": cells[self.s_unit]}
+                problems.append((HEADINGS["unit_code"], message))
+        days = hours = working = start = None
+        if self.s_days >= 0 and cells[self.s_days]:
+            days, problem = self.days(cells[self.s_days])
+            if problem is not None:
+                problems.append((HEADINGS["days_per_week"], problem))
+        if self.s_hours >= 0 and cells[self.s_hours]:
+            hours, problem = self.hours(cells[self.s_hours])
+            if problem is not None:
+                problems.append((HEADINGS["hours_per_week"], problem))
+        if self.s_working >= 0 and cells[self.s_working]:
+            working, problem = self.working(cells[self.s_working])
+            if problem is not None:
+                problems.append((HEADINGS["working_days"], problem))
+        if self.s_start >= 0 and cells[self.s_start]:
+            start, problem = self.dates(cells[self.s_start])
+            if problem is not None:
+                problems.append((HEADINGS["start_date"], problem))
+        manager = cells[self.s_manager] if self.s_manager >= 0 else None
+        if manager and manager == number:
+            problems.append(
+                (HEADINGS["line_manager"], _("A person cannot be their own line manager"))
+            )
+        if problems:
+            self.bad_rows += 1
+            blank = [None] * (len(STAGED) - 4)
+            return (line, _escape_number(seen), 0, *blank, json.dumps(problems, ensure_ascii=False))
+        return (
+            line,
+            number,
+            1,
+            first,
+            last,
+            email,
+            unit_id,
+            manager,
+            days,
+            hours,
+            working,
+            start,
+            None,
+        )
+
+
 def _text_stream(upload: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
 
 
-def _rows(stream: IO[str], plan: ImportPlan) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(stream)
+def _read_layout(reader: Any, plan: ImportPlan, early: list[RowError]) -> Layout | None:
+    """Match the header row to columns; ``None`` when the rows cannot be read."""
     try:
         header = next(reader)
     except StopIteration:
-        plan.errors.append(RowError(1, "", _("The file is empty.")))
-        return
+        early.append(RowError(1, "", _("The file is empty.")))
+        return None
     positions: dict[str, int] = {}
     for index, heading in enumerate(header):
         key = _normalise_header(heading)
@@ -260,119 +444,90 @@ def _rows(stream: IO[str], plan: ImportPlan) -> Iterator[tuple[int, dict[str, st
             if heading.strip():
                 plan.ignored_columns.append(heading.strip())
         elif column in positions:
-            plan.errors.append(RowError(1, heading, _("This column appears more than once.")))
+            early.append(RowError(1, heading, _("This column appears more than once.")))
         else:
             positions[column] = index
     missing = [HEADINGS[name] for name in REQUIRED if name not in positions]
     if missing:
-        plan.errors.append(
+        early.append(
             RowError(
                 1, ", ".join(missing), _("The file has no column for this. Check the header row.")
             )
         )
-        return
-    for raw in reader:
-        if not any(cell.strip() for cell in raw):
-            continue
-        yield (
-            reader.line_num,
-            {
-                name: (raw[index].strip() if index < len(raw) else "")
-                for name, index in positions.items()
-            },
-        )
-
-
-def _parse_row(
-    line: int, cells: dict[str, str], units: dict[str, int], errors: list[RowError]
-) -> ParsedRow | None:
-    row_errors: list[RowError] = []
-
-    def problem(column: str, message: str) -> None:
-        row_errors.append(RowError(line, HEADINGS[column], message))
-
-    for name, value in cells.items():
-        if _CONTROL.search(value):
-            problem(name, _("contains a control character; save the file again as plain text"))
-            cells[name] = _CONTROL.sub("", value)
-    for name in REQUIRED:
-        if not cells.get(name):
-            problem(name, _("is missing"))
-    staff_number = cells.get("staff_number", "")
-    if len(staff_number) > 40:
-        problem("staff_number", _("must be 40 characters or fewer"))
-    for name in ("first_name", "last_name"):
-        if len(cells.get(name, "")) > 100:
-            problem(name, _("must be 100 characters or fewer"))
-    email = cells.get("work_email", "").lower()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problem("work_email", _("“%(value)s” is not a valid email address") % {"value": email})
-    unit_id: int | None = None
-    unit_code = cells.get("unit_code", "")
-    if unit_code:
-        unit_id = units.get(unit_code)
-        if unit_id is None:
-            problem(
-                "unit_code",
-                _("“%(value)s” is not a unit of this organisation; add the unit first")
-                % {"value": unit_code},
-            )
-    supplied: dict[str, Any] = {
-        "first_name": cells.get("first_name", ""),
-        "last_name": cells.get("last_name", ""),
-    }
-    if "work_email" in cells:
-        supplied["work_email"] = email
-    if "unit_code" in cells:
-        supplied["unit_id"] = unit_id
-    if cells.get("days_per_week"):
-        try:
-            supplied["days_per_week"] = _parse_decimal(
-                cells["days_per_week"], Decimal("0.5"), Decimal("7"), 1
-            )
-        except ValueError as exc:
-            problem("days_per_week", str(exc))
-    if cells.get("hours_per_week"):
-        try:
-            supplied["hours_per_week"] = _parse_decimal(
-                cells["hours_per_week"], Decimal("0.5"), Decimal("100"), 2
-            )
-        except ValueError as exc:
-            problem("hours_per_week", str(exc))
-    if cells.get("working_days"):
-        try:
-            supplied["working_days"] = working_pattern.parse(cells["working_days"])
-        except ValueError as exc:
-            problem("working_days", str(exc))
-    if "start_date" in cells:
-        supplied["start_date"] = None
-        if cells["start_date"]:
-            try:
-                supplied["start_date"] = _parse_date(cells["start_date"])
-            except ValueError as exc:
-                problem("start_date", str(exc))
-    manager = cells.get("line_manager")
-    if manager and manager == staff_number:
-        problem("line_manager", _("A person cannot be their own line manager"))
-    if row_errors:
-        errors.extend(row_errors)
         return None
-    return ParsedRow(line=line, staff_number=staff_number, supplied=supplied, line_manager=manager)
+    return Layout(positions)
 
 
-def _load_existing(organisation: Organisation) -> dict[str, _Existing]:
-    existing: dict[str, _Existing] = {}
-    rows = StaffRecord.objects.filter(organisation=organisation).values_list(
-        "pk", "staff_number", "line_manager__staff_number", "version", *_COMPARED
-    )
-    for pk, number, manager_number, version, *values in rows.iterator(chunk_size=5000):
-        existing[number] = _Existing(
-            pk, dict(zip(_COMPARED, values, strict=True)), manager_number or "", version
-        )
-    return existing
+def _file_problem(exc: Exception) -> RowError:
+    if isinstance(exc, UnicodeDecodeError):
+        return RowError(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”."))
+    return RowError(0, "", _("The file could not be read as CSV: %(e)s") % {"e": exc})
+
+
+def _staged_rows(
+    reader: Any, checker: _RowChecker, plan: ImportPlan, unreadable: list[RowError]
+) -> Iterator[tuple[Any, ...]]:
+    """Each non-blank row of the file, checked, as it is read.
+
+    A file that cannot be read to the end just stops here, with the reason in
+    ``unreadable``, so that staging (a COPY, say) ends cleanly rather than half-way.
+    """
+    try:
+        for raw in reader:
+            staged = checker.check(reader.line_num, raw)
+            if staged is not None:
+                plan.rows_read += 1
+                yield staged
+    except (UnicodeDecodeError, csv.Error) as exc:
+        unreadable.append(_file_problem(exc))
+
+
+# --- Checks across rows, in SQL on either engine's staging tables -------------------------
+
+
+class StagingDb(Protocol):
+    """An engine's staging database, as the checks across rows see it.
+
+    ``import_rows`` holds the staged rows (``STAGED``); ``import_errors`` (line, col, seq,
+    message) is made only when there is a problem to keep. ``existing`` is SQL for the
+    organisation's records as they are now: number, id, manager (the manager's staff
+    number), manager_id, status, version and the compared fields. Parameters are ``%s``.
+    """
+
+    existing: str
+    collate: str
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> object: ...
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]: ...
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]: ...
+
+    def create_errors(self) -> None: ...
+
+    def add_errors(self, errors: Sequence[tuple[int, str, int, str]]) -> None: ...
+
+
+class _Errors:
+    """Problems on their way to ``import_errors``, in batches; the table is made on first use."""
+
+    def __init__(self, db: StagingDb) -> None:
+        self.db = db
+        self.count = 0
+        self.waiting: list[tuple[int, str, int, str]] = []
+
+    def add(self, line: int, column: str, seq: int, message: str) -> None:
+        if not self.count:
+            self.db.create_errors()
+        self.count += 1
+        self.waiting.append((line, column, seq, message))
+        if len(self.waiting) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.waiting:
+            self.db.add_errors(self.waiting)
+            self.waiting = []
 
 
 def _find_cycles(managers: dict[str, str], starts: list[str]) -> dict[str, list[str]]:
@@ -396,146 +551,379 @@ def _find_cycles(managers: dict[str, str], starts: list[str]) -> dict[str, list[
     return in_cycle
 
 
-def plan_import(
-    *, organisation: Organisation, upload: IO[bytes], mark_missing_as_left: bool = False
-) -> ImportPlan:
-    """Read the whole file and work out what it would change, without writing anything."""
-    plan = ImportPlan()
-    units = dict(Unit.objects.filter(organisation=organisation).values_list("code", "pk"))
-    plan.unit_codes = {pk: code for code, pk in units.items()}
-    existing = _load_existing(organisation)
-    parsed: dict[str, ParsedRow] = {}
-    first_seen: dict[str, int] = {}
-    stream = _text_stream(upload)
-    try:
-        for line, cells in _rows(stream, plan):
-            plan.rows_read += 1
-            number = cells.get("staff_number", "")
-            if number and number in first_seen:
-                plan.errors.append(
-                    RowError(
-                        line,
-                        HEADINGS["staff_number"],
-                        _("“%(value)s” already appears on line %(first)s")
-                        % {"value": number, "first": first_seen[number]},
-                    )
-                )
-                continue
-            if number:
-                first_seen[number] = line
-            row = _parse_row(line, cells, units, plan.errors)
-            if row is not None:
-                parsed[row.staff_number] = row
-    except UnicodeDecodeError:
-        plan.errors.append(
-            RowError(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”."))
-        )
-        return plan
-    except csv.Error as exc:
-        plan.errors.append(
-            RowError(0, "", _("The file could not be read as CSV: %(e)s") % {"e": exc})
-        )
-        return plan
-    finally:
-        # Leave the caller's file open: it may be read again (preview, then store).
-        stream.detach()
+_DUPLICATES = (
+    "dup_numbers AS (SELECT number, min(line) AS first FROM import_rows WHERE number <> '' "
+    "GROUP BY number HAVING count(*) > 1), "
+    "dups AS (SELECT r.line, r.number, f.first FROM import_rows r "
+    "JOIN dup_numbers f ON f.number = r.number WHERE r.line > f.first)"
+)
 
-    managers = {number: record.manager_number for number, record in existing.items()}
-    for number, row in parsed.items():
-        if row.line_manager is not None:
-            managers[number] = row.line_manager
-        if (
-            row.line_manager
-            and row.line_manager not in first_seen
-            and row.line_manager not in existing
-        ):
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    HEADINGS["line_manager"],
-                    _("“%(value)s” is not in this file or already on record")
-                    % {"value": row.line_manager},
-                )
-            )
-    for row in parsed.values():
-        manager = existing.get(row.line_manager or "")
-        if (
-            row.line_manager
-            and row.line_manager not in parsed
-            and manager is not None
-            and manager.values["status"] != StaffStatus.ACTIVE
-        ):
-            plan.errors.append(
-                RowError(
-                    row.line,
-                    HEADINGS["line_manager"],
-                    _("“%(value)s” has left, so cannot be a line manager")
-                    % {"value": row.line_manager},
-                )
-            )
-    for number, loop in _find_cycles(managers, list(parsed)).items():
-        if number in parsed:
-            chain = " → ".join([*loop, loop[0]])
-            plan.errors.append(
-                RowError(
-                    parsed[number].line,
-                    HEADINGS["line_manager"],
-                    _("Line management goes round in a circle: %(chain)s") % {"chain": chain},
-                )
-            )
-    plan.errors.sort(key=lambda e: (e.line, e.column))
-    if plan.errors:
-        return plan
 
-    for number, row in parsed.items():
-        current = existing.get(number)
-        if current is None:
-            plan.to_add.append(row)
-            continue
-        wanted = row.values_over(current.values)
-        changes = {
-            key: (current.values[key], value)
-            for key, value in wanted.items()
-            if current.values[key] != value
-        }
-        if row.line_manager is not None and current.manager_number != row.line_manager:
-            changes["line_manager"] = (current.manager_number, row.line_manager)
-        if row.line_manager is None:
-            row.line_manager = current.manager_number
-        if changes:
-            plan.to_update.append((row, changes, wanted))
+def _across_rows_sql(existing: str) -> str:
+    """One query for the second round: each problem as (kind, line, value, first line).
+
+    A row with problems of its own, or whose staff number repeats an earlier one, is left
+    out ("parsed" holds the rest), but its staff number still counts as being in the file.
+    For loops it returns everyone whose chain of managers does not end, found in SQL from
+    the top down (kind "loop", with their manager as the last column); only those few are
+    walked in Python, to name each loop as the checks always have.
+    """
+    return (
+        f"WITH RECURSIVE {_DUPLICATES}, "  # noqa: S608 - fixed SQL fragments; values are parameters
+        "parsed AS (SELECT p.line, p.number, p.manager FROM import_rows p WHERE p.ok = 1 "
+        "  AND NOT EXISTS (SELECT 1 FROM dups d WHERE d.line = p.line)), "
+        "graph AS ("
+        f"  SELECT e.number, e.manager FROM {existing} e WHERE NOT EXISTS ("
+        "    SELECT 1 FROM parsed p WHERE p.manager IS NOT NULL AND p.number = e.number)"
+        "  UNION ALL SELECT p.number, p.manager FROM parsed p WHERE p.manager IS NOT NULL), "
+        "rooted(number) AS ("
+        "  SELECT g.number FROM graph g WHERE COALESCE(g.manager, '') = '' "
+        "  OR NOT EXISTS (SELECT 1 FROM graph h WHERE h.number = g.manager) "
+        "  UNION ALL SELECT g.number FROM graph g JOIN rooted r ON g.manager = r.number) "
+        "SELECT 'duplicate', line, number, CAST(first AS TEXT) FROM dups "
+        "UNION ALL SELECT 'unknown', p.line, p.manager, NULL FROM parsed p "
+        "WHERE p.manager <> '' "
+        "AND NOT EXISTS (SELECT 1 FROM import_rows s WHERE s.number = p.manager) "
+        f"AND NOT EXISTS (SELECT 1 FROM {existing} e WHERE e.number = p.manager) "
+        "UNION ALL SELECT 'left', p.line, p.manager, NULL FROM parsed p "
+        f"JOIN {existing} e ON e.number = p.manager "
+        "WHERE p.manager <> '' AND e.status <> 'active' "
+        "AND NOT EXISTS (SELECT 1 FROM parsed q WHERE q.number = p.manager) "
+        "UNION ALL SELECT 'loop', (SELECT min(p.line) FROM parsed p WHERE p.number = g.number), "
+        "g.number, g.manager FROM graph g "
+        # Everyone is reached at most once from the top, so equal counts mean no loops.
+        "WHERE (SELECT count(*) FROM rooted) < (SELECT count(*) FROM graph) "
+        "AND NOT EXISTS (SELECT 1 FROM rooted r WHERE r.number = g.number)"
+    )
+
+
+def _cross_row_checks(
+    db: StagingDb, errors: _Errors, *, bad_rows: int, mark_missing_as_left: bool
+) -> None:
+    """The second and third rounds of docs/staff-import.md, and the first round's problems.
+
+    Problems go to ``errors``; a clean file costs one query here (two with the third round).
+    """
+    manager_column = HEADINGS["line_manager"]
+    managers: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    for kind, line, value, extra in db.rows(_across_rows_sql(db.existing)):
+        if kind == "duplicate":
+            message = _("“%(value)s” already appears on line %(first)s")
+            errors.add(
+                line, HEADINGS["staff_number"], 0, message % {"value": value, "first": extra}
+            )
+        elif kind == "unknown":
+            message = _("“%(value)s” is not in this file or already on record")
+            errors.add(line, manager_column, SEQ_UNKNOWN, message % {"value": value})
+        elif kind == "left":
+            message = _("“%(value)s” has left, so cannot be a line manager")
+            errors.add(line, manager_column, SEQ_LEFT, message % {"value": value})
         else:
-            plan.unchanged += 1
-    if mark_missing_as_left:
-        plan.to_mark_left = sorted(
-            number
-            for number, record in existing.items()
-            if number not in parsed and record.values["status"] == StaffStatus.ACTIVE
+            managers[value] = extra or ""
+            if line is not None:
+                lines[value] = line
+    if lines:
+        starts = sorted(lines, key=lines.__getitem__)
+        for number, loop in _find_cycles(managers, starts).items():
+            if number in lines:
+                message = _("Line management goes round in a circle: %(chain)s")
+                chain = " → ".join([*loop, loop[0]])
+                errors.add(lines[number], manager_column, SEQ_LOOP, message % {"chain": chain})
+    if bad_rows:
+        # A row's own problems, except on a line that repeats an earlier staff number.
+        for line, problems in db.rows(
+            f"WITH {_DUPLICATES} SELECT p.line, p.problems FROM import_rows p "  # noqa: S608 - fixed SQL fragments; values are parameters
+            "WHERE p.problems IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dups d WHERE d.line = p.line)"
+        ):
+            for seq, (column, message) in enumerate(json.loads(problems)):
+                errors.add(line, column, seq, message)
+    if mark_missing_as_left and not errors.count:
+        # Third round: someone in the file whose line manager would be marked as left.
+        # Without the manager column, a person on record keeps the manager they have.
+        manager = "COALESCE(p.manager, e.manager)"
+        message = _(
+            "“%(value)s” is not in the file, so would be marked as left, but still manages "
+            "this person"
         )
-        leaving = set(plan.to_mark_left)
-        for row in parsed.values():
-            if row.line_manager in leaving:
-                plan.errors.append(
-                    RowError(
-                        row.line,
-                        HEADINGS["line_manager"],
-                        _(
-                            "“%(value)s” is not in the file, so would be marked as left, but still "
-                            "manages this person"
-                        )
-                        % {"value": row.line_manager},
-                    )
-                )
-        if plan.errors:
-            plan.to_add, plan.to_update, plan.to_mark_left, plan.unchanged = [], [], [], 0
-    return plan
+        for line, value in db.rows(
+            f"SELECT p.line, {manager} FROM import_rows p "  # noqa: S608 - fixed SQL fragments; values are parameters
+            f"LEFT JOIN {db.existing} e ON e.number = p.number WHERE {manager} <> '' "
+            f"AND EXISTS (SELECT 1 FROM {db.existing} l WHERE l.number = {manager} "
+            "AND l.status = 'active') "
+            f"AND NOT EXISTS (SELECT 1 FROM import_rows q WHERE q.number = {manager})"
+        ):
+            errors.add(line, manager_column, 0, message % {"value": value})
+    errors.flush()
 
 
-def _jsonable(changes: dict[str, tuple[Any, Any]]) -> dict[str, list[str]]:
+def _collect_errors(db: StagingDb, errors: _Errors, plan: ImportPlan) -> None:
+    """The first ``ERRORS_KEPT`` problems in line order, and how many there are in all."""
+    plan.error_count = errors.count
+    if errors.count:
+        plan.errors = [
+            RowError(line, column, message)
+            for line, column, message in db.rows(
+                f"SELECT line, col, message FROM import_errors ORDER BY line, col {db.collate}, seq "  # noqa: S608 - fixed SQL fragments; values are parameters
+                "LIMIT %s",
+                [ERRORS_KEPT],
+            )
+        ]
+
+
+# --- Comparing a row with the record on file (both engines' previews, the chunked writes) --
+
+
+def supplied_values(layout: Layout, row: Sequence[Any]) -> dict[str, Any]:
+    """The values a staged row gives, by field: what is absent leaves the record alone."""
+    supplied: dict[str, Any] = {"first_name": row[3], "last_name": row[4]}
+    if layout.has("work_email"):
+        supplied["work_email"] = row[5]
+    if layout.has("unit_code"):
+        supplied["unit_id"] = row[6]
+    for key, value in (
+        ("days_per_week", row[8]),
+        ("hours_per_week", row[9]),
+        ("working_days", row[10]),
+    ):
+        if value is not None:
+            supplied[key] = value
+    if layout.has("start_date"):
+        supplied["start_date"] = row[11]
+    return supplied
+
+
+def compare(
+    *, current: dict[str, Any], current_manager: str, supplied: dict[str, Any], manager: str | None
+) -> tuple[dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """The record's values after the import, and what changes as (old, new)."""
+    wanted = {**current, **supplied, "status": StaffStatus.ACTIVE.value}
+    changes = {key: (current[key], value) for key, value in wanted.items() if current[key] != value}
+    if manager is not None and current_manager != manager:
+        changes["line_manager"] = (current_manager, manager)
+    return wanted, changes
+
+
+def jsonable(changes: dict[str, tuple[Any, Any]]) -> dict[str, list[str]]:
+    """Changes as the audit keeps them: text, with an empty value as ``""``."""
     return {
         key: [str(old) if old is not None else "", str(new) if new is not None else ""]
         for key, (old, new) in changes.items()
     }
+
+
+def shown(name: str, value: Any, unit_codes: dict[int, str]) -> str:
+    """A value as the preview page shows it."""
+    if name == "working_days":
+        return working_pattern.describe(value)
+    if value is None or value == "":
+        return "—"
+    if name == "unit_id":
+        return unit_codes.get(value, str(value))
+    return str(value)
+
+
+def preview_added(row: Sequence[Any], unit_codes: dict[int, str]) -> dict[str, Any]:
+    return {
+        "line": row[0],
+        "staff_number": row[1],
+        "name": f"{row[3]} {row[4]}",
+        "unit": shown("unit_id", row[6], unit_codes),
+        "line_manager": row[7] or "—",
+    }
+
+
+def preview_updated(
+    row: Sequence[Any],
+    wanted: dict[str, Any],
+    changes: dict[str, tuple[Any, Any]],
+    unit_codes: dict[int, str],
+) -> dict[str, Any]:
+    return {
+        "line": row[0],
+        "staff_number": row[1],
+        "name": f"{wanted['first_name']} {wanted['last_name']}",
+        "changes": [
+            {
+                "field": str(FIELD_LABELS[key]),
+                "old": shown(key, old, unit_codes),
+                "new": shown(key, new, unit_codes),
+            }
+            for key, (old, new) in changes.items()
+        ],
+    }
+
+
+def summary_for(plan: ImportPlan, file_name: str) -> str:
+    counts = plan.counts()
+    return (
+        f"Staff import {file_name}: {counts['add']} added, {counts['update']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['mark_left']} marked as left"
+    )
+
+
+# --- The two entry points -----------------------------------------------------------------
+
+
+class EngineRun(Protocol):
+    """One engine's handling of one file (see ``staff_import_postgres``, ``staff_import_chunked``)."""
+
+    @property
+    def db(self) -> StagingDb: ...
+
+    def stage(self, rows: Iterator[tuple[Any, ...]]) -> None: ...
+
+    def preview(self, plan: ImportPlan) -> None: ...
+
+    def write(self, plan: ImportPlan, write_as: WriteAs) -> None: ...
+
+    def close(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+def _engine_run(
+    engine: Engine,
+    *,
+    organisation: Organisation,
+    layout: Layout,
+    units: dict[str, int],
+    mark_missing_as_left: bool,
+) -> EngineRun:
+    """PostgreSQL's set-based engine on PostgreSQL; the chunked one anywhere else."""
+    if engine == "auto":
+        engine = "postgres" if connection.vendor == "postgresql" else "chunked"
+    options: dict[str, Any] = {
+        "organisation": organisation,
+        "layout": layout,
+        "unit_codes": {pk: code for code, pk in units.items()},
+        "mark_missing_as_left": mark_missing_as_left,
+    }
+    if engine == "postgres":
+        from organisations.staff_import_postgres import PostgresRun
+
+        return PostgresRun(**options)
+    from organisations.staff_import_chunked import ChunkedRun
+
+    return ChunkedRun(**options)
+
+
+def _run(
+    *,
+    organisation: Organisation,
+    upload: IO[bytes],
+    mark_missing_as_left: bool,
+    engine: Engine,
+    write_as: WriteAs | None,
+) -> ImportPlan:
+    plan = ImportPlan()
+    early: list[RowError] = []
+    stream = _text_stream(upload)
+    try:
+        reader = csv.reader(stream)
+        try:
+            layout = _read_layout(reader, plan, early)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            return _unreadable(plan, early, _file_problem(exc))
+        if layout is None:
+            plan.errors = sorted(early, key=lambda e: (e.line, e.column))
+            plan.error_count = len(plan.errors)
+            return plan
+        units = dict(Unit.objects.filter(organisation=organisation).values_list("code", "pk"))
+        run = _engine_run(
+            engine,
+            organisation=organisation,
+            layout=layout,
+            units=units,
+            mark_missing_as_left=mark_missing_as_left,
+        )
+        try:
+            _check_and_apply(
+                run,
+                reader=reader,
+                layout=layout,
+                units=units,
+                plan=plan,
+                early=early,
+                organisation=organisation,
+                mark_missing_as_left=mark_missing_as_left,
+                write_as=write_as,
+            )
+        except BaseException:
+            run.discard()
+            raise
+        run.close()
+    finally:
+        # Leave the caller's file open: it may be read again (preview, then store).
+        stream.detach()
+    return plan
+
+
+def _check_and_apply(
+    run: EngineRun,
+    *,
+    reader: Any,
+    layout: Layout,
+    units: dict[str, int],
+    plan: ImportPlan,
+    early: list[RowError],
+    organisation: Organisation,
+    mark_missing_as_left: bool,
+    write_as: WriteAs | None,
+) -> None:
+    checker = _RowChecker(layout, units)
+    unreadable: list[RowError] = []
+    run.stage(_staged_rows(reader, checker, plan, unreadable))
+    if unreadable:
+        _unreadable(plan, early, unreadable[0])
+        return
+    errors = _Errors(run.db)
+    for seq, error in enumerate(early):
+        errors.add(error.line, error.column, seq, error.message)
+    _cross_row_checks(
+        run.db, errors, bad_rows=checker.bad_rows, mark_missing_as_left=mark_missing_as_left
+    )
+    _collect_errors(run.db, errors, plan)
+    if not plan.ok:
+        return
+    if write_as is None:
+        run.preview(plan)
+        return
+    run.write(plan, write_as)
+    audit_record(
+        actor=write_as.by,
+        action=Action.UPDATE,
+        channel=write_as.channel,
+        target=organisation,
+        organisation_id=organisation.pk,
+        summary=summary_for(plan, write_as.file_name),
+        changes={"counts": plan.counts()},
+    )
+
+
+def _unreadable(plan: ImportPlan, early: list[RowError], problem: RowError) -> ImportPlan:
+    """The file cannot be read to the end: report that, and nothing about its rows."""
+    plan.errors = [*early, problem]
+    plan.error_count = len(plan.errors)
+    return plan
+
+
+def plan_import(
+    *,
+    organisation: Organisation,
+    upload: IO[bytes],
+    mark_missing_as_left: bool = False,
+    engine: Engine = "auto",
+) -> ImportPlan:
+    """Read the whole file and work out what it would change, without writing anything."""
+    with transaction.atomic():
+        return _run(
+            organisation=organisation,
+            upload=upload,
+            mark_missing_as_left=mark_missing_as_left,
+            engine=engine,
+            write_as=None,
+        )
 
 
 def apply_import(
@@ -546,133 +934,21 @@ def apply_import(
     channel: Channel = Channel.IMPORT,
     mark_missing_as_left: bool = False,
     file_name: str = "",
+    engine: Engine = "auto",
 ) -> ImportPlan:
     """Check the file again and, if it is clean, write it all in one transaction."""
     with transaction.atomic():
-        # Lock the organisation row so two imports into one organisation run one after the other.
+        # Lock the organisation row so two imports into one organisation run one after the
+        # other, and a single edit (which takes the same lock) waits for the import.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        plan = plan_import(
-            organisation=organisation, upload=upload, mark_missing_as_left=mark_missing_as_left
+        plan = _run(
+            organisation=organisation,
+            upload=upload,
+            mark_missing_as_left=mark_missing_as_left,
+            engine=engine,
+            write_as=WriteAs(by=by, channel=channel, file_name=file_name),
         )
-        if not plan.ok:
-            return plan
-        _write(organisation=organisation, plan=plan, by=by, channel=channel, file_name=file_name)
-        # A new line manager or a leaver ends passport sharing, and the carer is asked again.
-        shares_close_stale(organisation_id=organisation.pk)
+        if plan.ok and (plan.updated or plan.marked_left):
+            # A new line manager or a leaver ends passport sharing, and the carer is asked again.
+            shares_close_stale(organisation_id=organisation.pk)
     return plan
-
-
-def _write(
-    *,
-    organisation: Organisation,
-    plan: ImportPlan,
-    by: User | None,
-    channel: Channel,
-    file_name: str,
-) -> None:
-    today = timezone.localdate()
-    new_records = [
-        StaffRecord(
-            organisation=organisation, staff_number=row.staff_number, **row.values_for_new_record()
-        )
-        for row in plan.to_add
-    ]
-    StaffRecord.objects.bulk_create(new_records, batch_size=BATCH)
-
-    touched = [row.staff_number for row, _changes, _values in plan.to_update]
-    touched_numbers = set(touched) | set(plan.to_mark_left)
-    ids: dict[str, int] = {r.staff_number: r.pk for r in new_records}
-    needed_managers = {row.line_manager or "" for row in plan.to_add} | {
-        row.line_manager or "" for row, _c, _v in plan.to_update
-    }
-    lookup = (needed_managers | touched_numbers) - set(ids) - {""}
-    records_by_number: dict[str, StaffRecord] = {}
-    if lookup:
-        for record in (
-            StaffRecord.objects.filter(organisation=organisation)
-            .only("pk", "staff_number", "version", "status")
-            .iterator(chunk_size=5000)
-        ):
-            if record.staff_number in lookup:
-                ids[record.staff_number] = record.pk
-                records_by_number[record.staff_number] = record
-
-    for record, row in zip(new_records, plan.to_add, strict=True):
-        record.line_manager_id = ids.get(row.line_manager) if row.line_manager else None
-    StaffRecord.objects.bulk_update(
-        [r for r in new_records if r.line_manager_id], ["line_manager"], batch_size=BATCH
-    )
-
-    updated: list[StaffRecord] = []
-    for row, _changes, values in plan.to_update:
-        record = records_by_number[row.staff_number]
-        for key, value in values.items():
-            setattr(record, key, value)
-        record.left_on = None
-        record.line_manager_id = ids.get(row.line_manager) if row.line_manager else None
-        record.version += 1
-        updated.append(record)
-    StaffRecord.objects.bulk_update(
-        updated, [*_COMPARED, "left_on", "line_manager", "version"], batch_size=BATCH
-    )
-
-    left: list[StaffRecord] = []
-    for number in plan.to_mark_left:
-        record = records_by_number[number]
-        record.status = StaffStatus.LEFT
-        record.left_on = today
-        record.version += 1
-        left.append(record)
-    StaffRecord.objects.bulk_update(left, ["status", "left_on", "version"], batch_size=BATCH)
-
-    audit_record_many(
-        actor=by,
-        action=Action.CREATE,
-        channel=channel,
-        object_type="organisations.staffrecord",
-        organisation_id=organisation.pk,
-        entries=((str(r.pk), f"Added {r.staff_number} by import", {}) for r in new_records),
-    )
-    audit_record_many(
-        actor=by,
-        action=Action.UPDATE,
-        channel=channel,
-        object_type="organisations.staffrecord",
-        organisation_id=organisation.pk,
-        entries=(
-            (
-                str(ids[row.staff_number]),
-                f"Updated {row.staff_number} by import",
-                _jsonable(changes),
-            )
-            for row, changes, _values in plan.to_update
-        ),
-    )
-    audit_record_many(
-        actor=by,
-        action=Action.UPDATE,
-        channel=channel,
-        object_type="organisations.staffrecord",
-        organisation_id=organisation.pk,
-        entries=(
-            (
-                str(r.pk),
-                f"Marked {r.staff_number} as left by import",
-                {"status": ["active", "left"]},
-            )
-            for r in left
-        ),
-    )
-    counts = plan.counts()
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
-        channel=channel,
-        target=organisation,
-        organisation_id=organisation.pk,
-        summary=(
-            f"Staff import {file_name}: {counts['add']} added, {counts['update']} updated, "
-            f"{counts['unchanged']} unchanged, {counts['mark_left']} marked as left"
-        ),
-        changes={"counts": counts},
-    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/import/<int:pk>/", imports.import_preview, name="import_preview"),
     path("staff/import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("staff/import/<int:pk>/discard/", imports.import_discard, name="import_discard"),
+    path("staff/import/<int:pk>/status/", imports.import_status, name="import_status"),
     path("units/", staff.unit_list, name="unit_list"),
     path("invite/", people.invite, name="invite"),
     path("invite/<int:pk>/withdraw/", people.invitation_revoke_view, name="invitation_revoke"),

@@ -264,6 +264,9 @@ MATRIX: dict[str, Spec] = {
     ),
     "import_confirm": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
     "import_discard": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
+    "import_status": page(
+        HR, kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}, cross=True
+    ),
     "unit_list": page(HR),
     "invite": page(HR),
     "invitation_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation.pk}),

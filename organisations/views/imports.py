@@ -11,7 +11,13 @@ from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import StaffImportForm
 from organisations.models import StaffImport, StaffImportStatus
-from organisations.services import staff_import_confirm, staff_import_discard, staff_import_stage
+from organisations.services import (
+    staff_import_applies_inline,
+    staff_import_confirm,
+    staff_import_discard,
+    staff_import_queue,
+    staff_import_stage,
+)
 from organisations.staff_import import HEADINGS, REQUIRED
 
 MAX_ERRORS_SHOWN = 200
@@ -52,7 +58,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
         context.update(
             plan=plan,
             errors=plan.errors[:MAX_ERRORS_SHOWN],
-            hidden_errors=max(0, len(plan.errors) - MAX_ERRORS_SHOWN),
+            hidden_errors=max(0, plan.error_count - MAX_ERRORS_SHOWN),
         )
         return render(request, "organisations/import_upload.html", context, status=200)
     return render(request, "organisations/import_upload.html", context)
@@ -65,44 +71,71 @@ def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
     job = _job(request, pk)
     return render(
-        request, "organisations/import_preview.html", {"organisation": organisation, "job": job}
+        request,
+        "organisations/import_preview.html",
+        {
+            "organisation": organisation,
+            "job": job,
+            "background": not staff_import_applies_inline(job),
+        },
     )
 
 
 @require_POST
 @org_view("organisations.import_staff")
 def import_confirm(request: OrgRequest, pk: int) -> HttpResponse:
-    """Step 3: apply it, all or nothing."""
+    """Step 3: apply it, all or nothing: now for a small file, by a background task otherwise."""
     organisation = request.organisation
     job = _job(request, pk)
     try:
+        if not staff_import_applies_inline(job):
+            staff_import_queue(job=job, by=request.user)
+            return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
         plan = staff_import_confirm(job=job, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("import_upload", org_slug=organisation.slug)
     if not plan.ok:
-        messages.error(
-            request,
-            _(
-                "Staff records changed since the file was checked and it no longer applies cleanly. "
-                "Nothing was imported: upload the file again to see why."
-            ),
-        )
+        messages.error(request, _changed_since_checked())
         return redirect("import_upload", org_slug=organisation.slug)
-    counts = plan.counts()
-    messages.success(
+    messages.success(request, _complete(plan.counts()))
+    return redirect("staff_list", org_slug=organisation.slug)
+
+
+def _changed_since_checked() -> str:
+    return _(
+        "Staff records changed since the file was checked and it no longer applies cleanly. "
+        "Nothing was imported: upload the file again to see why."
+    )
+
+
+def _complete(counts: dict[str, int]) -> str:
+    return _(
+        "Import complete: %(add)s added, %(update)s updated, %(unchanged)s unchanged, %(left)s marked as left."
+    ) % {
+        "add": counts["add"],
+        "update": counts["update"],
+        "unchanged": counts["unchanged"],
+        "left": counts["mark_left"],
+    }
+
+
+@require_http_methods(["GET"])
+@org_view("organisations.import_staff")
+def import_status(request: OrgRequest, pk: int) -> HttpResponse:
+    """Where a large import stands. A plain page: HR reloads it (no script needed)."""
+    organisation = request.organisation
+    job = _job(request, pk)
+    return render(
         request,
-        _(
-            "Import complete: %(add)s added, %(update)s updated, %(unchanged)s unchanged, %(left)s marked as left."
-        )
-        % {
-            "add": counts["add"],
-            "update": counts["update"],
-            "unchanged": counts["unchanged"],
-            "left": counts["mark_left"],
+        "organisations/import_status.html",
+        {
+            "organisation": organisation,
+            "job": job,
+            "complete": _complete(job.counts) if job.status == StaffImportStatus.APPLIED else "",
+            "changed_since_checked": _changed_since_checked(),
         },
     )
-    return redirect("staff_list", org_slug=organisation.slug)
 
 
 @require_POST

@@ -1,4 +1,8 @@
-"""`manage.py import_staff ORG_SLUG FILE`: the same all-or-nothing import as the HR page."""
+"""`manage.py import_staff ORG_SLUG FILE`: the same all-or-nothing import as the HR page.
+
+It runs the import at once, in this process, whatever the size of the file (no task
+worker needed); the file is read as a stream, so memory stays flat (docs/staff-import.md).
+"""
 
 from __future__ import annotations
 
@@ -58,7 +62,9 @@ class Command(BaseCommand):
                 where = f"line {error.line}" if error.line else "file"
                 column = f", {error.column}" if error.column else ""
                 self.stderr.write(f"{where}{column}: {error.message}")
-            raise CommandError(f"{len(plan.errors)} problem(s) found; nothing was imported")
+            if plan.hidden_errors:
+                self.stderr.write(f"and {plan.hidden_errors} more")
+            raise CommandError(f"{plan.error_count} problem(s) found; nothing was imported")
         counts = plan.counts()
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(

@@ -1,0 +1,16 @@
+"""Background work for organisations: applying large staff imports (issue 6).
+
+Run by ``manage.py task_worker``; see docs/staff-import.md, "Large files".
+"""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from organisations.services import staff_import_run_queued
+
+
+@task
+def apply_staff_import(*, job_id: int) -> dict[str, int]:
+    """Check a confirmed staff file again and write it, all or nothing; returns its counts."""
+    return staff_import_run_queued(job_id=job_id)
