@@ -8,9 +8,12 @@ from ninja.openapi.schema import OpenAPISchema
 from api import problems
 from api.auth import BearerToken
 from api.endpoints import router
+from benchmarks.api import router as benchmarks_router
+from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
+from plans.api import router as plans_router
 
 
 class CarersHubAPI(NinjaAPI):
@@ -46,3 +49,6 @@ api.add_router("/", router)
 api.add_router("/leave", leave_router)
 api.add_router("/credentials", credentials_router)
 api.add_router("/passports", passports_router)
+api.add_router("/benchmarks", benchmarks_router)
+api.add_router("/plans", plans_router)
+api.add_router("/commitments", commitments_router)

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "leave",
     "credentials",
     "passports",
+    "plans",
+    "commitments",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +224,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 STAFF_IMPORT_INLINE_ROWS = env_int("STAFF_IMPORT_INLINE_ROWS", 5000)
 PASSPORT_REVIEW_REMINDER_DAYS = env_int("PASSPORT_REVIEW_REMINDER_DAYS", 14)
+PLAN_ACTION_REMINDER_DAYS = env_int("PLAN_ACTION_REMINDER_DAYS", 7)
+# Uploaded benchmark evidence (policies, minutes): the largest file accepted.
+EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+if EVIDENCE_MAX_UPLOAD_BYTES < 1:
+    raise ConfigError("EVIDENCE_MAX_UPLOAD_BYTES must be a positive number of bytes")
+# Extra directories of benchmark framework files, separated by colons; a file there with the
+# same slug as a shipped framework replaces it (docs/frameworks.md).
+BENCHMARK_FRAMEWORK_DIRS = [
+    Path(item) for item in env_str("BENCHMARK_FRAMEWORK_DIRS", "").split(":") if item.strip()
+]
+for _framework_dir in BENCHMARK_FRAMEWORK_DIRS:
+    if not _framework_dir.is_dir():
+        raise ConfigError(
+            f"BENCHMARK_FRAMEWORK_DIRS names {_framework_dir}, which is not a directory"
+        )
 
 # Fernet keys that encrypt credential signing keys at rest; the first encrypts, all decrypt,
 # so a new key can be put first and the old ones kept until `rotate_signing_key --reencrypt`.

@@ -13,9 +13,12 @@ from openapi_spec_validator import validate
 from api.endpoints import router
 from api.tests.helpers import API
 from api.urls import api
+from benchmarks.api import router as benchmarks_router
+from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
+from plans.api import router as plans_router
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +28,9 @@ ROUTERS = (
     ("/leave", leave_router),
     ("/credentials", credentials_router),
     ("/passports", passports_router),
+    ("/benchmarks", benchmarks_router),
+    ("/plans", plans_router),
+    ("/commitments", commitments_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -24,7 +24,10 @@ from accounts.models import Invitation
 from accounts.services import invitation_send
 from api.services import api_token_create
 from audit.models import Channel
+from benchmarks.models import Assessment, AssessmentStatus
+from benchmarks.services import assessment_sign_off, assessment_start, evidence_upload
 from carershub.tests.personas import PERSONAS, World
+from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
 from credentials.models import TrustedIssuer
 from credentials.services import active_key, issuer_for
 from leave import rules
@@ -42,12 +45,17 @@ from organisations.models import (
 from organisations.services import staff_import_stage
 from passports.models import Adjustment, Passport
 from passports.services import adjustment_add, carer_declare
+from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanShare, Priority
 
 ANON = "anonymous"
 EVERYONE = PERSONAS
 MEMBERS = ("carer", "manager", "hr_admin", "org_admin", "champion", "sponsor")
 HR = ("hr_admin", "org_admin")
+BENCHMARK_READERS = ("hr_admin", "org_admin", "champion", "sponsor")
 ORG_ADMIN = ("org_admin",)
+#: Who reads every organisation plan; with the owner of one of its actions, who reads that one.
+PLAN_READERS = ("hr_admin", "org_admin", "sponsor", "champion")
+PLAN_VIEWERS = (*PLAN_READERS, "manager")
 
 
 def expect(
@@ -170,6 +178,202 @@ def passport_action(
     }
 
 
+def _commitment_version(t: Targets, status: VersionStatus) -> dict[str, Any]:
+    """Version 1 of the leadership commitment of the organisation that owns ``t.staff`` (the
+    other organisation's in the cross-tenant sweep), made directly in ``status``: signing
+    needs a sponsor, and the other organisation has none."""
+    commitment, _ = LeadershipCommitment.objects.get_or_create(organisation=t.staff.organisation)
+    now = timezone.now()
+    signature: dict[str, Any] = (
+        {}
+        if status in (VersionStatus.DRAFT, VersionStatus.READY)
+        else {
+            "signed_by_name": "Matrix Sponsor",
+            "signed_by_role": "Chief Executive",
+            "signed_on": timezone.localdate(),
+            "signed_at": now,
+        }
+    )
+    if status == VersionStatus.PUBLISHED:
+        signature["published_at"] = now
+    CommitmentVersion.objects.get_or_create(
+        commitment=commitment,
+        number=1,
+        defaults={"text": "We support carers.", "status": status, **signature},
+    )
+    return {"org_slug": t.org.slug, "number": 1}
+
+
+def commitment_draft(t: Targets) -> dict[str, Any]:
+    return _commitment_version(t, VersionStatus.DRAFT)
+
+
+def commitment_ready(t: Targets) -> dict[str, Any]:
+    return _commitment_version(t, VersionStatus.READY)
+
+
+def commitment_signed(t: Targets) -> dict[str, Any]:
+    return _commitment_version(t, VersionStatus.SIGNED)
+
+
+def commitment_published(t: Targets) -> dict[str, Any]:
+    return _commitment_version(t, VersionStatus.PUBLISHED)
+
+
+def partnership_commitment(t: Targets) -> dict[str, Any]:
+    """The partnership page's copy of the published commitment of ``t.org``."""
+    commitment_published(t)
+    return {"slug": t.org.partnership.slug, "org_slug": t.org.slug}
+
+
+def published_commitment_api(t: Targets) -> dict[str, Any]:
+    commitment_published(t)
+    return {}
+
+
+def commitment_api(
+    make: Callable[[Targets], dict[str, Any]],
+) -> Callable[[Targets], dict[str, Any]]:
+    """The same version for an API route, whose path has no organisation."""
+    return lambda t: {"number": make(t)["number"]}
+
+
+def _org_plan(t: Targets) -> OrgPlan:
+    """A strategy plan of the organisation that owns ``t.staff``, with one priority and one
+    action owned by that person's line manager (the outsider themselves in the other
+    organisation, where nobody manages them). Made directly: the services need HR."""
+    owner = t.staff.line_manager or t.staff
+    plan, created = OrgPlan.objects.get_or_create(
+        organisation=t.staff.organisation,
+        title="Matrix plan",
+        defaults={
+            "period_start": date(2026, 4, 1),
+            "period_end": date(2027, 3, 31),
+            "periods": ["2026/27"],
+        },
+    )
+    if created:
+        priority = Priority.objects.create(plan=plan, number="1", title="Matrix priority")
+        ActionPoint.objects.create(
+            plan=plan, priority=priority, number="1.1", planned_action="Act", owner=owner.user
+        )
+    return plan
+
+
+def org_plan(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": _org_plan(t).pk}
+
+
+def org_plan_priority(t: Targets) -> dict[str, Any]:
+    plan = _org_plan(t)
+    return {"org_slug": t.org.slug, "pk": plan.pk, "priority_pk": plan.priorities.get().pk}
+
+
+def org_plan_action(t: Targets) -> dict[str, Any]:
+    plan = _org_plan(t)
+    return {"org_slug": t.org.slug, "pk": plan.pk, "action_pk": plan.actions.get().pk}
+
+
+def api_org_plan(t: Targets) -> dict[str, Any]:
+    return {"plan_id": _org_plan(t).pk}
+
+
+def api_org_plan_action(t: Targets) -> dict[str, Any]:
+    plan = _org_plan(t)
+    return {"plan_id": plan.pk, "action_id": plan.actions.get().pk}
+
+
+def api_org_plan_priority(t: Targets) -> dict[str, Any]:
+    plan = _org_plan(t)
+    return {"plan_id": plan.pk, "priority_id": plan.priorities.get().pk}
+
+
+def api_empty_priority(t: Targets) -> dict[str, Any]:
+    """A priority with no actions, which may be deleted."""
+    plan = _org_plan(t)
+    empty, _ = Priority.objects.get_or_create(plan=plan, number="2", title="Empty")
+    return {"plan_id": plan.pk, "priority_id": empty.pk}
+
+
+def _personal_plan(t: Targets) -> PersonalPlan:
+    """The personal plan of ``t.staff``'s person (the carer, or the outsider in the other
+    organisation), shared with their line manager when they have one."""
+    plan, created = PersonalPlan.objects.get_or_create(
+        organisation=t.staff.organisation, owner=t.staff.user, defaults={"title": "Matrix plan"}
+    )
+    manager = t.staff.line_manager
+    if created and manager is not None and manager.user is not None:
+        PersonalPlanShare.objects.create(plan=plan, with_user=manager.user)
+    return plan
+
+
+def personal_plan(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": _personal_plan(t).pk}
+
+
+def personal_plan_share(t: Targets) -> dict[str, Any]:
+    plan = _personal_plan(t)
+    share = plan.shares.first() or PersonalPlanShare.objects.create(plan=plan, with_user=plan.owner)
+    return {"org_slug": t.org.slug, "pk": plan.pk, "share_pk": share.pk}
+
+
+def personal_plan_page(*, shared: int, **kw: Any) -> Spec:
+    """Only the owner (the carer) and the colleague they shared with (the manager) learn that
+    a personal plan exists; anyone else, HR and admins included, gets 404. The colleague
+    only reads: ``shared`` is what they get here."""
+    return passport_page(("carer", "manager"), kwargs=kw.pop("kwargs", personal_plan), **kw) | {
+        "manager": shared
+    }
+
+
+def _assessment(t: Targets, *, signed: bool = False) -> Assessment:
+    """A Carer Positive self-assessment of the organisation that owns ``t.staff``, with one
+    uploaded document, made by its HR admin through the services; signed off when asked."""
+    organisation = t.staff.organisation
+    wanted = AssessmentStatus.SIGNED_OFF if signed else AssessmentStatus.DRAFT
+    found = Assessment.objects.filter(organisation=organisation, status=wanted).first()
+    if found is not None:
+        return found
+    admin = Membership.objects.filter(organisation=organisation, role=Role.HR_ADMIN).first()
+    assert admin is not None
+    draft = Assessment.objects.filter(
+        organisation=organisation, status=AssessmentStatus.DRAFT
+    ).first() or assessment_start(
+        organisation=organisation, framework_slug="carer-positive", by=admin.user
+    )
+    if not draft.files.exists():
+        evidence_upload(
+            assessment=draft,
+            criterion_key="policy",
+            upload=SimpleUploadedFile("Policy.txt", b"Our carers policy"),
+            by=admin.user,
+        )
+    if signed:
+        return assessment_sign_off(assessment=draft, by=admin.user, today=timezone.localdate())
+    return draft
+
+
+def assessment(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": _assessment(t).pk}
+
+
+def signed_assessment(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": _assessment(t, signed=True).pk}
+
+
+def assessment_criterion(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "pk": _assessment(t).pk, "key": "policy"}
+
+
+def evidence_file(t: Targets) -> dict[str, Any]:
+    found = _assessment(t)
+    return {"org_slug": t.org.slug, "pk": found.pk, "file_pk": found.files.get().pk}
+
+
+def api_assessment(t: Targets) -> dict[str, Any]:
+    return {"assessment_id": _assessment(t).pk}
+
+
 def page(allowed: tuple[str, ...], **kw: Any) -> Spec:
     return Spec("GET", expect(allowed, 200), kw.pop("kwargs", org), tenant=True, **kw)
 
@@ -230,6 +434,8 @@ FLEXIBLE = {"change_requested": "Later starts", "start_from": _START.isoformat()
 CONSULT = {"held_on": timezone.localdate().isoformat(), "notes": "Talked it through"}
 
 NEW_STAFF = {"staff_number": "NEW1", "first_name": "New", "last_name": "Starter"}
+NEW_PLAN = {"title": "Plan", "period_start": "2026-04-01", "period_end": "2027-03-31"}
+PROGRESS = {"period": "2026/27", "rag": "green", "text": "On track"}
 
 MATRIX: dict[str, Spec] = {
     # Public pages.
@@ -496,6 +702,134 @@ MATRIX: dict[str, Spec] = {
     "api-v1:my_passport": api("GET", (), 403),
     "api-v1:my_agreed_version": api("GET", (), 403, kwargs=lambda t: {"number": 1}),
     "api-v1:my_credential": api("POST", (), 403, kwargs=lambda t: {"number": 1}),
+    # Leadership commitment: every member reads the published one; HR writes and publishes;
+    # only the executive sponsor signs, and the sponsor also sees drafts and history.
+    "commitment_home": page(MEMBERS),
+    "commitment_adopt": page(HR),
+    # No commitment yet: HR is sent on to adopt the template.
+    "commitment_new_draft": replace(action(HR, org), cross=False),
+    "commitment_history": page((*HR, "sponsor")),
+    "commitment_version": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitment_print": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitment_pdf": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitment_edit": page(HR, kwargs=commitment_draft, cross=True),
+    # In the other organisation nobody holds the sponsor role: told so, and sent back (302).
+    "commitment_ready": action(HR, commitment_draft, {"revision": "1"}),
+    "commitment_sign": page(
+        ("sponsor",), kwargs=commitment_ready, cross=True, foreign_outsider=403
+    ),
+    "commitment_publish": action(HR, commitment_signed),
+    "commitment_withdraw": page(HR, kwargs=commitment_signed, cross=True),
+    # The partnership's signed commitments: its leads and members of any member organisation
+    # (the outsider's organisation is in the same partnership; strangers: commitments/tests).
+    "partnership_commitments": Spec(
+        "GET",
+        {**dict.fromkeys(EVERYONE, 200), ANON: 302},
+        lambda t: {"slug": t.org.partnership.slug},
+    ),
+    "partnership_commitment": Spec(
+        "GET",
+        {**dict.fromkeys(EVERYONE, 200), ANON: 302},
+        partnership_commitment,
+    ),
+    # The outsider's token is for their own organisation, which has published nothing.
+    "api-v1:get_published_commitment": api("GET", MEMBERS, 200, kwargs=published_commitment_api)
+    | {"outsider": 404},
+    "api-v1:list_commitment_versions": api("GET", (*HR, "sponsor"), 200),
+    "api-v1:get_commitment_version": api(
+        "GET", (*HR, "sponsor"), 200, kwargs=commitment_api(commitment_draft), cross=True
+    ),
+    "api-v1:create_commitment_draft": api("POST", HR, 201, data={}),
+    "api-v1:update_commitment_draft": api(
+        "PATCH",
+        HR,
+        200,
+        kwargs=commitment_api(commitment_draft),
+        data={"text": "Changed"},
+        cross=True,
+    ),
+    # Action plans. Personal plans: the owner, and read-only the colleague they shared with.
+    "plans_home": page(MEMBERS),
+    "plans_calendar": page(MEMBERS),
+    # The feed needs no sign-in; an unknown secret is simply not found.
+    "plans_calendar_ics": Spec(
+        "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
+    ),
+    "personal_plan_new": page(MEMBERS),
+    "personal_plan_detail": personal_plan_page(shared=200),
+    "personal_plan_edit": personal_plan_page(shared=403),
+    "personal_plan_share": personal_plan_page(shared=403),
+    "personal_plan_delete": personal_plan_page(shared=403),
+    "personal_plan_pdf": personal_plan_page(shared=403),
+    "personal_plan_csv": personal_plan_page(shared=403),
+    "personal_plan_unshare": passport_action(("carer",), kwargs=personal_plan_share)
+    | {"manager": 403},
+    # Organisation plans: HR and admins write; sponsors and champions read; the owner of an
+    # action (the manager) reads the plan and reports progress on it; other employees 403.
+    "org_plan_list": page(PLAN_READERS),
+    "org_plan_new": page(HR),
+    "org_plan_detail": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "action_detail": page(PLAN_VIEWERS, kwargs=org_plan_action, cross=True, role_first=False),
+    "org_plan_csv": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "org_plan_xlsx": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "org_plan_pdf": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "progress_new": page((*HR, "manager"), kwargs=org_plan_action, cross=True, role_first=False),
+    "org_plan_edit": page(HR, kwargs=org_plan, cross=True),
+    "priority_new": page(HR, kwargs=org_plan, cross=True),
+    "priority_edit": page(HR, kwargs=org_plan_priority, cross=True),
+    "action_new": page(HR, kwargs=org_plan, cross=True),
+    "action_edit": page(HR, kwargs=org_plan_action, cross=True),
+    "api-v1:list_org_plans": api("GET", MEMBERS, 200),
+    "api-v1:create_org_plan": api("POST", HR, 201, data=NEW_PLAN),
+    "api-v1:get_org_plan": replace(
+        api("GET", PLAN_VIEWERS, 200, kwargs=api_org_plan, cross=True), role_first=False
+    ),
+    "api-v1:update_org_plan": api(
+        "PATCH", HR, 200, kwargs=api_org_plan, data={"title": "Changed"}, cross=True
+    ),
+    "api-v1:delete_org_plan": api("DELETE", HR, 204, kwargs=api_org_plan, cross=True),
+    "api-v1:create_priority": api(
+        "POST", HR, 201, kwargs=api_org_plan, data={"title": "New"}, cross=True
+    ),
+    "api-v1:update_priority": api(
+        "PATCH", HR, 200, kwargs=api_org_plan_priority, data={"title": "Changed"}, cross=True
+    ),
+    "api-v1:delete_priority": api("DELETE", HR, 204, kwargs=api_empty_priority, cross=True),
+    "api-v1:list_actions": replace(
+        api("GET", PLAN_VIEWERS, 200, kwargs=api_org_plan, cross=True), role_first=False
+    ),
+    # The body names a priority that exists nowhere: HR gets as far as looking it up (404).
+    "api-v1:create_action": api(
+        "POST",
+        HR,
+        404,
+        kwargs=api_org_plan,
+        data={"priority_id": 0, "planned_action": "Act"},
+        cross=True,
+    ),
+    "api-v1:get_action": replace(
+        api("GET", PLAN_VIEWERS, 200, kwargs=api_org_plan_action, cross=True), role_first=False
+    ),
+    "api-v1:update_action": api(
+        "PATCH", HR, 200, kwargs=api_org_plan_action, data={"risks": "Changed"}, cross=True
+    ),
+    "api-v1:delete_action": api("DELETE", HR, 204, kwargs=api_org_plan_action, cross=True),
+    "api-v1:list_progress": replace(
+        api("GET", PLAN_VIEWERS, 200, kwargs=api_org_plan_action, cross=True), role_first=False
+    ),
+    "api-v1:add_progress": replace(
+        api("POST", (*HR, "manager"), 201, kwargs=api_org_plan_action, data=PROGRESS, cross=True),
+        role_first=False,
+    ),
+    # Personal plans never with an organisation token, whatever its owner's roles (every
+    # persona's token here is one; personal tokens: plans/tests/test_api.py).
+    "api-v1:list_personal_plans": api("GET", (), 403),
+    "api-v1:create_personal_plan": api("POST", (), 403, data={"title": "Mine"}),
+    "api-v1:get_personal_plan": api("GET", (), 403, kwargs=lambda t: {"plan_id": 1}),
+    "api-v1:replace_personal_plan": api(
+        "PUT", (), 403, kwargs=lambda t: {"plan_id": 1}, data={"title": "Mine"}
+    ),
+    "api-v1:delete_personal_plan": api("DELETE", (), 403, kwargs=lambda t: {"plan_id": 1}),
     # API: the token decides the organisation.
     # Credentials: public keys and issuer profiles are for anyone, signed in or not.
     "jwks": Spec("GET", dict.fromkeys(EVERYONE, 200)),
@@ -540,6 +874,42 @@ MATRIX: dict[str, Spec] = {
     "api-v1:revoke_membership": api(
         "DELETE", ORG_ADMIN, 204, kwargs=lambda t: {"membership_id": t.membership.pk}, cross=True
     ),
+    # Benchmarks: HR and organisation admins run self-assessments; the executive sponsor and
+    # the carer champion read them (overview, comparison, evidence pack, documents).
+    "benchmarks_home": page(BENCHMARK_READERS),
+    "framework_detail": page(
+        BENCHMARK_READERS, kwargs=lambda t: {"org_slug": t.org.slug, "slug": "carer-positive"}
+    ),
+    "assessment_start": page(HR),
+    "assessment_detail": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "criterion_detail": page(BENCHMARK_READERS, kwargs=assessment_criterion, cross=True),
+    # No file sent: the page is shown again with the error.
+    "evidence_upload": action(HR, assessment_criterion) | dict.fromkeys(HR, 200),
+    "evidence_download": page(BENCHMARK_READERS, kwargs=evidence_file, cross=True),
+    "evidence_remove": page(HR, kwargs=evidence_file, cross=True),
+    "assessment_sign_off": page(HR, kwargs=assessment, cross=True),
+    "assessment_new_version": action(HR, signed_assessment),
+    "assessment_compare": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "assessment_plan": page(HR, kwargs=assessment, cross=True),
+    "assessment_pack": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "assessment_delete": page(HR, kwargs=assessment, cross=True),
+    "api-v1:list_frameworks": api("GET", BENCHMARK_READERS, 200),
+    "api-v1:get_framework_detail": api(
+        "GET", BENCHMARK_READERS, 200, kwargs=lambda t: {"slug": "carer-positive"}
+    ),
+    "api-v1:list_assessments": api("GET", BENCHMARK_READERS, 200),
+    "api-v1:create_assessment": api("POST", HR, 201, data={"framework": "carer-confident"}),
+    "api-v1:get_assessment": api("GET", BENCHMARK_READERS, 200, kwargs=api_assessment, cross=True),
+    "api-v1:update_assessment_criterion": api(
+        "PATCH",
+        HR,
+        200,
+        kwargs=lambda t: {**api_assessment(t), "criterion_key": "policy"},
+        data={"narrative": "Our policy names carers."},
+        cross=True,
+    ),
+    "api-v1:sign_off_assessment": api("POST", HR, 200, kwargs=api_assessment, data={}, cross=True),
+    "api-v1:delete_assessment": api("DELETE", HR, 204, kwargs=api_assessment, cross=True),
 }
 
 # allauth's own pages: entry pages are open to all; account pages need a signed-in user.

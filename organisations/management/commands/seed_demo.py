@@ -305,6 +305,9 @@ class Command(BaseCommand):
         self._link_demo_people(organisations, leaders, users)
         self._demo_requests(organisations["eastbrook-hospitals"], users)
         self._demo_passport(organisations["eastbrook-hospitals"], users)
+        self._demo_plans(organisations["eastbrook-hospitals"], users)
+        self._demo_commitment(organisations["eastbrook-hospitals"], users)
+        self._demo_assessments(organisations["eastbrook-hospitals"], users)
 
     def _build_staff(
         self, organisation: Organisation, spec: dict[str, Any], rng: random.Random
@@ -517,6 +520,228 @@ class Command(BaseCommand):
             details="Two hours each month for mum's clinic, made up the same week.",
             review_on=None,
             by=carer,
+        )
+
+    def _demo_commitment(self, trust: Organisation, users: dict[str, User]) -> None:
+        """The trust's leadership commitment: adopted by Helen, signed by Sam, published."""
+        from audit.models import Channel
+        from commitments.services import (
+            commitment_adopt_template,
+            draft_mark_ready,
+            draft_update,
+            version_publish,
+            version_sign,
+        )
+
+        hr, sponsor = users["hr"], users["sponsor"]
+        draft = commitment_adopt_template(organisation=trust, by=hr, channel=Channel.COMMAND)
+        draft = draft_update(
+            version=draft,
+            expected_revision=draft.revision,
+            text=draft.text.replace(
+                "## Who is responsible",
+                "In our first year, every ward and department will also name a contact "
+                "whom working carers can go to for advice.\n\n"
+                "## Who is responsible",
+            ),
+            by=hr,
+            channel=Channel.COMMAND,
+        )
+        draft = draft_mark_ready(
+            version=draft, expected_revision=draft.revision, by=hr, channel=Channel.COMMAND
+        )
+        signed = version_sign(
+            version=draft,
+            expected_revision=draft.revision,
+            name="Sam Okafor",
+            role="Chief Executive",
+            signed_on=timezone.localdate(),
+            authority_confirmed=True,
+            by=sponsor,
+            channel=Channel.COMMAND,
+        )
+        version_publish(version=signed, by=hr, channel=Channel.COMMAND)
+
+    def _demo_plans(self, trust: Organisation, users: dict[str, User]) -> None:
+        """A carers' strategy plan kept by Helen, with progress, and Marcus's own plan."""
+        from audit.models import Channel
+        from plans.services import (
+            ActionInput,
+            RowInput,
+            action_create,
+            org_plan_create,
+            personal_plan_create,
+            priority_create,
+            progress_add,
+        )
+
+        today = timezone.localdate()
+        year = today.year if today.month >= 4 else today.year - 1
+        hr, manager, champion = users["hr"], users["manager"], users["champion"]
+        cmd = Channel.COMMAND
+        plan = org_plan_create(
+            organisation=trust,
+            title="Working carers strategy action plan",
+            period_start=date(year, 4, 1),
+            period_end=date(year + 3, 3, 31),
+            by=hr,
+            channel=cmd,
+        )
+        this_year = plan.periods[0]
+        for number, title, aim, actions in (
+            (
+                "1",
+                "Information and communication",
+                "Make sure carers on the staff can find good information and support.",
+                (
+                    (
+                        "Raise the profile of working carers",
+                        "Posters in every ward and an intranet page, refreshed each Carers Week.",
+                        "Competing demands for space in staff news.",
+                        champion,
+                        60,
+                        ("green", "Posters are up on all wards; the intranet page is live."),
+                    ),
+                    (
+                        "Brief line managers on carer's leave",
+                        "A 20-minute briefing in each directorate's managers' meeting.",
+                        "Managers' meetings are often cut short.",
+                        manager,
+                        20,
+                        ("amber", "Medicine and Surgery briefed; two directorates to go."),
+                    ),
+                ),
+            ),
+            (
+                "2",
+                "Health and wellbeing",
+                "Help carers on the staff stay well.",
+                (
+                    (
+                        "Wellbeing drop-ins for staff with caring roles",
+                        "Quarterly drop-ins with occupational health, in person and online.",
+                        "Funding not yet agreed.",
+                        hr,
+                        120,
+                        ("red", "Waiting for a budget decision."),
+                    ),
+                ),
+            ),
+        ):
+            priority = priority_create(
+                plan=plan, number=number, title=title, aim=aim, by=hr, channel=cmd
+            )
+            for planned, will_do, risks, owner, due_in, progress in actions:
+                action = action_create(
+                    priority=priority,
+                    data=ActionInput(
+                        planned_action=planned,
+                        what_we_will_do=will_do,
+                        risks=risks,
+                        owner=owner,
+                        due_on=today + timedelta(days=due_in),
+                    ),
+                    by=hr,
+                    channel=cmd,
+                )
+                rag, text = progress
+                progress_add(
+                    action=action, period=this_year, text=text, rag=rag, by=hr, channel=cmd
+                )
+        personal_plan_create(
+            organisation=trust,
+            by=manager,
+            title="Supporting carers in my team",
+            goal="A team where people feel able to say they are carers and get the support they need.",
+            first_step="Ask HR this week what our carers policy says about flexible working.",
+            first_step_on=today + timedelta(days=3),
+            rows=[
+                RowInput(
+                    criterion_title="Identification of carers",
+                    action="Mention carers and the carer's passport at my next team meeting.",
+                    help_from="The carer champion",
+                    due_note="Next team meeting",
+                ),
+                RowInput(
+                    criterion_title="Peer support",
+                    action="Find out when the staff carers' network meets and tell the team.",
+                    help_from="The carer champion and the intranet",
+                    due_on=today + timedelta(days=21),
+                ),
+            ],
+            channel=cmd,
+        )
+
+    def _demo_assessments(self, trust: Organisation, users: dict[str, User]) -> None:
+        """Carer Positive: version 1 signed off at Engaged, version 2 a draft working towards
+        Established, with the carers policy uploaded."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from audit.models import Channel
+        from benchmarks.frameworks import get_framework
+        from benchmarks.services import (
+            AnswerInput,
+            assessment_sign_off,
+            assessment_start,
+            criterion_save,
+            evidence_upload,
+        )
+
+        hr = users["hr"]
+        framework = get_framework("carer-positive")
+        assert framework is not None
+        first = assessment_start(
+            organisation=trust, framework_slug=framework.slug, by=hr, channel=Channel.COMMAND
+        )
+        for criterion in framework.criteria:
+            criterion_save(
+                assessment=first,
+                criterion_key=criterion.key,
+                answers={
+                    r.key: AnswerInput("met" if r.level == "engaged" else "not_met")
+                    for r in criterion.requirements
+                },
+                narrative=f"How we meet {criterion.title.lower()} at Engaged, with examples.",
+                expected_version=None,
+                by=hr,
+                channel=Channel.COMMAND,
+            )
+        evidence_upload(
+            assessment=first,
+            criterion_key="policy",
+            upload=SimpleUploadedFile(
+                "Carers policy.txt",
+                b"Eastbrook Hospitals carers policy (demo).\nWho counts as a carer, carer's "
+                b"leave, flexible working and where to find support.\n",
+            ),
+            is_carers_policy=True,
+            by=hr,
+            channel=Channel.COMMAND,
+        )
+        first = assessment_sign_off(
+            assessment=first,
+            by=hr,
+            today=timezone.localdate(),
+            role="Head of People",
+            channel=Channel.COMMAND,
+        )
+        second = assessment_start(
+            organisation=trust,
+            framework_slug=framework.slug,
+            based_on=first,
+            by=hr,
+            channel=Channel.COMMAND,
+        )
+        criterion_save(
+            assessment=second,
+            criterion_key="workplace-support",
+            answers={
+                "support-agreed": AnswerInput("met", "Passports agreed on the hub."),
+                "support-range": AnswerInput("partly"),
+            },
+            expected_version=None,
+            by=hr,
+            channel=Channel.COMMAND,
         )
 
     def _print_logins(self) -> None:

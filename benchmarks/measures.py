@@ -1,0 +1,373 @@
+"""Live evidence: what the platform itself already knows about an organisation's practice.
+
+Each measure is one small named function ``(organisation, today) -> Measurement``,
+registered here by the name framework files use (``measures: [carers_declared]``). A
+draft assessment shows each value as it is today; signing off records the values used,
+so history does not move.
+
+Measures report numbers about the organisation, never about a person: a count between
+1 and 4 is shown as "fewer than 5" and its value is not kept (docs/trust-rules.md,
+rule 4), and a share is shown only when neither of its parts is that small. Carers who
+chose not to be included in anonymised counts are left out of every count.
+
+Measures for learning (managers trained) and the staff carer network (meetings held)
+will come with those apps; none is faked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from carershub.suppression import suppress, suppress_with_total
+from leave.models import (
+    CarersLeaveRequest,
+    DecisionKind,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+    LeavePolicy,
+    RequestStatus,
+)
+from organisations.models import Organisation, StaffRecord, StaffStatus
+from passports.models import AgreedVersion, CarerDeclaration, Passport
+
+JsonValue = int | float | bool | str | None
+#: How far back the leave and flexible-working measures look.
+LOOK_BACK_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Measurement:
+    #: What an API client or a comparison reads; None when hidden or unknown.
+    value: JsonValue
+    #: What a person reads, for example "fewer than 5" or "80% of 20 on time".
+    display: str
+    measured_on: date
+    #: One sentence on what was counted.
+    detail: str = ""
+
+
+MeasureFunction = Callable[[Organisation, date], Measurement]
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    title: str | Promise
+    function: MeasureFunction
+
+
+_REGISTRY: dict[str, Measure] = {}
+
+
+def measure(name: str, title: str | Promise) -> Callable[[MeasureFunction], MeasureFunction]:
+    """Register a measure under the name framework files use."""
+
+    def register(function: MeasureFunction) -> MeasureFunction:
+        if name in _REGISTRY:
+            raise ValueError(f"Measure {name!r} is registered twice")
+        _REGISTRY[name] = Measure(name=name, title=title, function=function)
+        return function
+
+    return register
+
+
+def measure_names() -> frozenset[str]:
+    return frozenset(_REGISTRY)
+
+
+def get_measure(name: str) -> Measure | None:
+    return _REGISTRY.get(name)
+
+
+def measure_all(
+    *, organisation: Organisation, names: Collection[str], today: date
+) -> dict[str, Measurement]:
+    """Take every named measure now, in the order given. Unknown names are skipped."""
+    return {
+        name: _REGISTRY[name].function(organisation, today) for name in names if name in _REGISTRY
+    }
+
+
+def _days(value: Decimal) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _long(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _share(*, today: date, good: int, bad: int, what: str, detail: str) -> Measurement:
+    """``good`` out of ``good + bad`` as a percentage, unless either part would give away a
+    small number (secondary suppression: the total and one part reveal the other)."""
+    cells, total = suppress_with_total({"good": good, "bad": bad})
+    if good + bad == 0:
+        return Measurement(None, _("None yet"), today, detail)
+    if total.suppressed or cells["good"].suppressed or cells["bad"].suppressed:
+        return Measurement(None, _("Too few to show (fewer than 5 in a group)"), today, detail)
+    percent = round(100 * good / (good + bad))
+    return Measurement(
+        percent,
+        _("%(percent)s%% of %(total)s %(what)s")
+        % {
+            "percent": percent,
+            "total": f"{good + bad:,}",
+            "what": what,
+        },
+        today,
+        detail,
+    )
+
+
+def _counted_carers(organisation: Organisation) -> Q:
+    """Staff in post here who agreed to be counted (rule 4 and the carer's consent)."""
+    return Q(
+        staff__organisation=organisation,
+        staff__status=StaffStatus.ACTIVE,
+        staff__carer_declaration__include_in_counts=True,
+    )
+
+
+# --- Identification ----------------------------------------------------------------------
+
+
+@measure(
+    "self_identification_route", gettext_lazy("A private way for staff to say they are carers")
+)
+def self_identification_route(organisation: Organisation, today: date) -> Measurement:
+    """The route exists once staff in post can sign in: every member can then tell the
+    organisation privately, from their home page, that they are a carer."""
+    with_accounts = StaffRecord.objects.filter(
+        organisation=organisation, status=StaffStatus.ACTIVE, user__isnull=False
+    ).exists()
+    if with_accounts:
+        return Measurement(
+            True,
+            _("Yes"),
+            today,
+            _("Staff with an account can tell you privately, and only they see what they say."),
+        )
+    return Measurement(False, _("Not yet"), today, _("No staff in post have an account here yet."))
+
+
+@measure("carers_declared", gettext_lazy("Staff who have said they are carers"))
+def carers_declared(organisation: Organisation, today: date) -> Measurement:
+    count = suppress(
+        CarerDeclaration.objects.filter(
+            staff__organisation=organisation,
+            staff__status=StaffStatus.ACTIVE,
+            include_in_counts=True,
+        ).count()
+    )
+    return Measurement(
+        count.value,
+        str(count),
+        today,
+        _("Staff in post who told you they are carers and agreed to be counted."),
+    )
+
+
+# --- Passports --------------------------------------------------------------------------
+
+
+def _agreed_passports(organisation: Organisation) -> QuerySet[Passport]:
+    return Passport.objects.filter(_counted_carers(organisation)).filter(
+        Exists(AgreedVersion.objects.filter(passport=OuterRef("pk")))
+    )
+
+
+@measure("passports_agreed", gettext_lazy("Carer's passports agreed"))
+def passports_agreed(organisation: Organisation, today: date) -> Measurement:
+    count = suppress(_agreed_passports(organisation).count())
+    return Measurement(
+        count.value,
+        str(count),
+        today,
+        _("Passports signed by a carer and their manager at least once (carers in post)."),
+    )
+
+
+@measure("passport_reviews_on_time", gettext_lazy("Passport reviews on time"))
+def passport_reviews_on_time(organisation: Organisation, today: date) -> Measurement:
+    counts = (
+        _agreed_passports(organisation)
+        .filter(next_review_on__isnull=False)
+        .aggregate(
+            on_time=Count("pk", filter=Q(next_review_on__gte=today)),
+            overdue=Count("pk", filter=Q(next_review_on__lt=today)),
+        )
+    )
+    return _share(
+        today=today,
+        good=counts["on_time"],
+        bad=counts["overdue"],
+        what=_("agreed passports not overdue for review"),
+        detail=_("Agreed passports with a review date, and whether that date has passed."),
+    )
+
+
+# --- Leave and flexible working ----------------------------------------------------------
+
+
+@measure("carers_leave_answered_in_time", gettext_lazy("Carer's leave answered before it starts"))
+def carers_leave_answered_in_time(organisation: Organisation, today: date) -> Measurement:
+    """Carer's leave that started in the last year: was it agreed or postponed before its
+    first day? An employer can only postpone before then (Carer's Leave Regulations 2024,
+    reg. 8), so a request left unanswered simply goes ahead unplanned."""
+    rows = (
+        CarersLeaveRequest.objects.filter(organisation=organisation)
+        .exclude(status=RequestStatus.CANCELLED)
+        .annotate(
+            first_day=Min("days__day"),
+            answered_at=Min(
+                "decisions__at",
+                filter=Q(decisions__kind__in=[DecisionKind.ACCEPTED, DecisionKind.POSTPONED]),
+            ),
+        )
+        .filter(first_day__lte=today, first_day__gt=today - timedelta(days=LOOK_BACK_DAYS))
+        .values_list("first_day", "answered_at")
+    )
+    good = bad = 0
+    for first_day, answered_at in rows:
+        if answered_at is not None and timezone.localdate(answered_at) < first_day:
+            good += 1
+        else:
+            bad += 1
+    return _share(
+        today=today,
+        good=good,
+        bad=bad,
+        what=_("requests answered before the leave began"),
+        detail=_("Carer's leave that began in the last 12 months, cancelled requests left out."),
+    )
+
+
+@measure("flexible_decided_in_time", gettext_lazy("Flexible-working requests decided in time"))
+def flexible_decided_in_time(organisation: Organisation, today: date) -> Measurement:
+    """Requests received in the last year, decided (with any appeal) by the statutory
+    deadline or the later date the employee agreed (Employment Rights Act 1996, s.80G(1B)).
+    Requests still within their deadline are not counted yet; withdrawn ones never are."""
+    waiting = (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED)
+    rows = (
+        FlexibleWorkingRequest.objects.filter(
+            organisation=organisation,
+            received_on__gt=today - timedelta(days=LOOK_BACK_DAYS),
+        )
+        .exclude(status=FlexibleStatus.WITHDRAWN)
+        .values_list("status", "decided_at", "decision_due", "extension_agreed_to")
+    )
+    good = bad = 0
+    for status, decided_at, due, extended_to in rows:
+        deadline = extended_to or due
+        if status in waiting:
+            if deadline < today:
+                bad += 1
+        elif decided_at is not None and timezone.localdate(decided_at) <= deadline:
+            good += 1
+        else:
+            bad += 1
+    return _share(
+        today=today,
+        good=good,
+        bad=bad,
+        what=_("requests decided by the deadline"),
+        detail=_(
+            "Requests received in the last 12 months whose decision, including any appeal, "
+            "was due or has been given."
+        ),
+    )
+
+
+@measure("leave_policy_enhanced", gettext_lazy("Carer's leave beyond the legal minimum"))
+def leave_policy_enhanced(organisation: Organisation, today: date) -> Measurement:
+    policy = LeavePolicy.objects.filter(organisation=organisation).first()
+    if policy is None or (not policy.extra_days and not policy.paid_days):
+        return Measurement(
+            False,
+            _("No: the statutory minimum"),
+            today,
+            _("Set on the leave policy page: extra or paid carer's leave days."),
+        )
+    return Measurement(
+        True,
+        _("Yes: %(extra)s extra and %(paid)s paid days a year")
+        % {"extra": _days(policy.extra_days), "paid": _days(policy.paid_days)},
+        today,
+        _("From the organisation's leave policy."),
+    )
+
+
+# --- Evidence and leadership -------------------------------------------------------------
+
+
+@measure("carers_policy_uploaded", gettext_lazy("Carers policy uploaded"))
+def carers_policy_uploaded(organisation: Organisation, today: date) -> Measurement:
+    """A file marked as the carers policy in the organisation's current assessments: the
+    latest assessment of each framework, draft or signed off."""
+    from benchmarks.models import Assessment, EvidenceFile
+
+    latest: dict[str, int] = {}
+    for slug, pk in (
+        Assessment.objects.filter(organisation=organisation)
+        .order_by("framework_slug", "-number")
+        .values_list("framework_slug", "pk")
+    ):
+        latest.setdefault(slug, pk)
+    found = (
+        EvidenceFile.objects.filter(assessment_id__in=latest.values(), is_carers_policy=True)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+    if found is None:
+        return Measurement(
+            False,
+            _("Not yet"),
+            today,
+            _("Upload your carers policy on a criterion page and mark it as the policy."),
+        )
+    return Measurement(
+        True,
+        _("Yes: “%(name)s”, uploaded on %(date)s")
+        % {"name": found.download_name, "date": _long(timezone.localdate(found.uploaded_at))},
+        today,
+        _("The most recent file marked as the carers policy in a current assessment."),
+    )
+
+
+@measure("leadership_commitment_published", gettext_lazy("Leadership commitment published"))
+def leadership_commitment_published(organisation: Organisation, today: date) -> Measurement:
+    from commitments.selectors import published_commitment
+
+    version = published_commitment(organisation=organisation)
+    if version is None:
+        return Measurement(
+            False,
+            _("Not yet"),
+            today,
+            _("A commitment signed by a senior leader and published on the organisation's page."),
+        )
+    return Measurement(
+        True,
+        _("Yes: signed by %(name)s, %(role)s, on %(date)s")
+        % {
+            "name": version.signed_by_name,
+            "role": version.signed_by_role,
+            "date": _long(version.signed_on) if version.signed_on else _("an unknown date"),
+        },
+        today,
+        _("Published on %(date)s.")
+        % {
+            "date": _long(timezone.localdate(version.published_at))
+            if version.published_at
+            else _("an unknown date")
+        },
+    )

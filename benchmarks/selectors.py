@@ -1,0 +1,245 @@
+"""Reads for benchmark pages and the API: assessments of one organisation, their framework,
+their answers and evidence, the live evidence beside them, and comparisons."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import Http404
+
+from benchmarks.frameworks import Framework, get_framework, parse_framework
+from benchmarks.levels import FrameworkResult, assess
+from benchmarks.measures import Measurement, get_measure, measure_all
+from benchmarks.models import (
+    Assessment,
+    AssessmentStatus,
+    CriterionEvidence,
+    EvidenceFile,
+    MeasurementSnapshot,
+    RequirementAnswer,
+)
+from organisations.models import Organisation
+
+
+def assessments_of(*, organisation: Organisation) -> list[Assessment]:
+    """Every assessment of the organisation, each framework's newest first. One query."""
+    return list(
+        Assessment.objects.filter(organisation=organisation).order_by("framework_slug", "-number")
+    )
+
+
+def assessment_in(*, organisation: Organisation, pk: int) -> Assessment:
+    """The assessment if it belongs to ``organisation``; otherwise 404 (rule 6)."""
+    found = (
+        Assessment.objects.filter(organisation=organisation, pk=pk)
+        .select_related("organisation", "based_on")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def draft_of(*, organisation: Organisation, framework_slug: str) -> Assessment | None:
+    return Assessment.objects.filter(
+        organisation=organisation, framework_slug=framework_slug, status=AssessmentStatus.DRAFT
+    ).first()
+
+
+def framework_of(assessment: Assessment) -> Framework:
+    """The framework an assessment is read against.
+
+    A signed-off assessment always uses its own stored copy, so history does not move. A
+    draft follows the framework file as it is now (the wording it will be signed off
+    against), falling back to its copy if the file has gone.
+    """
+    if assessment.is_draft:
+        live = get_framework(assessment.framework_slug)
+        if live is not None:
+            return live
+    return parse_framework(
+        assessment.framework_data, source=f"assessment {assessment.pk}", measure_names=None
+    )
+
+
+def answers_of(assessment: Assessment) -> dict[str, RequirementAnswer]:
+    return {a.requirement_key: a for a in RequirementAnswer.objects.filter(assessment=assessment)}
+
+
+def statuses(answers: dict[str, RequirementAnswer]) -> dict[str, str]:
+    return {key: answer.status for key, answer in answers.items()}
+
+
+@dataclass(frozen=True)
+class LiveEvidence:
+    name: str
+    title: str
+    measurement: Measurement
+
+
+def measurements_for(
+    assessment: Assessment, framework: Framework, *, today: date
+) -> dict[str, LiveEvidence]:
+    """Live values for a draft; the values recorded at sign-off for a signed-off one."""
+    if assessment.is_draft:
+        taken = measure_all(
+            organisation=assessment.organisation, names=framework.measures(), today=today
+        )
+        found = {}
+        for name, value in taken.items():
+            measure = get_measure(name)
+            found[name] = LiveEvidence(name, str(measure.title) if measure else name, value)
+        return found
+    return {
+        snap.name: LiveEvidence(
+            snap.name,
+            snap.title,
+            Measurement(snap.value, snap.display, snap.measured_on, snap.detail),
+        )
+        for snap in MeasurementSnapshot.objects.filter(assessment=assessment)
+    }
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """Everything an assessment's pages, its PDF and the API show, read once."""
+
+    assessment: Assessment
+    framework: Framework
+    result: FrameworkResult
+    answers: dict[str, RequirementAnswer]
+    evidence: dict[str, CriterionEvidence]
+    files: dict[str, list[EvidenceFile]]
+    measurements: dict[str, LiveEvidence]
+
+    def status_of(self, requirement_key: str) -> str:
+        answer = self.answers.get(requirement_key)
+        return answer.status if answer else "not_met"
+
+
+def assessment_view(assessment: Assessment, *, today: date) -> AssessmentView:
+    """A constant number of queries whatever the size of the assessment."""
+    framework = framework_of(assessment)
+    answers = answers_of(assessment)
+    files: dict[str, list[EvidenceFile]] = defaultdict(list)
+    for item in EvidenceFile.objects.filter(assessment=assessment):
+        files[item.criterion_key].append(item)
+    return AssessmentView(
+        assessment=assessment,
+        framework=framework,
+        result=assess(framework, statuses(answers)),
+        answers=answers,
+        evidence={
+            e.criterion_key: e for e in CriterionEvidence.objects.filter(assessment=assessment)
+        },
+        files=dict(files),
+        measurements=measurements_for(assessment, framework, today=today),
+    )
+
+
+def evidence_file_in(*, assessment: Assessment, pk: int) -> EvidenceFile:
+    found = EvidenceFile.objects.filter(assessment=assessment, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- Comparing two versions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementChange:
+    key: str
+    text: str
+    level_name: str
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    key: str
+    title: str
+    before: str
+    after: str
+    requirements: tuple[RequirementChange, ...]
+
+    @property
+    def level_changed(self) -> bool:
+        return self.before != self.after
+
+    @property
+    def changes(self) -> tuple[RequirementChange, ...]:
+        return tuple(r for r in self.requirements if r.changed)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    older: Assessment
+    newer: Assessment
+    overall_before: str
+    overall_after: str
+    criteria: tuple[CriterionChange, ...]
+
+
+def comparable_versions(assessment: Assessment) -> list[Assessment]:
+    """The other versions of the same framework in the same organisation, newest first."""
+    return list(
+        Assessment.objects.filter(
+            organisation_id=assessment.organisation_id, framework_slug=assessment.framework_slug
+        )
+        .exclude(pk=assessment.pk)
+        .order_by("-number")
+    )
+
+
+def compare(older: Assessment, newer: Assessment) -> Comparison:
+    """Per criterion, the level each version reached and each requirement's answer in both.
+
+    Requirements are matched by key; one that exists in only one version shows no answer
+    on the other side. The newer version's order and wording are used.
+    """
+    if older.organisation_id != newer.organisation_id or (
+        older.framework_slug != newer.framework_slug
+    ):
+        raise ValueError("Only versions of the same framework in one organisation compare")
+    if older.number > newer.number:
+        older, newer = newer, older
+    old_fw, new_fw = framework_of(older), framework_of(newer)
+    old_answers, new_answers = statuses(answers_of(older)), statuses(answers_of(newer))
+    old_result, new_result = assess(old_fw, old_answers), assess(new_fw, new_answers)
+    old_keys = {r.key for _c, r in old_fw.requirements()}
+    criteria = []
+    for item in new_result.criteria:
+        before = old_result.for_criterion(item.criterion.key)
+        criteria.append(
+            CriterionChange(
+                key=item.criterion.key,
+                title=item.criterion.title,
+                before=old_fw.level_name(before.result.level) if before else "",
+                after=new_fw.level_name(item.result.level),
+                requirements=tuple(
+                    RequirementChange(
+                        key=r.key,
+                        text=r.text,
+                        level_name=new_fw.level_name(r.level),
+                        before=old_answers.get(r.key, "not_met") if r.key in old_keys else None,
+                        after=new_answers.get(r.key, "not_met"),
+                    )
+                    for r in item.criterion.requirements
+                ),
+            )
+        )
+    return Comparison(
+        older=older,
+        newer=newer,
+        overall_before=old_fw.level_name(old_result.overall),
+        overall_after=new_fw.level_name(new_result.overall),
+        criteria=tuple(criteria),
+    )

@@ -1,0 +1,393 @@
+"""Starting, answering, evidence, sign-off, new versions and comparison (benchmarks/services.py)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from benchmarks.frameworks import SHIPPED_DIR
+from benchmarks.levels import MET, NOT_MET, PARTLY
+from benchmarks.models import (
+    Assessment,
+    AssessmentStatus,
+    CriterionEvidence,
+    EvidenceFile,
+    MeasurementSnapshot,
+    RequirementAnswer,
+)
+from benchmarks.selectors import assessment_view, compare, framework_of
+from benchmarks.services import (
+    AnswerInput,
+    AssessmentError,
+    CriterionConflict,
+    assessment_delete,
+    assessment_sign_off,
+    assessment_start,
+    criterion_save,
+    evidence_remove,
+)
+from benchmarks.tests import files
+from benchmarks.tests.helpers import meet, signed_off, started, uploaded, version_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def events(assessment):
+    return list(
+        AuditEvent.objects.filter(object_type="benchmarks.assessment", object_id=str(assessment.pk))
+        .order_by("at", "id")
+        .values_list("action", "summary")
+    )
+
+
+def test_hr_starts_a_numbered_draft_and_it_is_audited(world):
+    assessment = started(world)
+    assert (assessment.number, assessment.status) == (1, AssessmentStatus.DRAFT)
+    assert assessment.framework_data["slug"] == "carer-positive"
+    assert len(assessment.framework_hash) == 64
+    assert events(assessment) == [("create", "Started Carer Positive self-assessment version 1")]
+
+
+def test_only_one_draft_per_framework_at_a_time(world):
+    started(world)
+    with pytest.raises(AssessmentError) as error:
+        started(world)
+    assert error.value.code == "draft_exists"
+    assert started(world, "carer-confident").number == 1
+
+
+@pytest.mark.parametrize("persona", ["champion", "sponsor", "carer", "outsider"])
+def test_only_hr_and_organisation_admins_run_assessments(world, persona):
+    with pytest.raises(PermissionDenied):
+        assessment_start(
+            organisation=world.org, framework_slug="carer-positive", by=getattr(world, persona)
+        )
+
+
+def test_an_unknown_framework_is_refused(world):
+    with pytest.raises(AssessmentError, match="Choose a framework"):
+        started(world, "gold-standard")
+
+
+def test_saving_a_criterion_records_answers_text_links_and_moves_the_version_on(world):
+    assessment = started(world)
+    evidence = criterion_save(
+        assessment=assessment,
+        criterion_key="identification",
+        answers={
+            "identification-definition": AnswerInput(MET, "In the carers policy, page 2."),
+            "identification-route": AnswerInput(PARTLY),
+        },
+        narrative="Staff can say they are carers from the hub.",
+        links=[{"url": "https://intranet.example.org/carers", "title": "Intranet page"}],
+        expected_version=0,
+        by=world.hr_admin,
+    )
+    assert evidence.version == 1
+    assert evidence.updated_by_name
+    answers = {a.requirement_key: (a.status, a.notes) for a in RequirementAnswer.objects.all()}
+    assert answers == {
+        "identification-definition": ("met", "In the carers policy, page 2."),
+        "identification-route": ("partly", ""),
+    }
+    view = assessment_view(assessment, today=timezone.localdate())
+    identification = view.result.for_criterion("identification").result
+    assert identification.level is None
+    assert identification.missing == ("identification-route",)
+    assert events(assessment)[-1] == (
+        "update",
+        "Updated “Identification of carers” in self-assessment version 1",
+    )
+
+
+def test_saving_nothing_new_changes_nothing(world):
+    assessment = started(world)
+    answers = {"policy-recognised": AnswerInput(MET)}
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers=answers,
+        expected_version=0,
+        by=world.hr_admin,
+    )
+    again = criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers=answers,
+        expected_version=1,
+        by=world.hr_admin,
+    )
+    assert again.version == 1
+    assert len(events(assessment)) == 2
+
+
+def test_a_stale_version_is_refused_and_nothing_is_saved(world):
+    assessment = started(world)
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers={"policy-recognised": AnswerInput(MET)},
+        expected_version=0,
+        by=world.org_admin,
+    )
+    with pytest.raises(CriterionConflict) as conflict:
+        criterion_save(
+            assessment=assessment,
+            criterion_key="policy",
+            answers={"policy-recognised": AnswerInput(NOT_MET)},
+            narrative="Mine",
+            expected_version=0,
+            by=world.hr_admin,
+        )
+    assert conflict.value.current_version == 1
+    assert RequirementAnswer.objects.get().status == MET
+    assert CriterionEvidence.objects.get().narrative == ""
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"answers": {"peer-network": AnswerInput(MET)}}, "answers"),
+        ({"answers": {"policy-recognised": AnswerInput("yes")}}, "answers"),
+        ({"links": [{"url": "javascript:alert(1)"}]}, "links"),
+        ({"links": [{"url": "intranet/carers"}]}, "links"),
+        ({"links": [{"url": f"https://example.org/{n}"} for n in range(21)]}, "links"),
+        ({"narrative": "x" * 10001}, "narrative"),
+    ],
+)
+def test_bad_answers_and_links_are_refused(world, kwargs, field):
+    assessment = started(world)
+    with pytest.raises(ValidationError) as error:
+        criterion_save(
+            assessment=assessment,
+            criterion_key="policy",
+            expected_version=0,
+            by=world.hr_admin,
+            **kwargs,
+        )
+    assert field in error.value.message_dict
+
+
+def test_upload_is_stored_under_a_random_name_with_its_sniffed_type(world):
+    assessment = started(world)
+    item = uploaded(world, assessment, name="../Carers <policy>.pdf")
+    assert item.stored_name.startswith("benchmarks/evidence/")
+    assert "policy" not in item.stored_name
+    assert item.label == "Carers policy"
+    assert (item.content_type, item.extension) == ("application/pdf", "pdf")
+    assert default_storage.exists(item.stored_name)
+    assert events(assessment)[-1][1] == f"Uploaded evidence file {item.pk} to “Policy”"
+
+
+def test_removing_a_file_deletes_it_once_the_change_is_committed(
+    world, django_capture_on_commit_callbacks
+):
+    assessment = started(world)
+    item = uploaded(world, assessment)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_remove(item=item, by=world.hr_admin)
+    assert not EvidenceFile.objects.exists()
+    assert not default_storage.exists(item.stored_name)
+
+
+def test_sign_off_fixes_the_level_the_framework_and_the_live_evidence(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    uploaded(world, assessment)
+    done = assessment_sign_off(
+        assessment=assessment, by=world.hr_admin, today=timezone.localdate(), role="HR Director"
+    )
+    assert done.status == AssessmentStatus.SIGNED_OFF
+    assert done.overall_level == "engaged"
+    assert (done.signed_off_by, done.signed_off_role) == (world.hr_admin, "HR Director")
+    snapshots = {s.name: s for s in MeasurementSnapshot.objects.filter(assessment=done)}
+    assert set(snapshots) == set(framework_of(done).measures())
+    assert snapshots["carers_policy_uploaded"].value is True
+    assert snapshots["carers_policy_uploaded"].measured_on == timezone.localdate()
+    assert events(done)[-1] == ("update", "Signed off Carer Positive self-assessment version 1")
+
+
+@pytest.mark.parametrize("write", ["save", "upload", "remove", "sign_off", "delete"])
+def test_a_signed_off_assessment_cannot_be_changed(world, write):
+    assessment = started(world)
+    item = uploaded(world, assessment)
+    assessment_sign_off(assessment=assessment, by=world.hr_admin, today=timezone.localdate())
+    actions = {
+        "save": lambda: criterion_save(
+            assessment=assessment,
+            criterion_key="policy",
+            narrative="Later",
+            expected_version=None,
+            by=world.hr_admin,
+        ),
+        "upload": lambda: uploaded(world, assessment),
+        "remove": lambda: evidence_remove(item=item, by=world.hr_admin),
+        "sign_off": lambda: assessment_sign_off(
+            assessment=assessment, by=world.hr_admin, today=timezone.localdate()
+        ),
+        "delete": lambda: assessment_delete(assessment=assessment, by=world.hr_admin),
+    }
+    with pytest.raises(AssessmentError) as error:
+        actions[write]()
+    assert error.value.code == "assessment_signed_off"
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+    assert EvidenceFile.objects.filter(pk=item.pk).exists()
+
+
+def test_live_values_move_on_a_draft_but_not_on_a_signed_off_version(world):
+    first = started(world)
+    uploaded(world, first, policy=False)
+    first = assessment_sign_off(assessment=first, by=world.hr_admin, today=timezone.localdate())
+    second = started(world, based_on=first)
+    uploaded(world, second, policy=True)
+    today = timezone.localdate()
+    assert (
+        assessment_view(second, today=today)
+        .measurements["carers_policy_uploaded"]
+        .measurement.value
+        is True
+    )
+    old = assessment_view(first, today=today).measurements["carers_policy_uploaded"].measurement
+    assert old.value is False
+
+
+def test_a_new_version_copies_answers_text_links_and_files(world):
+    first = started(world)
+    criterion_save(
+        assessment=first,
+        criterion_key="policy",
+        answers={"policy-recognised": AnswerInput(MET, "See the policy")},
+        narrative="Our policy names carers.",
+        links=[{"url": "https://example.org/policy", "title": ""}],
+        expected_version=0,
+        by=world.hr_admin,
+    )
+    original = uploaded(world, first)
+    assessment_sign_off(assessment=first, by=world.hr_admin, today=timezone.localdate())
+    second = started(world, based_on=first)
+    assert (second.number, second.based_on) == (2, first)
+    assert RequirementAnswer.objects.get(assessment=second).notes == "See the policy"
+    evidence = CriterionEvidence.objects.get(assessment=second)
+    assert (evidence.narrative, evidence.links) == (
+        "Our policy names carers.",
+        [{"url": "https://example.org/policy", "title": ""}],
+    )
+    copy = EvidenceFile.objects.get(assessment=second)
+    assert copy.stored_name != original.stored_name
+    assert copy.label == original.label
+    with (
+        default_storage.open(copy.stored_name) as a,
+        default_storage.open(original.stored_name) as b,
+    ):
+        assert a.read() == b.read()
+    assert events(second)[-1] == (
+        "create",
+        "Started Carer Positive self-assessment version 2 from version 1",
+    )
+
+
+def test_a_new_version_starts_only_from_a_signed_off_one_of_the_same_framework(world):
+    draft = started(world)
+    with pytest.raises(AssessmentError) as error:
+        started(world, "carer-positive", based_on=draft)
+    assert error.value.code == "not_signed_off"
+    done = signed_off(world, "carer-confident", up_to="active")
+    with pytest.raises(AssessmentError):
+        assessment_start(
+            organisation=world.org,
+            framework_slug="efc-action-list",
+            by=world.hr_admin,
+            based_on=done,
+        )
+
+
+def test_a_draft_can_be_deleted_with_its_files(world, django_capture_on_commit_callbacks):
+    assessment = started(world)
+    item = uploaded(world, assessment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assessment_delete(assessment=assessment, by=world.hr_admin)
+    assert not Assessment.objects.exists()
+    assert not default_storage.exists(item.stored_name)
+    assert AuditEvent.objects.filter(action="delete", object_type="benchmarks.assessment").exists()
+
+
+def test_history_does_not_move_when_the_framework_file_changes(world, settings, tmp_path):
+    done = signed_off(world, up_to="engaged")
+    data = yaml.safe_load((SHIPPED_DIR / "carer-positive.yaml").read_text())
+    data["levels"][0]["name"] = "Committed"
+    data["criteria"][0]["title"] = "Knowing who carers are"
+    (tmp_path / "official.yaml").write_text(yaml.safe_dump(data))
+    settings.BENCHMARK_FRAMEWORK_DIRS = [tmp_path]
+    old = framework_of(done)
+    assert old.level_name("engaged") == "Engaged"
+    assert old.criteria[0].title == "Identification of carers"
+    draft = started(world, based_on=done)
+    assert framework_of(draft).level_name("engaged") == "Committed"
+
+
+def test_compare_shows_level_and_answer_changes_per_criterion(world):
+    first = signed_off(world, up_to="engaged")
+    second = started(world, based_on=first)
+    criterion_save(
+        assessment=second,
+        criterion_key="identification",
+        answers={
+            "identification-comfortable": AnswerInput(MET),
+            "identification-moments": AnswerInput(MET),
+        },
+        expected_version=version_of(second, "identification"),
+        by=world.hr_admin,
+    )
+    criterion_save(
+        assessment=second,
+        criterion_key="policy",
+        answers={"policy-statutory": AnswerInput(PARTLY)},
+        expected_version=version_of(second, "policy"),
+        by=world.hr_admin,
+    )
+    comparison = compare(second, first)  # either order
+    assert (comparison.older, comparison.newer) == (first, second)
+    assert (comparison.overall_before, comparison.overall_after) == ("Engaged", "")
+    by_key = {c.key: c for c in comparison.criteria}
+    assert (by_key["identification"].before, by_key["identification"].after) == (
+        "Engaged",
+        "Established",
+    )
+    assert [(r.key, r.before, r.after) for r in by_key["identification"].changes] == [
+        ("identification-comfortable", "not_met", "met"),
+        ("identification-moments", "not_met", "met"),
+    ]
+    assert (by_key["policy"].before, by_key["policy"].after) == ("Engaged", "")
+    assert not by_key["peer-support"].changes
+    assert not by_key["peer-support"].level_changed
+
+
+def test_compare_refuses_different_frameworks(world):
+    with pytest.raises(ValueError, match="same framework"):
+        compare(started(world), started(world, "carer-confident"))
+
+
+def test_a_bigger_assessment_is_read_in_the_same_number_of_queries(
+    world, django_assert_num_queries
+):
+    assessment = started(world)
+    today = timezone.localdate()
+    assessment = Assessment.objects.select_related("organisation").get(pk=assessment.pk)
+    with django_assert_num_queries(13) as small:
+        assessment_view(assessment, today=today)
+    meet(world, assessment, up_to="exemplary")
+    uploaded(world, assessment)
+    uploaded(
+        world, assessment, criterion_key="identification", content=files.png(), name="poster.png"
+    )
+    with django_assert_num_queries(len(small.captured_queries)):
+        assessment_view(assessment, today=today)

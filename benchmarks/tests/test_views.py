@@ -1,0 +1,629 @@
+"""Benchmark pages: who sees what, what each page says, and what each action changes."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import yaml
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from audit.models import AuditEvent
+from benchmarks.models import Assessment, AssessmentStatus, EvidenceFile, RequirementAnswer
+from benchmarks.services import AnswerInput, criterion_save
+from benchmarks.tests import files
+from benchmarks.tests.helpers import meet, signed_off, started, uploaded, version_of
+from benchmarks.tests.test_frameworks import sample
+
+pytestmark = pytest.mark.django_db
+ORG = "home-org"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(name, args=[ORG, *args])
+
+
+def checked(html: str, value: str) -> bool:
+    return re.search(rf'value="{value}"\s*checked', html) is not None
+
+
+def criterion_post(assessment, key, version, **answers):
+    """A criterion form as the browser sends it: every requirement answered."""
+    from benchmarks.frameworks import get_framework
+
+    criterion = get_framework(assessment.framework_slug).criterion(key)
+    data = {"narrative": "", "links": "", "version": str(version)}
+    for requirement in criterion.requirements:
+        data[f"answer__{requirement.key}"] = answers.get(
+            requirement.key.replace("-", "_"), "not_met"
+        )
+        data[f"notes__{requirement.key}"] = ""
+    return data
+
+
+# --- Home and frameworks ------------------------------------------------------------------
+
+
+def test_home_lists_frameworks_and_assessments_for_hr(world):
+    done = signed_off(world)
+    response = client_for(world.hr_admin).get(url("benchmarks_home"))
+    assert response.status_code == 200
+    for name in ("Carer Positive", "Carer Confident", "Employers for Carers action list"):
+        assert name in response.text
+    assert url("assessment_detail", done.pk) in response.text
+    assert "Start a self-assessment" in response.text
+
+
+@pytest.mark.parametrize("persona", ["sponsor", "champion"])
+def test_sponsor_and_champion_read_but_are_not_offered_to_start(world, persona):
+    response = client_for(getattr(world, persona)).get(url("benchmarks_home"))
+    assert response.status_code == 200
+    assert "Start a self-assessment" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("carer", 403), ("manager", 403), ("outsider", 404), ("lead", 404)]
+)
+def test_others_are_refused_the_home_page(world, persona, status):
+    assert client_for(getattr(world, persona)).get(url("benchmarks_home")).status_code == status
+
+
+def test_home_takes_the_same_queries_with_many_assessments(world, django_assert_num_queries):
+    client = client_for(world.hr_admin)
+    signed_off(world)
+    client.get(url("benchmarks_home"))  # warm the session
+    with django_assert_num_queries(5) as few:
+        client.get(url("benchmarks_home"))
+    signed_off(world, "carer-confident", up_to="active")
+    started(world, "efc-action-list")
+    started(world, based_on=Assessment.objects.get(framework_slug="carer-positive"))
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url("benchmarks_home"))
+
+
+def test_home_refuses_post(world):
+    assert client_for(world.hr_admin).post(url("benchmarks_home")).status_code == 405
+
+
+def test_a_sample_framework_in_an_extra_directory_appears_in_the_ui(world, settings, tmp_path):
+    directory = tmp_path / "frameworks"
+    directory.mkdir()
+    (directory / "sample.yaml").write_text(yaml.safe_dump(sample(name="Fair Employer Charter")))
+    settings.BENCHMARK_FRAMEWORK_DIRS = [directory]
+    client = client_for(world.hr_admin)
+    assert "Fair Employer Charter" in client.get(url("benchmarks_home")).text
+    page = client.get(url("framework_detail", "sample-scheme"))
+    assert page.status_code == 200
+    assert "Act on what carers say." in page.text
+    response = client.post(url("assessment_start"), {"framework": "sample-scheme"})
+    assessment = Assessment.objects.get(framework_slug="sample-scheme")
+    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert "Listening to carers" in client.get(response["Location"]).text
+
+
+def test_unknown_framework_page_is_not_found(world):
+    assert client_for(world.hr_admin).get(url("framework_detail", "nothing")).status_code == 404
+
+
+# --- Starting -----------------------------------------------------------------------------
+
+
+def test_hr_starts_an_assessment_and_it_is_audited(world):
+    client = client_for(world.hr_admin)
+    assert client.get(url("assessment_start") + "?framework=carer-positive").status_code == 200
+    response = client.post(url("assessment_start"), {"framework": "carer-positive"})
+    assessment = Assessment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert AuditEvent.objects.filter(
+        object_type="benchmarks.assessment", object_id=str(assessment.pk), action="create"
+    ).exists()
+
+
+def test_starting_a_second_draft_shows_the_reason_and_keeps_the_choice(world):
+    started(world)
+    response = client_for(world.hr_admin).post(
+        url("assessment_start"), {"framework": "carer-positive"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "already a draft Carer Positive assessment" in response.text
+    assert checked(response.text, "carer-positive")
+
+
+@pytest.mark.parametrize("persona", ["sponsor", "champion", "carer"])
+def test_only_hr_can_start(world, persona):
+    client = client_for(getattr(world, persona))
+    assert client.get(url("assessment_start")).status_code == 403
+    assert client.post(url("assessment_start"), {"framework": "carer-positive"}).status_code == 403
+    assert not Assessment.objects.exists()
+
+
+# --- Overview ------------------------------------------------------------------------------
+
+
+def test_overview_shows_levels_what_is_missing_and_live_evidence(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    criterion_save(
+        assessment=assessment,
+        criterion_key="identification",
+        answers={
+            "identification-comfortable": AnswerInput("met"),
+            "identification-moments": AnswerInput("partly"),
+        },
+        expected_version=version_of(assessment, "identification"),
+        by=world.hr_admin,
+    )
+    response = client_for(world.sponsor).get(url("assessment_detail", assessment.pk))
+    assert response.status_code == 200
+    text = response.text
+    assert "<strong data-level>Engaged</strong>" in text
+    assert "For Established: 1 of 2 met, 1 partly" in text
+    assert "Caring is raised at key moments such as induction" in text
+    assert "A private way for staff to say they are carers" in text
+    assert "Measured on" in text
+    # The sponsor reads; only HR is offered to sign off.
+    assert "Sign off this version" not in text
+    hr = client_for(world.hr_admin).get(url("assessment_detail", assessment.pk)).text
+    assert "Sign off this version" in hr
+    assert "Turn the gaps into an action plan" in hr
+
+
+def test_overview_of_a_checklist_counts_actions_done(world):
+    assessment = started(world, "efc-action-list")
+    criterion_save(
+        assessment=assessment,
+        criterion_key="leadership",
+        answers={"efc-commitment": AnswerInput("met"), "efc-membership": AnswerInput("partly")},
+        expected_version=0,
+        by=world.hr_admin,
+    )
+    text = client_for(world.hr_admin).get(url("assessment_detail", assessment.pk)).text
+    assert "1 of 9 met, 1 partly" in text
+    assert "Join Employers for Carers." in text
+
+
+def test_overview_queries_do_not_grow_with_answers_and_files(world, django_assert_num_queries):
+    assessment = started(world)
+    client = client_for(world.hr_admin)
+    client.get(url("assessment_detail", assessment.pk))
+    with django_assert_num_queries(19) as few:
+        client.get(url("assessment_detail", assessment.pk))
+    meet(world, assessment, up_to="exemplary")
+    uploaded(world, assessment)
+    uploaded(
+        world, assessment, criterion_key="peer-support", content=files.png(), name="poster.png"
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url("assessment_detail", assessment.pk))
+
+
+def test_another_organisations_assessment_is_not_found(world):
+    from benchmarks.services import assessment_start
+
+    theirs = assessment_start(
+        organisation=world.other_org, framework_slug="carer-positive", by=world.outsider
+    )
+    client = client_for(world.hr_admin)
+    for name, args in (
+        ("assessment_detail", [theirs.pk]),
+        ("criterion_detail", [theirs.pk, "policy"]),
+        ("assessment_compare", [theirs.pk]),
+        ("assessment_pack", [theirs.pk]),
+        ("assessment_sign_off", [theirs.pk]),
+    ):
+        assert client.get(url(name, *args)).status_code == 404, name
+    # Through their own organisation's address, a member of ours is not found either.
+    other = reverse("assessment_detail", args=[world.other_org.slug, theirs.pk])
+    assert client.get(other).status_code == 404
+
+
+# --- A criterion ---------------------------------------------------------------------------
+
+
+def test_hr_answers_a_criterion_and_sees_the_level(world):
+    assessment = started(world)
+    data = criterion_post(
+        assessment, "identification", 0, identification_definition="met", identification_route="met"
+    )
+    data["narrative"] = "Our carers page explains who counts."
+    data["links"] = "https://intranet.example.org/carers Carers page\n\nhttps://example.org/survey"
+    client = client_for(world.hr_admin)
+    response = client.post(url("criterion_detail", assessment.pk, "identification"), data)
+    assert response.status_code == 302
+    assert response["Location"] == url("assessment_detail", assessment.pk)
+    page = client.get(response["Location"])
+    assert "Saved “Identification of carers”: it reaches Engaged." in page.text
+    evidence = assessment.evidence.get()
+    assert evidence.links == [
+        {"url": "https://intranet.example.org/carers", "title": "Carers page"},
+        {"url": "https://example.org/survey", "title": ""},
+    ]
+    assert AuditEvent.objects.filter(action="update", object_id=str(assessment.pk)).exists()
+
+
+def test_a_clashing_save_keeps_what_was_typed_and_says_what_changed(world):
+    assessment = started(world)
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers={"policy-recognised": AnswerInput("met")},
+        narrative="Written by the other admin",
+        expected_version=0,
+        by=world.org_admin,
+    )
+    data = criterion_post(assessment, "policy", 0, policy_recognised="partly")
+    data["narrative"] = "My own words"
+    response = client_for(world.hr_admin).post(
+        url("criterion_detail", assessment.pk, "policy"), data
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "There is a problem" in text
+    assert "after you opened it, so your changes have not been saved yet" in text
+    assert "is saved as met; you chose partly met." in text
+    assert "My own words" in text
+    assert 'name="version" value="1"' in text
+    assert RequirementAnswer.objects.get().status == "met"
+
+
+def test_a_bad_link_is_shown_against_the_links_field(world):
+    assessment = started(world)
+    data = criterion_post(assessment, "policy", 0)
+    data["links"] = "javascript:alert(1)"
+    response = client_for(world.hr_admin).post(
+        url("criterion_detail", assessment.pk, "policy"), data
+    )
+    assert response.status_code == 200
+    assert "is not a web address starting with https://" in response.text
+    assert "javascript:alert(1)" in response.text
+
+
+def test_sponsor_reads_a_criterion_but_cannot_save_it(world):
+    assessment = started(world)
+    client = client_for(world.sponsor)
+    page = client.get(url("criterion_detail", assessment.pk, "policy"))
+    assert page.status_code == 200
+    assert "<form" not in page.text.split('id="main-content"')[1]
+    response = client.post(
+        url("criterion_detail", assessment.pk, "policy"), criterion_post(assessment, "policy", 0)
+    )
+    assert response.status_code == 403
+
+
+def test_unknown_criterion_is_not_found(world):
+    assessment = started(world)
+    assert (
+        client_for(world.hr_admin).get(url("criterion_detail", assessment.pk, "nope")).status_code
+        == 404
+    )
+
+
+def test_a_signed_off_criterion_is_read_only(world):
+    done = signed_off(world)
+    client = client_for(world.hr_admin)
+    page = client.get(url("criterion_detail", done.pk, "policy"))
+    assert 'name="version"' not in page.text
+    response = client.post(
+        url("criterion_detail", done.pk, "policy"), criterion_post(done, "policy", 1)
+    )
+    assert response.status_code == 302
+    assert "can no longer be changed" in client.get(response["Location"]).text
+    assert RequirementAnswer.objects.filter(assessment=done, status="met").count() == 9
+
+
+# --- Uploads and downloads -----------------------------------------------------------------
+
+
+def upload(client, assessment, content, name, content_type="application/pdf", **extra):
+    return client.post(
+        url("evidence_upload", assessment.pk, "policy"),
+        {"file": SimpleUploadedFile(name, content, content_type=content_type), **extra},
+    )
+
+
+def test_uploading_a_policy_pdf(world):
+    assessment = started(world)
+    client = client_for(world.hr_admin)
+    response = upload(client, assessment, files.pdf(), "Carers policy.pdf", is_carers_policy="on")
+    assert response.status_code == 302
+    item = EvidenceFile.objects.get()
+    assert item.is_carers_policy
+    assert default_storage.exists(item.stored_name)
+    page = client.get(url("criterion_detail", assessment.pk, "policy"))
+    assert "“Carers policy.pdf” uploaded." in page.text
+    assert "Yes: “Carers policy.pdf”, uploaded on" in page.text
+
+
+def test_an_oversized_upload_is_refused_with_the_limit(world, settings):
+    settings.EVIDENCE_MAX_UPLOAD_BYTES = 1000
+    assessment = started(world)
+    response = upload(client_for(world.hr_admin), assessment, files.pdf() + b" " * 1000, "big.pdf")
+    assert response.status_code == 200
+    assert "The file must be smaller than 1000" in response.text
+    assert not EvidenceFile.objects.exists()
+
+
+def test_a_program_renamed_as_pdf_is_refused(world):
+    assessment = started(world)
+    response = upload(client_for(world.hr_admin), assessment, files.windows_program(), "policy.pdf")
+    assert response.status_code == 200
+    assert "The selected file must be a PDF" in response.text
+    assert not EvidenceFile.objects.exists()
+    assert (
+        not default_storage.exists("benchmarks/evidence")
+        or not default_storage.listdir("benchmarks/evidence")[1]
+    )
+
+
+def test_a_text_file_sent_as_pdf_is_stored_and_served_as_text(world):
+    assessment = started(world)
+    client = client_for(world.hr_admin)
+    upload(client, assessment, b"<html><script>alert(1)</script></html>", "minutes.pdf")
+    item = EvidenceFile.objects.get()
+    assert (item.content_type, item.download_name) == ("text/plain", "minutes.txt")
+    response = client.get(url("evidence_download", assessment.pk, item.pk))
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="minutes.txt"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("persona", ["hr_admin", "sponsor", "champion"])
+def test_download_is_an_attachment_with_the_sniffed_type(world, persona):
+    assessment = started(world)
+    item = uploaded(world, assessment, name="Carers policy.pdf")
+    response = client_for(getattr(world, persona)).get(
+        url("evidence_download", assessment.pk, item.pk)
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="Carers policy.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_download_is_refused_to_staff_and_other_organisations(world):
+    assessment = started(world)
+    item = uploaded(world, assessment)
+    assert (
+        client_for(world.carer).get(url("evidence_download", assessment.pk, item.pk)).status_code
+        == 403
+    )
+    foreign = reverse("evidence_download", args=[world.other_org.slug, assessment.pk, item.pk])
+    assert client_for(world.outsider).get(foreign).status_code == 404
+    from benchmarks.services import assessment_start
+
+    theirs = assessment_start(
+        organisation=world.other_org, framework_slug="carer-positive", by=world.outsider
+    )
+    # Our file through their assessment's address: not found.
+    mixed = reverse("evidence_download", args=[world.other_org.slug, theirs.pk, item.pk])
+    assert client_for(world.outsider).get(mixed).status_code == 404
+
+
+def test_upload_needs_post_and_hr(world):
+    assessment = started(world)
+    assert (
+        client_for(world.hr_admin).get(url("evidence_upload", assessment.pk, "policy")).status_code
+        == 405
+    )
+    assert upload(client_for(world.champion), assessment, files.pdf(), "p.pdf").status_code == 403
+
+
+def test_removing_a_file_asks_first(world):
+    assessment = started(world)
+    item = uploaded(world, assessment)
+    client = client_for(world.hr_admin)
+    page = client.get(url("evidence_remove", assessment.pk, item.pk))
+    assert "Remove “Carers policy.pdf”?" in page.text
+    response = client.post(url("evidence_remove", assessment.pk, item.pk))
+    assert response["Location"] == url("criterion_detail", assessment.pk, "policy")
+    assert not EvidenceFile.objects.exists()
+
+
+# --- Sign-off, versions, comparison, pack, deletion -------------------------------------------
+
+
+def test_sign_off_needs_confirmation_then_fixes_the_version(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    client = client_for(world.hr_admin)
+    page = client.get(url("assessment_sign_off", assessment.pk))
+    assert "After sign-off nobody can change this version" in page.text
+    refused = client.post(url("assessment_sign_off", assessment.pk), {"role": "HR Director"})
+    assert refused.status_code == 200
+    assert "Confirm the answers are accurate to sign off" in refused.text
+    assert 'value="HR Director"' in refused.text
+    response = client.post(
+        url("assessment_sign_off", assessment.pk), {"role": "HR Director", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SIGNED_OFF
+    overview = client.get(response["Location"]).text
+    assert "Version 1 signed off" in overview
+    assert "(HR Director)" in overview
+    assert "Start a new version from this one" in overview
+
+
+def test_starting_a_new_version_from_a_signed_off_one(world):
+    done = signed_off(world)
+    response = client_for(world.hr_admin).post(url("assessment_new_version", done.pk))
+    new = Assessment.objects.get(number=2)
+    assert response["Location"] == url("assessment_detail", new.pk)
+    assert new.based_on == done
+    assert client_for(world.hr_admin).get(url("assessment_new_version", done.pk)).status_code == 405
+
+
+def test_compare_two_versions(world):
+    done = signed_off(world)
+    second = started(world, based_on=done)
+    criterion_save(
+        assessment=second,
+        criterion_key="peer-support",
+        answers={"peer-network": AnswerInput("met"), "peer-informed": AnswerInput("met")},
+        expected_version=version_of(second, "peer-support"),
+        by=world.hr_admin,
+    )
+    response = client_for(world.champion).get(url("assessment_compare", second.pk))
+    assert response.status_code == 200
+    assert "Overall: version 1 reached Engaged; version 2 reaches Engaged." in response.text
+    assert "There is a staff carers network or group" in response.text
+    assert "Not met → Met" in response.text
+    assert (
+        client_for(world.hr_admin)
+        .get(url("assessment_compare", second.pk) + "?with=999999")
+        .status_code
+        == 404
+    )
+
+
+def test_the_evidence_pack_is_a_pdf_criterion_by_criterion(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        narrative="The policy names carers and their rights.",
+        links=[{"url": "https://example.org/policy", "title": "Policy page"}],
+        expected_version=version_of(assessment, "policy"),
+        by=world.hr_admin,
+    )
+    uploaded(world, assessment)
+    from django.utils import timezone
+
+    from benchmarks.services import assessment_sign_off
+
+    assessment_sign_off(
+        assessment=assessment, by=world.hr_admin, today=timezone.localdate(), role="HR Director"
+    )
+    response = client_for(world.sponsor).get(url("assessment_pack", assessment.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    for expected in (
+        "Carer Positive: evidence pack",
+        "Level claimed: Engaged.",
+        "signed off by",
+        "HR Director",
+        "Identification of carers",
+        "The policy names carers and their rights.",
+        "Policy page: https://example.org/policy",
+        "Carers policy.pdf (carers policy)",
+        "Carers policy uploaded:",
+        "measured",
+    ):
+        assert expected in text, expected
+    assert AuditEvent.objects.filter(action="export", object_id=str(assessment.pk)).exists()
+
+
+def test_a_draft_is_deleted_after_confirmation(world):
+    assessment = started(world)
+    client = client_for(world.hr_admin)
+    assert "Delete draft version 1?" in client.get(url("assessment_delete", assessment.pk)).text
+    response = client.post(url("assessment_delete", assessment.pk))
+    assert response["Location"] == url("benchmarks_home")
+    assert not Assessment.objects.exists()
+
+
+def test_a_signed_off_version_cannot_be_deleted(world):
+    done = signed_off(world)
+    response = client_for(world.hr_admin).post(url("assessment_delete", done.pk))
+    assert response.status_code == 302
+    assert Assessment.objects.filter(pk=done.pk).exists()
+
+
+# --- Gaps into a plan ----------------------------------------------------------------------
+
+
+def test_plan_page_previews_one_action_per_gap(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    page = client_for(world.hr_admin).get(url("assessment_plan", assessment.pk))
+    assert page.status_code == 200
+    assert checked(page.text, "established")
+    established = sum(
+        1
+        for _c, r in __import__("benchmarks.frameworks")
+        .frameworks.get_framework("carer-positive")
+        .requirements()
+        if r.level == "established"
+    )
+    assert f"{established} actions for the level selected" in page.text
+
+
+def test_turning_the_gaps_into_an_action_plan(world):
+    from plans.models import ActionPoint, OrgPlan
+
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    response = client_for(world.hr_admin).post(
+        url("assessment_plan", assessment.pk),
+        {"target": "established", "title": "Towards Established"},
+    )
+    plan = OrgPlan.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("org_plan_detail", args=[ORG, plan.pk])
+    assert plan.title == "Towards Established"
+    actions = ActionPoint.objects.filter(priority__plan=plan)
+    assert actions.count() == 10
+    action = actions.get(requirement_ref="carer-positive:peer-support:peer-network")
+    assert action.criterion_ref == "carer-positive:peer-support"
+    assert action.source_assessment_id == assessment.pk
+
+
+@pytest.mark.parametrize("persona", ["sponsor", "champion"])
+def test_only_hr_turns_gaps_into_a_plan(world, persona):
+    assessment = started(world)
+    assert (
+        client_for(getattr(world, persona)).get(url("assessment_plan", assessment.pk)).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [
+        ("hr_admin", True),
+        ("org_admin", True),
+        ("sponsor", True),
+        ("champion", True),
+        ("carer", False),
+    ],
+)
+def test_the_organisation_home_page_links_to_benchmarks_for_those_who_may_see_them(
+    world, persona, shown
+):
+    page = client_for(getattr(world, persona)).get(reverse("organisation_home", args=[ORG]))
+    assert page.status_code == 200
+    assert (page.text.count(url("benchmarks_home")) == 1) is shown
+
+
+def test_a_checklist_plans_every_action_not_done(world):
+    from plans.models import ActionPoint
+
+    assessment = started(world, "efc-action-list")
+    client = client_for(world.hr_admin)
+    page = client.get(url("assessment_plan", assessment.pk))
+    assert "Every action not done yet" in page.text
+    assert "Employers for Carers action list: actions to complete" in page.text
+    client.post(url("assessment_plan", assessment.pk), {"target": "done", "title": ""})
+    assert ActionPoint.objects.count() == 9

@@ -1,0 +1,94 @@
+"""Checks on uploaded evidence: what a file really is, read from its content.
+
+The browser's file name and content type are never trusted: a file is accepted only if
+its bytes are one of the allowed document or image types, or are plain UTF-8 text. The
+original name is kept only as a tidied display label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+import filetype  # type: ignore[import-untyped]
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+#: Content types recognised by their signature, with the extension a download gets.
+SIGNED_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+TEXT_TYPES = {"csv": "text/csv", "txt": "text/plain"}
+ALLOWED_DESCRIPTION = (
+    "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG, JPEG, plain text or CSV"
+)
+HEAD_BYTES = 8192
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    extension: str
+
+
+def sniff_bytes(content: bytes, *, name: str = "") -> Sniffed | None:
+    """What ``content`` is, if it is an allowed type; None otherwise.
+
+    ``name`` only chooses between CSV and plain text for content that is text anyway.
+    """
+    kind = filetype.guess(content[:HEAD_BYTES])
+    if kind is not None:
+        extension = SIGNED_TYPES.get(kind.mime)
+        return Sniffed(kind.mime, extension) if extension else None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(text):
+        return None
+    extension = "csv" if name.lower().endswith(".csv") else "txt"
+    return Sniffed(TEXT_TYPES[extension], extension)
+
+
+def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> Sniffed:
+    """Size and type, or a ``ValidationError`` on ``file`` saying what is allowed."""
+    size = upload.size or 0
+    if size > max_bytes:
+        raise ValidationError(
+            {
+                "file": _("The file must be smaller than %(limit)s.")
+                % {"limit": filesizeformat(max_bytes)}
+            }
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The selected file is empty.")})
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    found = sniff_bytes(content, name=upload.name or "")
+    if found is None:
+        raise ValidationError(
+            {"file": _("The selected file must be a %(types)s.") % {"types": ALLOWED_DESCRIPTION}}
+        )
+    return found
+
+
+def display_label(name: str | None, *, limit: int = 100) -> str:
+    """The original file name, tidied for display: no folders, no extension, no control or
+    markup characters. Never used to store or serve the file."""
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    stem = unicodedata.normalize("NFKC", stem)
+    cleaned = "".join(ch if (ch.isalnum() or ch in " -_().,'&") else " " for ch in stem)
+    cleaned = " ".join(cleaned.split())[:limit].strip(" .")
+    return cleaned or _("document")

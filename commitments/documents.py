@@ -1,0 +1,76 @@
+"""The commitment as a PDF, for boards, noticeboards and award applications.
+
+Built from the same parsed text as the page (``commitments.text``), with reportlab as the
+passport PDFs are.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+
+from commitments.models import CommitmentVersion, VersionStatus
+from commitments.text import inline_html, parse
+
+_HEADINGS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
+
+
+def _inline(text: str) -> str:
+    # reportlab's paragraph markup understands <strong> as <b>; everything else is escaped.
+    return inline_html(text).replace("<strong>", "<b>").replace("</strong>", "</b>")
+
+
+def _signature(version: CommitmentVersion) -> str:
+    if version.signed_on is None:
+        return f"Version {version.number}: a draft, not signed."
+    line = (
+        f"Signed by {_inline(version.signed_by_name)}, {_inline(version.signed_by_role)}, "
+        f"on {version.signed_on:%-d %B %Y}."
+    )
+    if version.status == VersionStatus.PUBLISHED and version.published_at is not None:
+        line += f" Published {timezone.localtime(version.published_at):%-d %B %Y}."
+    elif version.status != VersionStatus.PUBLISHED:
+        line += f" Version {version.number}: {version.get_status_display().lower()}."
+    return line
+
+
+def commitment_pdf(version: CommitmentVersion) -> bytes:
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    organisation = version.commitment.organisation
+    story: list[Any] = [
+        Paragraph(_inline(organisation.name), styles["Heading3"]),
+    ]
+    for block in parse(version.text):
+        if block.kind == "heading":
+            story.append(Paragraph(_inline(block.text), styles[_HEADINGS[block.level]]))
+        elif block.kind in {"numbered", "bulleted"}:
+            story.append(
+                ListFlowable(
+                    [ListItem(Paragraph(_inline(item), body)) for item in block.items],
+                    bulletType="1" if block.kind == "numbered" else "bullet",
+                    leftIndent=6 * mm,
+                )
+            )
+        else:
+            story.append(Paragraph(_inline(block.text), body))
+    story += [Spacer(1, 8 * mm), Paragraph(_signature(version), styles["Italic"])]
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Leadership commitment of {organisation.name}",
+        author=organisation.name,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+    )
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "plans"
+    verbose_name = "Action plans"
+
+    def ready(self) -> None:
+        from audit.selectors import register_private_object_type
+        from plans import rules  # noqa: F401  registers the permissions
+
+        # A personal plan is its owner's: even "Created personal plan 4" is theirs to read.
+        for model in ("personalplan", "personalplanshare"):
+            register_private_object_type(f"plans.{model}")

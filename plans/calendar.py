@@ -1,0 +1,152 @@
+"""A private iCalendar feed (RFC 5545) of one person's plan dates in one organisation.
+
+It holds the organisation's action points the person owns and the dated rows and first
+steps of their own personal plans: nothing anyone else wrote about themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from organisations.models import Membership, Organisation
+from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow, PlanCalendarFeed
+
+SUMMARY_LENGTH = 80
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _short(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= SUMMARY_LENGTH else line[: SUMMARY_LENGTH - 1] + "…"
+
+
+@transaction.atomic
+def plan_calendar_feed_renew(*, user: User, organisation: Organisation) -> str:
+    """Make a new secret link (the old one stops working) and return its token. Audited,
+    because the link shows the person's plan dates to whoever holds it."""
+    token = secrets.token_urlsafe(32)
+    feed, created = PlanCalendarFeed.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"token_hash": _hash(token)}
+    )
+    audit_record(
+        actor=user,
+        action=Action.CREATE if created else Action.UPDATE,
+        channel=Channel.WEB,
+        target=feed,
+        organisation_id=organisation.pk,
+        summary="Made a calendar link for action plans"
+        if created
+        else "Made a new calendar link for action plans; the old one stopped",
+    )
+    return token
+
+
+def plan_calendar_feed_for(token: str) -> PlanCalendarFeed | None:
+    """The feed for a secret, while its owner still belongs to the organisation."""
+    feed = (
+        PlanCalendarFeed.objects.select_related("user", "organisation")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    if not Membership.objects.filter(user=feed.user, organisation=feed.organisation).exists():
+        return None
+    return feed
+
+
+def plan_calendar_feed_read(*, feed: PlanCalendarFeed) -> bytes:
+    """The feed for a calendar app. Each read is audited: nobody signs in, so the entry
+    says the private link was used, not who used it."""
+    audit_record(
+        actor=None,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=feed,
+        organisation_id=feed.organisation_id,
+        summary="Action plans calendar feed read through its private link",
+    )
+    return plan_calendar_for(user=feed.user, organisation=feed.organisation)
+
+
+def _event(uid: str, summary: str, day: object, description: str, stamp: object) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]
+    event.add("dtstamp", stamp)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")  # a due date, not time away
+    return event
+
+
+def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Working Carers Hub//Action plans//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"My actions, {organisation.name}")
+    stamp = timezone.now()
+    actions = (
+        ActionPoint.objects.filter(
+            plan__organisation=organisation,
+            owner=user,
+            status=ActionStatus.OPEN,
+            due_on__isnull=False,
+        )
+        .select_related("plan")
+        .order_by("due_on", "id")
+    )
+    for action in actions:
+        calendar.add_component(
+            _event(
+                f"plan-action-{action.pk}@working-carers-hub",
+                f"Action {action.number} due: {_short(action.planned_action)}",
+                action.due_on,
+                f"{action.plan.title}\n\n{action.planned_action}",
+                stamp,
+            )
+        )
+    rows = (
+        PersonalPlanRow.objects.filter(
+            plan__organisation=organisation, plan__owner=user, done=False, due_on__isnull=False
+        )
+        .select_related("plan")
+        .order_by("due_on", "id")
+    )
+    for row in rows:
+        calendar.add_component(
+            _event(
+                f"personal-plan-row-{row.pk}@working-carers-hub",
+                f"My plan: {_short(row.action)}",
+                row.due_on,
+                f"{row.plan.title}\n\n{row.action}",
+                stamp,
+            )
+        )
+    first_steps = PersonalPlan.objects.filter(
+        organisation=organisation, owner=user, first_step_on__isnull=False
+    ).exclude(first_step="")
+    for plan in first_steps:
+        calendar.add_component(
+            _event(
+                f"personal-plan-first-step-{plan.pk}@working-carers-hub",
+                f"First step: {_short(plan.first_step)}",
+                plan.first_step_on,
+                f"{plan.title}\n\n{plan.first_step}",
+                stamp,
+            )
+        )
+    return bytes(calendar.to_ical())

@@ -1,0 +1,217 @@
+"""Reads of action plans. Each takes the viewer, and access functions decide 404 or 403."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from organisations.models import Organisation
+from plans.models import (
+    ActionPoint,
+    ActionStatus,
+    OrgPlan,
+    PersonalPlan,
+    PersonalPlanShare,
+    Priority,
+    ProgressEntry,
+)
+from plans.rules import reads_all_plans
+
+# --- Personal plans --------------------------------------------------------------------------
+
+
+def _open_shares() -> Prefetch[Any]:
+    return Prefetch(
+        "shares",
+        queryset=PersonalPlanShare.objects.filter(ended_at__isnull=True).select_related(
+            "with_user"
+        ),
+        to_attr="open_shares",
+    )
+
+
+def personal_plans_of(*, viewer: User, organisation: Organisation) -> QuerySet[PersonalPlan]:
+    """The viewer's own plans here, newest change first."""
+    return (
+        PersonalPlan.objects.filter(organisation=organisation, owner=viewer)
+        .prefetch_related(_open_shares())
+        .order_by("-updated_at", "-id")
+    )
+
+
+def personal_plans_shared_with(
+    *, viewer: User, organisation: Organisation
+) -> QuerySet[PersonalPlan]:
+    """Colleagues' plans shared with the viewer and not taken back."""
+    shared = PersonalPlanShare.objects.filter(
+        plan=OuterRef("pk"), with_user=viewer, ended_at__isnull=True
+    )
+    return (
+        PersonalPlan.objects.filter(organisation=organisation)
+        .filter(Exists(shared))
+        .exclude(owner=viewer)
+        .select_related("owner")
+        .order_by("owner__last_name", "owner__first_name", "title", "id")
+    )
+
+
+@dataclass(frozen=True)
+class PersonalPlanAccess:
+    is_owner: bool
+
+
+def personal_plan_access(
+    *, viewer: User, organisation: Organisation, pk: int
+) -> tuple[PersonalPlan, PersonalPlanAccess]:
+    """The plan if the viewer may read it; 404 for everyone else alike, HR and admins
+    included, because even that a colleague has a plan is theirs to tell."""
+    plan = (
+        PersonalPlan.objects.filter(pk=pk, organisation=organisation)
+        .select_related("owner", "organisation")
+        .prefetch_related("rows", _open_shares())
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    plan._open_share_user_ids = {s.with_user_id for s in plan.open_shares}  # type: ignore[attr-defined]
+    if not viewer.has_perm("plans.view_personal_plan", plan):
+        raise Http404
+    return plan, PersonalPlanAccess(is_owner=plan.owner_id == viewer.pk)
+
+
+def owned_personal_plan(*, viewer: User, organisation: Organisation, pk: int) -> PersonalPlan:
+    """For changes: the owner only. Someone it is shared with gets 403, anyone else 404."""
+    plan, access = personal_plan_access(viewer=viewer, organisation=organisation, pk=pk)
+    if not access.is_owner:
+        raise PermissionDenied
+    return plan
+
+
+# --- Organisational plans --------------------------------------------------------------------
+
+
+def org_plans_visible_to(*, viewer: User, organisation: Organisation) -> QuerySet[OrgPlan]:
+    """Every plan for HR, admins, sponsors and champions; plans with an action of theirs
+    for everyone else."""
+    plans = OrgPlan.objects.filter(organisation=organisation)
+    if not reads_all_plans(viewer, organisation):
+        owned = ActionPoint.objects.filter(plan=OuterRef("pk"), owner=viewer)
+        plans = plans.filter(Exists(owned))
+    return plans.order_by("-period_start", "-id")
+
+
+def org_plan_access(*, viewer: User, organisation: Organisation, pk: int) -> OrgPlan:
+    """Another organisation's plan (or none) is 404; too little role in this one is 403."""
+    plan = OrgPlan.objects.filter(pk=pk, organisation=organisation).first()
+    if plan is None:
+        raise Http404
+    plan.organisation = organisation
+    if not viewer.has_perm("plans.view_org_plan", plan):
+        raise PermissionDenied
+    return plan
+
+
+def action_access(*, plan: OrgPlan, pk: int) -> ActionPoint:
+    """An action of this plan (the plan already checked); any other id is 404."""
+    action = (
+        ActionPoint.objects.filter(pk=pk, plan=plan)
+        .select_related("owner", "priority", "updated_by")
+        .first()
+    )
+    if action is None:
+        raise Http404
+    action.plan = plan
+    return action
+
+
+def priority_access(*, plan: OrgPlan, pk: int) -> Priority:
+    priority = Priority.objects.filter(pk=pk, plan=plan).first()
+    if priority is None:
+        raise Http404
+    priority.plan = plan
+    return priority
+
+
+@dataclass
+class ActionRow:
+    """An action with the newest progress entry of each period, in the plan's period order."""
+
+    action: ActionPoint
+    latest: list[ProgressEntry | None]
+    entries: int
+    by_period: list[tuple[str, ProgressEntry | None]] = field(default_factory=list)
+    can_report: bool = False
+
+
+@dataclass
+class PriorityBlock:
+    priority: Priority
+    rows: list[ActionRow] = field(default_factory=list)
+
+
+def latest_by_period(
+    entries: Iterable[ProgressEntry], periods: list[str]
+) -> tuple[list[ProgressEntry | None], int]:
+    """``entries`` newest first (the model's order): the first seen per period wins."""
+    newest: dict[str, ProgressEntry] = {}
+    count = 0
+    for entry in entries:
+        count += 1
+        newest.setdefault(entry.period, entry)
+    return [newest.get(period) for period in periods], count
+
+
+def org_plan_layout(*, plan: OrgPlan) -> list[PriorityBlock]:
+    """The whole plan in three queries, however large: priorities, actions (with owners)
+    and their progress. Pages and exports all read it this way."""
+    priorities = list(plan.priorities.all())
+    blocks = {p.pk: PriorityBlock(priority=p) for p in priorities}
+    actions = (
+        ActionPoint.objects.filter(plan=plan)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("progress", queryset=ProgressEntry.objects.order_by("-at", "-id"))
+        )
+        .order_by("position", "id")
+    )
+    for action in actions:
+        action.plan = plan
+        latest, count = latest_by_period(action.progress.all(), plan.periods)
+        blocks[action.priority_id].rows.append(
+            ActionRow(
+                action=action,
+                latest=latest,
+                entries=count,
+                by_period=list(zip(plan.periods, latest, strict=True)),
+            )
+        )
+    return [blocks[p.pk] for p in priorities]
+
+
+def actions_owned_by(*, viewer: User, organisation: Organisation) -> QuerySet[ActionPoint]:
+    """The viewer's open action points in this organisation, soonest due first."""
+    return (
+        ActionPoint.objects.filter(
+            plan__organisation=organisation, owner=viewer, status=ActionStatus.OPEN
+        )
+        .select_related("plan")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def member_by_email(*, organisation: Organisation, email: str) -> User | None:
+    """A member of the organisation by the address they sign in with, or ``None``."""
+    wanted = email.strip()
+    if not wanted:
+        return None
+    return (
+        User.objects.filter(email__iexact=wanted, memberships__organisation=organisation)
+        .distinct()
+        .first()
+    )
