@@ -5,31 +5,35 @@ organisation; another organisation's assessment is a 404.
 
 A write the rules refuse is a problem with a stable ``code``: ``assessment_signed_off``
 and ``draft_exists`` (409), ``unknown_framework``, ``not_signed_off`` and
-``framework_unavailable`` (422). A criterion saved on an old ``version`` is 409
-``edit_conflict``.
+``framework_unavailable`` (422). A criterion saved on an old ``version``, or a sign-off
+sent with a ``state`` that is no longer current, is 409 ``edit_conflict``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import Body, Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from api.auth import BearerToken
+from api.pagination import Pages
 from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
 from benchmarks.frameworks import Framework, frameworks, get_framework
 from benchmarks.gaps import gaps_for
+from benchmarks.models import Assessment
 from benchmarks.selectors import (
     AssessmentView,
     assessment_in,
     assessment_view,
-    assessments_of,
+    assessments_in,
     statuses,
 )
 from benchmarks.services import (
@@ -237,6 +241,10 @@ class GapOut(Schema):
 
 class AssessmentOut(AssessmentSummaryOut):
     framework_hash: str
+    state: str = Field(
+        description="A fingerprint of the answers, evidence, documents and framework as you "
+        "read them: send it back when you sign off."
+    )
     level: str | None = Field(
         description="The overall level now (a checklist: its one level when all done)."
     )
@@ -306,6 +314,7 @@ def _assessment_out(view: AssessmentView) -> dict[str, Any]:
     return {
         **_summary(view.assessment),
         "framework_hash": framework.content_hash,
+        "state": view.state,
         "level": result.overall,
         "next_level": result.next_level,
         "checklist": {"met": checklist.done, "partly": checklist.partly, "total": checklist.total}
@@ -342,10 +351,26 @@ def _rules[T](write: Callable[[], T]) -> T:
         ) from error
 
 
+class _Summaries(Sequence[dict[str, Any]]):
+    """Assessments as summaries, counted and sliced in the database, for ``paginate``."""
+
+    def __init__(self, queryset: QuerySet[Assessment]) -> None:
+        self.queryset = queryset
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_summary(a) for a in self.queryset[index]]
+        return _summary(self.queryset[index])
+
+
 @router.get("/assessments", auth=READ, response={200: list[AssessmentSummaryOut], **ERRORS})
-def list_assessments(request: OrgRequest) -> list[dict[str, Any]]:
+@paginate(Pages, page_size=100)
+def list_assessments(request: OrgRequest) -> Any:
     """The organisation's assessments, each framework's newest version first."""
-    return [_summary(a) for a in assessments_of(organisation=request.organisation)]
+    return _Summaries(assessments_in(organisation=request.organisation))
 
 
 class AssessmentIn(Schema):
@@ -431,6 +456,12 @@ def update_assessment_criterion(
 
 class SignOffIn(Schema):
     role: str = Field("", max_length=200, description="The signer's job title, for the record.")
+    state: str | None = Field(
+        None,
+        max_length=64,
+        description="The assessment's state you read. If anything was saved since, nothing "
+        "is signed off (409). Leave it out only to sign whatever is there now.",
+    )
 
 
 @router.post(
@@ -448,6 +479,7 @@ def sign_off_assessment(
             by=request.user,
             today=timezone.localdate(),
             role=payload.role if payload else "",
+            expected_state=payload.state if payload else None,
             channel=Channel.API,
         )
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -162,6 +164,17 @@ class UploadForm(GovukForm):
             "limit": filesizeformat(settings.EVIDENCE_MAX_UPLOAD_BYTES),
         }
 
+    def clean_file(self) -> UploadedFile[bytes]:
+        """Too big is refused here, before the service locks the assessment or reads the file
+        (the service checks again, for other callers)."""
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                _("The file must be smaller than %(limit)s.") % {"limit": filesizeformat(limit)}
+            )
+        return upload
+
 
 class SignOffForm(GovukForm):
     submit_label = gettext_lazy("Sign off")
@@ -179,23 +192,71 @@ class SignOffForm(GovukForm):
         ),
         error_messages={"required": gettext_lazy("Confirm the answers are accurate to sign off")},
     )
+    #: The assessment's state when the page was opened (``AssessmentView.state``), so a
+    #: change saved meanwhile is not signed unseen.
+    state = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+NEW_PLAN = "new"
 
 
 class PlanForm(GovukForm):
+    """The level to plan for, and the plan the actions go into: one of the organisation's
+    plans or a new one. ``seen`` is the newest plan made from this framework when the page
+    was opened, so a second "new plan" sent from the same page is caught."""
+
     submit_label = gettext_lazy("Create the action plan")
 
     target = forms.ChoiceField(
         label=gettext_lazy("Which level do you want to plan for?"), widget=forms.RadioSelect
+    )
+    #: Not sent by a page that had no plan to offer: that means a new plan.
+    plan = forms.ChoiceField(
+        label=gettext_lazy("Which action plan should the actions go into?"),
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "That action plan no longer exists: choose another, or a new one"
+            ),
+        },
     )
     title = forms.CharField(
         label=gettext_lazy("Name of the plan (optional)"),
         required=False,
         max_length=200,
     )
+    seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        choices: list[tuple[str, str]],
+        plans: list[tuple[int, str, str]],
+        **kwargs: Any,
+    ) -> None:
+        """``plans``: the organisation's plans as (id, label, hint), newest first."""
         super().__init__(*args, **kwargs)
         field = self.fields["target"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
-        self.helper.layout = Layout(Field.radios("target", legend_size=Size.MEDIUM), "title")
+        items: list[Any] = [Field.radios("target", legend_size=Size.MEDIUM)]
+        if plans:
+            self.helper.inputs = [Submit("submit", _("Add the actions to the plan"))]
+            options = [Choice(str(pk), label, hint=hint) for pk, label, hint in plans]
+            options.append(Choice(NEW_PLAN, _("A new action plan")))
+            plan_field = self.fields["plan"]
+            assert isinstance(plan_field, forms.ChoiceField)
+            plan_field.choices = options
+            self.fields["title"].label = _("Name of the new plan (optional)")
+            self.fields["title"].help_text = _("Only used if you choose a new action plan.")
+            items.append(Field.radios("plan", legend_size=Size.MEDIUM))
+        else:
+            # Nothing to add to yet: the actions go into a new plan.
+            del self.fields["plan"]
+        self.helper.layout = Layout(*items, "title", "seen")
+
+    def chosen_plan(self) -> int | None:
+        """The id of the existing plan chosen, or None for a new plan."""
+        value = self.cleaned_data.get("plan", NEW_PLAN)
+        return None if value in (NEW_PLAN, "", None) else int(value)

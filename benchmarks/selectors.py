@@ -3,12 +3,17 @@ their answers and evidence, the live evidence beside them, and comparisons."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from accounts.models import User
 from benchmarks.frameworks import Framework, get_framework, parse_framework
 from benchmarks.levels import FrameworkResult, assess
 from benchmarks.measures import Measurement, get_measure, measure_all
@@ -21,13 +26,21 @@ from benchmarks.models import (
     RequirementAnswer,
 )
 from organisations.models import Organisation
+from plans.models import ActionPoint, ActionStatus, OrgPlan
+from plans.selectors import org_plans_visible_to
+
+
+def assessments_in(*, organisation: Organisation) -> QuerySet[Assessment]:
+    """Every assessment of the organisation, each framework's newest first: a stable order,
+    as the number is unique per framework, so the API can page through it."""
+    return Assessment.objects.filter(organisation=organisation).order_by(
+        "framework_slug", "-number"
+    )
 
 
 def assessments_of(*, organisation: Organisation) -> list[Assessment]:
-    """Every assessment of the organisation, each framework's newest first. One query."""
-    return list(
-        Assessment.objects.filter(organisation=organisation).order_by("framework_slug", "-number")
-    )
+    """The same, read in one query."""
+    return list(assessments_in(organisation=organisation))
 
 
 def assessment_in(*, organisation: Organisation, pk: int) -> Assessment:
@@ -102,6 +115,34 @@ def measurements_for(
     }
 
 
+def assessment_state(
+    *,
+    framework: Framework,
+    answers: Iterable[RequirementAnswer],
+    evidence: Iterable[CriterionEvidence],
+    files: Iterable[EvidenceFile],
+) -> str:
+    """A fingerprint of what a signer reads: the framework, every answer and note, the
+    evidence text and links, and the documents. Sign-off compares it with the one the
+    signer's page showed, so nothing saved in between is signed unseen."""
+    # A row that reads the same as no row (not met, nothing written) does not count.
+    content = {
+        "framework": framework.content_hash,
+        "answers": sorted(
+            [a.criterion_key, a.requirement_key, a.status, a.notes]
+            for a in answers
+            if a.status != "not_met" or a.notes
+        ),
+        "evidence": sorted(
+            [e.criterion_key, e.narrative, json.dumps(e.links, sort_keys=True)]
+            for e in evidence
+            if e.narrative or e.links
+        ),
+        "files": sorted([f.pk, f.criterion_key, f.is_carers_policy] for f in files),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class AssessmentView:
     """Everything an assessment's pages, its PDF and the API show, read once."""
@@ -117,6 +158,16 @@ class AssessmentView:
     def status_of(self, requirement_key: str) -> str:
         answer = self.answers.get(requirement_key)
         return answer.status if answer else "not_met"
+
+    @property
+    def state(self) -> str:
+        """See ``assessment_state``: sent back on sign-off."""
+        return assessment_state(
+            framework=self.framework,
+            answers=self.answers.values(),
+            evidence=self.evidence.values(),
+            files=[f for found in self.files.values() for f in found],
+        )
 
 
 def assessment_view(assessment: Assessment, *, today: date) -> AssessmentView:
@@ -243,3 +294,60 @@ def compare(older: Assessment, newer: Assessment) -> Comparison:
         overall_after=new_fw.level_name(new_result.overall),
         criteria=tuple(criteria),
     )
+
+
+# --- Gaps into an action plan ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    """One of the organisation's plans the gaps could go into."""
+
+    plan: OrgPlan
+    #: How many of the gaps already have an open action in it (they are not added again).
+    covered: int
+    #: The plan holds actions made from an assessment of the same framework.
+    from_framework: bool
+
+
+def _framework_plan_ids(*, organisation: Organisation, framework_slug: str) -> set[int]:
+    same_framework = Assessment.objects.filter(
+        organisation=organisation, framework_slug=framework_slug
+    ).values("pk")
+    return set(
+        ActionPoint.objects.filter(
+            plan__organisation=organisation, source_assessment_id__in=same_framework
+        )
+        .values_list("plan_id", flat=True)
+        .distinct()
+    )
+
+
+def latest_framework_plan(*, organisation: Organisation, framework_slug: str) -> OrgPlan | None:
+    """The newest plan holding actions made from an assessment of this framework."""
+    ids = _framework_plan_ids(organisation=organisation, framework_slug=framework_slug)
+    return OrgPlan.objects.filter(pk__in=ids).order_by("-pk").first() if ids else None
+
+
+def plan_options(
+    *, viewer: User, organisation: Organisation, framework_slug: str, gap_refs: Iterable[str]
+) -> list[PlanOption]:
+    """The plans the viewer sees, newest first, each with how many of ``gap_refs`` it
+    already covers with an open action. Three queries, whatever the number of plans."""
+    plans = list(
+        org_plans_visible_to(viewer=viewer, organisation=organisation).order_by(
+            "-created_at", "-id"
+        )
+    )
+    if not plans:
+        return []
+    from_framework = _framework_plan_ids(organisation=organisation, framework_slug=framework_slug)
+    covered = dict(
+        ActionPoint.objects.filter(
+            plan__in=plans, status=ActionStatus.OPEN, requirement_ref__in=set(gap_refs)
+        )
+        .values("plan_id")
+        .annotate(n=Count("requirement_ref", distinct=True))
+        .values_list("plan_id", "n")
+    )
+    return [PlanOption(p, covered.get(p.pk, 0), p.pk in from_framework) for p in plans]

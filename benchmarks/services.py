@@ -9,7 +9,8 @@ other (trust rule 8).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -40,10 +41,13 @@ from benchmarks.models import (
     MeasurementSnapshot,
     RequirementAnswer,
 )
-from benchmarks.selectors import statuses
+from benchmarks.selectors import assessment_state, latest_framework_plan, statuses
 from benchmarks.uploads import check_upload, display_label
 from organisations.models import Organisation
 from organisations.services import ConcurrentEditError
+from plans.gaps import Gap
+from plans.models import ActionPoint, OrgPlan
+from plans.services import org_plan_add_gaps
 
 MAX_LINKS = 20
 STORAGE_PREFIX = "benchmarks/evidence/"
@@ -56,6 +60,18 @@ class AssessmentError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class AssessmentChanged(ConcurrentEditError):
+    """Something was saved after the signer opened the sign-off page (API: 409 edit_conflict)."""
+
+    def __init__(self) -> None:
+        super().__init__("The assessment changed after it was read")
+        self.message = _(
+            "Someone changed this assessment after you opened this page, so it has not been "
+            "signed off. Check the level below and the answers on the assessment page, then "
+            "confirm again."
+        )
 
 
 class CriterionConflict(ConcurrentEditError):
@@ -100,6 +116,30 @@ def _audit(
     )
 
 
+def _signed_off() -> AssessmentError:
+    return AssessmentError(
+        "assessment_signed_off",
+        _("This assessment has been signed off and can no longer be changed."),
+    )
+
+
+def _unavailable() -> AssessmentError:
+    return AssessmentError(
+        "framework_unavailable",
+        _("The framework this assessment uses is no longer available on this service."),
+    )
+
+
+def write_refusal(assessment: Assessment) -> AssessmentError | None:
+    """Why a change to the assessment would be refused now, if it would; for pages that
+    should only offer a form that can be saved. The services check again under the lock."""
+    if not assessment.is_draft:
+        return _signed_off()
+    if get_framework(assessment.framework_slug) is None:
+        return _unavailable()
+    return None
+
+
 def _lock(assessment: Assessment) -> Assessment:
     """The assessment row, locked; gone meanwhile is a 404. Refuses a signed-off one."""
     locked = (
@@ -111,32 +151,49 @@ def _lock(assessment: Assessment) -> Assessment:
     if locked is None:
         raise Http404
     if not locked.is_draft:
-        raise AssessmentError(
-            "assessment_signed_off",
-            _("This assessment has been signed off and can no longer be changed."),
-        )
+        raise _signed_off()
     return locked
 
 
 def _live_framework(assessment: Assessment) -> Framework:
     framework = get_framework(assessment.framework_slug)
     if framework is None:
-        raise AssessmentError(
-            "framework_unavailable",
-            _("The framework this assessment uses is no longer available on this service."),
-        )
+        raise _unavailable()
     return framework
+
+
+@contextmanager
+def _storing() -> Iterator[list[str]]:
+    """A transaction that may write files to storage: the names added to the yielded list
+    are deleted again if it fails, since a rollback cannot take them back.
+
+    The transaction is opened inside the ``try``, so a failure when it commits is caught
+    too. Inside a caller's own transaction this is a savepoint; a caller that rolls back
+    later must clean up itself.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
 
 
 # --- Starting --------------------------------------------------------------------------
 
 
-def _copy_file(item: EvidenceFile, *, to: Assessment) -> None:
-    """A new stored copy, so removing it from the draft leaves the signed-off version whole."""
+def _copy_file(item: EvidenceFile, *, to: Assessment, stored_names: list[str]) -> None:
+    """A new stored copy, so removing it from the draft leaves the signed-off version whole.
+
+    The copy's name goes into ``stored_names`` as soon as it is written (see ``_storing``).
+    """
     with default_storage.open(item.stored_name, "rb") as source:
         stored = default_storage.save(
             f"{STORAGE_PREFIX}{secrets.token_hex(16)}", ContentFile(source.read())
         )
+    stored_names.append(stored)
     EvidenceFile.objects.create(
         assessment=to,
         criterion_key=item.criterion_key,
@@ -152,7 +209,6 @@ def _copy_file(item: EvidenceFile, *, to: Assessment) -> None:
     )
 
 
-@transaction.atomic
 def assessment_start(
     *,
     organisation: Organisation,
@@ -162,7 +218,28 @@ def assessment_start(
     channel: Channel = Channel.WEB,
 ) -> Assessment:
     """A new draft, numbered after the framework's last version; optionally starting from a
-    signed-off one, whose answers, text, links and files are copied."""
+    signed-off one, whose answers, text, links and files are copied (and the copied files
+    deleted again if the start fails)."""
+    with _storing() as stored:
+        return _start(
+            organisation=organisation,
+            framework_slug=framework_slug,
+            by=by,
+            based_on=based_on,
+            channel=channel,
+            stored=stored,
+        )
+
+
+def _start(
+    *,
+    organisation: Organisation,
+    framework_slug: str,
+    by: User,
+    based_on: Assessment | None,
+    channel: Channel,
+    stored: list[str],
+) -> Assessment:
     _require(by, organisation)
     framework = get_framework(framework_slug)
     if framework is None:
@@ -222,7 +299,7 @@ def assessment_start(
             for e in CriterionEvidence.objects.filter(assessment=based_on)
         )
         for item in EvidenceFile.objects.filter(assessment=based_on):
-            _copy_file(item, to=assessment)
+            _copy_file(item, to=assessment, stored_names=stored)
     _audit(
         assessment,
         by=by,
@@ -362,7 +439,6 @@ def criterion_save(
 # --- Evidence files --------------------------------------------------------------------
 
 
-@transaction.atomic
 def evidence_upload(
     *,
     assessment: Assessment,
@@ -372,7 +448,30 @@ def evidence_upload(
     is_carers_policy: bool = False,
     channel: Channel = Channel.WEB,
 ) -> EvidenceFile:
-    """Check the file by its content, store it under a random name, and record it."""
+    """Check the file by its content, store it under a random name, and record it. If the
+    row or its audit entry cannot be written, the stored file goes too."""
+    with _storing() as stored:
+        return _upload(
+            assessment=assessment,
+            criterion_key=criterion_key,
+            upload=upload,
+            by=by,
+            is_carers_policy=is_carers_policy,
+            channel=channel,
+            stored_names=stored,
+        )
+
+
+def _upload(
+    *,
+    assessment: Assessment,
+    criterion_key: str,
+    upload: UploadedFile[bytes],
+    by: User,
+    is_carers_policy: bool,
+    channel: Channel,
+    stored_names: list[str],
+) -> EvidenceFile:
     locked = _lock(assessment)
     _require(by, locked.organisation)
     criterion = _live_framework(locked).criterion(criterion_key)
@@ -380,33 +479,29 @@ def evidence_upload(
         raise Http404
     sniffed = check_upload(upload, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES)
     stored = default_storage.save(f"{STORAGE_PREFIX}{secrets.token_hex(16)}", upload)
-    # If the row or its audit entry cannot be written, the stored file goes too.
-    try:
-        item = EvidenceFile.objects.create(
-            assessment=locked,
-            criterion_key=criterion_key,
-            stored_name=stored,
-            label=display_label(upload.name),
-            content_type=sniffed.content_type,
-            extension=sniffed.extension,
-            size=upload.size or 0,
-            is_carers_policy=is_carers_policy,
-            uploaded_by=by,
-            uploaded_by_name=display_name(by),
-            uploaded_at=timezone.now(),
-        )
-        locked.save(update_fields=["updated_at"])
-        _audit(
-            locked,
-            by=by,
-            action=Action.CREATE,
-            channel=channel,
-            summary=f"Uploaded evidence file {item.pk} to “{criterion.title}”",
-            changes={"file": item.pk, "type": sniffed.content_type, "size": item.size},
-        )
-    except Exception:
-        default_storage.delete(stored)
-        raise
+    stored_names.append(stored)
+    item = EvidenceFile.objects.create(
+        assessment=locked,
+        criterion_key=criterion_key,
+        stored_name=stored,
+        label=display_label(upload.name),
+        content_type=sniffed.content_type,
+        extension=sniffed.extension,
+        size=upload.size or 0,
+        is_carers_policy=is_carers_policy,
+        uploaded_by=by,
+        uploaded_by_name=display_name(by),
+        uploaded_at=timezone.now(),
+    )
+    locked.save(update_fields=["updated_at"])
+    _audit(
+        locked,
+        by=by,
+        action=Action.CREATE,
+        channel=channel,
+        summary=f"Uploaded evidence file {item.pk} to “{criterion.title}”",
+        changes={"file": item.pk, "type": sniffed.content_type, "size": item.size},
+    )
     return item
 
 
@@ -437,19 +532,28 @@ def assessment_sign_off(
     by: User,
     today: date,
     role: str = "",
+    expected_state: str | None = None,
     channel: Channel = Channel.WEB,
 ) -> Assessment:
     """Fix the assessment as a numbered version: the framework it used, its level and the
-    live-evidence values of today are recorded, and nothing can change it afterwards."""
+    live-evidence values of today are recorded, and nothing can change it afterwards.
+
+    ``expected_state`` is the assessment's ``state`` when the signer read it (see
+    ``selectors.assessment_state``); if anything was saved since, ``AssessmentChanged``
+    is raised and nothing is signed. ``None`` skips the check.
+    """
     locked = _lock(assessment)
     _require(by, locked.organisation)
     framework = _live_framework(locked)
-    result = assess(
-        framework,
-        statuses(
-            {a.requirement_key: a for a in RequirementAnswer.objects.filter(assessment=locked)}
-        ),
-    )
+    answers = {a.requirement_key: a for a in RequirementAnswer.objects.filter(assessment=locked)}
+    if expected_state is not None and expected_state != assessment_state(
+        framework=framework,
+        answers=answers.values(),
+        evidence=CriterionEvidence.objects.filter(assessment=locked),
+        files=EvidenceFile.objects.filter(assessment=locked),
+    ):
+        raise AssessmentChanged
+    result = assess(framework, statuses(answers))
     taken = measure_all(organisation=locked.organisation, names=framework.measures(), today=today)
     MeasurementSnapshot.objects.bulk_create(
         MeasurementSnapshot(
@@ -505,3 +609,74 @@ def assessment_delete(*, assessment: Assessment, by: User, channel: Channel = Ch
             default_storage.delete(name)
 
     transaction.on_commit(remove_files)
+
+
+# --- Gaps into an action plan --------------------------------------------------------------
+
+
+class PlanMadeMeanwhile(AssessmentError):
+    """A new plan was asked for, but one was made from this framework after the page was
+    opened: most likely the same form sent twice."""
+
+    def __init__(self, plan: OrgPlan) -> None:
+        super().__init__(
+            "plan_made_meanwhile",
+            _(
+                "The action plan “%(title)s” was made from these gaps after you opened this "
+                "page. It is now chosen below: add the actions to it, or choose a new action "
+                "plan again."
+            )
+            % {"title": plan.title},
+        )
+        self.plan = plan
+
+
+@dataclass(frozen=True)
+class PlanAdded:
+    plan: OrgPlan
+    created: bool
+    #: Actions added; gaps that already had an open action in the plan are not counted.
+    added: int
+
+
+def gaps_to_plan(
+    *,
+    assessment: Assessment,
+    gaps: Sequence[Gap],
+    by: User,
+    plan: OrgPlan | None,
+    title: str | None = None,
+    seen_plan_id: int | None = None,
+) -> PlanAdded:
+    """Put the gaps into ``plan``, or into a new plan when it is None.
+
+    ``seen_plan_id`` is the newest plan made from this framework when the person chose
+    (0 for none): if a newer one exists, a new plan is refused with ``PlanMadeMeanwhile``
+    rather than made twice. The organisation's row is locked, so two requests cannot both
+    pass that check. An existing plan never gets a second open action for a requirement.
+    """
+    organisation = assessment.organisation
+    _require(by, organisation)
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        if plan is None and seen_plan_id is not None:
+            newer = latest_framework_plan(
+                organisation=organisation, framework_slug=assessment.framework_slug
+            )
+            if newer is not None and newer.pk > seen_plan_id:
+                raise PlanMadeMeanwhile(newer)
+        before = 0
+        if plan is not None:
+            locked = (
+                OrgPlan.objects.select_for_update()
+                .filter(pk=plan.pk, organisation=organisation)
+                .first()
+            )
+            if locked is None:
+                raise Http404
+            before = ActionPoint.objects.filter(plan=plan).count()
+        made = org_plan_add_gaps(
+            organisation=organisation, gaps=gaps, by=by, plan=plan, title=title
+        )
+        added = ActionPoint.objects.filter(plan=made).count() - before
+    return PlanAdded(plan=made, created=plan is None, added=added)

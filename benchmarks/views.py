@@ -19,12 +19,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.documents import evidence_pack_pdf
 from benchmarks.forms import (
+    NEW_PLAN,
     CriterionForm,
     PlanForm,
     SignOffForm,
@@ -39,6 +41,7 @@ from benchmarks.gaps import default_target, gaps_for
 from benchmarks.models import AnswerStatus, Assessment, CriterionEvidence
 from benchmarks.selectors import (
     AssessmentView,
+    PlanOption,
     assessment_in,
     assessment_view,
     assessments_of,
@@ -46,18 +49,25 @@ from benchmarks.selectors import (
     compare,
     draft_of,
     evidence_file_in,
+    latest_framework_plan,
+    plan_options,
     statuses,
 )
 from benchmarks.services import (
     AnswerInput,
+    AssessmentChanged,
     AssessmentError,
     CriterionConflict,
+    PlanAdded,
+    PlanMadeMeanwhile,
     assessment_delete,
     assessment_sign_off,
     assessment_start,
     criterion_save,
     evidence_remove,
     evidence_upload,
+    gaps_to_plan,
+    write_refusal,
 )
 from carershub.types import OrgRequest
 from organisations.access import org_view
@@ -234,12 +244,19 @@ def _criterion_page(
     form: CriterionForm | None = None,
     upload_form: UploadForm | None = None,
     clashes: list[str] | None = None,
+    refused: bool = False,
 ) -> HttpResponse:
+    """The criterion, with its forms only when a save could succeed. ``refused``: the form
+    was refused for good (signed off, framework gone); it is shown with what was typed,
+    to copy, but without its button."""
     view = assessment_view(assessment, today=timezone.localdate())
     criterion = view.framework.criterion(key)
     if criterion is None:
         raise Http404
-    editable = assessment.is_draft and _can_run(request)
+    refusal = write_refusal(assessment) if _can_run(request) else None
+    editable = _can_run(request) and refusal is None and not refused
+    if refused and form is not None:
+        form.helper.inputs = []
     if editable and form is None:
         form = CriterionForm(
             initial=_criterion_initial(view, key), framework=view.framework, criterion=criterion
@@ -268,9 +285,12 @@ def _criterion_page(
             evidence=view.evidence.get(key),
             files=view.files.get(key, []),
             measures=[view.measurements[n] for n in criterion.measures() if n in view.measurements],
-            form=form if editable else None,
+            form=form if editable or refused else None,
             upload_form=upload_form if editable else None,
             clashes=clashes or [],
+            refused=refused,
+            # Why HR cannot change a draft, when they cannot.
+            notice=refusal.message if refusal and assessment.is_draft and not refused else "",
         ),
     )
 
@@ -310,18 +330,18 @@ def criterion_detail(request: OrgRequest, pk: int, key: str) -> HttpResponse:
         return _criterion_page(request, assessment, key)
     if not _can_run(request):
         raise PermissionDenied
-    if not assessment.is_draft:
-        messages.error(
-            request, _("This assessment has been signed off and can no longer be changed.")
-        )
-        return redirect("criterion_detail", request.organisation.slug, assessment.pk, key)
     view = assessment_view(assessment, today=timezone.localdate())
     criterion = view.framework.criterion(key)
     if criterion is None:
         raise Http404
     form = CriterionForm(request.POST, framework=view.framework, criterion=criterion)
     clashes: list[str] = []
-    if form.is_valid():
+    # Signed off or framework gone before this arrived, or while it was saved: say so, and
+    # give back what was typed rather than losing it.
+    refusal = write_refusal(assessment)
+    if refusal is not None:
+        form.add_error(None, refusal.message)
+    elif form.is_valid():
         try:
             criterion_save(
                 assessment=assessment,
@@ -348,13 +368,18 @@ def criterion_detail(request: OrgRequest, pk: int, key: str) -> HttpResponse:
             data = form.data.copy()  # type: ignore[attr-defined]
             data["version"] = str(conflict.current_version)
             form.data = data
+        except AssessmentError as error:
+            refusal = error
+            form.add_error(None, error.message)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, _saved_message(assessment, key))
             return _to_overview(assessment)
-    return _criterion_page(request, assessment, key, form=form, clashes=clashes)
+    return _criterion_page(
+        request, assessment, key, form=form, clashes=clashes, refused=refusal is not None
+    )
 
 
 def _saved_message(assessment: Assessment, key: str) -> str:
@@ -466,17 +491,27 @@ def assessment_sign_off_view(request: OrgRequest, pk: int) -> HttpResponse:
     if not assessment.is_draft:
         messages.info(request, _("This assessment is already signed off."))
         return _to_overview(assessment)
-    form = SignOffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    view = assessment_view(assessment, today=timezone.localdate())
+    form = SignOffForm(request.POST or None, initial={"state": view.state})
+    refusal = write_refusal(assessment)
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             assessment_sign_off(
                 assessment=assessment,
                 by=request.user,
                 today=timezone.localdate(),
                 role=form.cleaned_data["role"],
+                expected_state=form.cleaned_data["state"],
             )
+        except AssessmentChanged as changed:
+            form.add_error(None, changed.message)
+            # The page now shows the current level: confirming again signs that.
+            data = form.data.copy()  # type: ignore[attr-defined]
+            data["state"] = view.state
+            data.pop("confirm", None)
+            form.data = data
         except AssessmentError as error:
-            form.add_error(None, error.message)
+            refusal = error
         else:
             messages.success(
                 request,
@@ -484,7 +519,8 @@ def assessment_sign_off_view(request: OrgRequest, pk: int) -> HttpResponse:
                 % {"n": assessment.number},
             )
             return _to_overview(assessment)
-    view = assessment_view(assessment, today=timezone.localdate())
+    if refusal is not None and form.is_bound:
+        form.add_error(None, refusal.message)
     return render(
         request,
         "benchmarks/sign_off.html",
@@ -495,6 +531,9 @@ def assessment_sign_off_view(request: OrgRequest, pk: int) -> HttpResponse:
             result=view.result,
             overall=view.framework.level_name(view.result.overall),
             form=form,
+            # Offered only when signing could succeed; otherwise the reason instead.
+            can_sign=refusal is None,
+            notice=refusal.message if refusal is not None and not form.is_bound else "",
         ),
     )
 
@@ -531,7 +570,11 @@ def assessment_delete_view(request: OrgRequest, pk: int) -> HttpResponse:
         )
         return _to_overview(assessment)
     if request.method == "POST":
-        assessment_delete(assessment=assessment, by=request.user)
+        try:
+            assessment_delete(assessment=assessment, by=request.user)
+        except AssessmentError as error:  # signed off since the page was opened
+            messages.error(request, error.message)
+            return _to_overview(assessment)
         messages.success(request, _("The draft has been deleted."))
         return redirect("benchmarks_home", org_slug=request.organisation.slug)
     return render(
@@ -602,9 +645,41 @@ def assessment_pack(request: OrgRequest, pk: int) -> HttpResponse:
 # --- Gaps into an action plan ----------------------------------------------------------
 
 
+def _plan_label(option: PlanOption) -> str:
+    plan = option.plan
+    return _("%(title)s (%(start)s to %(end)s)") % {
+        "title": plan.title,
+        "start": date_format(plan.period_start, "j M Y"),
+        "end": date_format(plan.period_end, "j M Y"),
+    }
+
+
+def _plan_hint(option: PlanOption, gaps: int) -> str:
+    parts = []
+    if option.from_framework:
+        parts.append(_("Made from an earlier run of this assessment."))
+    if option.covered:
+        parts.append(
+            ngettext(
+                "%(n)s of these gaps already has an open action in it and is not added again.",
+                "%(n)s of these gaps already have an open action in it and are not added again.",
+                option.covered,
+            )
+            % {"n": option.covered}
+            if option.covered < gaps
+            else _("Every one of these gaps already has an open action in it.")
+        )
+    return " ".join(parts)
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(RUN)
 def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
+    """The gaps up to a chosen level, into an existing plan of the organisation or a new one.
+
+    The default plan is the newest made from this framework, so running it again adds only
+    what is new rather than making a second plan with the same actions.
+    """
     assessment = _assessment(request, pk)
     view = assessment_view(assessment, today=timezone.localdate())
     framework = view.framework
@@ -621,35 +696,58 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
         if framework.is_checklist
         else _("%(framework)s: towards %(level)s")
     ) % {"framework": framework.name, "level": framework.level_name(default)}
-    form = PlanForm(
-        request.POST or None, initial={"target": default, "title": title}, choices=choices
-    )
-    if request.method == "POST" and choices and form.is_valid():
-        gaps = gaps_for(
-            framework=framework,
-            answers=statuses(view.answers),
-            target=form.cleaned_data["target"],
-            assessment_id=assessment.pk,
-        )
-        from plans.services import org_plan_add_gaps
-
-        plan = org_plan_add_gaps(
-            organisation=request.organisation,
-            gaps=gaps,
-            by=request.user,
-            title=form.cleaned_data["title"] or None,
-        )
-        messages.success(
-            request,
-            _("Action plan created with %(n)s actions, one for each gap.") % {"n": len(gaps)},
-        )
-        return redirect(reverse("org_plan_detail", args=[request.organisation.slug, plan.pk]))
-    target = form.data.get("target") if form.is_bound else default
+    bound_target = request.POST.get("target") if request.method == "POST" else None
+    target = bound_target if bound_target in levels else default
+    answers = statuses(view.answers)
     preview = (
-        gaps_for(framework=framework, answers=statuses(view.answers), target=target)
+        gaps_for(framework=framework, answers=answers, target=target, assessment_id=assessment.pk)
         if target in levels
         else []
     )
+    options = plan_options(
+        viewer=request.user,
+        organisation=request.organisation,
+        framework_slug=assessment.framework_slug,
+        gap_refs=[gap.requirement_ref for gap in preview],
+    )
+    latest = latest_framework_plan(
+        organisation=request.organisation, framework_slug=assessment.framework_slug
+    )
+    form = PlanForm(
+        request.POST or None,
+        initial={
+            "target": default,
+            "title": title,
+            "plan": str(latest.pk) if latest else NEW_PLAN,
+            "seen": latest.pk if latest else 0,
+        },
+        choices=choices,
+        plans=[(o.plan.pk, _plan_label(o), _plan_hint(o, len(preview))) for o in options],
+    )
+    if request.method == "POST" and choices and form.is_valid():
+        chosen = form.chosen_plan()
+        plan = next((o.plan for o in options if o.plan.pk == chosen), None)
+        try:
+            done = gaps_to_plan(
+                assessment=assessment,
+                gaps=preview,
+                by=request.user,
+                plan=plan,
+                title=form.cleaned_data["title"] or None,
+                seen_plan_id=form.cleaned_data["seen"],
+            )
+        except PlanMadeMeanwhile as made:
+            form.add_error(None, made.message)
+            # Shown again with that plan chosen and known, so sending it twice is safe.
+            data = form.data.copy()  # type: ignore[attr-defined]
+            data["plan"] = str(made.plan.pk)
+            data["seen"] = str(made.plan.pk)
+            form.data = data
+        else:
+            messages.success(request, _plan_message(done, gaps=len(preview)))
+            return redirect(
+                reverse("org_plan_detail", args=[request.organisation.slug, done.plan.pk])
+            )
     return render(
         request,
         "benchmarks/plan.html",
@@ -662,3 +760,17 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
             choices=choices,
         ),
     )
+
+
+def _plan_message(done: PlanAdded, *, gaps: int) -> str:
+    if done.created:
+        return _("Action plan created with %(n)s actions, one for each gap.") % {"n": done.added}
+    if not done.added:
+        return _("Nothing added to “%(title)s”: every gap already has an open action there.") % {
+            "title": done.plan.title
+        }
+    return ngettext(
+        "%(n)s action added to “%(title)s”; %(kept)s gaps already had an open action there.",
+        "%(n)s actions added to “%(title)s”; %(kept)s gaps already had an open action there.",
+        done.added,
+    ) % {"n": done.added, "title": done.plan.title, "kept": gaps - done.added}

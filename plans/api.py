@@ -6,7 +6,11 @@ an action's owner reads its plan and reports progress on it. Personal plans
 (``/plans/personal/…``) take only a **personal** token and reach only its owner's own
 plans: an HR system can never read one.
 
-Edits carry ``version``; a stale one is refused with 409 ``edit_conflict``.
+Edits carry ``version``; a stale one is refused with 409 ``edit_conflict``. As elsewhere
+in the API a ``PATCH`` may leave it out (the change then applies to what is there), but
+replacing a whole personal plan (``PUT``) must send it, since rows left out are deleted.
+An action point or plan with progress is never deleted (409 ``has_progress``): the
+history stays. Lists are paginated like every other list in the API.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from api.auth import BearerToken
+from api.pagination import Pages
+from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
 from carershub.types import OrgRequest
@@ -42,6 +49,7 @@ from plans.selectors import (
 from plans.services import (
     MAX_ROWS,
     ActionInput,
+    ProgressKept,
     RowInput,
     action_create,
     action_delete,
@@ -115,7 +123,11 @@ class ActionIn(Schema):
     criterion_ref: str = Field("", max_length=200)
     criterion_title: str = Field("", max_length=300)
     requirement_ref: str = Field("", max_length=300)
-    source_assessment_id: int | None = None
+    source_assessment_id: int | None = Field(
+        None,
+        description="A self-assessment of this organisation (GET /benchmarks/assessments); "
+        "any other id is 422 invalid_data.",
+    )
 
 
 class ActionPatch(Schema):
@@ -216,7 +228,6 @@ class RowOut(RowSchema):
 
 
 class PersonalPlanIn(Schema):
-    version: int | None = Field(None, description="On replace: the version you read.")
     title: str = Field(min_length=1, max_length=200)
     goal: str = Field("", max_length=2000)
     first_step: str = Field("", max_length=1000)
@@ -225,6 +236,13 @@ class PersonalPlanIn(Schema):
         default_factory=list,
         max_length=MAX_ROWS,
         description="The whole list, in order. Send a row's id to keep it; rows left out are removed.",
+    )
+
+
+class PersonalPlanReplace(PersonalPlanIn):
+    version: int = Field(
+        ge=1,
+        description="The version you read, required: a stale one gets 409 and nothing is saved.",
     )
 
 
@@ -315,11 +333,16 @@ def _action(request: OrgRequest, plan: OrgPlan, action_id: int) -> ActionPoint:
     return action_access(plan=plan, pk=action_id)
 
 
+def _keep_progress(kept: ProgressKept) -> ApiProblem:
+    return ApiProblem(409, kept.code, "Progress has been reported", kept.message)
+
+
 @router.get("/org", auth=MEMBER, response={200: list[OrgPlanOut], **ERRORS})
-def list_org_plans(request: OrgRequest) -> list[OrgPlan]:
+@paginate(Pages, page_size=100)
+def list_org_plans(request: OrgRequest) -> Any:
     """Every plan for HR, admins, sponsors and champions; for anyone else, the plans with
     an action they own."""
-    return list(org_plans_visible_to(viewer=request.user, organisation=request.organisation))
+    return org_plans_visible_to(viewer=request.user, organisation=request.organisation)
 
 
 @router.post("/org", auth=MANAGER, response={201: OrgPlanDetailOut, **WRITE_ERRORS})
@@ -360,7 +383,11 @@ def update_org_plan(request: OrgRequest, plan_id: int, payload: OrgPlanPatch) ->
 
 @router.delete("/org/{plan_id}", auth=MANAGER, response={204: None, **WRITE_ERRORS})
 def delete_org_plan(request: OrgRequest, plan_id: int) -> Status[None]:
-    org_plan_delete(plan=_managed(request, plan_id), by=request.user, channel=Channel.API)
+    """Only a plan without progress: one with progress is refused (409 ``has_progress``)."""
+    try:
+        org_plan_delete(plan=_managed(request, plan_id), by=request.user, channel=Channel.API)
+    except ProgressKept as kept:
+        raise _keep_progress(kept) from kept
     return Status(204, None)
 
 
@@ -410,9 +437,10 @@ def delete_priority(request: OrgRequest, plan_id: int, priority_id: int) -> Stat
 
 
 @router.get("/org/{plan_id}/actions", auth=MEMBER, response={200: list[ActionOut], **ERRORS})
-def list_actions(request: OrgRequest, plan_id: int) -> list[ActionPoint]:
+@paginate(Pages, page_size=100, max_page_size=500)
+def list_actions(request: OrgRequest, plan_id: int) -> Any:
     plan = _plan(request, plan_id)
-    return list(ActionPoint.objects.filter(plan=plan).select_related("owner"))
+    return ActionPoint.objects.filter(plan=plan).select_related("owner").order_by("position", "id")
 
 
 @router.post("/org/{plan_id}/actions", auth=MANAGER, response={201: ActionOut, **WRITE_ERRORS})
@@ -490,8 +518,13 @@ def update_action(
     "/org/{plan_id}/actions/{action_id}", auth=MANAGER, response={204: None, **WRITE_ERRORS}
 )
 def delete_action(request: OrgRequest, plan_id: int, action_id: int) -> Status[None]:
+    """Only an action without progress: one with progress is refused (409 ``has_progress``)."""
     plan = _managed(request, plan_id)
-    action_delete(action=_action(request, plan, action_id), by=request.user, channel=Channel.API)
+    action = _action(request, plan, action_id)
+    try:
+        action_delete(action=action, by=request.user, channel=Channel.API)
+    except ProgressKept as kept:
+        raise _keep_progress(kept) from kept
     return Status(204, None)
 
 
@@ -500,10 +533,11 @@ def delete_action(request: OrgRequest, plan_id: int, action_id: int) -> Status[N
     auth=MEMBER,
     response={200: list[ProgressOut], **ERRORS},
 )
-def list_progress(request: OrgRequest, plan_id: int, action_id: int) -> list[ProgressEntry]:
+@paginate(Pages, page_size=100, max_page_size=500)
+def list_progress(request: OrgRequest, plan_id: int, action_id: int) -> Any:
     """Every entry, newest first; the newest of each period is the one the plan shows."""
     action = _action(request, _plan(request, plan_id), action_id)
-    return list(action.progress.all())
+    return ProgressEntry.objects.filter(action=action).order_by("-at", "-id")
 
 
 @router.post(
@@ -543,7 +577,7 @@ def _mine(request: OrgRequest, plan_id: int) -> PersonalPlan:
     return found
 
 
-def _rows(payload: PersonalPlanIn) -> list[RowInput]:
+def _rows(payload: PersonalPlanIn | PersonalPlanReplace) -> list[RowInput]:
     return [
         RowInput(
             id=row.id,
@@ -560,13 +594,12 @@ def _rows(payload: PersonalPlanIn) -> list[RowInput]:
 
 
 @router.get("/personal", auth=OWN, response={200: list[PersonalPlanOut], **ERRORS})
-def list_personal_plans(request: OrgRequest) -> list[PersonalPlan]:
-    """The token owner's own plans in the token's organisation."""
-    return list(
-        personal_plans_of(viewer=request.user, organisation=request.organisation).prefetch_related(
-            "rows"
-        )
-    )
+@paginate(Pages, page_size=50)
+def list_personal_plans(request: OrgRequest) -> Any:
+    """The token owner's own plans in the token's organisation, newest change first."""
+    return personal_plans_of(
+        viewer=request.user, organisation=request.organisation
+    ).prefetch_related("rows")
 
 
 @router.post("/personal", auth=OWN, response={201: PersonalPlanOut, **WRITE_ERRORS})
@@ -591,9 +624,10 @@ def get_personal_plan(request: OrgRequest, plan_id: int) -> PersonalPlan:
 
 @router.put("/personal/{plan_id}", auth=OWN, response={200: PersonalPlanOut, **WRITE_ERRORS})
 def replace_personal_plan(
-    request: OrgRequest, plan_id: int, payload: PersonalPlanIn
+    request: OrgRequest, plan_id: int, payload: PersonalPlanReplace
 ) -> PersonalPlan:
-    """Replace the whole plan, rows included, as the page saves it."""
+    """Replace the whole plan, rows included, as the page saves it. ``version`` is
+    required: rows left out are deleted, so a stale copy must never overwrite."""
     plan = _mine(request, plan_id)
     personal_plan_update(
         plan=plan,

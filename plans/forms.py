@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -54,19 +55,42 @@ def _titles(choices: list[Any]) -> dict[str, str]:
     return titles
 
 
-class VersionedForm(GovukForm):
-    """Carries the version the person was looking at, to catch clashing edits."""
+NO_VERSION = _(
+    "We could not tell which version of this page you started from, so nothing has been "
+    "saved. Open the page again and make your changes there."
+)
+
+
+class VersionField(forms.Form):
+    """Carries the version the person was looking at, to catch clashing edits (trust
+    rule 8). Forms that create leave it out; forms that edit (``editing=True``) must
+    send it, or an edit could silently overwrite someone else's."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.editing and cleaned.get("version") is None:
+            # The field is hidden, so say so at the top rather than against it.
+            self.errors.pop("version", None)
+            raise ValidationError(NO_VERSION, code="no_version")
+        return cleaned
+
+
+class VersionedForm(VersionField, GovukForm):
+    """A GOV.UK form for an organisation plan's parts, with the version they were read at."""
 
 
 # --- Personal plans --------------------------------------------------------------------------
 
 
-class PersonalPlanForm(forms.Form):
+class PersonalPlanForm(VersionField):
     """The plan's own fields; its rows are a formset rendered on the same page."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     title = forms.CharField(
         label=_("Name of the plan"),
         help_text=_("Only for you to tell your plans apart, for example “Carer Positive 2026”."),

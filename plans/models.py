@@ -192,8 +192,9 @@ class ActionPoint(models.Model):
     criterion_title = models.CharField(_("criterion"), max_length=300, blank=True)
     #: ``"<framework slug>:<criterion key>:<requirement key>"`` for actions made from a gap.
     requirement_ref = models.CharField(max_length=300, blank=True)
-    #: The self-assessment the action came from (``benchmarks``); an id, so neither app
-    #: depends on the other's tables.
+    #: The self-assessment the action came from (``benchmarks``): an id rather than a foreign
+    #: key, so neither app's tables depend on the other's; the services check it is one of
+    #: the organisation's own.
     source_assessment_id = models.PositiveBigIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)

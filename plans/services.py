@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from benchmarks.models import Assessment
 from organisations.models import Membership, Organisation
 from organisations.services import ConcurrentEditError
 from plans.gaps import Gap
@@ -56,6 +57,17 @@ class PlanConflict(ConcurrentEditError):
             "%(who)s changed this %(what)s at %(when)s, after you opened it. Nothing has been "
             "saved. Check what is there now, then save again if you still want your changes."
         ) % {"who": self.by_name, "what": self.what, "when": when}
+
+
+class ProgressKept(Exception):
+    """A delete refused because progress has been reported: the history stays (the model
+    promises it), so nothing was deleted. Mark the action done, or keep the plan."""
+
+    code = "has_progress"
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
 
 
 def display_name(user: User | None) -> str:
@@ -100,7 +112,8 @@ def _check_version(
     *,
     what: str,
 ) -> None:
-    """Refuse an edit made from an older copy; ``None`` means "whatever is there" (API)."""
+    """Refuse an edit made from an older copy. ``None`` means "whatever is there", which
+    only an API ``PATCH`` may ask for; pages and ``PUT`` always send the version."""
     if expected_version is None or expected_version == locked.version:
         return
     by = getattr(locked, "updated_by", None)
@@ -191,7 +204,10 @@ def _write_rows(plan: PersonalPlan, rows: Sequence[RowInput]) -> None:
             PersonalPlanRow.objects.create(plan=plan, **values)
             continue
         kept.add(current.pk)
-        if _changed_fields(current, values):
+        changed = _changed_fields(current, values)
+        if {"due_on", "done"} & set(changed):
+            current.reminder_sent_for = None  # a new date, or undone: remind again
+        if changed:
             current.save()
     gone = [pk for pk in existing if pk not in kept]
     if gone:
@@ -255,7 +271,7 @@ def personal_plan_update(
     _check_version(locked, expected_version, what=_("plan"))
     _check_personal(title)
     cleaned = _clean_rows(rows)
-    _changed_fields(
+    changed = _changed_fields(
         locked,
         {
             "title": _text(title),
@@ -264,6 +280,8 @@ def personal_plan_update(
             "first_step_on": first_step_on,
         },
     )
+    if "first_step_on" in changed:
+        locked.first_step_reminder_sent_for = None
     _write_rows(locked, cleaned)
     locked.version += 1
     locked.save()
@@ -503,8 +521,16 @@ def org_plan_update(
 
 @transaction.atomic
 def org_plan_delete(*, plan: OrgPlan, by: User, channel: Channel = Channel.WEB) -> None:
+    """Remove a plan nobody has reported progress on yet; one with progress is kept."""
     locked = _lock(OrgPlan, plan.pk)
     _require_manager(plan.organisation, by)
+    if ProgressEntry.objects.filter(action__plan=locked).exists():
+        raise ProgressKept(
+            _(
+                "Progress has been reported on this plan, so it cannot be deleted: its "
+                "history is kept. Mark its action points done instead."
+            )
+        )
     _audit(
         locked,
         organisation_id=locked.organisation_id,
@@ -660,6 +686,16 @@ def _clean_action(data: ActionInput, organisation: Organisation) -> dict[str, An
     }
 
 
+def _check_assessment(assessment_id: int | None, organisation: Organisation) -> None:
+    """The self-assessment an action comes from must be this organisation's own."""
+    if assessment_id is None:
+        return
+    if not Assessment.objects.filter(pk=assessment_id, organisation=organisation).exists():
+        raise ValidationError(
+            {"source_assessment_id": _("There is no such self-assessment in this organisation.")}
+        )
+
+
 def _new_action(
     plan: OrgPlan,
     priority: Priority,
@@ -693,6 +729,7 @@ def action_create(
     plan = _lock(OrgPlan, priority.plan_id)
     _require_manager(plan.organisation, by)
     values = _clean_action(data, plan.organisation)
+    _check_assessment(source_assessment_id, plan.organisation)
     action = _new_action(
         plan,
         priority,
@@ -736,6 +773,9 @@ def action_update(
     changed = _changed_fields(locked, values)
     if not changed:
         return locked
+    if {"owner", "due_on", "status"} & set(changed):
+        # A new owner, date or reopening deserves its own reminder.
+        locked.reminder_sent_for = None
     locked.version += 1
     locked.updated_by = by
     locked.save()
@@ -753,8 +793,16 @@ def action_update(
 
 @transaction.atomic
 def action_delete(*, action: ActionPoint, by: User, channel: Channel = Channel.WEB) -> None:
+    """Remove an action point nobody has reported progress on yet; one with progress is kept."""
     locked = _lock(ActionPoint, action.pk)
     _require_manager(action.plan.organisation, by)
+    if locked.progress.exists():
+        raise ProgressKept(
+            _(
+                "Progress has been reported on this action point, so it cannot be deleted: "
+                "its history is kept. Mark it done instead."
+            )
+        )
     _audit(
         locked,
         organisation_id=action.plan.organisation_id,

@@ -152,7 +152,8 @@ def test_create_read_update_and_sign_off(client, world):
     assert read.status_code == 200
     assert read.json()["criteria"][0]["narrative"] == "Staff tell us through the hub."
     listed = call(client, world.sponsor, world.org, "GET", "/assessments").json()
-    assert [(a["id"], a["status"]) for a in listed] == [(pk, "signed_off")]
+    assert listed["count"] == 1
+    assert [(a["id"], a["status"]) for a in listed["items"]] == [(pk, "signed_off")]
 
 
 def test_a_new_version_from_a_signed_off_one(client, world):
@@ -235,7 +236,10 @@ def test_another_organisations_assessment_is_not_found(client, world):
         assert_problem(
             call(client, world.hr_admin, world.org, method, path, body), 404, "not_found"
         )
-    assert call(client, world.hr_admin, world.org, "GET", "/assessments").json() == []
+    assert call(client, world.hr_admin, world.org, "GET", "/assessments").json() == {
+        "items": [],
+        "count": 0,
+    }
     theirs.refresh_from_db()
     assert theirs.status == AssessmentStatus.DRAFT
 
@@ -250,3 +254,72 @@ def test_sign_off_without_a_body(client, world):
     assert response.json()["overall_level"] == "done"
     assert response.json()["checklist"] == {"met": 9, "partly": 0, "total": 9}
     assert response.json()["gaps"] == []
+
+
+def test_the_assessment_list_is_paginated_in_a_stable_order(
+    client, world, django_assert_max_num_queries
+):
+    done = signed_off(world)
+    second = started(world, based_on=done)
+    checklist = started(world, "efc-action-list")
+    started(world, "carer-confident")
+    first = call(client, world.hr_admin, world.org, "GET", "/assessments?page_size=2").json()
+    rest = call(client, world.hr_admin, world.org, "GET", "/assessments?page_size=2&page=2").json()
+    assert first["count"] == rest["count"] == 4
+    ids = [a["id"] for a in first["items"] + rest["items"]]
+    # By framework slug, each framework's newest version first.
+    assert ids[1:4] == [second.pk, done.pk, checklist.pk]
+    assert len(set(ids)) == 4
+    beyond = call(client, world.hr_admin, world.org, "GET", "/assessments?page=3&page_size=2")
+    assert beyond.json() == {"items": [], "count": 4}
+    assert_problem(
+        call(client, world.hr_admin, world.org, "GET", "/assessments?page=0"),
+        422,
+        "invalid_request",
+    )
+    _token, secret = api_token_create(
+        user=world.hr_admin, organisation=world.org, name="q", channel=Channel.WEB
+    )
+    with django_assert_max_num_queries(8):
+        client.get(
+            f"{API}/benchmarks/assessments",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+
+
+def test_sign_off_with_a_stale_state_is_refused_and_nothing_is_signed(client, world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    read = call(client, world.hr_admin, world.org, "GET", f"/assessments/{assessment.pk}").json()
+    # Another admin changes an answer after the signer read the assessment.
+    call(
+        client,
+        world.org_admin,
+        world.org,
+        "PATCH",
+        f"/assessments/{assessment.pk}/criteria/peer-support",
+        {"answers": {"peer-network": {"status": "met"}}},
+    )
+    stale = call(
+        client,
+        world.hr_admin,
+        world.org,
+        "POST",
+        f"/assessments/{assessment.pk}/sign-off",
+        {"state": read["state"]},
+    )
+    assert_problem(stale, 409, "edit_conflict")
+    assessment.refresh_from_db()
+    assert assessment.is_draft
+    fresh = call(client, world.hr_admin, world.org, "GET", f"/assessments/{assessment.pk}").json()
+    assert fresh["state"] != read["state"]
+    done = call(
+        client,
+        world.hr_admin,
+        world.org,
+        "POST",
+        f"/assessments/{assessment.pk}/sign-off",
+        {"state": fresh["state"]},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "signed_off"

@@ -19,16 +19,25 @@ from benchmarks.models import (
     MeasurementSnapshot,
     RequirementAnswer,
 )
-from benchmarks.selectors import assessment_view, compare, framework_of
+from benchmarks.selectors import (
+    assessment_view,
+    compare,
+    framework_of,
+    latest_framework_plan,
+)
 from benchmarks.services import (
     AnswerInput,
+    AssessmentChanged,
     AssessmentError,
     CriterionConflict,
+    PlanMadeMeanwhile,
     assessment_delete,
     assessment_sign_off,
     assessment_start,
     criterion_save,
     evidence_remove,
+    gaps_to_plan,
+    write_refusal,
 )
 from benchmarks.tests import files
 from benchmarks.tests.helpers import meet, signed_off, started, uploaded, version_of
@@ -391,3 +400,225 @@ def test_a_bigger_assessment_is_read_in_the_same_number_of_queries(
     )
     with django_assert_num_queries(len(small.captured_queries)):
         assessment_view(assessment, today=today)
+
+
+# --- Files written inside a failed transaction, sign-off state, gaps into a plan ------------
+
+
+def stored_files() -> list[str]:
+    return sorted(default_storage.listdir("benchmarks/evidence")[1])
+
+
+def test_a_failed_new_version_leaves_no_copied_files_behind(world, monkeypatch):
+    first = started(world)
+    uploaded(world, first)
+    uploaded(world, first, criterion_key="identification", policy=False)
+    assessment_sign_off(assessment=first, by=world.hr_admin, today=timezone.localdate())
+    before = stored_files()
+    assert len(before) == 2
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    # The copies are written before the audit entry, which then fails: all is rolled back.
+    monkeypatch.setattr("benchmarks.services._audit", broken)
+    with pytest.raises(RuntimeError):
+        started(world, based_on=first)
+    assert not Assessment.objects.filter(number=2).exists()
+    assert stored_files() == before
+
+
+def test_a_failed_upload_leaves_no_file_behind(world, monkeypatch):
+    assessment = started(world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr("benchmarks.services._audit", broken)
+    with pytest.raises(RuntimeError):
+        uploaded(world, assessment)
+    assert not EvidenceFile.objects.exists()
+    assert default_storage.listdir("benchmarks/evidence") == ([], [])
+
+
+def state(assessment):
+    return assessment_view(assessment, today=timezone.localdate()).state
+
+
+@pytest.mark.parametrize("change", ["answer", "narrative", "upload", "remove"])
+def test_sign_off_refuses_when_something_was_saved_after_the_signer_read_it(world, change):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    item = uploaded(world, assessment)
+    seen = state(assessment)
+    if change == "answer":
+        criterion_save(
+            assessment=assessment,
+            criterion_key="peer-support",
+            answers={"peer-network": AnswerInput(PARTLY)},
+            expected_version=None,
+            by=world.org_admin,
+        )
+    elif change == "narrative":
+        criterion_save(
+            assessment=assessment,
+            criterion_key="policy",
+            narrative="Added later",
+            expected_version=None,
+            by=world.org_admin,
+        )
+    elif change == "upload":
+        uploaded(world, assessment, policy=False)
+    else:
+        evidence_remove(item=item, by=world.org_admin)
+    with pytest.raises(AssessmentChanged):
+        assessment_sign_off(
+            assessment=assessment,
+            by=world.hr_admin,
+            today=timezone.localdate(),
+            expected_state=seen,
+        )
+    assessment.refresh_from_db()
+    assert assessment.is_draft
+    assert not MeasurementSnapshot.objects.exists()
+    done = assessment_sign_off(
+        assessment=assessment,
+        by=world.hr_admin,
+        today=timezone.localdate(),
+        expected_state=state(assessment),
+    )
+    assert done.status == AssessmentStatus.SIGNED_OFF
+
+
+def test_a_save_that_changes_nothing_keeps_the_state(world):
+    assessment = started(world)
+    seen = state(assessment)
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers={"policy-recognised": AnswerInput(NOT_MET)},
+        narrative="",
+        expected_version=0,
+        by=world.org_admin,
+    )
+    done = assessment_sign_off(
+        assessment=assessment, by=world.hr_admin, today=timezone.localdate(), expected_state=seen
+    )
+    assert done.status == AssessmentStatus.SIGNED_OFF
+
+
+def test_a_removed_framework_refuses_changes_to_its_drafts(world, settings, tmp_path):
+    from benchmarks.tests.test_frameworks import sample
+
+    directory = tmp_path / "frameworks"
+    directory.mkdir()
+    (directory / "sample.yaml").write_text(yaml.safe_dump(sample()))
+    settings.BENCHMARK_FRAMEWORK_DIRS = [directory]
+    assessment = started(world, "sample-scheme")
+    assert write_refusal(assessment) is None
+    settings.BENCHMARK_FRAMEWORK_DIRS = []
+    refusal = write_refusal(assessment)
+    assert refusal is not None
+    assert refusal.code == "framework_unavailable"
+    with pytest.raises(AssessmentError) as error:
+        criterion_save(
+            assessment=assessment,
+            criterion_key="listening",
+            narrative="x",
+            expected_version=None,
+            by=world.hr_admin,
+        )
+    assert error.value.code == "framework_unavailable"
+
+
+def gaps_of(assessment, target="established"):
+    from benchmarks.frameworks import get_framework
+    from benchmarks.gaps import gaps_for
+    from benchmarks.selectors import answers_of, statuses
+
+    return gaps_for(
+        framework=get_framework(assessment.framework_slug),
+        answers=statuses(answers_of(assessment)),
+        target=target,
+        assessment_id=assessment.pk,
+    )
+
+
+def test_gaps_go_into_a_new_plan_once_then_into_that_plan(world):
+    from plans.models import ActionPoint, OrgPlan
+
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    gaps = gaps_of(assessment)
+    made = gaps_to_plan(
+        assessment=assessment, gaps=gaps, by=world.hr_admin, plan=None, seen_plan_id=0
+    )
+    assert (made.created, made.added) == (True, len(gaps))
+    assert (
+        latest_framework_plan(organisation=world.org, framework_slug="carer-positive") == made.plan
+    )
+
+    # The same form sent again: refused rather than a second plan with the same actions.
+    with pytest.raises(PlanMadeMeanwhile) as again:
+        gaps_to_plan(assessment=assessment, gaps=gaps, by=world.hr_admin, plan=None, seen_plan_id=0)
+    assert again.value.plan == made.plan
+    assert OrgPlan.objects.count() == 1
+
+    # Into the existing plan: only requirements without an open action are added.
+    criterion_save(
+        assessment=assessment,
+        criterion_key="peer-support",
+        answers={"peer-network": AnswerInput(MET)},
+        expected_version=None,
+        by=world.hr_admin,
+    )
+    more = gaps_of(assessment, target="exemplary")
+    added = gaps_to_plan(assessment=assessment, gaps=more, by=world.hr_admin, plan=made.plan)
+    covered = {g.requirement_ref for g in gaps}
+    assert (added.created, added.plan) == (False, made.plan)
+    assert added.added == len([g for g in more if g.requirement_ref not in covered]) > 0
+    refs = list(
+        ActionPoint.objects.filter(plan=made.plan).values_list("requirement_ref", flat=True)
+    )
+    assert len(refs) == len(set(refs))
+    nothing = gaps_to_plan(assessment=assessment, gaps=more, by=world.hr_admin, plan=made.plan)
+    assert nothing.added == 0
+
+    # A new plan asked for knowingly (having seen the latest) is made.
+    second = gaps_to_plan(
+        assessment=assessment, gaps=gaps, by=world.hr_admin, plan=None, seen_plan_id=made.plan.pk
+    )
+    assert second.created
+    assert second.plan != made.plan
+
+
+def test_gaps_cannot_go_into_another_organisations_plan(world):
+    from django.http import Http404
+
+    from plans.models import ActionPoint, OrgPlan
+
+    today = timezone.localdate()
+    theirs = OrgPlan.objects.create(
+        organisation=world.other_org, title="Theirs", period_start=today, period_end=today
+    )
+    assessment = started(world)
+    with pytest.raises(Http404):
+        gaps_to_plan(
+            assessment=assessment,
+            gaps=gaps_of(assessment, "engaged"),
+            by=world.hr_admin,
+            plan=theirs,
+        )
+    assert not ActionPoint.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["champion", "sponsor"])
+def test_only_hr_puts_gaps_into_a_plan(world, persona):
+    assessment = started(world)
+    with pytest.raises(PermissionDenied):
+        gaps_to_plan(
+            assessment=assessment,
+            gaps=gaps_of(assessment, "engaged"),
+            by=getattr(world, persona),
+            plan=None,
+        )

@@ -9,7 +9,9 @@ import pytest
 import yaml
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -240,6 +242,12 @@ def test_another_organisations_assessment_is_not_found(world):
 
 def test_hr_answers_a_criterion_and_sees_the_level(world):
     assessment = started(world)
+    assert (
+        'value="Save"'
+        in client_for(world.hr_admin)
+        .get(url("criterion_detail", assessment.pk, "identification"))
+        .text
+    )
     data = criterion_post(
         assessment, "identification", 0, identification_definition="met", identification_route="met"
     )
@@ -321,12 +329,80 @@ def test_a_signed_off_criterion_is_read_only(world):
     client = client_for(world.hr_admin)
     page = client.get(url("criterion_detail", done.pk, "policy"))
     assert 'name="version"' not in page.text
-    response = client.post(
-        url("criterion_detail", done.pk, "policy"), criterion_post(done, "policy", 1)
-    )
-    assert response.status_code == 302
-    assert "can no longer be changed" in client.get(response["Location"]).text
+    data = criterion_post(done, "policy", 1)
+    data["narrative"] = "Typed on a page opened before the sign-off"
+    response = client.post(url("criterion_detail", done.pk, "policy"), data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "can no longer be changed" in response.text
+    assert "Typed on a page opened before the sign-off" in response.text
+    assert 'value="Save"' not in response.text
     assert RequirementAnswer.objects.filter(assessment=done, status="met").count() == 9
+
+
+def test_signed_off_while_saving_keeps_what_was_typed(world, monkeypatch):
+    from benchmarks import views
+    from benchmarks.services import assessment_sign_off
+
+    assessment = started(world)
+    real = views.criterion_save
+
+    def signed_off_first(**kwargs):
+        assessment_sign_off(
+            assessment=kwargs["assessment"],
+            by=world.org_admin,
+            today=kwargs["assessment"].started_at.date(),
+        )
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "criterion_save", signed_off_first)
+    data = criterion_post(assessment, "policy", 0, policy_recognised="met")
+    data["narrative"] = "My careful words"
+    response = client_for(world.hr_admin).post(
+        url("criterion_detail", assessment.pk, "policy"), data
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "has been signed off and can no longer be changed" in response.text
+    assert "My careful words" in response.text
+    assert checked(response.text, "met")
+    assert "Nothing has been saved" in response.text
+    assert 'value="Save"' not in response.text
+    assert "Upload the file" not in response.text
+    assert not RequirementAnswer.objects.exists()
+
+
+def test_a_draft_whose_framework_was_removed_is_not_offered_for_editing(world, settings, tmp_path):
+    directory = tmp_path / "frameworks"
+    directory.mkdir()
+    (directory / "sample.yaml").write_text(yaml.safe_dump(sample()))
+    settings.BENCHMARK_FRAMEWORK_DIRS = [directory]
+    assessment = started(world, "sample-scheme")
+    settings.BENCHMARK_FRAMEWORK_DIRS = []
+    client = client_for(world.hr_admin)
+    page = client.get(url("criterion_detail", assessment.pk, "listening"))
+    assert page.status_code == 200
+    assert "no longer available on this service" in page.text
+    assert 'name="version"' not in page.text
+    assert "Upload the file" not in page.text
+    data = {
+        "answer__ask": "met",
+        "notes__ask": "",
+        "answer__act": "not_met",
+        "notes__act": "",
+        "narrative": "Kept for copying",
+        "links": "",
+        "version": "0",
+    }
+    response = client.post(url("criterion_detail", assessment.pk, "listening"), data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "no longer available on this service" in response.text
+    assert "Kept for copying" in response.text
+    assert not RequirementAnswer.objects.exists()
+    sign_off = client.get(url("assessment_sign_off", assessment.pk))
+    assert "no longer available on this service" in sign_off.text
+    assert 'name="confirm"' not in sign_off.text
 
 
 # --- Uploads and downloads -----------------------------------------------------------------
@@ -352,9 +428,14 @@ def test_uploading_a_policy_pdf(world):
     assert "Yes: “Carers policy.pdf”, uploaded on" in page.text
 
 
-def test_an_oversized_upload_is_refused_with_the_limit(world, settings):
+def test_an_oversized_upload_is_refused_with_the_limit(world, settings, monkeypatch):
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 1000
     assessment = started(world)
+
+    def not_reached(**kwargs):
+        raise AssertionError("an oversized file must be refused before the service")
+
+    monkeypatch.setattr("benchmarks.views.evidence_upload", not_reached)
     response = upload(client_for(world.hr_admin), assessment, files.pdf() + b" " * 1000, "big.pdf")
     assert response.status_code == 200
     assert "The file must be smaller than 1000" in response.text
@@ -451,8 +532,10 @@ def test_sign_off_needs_confirmation_then_fixes_the_version(world):
     assert refused.status_code == 200
     assert "Confirm the answers are accurate to sign off" in refused.text
     assert 'value="HR Director"' in refused.text
+    state = re.search(r'name="state" value="([0-9a-f]+)"', page.text).group(1)
     response = client.post(
-        url("assessment_sign_off", assessment.pk), {"role": "HR Director", "confirm": "on"}
+        url("assessment_sign_off", assessment.pk),
+        {"role": "HR Director", "confirm": "on", "state": state},
     )
     assert response.status_code == 302
     assessment.refresh_from_db()
@@ -461,6 +544,43 @@ def test_sign_off_needs_confirmation_then_fixes_the_version(world):
     assert "Version 1 signed off" in overview
     assert "(HR Director)" in overview
     assert "Start a new version from this one" in overview
+
+
+def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    client = client_for(world.hr_admin)
+    page = client.get(url("assessment_sign_off", assessment.pk)).text
+    seen = re.search(r'name="state" value="([0-9a-f]+)"', page).group(1)
+    # Another admin lowers an answer while the page is open.
+    criterion_save(
+        assessment=assessment,
+        criterion_key="policy",
+        answers={"policy-recognised": AnswerInput("partly")},
+        expected_version=None,
+        by=world.org_admin,
+    )
+    response = client.post(
+        url("assessment_sign_off", assessment.pk),
+        {"role": "HR Director", "confirm": "on", "state": seen},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "changed this assessment after you opened this page" in response.text
+    assert 'value="HR Director"' in response.text
+    assert "No level yet" in response.text
+    fresh = re.search(r'name="state" value="([0-9a-f]+)"', response.text).group(1)
+    assert fresh != seen
+    assert not re.search(r'name="confirm"[^>]*checked', response.text)
+    assessment.refresh_from_db()
+    assert assessment.is_draft
+    signed = client.post(
+        url("assessment_sign_off", assessment.pk),
+        {"role": "HR Director", "confirm": "on", "state": fresh},
+    )
+    assert signed.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.overall_level) == (AssessmentStatus.SIGNED_OFF, "")
 
 
 def test_starting_a_new_version_from_a_signed_off_one(world):
@@ -544,6 +664,30 @@ def test_a_draft_is_deleted_after_confirmation(world):
     assert not Assessment.objects.exists()
 
 
+def test_signed_off_while_the_delete_page_was_open(world, monkeypatch):
+    from benchmarks import views
+    from benchmarks.services import assessment_sign_off
+
+    assessment = started(world)
+    real = views.assessment_delete
+
+    def signed_off_first(**kwargs):
+        assessment_sign_off(
+            assessment=kwargs["assessment"],
+            by=world.org_admin,
+            today=kwargs["assessment"].started_at.date(),
+        )
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "assessment_delete", signed_off_first)
+    client = client_for(world.hr_admin)
+    response = client.post(url("assessment_delete", assessment.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert "can no longer be changed" in client.get(response["Location"]).text
+    assert Assessment.objects.filter(pk=assessment.pk).exists()
+
+
 def test_a_signed_off_version_cannot_be_deleted(world):
     done = signed_off(world)
     response = client_for(world.hr_admin).post(url("assessment_delete", done.pk))
@@ -588,6 +732,127 @@ def test_turning_the_gaps_into_an_action_plan(world):
     action = actions.get(requirement_ref="carer-positive:peer-support:peer-network")
     assert action.criterion_ref == "carer-positive:peer-support"
     assert action.source_assessment_id == assessment.pk
+
+
+def plan_post(client, assessment, **extra):
+    """The plan form as the page sent it, with its hidden and default values."""
+    page = client.get(url("assessment_plan", assessment.pk)).text
+    data = {
+        "target": "established",
+        "title": "",
+        "seen": re.search(r'name="seen" value="(\d+)"', page).group(1),
+    }
+    chosen = re.search(r'name="plan"[^>]*?value="(\w+)"\s*checked', page)
+    if chosen:
+        data["plan"] = chosen.group(1)
+    return {**data, **extra}
+
+
+def test_sending_the_plan_form_twice_makes_one_plan(world):
+    from plans.models import ActionPoint, OrgPlan
+
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    client = client_for(world.hr_admin)
+    data = plan_post(client, assessment)
+    assert "plan" not in data  # no plan yet: a new one, no choice to make
+    first = client.post(url("assessment_plan", assessment.pk), data)
+    plan = OrgPlan.objects.get()
+    assert first["Location"] == reverse("org_plan_detail", args=[ORG, plan.pk])
+    again = client.post(url("assessment_plan", assessment.pk), data)
+    assert again.status_code == 200
+    assert "There is a problem" in again.text
+    assert f"The action plan “{plan.title}” was made from these gaps after you opened" in again.text
+    assert checked(again.text, str(plan.pk))
+    assert f'name="seen" value="{plan.pk}"' in again.text
+    assert OrgPlan.objects.count() == 1
+    assert ActionPoint.objects.count() == 10
+
+
+def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is_new(
+    world, django_assert_num_queries
+):
+    from plans.models import ActionPoint, OrgPlan
+    from plans.services import org_plan_create
+
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    client = client_for(world.hr_admin)
+    client.post(url("assessment_plan", assessment.pk), plan_post(client, assessment))
+    made = OrgPlan.objects.get()
+    # A newer plan that has nothing to do with this framework is listed but not chosen.
+    today = made.period_start
+    other = org_plan_create(
+        organisation=world.org,
+        title="Wellbeing plan",
+        period_start=today,
+        period_end=today,
+        by=world.hr_admin,
+    )
+    criterion_save(
+        assessment=assessment,
+        criterion_key="peer-support",
+        answers={"peer-network": AnswerInput("met")},
+        expected_version=version_of(assessment, "peer-support"),
+        by=world.hr_admin,
+    )
+    page = client.get(url("assessment_plan", assessment.pk)).text
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("assessment_plan", assessment.pk))
+    queries = len(few.captured_queries)
+    assert queries < 30
+    assert checked(page, str(made.pk))
+    assert not checked(page, str(other.pk))
+    assert "Wellbeing plan" in page
+    assert "A new action plan" in page
+    assert "Made from an earlier run of this assessment." in page
+    assert "Every one of these gaps already has an open action in it." in page
+    assert "Add the actions to the plan" in page
+
+    exemplary = plan_post(client, assessment, target="exemplary")
+    response = client.post(url("assessment_plan", assessment.pk), exemplary)
+    assert response["Location"] == reverse("org_plan_detail", args=[ORG, made.pk])
+    refs = list(ActionPoint.objects.filter(plan=made).values_list("requirement_ref", flat=True))
+    assert len(refs) == len(set(refs)) > 10
+    assert OrgPlan.objects.count() == 2
+    message = client.get(response["Location"]).text
+    # The ten Established actions stay open; nine of them are still gaps (one is met now).
+    assert f"actions added to “{made.title}”; 9 gaps already had an open action there." in message
+
+    nothing = client.post(url("assessment_plan", assessment.pk), exemplary)
+    assert nothing.status_code == 302
+    assert "Nothing added to" in client.get(nothing["Location"]).text
+
+    # More plans, more actions: the page reads them in the same number of queries.
+    for n in range(3):
+        org_plan_create(
+            organisation=world.org,
+            title=f"Plan {n}",
+            period_start=today,
+            period_end=today,
+            by=world.hr_admin,
+        )
+    with django_assert_num_queries(queries):
+        client.get(url("assessment_plan", assessment.pk))
+
+
+def test_a_plan_deleted_meanwhile_keeps_the_choices_made(world):
+    from plans.models import OrgPlan
+
+    assessment = started(world)
+    meet(world, assessment, up_to="engaged")
+    client = client_for(world.hr_admin)
+    client.post(url("assessment_plan", assessment.pk), plan_post(client, assessment))
+    data = plan_post(client, assessment, title="Kept title")
+    OrgPlan.objects.all().delete()
+    OrgPlan.objects.create(
+        organisation=world.org, title="Another", period_start="2026-04-01", period_end="2027-03-31"
+    )
+    response = client.post(url("assessment_plan", assessment.pk), data)
+    assert response.status_code == 200
+    assert "That action plan no longer exists" in response.text
+    assert 'value="Kept title"' in response.text
+    assert OrgPlan.objects.count() == 1
 
 
 @pytest.mark.parametrize("persona", ["sponsor", "champion"])

@@ -766,7 +766,8 @@ MATRIX: dict[str, Spec] = {
     | {"manager": 403},
     # Organisation plans: HR and admins write; sponsors and champions read; the owner of an
     # action (the manager) reads the plan and reports progress on it; other employees 403.
-    "org_plan_list": page(PLAN_READERS),
+    # The list is every member's: an employee sees only the plans with an action of theirs.
+    "org_plan_list": page(MEMBERS),
     "org_plan_new": page(HR),
     "org_plan_detail": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
     "action_detail": page(PLAN_VIEWERS, kwargs=org_plan_action, cross=True, role_first=False),

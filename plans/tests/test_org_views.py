@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from plans.models import ActionPoint, OrgPlan, Priority, ProgressEntry
-from plans.services import progress_add
+from plans.services import org_plan_create, progress_add
 from plans.tests.helpers import strategy_plan
 
 
@@ -273,3 +273,100 @@ def test_removing_a_period_with_progress_is_refused(client, world):
     assert "Progress has been written for 2027/28" in response.text
     plan.refresh_from_db()
     assert plan.periods == ["2026/27", "2027/28"]
+
+
+@pytest.mark.parametrize("page", ["org_plan_edit", "priority_edit", "action_edit"])
+def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client, world, page):
+    """Leaving the hidden version out must not skip the clash check (trust rule 8)."""
+    plan, action = strategy_plan(world)
+    form = {
+        "org_plan_edit": {
+            "title": "Typed title",
+            "period_start": "2026-04-01",
+            "period_end": "2028-03-31",
+        },
+        "priority_edit": {"title": "Typed title"},
+        "action_edit": {
+            "priority": action.priority_id,
+            "planned_action": "Typed title",
+            "status": "open",
+        },
+    }[page]
+    args = {
+        "org_plan_edit": (plan.pk,),
+        "priority_edit": (plan.pk, action.priority_id),
+        "action_edit": (plan.pk, action.pk),
+    }[page]
+    client.force_login(world.hr_admin)
+    response = client.post(_url(page, world, *args), form)
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "which version of this page you started from" in response.text
+    assert "Typed title" in response.text
+    plan.refresh_from_db()
+    action.refresh_from_db()
+    priority = plan.priorities.get()
+    assert "Typed title" not in (plan.title, priority.title, action.planned_action)
+    assert (plan.version, priority.version, action.version) == (1, 1, 1)
+
+
+def test_creating_needs_no_version(client, world):
+    plan, _action = strategy_plan(world)
+    client.force_login(world.hr_admin)
+    response = client.post(_url("priority_new", world, plan.pk), {"title": "Wellbeing"})
+    assert response.status_code == 302
+    assert plan.priorities.filter(title="Wellbeing").exists()
+
+
+def test_an_action_with_progress_is_not_deleted_and_the_page_says_why(client, world):
+    plan, action = strategy_plan(world)
+    progress_add(action=action, period="2026/27", text="Posters up", rag="green", by=world.hr_admin)
+    client.force_login(world.hr_admin)
+    url = _url("action_edit", world, plan.pk, action.pk)
+    page = client.get(url).text
+    assert "Progress has been reported on this action point" in page
+    assert 'name="delete"' not in page
+    response = client.post(url, {"delete": "1"}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "so it cannot be deleted" in response.text
+    assert ActionPoint.objects.filter(pk=action.pk).exists()
+    assert ProgressEntry.objects.count() == 1
+    assert not AuditEvent.objects.filter(object_type="plans.actionpoint", action="delete")
+
+
+def test_an_action_without_progress_is_deleted(client, world):
+    plan, action = strategy_plan(world)
+    client.force_login(world.hr_admin)
+    url = _url("action_edit", world, plan.pk, action.pk)
+    assert 'name="delete"' in client.get(url).text
+    response = client.post(url, {"delete": "1"})
+    assert response["Location"] == _url("org_plan_detail", world, plan.pk)
+    assert not ActionPoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "listed"),
+    [("hr_admin", 2), ("sponsor", 2), ("manager", 1), ("carer", 0)],
+)
+def test_the_plan_list_shows_an_action_owner_only_their_plans(
+    client, world, persona, listed, django_assert_max_num_queries
+):
+    """As in the API: every plan for the roles that read them all; for anyone else only
+    the plans where they own an action point."""
+    plan, _action = strategy_plan(world)
+    org_plan_create(
+        organisation=world.org,
+        title="A plan without the manager",
+        period_start=date(2025, 4, 1),
+        period_end=date(2026, 3, 31),
+        by=world.hr_admin,
+    )
+    client.force_login(world.persona(persona))
+    client.get(_url("plans_home", world))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(_url("org_plan_list", world))
+    assert response.status_code == 200
+    assert response.text.count(_url("org_plan_detail", world, plan.pk)) == (1 if listed else 0)
+    assert ("A plan without the manager" in response.text) == (listed == 2)
+    if not listed:
+        assert "You do not own an action point in any plan." in response.text

@@ -145,6 +145,27 @@ def test_a_stale_copy_does_not_overwrite_a_newer_save(client, world):
     assert plan.title == "First"
 
 
+def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client, world):
+    """Leaving the hidden version out must not skip the clash check (trust rule 8)."""
+    plan = personal_plan(world)
+    client.force_login(world.manager)
+    data = {"title": "Typed without a version", **_management(0), "save": "1"}
+    response = client.post(_url("personal_plan_edit", world, plan.pk), data)
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "which version of this page you started from" in response.text
+    assert 'value="Typed without a version"' in response.text
+    plan.refresh_from_db()
+    assert (plan.title, plan.rows.count()) == ("Carer Positive 2026", 2)
+
+
+def test_a_new_plan_needs_no_version(client, world):
+    client.force_login(world.manager)
+    data = {"title": "New", **_management(0), "save": "1"}
+    assert client.post(_url("personal_plan_new", world), data).status_code == 302
+    assert PersonalPlan.objects.get().title == "New"
+
+
 @pytest.mark.parametrize("persona", ["hr_admin", "org_admin", "carer", "sponsor", "champion"])
 def test_nobody_else_sees_a_personal_plan_not_even_hr(client, world, persona):
     plan = personal_plan(world)

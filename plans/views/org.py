@@ -29,6 +29,7 @@ from plans.selectors import (
 )
 from plans.services import (
     ActionInput,
+    ProgressKept,
     action_create,
     action_delete,
     action_update,
@@ -70,16 +71,20 @@ def _form_page(
 
 
 @require_safe
-@org_view("plans.list_org_plans")
+@org_view("plans.use_plans")
 def org_plan_list(request: OrgRequest) -> HttpResponse:
-    plans = list(org_plans_visible_to(viewer=request.user, organisation=request.organisation))
+    """Every plan for the roles that read them all; for anyone else, as in the API, only
+    the plans where they own an action point."""
+    organisation = request.organisation
+    plans = list(org_plans_visible_to(viewer=request.user, organisation=organisation))
     return render(
         request,
         "plans/org_plan_list.html",
         {
-            "organisation": request.organisation,
+            "organisation": organisation,
             "plans": plans,
-            "can_manage": request.user.has_perm("plans.manage_org_plans", request.organisation),
+            "reads_all": request.user.has_perm("plans.list_org_plans", organisation),
+            "can_manage": request.user.has_perm("plans.manage_org_plans", organisation),
         },
     )
 
@@ -141,6 +146,7 @@ def org_plan_edit(request: OrgRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
     form = OrgPlanForm(
         request.POST or None,
+        editing=True,
         initial={
             "version": plan.version,
             "title": plan.title,
@@ -215,6 +221,7 @@ def priority_edit(request: OrgRequest, pk: int, priority_pk: int) -> HttpRespons
         return _to_plan(request, plan)
     form = PriorityForm(
         request.POST or None,
+        editing=True,
         initial={
             "version": priority.version,
             "number": priority.number,
@@ -252,10 +259,16 @@ def priority_edit(request: OrgRequest, pk: int, priority_pk: int) -> HttpRespons
 
 
 def _action_form(
-    request: OrgRequest, plan: OrgPlan, *, initial: dict[str, Any], keep: dict[str, str]
+    request: OrgRequest,
+    plan: OrgPlan,
+    *,
+    initial: dict[str, Any],
+    keep: dict[str, str],
+    editing: bool = False,
 ) -> ActionForm:
     return ActionForm(
         request.POST or None,
+        editing=editing,
         plan=plan,
         priorities=list(plan.priorities.all()),
         criteria=criterion_choices(framework_criteria(), keep=keep),
@@ -331,7 +344,11 @@ def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
     action = action_access(plan=plan, pk=action_pk)
     if request.method == "POST" and "delete" in request.POST:
-        action_delete(action=action, by=request.user)
+        try:
+            action_delete(action=action, by=request.user)
+        except ProgressKept as kept:
+            messages.error(request, kept.message)
+            return redirect("action_edit", request.organisation.slug, plan.pk, action.pk)
         messages.success(request, _("Action point %(number)s deleted.") % {"number": action.number})
         return _to_plan(request, plan)
     form = _action_form(
@@ -350,6 +367,7 @@ def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
             "criterion": action.criterion_ref,
         },
         keep={action.criterion_ref: action.criterion_title} if action.criterion_ref else {},
+        editing=True,
     )
     if request.method == "POST" and form.is_valid():
         data = _action_input(request, form, action)
@@ -378,7 +396,13 @@ def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
     return render(
         request,
         "plans/action_form.html",
-        {"organisation": request.organisation, "form": form, "plan": plan, "action": action},
+        {
+            "organisation": request.organisation,
+            "form": form,
+            "plan": plan,
+            "action": action,
+            "has_progress": action.progress.exists(),
+        },
     )
 
 

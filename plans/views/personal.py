@@ -106,7 +106,7 @@ def _plan_form_page(request: OrgRequest, plan: PersonalPlan | None) -> HttpRespo
             "first_step": plan.first_step,
             "first_step_on": plan.first_step_on,
         }
-    form = PersonalPlanForm(request.POST or None, initial=initial)
+    form = PersonalPlanForm(request.POST or None, initial=initial, editing=plan is not None)
     formset = _formset(request, plan, choices)
     if request.method == "POST" and "add_row" in request.POST:
         _quiet(form)
