@@ -493,11 +493,17 @@ def bench_people(*, password: str) -> BenchPeople:
         Membership.objects.get_or_create(user=hr, organisation=organisation, role=role)
     if not Authenticator.objects.filter(user=hr).exists():
         TOTP.activate(hr, BENCH_TOTP_SECRET)  # HR must have a second factor to get past it
+    # The manager with the most agreed passports shared with them; ties go to the lowest id,
+    # so every run (and every query plan) picks the same person.
     busiest = (
-        PassportShare.objects.filter(ended_at__isnull=True, with_staff__organisation=organisation)
+        PassportShare.objects.filter(
+            ended_at__isnull=True,
+            with_staff__organisation=organisation,
+            passport__agreed_versions__isnull=False,
+        )
         .values("with_staff")
-        .annotate(n=Count("id"))
-        .order_by("-n")
+        .annotate(n=Count("passport", distinct=True))
+        .order_by("-n", "with_staff")
         .first()
     )
     assert busiest is not None
