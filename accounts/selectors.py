@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa.models import Authenticator
+from django.utils.translation import gettext as _
 
 from organisations.models import MFA_ROLES, Membership, PartnershipLead
 
@@ -21,3 +22,12 @@ def mfa_required(*, user: Any) -> bool:
 
 def has_mfa(*, user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+
+
+def display_name(user: Any) -> str:
+    """How a person is named to others in messages and exports: their name, else their email,
+    and "Someone" when the account is gone."""
+    if user is None:
+        return _("Someone")
+    full = f"{user.first_name} {user.last_name}".strip()
+    return full or str(user.email)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.frameworks import Framework, get_framework
@@ -82,12 +83,6 @@ class CriterionConflict(ConcurrentEditError):
         self.current_version = evidence.version
         self.by_name = evidence.updated_by_name or _("Someone")
         self.at: datetime = evidence.updated_at
-
-
-def display_name(user: User | None) -> str:
-    if user is None:
-        return _("Someone")
-    return f"{user.first_name} {user.last_name}".strip() or user.email
 
 
 def _require(by: User, organisation: Organisation) -> None:

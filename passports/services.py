@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.emails import send_templated
@@ -86,13 +87,6 @@ class PassportConflict(Exception):
 
 def _shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def display_name(user: User | None) -> str:
-    if user is None:
-        return _("Someone")
-    full = f"{user.first_name} {user.last_name}".strip()
-    return full or user.email
 
 
 def staff_name(staff: StaffRecord) -> str:

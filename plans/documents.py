@@ -18,10 +18,10 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from accounts.selectors import display_name
 from plans.exports import RAG_LABELS
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
-from plans.services import display_name
 
 MARGIN = 14 * mm
 RAG_COLOURS = {Rag.RED: "#d4351c", Rag.AMBER: "#b45309", Rag.GREEN: "#00703c"}

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import tablib
 
+from accounts.selectors import display_name
 from carershub.spreadsheets import safe_cell
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
-from plans.services import display_name
 
 RAG_LABELS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 XLSX_COLUMN_WIDTH = 32

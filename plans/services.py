@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.models import Assessment
@@ -68,13 +69,6 @@ class ProgressKept(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
-
-
-def display_name(user: User | None) -> str:
-    if user is None:
-        return _("Someone")
-    full = f"{user.first_name} {user.last_name}".strip()
-    return full or user.email
 
 
 def _audit(
