@@ -159,12 +159,15 @@ class StaffRecord(models.Model):
         _("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE
     )
     left_on = models.DateField(_("date left"), null=True, blank=True)
+    # No index of its own: one_staff_record_per_user_per_org leads with the user and serves
+    # every lookup by user (a partial index still answers ``user_id = X``).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="staff_records",
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -176,7 +179,7 @@ class StaffRecord(models.Model):
                 fields=["organisation", "staff_number"], name="staff_number_unique_in_org"
             ),
             models.UniqueConstraint(
-                fields=["organisation", "user"],
+                fields=["user", "organisation"],
                 condition=models.Q(user__isnull=False),
                 name="one_staff_record_per_user_per_org",
             ),

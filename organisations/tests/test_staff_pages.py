@@ -31,6 +31,20 @@ def test_search_finds_by_name_and_staff_number_with_a_constant_number_of_queries
     assert "page=2" in page.content.decode()
 
 
+def test_search_matches_a_whole_email_whatever_its_case_but_not_part_of_one(client, world):
+    StaffRecord.objects.create(
+        organisation=world.org,
+        staff_number="EM1",
+        first_name="Ellen",
+        last_name="Mailer",
+        work_email="Ellen.Mailer@Example.org",
+    )
+    client.force_login(world.hr_admin)
+    url = f"/o/{world.org.slug}/staff/"
+    assert "Mailer" in client.get(url, {"q": "ellen.MAILER@example.ORG"}).content.decode()
+    assert "Mailer" not in client.get(url, {"q": "mailer@example.org"}).content.decode()
+
+
 def test_the_unit_filter_takes_a_code_or_the_start_of_a_name_and_renders_no_unit_list(
     client, world
 ):
