@@ -47,6 +47,7 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
     result = json.loads(report.read_text())
     assert set(result["load"]) == {
         "floor",
+        "floor (signed in)",
         "passport (carer)",
         "team passports (manager)",
         "home (HR)",
@@ -57,8 +58,14 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
     for name, stats in result["load"].items():
         assert stats["requests"] > 0, name
         assert stats["failures"] == 0, name
+    # Every page but the bare floor is loaded a second time with each user paced.
+    assert set(result["paced"]) == set(result["load"]) - {"floor"}
+    for name, stats in result["paced"].items():
+        assert stats["requests"] > 0, name
+        assert stats["failures"] == 0, name
     assert result["queries_equal"], (result["queries_small"], result["queries_full"])
     assert result["import"]["rows"] == 200
     assert result["import"]["ratio"] > 0
+    assert result["import"]["indexed_insert_seconds"] > 0
     assert result["worker_peak_mb"]
     assert (tmp_path / report.name.replace(".json", ".md")).exists()
