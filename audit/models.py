@@ -54,7 +54,9 @@ class AuditEvent(models.Model):
     )
     # Names are copied so that the record stays readable after accounts are removed.
     actor_label = models.CharField(max_length=254, blank=True)
-    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # No index of its own: ``audit_org_recent_idx`` leads with it and serves every lookup by
+    # organisation, and one index fewer makes each audit write (one per passport read) cheaper.
+    organisation_id = models.BigIntegerField(null=True, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     object_type = models.CharField(max_length=60)
@@ -68,6 +70,8 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            # The organisation's audit log page, newest first: read in index order, no sort.
+            models.Index(fields=["organisation_id", "-at", "-id"], name="audit_org_recent_idx"),
         ]
 
     def __str__(self) -> str:

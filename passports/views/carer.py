@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
+from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from passports.credential import (
@@ -33,6 +34,8 @@ from passports.selectors import (
 )
 from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
 from passports.views._common import attempt, audit_view, own_record
+
+SEEN_BY_PAGE_SIZE = 50
 
 
 def _own_passport(request: OrgRequest) -> Passport | None:
@@ -156,11 +159,14 @@ def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
         return redirect("carer_home", org_slug=request.organisation.slug)
-    events = list(passport_seen_by(passport=passport)[:200])
+    # Paged without a count: a passport read often by a manager builds up years of entries.
+    page = countless_page(
+        passport_seen_by(passport=passport), number=request.GET.get("page"), size=SEEN_BY_PAGE_SIZE
+    )
     return render(
         request,
         "passports/seen_by.html",
-        {"organisation": request.organisation, "passport": passport, "events": events},
+        {"organisation": request.organisation, "passport": passport, "page": page},
     )
 
 
