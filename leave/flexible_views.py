@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +45,9 @@ from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus
 from organisations.selectors import roles_in, staff_record_for_user
+
+#: How many requests waiting for a decision the flexible-working home page lists.
+HOME_WAITING_SHOWN = 50
 
 
 def _flexible(request: OrgRequest, pk: int) -> tuple[FlexibleWorkingRequest, dict[str, bool]]:
@@ -97,12 +101,17 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
             | ~Q(staff__line_manager__status=StaffStatus.ACTIVE)
             | Q(staff__line_manager__user__isnull=True)
         )
+    # HR's list can hold every appeal in a large organisation: show the ones due soonest,
+    # and fetch one more only to know whether to say that others are waiting.
     to_decide = list(
         FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
         .exclude(staff__user=request.user)
         .select_related("staff")
-        .order_by("decision_due")
+        # By the date shown in "Decide by": an agreed extension moves a request back.
+        .order_by(Coalesce("extension_agreed_to", "decision_due"), "pk")[: HOME_WAITING_SHOWN + 1]
     )
+    more_waiting = len(to_decide) > HOME_WAITING_SHOWN
+    to_decide = to_decide[:HOME_WAITING_SHOWN]
     audit_list_read(
         viewer=request.user,
         organisation_id=organisation.pk,
@@ -117,6 +126,8 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
             "record": record,
             "mine": mine,
             "to_decide": to_decide,
+            "more_waiting": more_waiting,
+            "shown": HOME_WAITING_SHOWN,
             "rule": flexible_working_rule(nation=organisation.nation, on=timezone.localdate()),
             "can_see_all": request.user.has_perm("leave.view_all_requests", organisation),
         },
