@@ -9,9 +9,31 @@ from django.utils.translation import gettext_lazy as _
 from carershub.forms import GovukForm, GovukModelForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
+from organisations.selectors import unit_for_code
 
 #: The form's choice for an irregular pattern (stored as no days at all).
 NO_FIXED_DAYS = "irregular"
+
+
+def _unit_code_field(*, label: Any, help_text: Any) -> forms.CharField:
+    # A select of every unit does not scale (a large trust has thousands); HR types the code.
+    return forms.CharField(label=label, required=False, max_length=40, help_text=help_text)
+
+
+def _clean_unit_code(*, organisation: Organisation, code: str) -> Unit | None:
+    code = code.strip()
+    if not code:
+        return None
+    unit = unit_for_code(organisation=organisation, code=code)
+    if unit is None:
+        raise forms.ValidationError(
+            _(
+                "No unit has the code %(code)s. Type the code exactly as it appears on the "
+                "Units page."
+            ),
+            params={"code": code},
+        )
+    return unit
 
 
 class StaffRecordForm(GovukModelForm):
@@ -42,7 +64,13 @@ class StaffRecordForm(GovukModelForm):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["unit"] = _unit_code_field(
+            label=_("Unit code"),
+            help_text=_(
+                "Type the code of their unit as shown on the Units page, for example WARD1. "
+                "Leave blank if they have no unit."
+            ),
+        )
         # A select of every manager does not scale; HR types the manager's staff number.
         self.fields["line_manager"] = forms.CharField(
             label=_("Line manager's staff number"),
@@ -71,7 +99,13 @@ class StaffRecordForm(GovukModelForm):
             self.initial["version"] = self.instance.version
             manager = self.instance.line_manager
             self.initial["line_manager"] = manager.staff_number if manager else ""
+            self.initial["unit"] = self.instance.unit.code if self.instance.unit_id else ""
         self.order_fields(self.Meta.fields)
+
+    def clean_unit(self) -> Unit | None:
+        return _clean_unit_code(
+            organisation=self.organisation, code=self.cleaned_data.get("unit") or ""
+        )
 
     def clean_line_manager(self) -> StaffRecord | None:
         number = (self.cleaned_data.get("line_manager") or "").strip()
@@ -110,6 +144,15 @@ class StaffRecordForm(GovukModelForm):
         pass
 
 
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by email address or name"),
+        help_text=_("The start of an email address, a first name or a last name."),
+        required=False,
+        max_length=254,
+    )
+
+
 class StaffSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name, staff number or email"), required=False)
     unit = forms.CharField(label=_("Unit code or name"), required=False, max_length=200)
@@ -133,17 +176,22 @@ class UnitForm(GovukForm):
         label=_("Unit code"), max_length=40, help_text=_("As it appears in your HR extract.")
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    parent = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        required=False,
-        label=_("Part of"),
-        empty_label=_("None (top level)"),
+    parent = _unit_code_field(
+        label=_("Part of: unit code"),
+        help_text=_(
+            "Type the code of the unit this one is part of, as shown in the list of units, "
+            "for example MED. Leave blank for a top-level unit."
+        ),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+
+    def clean_parent(self) -> Unit | None:
+        return _clean_unit_code(
+            organisation=self.organisation, code=self.cleaned_data.get("parent") or ""
+        )
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()

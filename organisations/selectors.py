@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
+from accounts.models import Invitation
 from organisations.models import (
     Membership,
     Organisation,
@@ -171,3 +172,50 @@ def direct_reports(*, manager: StaffRecord) -> QuerySet[StaffRecord]:
     return StaffRecord.objects.filter(
         line_manager=manager, status=StaffStatus.ACTIVE
     ).select_related("unit")
+
+
+def units_of(*, organisation: Organisation) -> QuerySet[Unit]:
+    """An organisation's units by code, the order HR looks codes up in on the units page."""
+    return Unit.objects.filter(organisation=organisation).select_related("parent").order_by("code")
+
+
+def unit_for_code(*, organisation: Organisation, code: str) -> Unit | None:
+    """The organisation's unit with this code, typed in any case, or None.
+
+    HR types a code rather than picking from a list of every unit, which a large trust could not
+    render. Codes are unique as stored, so ``ward1`` and ``WARD1`` may both exist: an exact match
+    wins, and otherwise a case-insensitive match counts only when it is the only one.
+    """
+    code = code.replace("\x00", "").strip()
+    if not code:
+        return None
+    units = Unit.objects.filter(organisation=organisation)
+    exact = units.filter(code=code).first()
+    if exact is not None:
+        return exact
+    matches = list(units.filter(code__iexact=code)[:2])
+    return matches[0] if len(matches) == 1 else None
+
+
+def memberships_matching(*, organisation: Organisation, query: str = "") -> QuerySet[Membership]:
+    """Everyone with a role in one organisation, by email then role; callers have checked the
+    viewer may manage roles.
+
+    ``query`` matches the start of an email address, or the start of a first or last name for
+    every word typed, in any case.
+    """
+    qs = Membership.objects.filter(organisation=organisation).select_related("user")
+    query = query.replace("\x00", "").strip()
+    if query:
+        by_name = Q()
+        for term in query.split():
+            by_name &= Q(user__first_name__istartswith=term) | Q(user__last_name__istartswith=term)
+        qs = qs.filter(Q(user__email__istartswith=query) | by_name)
+    return qs.order_by("user__email", "role")
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations not yet accepted, newest first, so HR can find any of them and withdraw it."""
+    return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )

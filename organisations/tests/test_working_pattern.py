@@ -98,7 +98,7 @@ def _form(record, **changes):
         "first_name": record.first_name,
         "last_name": record.last_name,
         "work_email": record.work_email,
-        "unit": record.unit_id or "",
+        "unit": record.unit.code if record.unit else "",
         "line_manager": record.line_manager.staff_number if record.line_manager else "",
         "days_per_week": record.days_per_week,
         "hours_per_week": record.hours_per_week,

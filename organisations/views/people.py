@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,10 +14,12 @@ from audit.selectors import events_for_organisation
 from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import org_view
-from organisations.forms import InvitationForm, MembershipForm
+from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
 from organisations.models import Membership, Role
-from organisations.selectors import roles_grantable_by
+from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
 from organisations.services import membership_grant_by_email, membership_revoke
+
+PAGE_SIZE = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,13 +50,17 @@ def invite(request: OrgRequest) -> HttpResponse:
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             return redirect("invite", org_slug=organisation.slug)
-    pending = Invitation.objects.filter(
-        organisation=organisation, accepted_at__isnull=True
-    ).order_by("-created_at")[:20]
+    page = countless_page(
+        pending_invitations(organisation=organisation),
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "organisations/invite.html",
-        {"organisation": organisation, "form": form, "pending": pending},
+        {"organisation": organisation, "form": form, "page": page, "query": query.urlencode()},
     )
 
 
@@ -78,16 +83,26 @@ def members(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Role given."))
             return redirect("members", org_slug=organisation.slug)
-    memberships = (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("user__email", "role")
+    search = MemberSearchForm(request.GET or None)
+    typed = search.cleaned_data["q"] if search.is_valid() else ""
+    page = countless_page(
+        memberships_matching(organisation=organisation, query=typed),
+        number=request.GET.get("page"),
+        size=PAGE_SIZE,
     )
-    page = Paginator(memberships, 100).get_page(request.GET.get("page"))
+    # The pager keeps the search; only the page number changes.
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "organisations/members.html",
-        {"organisation": organisation, "form": form, "page": page},
+        {
+            "organisation": organisation,
+            "form": form,
+            "search": search,
+            "page": page,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -13,8 +13,7 @@ from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import access_staff_record, org_view
 from organisations.forms import MarkLeftForm, StaffRecordForm, StaffSearchForm, UnitForm
-from organisations.models import Unit
-from organisations.selectors import staff_records_visible_to
+from organisations.selectors import staff_records_visible_to, units_of
 from organisations.services import (
     ConcurrentEditError,
     staff_record_create,
@@ -201,9 +200,11 @@ def unit_list(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Unit added."))
             return redirect("unit_list", org_slug=organisation.slug)
-    units = Unit.objects.filter(organisation=organisation).select_related("parent").order_by("code")
+    page = countless_page(
+        units_of(organisation=organisation), number=request.GET.get("page"), size=PAGE_SIZE
+    )
     return render(
         request,
         "organisations/unit_list.html",
-        {"organisation": organisation, "form": form, "units": units},
+        {"organisation": organisation, "form": form, "page": page},
     )
