@@ -267,6 +267,7 @@ class PartnershipLead(models.Model):
 
 
 class StaffImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, waiting for confirmation")
     QUEUED = "queued", _("Waiting to be imported")
     RUNNING = "running", _("Importing")
@@ -306,6 +307,10 @@ class StaffImport(models.Model):
     counts = models.JSONField(default=dict)
     #: The first rows to add and update, with their changes, shown before confirming.
     preview = models.JSONField(default=dict, blank=True)
+    #: A file the check refused: ``{"count": N, "listed": [{line, column, message}, ...]}``.
+    #: A large file is checked by a background task, so its status page lists the first
+    #: problems; they quote the file, so housekeeping empties the list after a day.
+    problems = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     #: When a background task began applying it (large files; see docs/staff-import.md).
     started_at = models.DateTimeField(null=True, blank=True)

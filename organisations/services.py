@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -329,25 +330,54 @@ def membership_revoke(*, membership: Membership, by: User | None, channel: Chann
     forget_roles(membership.user)
 
 
-def staff_import_stage(
+#: How many of a refused file's problems are listed, on the upload page or the status page.
+STAFF_IMPORT_PROBLEMS_LISTED = 200
+
+
+def staff_import_checks_inline(*, size: int) -> bool:
+    """A small file is checked while HR waits; a larger one by a background task.
+
+    Decided by the upload's size in bytes, before a row is read: checking a national-size
+    file takes longer than a web request may (``STAFF_IMPORT_INLINE_BYTES``).
+    """
+    return size <= settings.STAFF_IMPORT_INLINE_BYTES
+
+
+def _staff_import_new(
     *, organisation: Organisation, upload: UploadedFile[bytes], mark_missing_as_left: bool, by: User
-) -> tuple[StaffImport, staff_import.ImportPlan]:
-    """Check an uploaded file and keep it for confirmation if it is clean."""
-    plan = staff_import.plan_import(
-        organisation=organisation, upload=upload, mark_missing_as_left=mark_missing_as_left
-    )
-    job = StaffImport(
+) -> StaffImport:
+    return StaffImport(
         organisation=organisation,
         uploaded_by=by,
         file_name=(upload.name or "staff.csv")[:200],
         mark_missing_as_left=mark_missing_as_left,
-        counts=plan.counts(),
-        preview=plan.preview() if plan.ok else {},
-        status=StaffImportStatus.PREVIEWED if plan.ok else StaffImportStatus.REJECTED,
     )
-    if plan.ok:
-        upload.seek(0)
-        job.file.save("staff.csv", upload, save=False)
+
+
+def _staff_import_check(
+    *, job: StaffImport, upload: IO[bytes], list_problems: bool
+) -> staff_import.ImportPlan:
+    """Check a file for its preview and record the outcome on ``job``, unsaved.
+
+    The one check for both ways of uploading. Problems are listed on the job only when
+    asked: a file checked while HR waits has shown them on the page, and they quote it.
+    """
+    plan = staff_import.plan_import(
+        organisation=job.organisation, upload=upload, mark_missing_as_left=job.mark_missing_as_left
+    )
+    job.counts = plan.counts()
+    job.preview = plan.preview() if plan.ok else {}
+    job.status = StaffImportStatus.PREVIEWED if plan.ok else StaffImportStatus.REJECTED
+    listed = plan.errors[:STAFF_IMPORT_PROBLEMS_LISTED] if list_problems else []
+    job.problems = (
+        {}
+        if plan.ok
+        else {"count": plan.error_count, "listed": [asdict(error) for error in listed]}
+    )
+    return plan
+
+
+def _staff_import_save_with_file(job: StaffImport) -> None:
     try:
         job.save()
     except Exception:
@@ -355,7 +385,70 @@ def staff_import_stage(
         if job.file:
             job.file.delete(save=False)
         raise
+
+
+def staff_import_stage(
+    *, organisation: Organisation, upload: UploadedFile[bytes], mark_missing_as_left: bool, by: User
+) -> tuple[StaffImport, staff_import.ImportPlan]:
+    """Check an uploaded file now and keep it for confirmation if it is clean."""
+    job = _staff_import_new(
+        organisation=organisation, upload=upload, mark_missing_as_left=mark_missing_as_left, by=by
+    )
+    plan = _staff_import_check(job=job, upload=upload, list_problems=False)
+    if plan.ok:
+        upload.seek(0)
+        job.file.save("staff.csv", upload, save=False)
+    _staff_import_save_with_file(job)
     return job, plan
+
+
+def staff_import_check_later(
+    *, organisation: Organisation, upload: UploadedFile[bytes], mark_missing_as_left: bool, by: User
+) -> StaffImport:
+    """Keep a large file for a background task to check (``tasks.check_staff_import``)."""
+    from organisations.tasks import check_staff_import
+
+    job = _staff_import_new(
+        organisation=organisation, upload=upload, mark_missing_as_left=mark_missing_as_left, by=by
+    )
+    job.status = StaffImportStatus.CHECKING
+    upload.seek(0)
+    job.file.save("staff.csv", upload, save=False)
+    with transaction.atomic():
+        _staff_import_save_with_file(job)
+        # Only once the job is saved as being checked can a worker find it.
+        job_id = job.pk
+        transaction.on_commit(lambda: check_staff_import.enqueue(job_id=job_id))
+    return job
+
+
+def staff_import_run_check(*, job_id: int) -> dict[str, int]:
+    """The background task's work: check a stored file for its preview; nothing is written.
+
+    The job stays locked while it is checked, so a second run of the task waits and then
+    finds it checked, and a run for a job that housekeeping has failed meanwhile does
+    nothing. A refused file is deleted at once, as on the upload page. If the check fails
+    for a reason that is not in the file, the job is marked as failed and its file deleted.
+    """
+    try:
+        with transaction.atomic():
+            job = (
+                StaffImport.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .filter(pk=job_id)
+                .first()
+            )
+            if job is None or job.status != StaffImportStatus.CHECKING:
+                return {}  # already checked, or given up on by housekeeping
+            with job.file.open("rb") as handle:
+                plan = _staff_import_check(job=job, upload=handle, list_problems=True)
+            if not plan.ok:
+                job.file.delete(save=False)  # a file with problems is not kept
+            job.save(update_fields=["counts", "preview", "problems", "status", "file"])
+    except Exception:
+        _staff_import_failed(job_id)
+        raise
+    return plan.counts()
 
 
 def staff_import_applies_inline(job: StaffImport) -> bool:
@@ -470,8 +563,8 @@ def staff_import_discard(*, job: StaffImport) -> None:
 def staff_imports_purge_stale(*, older_than: timedelta = timedelta(days=1)) -> int:
     """Remove files of previews nobody confirmed, so personal data does not linger.
 
-    An import still queued or running a day later has lost its worker (its transaction
-    was rolled back with it): it is marked as failed and its file removed too.
+    An import still being checked, queued or running a day later has lost its worker (its
+    transaction was rolled back with it): it is marked as failed and its file removed too.
     """
     cutoff = timezone.now() - older_than
     stale = StaffImport.objects.filter(status=StaffImportStatus.PREVIEWED, created_at__lt=cutoff)
@@ -479,8 +572,20 @@ def staff_imports_purge_stale(*, older_than: timedelta = timedelta(days=1)) -> i
     for job in stale:
         staff_import_discard(job=job)
         count += 1
+    # The problems of a refused file quote it: their list goes too, and their number stays.
+    listed = StaffImport.objects.filter(
+        status=StaffImportStatus.REJECTED, created_at__lt=cutoff, problems__listed__0__isnull=False
+    )
+    for job in listed:
+        job.problems = {**job.problems, "listed": []}
+        job.save(update_fields=["problems"])
     stuck = StaffImport.objects.filter(
-        status__in=[StaffImportStatus.QUEUED, StaffImportStatus.RUNNING], created_at__lt=cutoff
+        status__in=[
+            StaffImportStatus.CHECKING,
+            StaffImportStatus.QUEUED,
+            StaffImportStatus.RUNNING,
+        ],
+        created_at__lt=cutoff,
     )
     for job_id in stuck.values_list("pk", flat=True):
         _staff_import_failed(job_id)

@@ -1,4 +1,4 @@
-"""Background work for organisations: applying large staff imports (issue 6).
+"""Background work for organisations: checking and applying large staff imports (issue 6).
 
 Run by ``manage.py task_worker``; see docs/staff-import.md, "Large files".
 """
@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from organisations.services import staff_import_run_queued
+from organisations.services import staff_import_run_check, staff_import_run_queued
+
+
+@task
+def check_staff_import(*, job_id: int) -> dict[str, int]:
+    """Check a large uploaded staff file for its preview, writing nothing; returns its counts."""
+    return staff_import_run_check(job_id=job_id)
 
 
 @task

@@ -12,15 +12,16 @@ from organisations.access import org_view
 from organisations.forms import StaffImportForm
 from organisations.models import StaffImport, StaffImportStatus
 from organisations.services import (
+    STAFF_IMPORT_PROBLEMS_LISTED,
     staff_import_applies_inline,
+    staff_import_check_later,
+    staff_import_checks_inline,
     staff_import_confirm,
     staff_import_discard,
     staff_import_queue,
     staff_import_stage,
 )
 from organisations.staff_import import HEADINGS, REQUIRED
-
-MAX_ERRORS_SHOWN = 200
 
 
 def _job(request: OrgRequest, pk: int) -> StaffImport:
@@ -34,7 +35,10 @@ def _job(request: OrgRequest, pk: int) -> StaffImport:
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.import_staff")
 def import_upload(request: OrgRequest) -> HttpResponse:
-    """Step 1: upload. The file is checked in full and nothing is written yet."""
+    """Step 1: upload. The file is checked in full and nothing is written yet.
+
+    A large file is checked by a background task, and HR follows it on the status page.
+    """
     organisation = request.organisation
     form = StaffImportForm(request.POST or None, request.FILES or None)
     context = {
@@ -47,18 +51,28 @@ def import_upload(request: OrgRequest) -> HttpResponse:
         )[:5],
     }
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        mark_missing_as_left = form.cleaned_data["mark_missing_as_left"]
+        if not staff_import_checks_inline(size=upload.size):
+            job = staff_import_check_later(
+                organisation=organisation,
+                upload=upload,
+                mark_missing_as_left=mark_missing_as_left,
+                by=request.user,
+            )
+            return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
         job, plan = staff_import_stage(
             organisation=organisation,
-            upload=form.cleaned_data["file"],
-            mark_missing_as_left=form.cleaned_data["mark_missing_as_left"],
+            upload=upload,
+            mark_missing_as_left=mark_missing_as_left,
             by=request.user,
         )
         if plan.ok:
             return redirect("import_preview", org_slug=organisation.slug, pk=job.pk)
         context.update(
-            plan=plan,
-            errors=plan.errors[:MAX_ERRORS_SHOWN],
-            hidden_errors=max(0, plan.error_count - MAX_ERRORS_SHOWN),
+            error_count=plan.error_count,
+            errors=plan.errors[:STAFF_IMPORT_PROBLEMS_LISTED],
+            hidden_errors=max(0, plan.error_count - STAFF_IMPORT_PROBLEMS_LISTED),
         )
         return render(request, "organisations/import_upload.html", context, status=200)
     return render(request, "organisations/import_upload.html", context)
@@ -70,6 +84,8 @@ def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
     """Step 2: what the file will do, before anything is written."""
     organisation = request.organisation
     job = _job(request, pk)
+    if job.status == StaffImportStatus.CHECKING:
+        return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
     return render(
         request,
         "organisations/import_preview.html",
@@ -123,9 +139,15 @@ def _complete(counts: dict[str, int]) -> str:
 @require_http_methods(["GET"])
 @org_view("organisations.import_staff")
 def import_status(request: OrgRequest, pk: int) -> HttpResponse:
-    """Where a large import stands. A plain page: HR reloads it (no script needed)."""
+    """Where a large file's check or import stands. A plain page: HR reloads it (no script needed).
+
+    A file the check refused lists its problems as the upload page does.
+    """
     organisation = request.organisation
     job = _job(request, pk)
+    problems = job.problems if job.status == StaffImportStatus.REJECTED else {}
+    error_count = int(problems.get("count", 0))
+    errors = problems.get("listed", [])
     return render(
         request,
         "organisations/import_status.html",
@@ -134,6 +156,9 @@ def import_status(request: OrgRequest, pk: int) -> HttpResponse:
             "job": job,
             "complete": _complete(job.counts) if job.status == StaffImportStatus.APPLIED else "",
             "changed_since_checked": _changed_since_checked(),
+            "error_count": error_count,
+            "errors": errors,
+            "hidden_errors": max(0, error_count - len(errors)) if errors else 0,
         },
     )
 
