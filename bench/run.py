@@ -406,7 +406,7 @@ def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
         "import_seconds": round(import_seconds, 2),
         "copy_seconds": round(copy_seconds, 3),
         "ratio": round(import_seconds / copy_seconds, 1),
-        "indexed_insert_seconds": round(indexed_seconds, 3),
+        "indexed_insert_seconds": round(indexed_seconds, 4),
         "import_peak_mb": round(usage.ru_maxrss / 1024, 1),
         "import_baseline_mb": round(baseline_usage.ru_maxrss / 1024, 1),
     }
@@ -452,7 +452,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{imp['copy_seconds']} s with COPY: **{imp['ratio']} times** (peak memory {imp['import_peak_mb']} MB; "
         f"{imp['import_baseline_mb']} MB for the same command on a file with no rows). "
         f"Inserting the same rows into an empty copy of the staff table with its indexes (no "
-        f"checks, no foreign keys, no audit) took {imp['indexed_insert_seconds']} s.",
+        f"checks, no foreign keys, no audit) took {imp['indexed_insert_seconds']:.2f} s.",
         "",
         f"Web worker peak memory after the run: {', '.join(str(m) for m in result['worker_peak_mb'])} MB.",
         "",
