@@ -33,8 +33,11 @@ def published_jwks() -> dict[str, Any]:
 
     keys: list[dict[str, Any]] = []
     revoked: list[dict[str, Any]] = []
-    rows = SigningKey.objects.select_related("organisation__credential_issuer").order_by(
-        "created_at", "id"
+    # The public endpoint has no business reading private key material, even encrypted.
+    rows = (
+        SigningKey.objects.select_related("organisation__credential_issuer")
+        .defer("private_jwk_encrypted")
+        .order_by("created_at", "id")
     )
     for key in rows:
         issuer = getattr(key.organisation, "credential_issuer", None)

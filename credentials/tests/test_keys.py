@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from joserfc.errors import JoseError
 
 from audit.models import AuditEvent
@@ -106,6 +107,17 @@ def test_published_key_set_keeps_retired_keys_and_lists_revoked_ones_apart(world
     assert revoked["kid"] == first.kid
     assert revoked["revoked_at"].endswith("Z")
     assert "reason" not in revoked  # the reason is for the audit log, not the world
+
+
+def test_the_public_key_set_never_reads_private_key_material(world, client):
+    active_key(world.org, actor=None)
+    rotate_key(world.org, actor=None)
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/.well-known/jwks.json").json()
+
+    assert len(body["keys"]) == 2
+    assert not any("private_jwk_encrypted" in query["sql"] for query in queries.captured_queries)
 
 
 def test_command_rotates_one_organisation(world):
