@@ -8,7 +8,8 @@ from organisations.management.commands.seed_demo import demo_totp_secret
 from organisations.models import Organisation, StaffRecord
 
 
-def test_seed_demo_builds_three_employers_and_one_login_per_role_once(db):
+def test_seed_demo_builds_three_employers_and_one_login_per_role_once(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's evidence file, not into the real var/media
     out = StringIO()
     call_command("seed_demo", stdout=out)
     sizes = {
