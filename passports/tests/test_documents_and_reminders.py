@@ -98,3 +98,30 @@ def test_a_new_review_date_gets_its_own_reminder(world, smtp_sink):
     passport.refresh_from_db()
     _set_review(passport, world, 9)
     assert passport_review_reminders(today=timezone.localdate()) == 1
+
+
+def test_a_review_reminder_that_cannot_be_queued_is_tried_again_on_the_next_run(
+    world, smtp_sink, monkeypatch
+):
+    """The date reminded is recorded in the same transaction as the email is queued: a
+    failure rolls the record back, so the reminder is not lost."""
+    from django.template import TemplateDoesNotExist
+
+    from passports import reminders
+
+    passport = declared(world)
+    _set_review(passport, world, 5)
+    real = reminders.send_templated
+
+    def broken(**kwargs):
+        raise TemplateDoesNotExist("emails/passport_review_due-subject.txt")
+
+    monkeypatch.setattr(reminders, "send_templated", broken)
+    assert passport_review_reminders(today=timezone.localdate()) == 0
+    passport.refresh_from_db()
+    assert passport.review_reminder_sent_for is None
+    assert smtp_sink == []
+
+    monkeypatch.setattr(reminders, "send_templated", real)
+    assert passport_review_reminders(today=timezone.localdate()) == 1
+    assert len(smtp_sink) == 1
