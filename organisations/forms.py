@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from carershub.forms import GovukForm, GovukModelForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
-from organisations.selectors import unit_for_code
+from organisations.selectors import units_matching_code
 
 #: The form's choice for an irregular pattern (stored as no days at all).
 NO_FIXED_DAYS = "irregular"
@@ -24,8 +24,16 @@ def _clean_unit_code(*, organisation: Organisation, code: str) -> Unit | None:
     code = code.strip()
     if not code:
         return None
-    unit = unit_for_code(organisation=organisation, code=code)
-    if unit is None:
+    matches = units_matching_code(organisation=organisation, code=code)
+    if len(matches) > 1:
+        raise forms.ValidationError(
+            _(
+                "More than one unit has the code %(code)s in different capitals, such as "
+                "%(first)s and %(second)s. Type the code exactly as it appears on the Units page."
+            ),
+            params={"code": code, "first": matches[0].code, "second": matches[1].code},
+        )
+    if not matches:
         raise forms.ValidationError(
             _(
                 "No unit has the code %(code)s. Type the code exactly as it appears on the "
@@ -33,7 +41,7 @@ def _clean_unit_code(*, organisation: Organisation, code: str) -> Unit | None:
             ),
             params={"code": code},
         )
-    return unit
+    return matches[0]
 
 
 class StaffRecordForm(GovukModelForm):

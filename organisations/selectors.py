@@ -179,21 +179,28 @@ def units_of(*, organisation: Organisation) -> QuerySet[Unit]:
     return Unit.objects.filter(organisation=organisation).select_related("parent").order_by("code")
 
 
-def unit_for_code(*, organisation: Organisation, code: str) -> Unit | None:
-    """The organisation's unit with this code, typed in any case, or None.
+def units_matching_code(*, organisation: Organisation, code: str) -> list[Unit]:
+    """The organisation's units a typed code may mean: the one with exactly this code, else
+    those with it in another case (at most two are read: two already mean "ambiguous").
 
     HR types a code rather than picking from a list of every unit, which a large trust could not
-    render. Codes are unique as stored, so ``ward1`` and ``WARD1`` may both exist: an exact match
-    wins, and otherwise a case-insensitive match counts only when it is the only one.
+    render. Codes are unique as stored, so ``ward1`` and ``WARD1`` may both exist.
     """
     code = code.replace("\x00", "").strip()
     if not code:
-        return None
+        return []
     units = Unit.objects.filter(organisation=organisation)
     exact = units.filter(code=code).first()
     if exact is not None:
-        return exact
-    matches = list(units.filter(code__iexact=code)[:2])
+        return [exact]
+    # Sorted here, not by the database, whose collation may put ``abc`` before or after ``ABC``.
+    return sorted(units.filter(code__iexact=code).order_by("pk")[:2], key=lambda unit: unit.code)
+
+
+def unit_for_code(*, organisation: Organisation, code: str) -> Unit | None:
+    """The organisation's unit with this code, typed in any case, or None: an exact match
+    wins, and otherwise a case-insensitive match counts only when it is the only one."""
+    matches = units_matching_code(organisation=organisation, code=code)
     return matches[0] if len(matches) == 1 else None
 
 

@@ -160,6 +160,19 @@ def test_the_staff_form_refuses_an_unknown_unit_code_and_keeps_what_was_typed(cl
     assert not StaffRecord.objects.filter(organisation=world.org, staff_number="N1").exists()
 
 
+def test_the_staff_form_says_when_a_code_in_another_case_could_mean_two_units(client, world):
+    Unit.objects.create(organisation=world.org, code="abc", name="Lower")
+    Unit.objects.create(organisation=world.org, code="ABC", name="Upper")
+    client.force_login(world.hr_admin)
+    html = client.post(f"/o/{world.org.slug}/staff/new/", _new_staff(unit="Abc")).content.decode()
+    assert "govuk-error-summary" in html
+    assert "More than one unit has the code Abc in different capitals, such as ABC and abc." in html
+    assert 'value="Abc"' in html
+    assert not StaffRecord.objects.filter(organisation=world.org, staff_number="N1").exists()
+    # Typed exactly, either is taken.
+    assert client.post(f"/o/{world.org.slug}/staff/new/", _new_staff(unit="abc")).status_code == 302
+
+
 def test_the_edit_form_shows_the_current_unit_code_and_a_change_of_unit_is_saved(client, world):
     Unit.objects.create(organisation=world.org, code="WARD2", name="Ward 2")
     record = world.carer_record
