@@ -337,16 +337,36 @@ def carers_leave_day_problem(
     return None
 
 
+def period_of_months_last_day(*, beginning_with: date, months: int) -> date:
+    """The last day of a period of ``months`` months *beginning with* ``beginning_with``.
+
+    The corresponding-date rule (Dodds v Walker [1981] 1 WLR 1027, HL): a period of months
+    ends on the date in the later month that bears the same number as the day it runs
+    from. A period *beginning with* a day counts that day, so it ends on the day before
+    the corresponding date: two months beginning with 23 November end on 22 January. Where
+    the later month has no corresponding date (31 December, two months on), the period
+    ends on that month's last day: 28 February, or 29 in a leap year. Halsbury's Laws
+    states the rule in the same terms, and rule 1.4(2)(a) of SI 2018/1082 writes it out
+    for a period whose beginning is given. Taking the last day and then the day before it
+    would end the period before February had run, shorter than the statute gives.
+    """
+    corresponding = beginning_with + relativedelta(months=months)  # clamped to the month's end
+    if corresponding.day != beginning_with.day:
+        # No such date in the later month: the period runs to the end of that month.
+        return corresponding
+    return corresponding - timedelta(days=1)
+
+
 def flexible_working_decision_due(*, received_on: date, nation: Nation | str) -> date:
     """The date by which a decision, including any appeal, must be given.
 
-    Employment Rights Act 1996 s.80G(1B) as amended in 2024: the period of two months
-    *beginning with* the date the request is received (three in Northern Ireland), so the
-    last day is the day before the same date two months on, unless the employee agrees to
-    extend it.
+    Employment Rights Act 1996 s.80G(1B)(a) as amended by the Employment Relations (Flexible
+    Working) Act 2023: the period of two months *beginning with* the date the application
+    is made (three under the older rows), unless the employee agrees to extend it
+    (s.80G(1B)(b)). The last day follows ``period_of_months_last_day``.
     """
     rule = flexible_working_rule(nation=nation, on=received_on)
-    return received_on + relativedelta(months=rule.decision_months) - timedelta(days=1)
+    return period_of_months_last_day(beginning_with=received_on, months=rule.decision_months)
 
 
 def flexible_working_requests_allowed(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -199,8 +200,11 @@ class TestFlexibleWorking:
 
     def test_decision_within_two_months_in_great_britain_and_three_in_northern_ireland(self):
         assert rules.flexible_working_decision_due(
+            received_on=date(2026, 11, 23), nation=ENG
+        ) == date(2027, 1, 22)
+        assert rules.flexible_working_decision_due(
             received_on=date(2026, 12, 31), nation=ENG
-        ) == date(2027, 2, 27)
+        ) == date(2027, 2, 28)
         assert rules.flexible_working_decision_due(
             received_on=date(2026, 12, 31), nation=NIR
         ) == date(2027, 3, 30)
@@ -227,6 +231,93 @@ class TestFlexibleWorking:
 
     def test_there_are_exactly_eight_refusal_reasons(self):
         assert len(rules.FLEXIBLE_WORKING_REFUSAL_REASONS) == 8
+
+
+def _corresponding_date_oracle(first_day: date, months: int) -> date:
+    """The corresponding-date rule restated without dateutil, to check the code against."""
+    month_index = first_day.month - 1 + months
+    year, month = first_day.year + month_index // 12, month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if first_day.day > last:
+        return date(year, month, last)  # no corresponding date: the month's last day
+    return date(year, month, first_day.day) - timedelta(days=1)
+
+
+def _month_ends() -> list[date]:
+    """The first day and the last four days of every month of a non-leap year (2026), the
+    year before a leap February (2027) and a leap year (2028)."""
+    days = []
+    for year in (2026, 2027, 2028):
+        for month in range(1, 13):
+            last = calendar.monthrange(year, month)[1]
+            days.append(date(year, month, 1))
+            days.extend(date(year, month, d) for d in range(last - 3, last + 1))
+    return days
+
+
+class TestPeriodOfMonths:
+    """period_of_months_last_day: the corresponding-date rule (Dodds v Walker [1981] HL) for a
+    period *beginning with* a day, as ERA 1996 s.80G(1B) sets the decision period."""
+
+    @pytest.mark.parametrize(
+        ("received_on", "months", "last_day"),
+        [
+            (date(2026, 11, 23), 2, date(2027, 1, 22)),
+            (date(2026, 12, 28), 2, date(2027, 2, 27)),
+            # The later month has no 29th, 30th or 31st: the period runs to its last day.
+            (date(2026, 12, 29), 2, date(2027, 2, 28)),
+            (date(2026, 12, 30), 2, date(2027, 2, 28)),
+            (date(2026, 12, 31), 2, date(2027, 2, 28)),
+            (date(2027, 1, 1), 2, date(2027, 2, 28)),
+            # A leap February has a 29th: the day before it, then its last day.
+            (date(2027, 12, 29), 2, date(2028, 2, 28)),
+            (date(2027, 12, 30), 2, date(2028, 2, 29)),
+            (date(2027, 12, 31), 2, date(2028, 2, 29)),
+            (date(2028, 1, 1), 2, date(2028, 2, 29)),
+            (date(2028, 2, 29), 2, date(2028, 4, 28)),
+            (date(2027, 2, 28), 2, date(2027, 4, 27)),
+            (date(2027, 1, 31), 2, date(2027, 3, 30)),
+            (date(2027, 7, 31), 2, date(2027, 9, 30)),
+            (date(2027, 8, 30), 2, date(2027, 10, 29)),
+            (date(2027, 8, 31), 2, date(2027, 10, 30)),
+            (date(2026, 10, 31), 2, date(2026, 12, 30)),
+            # Three months (the older rows, and a retrospective extension).
+            (date(2026, 11, 30), 3, date(2027, 2, 28)),
+            (date(2027, 11, 29), 3, date(2028, 2, 28)),
+            (date(2027, 11, 30), 3, date(2028, 2, 29)),
+            (date(2026, 12, 31), 3, date(2027, 3, 30)),
+        ],
+    )
+    def test_named_month_ends(self, received_on, months, last_day):
+        assert (
+            rules.period_of_months_last_day(beginning_with=received_on, months=months) == last_day
+        )
+
+    @pytest.mark.parametrize("months", [1, 2, 3])
+    @pytest.mark.parametrize("received_on", _month_ends(), ids=str)
+    def test_every_month_end_in_a_leap_and_a_non_leap_year(self, received_on, months):
+        assert rules.period_of_months_last_day(
+            beginning_with=received_on, months=months
+        ) == _corresponding_date_oracle(received_on, months)
+
+    @pytest.mark.parametrize("received_on", _month_ends(), ids=str)
+    def test_the_period_never_ends_before_the_day_before_a_later_start_ends(self, received_on):
+        """A request made a day later is never due earlier (the old code gave 27 February for
+        29, 30 and 31 December, and 28 February for 1 January)."""
+        nxt = received_on + timedelta(days=1)
+        assert rules.period_of_months_last_day(
+            beginning_with=received_on, months=2
+        ) <= rules.period_of_months_last_day(beginning_with=nxt, months=2)
+
+    def test_the_decision_period_uses_it(self):
+        """flexible_working_decision_due: a request received on 31 December is due on 28
+        February, and on 29 February in a leap year."""
+        assert rules.flexible_working_decision_due(
+            received_on=date(2026, 12, 31), nation=ENG
+        ) == date(2027, 2, 28)
+        assert rules.flexible_working_decision_due(
+            received_on=date(2027, 12, 31), nation=SCT
+        ) == date(2028, 2, 29)
 
 
 class TestBankHolidays:
