@@ -5,7 +5,7 @@ The token is untrusted input. Checks run in this order, and the first failure is
 
 1. ``malformed``: too large, not a compact JWS, header or signature not strict base64url,
    header not JSON, a ``crit`` or ``b64``
-   header, no ``kid``, or ``typ`` other than ``vc+jwt``.
+   header, no ``kid``, or a ``typ`` that is missing or other than ``vc+jwt``.
 2. ``unsupported_algorithm``: ``alg`` other than ``EdDSA`` (``none`` and ``HS256`` included).
 3. Finding the key by ``kid``: keys of any organisation on this deployment are always trusted;
    otherwise the receiving organisation's trusted issuers' key sets are searched.
@@ -43,6 +43,7 @@ from credentials.services import JWS_ALG, JWS_TYP, MAX_TOKEN_BYTES, issuer_id, i
 from organisations.models import Organisation
 
 _COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+_TYP_DETAIL = f"Its header does not say it is a verifiable credential (typ {JWS_TYP})."
 
 #: Every reason code, with the explanation shown to a person.
 MESSAGES: dict[str, str] = {
@@ -247,15 +248,12 @@ def verify_credential(
     if header.get("alg") != JWS_ALG:
         return _fail("unsupported_algorithm", issuer=claimed_issuer)
     kid = header.get("kid")
-    if (
-        not isinstance(kid, str)
-        or not kid
-        or len(kid) > 200
-        or "crit" in header
-        or "b64" in header
-        or header.get("typ", JWS_TYP) not in {JWS_TYP, f"application/{JWS_TYP}"}
-    ):
+    if not isinstance(kid, str) or not kid or len(kid) > 200 or "crit" in header or "b64" in header:
         return _fail("malformed", issuer=claimed_issuer)
+    if header.get("typ") not in {JWS_TYP, f"application/{JWS_TYP}"}:
+        # Without it, any other JWT signed by a trusted key (a sign-in token, say) could be
+        # passed off as a credential.
+        return _fail("malformed", issuer=claimed_issuer, kid=kid, detail=_TYP_DETAIL)
 
     found = _local_key(kid) or _remote_key(kid, receiving_organisation)
     if found is None:

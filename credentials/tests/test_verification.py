@@ -250,6 +250,32 @@ def test_headers_we_do_not_understand_are_malformed(world):
     assert _check(with_header(token, kid=7), world).reason == "malformed"
 
 
+def _signed_by(key, payload, header):
+    token = JWS(json.dumps(payload).encode())
+    private = JWK.from_json(decrypt_secret(key.private_jwk_encrypted))
+    token.add_signature(private, alg=None, protected=json.dumps(header))
+    return token.serialize(compact=True)
+
+
+@pytest.mark.parametrize("typ", [None, "JWT", "at+jwt", "vc-ld+jwt", "application/json"])
+def test_a_genuine_signature_without_the_credential_typ_is_refused(world, typ):
+    """A key signs other JWTs too, in principle: only one that says it is a credential counts."""
+    key = active_key(world.org, actor=None)
+    header = {"alg": "EdDSA", "kid": key.kid} | ({"typ": typ} if typ else {})
+
+    result = _check(_signed_by(key, credential(issuer_id(world.org)), header), world)
+
+    assert (result.valid, result.reason) == (False, "malformed")
+    assert "typ vc+jwt" in result.message
+
+
+def test_the_full_media_type_is_the_same_typ(world):
+    key = active_key(world.org, actor=None)
+    header = {"alg": "EdDSA", "kid": key.kid, "typ": "application/vc+jwt"}
+
+    assert _check(_signed_by(key, credential(issuer_id(world.org)), header), world).valid
+
+
 def test_an_oversized_token_is_refused_before_any_work(world, django_assert_num_queries):
     token = _issue(world.org)
     huge = token + "A" * (64 * 1024)
