@@ -72,6 +72,11 @@ def test_sessions_are_read_through_redis_when_there_is_one_and_kept_in_the_datab
         ({"SESSION_COOKIE_AGE": "a week"}, "SESSION_COOKIE_AGE must be a whole number"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": ""}, "CREDENTIALS_ENCRYPTION_KEYS must be set"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": "not-a-key"}, "must be Fernet keys"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        (
+            {"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
+            "not both",
+        ),
     ],
 )
 def test_production_refuses_unsafe_or_malformed_configuration(change, message):
