@@ -6,6 +6,7 @@ background task, so a slow or failing mail server never breaks the page that ask
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,29 @@ def send_rendered_email(
     return message.send()
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_templated(*, template: str, context: dict[str, Any]) -> RenderedEmail:
+    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html``.
+
+    The subject and the first lines of each body are what an inbox preview shows, often
+    on a screen others can see: they must never say that someone is a carer
+    (docs/trust-rules.md, rule 11). ``carershub/tests/test_email_privacy.py`` renders
+    every template found here and checks.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    return RenderedEmail(
+        subject=" ".join(render_to_string(f"emails/{template}-subject.txt", context).split()),
+        text=render_to_string(f"emails/{template}-body.txt", context),
+        html=render_to_string(f"emails/{template}-body.html", context),
+    )
+
+
 def send_templated(
     *,
     template: str,
@@ -37,15 +61,16 @@ def send_templated(
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
-    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html`` and queue it.
+    """Render the email (``render_templated``) and queue it.
 
     ``attachments`` are (file name, text content, MIME type): text, so the task's
     arguments stay JSON for every queue backend.
     """
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
-    text = render_to_string(f"emails/{template}-body.txt", context)
-    html = render_to_string(f"emails/{template}-body.html", context)
+    email = render_templated(template=template, context=context)
     send_rendered_email.enqueue(
-        subject=subject, text=text, html=html, to=to, attachments=attachments or []
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        to=to,
+        attachments=attachments or [],
     )

@@ -21,18 +21,26 @@ from passports.rules import is_sharing_manager
 
 
 def review_event(passport: Passport, *, organisation_name: str) -> str:
-    """An all-day event on the review date. No content of the passport goes in it."""
+    """An all-day event on the review date.
+
+    It lands in a work calendar that colleagues often see, so it says only that a review is
+    due, never what is reviewed or for whom (docs/trust-rules.md, rule 11).
+    """
     calendar = Calendar()
-    calendar.add("prodid", "-//Working Carers Hub//Passport review//EN")
+    calendar.add("prodid", "-//Working Carers Hub//Review//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
     assert passport.next_review_on is not None
-    event.add("uid", f"passport-review-{passport.pk}-{passport.next_review_on:%Y%m%d}@carershub")
-    event.add("summary", "Carer's passport review")
+    event.add("uid", f"review-{passport.pk}-{passport.next_review_on:%Y%m%d}@carershub")
+    event.add("summary", "Review (Working Carers Hub)")
     event.add("dtstart", passport.next_review_on)
     event.add("dtend", passport.next_review_on + timedelta(days=1))
-    event.add("description", f"Review the Working Carer's Passport agreed at {organisation_name}.")
+    event.add(
+        "description",
+        f"A review date set in Working Carers Hub at {organisation_name}. "
+        "Sign in to see what it is about.",
+    )
     calendar.add_component(event)
     return str(calendar.to_ical().decode())
 

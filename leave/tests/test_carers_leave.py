@@ -37,7 +37,10 @@ def test_asking_with_enough_notice_creates_a_request_and_tells_the_manager(
         leave = ask(world, (date(2026, 11, 30), "full"), (date(2026, 12, 1), "am"))
     assert leave.status == RequestStatus.REQUESTED
     assert [m["To"] for m in smtp_sink] == ["manager@example.org"]
-    assert "asked for carer's leave" in smtp_sink[0]["Subject"]
+    # The subject and opening are neutral (trust rule 11); the details follow.
+    assert smtp_sink[0]["Subject"] == "A request is waiting for your decision"
+    text = smtp_sink[0].get_payload()[0].get_payload(decode=True).decode()
+    assert "has asked for 1.5 days of carer's leave" in text
     assert AuditEvent.objects.filter(
         object_type="leave.carersleaverequest", object_id=str(leave.pk)
     ).exists()
