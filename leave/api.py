@@ -395,7 +395,11 @@ class AppealIn(Schema):
 
 class ExtensionIn(Schema):
     extended_to: date = Field(
-        description="The later date the employee agreed to; after the current deadline."
+        description=(
+            "The later date the employee agreed to: after the current deadline and not before "
+            "today. Once the deadline has passed, only within three months beginning with the "
+            "day after it (ERA 1996 s.80G(1C)(b)); later is refused as extension_too_late."
+        )
     )
 
 
@@ -412,6 +416,13 @@ class FlexibleOut(Schema):
     refusal_reasons: list[str]
     trial_until: date | None
     extension_agreed_to: date | None
+    decision_period_ended: bool = Field(
+        description=(
+            "Still waiting for a decision or an appeal decision although the deadline has "
+            "passed. It no longer stops a new request (ERA 1996 s.80F(4B)(d)) but still counts "
+            "towards the two in 12 months, and may still be decided."
+        )
+    )
     consultations: int
 
     @staticmethod

@@ -84,6 +84,20 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
     return ids
 
 
+def proceeding_request(*, staff: StaffRecord, today: date) -> FlexibleWorkingRequest | None:
+    """The person's request that still blocks a new one, if any: one waiting for a decision
+    or an appeal whose decision period has not ended (``flexible_working_decision_period_ended``;
+    ERA 1996 s.80F(4)(b), (4A), (4B)). A request whose period ended without a decision no
+    longer blocks, though it still counts towards the number allowed in 12 months."""
+    waiting = FlexibleWorkingRequest.objects.filter(
+        staff=staff, status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED]
+    ).only("pk", "decision_due", "extension_agreed_to")
+    for request in waiting:
+        if not rules.flexible_working_decision_period_ended(deadline=request.deadline, today=today):
+            return request
+    return None
+
+
 @transaction.atomic
 def flexible_request_submit(
     *,
@@ -110,14 +124,15 @@ def flexible_request_submit(
         )
     # One person's requests are decided one at a time: lock their record against a double submit.
     StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
-    if FlexibleWorkingRequest.objects.filter(
-        staff=staff, status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED]
-    ).exists():
+    proceeding = proceeding_request(staff=staff, today=today)
+    if proceeding is not None:
         raise LeaveRuleError(
             "request_pending",
             _(
-                "You already have a request waiting for a decision; make a new one once it is decided."
-            ),
+                "You already have a request waiting for a decision, due by %(date)s. You can make "
+                "a new one once it is decided or that date has passed."
+            )
+            % {"date": f"{proceeding.deadline:%-d %B %Y}"},
         )
     if start_from > today + MAX_AHEAD:
         raise LeaveRuleError("date_too_far", _("Choose a start date within the next two years."))
@@ -296,9 +311,11 @@ def flexible_request_decide(
         acting_for=locked.decided_acting_for,
         decided_at=locked.decided_at,
     )
-    _audit(
-        locked, by, Action.UPDATE, f"Decided a flexible-working request: {outcome.label}", channel
-    )
+    summary = f"Decided a flexible-working request: {outcome.label}"
+    if rules.flexible_working_decision_period_ended(deadline=locked.deadline, today=today):
+        # Deciding late is allowed (better late than never), and the record says it was late.
+        summary += f", after the decision period ended on {locked.deadline}"
+    _audit(locked, by, Action.UPDATE, summary, channel)
     employee = locked.staff.user
     if employee is not None:
         transaction.on_commit(
@@ -392,7 +409,12 @@ def flexible_extension_record(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> FlexibleWorkingRequest:
-    """Record that the employee agreed more time for the decision (s.80G(1B) allows it by agreement)."""
+    """Record that the employee agreed more time for the decision (s.80G(1B)(b)).
+
+    After the period has ended it may still be agreed, with retrospective effect, within the
+    window ``flexible_working_latest_retrospective_extension`` gives (s.80G(1C)(b)); the
+    request then waits again as one in progress (s.80F(4A)(c)).
+    """
     locked = _locked(request)
     if by.pk not in deciders(locked):
         raise PermissionDenied
@@ -404,6 +426,30 @@ def flexible_extension_record(
             _("The new date must be after the current deadline of %(date)s.")
             % {"date": f"{locked.deadline:%-d %B %Y}"},
         )
+    if extended_to < today:
+        raise LeaveRuleError(
+            "extension_invalid",
+            _(
+                "The new date must be today or later: an extension that has already run out "
+                "changes nothing."
+            ),
+        )
+    if today > locked.deadline:
+        # Agreed after the period ended: allowed with retrospective effect, for a while only.
+        latest = rules.flexible_working_latest_retrospective_extension(
+            deadline=locked.deadline,
+            nation=locked.staff.organisation.nation,
+            received_on=locked.received_on,
+        )
+        if latest is not None and today > latest:
+            raise LeaveRuleError(
+                "extension_too_late",
+                _(
+                    "The decision period ended on %(ended)s. More time could be agreed until "
+                    "%(latest)s, and that has passed."
+                )
+                % {"ended": f"{locked.deadline:%-d %B %Y}", "latest": f"{latest:%-d %B %Y}"},
+            )
     locked.extension_agreed_to = extended_to
     locked.save(update_fields=["extension_agreed_to"])
     _audit(

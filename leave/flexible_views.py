@@ -33,7 +33,7 @@ from leave.forms import (
 )
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
-from leave.rules import flexible_working_rule
+from leave.rules import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.selectors import (
     audit_list_read,
     flexible_history,
@@ -193,12 +193,24 @@ def _detail_page(
 ) -> HttpResponse:
     # The wording follows the rule row the request is governed by (NI needs no conversation).
     rule = flexible_working_rule(nation=item.staff.organisation.nation, on=item.received_on)
+    today = timezone.localdate()
+    period_ended = item.decision_period_ended_on(today)
     context = {
         "organisation": request.organisation,
         "item": item,
         "rule": rule,
         "access": access,
-        "days_left": days_left(item, timezone.localdate()),
+        "days_left": days_left(item, today),
+        "period_ended": period_ended,
+        # Once the period has ended, more time can be agreed only for a while (s.80G(1C)(b)).
+        "extension_until": flexible_working_latest_retrospective_extension(
+            deadline=item.deadline,
+            nation=item.staff.organisation.nation,
+            received_on=item.received_on,
+        )
+        if period_ended
+        else None,
+        "today": today,
         "history": flexible_history(request=item),
         "consultation_form": ConsultationForm(),
         "decision_form": FlexibleDecisionForm(),

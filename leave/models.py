@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leave import rules
 from organisations.models import Organisation, StaffRecord
 
 
@@ -233,6 +234,32 @@ class FlexibleWorkingRequest(models.Model):
     @property
     def deadline(self) -> date:
         return self.extension_agreed_to or self.decision_due
+
+    @property
+    def waiting(self) -> bool:
+        """Waiting for a first decision or for the decision on an appeal."""
+        return self.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED)
+
+    def decision_period_ended_on(self, today: date) -> bool:
+        """Still waiting although the decision period, with any extension, has ended: the
+        request is concluded for the one-at-a-time rule but may still be decided late."""
+        return self.waiting and rules.flexible_working_decision_period_ended(
+            deadline=self.deadline, today=today
+        )
+
+    @property
+    def decision_period_ended(self) -> bool:
+        return self.decision_period_ended_on(timezone.localdate())
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: a request whose decision period ended without a
+        decision says so, rather than that it is still waiting."""
+        if self.decision_period_ended:
+            if self.status == FlexibleStatus.APPEALED:
+                return str(_("Appealed: decision period ended without a decision"))
+            return str(_("Decision period ended without a decision"))
+        return str(self.get_status_display())
 
 
 class DecisionStage(models.TextChoices):

@@ -66,6 +66,9 @@ class FlexibleWorkingRule:
     consultation_before_refusal: bool
     #: A refusal must also be explained as reasonable (Employment Rights Act 2025).
     refusal_must_be_reasonable: bool
+    #: Months after the decision period ends in which an extension may still be agreed
+    #: with retrospective effect; None where the row's law sets no such limit we know of.
+    retrospective_extension_months: int | None = None
     to_verify: bool = False
 
 
@@ -94,6 +97,8 @@ _GB_FLEXIBLE_2014 = {
     "qualifying_weeks": 26,
     "consultation_before_refusal": False,
     "refusal_must_be_reasonable": False,
+    # s.80G(1C)(b), inserted by the Children and Families Act 2014 s.132.
+    "retrospective_extension_months": 3,
 }
 _GB_FLEXIBLE_2024 = {
     "effective_from": date(2024, 4, 6),
@@ -106,6 +111,8 @@ _GB_FLEXIBLE_2024 = {
     "qualifying_weeks": 0,
     "consultation_before_refusal": True,
     "refusal_must_be_reasonable": False,
+    # s.80G(1C)(b), which the 2023 Act left as it was.
+    "retrospective_extension_months": 3,
 }
 _GB_FLEXIBLE_2027 = {
     **_GB_FLEXIBLE_2024,
@@ -367,6 +374,39 @@ def flexible_working_decision_due(*, received_on: date, nation: Nation | str) ->
     """
     rule = flexible_working_rule(nation=nation, on=received_on)
     return period_of_months_last_day(beginning_with=received_on, months=rule.decision_months)
+
+
+def flexible_working_latest_retrospective_extension(
+    *, deadline: date, nation: Nation | str, received_on: date
+) -> date | None:
+    """The last day on which an extension may still be agreed once the decision period has
+    ended, or None where no statutory limit is known for the row.
+
+    ERA 1996 s.80G(1C)(b): an agreement to extend the decision period may be made with
+    retrospective effect before the end of three months beginning with the day after the
+    period ended.
+    """
+    rule = flexible_working_rule(nation=nation, on=received_on)
+    if rule.retrospective_extension_months is None:
+        return None
+    return period_of_months_last_day(
+        beginning_with=deadline + timedelta(days=1), months=rule.retrospective_extension_months
+    )
+
+
+def flexible_working_decision_period_ended(*, deadline: date, today: date) -> bool:
+    """Whether a request still without a decision has stopped blocking a new one.
+
+    ERA 1996 s.80F(4)(b), (4A) and (4B) as substituted by the Employment Relations (Flexible
+    Working) Act 2023: no new application while an earlier one is "proceeding", and an
+    application (or an appeal) is concluded when its decision period, with any agreed
+    extension, ends without a decision, withdrawal or agreed disposal (s.80F(4B)(d)). The
+    period's last day still counts, so the request proceeds until the day after
+    ``deadline``. A concluded request still counts towards the number allowed in 12 months
+    (s.80F(4)(a)); a later extension agreed with retrospective effect makes it proceed again
+    (s.80F(4A)(c)), which the deadline moving forward shows.
+    """
+    return today > deadline
 
 
 def flexible_working_requests_allowed(

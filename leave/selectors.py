@@ -258,12 +258,20 @@ class HistoryEntry:
     kind: str  # "decision" or "appeal"
     decision: FlexibleDecision | None = None
     appeal_reason: str = ""
+    #: A decision made after the decision period (with any extension) had ended.
+    late: bool = False
 
 
 def flexible_history(*, request: FlexibleWorkingRequest) -> list[HistoryEntry]:
     """Every decision and the appeal, in order. Uses the prefetched decisions."""
     entries = [
-        HistoryEntry(at=d.decided_at, kind="decision", decision=d) for d in request.decisions.all()
+        HistoryEntry(
+            at=d.decided_at,
+            kind="decision",
+            decision=d,
+            late=timezone.localdate(d.decided_at) > request.deadline,
+        )
+        for d in request.decisions.all()
     ]
     if request.appeal_reason:
         # An appeal made before its time was kept sits just after the first decision.

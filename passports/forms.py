@@ -69,10 +69,10 @@ class DeclarationForm(GovukForm):
     include_in_counts = forms.BooleanField(
         label=_("Include me in anonymised counts"),
         help_text=_(
-            "Reports show numbers only, and never a number under 5, so nobody can be picked out."
+            "Only if you tick it. Reports then count you without your name, and never show a "
+            "number under 5, so nobody can be picked out."
         ),
         required=False,
-        initial=True,
     )
 
 

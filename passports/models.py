@@ -69,7 +69,8 @@ class CarerDeclaration(models.Model):
     record_on_staff_record = models.BooleanField(
         _("record that I am a carer on my staff record"), default=False
     )
-    include_in_counts = models.BooleanField(_("include me in anonymised counts"), default=True)
+    # Consent to use special-category data, even in a count: never assumed, only ticked.
+    include_in_counts = models.BooleanField(_("include me in anonymised counts"), default=False)
     declared_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

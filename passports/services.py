@@ -172,12 +172,13 @@ def _commit_change(
 def _clean_declaration(relationship: str, need_kinds: Iterable[str], hours_band: str) -> list[str]:
     if relationship and relationship not in Relationship.values:
         raise ValidationError({"relationship": _("Choose who you care for from the list.")})
-    kinds = list(dict.fromkeys(need_kinds))
-    if any(kind not in NeedKind.values for kind in kinds):
+    chosen = set(need_kinds)
+    if chosen - set(NeedKind.values):
         raise ValidationError({"need_kinds": _("Choose the kind of need from the list.")})
     if hours_band and hours_band not in HoursBand.values:
         raise ValidationError({"hours_band": _("Choose the hours from the list.")})
-    return kinds
+    # In the list's order, so saving the form unchanged stores exactly what was there.
+    return [kind for kind in NeedKind.values if kind in chosen]
 
 
 @transaction.atomic
@@ -188,7 +189,7 @@ def carer_declare(
     need_kinds: Iterable[str] = (),
     hours_band: str = "",
     record_on_staff_record: bool = False,
-    include_in_counts: bool = True,
+    include_in_counts: bool = False,
     share_with_manager: bool = False,
     by: User,
     channel: Channel = Channel.WEB,

@@ -42,7 +42,8 @@ def test_declaring_creates_an_empty_passport_shared_with_the_line_manager(world)
     share = PassportShare.objects.get(passport=passport)
     assert share.with_staff == world.manager_record
     assert share.ended_at is None
-    assert CarerDeclaration.objects.get(staff=world.carer_record).include_in_counts is True
+    # Counting is consent for special-category data: never assumed.
+    assert CarerDeclaration.objects.get(staff=world.carer_record).include_in_counts is False
 
 
 def test_nobody_can_declare_for_someone_else(world):

@@ -68,7 +68,8 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
     record = own_record(request)
     declaration = declaration_of(staff=record)
     passport = passport_of(staff=record)
-    initial: dict[str, object] = {"include_in_counts": True}
+    # Nothing is ticked for a new declaration: each choice is consent the carer gives.
+    initial: dict[str, object] = {}
     if declaration is not None:
         initial = {
             "relationship": declaration.relationship,
