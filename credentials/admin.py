@@ -32,5 +32,5 @@ class SigningKeyAdmin(_ReadOnly):
 
 @admin.register(TrustedIssuer)
 class TrustedIssuerAdmin(_ReadOnly):
-    list_display = ["name", "organisation", "jwks_url", "fetched_at"]
+    list_display = ["name", "organisation", "jwks_url", "issuer", "fetched_at"]
     list_filter = ["organisation"]

@@ -42,6 +42,18 @@ class TrustedIssuerForm(GovukForm):
             'which starts with {"keys":.'
         ),
     )
+    issuer = forms.CharField(
+        label=_("Their issuer id"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        help_text=_(
+            "Needed if you paste their key set: the issuer id their credentials name, such as "
+            "https://carers.example.org/issuers/3f0c6f1e-9a55-4d2b-8b7e-0c1d2e3f4a5b. "
+            "Their Trusted credential issuers page shows it. Their keys are then trusted for "
+            "that issuer only."
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -52,6 +64,14 @@ class TrustedIssuerForm(GovukForm):
             self.add_error("jwks_url", _("Give the address or paste the key set, not both."))
         elif not url and not pasted:
             self.add_error("jwks_url", _("Enter the address of their key set, or paste it."))
+        elif pasted and not (cleaned.get("issuer") or "").strip():
+            self.add_error(
+                "issuer",
+                _(
+                    "Enter the issuer id their credentials name. "
+                    "A pasted key set is trusted for that one issuer only."
+                ),
+            )
         return cleaned
 
 

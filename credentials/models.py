@@ -88,7 +88,8 @@ class TrustedIssuer(models.Model):
     """Another deployment's key set that one organisation has chosen to trust.
 
     ``jwks`` is the last copy fetched from ``jwks_url`` (or pasted, when ``jwks_url`` is
-    empty); verification only ever reads this copy, never the network.
+    empty); verification only ever reads this copy, never the network. ``issuer`` is the one
+    issuer id HR bound the keys to: required for a pasted set, whose origin proves nothing.
     """
 
     organisation = models.ForeignKey(
@@ -97,6 +98,8 @@ class TrustedIssuer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     jwks_url = models.URLField(_("key set address"), max_length=500, blank=True)
     jwks = models.JSONField(default=dict)
+    #: The only issuer these keys may vouch for; empty means "as each key says" (fetched sets).
+    issuer = models.CharField(_("issuer id"), max_length=500, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +62,28 @@ def issuer_id(organisation: Organisation) -> str:
     credentials carry the issuer id for years.
     """
     return issuer_url(issuer_for(organisation).public_id)
+
+
+def issuer_origin(issuer: str) -> str | None:
+    """``scheme://host:port`` of an http(s) issuer id, normalised so spellings cannot differ.
+
+    None for anything else (a DID, garbage), which is never on this deployment.
+    """
+    try:
+        parts = urllib.parse.urlsplit(issuer.strip())
+        port = parts.port
+    except (ValueError, AttributeError):
+        return None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in {"https", "http"} or not host:
+        return None
+    return f"{scheme}://{host}:{port or (443 if scheme == 'https' else 80)}"
+
+
+def is_on_this_deployment(issuer: str | None) -> bool:
+    """True for any issuer id on this deployment's address: only our own keys speak for those."""
+    return bool(issuer) and issuer_origin(str(issuer)) == issuer_origin(settings.SITE_URL)
 
 
 def jwks_url() -> str:
@@ -307,16 +331,69 @@ def _check_name(name: str) -> str:
     return name
 
 
+_DID = re.compile(r"did:[a-z0-9]+:[A-Za-z0-9._:%-]+")
+
+
+def _check_issuer(issuer: str, *, required: bool) -> str:
+    """The issuer id HR binds a key set to: another service's http(s) URL or a DID."""
+    issuer = issuer.strip()
+    if not issuer:
+        if required:
+            raise ValidationError(
+                {
+                    "issuer": "Enter the issuer id their credentials name. "
+                    "A pasted key set is trusted for that one issuer only."
+                }
+            )
+        return ""
+    if len(issuer) > 500:
+        raise ValidationError({"issuer": "The issuer id must be 500 characters or fewer."})
+    if issuer_origin(issuer) is None and not _DID.fullmatch(issuer):
+        raise ValidationError(
+            {
+                "issuer": "Enter the issuer id in full, like "
+                "https://carers.example.org/issuers/3f0c6f1e-9a55-4d2b-8b7e-0c1d2e3f4a5b"
+            }
+        )
+    if is_on_this_deployment(issuer):
+        raise ValidationError(
+            {
+                "issuer": "That issuer is on this service, whose own keys are trusted already. "
+                "Enter the issuer id of the other service."
+            }
+        )
+    return issuer
+
+
+def _bind(jwks: dict[str, Any], issuer: str, *, field: str) -> dict[str, Any]:
+    """Keep only the keys that may speak for ``issuer``; the rest of the set is not trusted.
+
+    A published set often holds every organisation of a deployment; HR trusts one of them.
+    """
+    if not issuer:
+        return jwks
+    keys = [k for k in jwks["keys"] if k.get("issuer") in (None, issuer)]
+    if jwks["keys"] and not keys:
+        raise ValidationError({field: f"None of the keys in this key set are for {issuer}."})
+    return {**jwks, "keys": keys}
+
+
 def trusted_issuer_add_by_url(
     *,
     organisation: Organisation,
     name: str,
     url: str,
     by: User | None,
+    issuer: str = "",
     channel: Channel = Channel.WEB,
 ) -> TrustedIssuer:
-    """Fetch another deployment's key set and trust it for this organisation."""
+    """Fetch another deployment's key set and trust it for this organisation.
+
+    With ``issuer``, its keys vouch for that one issuer; without, for what each key names
+    (or issuers on the key set's own host).
+    """
     name = _check_name(name)
+    issuer = _check_issuer(issuer, required=False)
     url = url.strip()
     if TrustedIssuer.objects.filter(organisation=organisation, jwks_url=url).exists():
         raise ValidationError({"jwks_url": "Your organisation already trusts this key set."})
@@ -324,12 +401,14 @@ def trusted_issuer_add_by_url(
         jwks = fetch_jwks(url)
     except JwksError as error:
         raise ValidationError({"jwks_url": str(error)}) from error
+    jwks = _bind(jwks, issuer, field="jwks_url")
     with transaction.atomic():
         trusted = TrustedIssuer.objects.create(
             organisation=organisation,
             name=name,
             jwks_url=url,
             jwks=jwks,
+            issuer=issuer,
             fetched_at=timezone.now(),
             added_by=by,
         )
@@ -340,7 +419,7 @@ def trusted_issuer_add_by_url(
             target=trusted,
             organisation_id=organisation.pk,
             summary=f"Trusted credential issuer {name}",
-            changes={"jwks_url": url, "kids": _kids(jwks)},
+            changes={"jwks_url": url, "issuer": issuer, "kids": _kids(jwks)},
         )
     return trusted
 
@@ -350,20 +429,28 @@ def trusted_issuer_add_pasted(
     organisation: Organisation,
     name: str,
     jwks_text: str,
+    issuer: str,
     by: User | None,
     channel: Channel = Channel.WEB,
 ) -> TrustedIssuer:
-    """Trust a key set pasted by hand, for deployments that cannot reach each other."""
+    """Trust a key set pasted by hand, for deployments that cannot reach each other.
+
+    Nothing about pasted text says whose keys they are, so HR names the one issuer they
+    may vouch for; never an issuer on this deployment.
+    """
     name = _check_name(name)
+    issuer = _check_issuer(issuer, required=True)
     try:
         jwks = parse_jwks(jwks_text)
     except JwksError as error:
         raise ValidationError({"jwks_json": str(error)}) from error
+    jwks = _bind(jwks, issuer, field="jwks_json")
     with transaction.atomic():
         trusted = TrustedIssuer.objects.create(
             organisation=organisation,
             name=name,
             jwks=jwks,
+            issuer=issuer,
             fetched_at=timezone.now(),
             added_by=by,
         )
@@ -374,7 +461,7 @@ def trusted_issuer_add_pasted(
             target=trusted,
             organisation_id=organisation.pk,
             summary=f"Trusted credential issuer {name} (pasted key set)",
-            changes={"kids": _kids(jwks)},
+            changes={"issuer": issuer, "kids": _kids(jwks)},
         )
     return trusted
 
@@ -389,7 +476,7 @@ def trusted_issuer_refresh(
     if not trusted_issuer.jwks_url:
         raise ValidationError("This key set was pasted, so it cannot be fetched again.")
     try:
-        jwks = fetch_jwks(trusted_issuer.jwks_url)
+        jwks = _bind(fetch_jwks(trusted_issuer.jwks_url), trusted_issuer.issuer, field="jwks_url")
     except JwksError as error:
         raise ValidationError(str(error)) from error
     before = set(_kids(trusted_issuer.jwks))

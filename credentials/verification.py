@@ -8,7 +8,8 @@ The token is untrusted input. Checks run in this order, and the first failure is
    header, no ``kid``, or a ``typ`` that is missing or other than ``vc+jwt``.
 2. ``unsupported_algorithm``: ``alg`` other than ``EdDSA`` (``none`` and ``HS256`` included).
 3. Finding the key by ``kid``: keys of any organisation on this deployment are always trusted;
-   otherwise the receiving organisation's trusted issuers' key sets are searched.
+   otherwise, unless the credential claims an issuer on this deployment (only our own keys
+   speak for those), the receiving organisation's trusted issuers' key sets are searched.
    A key listed as revoked there is ``key_revoked``; a key found nowhere is ``unknown_key``
    when the credential claims to come from this deployment, else ``untrusted_issuer``.
 4. ``bad_signature``: the signature does not match the header and payload under that key.
@@ -17,7 +18,7 @@ The token is untrusted input. Checks run in this order, and the first failure is
 5. ``key_revoked``: the key was revoked on this deployment.
 6. ``malformed``: the signed payload is not a JSON credential.
 7. ``issuer_mismatch``: the key is genuine but belongs to an issuer other than the one the
-   credential names.
+   credential names (or than its ``iss`` claim, when it has one).
 8. ``not_yet_valid`` / ``expired``: ``validFrom`` / ``validUntil`` against ``now``.
 """
 
@@ -27,19 +28,25 @@ import base64
 import binascii
 import json
 import re
-import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from jwcrypto.common import JWException
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 
 from credentials.models import Issuer, SigningKey, TrustedIssuer
-from credentials.services import JWS_ALG, JWS_TYP, MAX_TOKEN_BYTES, issuer_id, issuer_url
+from credentials.services import (
+    JWS_ALG,
+    JWS_TYP,
+    MAX_TOKEN_BYTES,
+    is_on_this_deployment,
+    issuer_id,
+    issuer_origin,
+    issuer_url,
+)
 from organisations.models import Organisation
 
 _COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
@@ -151,14 +158,8 @@ class _FoundKey:
     issuer_origin: str | None
     issuer_name: str
     revoked: bool
-
-
-def _origin(url: str) -> str | None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    #: Found in a trusted issuer's key set rather than this deployment's database.
+    remote: bool = False
 
 
 def _local_key(kid: str) -> _FoundKey | None:
@@ -180,21 +181,28 @@ def _local_key(kid: str) -> _FoundKey | None:
 
 def _remote_key(kid: str, organisation: Organisation) -> _FoundKey | None:
     for trusted in TrustedIssuer.objects.filter(organisation=organisation).order_by("pk"):
+        bound = trusted.issuer or None
+        if bound is None and not trusted.jwks_url:
+            continue  # pasted before sets were bound to an issuer: vouches for nobody
         jwks = trusted.jwks if isinstance(trusted.jwks, dict) else {}
-        origin = _origin(trusted.jwks_url) if trusted.jwks_url else None
+        origin = issuer_origin(trusted.jwks_url) if trusted.jwks_url else None
         for entry in jwks.get("revoked", []):
             if isinstance(entry, dict) and entry.get("kid") == kid:
-                return _FoundKey({}, None, origin, trusted.name, revoked=True)
+                return _FoundKey({}, bound, origin, trusted.name, revoked=True, remote=True)
         for key in jwks.get("keys", []):
-            if isinstance(key, dict) and key.get("kid") == kid:
-                issuer = key.get("issuer")
-                return _FoundKey(
-                    jwk={"kty": key["kty"], "crv": key["crv"], "x": key["x"]},
-                    issuer=issuer if isinstance(issuer, str) else None,
-                    issuer_origin=origin,
-                    issuer_name=trusted.name,
-                    revoked=False,
-                )
+            if not isinstance(key, dict) or key.get("kid") != kid:
+                continue
+            named = key.get("issuer") if isinstance(key.get("issuer"), str) else None
+            if bound is not None and named not in (None, bound):
+                continue  # the key says it is someone else's: not what HR trusted
+            return _FoundKey(
+                jwk={"kty": key["kty"], "crv": key["crv"], "x": key["x"]},
+                issuer=bound or named,
+                issuer_origin=origin,
+                issuer_name=trusted.name,
+                revoked=False,
+                remote=True,
+            )
     return None
 
 
@@ -208,10 +216,6 @@ def _signature_ok(token: str, jwk: dict[str, Any]) -> bool:
     except (JWException, ValueError, TypeError):
         return False
     return True
-
-
-def _is_local_issuer(issuer: str | None) -> bool:
-    return bool(issuer) and str(issuer).startswith(f"{settings.SITE_URL}/issuers/")
 
 
 def verify_credential(
@@ -255,9 +259,12 @@ def verify_credential(
         # passed off as a credential.
         return _fail("malformed", issuer=claimed_issuer, kid=kid, detail=_TYP_DETAIL)
 
-    found = _local_key(kid) or _remote_key(kid, receiving_organisation)
+    claims_local = is_on_this_deployment(claimed_issuer)
+    found = _local_key(kid)
+    if found is None and not claims_local:
+        found = _remote_key(kid, receiving_organisation)
     if found is None:
-        reason = "unknown_key" if _is_local_issuer(claimed_issuer) else "untrusted_issuer"
+        reason = "unknown_key" if claims_local else "untrusted_issuer"
         return _fail(reason, issuer=claimed_issuer, kid=kid)
     if found.revoked and not found.jwk:
         # Another deployment lists the key as revoked and no longer publishes it.
@@ -274,12 +281,17 @@ def verify_credential(
     issuer = _issuer_of(payload)
     if issuer is None:
         return _fail("malformed", kid=kid, detail="It does not name its issuer.")
-    if found.issuer is not None:
+    iss = payload.get("iss")
+    if found.remote and is_on_this_deployment(issuer):
+        matches = False  # only this deployment's own keys speak for its issuers
+    elif iss is not None and iss != issuer:
+        matches = False  # a JWT claim naming someone else
+    elif found.issuer is not None:
         matches = issuer == found.issuer
     elif found.issuer_origin is not None:
-        matches = _origin(issuer) == found.issuer_origin and issuer.startswith(("https:", "http:"))
+        matches = issuer_origin(issuer) == found.issuer_origin
     else:
-        matches = True  # a pasted key set that does not say which issuer each key is for
+        matches = False  # a key that says nothing of whom it speaks for speaks for nobody
     if not matches:
         return _fail("issuer_mismatch", issuer=issuer, issuer_name=found.issuer_name, kid=kid)
 

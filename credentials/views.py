@@ -15,6 +15,7 @@ from credentials.forms import RevokeKeyForm, RotateKeyForm, TrustedIssuerForm
 from credentials.jwks import published_jwks
 from credentials.models import Issuer, SigningKey, TrustedIssuer
 from credentials.services import (
+    issuer_id,
     issuer_url,
     jwks_url,
     revoke_key,
@@ -69,7 +70,12 @@ def trusted_issuer_list(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "credentials/trusted_issuer_list.html",
-        {"organisation": organisation, "issuers": issuers, "own_jwks_url": jwks_url()},
+        {
+            "organisation": organisation,
+            "issuers": issuers,
+            "own_jwks_url": jwks_url(),
+            "own_issuer_id": issuer_id(organisation),
+        },
     )
 
 
@@ -86,6 +92,7 @@ def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
                     organisation=organisation,
                     name=data["name"],
                     url=data["jwks_url"],
+                    issuer=data["issuer"],
                     by=request.user,
                     channel=Channel.WEB,
                 )
@@ -94,6 +101,7 @@ def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
                     organisation=organisation,
                     name=data["name"],
                     jwks_text=data["jwks_json"],
+                    issuer=data["issuer"],
                     by=request.user,
                     channel=Channel.WEB,
                 )

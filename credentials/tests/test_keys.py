@@ -193,6 +193,7 @@ def test_the_daily_job_refreshes_trusted_key_sets_and_survives_a_failing_one(wor
         organisation=world.org,
         name="Pasted",
         jwks_text='{"keys": [], "revoked": [{"kid": "k"}]}',
+        issuer="https://island.example/i/1",
         by=None,
     )
     broken = trusted_issuer_add_by_url(

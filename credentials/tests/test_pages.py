@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from credentials.models import KeyStatus, SigningKey, TrustedIssuer
-from credentials.services import active_key, issue_credential, trusted_issuer_add_by_url
+from credentials.services import (
+    active_key,
+    issue_credential,
+    issuer_id,
+    trusted_issuer_add_by_url,
+)
 from credentials.tests.helpers import credential, sign
 from credentials.verification import verify_credential
 
@@ -79,17 +84,49 @@ def test_trusting_this_deployment_served_by_a_live_server(client, world, live_se
     assert verify_credential(token, receiving_organisation=world.org).valid
 
 
+ISLAND = "https://island.example/i/1"
+
+
 def test_hr_admin_pastes_a_key_set_for_an_air_gapped_issuer(client, world, remote):
+    _as(client, world, "hr_admin")
+    pasted = json.dumps({"keys": [remote.public_jwk()]})
+
+    response = client.post(
+        _url("trusted_issuer_add"), {"name": "Island", "jwks_json": pasted, "issuer": ISLAND}
+    )
+
+    assert response.status_code == 302
+    trusted = TrustedIssuer.objects.get(organisation=world.org)
+    assert (trusted.jwks_url, trusted.issuer) == ("", ISLAND)
+    token = sign(credential(ISLAND), remote.key)
+    assert verify_credential(token, receiving_organisation=world.org).valid
+    assert f"Only for {ISLAND}" in client.get(_url("trusted_issuer_list")).content.decode()
+
+
+def test_a_pasted_key_set_without_an_issuer_id_is_refused_and_the_paste_kept(client, world, remote):
     _as(client, world, "hr_admin")
     pasted = json.dumps({"keys": [remote.public_jwk()]})
 
     response = client.post(_url("trusted_issuer_add"), {"name": "Island", "jwks_json": pasted})
 
-    assert response.status_code == 302
-    trusted = TrustedIssuer.objects.get(organisation=world.org)
-    assert trusted.jwks_url == ""
-    token = sign(credential("https://island.example/i/1"), remote.key)
-    assert verify_credential(token, receiving_organisation=world.org).valid
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_issuer"' in html
+    assert "trusted for that one issuer only" in html
+    assert remote.kid in html  # what was pasted is still there
+    assert not TrustedIssuer.objects.exists()
+
+
+def test_the_list_tells_hr_their_own_issuer_id_and_flags_an_unbound_paste(client, world, remote):
+    TrustedIssuer.objects.create(
+        organisation=world.org, name="Old paste", jwks={"keys": [remote.public_jwk()]}
+    )
+    _as(client, world, "hr_admin")
+
+    html = client.get(_url("trusted_issuer_list")).content.decode()
+
+    assert issuer_id(world.org) in html
+    assert "Trusted for no issuer" in html
 
 
 @pytest.mark.parametrize(
@@ -102,15 +139,45 @@ def test_hr_admin_pastes_a_key_set_for_an_air_gapped_issuer(client, world, remot
             "jwks_url",
             "not both",
         ),
-        ({"name": "Hub", "jwks_json": "{not json"}, "jwks_json", "not valid JSON"),
-        ({"name": "Hub", "jwks_json": '{"a": 1}'}, "jwks_json", "needs a &#x27;keys&#x27; list"),
+        ({"name": "Hub", "jwks_json": "{not json", "issuer": ISLAND}, "jwks_json", "not valid"),
+        (
+            {"name": "Hub", "jwks_json": '{"a": 1}', "issuer": ISLAND},
+            "jwks_json",
+            "needs a &#x27;keys&#x27; list",
+        ),
         (
             {
                 "name": "Hub",
                 "jwks_json": '{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "a", "d": "b", "kid": "k"}]}',
+                "issuer": ISLAND,
             },
             "jwks_json",
             "private key",
+        ),
+        ({"name": "Hub", "jwks_json": '{"keys": []}'}, "issuer", "Enter the issuer id"),
+        (
+            {"name": "Hub", "jwks_json": '{"keys": []}', "issuer": "island"},
+            "issuer",
+            "issuer id in full",
+        ),
+        (
+            {
+                "name": "Hub",
+                "jwks_json": '{"keys": []}',
+                "issuer": "http://127.0.0.1:8000/issuers/x",
+            },
+            "issuer",
+            "on this service",
+        ),
+        (
+            {
+                "name": "Hub",
+                "jwks_json": '{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "a", "kid": "k", '
+                '"issuer": "https://elsewhere.example/i/2"}]}',
+                "issuer": ISLAND,
+            },
+            "jwks_json",
+            "None of the keys",
         ),
         ({"name": "Hub", "jwks_url": "ftp://x.example/jwks"}, "jwks_url", "starting with https"),
         ({"name": "Hub", "jwks_url": "not an address"}, "jwks_url", "in the right format"),

@@ -7,11 +7,12 @@ import random
 import string
 
 import pytest
+from django.core.exceptions import ValidationError
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 
 from credentials.crypto import decrypt_secret
-from credentials.models import SigningKey
+from credentials.models import SigningKey, TrustedIssuer
 from credentials.services import (
     active_key,
     issue_credential,
@@ -332,8 +333,32 @@ def test_a_remote_key_cannot_vouch_for_an_issuer_it_does_not_name(world, remote)
     claims_home = sign(credential(issuer_id(world.org)), remote.key)
     claims_other = sign(credential(f"{remote.base_url}/issuers/someone-else"), remote.key)
 
-    assert _check(claims_home, world).reason == "issuer_mismatch"
+    # Only this deployment's own keys are looked at for its issuers.
+    assert _check(claims_home, world).reason == "unknown_key"
     assert _check(claims_other, world).reason == "issuer_mismatch"
+
+
+def test_a_fetched_key_claiming_an_issuer_on_this_deployment_never_speaks_for_it(world, remote):
+    """Another deployment cannot publish a key "for" one of our organisations and be believed."""
+    home = issuer_id(world.org)
+    remote.document = {"keys": [remote.public_jwk(issuer=home)]}
+    trusted_issuer_add_by_url(
+        organisation=world.org, name="Northern Hub", url=remote.jwks_url, by=world.hr_admin
+    )
+
+    result = _check(sign(credential(home), remote.key), world)
+
+    assert (result.valid, result.reason) == (False, "unknown_key")
+
+
+def test_an_iss_claim_naming_someone_else_is_an_issuer_mismatch(world, remote):
+    trusted_issuer_add_by_url(
+        organisation=world.org, name="Northern Hub", url=remote.jwks_url, by=world.hr_admin
+    )
+    payload = {**credential(remote.issuer), "iss": "https://elsewhere.example/i/3"}
+
+    assert _check(sign(payload, remote.key), world).reason == "issuer_mismatch"
+    assert _check(sign({**payload, "iss": remote.issuer}, remote.key), world).valid
 
 
 def test_without_issuer_members_a_remote_key_covers_issuers_on_its_own_host(world, remote):
@@ -347,17 +372,86 @@ def test_without_issuer_members_a_remote_key_covers_issuers_on_its_own_host(worl
     assert _check(foreign, world).reason == "issuer_mismatch"
 
 
-def test_a_pasted_key_set_verifies_without_any_network(world, remote):
-    trusted_issuer_add_pasted(
-        organisation=world.org,
+ISLAND = "https://island.example/i/1"
+
+
+def _paste(world, keys, issuer=ISLAND, org=None):
+    return trusted_issuer_add_pasted(
+        organisation=org or world.org,
         name="Air-gapped Trust",
-        jwks_text=json.dumps({"keys": [remote.public_jwk()]}),
+        jwks_text=json.dumps({"keys": keys}),
+        issuer=issuer,
         by=world.hr_admin,
     )
 
-    result = _check(sign(credential("https://anywhere.example/i/1"), remote.key), world)
 
-    assert (result.valid, result.issuer_name) == (True, "Air-gapped Trust")
+def test_a_pasted_key_set_verifies_its_bound_issuer_without_any_network(world, remote):
+    _paste(world, [remote.public_jwk()])
+
+    result = _check(sign(credential(ISLAND), remote.key), world)
+
+    assert (result.valid, result.issuer, result.issuer_name) == (True, ISLAND, "Air-gapped Trust")
+
+
+@pytest.mark.parametrize(
+    "claimed",
+    [
+        "https://anywhere.example/i/1",
+        "https://island.example/i/2",
+        "did:web:island.example",
+        "island",
+    ],
+)
+def test_a_pasted_key_set_never_vouches_for_another_issuer(world, remote, claimed):
+    _paste(world, [remote.public_jwk()])
+
+    result = _check(sign(credential(claimed), remote.key), world)
+
+    assert (result.valid, result.reason) == (False, "issuer_mismatch")
+
+
+def test_a_pasted_key_set_never_vouches_for_an_issuer_on_this_deployment(world, remote):
+    _paste(world, [remote.public_jwk()])
+    spellings = [
+        issuer_id(world.org),
+        issuer_id(world.org).upper().replace("/ISSUERS/", "/issuers/"),
+        issuer_id(world.other_org).replace("127.0.0.1:8000", "127.0.0.1.:8000"),
+        "http://127.0.0.1:8000/anything",
+    ]
+
+    for claimed in spellings:
+        result = _check(sign(credential(claimed), remote.key), world)
+        assert (result.valid, result.reason) == (False, "unknown_key"), claimed
+
+
+def test_a_pasted_key_set_cannot_be_bound_to_an_issuer_on_this_deployment(world, remote):
+    with pytest.raises(ValidationError, match="on this service"):
+        _paste(world, [remote.public_jwk()], issuer=issuer_id(world.other_org))
+    with pytest.raises(ValidationError, match="Enter the issuer id"):
+        _paste(world, [remote.public_jwk()], issuer="  ")
+
+
+def test_a_pasted_set_keeps_only_the_keys_for_its_bound_issuer(world, remote):
+    """A whole deployment's published set holds every organisation's key; HR trusts one."""
+    stranger = JWK.generate(kty="OKP", crv="Ed25519")
+    other = {**remote.public_jwk(issuer="https://island.example/i/2")}
+    other.update(stranger.export_public(as_dict=True), kid=stranger.thumbprint())
+    trusted = _paste(world, [remote.public_jwk(issuer=ISLAND), other])
+
+    assert [k["kid"] for k in trusted.jwks["keys"]] == [remote.kid]
+    result = _check(sign(credential("https://island.example/i/2"), stranger), world)
+    assert result.reason == "untrusted_issuer"
+
+
+def test_a_key_set_pasted_before_binding_vouches_for_nobody(world, remote):
+    """Rows saved without an issuer id: nothing says whose keys they are, so none are used."""
+    TrustedIssuer.objects.create(
+        organisation=world.org, name="Old paste", jwks={"keys": [remote.public_jwk()]}
+    )
+
+    result = _check(sign(credential(ISLAND), remote.key), world)
+
+    assert (result.valid, result.reason) == (False, "untrusted_issuer")
 
 
 def test_a_key_the_remote_deployment_revokes_is_refused_after_a_refresh(world, remote):

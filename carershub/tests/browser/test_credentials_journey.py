@@ -49,8 +49,13 @@ def test_admin_rotates_and_revokes_a_key_then_trusts_and_removes_an_issuer(
     page.get_by_label("Name of the issuer").fill("Northern Hub")
     page.get_by_label("Or paste their key set").fill("{not json")
     admin.follow(lambda: page.get_by_role("button", name="Trust this issuer").click())
+    # A pasted key set is trusted for one named issuer only.
+    assert "Enter the issuer id" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Their issuer id").fill("https://northern.example/issuers/1")
+    admin.follow(lambda: page.get_by_role("button", name="Trust this issuer").click())
     assert "not valid JSON" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("Name of the issuer").input_value() == "Northern Hub"
+    page.get_by_label("Their issuer id").fill("")
     page.get_by_label("Or paste their key set").fill("")
     page.get_by_label("Address of their key set").fill(remote.jwks_url)
     admin.follow(lambda: page.get_by_role("button", name="Trust this issuer").click())
