@@ -52,6 +52,10 @@ BATCH = 2000
 ERRORS_KEPT = 1000
 #: Rows of each kind listed on the preview page.
 PREVIEW_LIMIT = 100
+#: The longest row read, in characters, counting every line of a row whose quoted cell runs
+#: over several: memory holds at most one such row, whatever the file (docs/staff-import.md).
+#: A row of an HR extract is 80 to 400 characters; a spreadsheet cell holds 32,767 at most.
+MAX_ROW_CHARACTERS = 64 * 1024
 #: NUL and other control characters cannot be stored in PostgreSQL text (tab is allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A plain address that Django's validate_email certainly accepts (a strict subset of it),
@@ -429,10 +433,66 @@ def _text_stream(upload: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
 
 
-def _read_layout(reader: Any, plan: ImportPlan, early: list[RowError]) -> Layout | None:
+class RowTooLong(csv.Error):
+    """A row longer than ``MAX_ROW_CHARACTERS``: the file is read no further."""
+
+    def __init__(self, line: int, limit: int) -> None:
+        super().__init__(f"line {line} is longer than {limit} characters")
+        self.line = line
+        self.limit = limit
+
+
+def _line_break(line: str) -> int:
+    """How many characters at the end of ``line`` are its line break."""
+    if line.endswith("\r\n"):
+        return 2
+    return 1 if line.endswith(("\n", "\r")) else 0
+
+
+class BoundedReader:
+    """The csv module's reader over a text stream, holding at most one row of bounded size.
+
+    Iterating a text stream reads each line whole, however long it is: a 200 MB file with
+    no line breaks would be in memory, as bytes and as text, before the csv module saw a
+    cell of it. Lines are read with a limit instead, and a row longer than
+    ``MAX_ROW_CHARACTERS`` (counting every line of it when a quoted cell runs over several,
+    but not its final line break) stops the reading with ``RowTooLong``. Memory is then
+    bounded by the longest allowed row, whatever the file.
+    """
+
+    def __init__(self, stream: IO[str], limit: int | None = None) -> None:
+        self.stream = stream
+        self.limit = MAX_ROW_CHARACTERS if limit is None else limit
+        self.used = 0
+        self.start = 1
+        self.reader = csv.reader(self._lines())
+
+    def _lines(self) -> Iterator[str]:
+        readline, limit = self.stream.readline, self.limit
+        size = limit + 2  # a row of exactly the limit still fits with its "\r\n"
+        while line := readline(size):
+            self.used += len(line)
+            if self.used > limit and self.used - _line_break(line) > limit:
+                raise RowTooLong(self.start, limit)
+            yield line
+
+    def __iter__(self) -> Iterator[list[str]]:
+        reader = self.reader
+        for row in reader:
+            yield row
+            self.used, self.start = 0, reader.line_num + 1
+
+    def next_row(self) -> list[str]:
+        """The first row (the headings), read before the rest are iterated."""
+        row = next(self.reader)
+        self.used, self.start = 0, self.reader.line_num + 1
+        return row
+
+
+def _read_layout(reader: BoundedReader, plan: ImportPlan, early: list[RowError]) -> Layout | None:
     """Match the header row to columns; ``None`` when the rows cannot be read."""
     try:
-        header = next(reader)
+        header = reader.next_row()
     except StopIteration:
         early.append(RowError(1, "", _("The file is empty.")))
         return None
@@ -459,13 +519,20 @@ def _read_layout(reader: Any, plan: ImportPlan, early: list[RowError]) -> Layout
 
 
 def _file_problem(exc: Exception) -> RowError:
+    if isinstance(exc, RowTooLong):
+        message = _(
+            "This row is longer than %(limit)s characters, so the file was read no further. "
+            "Check that it is a CSV file with one row a line, and that every quote that opens "
+            "a cell also closes it."
+        ) % {"limit": f"{exc.limit:,}"}
+        return RowError(exc.line, "", message)
     if isinstance(exc, UnicodeDecodeError):
         return RowError(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”."))
     return RowError(0, "", _("The file could not be read as CSV: %(e)s") % {"e": exc})
 
 
 def _staged_rows(
-    reader: Any, checker: _RowChecker, plan: ImportPlan, unreadable: list[RowError]
+    reader: BoundedReader, checker: _RowChecker, plan: ImportPlan, unreadable: list[RowError]
 ) -> Iterator[tuple[Any, ...]]:
     """Each non-blank row of the file, checked, as it is read.
 
@@ -473,8 +540,9 @@ def _staged_rows(
     ``unreadable``, so that staging (a COPY, say) ends cleanly rather than half-way.
     """
     try:
+        lines = reader.reader
         for raw in reader:
-            staged = checker.check(reader.line_num, raw)
+            staged = checker.check(lines.line_num, raw)
             if staged is not None:
                 plan.rows_read += 1
                 yield staged
@@ -820,7 +888,7 @@ def _run(
     early: list[RowError] = []
     stream = _text_stream(upload)
     try:
-        reader = csv.reader(stream)
+        reader = BoundedReader(stream)
         try:
             layout = _read_layout(reader, plan, early)
         except (UnicodeDecodeError, csv.Error) as exc:
@@ -862,7 +930,7 @@ def _run(
 def _check_and_apply(
     run: EngineRun,
     *,
-    reader: Any,
+    reader: BoundedReader,
     layout: Layout,
     units: dict[str, int],
     plan: ImportPlan,
