@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from carershub.env import ConfigError, env_bool, env_int, env_list, env_str
+from carershub.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -124,13 +125,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# How long to wait for Redis to connect or answer before carrying on without it (carershub/cache.py).
+REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.5)
+if not 0 < REDIS_TIMEOUT <= 30:
+    raise ConfigError("REDIS_TIMEOUT must be a number of seconds above 0 and at most 30")
+
+
+def _redis_url_with_timeouts(url: str) -> str:
+    """The URL with REDIS_TIMEOUT as its socket timeouts, unless it sets its own."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("socket_connect_timeout", str(REDIS_TIMEOUT))
+    query.setdefault("socket_timeout", str(REDIS_TIMEOUT))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 if REDIS_URL:
+    _redis_options = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Rate limits and used two-factor codes: a memory cache per process while Redis is away.
+        "default": {
+            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_redis_options, "FALLBACK": "local"},
+        },
+        # Sessions: read from the database while Redis is away; cached for at most 10 minutes.
+        "sessions": {
+            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**_redis_options, "FALLBACK": "miss", "MAX_TIMEOUT": 600},
+        },
     }
     # Sessions stay in the database (nothing is lost if Redis is), but are read through the
     # shared cache, which saves a query on every signed-in page.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 elif PRODUCTION:
     CACHES = {
         "default": {
@@ -157,8 +186,9 @@ if _task_backend == "redis":
         raise ConfigError("TASKS_BACKEND=redis needs REDIS_URL")
     INSTALLED_APPS += ["django_rq"]
     # One "default" queue; `manage.py task_worker` starts an RQ worker with the right job class.
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
-CRONTASK = {"REDIS_URL": REDIS_URL or None}
+    # Short socket timeouts so that queueing a task fails fast; RQ's worker raises its own.
+    RQ_QUEUES = {"default": {"URL": _redis_url_with_timeouts(REDIS_URL), "DEFAULT_TIMEOUT": 600}}
+CRONTASK = {"REDIS_URL": _redis_url_with_timeouts(REDIS_URL) if REDIS_URL else None}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

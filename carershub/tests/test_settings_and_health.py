@@ -58,6 +58,29 @@ def test_sessions_are_read_through_redis_when_there_is_one_and_kept_in_the_datab
     assert without.stdout.strip() == "django.contrib.sessions.backends.db"
 
 
+REDIS_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.CACHES['default']['OPTIONS']['socket_timeout'], "
+    "settings.CACHES['sessions']['OPTIONS']['FALLBACK'], settings.SESSION_CACHE_ALIAS, "
+    "settings.RQ_QUEUES['default']['URL'])"
+)
+
+
+def test_redis_is_given_short_timeouts_and_a_fallback_for_every_use():
+    result = run_python(
+        REDIS_SETTINGS,
+        **PRODUCTION,
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        TASKS_BACKEND="redis",
+        REDIS_TIMEOUT="0.3",
+    )
+    assert result.returncode == 0, result.stderr
+    timeout, fallback, alias, queue_url = result.stdout.split()
+    assert (timeout, fallback, alias) == ("0.3", "miss", "sessions")
+    assert "socket_connect_timeout=0.3" in queue_url
+    assert "socket_timeout=0.3" in queue_url
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -72,6 +95,8 @@ def test_sessions_are_read_through_redis_when_there_is_one_and_kept_in_the_datab
         ({"SESSION_COOKIE_AGE": "a week"}, "SESSION_COOKIE_AGE must be a whole number"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": ""}, "CREDENTIALS_ENCRYPTION_KEYS must be set"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": "not-a-key"}, "must be Fernet keys"),
+        ({"REDIS_TIMEOUT": "soon"}, "REDIS_TIMEOUT must be a number"),
+        ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT must be a number of seconds above 0"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
         (
             {"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
