@@ -1,10 +1,14 @@
-"""Who has seen my passport: every entry reachable, newest first, a page at a time (issue 6)."""
+"""Who has seen my passport: every entry reachable, newest first, a page at a time, one line per
+person, day and thing done, naming people."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,3 +110,139 @@ def test_hr_cannot_open_a_carers_history(world, time_machine):
         response = _client(world.hr_admin).get(URL, {"page": page})
         assert response.status_code == 403
         assert "Read " not in response.text
+
+
+# --- One line per person, day and thing done -----------------------------------------------
+
+
+def _record(world, passport: Passport, actor, summary: str = "Viewed passport") -> None:
+    audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        channel=Channel.WEB if actor else Channel.SYSTEM,
+        target=passport,
+        organisation_id=world.org.pk,
+        summary=summary,
+    )
+
+
+def _rows(html: str) -> list[str]:
+    """The table's body rows as text, cells joined with " | "."""
+    body = html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+    return [
+        " | ".join(
+            " ".join(cell.split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        )
+        for row in rows
+    ]
+
+
+def test_people_are_named_not_shown_by_their_email_address(world):
+    world.manager.first_name, world.manager.last_name = "Mo", "Patel"
+    world.manager.save()
+    _record(world, declared(world), world.manager)
+    page = _client(world.carer).get(URL).text
+    assert "Mo Patel" in page
+    assert "manager@example.org" not in page
+
+
+def test_repeated_views_by_one_person_on_one_day_are_one_line_with_a_count(world, time_machine):
+    world.manager.first_name, world.manager.last_name = "Mo", "Patel"
+    world.manager.save()
+    world.new_manager.first_name, world.new_manager.last_name = "Ana", "Lima"
+    world.new_manager.save()
+    passport = declared(world)
+    # GMT in early March, so UTC is London time.
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    _record(world, passport, world.manager)
+    time_machine.move_to(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    _record(world, passport, world.manager)
+    _record(world, passport, world.new_manager)
+    time_machine.move_to(datetime(2026, 3, 3, 11, 15, tzinfo=UTC))
+    _record(world, passport, world.manager, "Opened passport to note a conversation")
+    time_machine.move_to(datetime(2026, 3, 3, 14, 5, tzinfo=UTC))
+    _record(world, passport, world.manager)
+
+    rows = _rows(_client(world.carer).get(URL).text)
+
+    assert rows == [
+        "3 Mar 2026 14:05 | Mo Patel | Viewed passport, 2 times that day",
+        "3 Mar 2026 11:15 | Mo Patel | Opened passport to note a conversation",
+        "3 Mar 2026 09:00 | Ana Lima | Viewed passport",
+        "2 Mar 2026 09:00 | Mo Patel | Viewed passport",
+    ]
+
+
+def test_days_are_counted_in_london_time_on_both_sides_of_midnight_utc(world, time_machine):
+    """23:30 and 00:30 UTC are the same London day in summer (00:30, 01:30 BST) and
+    different days in winter (GMT), whatever the database."""
+    passport = declared(world)
+    for moment in (
+        datetime(2026, 7, 1, 23, 30, tzinfo=UTC),
+        datetime(2026, 7, 2, 0, 30, tzinfo=UTC),
+        datetime(2026, 1, 14, 23, 30, tzinfo=UTC),
+        datetime(2026, 1, 15, 0, 30, tzinfo=UTC),
+    ):
+        time_machine.move_to(moment)
+        _record(world, passport, world.manager)
+    rows = _rows(_client(world.carer).get(URL).text)
+    assert [row.split(" | ")[0] + " " + row.split(" | ")[2] for row in rows] == [
+        "2 Jul 2026 01:30 Viewed passport, 2 times that day",
+        "15 Jan 2026 00:30 Viewed passport",
+        "14 Jan 2026 23:30 Viewed passport",
+    ]
+
+
+def test_someone_whose_account_is_gone_keeps_the_name_written_at_the_time(world):
+    passport = declared(world)
+    _record(world, passport, world.new_manager)
+    _record(world, passport, None, "Sharing ended: the line manager changed")
+    world.new_manager.delete()
+    page = _client(world.carer).get(URL).text
+    assert "new.manager@example.org" in page
+    assert "Working Carers Hub, automatically" in page
+
+
+def test_grouped_pages_hold_fifty_lines_and_page_on(world, time_machine):
+    passport = declared(world)
+    start = timezone.now()
+    for n in range(1, 61):  # one line a day for 60 days, each with two views
+        time_machine.move_to(start + timedelta(days=n))
+        _record(world, passport, world.manager, f"Day {n:02d}")
+        _record(world, passport, world.manager, f"Day {n:02d}")
+    client = _client(world.carer)
+    first = _rows(client.get(URL).text)
+    assert len(first) == 50
+    assert first[0].endswith("Day 60, 2 times that day")
+    assert first[-1].endswith("Day 11, 2 times that day")
+    second = _rows(client.get(URL, {"page": "2"}).text)
+    assert [row.split(" | ")[2] for row in second] == [
+        f"Day {n:02d}, 2 times that day" for n in range(10, 0, -1)
+    ]
+
+
+def test_grouped_page_queries_stay_the_same_with_more_people_and_days(
+    world, time_machine, django_assert_num_queries
+):
+    passport = declared(world)
+    client = _client(world.carer)
+    client.get(URL)  # the first request of a session loads more
+    _record(world, passport, world.manager)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(URL)
+    few = len(captured.captured_queries)  # now: the log is cleared by the next request
+    start = timezone.now()
+    for n in range(1, 40):
+        time_machine.move_to(start + timedelta(days=n))
+        for actor in (world.manager, world.new_manager, world.hr_admin, None):
+            _record(world, passport, actor)
+            _record(world, passport, actor)
+    client = _client(world.carer)  # weeks later: a new session
+    client.get(URL)
+    with django_assert_num_queries(few):
+        response = client.get(URL)
+    assert len(_rows(response.text)) == 50
+    with django_assert_num_queries(few):
+        client.get(URL, {"page": "2"})
+    assert few <= 9

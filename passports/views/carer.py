@@ -30,7 +30,8 @@ from passports.selectors import (
     current_line_manager,
     declaration_of,
     passport_of,
-    passport_seen_by,
+    passport_seen_by_days,
+    seen_by_lines,
 )
 from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
 from passports.views._common import attempt, audit_view, own_record
@@ -162,12 +163,19 @@ def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
         return redirect("carer_home", org_slug=request.organisation.slug)
     # Paged without a count: a passport read often by a manager builds up years of entries.
     page = countless_page(
-        passport_seen_by(passport=passport), number=request.GET.get("page"), size=SEEN_BY_PAGE_SIZE
+        passport_seen_by_days(passport=passport),
+        number=request.GET.get("page"),
+        size=SEEN_BY_PAGE_SIZE,
     )
     return render(
         request,
         "passports/seen_by.html",
-        {"organisation": request.organisation, "passport": passport, "page": page},
+        {
+            "organisation": request.organisation,
+            "passport": passport,
+            "page": page,
+            "lines": seen_by_lines(page.object_list),
+        },
     )
 
 
