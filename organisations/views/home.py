@@ -8,7 +8,9 @@ from django.views.decorators.http import require_safe
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.types import OrgRequest
+from leave.deputies import managers_deputised
 from organisations.access import org_view
+from organisations.models import StaffStatus
 from organisations.selectors import direct_reports, roles_in, staff_record_for_user
 from passports.selectors import shared_with_manager
 
@@ -40,6 +42,13 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
             "signing_keys": request.user.has_perm("credentials.manage_signing_keys", organisation),
         },
     }
+    # Only someone who manages people in post, or stands in for such a manager today, decides
+    # requests: nobody else is told to "decide your team's requests".
+    context["decides_requests"] = bool(context["report_count"]) or bool(
+        record is not None
+        and record.status == StaffStatus.ACTIVE
+        and managers_deputised(deputy=record, on=today)
+    )
     return render(request, "organisations/home.html", context)
 
 
