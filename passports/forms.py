@@ -157,10 +157,24 @@ class ConversationForm(GovukForm):
     held_on = _date(_("Date of the conversation"), required=True)
     notes = forms.CharField(
         label=_("What did you talk about and agree?"),
-        help_text=NO_HEALTH_DETAIL,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+    def __init__(self, *args: Any, for_manager: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Either of them may write the note; the hint speaks to whoever is writing it.
+        self.fields["notes"].help_text = (
+            _(
+                "Note what you talked about and agreed at work, not the diagnosis or health of "
+                "the person they care for. That person has not signed up to this service."
+            )
+            if for_manager
+            else _(
+                "Note what you talked about and agreed at work, not the diagnosis or health of "
+                "the person you care for. They have not signed up to this service."
+            )
+        )
 
 
 class CredentialForm(GovukForm):

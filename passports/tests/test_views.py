@@ -311,3 +311,15 @@ def test_an_import_that_changes_the_line_manager_closes_the_share_and_tells_the_
     assert plan.ok
     assert PassportShare.objects.get(passport=passport).ended_at is not None
     assert [m["To"] for m in smtp_sink] == ["carer@example.org"]
+
+
+def test_the_conversation_hint_speaks_to_whoever_is_writing_the_note(world):
+    passport = declared(world)
+    url = _url("conversation_new", passport)
+    for_manager = _client(world.manager).get(url).text
+    assert "not the diagnosis or health of the person they care for" in for_manager
+    assert "person you care for" not in for_manager
+    assert "Describe what you do" not in for_manager
+    for_carer = _client(world.carer).get(url).text
+    assert "not the diagnosis or health of the person you care for" in for_carer
+    assert "person they care for" not in for_carer

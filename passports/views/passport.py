@@ -271,7 +271,11 @@ def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
         request,
         passport,
         access,
-        ConversationForm(request.POST or None, initial={"held_on": timezone.localdate()}),
+        ConversationForm(
+            request.POST or None,
+            initial={"held_on": timezone.localdate()},
+            for_manager=access.is_manager,
+        ),
         lambda data: conversation_record(
             passport=passport, held_on=data["held_on"], notes=data["notes"], by=request.user
         ),
