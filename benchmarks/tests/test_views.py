@@ -70,6 +70,9 @@ def test_home_lists_frameworks_and_assessments_for_hr(world):
         assert name in response.text
     assert url("assessment_detail", done.pk) in response.text
     assert "Start a self-assessment" in response.text
+    # Each framework's own link reads right whatever its name ("a Employers for Carers…" did not).
+    assert "Employers for Carers action list: start a self-assessment" in response.text
+    assert "a Employers" not in response.text
 
 
 @pytest.mark.parametrize("persona", ["sponsor", "champion"])
