@@ -232,7 +232,14 @@ def team_leave(request: OrgRequest) -> HttpResponse:
         where="the team's leave requests",
     )
     return render(
-        request, "leave/team.html", {"organisation": request.organisation, "pending": pending}
+        request,
+        "leave/team.html",
+        {
+            "organisation": request.organisation,
+            "pending": pending,
+            # A deputy who manages nobody decides here too, but has nobody to name a deputy for.
+            "manages_people": record is not None and direct_reports(manager=record).exists(),
+        },
     )
 
 
