@@ -14,7 +14,7 @@ from api.models import ApiToken
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Organisation
-from organisations.selectors import roles_in
+from organisations.selectors import has_left, roles_in
 
 TOKEN_PREFIX = "wch_"  # noqa: S105 - a label, not a secret
 _TOUCH_EVERY = timedelta(minutes=5)
@@ -81,7 +81,13 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
         .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None or not roles_in(user=token.user, organisation=token.organisation):
+    if token is None:
+        return None
+    # An organisation token dies with its owner's roles; a personal token only reads its
+    # owner's own records, which stay theirs after they leave.
+    if not roles_in(user=token.user, organisation=token.organisation) and not (
+        token.personal and has_left(user=token.user, organisation=token.organisation)
+    ):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:

@@ -28,7 +28,11 @@ def is_member_in_partnership(user: Any, partnership: Partnership | None) -> bool
     """A member of any organisation in the partnership sees its signed commitments."""
     if partnership is None or not getattr(user, "is_authenticated", False):
         return False
-    return Membership.objects.filter(user=user, organisation__partnership=partnership).exists()
+    return (
+        Membership.objects.with_power()
+        .filter(user=user, organisation__partnership=partnership)
+        .exists()
+    )
 
 
 rules.add_perm("commitments.view_commitment", is_member)

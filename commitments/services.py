@@ -228,9 +228,9 @@ def draft_update(
 def _emails_of(organisation: Organisation, *roles: Role) -> list[str]:
     return sorted(
         set(
-            organisation.memberships.filter(role__in=roles, user__is_active=True).values_list(
-                "user__email", flat=True
-            )
+            organisation.memberships.with_power()
+            .filter(role__in=roles, user__is_active=True)
+            .values_list("user__email", flat=True)
         )
     )
 

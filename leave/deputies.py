@@ -48,8 +48,8 @@ def deputy_appoint(
     by: User,
     today: date,
 ) -> Deputy:
-    if manager.user_id != by.pk:
-        raise PermissionDenied("Managers appoint their own deputies")
+    if manager.user_id != by.pk or manager.status != StaffStatus.ACTIVE:
+        raise PermissionDenied("Managers in post appoint their own deputies")
     deputy = StaffRecord.objects.filter(
         organisation_id=manager.organisation_id, staff_number=deputy_number.strip()
     ).first()

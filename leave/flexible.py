@@ -54,9 +54,9 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
         senior = _active_manager_user(manager.line_manager if manager else None)
         ids = {senior.pk} if senior else set()
         ids |= set(
-            staff.organisation.memberships.filter(
-                role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
-            ).values_list("user_id", flat=True)
+            staff.organisation.memberships.with_power()
+            .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+            .values_list("user_id", flat=True)
         )
         # Whoever refused does not hear the appeal, nor does the line manager.
         if manager is not None and manager.user_id is not None:
@@ -69,9 +69,9 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
         if not ids:
             # Nobody manages them now: HR decides, so the deadline cannot pass unseen.
             ids = set(
-                staff.organisation.memberships.filter(
-                    role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
-                ).values_list("user_id", flat=True)
+                staff.organisation.memberships.with_power()
+                .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+                .values_list("user_id", flat=True)
             )
         if manager is not None:
             # Deputies decide while the manager is away.
@@ -165,7 +165,8 @@ def flexible_request_submit(
         # Nobody in post manages them, so HR decides: tell HR now, not 14 days before the deadline.
         to = sorted(
             set(
-                staff.organisation.memberships.filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+                staff.organisation.memberships.with_power()
+                .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
                 .exclude(user_id=staff.user_id)
                 .values_list("user__email", flat=True)
             )
@@ -392,10 +393,13 @@ def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str,
     return {
         "view": is_owner or is_manager or is_senior or is_hr or can_decide or is_deputy,
         "decide": can_decide,
+        # Someone who has left can still read their request and its letter, and do no more.
         "appeal": is_owner
+        and request.staff.status == StaffStatus.ACTIVE
         and request.status == FlexibleStatus.REFUSED
         and not request.appeal_reason,
         "withdraw": is_owner
+        and request.staff.status == StaffStatus.ACTIVE
         and request.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED),
     }
 

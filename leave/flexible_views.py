@@ -72,7 +72,7 @@ def _audit_view(request: OrgRequest, item: FlexibleWorkingRequest, summary: str)
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def flexible_home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)
@@ -229,7 +229,7 @@ def _detail_page(
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
     item, access = _flexible(request, pk)
     _audit_view(request, item, "Viewed flexible-working request")
@@ -329,7 +329,7 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
     """The decision letter, once there is a decision."""
     item, _access = _flexible(request, pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leave import rules
-from organisations.models import Organisation, StaffRecord
+from organisations.models import Organisation, StaffRecord, StaffStatus
 
 
 class LeavePolicy(models.Model):
@@ -340,8 +340,16 @@ class CalendarFeed(models.Model):
 
 class DeputyQuerySet(models.QuerySet["Deputy"]):
     def in_force(self, on: date) -> DeputyQuerySet:
-        """Appointments whose dates include ``on`` and that were not ended early."""
-        return self.filter(from_date__lte=on, to_date__gte=on, ended_at__isnull=True)
+        """Appointments whose dates include ``on``, not ended early, between two people still
+        in post: an appointment ends the moment either of them is marked as left, however
+        that happens (trust rule 10)."""
+        return self.filter(
+            from_date__lte=on,
+            to_date__gte=on,
+            ended_at__isnull=True,
+            manager__status=StaffStatus.ACTIVE,
+            deputy__status=StaffStatus.ACTIVE,
+        )
 
 
 class Deputy(models.Model):

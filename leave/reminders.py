@@ -28,7 +28,9 @@ ESCALATE_FROM_DAYS = 7
 
 def _escalation_emails(request: FlexibleWorkingRequest) -> set[str]:
     staff = request.staff
-    admins = staff.organisation.memberships.filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+    admins = staff.organisation.memberships.with_power().filter(
+        role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
+    )
     if staff.user_id is not None:
         admins = admins.exclude(user_id=staff.user_id)  # never told about their own request
     emails = set(admins.values_list("user__email", flat=True))
@@ -111,7 +113,7 @@ def carers_leave_decision_reminders(*, today: date) -> int:
         days_left = (request.first_day - today).days
         to = _carers_leave_deciders(request, today)
         if days_left <= 1 or not to:
-            admins = request.staff.organisation.memberships.filter(
+            admins = request.staff.organisation.memberships.with_power().filter(
                 role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
             )
             if request.staff.user_id is not None:

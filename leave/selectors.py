@@ -133,7 +133,7 @@ def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]
     return {
         "view": is_owner or is_manager or is_hr or is_deputy,
         "decide": (is_manager or is_deputy) and open_request,
-        "cancel": is_owner and request.is_open,
+        "cancel": is_owner and request.is_open and staff.status == StaffStatus.ACTIVE,
     }
 
 
@@ -163,8 +163,12 @@ def team_absences(
     tell them who is a carer, because these are the only absences kept here (trust rule 3).
     """
     end = start + timedelta(days=days)
-    team = Q(line_manager=viewer_record) | Q(pk=viewer_record.pk)
-    if viewer_record.line_manager_id:
+    in_post = viewer_record.status == StaffStatus.ACTIVE
+    # Someone who has left manages nobody: their former reports are not their team.
+    team = Q(pk=viewer_record.pk)
+    if in_post:
+        team |= Q(line_manager=viewer_record)
+    if in_post and viewer_record.line_manager_id:
         team |= Q(line_manager_id=viewer_record.line_manager_id)
     people = {
         p.pk: p
@@ -182,8 +186,8 @@ def team_absences(
         return (
             is_hr
             or person.user_id == viewer.pk
-            or (manager is not None and manager.user_id == viewer.pk)
-            or acting_for(user=viewer, manager=manager, on=start)
+            or (in_post and manager is not None and manager.user_id == viewer.pk)
+            or (in_post and acting_for(user=viewer, manager=manager, on=start))
         )
 
     result: list[Absence] = []

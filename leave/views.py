@@ -74,7 +74,7 @@ def _leave_request(request: OrgRequest, pk: int) -> tuple[CarersLeaveRequest, di
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def leave_home(request: OrgRequest) -> HttpResponse:
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
     context: dict[str, object] = {
@@ -126,7 +126,7 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
     leave, access = _leave_request(request, pk)
     audit_record(

@@ -224,8 +224,26 @@ class Role(models.TextChoices):
 MFA_ROLES = frozenset({Role.HR_ADMIN, Role.ORG_ADMIN})
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def with_power(self) -> MembershipQuerySet:
+        """Roles that still carry power: someone marked as left in an organisation holds none
+        there, whatever memberships remain (trust rule 10). Read at query time, so it holds
+        from the moment the staff record changes, however it was changed (page, API, import),
+        and a corrected import that brings the person back restores their roles."""
+        left = StaffRecord.objects.filter(
+            organisation_id=models.OuterRef("organisation_id"),
+            user_id=models.OuterRef("user_id"),
+            status=StaffStatus.LEFT,
+        )
+        return self.exclude(models.Exists(left))
+
+
 class Membership(models.Model):
-    """A user's role in an organisation; one row per role held."""
+    """A user's role in an organisation; one row per role held.
+
+    Read roles through ``with_power()`` (or ``organisations.selectors.roles_in``): a person
+    who has left keeps their rows, for the record, but none of their power.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -235,6 +253,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "role"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from accounts.models import Invitation
@@ -23,32 +23,53 @@ _LED_ATTR = "_carershub_led"
 
 
 def _memberships(user: Any) -> dict[int, tuple[Organisation, frozenset[Role]]]:
-    """Every organisation the user belongs to, with their roles there: one query per user
-    object, shared by the tenant lookup, the permission checks and the header's switcher."""
+    """Every organisation the user belongs to, with the roles that still carry power there:
+    one query per user object, shared by the tenant lookup, the permission checks and the
+    header's switcher.
+
+    Someone marked as left in an organisation keeps it here with no roles: they can still
+    reach their own records there (trust rule 7) but hold no power (trust rule 10).
+    """
     cache: dict[int, tuple[Organisation, frozenset[Role]]] | None = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
-        for membership in Membership.objects.filter(user=user).select_related(
-            "organisation__partnership"
+        left = StaffRecord.objects.filter(
+            organisation_id=OuterRef("organisation_id"), user_id=user.pk, status=StaffStatus.LEFT
+        )
+        for membership in (
+            Membership.objects.filter(user=user)
+            .annotate(has_left=Exists(left))
+            .select_related("organisation__partnership")
         ):
             organisation, held = cache.get(
                 membership.organisation_id, (membership.organisation, frozenset())
             )
-            cache[membership.organisation_id] = (organisation, held | {Role(membership.role)})
+            if not getattr(membership, "has_left"):  # noqa: B009 (an annotation)
+                held = held | {Role(membership.role)}
+            cache[membership.organisation_id] = (organisation, held)
         setattr(user, _CACHE_ATTR, cache)
     return cache
 
 
 def roles_in(*, user: Any, organisation: Organisation) -> frozenset[Role]:
-    """The roles ``user`` holds in ``organisation``, read once per user object."""
+    """The roles ``user`` holds in ``organisation``, read once per user object; none for
+    someone who has left it."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     return _memberships(user).get(organisation.pk, (organisation, frozenset()))[1]
 
 
+def has_left(*, user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` belongs to ``organisation`` only as someone who has left it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    found = _memberships(user).get(organisation.pk)
+    return found is not None and not found[1]
+
+
 def member_organisation(*, user: Any, slug: str) -> Organisation | None:
-    """The organisation with this short name if the user belongs to it, else None: for a
-    non-member, one that does not exist and one they may not see look the same."""
+    """The organisation with this short name if the user belongs to it (or has left it), else
+    None: for a non-member, one that does not exist and one they may not see look the same."""
     if not getattr(user, "is_authenticated", False):
         return None
     for organisation, _roles in _memberships(user).values():

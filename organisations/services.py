@@ -313,9 +313,11 @@ def membership_revoke(*, membership: Membership, by: User | None, channel: Chann
     organisation = membership.organisation
     # Two admins removing each other at once must not leave the organisation with none.
     _lock_organisation(organisation.pk)
-    remaining_admins = Membership.objects.filter(
-        organisation=organisation, role=Role.ORG_ADMIN
-    ).exclude(pk=membership.pk)
+    remaining_admins = (
+        Membership.objects.with_power()
+        .filter(organisation=organisation, role=Role.ORG_ADMIN)
+        .exclude(pk=membership.pk)
+    )
     if membership.role == Role.ORG_ADMIN and not remaining_admins.exists():
         raise ValidationError(_("An organisation must keep at least one organisation admin."))
     audit_record(

@@ -27,7 +27,8 @@ from passports.selectors import agreed_version, agreed_versions, latest_agreed, 
 router = Router(tags=["passports"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
-OWN = BearerToken("organisations.use_organisation", personal=True)
+# Your own passport only: still yours to read and take after you have left.
+OWN = BearerToken("organisations.use_own_records", personal=True)
 
 
 class AdjustmentOut(Schema):

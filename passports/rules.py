@@ -28,6 +28,13 @@ def is_passport_owner(user: Any, passport: Passport | None) -> bool:
 
 
 @rules.predicate
+def is_passport_owner_in_post(user: Any, passport: Passport | None) -> bool:
+    """The owner while in post: someone who has left may read, download, take or delete their
+    passport there, but no longer change, share or sign it (trust rule 10)."""
+    return bool(is_passport_owner(user, passport)) and passport.staff.status == StaffStatus.ACTIVE  # type: ignore[union-attr]
+
+
+@rules.predicate
 def is_sharing_manager(user: Any, passport: Passport | None) -> bool:
     """The carer shared with this person, and they still line manage the carer today."""
     user_id = _user_id(user)
@@ -50,6 +57,6 @@ def is_sharing_manager(user: Any, passport: Passport | None) -> bool:
 
 
 rules.add_perm("passports.view_passport", is_passport_owner | is_sharing_manager)
-rules.add_perm("passports.work_on_passport", is_passport_owner | is_sharing_manager)
+rules.add_perm("passports.work_on_passport", is_passport_owner_in_post | is_sharing_manager)
 rules.add_perm("passports.own_passport", is_passport_owner)
 rules.add_perm("passports.manage_passport", is_sharing_manager)

@@ -67,6 +67,8 @@ class PassportAccess:
 
     is_owner: bool
     is_manager: bool
+    #: May change, share and sign it: the carer or the manager, while in post.
+    can_change: bool = False
 
 
 def passport_access(
@@ -86,6 +88,7 @@ def passport_access(
     return passport, PassportAccess(
         is_owner=viewer.has_perm("passports.own_passport", passport),
         is_manager=viewer.has_perm("passports.manage_passport", passport),
+        can_change=viewer.has_perm("passports.work_on_passport", passport),
     )
 
 

@@ -455,8 +455,8 @@ def passport_share(
 ) -> PassportShare:
     """Share with the carer's current line manager, and nobody else (trust rule 2)."""
     locked = _lock(passport)
-    if locked.staff.user_id != by.pk:
-        raise PermissionDenied("Only the carer can share their passport")
+    if locked.staff.user_id != by.pk or locked.staff.status != StaffStatus.ACTIVE:
+        raise PermissionDenied("Only the carer, while in post, can share their passport")
     manager = current_line_manager(staff=locked.staff)
     if manager is None:
         raise ValidationError(

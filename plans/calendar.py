@@ -62,7 +62,11 @@ def plan_calendar_feed_for(token: str) -> PlanCalendarFeed | None:
     )
     if feed is None or not feed.user.is_active:
         return None
-    if not Membership.objects.filter(user=feed.user, organisation=feed.organisation).exists():
+    if (
+        not Membership.objects.with_power()
+        .filter(user=feed.user, organisation=feed.organisation)
+        .exists()
+    ):
         return None
     return feed
 

@@ -31,7 +31,9 @@ def _window(today: date) -> tuple[date, date]:
 def _still_member(user: str, organisation: str) -> Exists:
     """The person at ``user`` still belongs to the organisation at ``organisation``."""
     return Exists(
-        Membership.objects.filter(user=OuterRef(user), organisation=OuterRef(organisation))
+        Membership.objects.with_power().filter(
+            user=OuterRef(user), organisation=OuterRef(organisation)
+        )
     )
 
 

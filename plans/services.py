@@ -133,7 +133,7 @@ def _text(value: str | None) -> str:
 
 
 def _is_member(user: User, organisation: Organisation) -> bool:
-    return Membership.objects.filter(user=user, organisation=organisation).exists()
+    return Membership.objects.with_power().filter(user=user, organisation=organisation).exists()
 
 
 # --- Personal plans --------------------------------------------------------------------------

@@ -2,17 +2,30 @@
 
 ``org`` is the home organisation; ``outsider`` belongs to ``other_org`` only.
 HR and admin personas have TOTP set up, as the product requires.
+
+``leaver`` has been marked as left in ``org`` but still holds every role there, manages the
+manager and is named as the manager's deputy: every one of those powers must be void.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from accounts.models import User
-from organisations.models import Membership, Organisation, PartnershipLead, Role, StaffRecord
+from leave.models import Deputy
+from organisations.models import (
+    Membership,
+    Organisation,
+    PartnershipLead,
+    Role,
+    StaffRecord,
+    StaffStatus,
+)
 from organisations.tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
@@ -37,9 +50,11 @@ class World:
     sponsor: User
     outsider: User
     lead: User
+    leaver: User
     carer_record: StaffRecord
     manager_record: StaffRecord
     outsider_record: StaffRecord
+    leaver_record: StaffRecord
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
@@ -55,6 +70,7 @@ PERSONAS = (
     "sponsor",
     "outsider",
     "lead",
+    "leaver",
 )
 
 
@@ -75,11 +91,36 @@ def world(db: None) -> World:
     unit = UnitFactory(organisation=org, code="WARD1", name="Ward 1")
     UnitFactory(organisation=other_org, code="WARD1", name="Other ward")
 
+    leaver = _member(
+        org,
+        "leaver@example.org",
+        Role.HR_ADMIN,
+        Role.ORG_ADMIN,
+        Role.CHAMPION,
+        Role.SPONSOR,
+        mfa=True,
+    )
+    leaver_record = StaffRecordFactory(
+        organisation=org,
+        staff_number="L001",
+        user=leaver,
+        unit=unit,
+        status=StaffStatus.LEFT,
+        left_on=date(2026, 1, 31),
+    )
     manager = _member(org, "manager@example.org")
     new_manager = _member(org, "new.manager@example.org")
     carer = _member(org, "carer@example.org")
     manager_record = StaffRecordFactory(
-        organisation=org, staff_number="M001", user=manager, unit=unit
+        organisation=org, staff_number="M001", user=manager, unit=unit, line_manager=leaver_record
+    )
+    # Named as the manager's deputy before leaving, for dates that include today.
+    Deputy.objects.create(
+        manager=manager_record,
+        deputy=leaver_record,
+        from_date=timezone.localdate() - timedelta(days=30),
+        to_date=timezone.localdate() + timedelta(days=365),
+        created_by=manager,
     )
     StaffRecordFactory(organisation=org, staff_number="M002", user=new_manager, unit=unit)
     carer_record = StaffRecordFactory(
@@ -102,7 +143,9 @@ def world(db: None) -> World:
         sponsor=_member(org, "sponsor@example.org", Role.SPONSOR),
         outsider=outsider,
         lead=lead,
+        leaver=leaver,
         carer_record=carer_record,
         manager_record=manager_record,
         outsider_record=outsider_record,
+        leaver_record=leaver_record,
     )

@@ -48,6 +48,29 @@ from passports.services import adjustment_add, carer_declare
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanShare, Priority
 
 ANON = "anonymous"
+#: Pages about one's own records, still open to someone who has left the organisation
+#: (``organisations.use_own_records``); every other organisation page refuses them at once.
+OWN_RECORDS = frozenset(
+    {
+        "organisation_home",
+        "my_record",
+        "carer_home",
+        "passport_mine",
+        "passport_seen_by",
+        "carer_export_json",
+        "carer_export_pdf",
+        "carer_delete",
+        "passport_detail",
+        "passport_version",
+        "passport_version_pdf",
+        "passport_credential",
+        "leave_home",
+        "carers_leave_detail",
+        "flexible_home",
+        "flexible_detail",
+        "flexible_letter",
+    }
+)
 EVERYONE = PERSONAS
 MEMBERS = ("carer", "manager", "hr_admin", "org_admin", "champion", "sponsor")
 HR = ("hr_admin", "org_admin")
@@ -62,7 +85,9 @@ def expect(
     allowed: tuple[str, ...], ok: int, *, denied: int = 403, anon: int = 302, stranger: int = 404
 ) -> dict[str, int]:
     """Statuses in the home organisation: members without the role get ``denied``."""
-    result = {ANON: anon, "outsider": stranger, "lead": stranger}
+    # Someone marked as left holds no power: whatever roles and relationships they had, they
+    # are refused like a member without the role (pages about their own records aside).
+    result = {ANON: anon, "outsider": stranger, "lead": stranger, "leaver": denied}
     for persona in MEMBERS:
         result[persona] = ok if persona in allowed else denied
     return result
@@ -334,7 +359,11 @@ def _assessment(t: Targets, *, signed: bool = False) -> Assessment:
     found = Assessment.objects.filter(organisation=organisation, status=wanted).first()
     if found is not None:
         return found
-    admin = Membership.objects.filter(organisation=organisation, role=Role.HR_ADMIN).first()
+    admin = (
+        Membership.objects.with_power()
+        .filter(organisation=organisation, role=Role.HR_ADMIN)
+        .first()
+    )
     assert admin is not None
     draft = Assessment.objects.filter(
         organisation=organisation, status=AssessmentStatus.DRAFT
@@ -395,9 +424,11 @@ def api(
     data: dict[str, Any] | None = None,
     cross: bool = False,
 ) -> Spec:
-    # Anonymous callers and partnership leads have no token for the organisation: 401.
+    # Anonymous callers and partnership leads have no token for the organisation: 401. An
+    # organisation token stops working the moment its owner is marked as left: 401 too.
     expected = expect(allowed, ok, anon=401)
     expected["lead"] = 401
+    expected["leaver"] = 401
     # The outsider's token is for their own organisation: lists show theirs; our ids are 404.
     expected["outsider"] = 404 if cross else expected["org_admin"]
     return Spec(method, expected, kwargs, data=data, api=True, cross=cross)
@@ -444,7 +475,10 @@ MATRIX: dict[str, Spec] = {
     "accessibility": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "privacy": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "switch_organisation": Spec(
-        "POST", {**expect(MEMBERS, 302)}, data={"organisation": "home-org"}
+        # Someone who has left may still switch to the organisation to reach their own records.
+        "POST",
+        {**expect(MEMBERS, 302), "leaver": 302},
+        data={"organisation": "home-org"},
     ),
     "invitation_accept": Spec(
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-token"}
@@ -456,8 +490,8 @@ MATRIX: dict[str, Spec] = {
         lambda t: {"slug": t.org.partnership.slug},
     ),
     # Organisation pages.
-    "organisation_home": page(MEMBERS),
-    "my_record": page(MEMBERS),
+    "organisation_home": page(MEMBERS) | {"leaver": 200},
+    "my_record": page(MEMBERS) | {"leaver": 200},
     "my_team": page(MEMBERS),
     "staff_list": page(HR),
     "staff_create": page(HR),
@@ -482,7 +516,7 @@ MATRIX: dict[str, Spec] = {
     "token_list": page(HR),
     "token_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
     # Carer's leave: the employee, their line manager and HR see a request; only the manager decides.
-    "leave_home": page(MEMBERS),
+    "leave_home": page(MEMBERS) | {"leaver": 200},
     "team_leave": page(MEMBERS),
     "team_calendar": page(MEMBERS),
     "deputies": page(("carer", "manager"), foreign_outsider=200),
@@ -514,7 +548,7 @@ MATRIX: dict[str, Spec] = {
         action(("carer",), leave), role_first=False, foreign_outsider=302
     ),
     # Flexible working: the employee, their manager (who decides) and HR see a request.
-    "flexible_home": page(MEMBERS),
+    "flexible_home": page(MEMBERS) | {"leaver": 200},
     "flexible_new": page(("carer", "manager"), foreign_outsider=200),
     "flexible_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=flexible, cross=True, role_first=False
@@ -553,17 +587,17 @@ MATRIX: dict[str, Spec] = {
         action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),
     # Carers and passports: only the carer and the line manager they shared with (rules 1-3).
-    "carer_home": page(("carer", "manager"), foreign_outsider=200),
+    "carer_home": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
     "carer_declare": page(("carer", "manager"), foreign_outsider=200),
-    "carer_export_json": page(("carer", "manager"), foreign_outsider=200),
-    "carer_export_pdf": page(("carer", "manager"), foreign_outsider=200),
-    "carer_delete": page(("carer",), foreign_outsider=200) | {"manager": 302},
-    "passport_mine": page((), foreign_outsider=302) | {"carer": 302, "manager": 302},
+    "carer_export_json": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
+    "carer_export_pdf": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
+    "carer_delete": page(("carer",), foreign_outsider=200) | {"manager": 302, "leaver": 302},
+    "passport_mine": page((), foreign_outsider=302) | {"carer": 302, "manager": 302, "leaver": 302},
     "passport_share": replace(action(("carer", "manager"), org), cross=False, foreign_outsider=302),
     "passport_unshare": replace(
         action(("carer", "manager"), org), cross=False, foreign_outsider=302
     ),
-    "passport_seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302},
+    "passport_seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302, "leaver": 302},
     "team_passports": page(MEMBERS),
     # Bringing a passport from another employer needs your own staff record here.
     "passport_import": page(("carer", "manager"), foreign_outsider=200),
@@ -579,7 +613,7 @@ MATRIX: dict[str, Spec] = {
         ),
         foreign_outsider=404,
     )
-    | {"carer": 404, "manager": 403},
+    | {"carer": 404, "manager": 403, "leaver": 404},
     # Personal API tokens: everyone's own, and nobody else's (an HR token is not one).
     "personal_tokens": page(MEMBERS, foreign_outsider=200),
     "personal_token_revoke": replace(
@@ -588,7 +622,8 @@ MATRIX: dict[str, Spec] = {
         foreign_outsider=404,
     )
     | dict.fromkeys(MEMBERS, 404),
-    "passport_detail": passport_page(("carer", "manager")),
+    # Pages about one's own passport stay open to someone who has left; this one is not theirs.
+    "passport_detail": passport_page(("carer", "manager")) | {"leaver": 404},
     "passport_edit_about": passport_page(("carer",)) | {"manager": 403},
     "adjustment_new": passport_page(("carer", "manager")),
     "adjustment_edit": passport_page(
@@ -607,14 +642,15 @@ MATRIX: dict[str, Spec] = {
         (),
         kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
         foreign_outsider=404,
-    ),
+    )
+    | {"leaver": 404},
     # Only the carer downloads the PDF; the manager is refused before the version is looked up.
     "passport_version_pdf": passport_page(
         (),
         kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
         foreign_outsider=404,
     )
-    | {"carer": 404, "manager": 403},
+    | {"carer": 404, "manager": 403, "leaver": 404},
     # Carer's leave through the API: own balance and requests for anyone with a staff record.
     "api-v1:carers_leave_balance": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
     "api-v1:list_carers_leave": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
@@ -722,14 +758,15 @@ MATRIX: dict[str, Spec] = {
     "commitment_withdraw": page(HR, kwargs=commitment_signed, cross=True),
     # The partnership's signed commitments: its leads and members of any member organisation
     # (the outsider's organisation is in the same partnership; strangers: commitments/tests).
+    # Someone who has left belongs to no member organisation any more: 404.
     "partnership_commitments": Spec(
         "GET",
-        {**dict.fromkeys(EVERYONE, 200), ANON: 302},
+        {**dict.fromkeys(EVERYONE, 200), ANON: 302, "leaver": 404},
         lambda t: {"slug": t.org.partnership.slug},
     ),
     "partnership_commitment": Spec(
         "GET",
-        {**dict.fromkeys(EVERYONE, 200), ANON: 302},
+        {**dict.fromkeys(EVERYONE, 200), ANON: 302, "leaver": 404},
         partnership_commitment,
     ),
     # The outsider's token is for their own organisation, which has published nothing.
@@ -1131,6 +1168,9 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
     elif persona == ANON:
         wanted = 302
     elif spec.role_first and persona in MEMBERS and spec.expected[persona] == 403:
+        wanted = 403
+    elif persona == "leaver" and spec.expected[persona] == 403 and name not in OWN_RECORDS:
+        # Refused in the organisation before any object is looked up.
         wanted = 403
     else:
         wanted = 404

@@ -11,16 +11,27 @@ from carershub.types import OrgRequest
 from leave.deputies import managers_deputised
 from organisations.access import org_view
 from organisations.models import StaffStatus
-from organisations.selectors import direct_reports, roles_in, staff_record_for_user
+from organisations.selectors import (
+    direct_reports,
+    has_left,
+    roles_in,
+    staff_record_for_user,
+)
 from passports.selectors import shared_with_manager
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def organisation_home(request: OrgRequest) -> HttpResponse:
     """Each person's starting point: only what their roles and records let them do."""
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)
+    if has_left(user=request.user, organisation=organisation):
+        return render(
+            request,
+            "organisations/home_left.html",
+            {"organisation": organisation, "record": record},
+        )
     shared = shared_with_manager(manager=record) if record else []
     today = timezone.localdate()
     context = {
@@ -53,7 +64,7 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def my_record(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)

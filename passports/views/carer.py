@@ -16,6 +16,7 @@ from audit.models import Action
 from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.models import StaffStatus
 from passports.credential import (
     ImportRefused,
     PassportOffer,
@@ -44,7 +45,7 @@ def _own_passport(request: OrgRequest) -> Passport | None:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def carer_home(request: OrgRequest) -> HttpResponse:
     """Who counts as a carer, and the person's own declaration and passport if they have one."""
     record = own_record(request)
@@ -59,6 +60,8 @@ def carer_home(request: OrgRequest) -> HttpResponse:
             "declaration": declaration_of(staff=record),
             "passport": passport,
             "line_manager": current_line_manager(staff=record),
+            # Someone who has left keeps their data here but can no longer change or share it.
+            "left": record.status != StaffStatus.ACTIVE,
         },
     )
 
@@ -117,7 +120,7 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_mine(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
@@ -156,7 +159,7 @@ def passport_unshare_view(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
@@ -180,7 +183,7 @@ def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def carer_export_json(request: OrgRequest) -> HttpResponse:
     """Everything we hold about the person as a carer, in one file (trust rule 7)."""
     record = own_record(request)
@@ -197,7 +200,7 @@ def carer_export_json(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def carer_export_pdf(request: OrgRequest) -> HttpResponse:
     record = own_record(request)
     passport = passport_of(staff=record)
@@ -211,7 +214,7 @@ def carer_export_pdf(request: OrgRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def carer_delete(request: OrgRequest) -> HttpResponse:
     record = own_record(request)
     if declaration_of(staff=record) is None and passport_of(staff=record) is None:

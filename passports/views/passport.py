@@ -61,7 +61,7 @@ def _context(
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
@@ -320,7 +320,7 @@ def passport_sign_view(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
@@ -342,7 +342,7 @@ def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
 
 
 @require_safe
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpResponse:
     """The carer's printable copy. Only the carer downloads: copies are theirs to hand out."""
     passport, access = passport_access(
@@ -358,7 +358,7 @@ def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpRespo
 
 
 @require_POST
-@org_view("organisations.use_organisation")
+@org_view("organisations.use_own_records")
 def passport_credential_download(request: OrgRequest, pk: int, number: int) -> HttpResponse:
     """A signed copy of one agreed version, for the carer to take to another employer."""
     passport, access = passport_access(
