@@ -323,3 +323,15 @@ def test_the_conversation_hint_speaks_to_whoever_is_writing_the_note(world):
     for_carer = _client(world.carer).get(url).text
     assert "not the diagnosis or health of the person you care for" in for_carer
     assert "person they care for" not in for_carer
+
+
+def test_an_agreed_version_says_who_signed_in_words_for_its_reader(world):
+    passport = agreed_passport(world)
+    url = _url("passport_version", passport, number=1)
+    carer_name = world.carer_record.full_name
+    for_carer = _client(world.carer).get(url).text
+    assert "Signed by you on" in for_carer
+    assert "Signed by the carer" not in for_carer
+    for_manager = _client(world.manager).get(url).text
+    assert f"Signed by {carer_name} on" in for_manager
+    assert "Signed by you" not in for_manager
