@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from accounts.selectors import display_name
 from audit.models import Channel
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
@@ -129,7 +130,7 @@ def test_passport_from_declaration_to_deletion(
     )
     assert data["passport"]["agreed_versions"][0]["number"] == 1
     carer.follow(lambda: page.get_by_role("link", name="Who has seen my passport").click())
-    assert world.new_manager.email in page.content()
+    assert display_name(world.new_manager) in page.content()  # named, not by email address
     carer.goto(f"/o/{org}/carer/")
     carer.follow(
         lambda: page.get_by_role("link", name="Delete my declaration and passport").click()
