@@ -398,7 +398,6 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(
         calendar_feed_read(feed=feed), content_type="text/calendar; charset=utf-8"
     )
-    response["Cache-Control"] = "private, max-age=900"
     return response
 
 

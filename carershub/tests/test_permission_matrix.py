@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
@@ -1066,16 +1066,31 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
     )
 
 
+#: Public on purpose, for verifiers anywhere: the only responses a cache may keep.
+PUBLIC_RESPONSES = frozenset({"jwks", "issuer_profile"})
+
+
 def _request(client: Client, spec: Spec, path: str, token: str | None) -> int:
+    """The status of one request; every response but a public one must forbid caching,
+    whoever asked and whatever the answer (trust rule 11)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if spec.method == "GET":
-        return client.get(path, headers=headers).status_code
-    if spec.api:
+        response = client.get(path, headers=headers)
+    elif spec.api:
         body = json.dumps(spec.data or {})
-        return client.generic(
+        response = client.generic(
             spec.method, path, body, content_type="application/json", headers=headers
-        ).status_code
-    return client.post(path, spec.data or {}, headers=headers).status_code
+        )
+    else:
+        response = client.post(path, spec.data or {}, headers=headers)
+    name = resolve(path).view_name
+    if name in PUBLIC_RESPONSES:
+        assert "public" in response["Cache-Control"], path
+    else:
+        assert "no-store" in response.get("Cache-Control", ""), (
+            f"{spec.method} {path} answered {response.status_code} without no-store"
+        )
+    return response.status_code
 
 
 def _client_and_token(world: World, persona: str, spec: Spec) -> tuple[Client, str | None]:
@@ -1181,12 +1196,15 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
 def test_account_pages_need_sign_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
     assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", sorted(ALLAUTH_ENTRY - {"account_logout"}))
 def test_entry_pages_are_open(client, db, name):
-    assert client.get(reverse(name)).status_code in (200, 302)
+    response = client.get(reverse(name))
+    assert response.status_code in (200, 302)
+    assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -22,6 +22,7 @@ def test_the_private_link_serves_my_leave_and_a_new_link_stops_the_old_one(clien
     client.logout()
     response = client.get(link)
     assert response["Content-Type"].startswith("text/calendar")
+    assert response["Cache-Control"] == "private, no-store"
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Leave (morning): asked for"]
     assert events[0].decoded("dtstart") == date(2026, 12, 7)

@@ -48,6 +48,7 @@ def test_the_feed_has_my_actions_and_my_own_plan_dates_only(client, world):
     response = client.get(link)  # a calendar app: no session
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Cache-Control"] == "private, no-store"
     events = _events(response.content)
     assert events == {
         "Action 2.1.1 due: Raise the profile of carers' needs": date(2026, 9, 30),

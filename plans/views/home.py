@@ -73,5 +73,4 @@ def plans_calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(
         plan_calendar_feed_read(feed=feed), content_type="text/calendar; charset=utf-8"
     )
-    response["Cache-Control"] = "private, max-age=900"
     return response
