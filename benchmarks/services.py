@@ -32,7 +32,7 @@ from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.frameworks import Framework, get_framework
-from benchmarks.levels import ANSWERS, assess
+from benchmarks.levels import ANSWERS, NOT_MET, assess
 from benchmarks.measures import get_measure, measure_all
 from benchmarks.models import (
     Assessment,
@@ -378,9 +378,11 @@ def criterion_save(
         raise ValidationError({"narrative": _("The evidence must be 10,000 characters or fewer.")})
     cleaned_links = clean_links(links) if links is not None else None
 
-    evidence, _created = CriterionEvidence.objects.get_or_create(
-        assessment=locked, criterion_key=criterion_key, defaults={"version": 0}
-    )
+    # Not stored until something is saved: opening a criterion and saving it unchanged
+    # writes nothing.
+    evidence = CriterionEvidence.objects.filter(
+        assessment=locked, criterion_key=criterion_key
+    ).first() or CriterionEvidence(assessment=locked, criterion_key=criterion_key, version=0)
     if expected_version is not None and expected_version != evidence.version:
         raise CriterionConflict(evidence=evidence)
 
@@ -391,6 +393,8 @@ def criterion_save(
     }
     for key, given in (answers or {}).items():
         row = current.get(key)
+        if row is None and given.status == NOT_MET and not given.notes.strip():
+            continue  # unanswered reads as not met: saying so again changes nothing
         if row is None:
             RequirementAnswer.objects.create(
                 assessment=locked,

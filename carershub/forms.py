@@ -10,6 +10,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """The one date input: a browser date picker in GOV.UK style.
+
+    ``type="date"`` takes only ISO dates (2019-09-02), whatever the language, and shows an
+    empty box for anything else, so a page rendering ``02/09/2019`` would send the date back
+    empty and an unchanged save would wipe it. The format is therefore fixed here, once.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})},
+            format="%Y-%m-%d",
+        )
+
+
+def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
+    """A date question rendered with ``DateInput``."""
+    return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput())
+
+
 class GovukForm(forms.Form):
     """A form that renders in GOV.UK style with one submit button."""
 

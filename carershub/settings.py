@@ -234,6 +234,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "1 June 2027" everywhere (carershub/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["carershub.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -9,12 +9,12 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from carershub.dates import long_date
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.text import inline_html, parse
 
@@ -31,10 +31,10 @@ def _signature(version: CommitmentVersion) -> str:
         return f"Version {version.number}: a draft, not signed."
     line = (
         f"Signed by {_inline(version.signed_by_name)}, {_inline(version.signed_by_role)}, "
-        f"on {version.signed_on:%-d %B %Y}."
+        f"on {long_date(version.signed_on)}."
     )
     if version.status == VersionStatus.PUBLISHED and version.published_at is not None:
-        line += f" Published {timezone.localtime(version.published_at):%-d %B %Y}."
+        line += f" Published {long_date(version.published_at)}."
     elif version.status != VersionStatus.PUBLISHED:
         line += f" Version {version.number}: {version.get_status_display().lower()}."
     return line

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import DateInput, GovukForm
 
 
 class RevisionForm(GovukForm):
@@ -59,7 +59,7 @@ class SignForm(RevisionForm):
     signed_on = forms.DateField(
         label=_("Date signed"),
         help_text=_("Today, or the day you signed a paper copy. It cannot be in the future."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     authority_confirmed = forms.BooleanField(
         label=_("I confirm that I have the authority to sign this commitment for the organisation"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.dates import long_datetime
 from carershub.emails import send_templated
 from commitments.models import (
     OPEN_STATUSES,
@@ -44,7 +45,7 @@ class CommitmentConflict(ConcurrentEditError):
 
     def describe(self) -> str:
         who = self.current.updated_by.email if self.current.updated_by else _("someone")
-        when = timezone.localtime(self.current.updated_at).strftime("%d %b %Y %H:%M")
+        when = long_datetime(self.current.updated_at)
         return _(
             "%(who)s changed this draft at %(when)s, after you opened it. Your text is "
             "below and has not been saved: compare it with the current draft, then save again."
@@ -204,8 +205,8 @@ def draft_update(
     if expected_revision is not None and expected_revision != locked.revision:
         raise CommitmentConflict(current=locked)
     cleaned = _clean_text(text)
-    if cleaned == locked.text:
-        return locked
+    if cleaned.strip() == locked.text.replace("\r\n", "\n").strip():
+        return locked  # the same words, whatever the line endings: nothing to sign again
     was_ready = locked.status == VersionStatus.READY
     locked.text = cleaned
     locked.revision += 1

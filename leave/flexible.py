@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.dates import long_date
 from carershub.emails import send_templated
 from leave import rules
 from leave.deputies import acting_for
@@ -132,7 +133,7 @@ def flexible_request_submit(
                 "You already have a request waiting for a decision, due by %(date)s. You can make "
                 "a new one once it is decided or that date has passed."
             )
-            % {"date": f"{proceeding.deadline:%-d %B %Y}"},
+            % {"date": long_date(proceeding.deadline)},
         )
     if start_from > today + MAX_AHEAD:
         raise LeaveRuleError("date_too_far", _("Choose a start date within the next two years."))
@@ -428,7 +429,7 @@ def flexible_extension_record(
         raise LeaveRuleError(
             "extension_invalid",
             _("The new date must be after the current deadline of %(date)s.")
-            % {"date": f"{locked.deadline:%-d %B %Y}"},
+            % {"date": long_date(locked.deadline)},
         )
     if extended_to < today:
         raise LeaveRuleError(
@@ -452,7 +453,7 @@ def flexible_extension_record(
                     "The decision period ended on %(ended)s. More time could be agreed until "
                     "%(latest)s, and that has passed."
                 )
-                % {"ended": f"{locked.deadline:%-d %B %Y}", "latest": f"{latest:%-d %B %Y}"},
+                % {"ended": long_date(locked.deadline), "latest": long_date(latest)},
             )
     locked.extension_agreed_to = extended_to
     locked.save(update_fields=["extension_agreed_to"])

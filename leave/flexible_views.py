@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -218,6 +219,16 @@ def _detail_page(
         "extension_form": ExtensionForm(),
         **forms,
     }
+    # Each form posts to its own address; crispy writes the <form> tag, never nested in ours.
+    for key, url_name in (
+        ("consultation_form", "flexible_consult"),
+        ("extension_form", "flexible_extend"),
+        ("decision_form", "flexible_decide"),
+        ("appeal_form", "flexible_appeal"),
+    ):
+        context[key].helper.form_action = reverse(  # type: ignore[attr-defined]
+            url_name, args=[request.organisation.slug, item.pk]
+        )
     decision_form = context["decision_form"]
     assert isinstance(decision_form, FlexibleDecisionForm)
     decision_form.fields["refusal_reasons"].help_text = (

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import DateInput, GovukForm
 from leave.models import DayPart
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
 
@@ -33,7 +33,7 @@ class CarersLeaveForm(forms.Form):
             self.fields[f"day_{index}"] = forms.DateField(
                 label=_("Day %(n)s") % {"n": index},
                 required=index == 1,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )
             self.fields[f"part_{index}"] = forms.ChoiceField(
                 label=_("Day %(n)s: how much") % {"n": index},
@@ -57,7 +57,7 @@ class CarersLeaveForm(forms.Form):
 class PostponeForm(forms.Form):
     new_first_day = forms.DateField(
         label=_("New first day"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_(
             "No later than one month after the first day asked for. The other days move with it."
         ),
@@ -74,9 +74,7 @@ class DependantsTimeOffForm(GovukForm):
     submit_label = _("Record it")
 
     who = forms.ChoiceField(label=_("Who was off?"))
-    first_day = forms.DateField(
-        label=_("First day off"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    first_day = forms.DateField(label=_("First day off"), widget=DateInput())
     days = forms.DecimalField(
         label=_("How long, in working days"),
         min_value=Decimal("0.5"),
@@ -135,16 +133,12 @@ class FlexibleRequestForm(GovukForm):
             "You do not need to explain your reasons or how it would affect the business."
         ),
     )
-    start_from = forms.DateField(
-        label=_("When would you like it to start?"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_from = forms.DateField(label=_("When would you like it to start?"), widget=DateInput())
 
 
 class ConsultationForm(GovukForm):
     submit_label = _("Record the conversation")
-    held_on = forms.DateField(
-        label=_("Date of the conversation"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("Date of the conversation"), widget=DateInput())
     notes = forms.CharField(
         label=_("What was discussed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
     )
@@ -169,7 +163,7 @@ class FlexibleDecisionForm(GovukForm):
     trial_until = forms.DateField(
         label=_("Trial period ends (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     refusal_reasons = forms.MultipleChoiceField(
         label=_("Business reasons for refusing"),
@@ -201,15 +195,15 @@ class DeputyForm(GovukForm):
         max_length=40,
         help_text=_("A colleague in post who has an account here."),
     )
-    from_date = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    to_date = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    from_date = forms.DateField(label=_("From"), widget=DateInput())
+    to_date = forms.DateField(label=_("Until"), widget=DateInput())
 
 
 class ExtensionForm(GovukForm):
     submit_label = _("Record the extension")
     extended_to = forms.DateField(
         label=_("New date for the decision"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Only if the employee has agreed to give you more time."),
     )
 

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from carershub.dates import long_date
 from leave.flexible import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
@@ -37,7 +38,7 @@ def _reason_list(codes: list[str], style: ParagraphStyle) -> ListFlowable:
 def _first_decision(request: FlexibleWorkingRequest, body: ParagraphStyle) -> list[object]:
     """What the first decision (a refusal: only a refusal can be appealed) said."""
     first = next((d for d in request.decisions.all() if d.stage == DecisionStage.FIRST), None)
-    when = f" on {first.decided_at:%-d %B %Y}" if first else ""
+    when = f" on {long_date(first.decided_at)}" if first else ""
     reasons = [c for c in (first.refusal_reasons if first else []) if c in REFUSAL_CODES]
     lead = "We refused your request" + when
     story: list[object] = [
@@ -60,26 +61,26 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     staff = request.staff
     story: list[object] = [
         Paragraph(_escape(staff.organisation.name), styles["Title"]),
-        Paragraph(f"{timezone.localdate():%-d %B %Y}", body),
+        Paragraph(long_date(timezone.localdate()), body),
         Spacer(1, 6 * mm),
         Paragraph(f"Dear {_escape(staff.full_name)},", body),
         Paragraph("Your flexible-working request", heading),
         Paragraph(
-            f"On {request.received_on:%-d %B %Y} you asked for this change, from "
-            f"{request.start_from:%-d %B %Y}:",
+            f"On {long_date(request.received_on)} you asked for this change, from "
+            f"{long_date(request.start_from)}:",
             body,
         ),
         Paragraph(_escape(request.change_requested), body),
         Paragraph("Our decision", heading),
     ]
     appeal_decided = any(d.stage == DecisionStage.APPEAL for d in request.decisions.all())
-    appealed_on = f" on {request.appealed_at:%-d %B %Y}" if request.appealed_at else ""
+    appealed_on = f" on {long_date(request.appealed_at)}" if request.appealed_at else ""
     if request.status == FlexibleStatus.APPEALED:
         story += _first_decision(request, body)
         story.append(
             Paragraph(
                 f"You appealed{appealed_on}. We will write again with the outcome of the appeal "
-                f"by {request.deadline:%-d %B %Y}.",
+                f"by {long_date(request.deadline)}.",
                 body,
             )
         )
@@ -110,14 +111,14 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
             story.append(
                 Paragraph(
                     "You can appeal against this decision from the request's page in Working Carers "
-                    f"Hub. The decision, including any appeal, must be made by {request.deadline:%-d %B %Y}.",
+                    f"Hub. The decision, including any appeal, must be made by {long_date(request.deadline)}.",
                     body,
                 )
             )
     if request.trial_until and request.status != FlexibleStatus.REFUSED:
         story.append(
             Paragraph(
-                f"The new arrangement starts with a trial period until {request.trial_until:%-d %B %Y}.",
+                f"The new arrangement starts with a trial period until {long_date(request.trial_until)}.",
                 body,
             )
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.dates import long_date, long_date_with_day
 from carershub.emails import send_templated
 from leave import rules
 from leave.models import (
@@ -146,8 +147,7 @@ def _check_overlap(
         if _overlaps(part, parts[day]):
             raise LeaveRuleError(
                 "already_booked",
-                _("You have already asked for carer's leave on %(day)s.")
-                % {"day": f"{day:%-d %B %Y}"},
+                _("You have already asked for carer's leave on %(day)s.") % {"day": long_date(day)},
             )
 
 
@@ -160,8 +160,7 @@ def _check_entitlement(
         if combined[day] > 1:
             raise LeaveRuleError(
                 "already_booked",
-                _("You have already asked for carer's leave on %(day)s.")
-                % {"day": f"{day:%-d %B %Y}"},
+                _("You have already asked for carer's leave on %(day)s.") % {"day": long_date(day)},
             )
     first = min(days)
     over = rules.carers_leave_windows_within_entitlement(
@@ -171,7 +170,7 @@ def _check_entitlement(
         raise LeaveRuleError(
             "entitlement_exceeded",
             _("This would take you over your carer's leave for the 12 months from %(day)s.")
-            % {"day": f"{over:%-d %B %Y}"},
+            % {"day": long_date(over)},
         )
 
 
@@ -184,7 +183,7 @@ def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str)
         if problem is None:
             continue
         code, holiday = problem
-        when = f"{day:%A %-d %B %Y}"
+        when = long_date_with_day(day)
         if code == "bank_holiday":
             message = _("%(day)s is a bank holiday (%(name)s). Choose a working day.") % {
                 "day": when,
@@ -250,7 +249,7 @@ def carers_leave_request(
             % {
                 "count": len(chosen),
                 "needed": needed,
-                "earliest": f"{today + timedelta(days=needed):%-d %B %Y}",
+                "earliest": long_date(today + timedelta(days=needed)),
             },
         )
     _check_overlap(staff=staff, parts=dict(chosen), exclude=None)
@@ -407,7 +406,7 @@ def carers_leave_postpone(
             "postponement_beyond_one_month": _(
                 "The new first day must be no later than %(latest)s, one month after the first day asked for."
             )
-            % {"latest": f"{latest:%-d %B %Y}"},
+            % {"latest": long_date(latest)},
         }
         raise LeaveRuleError(problem, messages[problem])
     previous = _snapshot(locked)

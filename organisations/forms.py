@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, GovukModelForm
+from carershub.forms import DateInput, GovukForm, GovukModelForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
 from organisations.selectors import units_matching_code
@@ -61,7 +61,7 @@ class StaffRecordForm(GovukModelForm):
             "working_days",
             "start_date",
         ]
-        widgets = {"start_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"start_date": DateInput()}
         help_texts = {
             "line_manager": _(
                 "Whoever is chosen here can hold passport conversations with this person."
@@ -173,7 +173,7 @@ class MarkLeftForm(GovukForm):
     submit_label = _("Mark as left")
     left_on = forms.DateField(
         label=_("Date they left"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The last day of employment."),
     )
 

@@ -13,6 +13,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from carershub.dates import long_date
 from passports.models import AdjustmentStatus, AgreedVersion
 
 _STATUS = dict(AdjustmentStatus.choices)
@@ -94,8 +95,8 @@ def agreed_version_pdf(version: AgreedVersion) -> bytes:
         ),
         Paragraph(
             f"Agreed version {version.number}. Signed by the carer on "
-            f"{version.carer_signed_at:%-d %B %Y} and by {_escape(version.manager_name)} on "
-            f"{version.manager_signed_at:%-d %B %Y}.",
+            f"{long_date(version.carer_signed_at)} and by {_escape(version.manager_name)} on "
+            f"{long_date(version.manager_signed_at)}.",
             styles["BodyText"],
         ),
         Spacer(1, 4 * mm),

@@ -5,23 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import GovukForm, date_field
 from passports.models import AdjustmentKind, AdjustmentStatus, HoursBand, NeedKind, Relationship
 
 NO_HEALTH_DETAIL = _(
     "Describe what you do and how it affects work, not the person's diagnosis or health. "
     "They have not signed up to this service."
 )
-
-
-def _date(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        # ISO dates, whatever the locale: a date input ignores any other format.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
 
 class VersionedForm(GovukForm):
@@ -115,7 +105,7 @@ class AdjustmentForm(VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    review_on = _date(_("Review this by (optional)"))
+    review_on = date_field(_("Review this by (optional)"))
 
 
 class AdjustmentUpdateForm(VersionedForm):
@@ -130,7 +120,7 @@ class AdjustmentUpdateForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=AdjustmentStatus.choices, widget=forms.RadioSelect
     )
-    review_on = _date(_("Review this by (optional)"))
+    review_on = date_field(_("Review this by (optional)"))
 
     def __init__(self, *args: Any, allowed_statuses: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,7 +134,7 @@ class AdjustmentUpdateForm(VersionedForm):
 class ReviewForm(VersionedForm):
     submit_label = _("Set review date")
 
-    next_review_on = _date(
+    next_review_on = date_field(
         _("Next review"),
         required=True,
         help_text=_("Usually within a year, and sooner if things change."),
@@ -154,7 +144,7 @@ class ReviewForm(VersionedForm):
 class ConversationForm(GovukForm):
     submit_label = _("Add note")
 
-    held_on = _date(_("Date of the conversation"), required=True)
+    held_on = date_field(_("Date of the conversation"), required=True)
     notes = forms.CharField(
         label=_("What did you talk about and agree?"),
         max_length=4000,

@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.dates import long_datetime
 from carershub.emails import send_templated
 from organisations.models import StaffRecord, StaffStatus
 from passports.models import (
@@ -64,7 +65,7 @@ class PassportConflict(Exception):
         """
         lines = []
         for revision in self.revisions:
-            when = timezone.localtime(revision.at).strftime("%d %b %Y %H:%M")
+            when = long_datetime(revision.at)
             for change in revision.changes:
                 if not self.show_values:
                     lines.append(
@@ -201,24 +202,33 @@ def carer_declare(
         raise ValidationError(_("Your staff record shows you have left this organisation."))
     kinds = _clean_declaration(relationship, need_kinds, hours_band)
     StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
-    declaration, created = CarerDeclaration.objects.update_or_create(
-        staff=staff,
-        defaults={
-            "relationship": relationship,
-            "need_kinds": kinds,
-            "hours_band": hours_band,
-            "record_on_staff_record": record_on_staff_record,
-            "include_in_counts": include_in_counts,
-        },
-    )
+    values: dict[str, Any] = {
+        "relationship": relationship,
+        "need_kinds": kinds,
+        "hours_band": hours_band,
+        "record_on_staff_record": record_on_staff_record,
+        "include_in_counts": include_in_counts,
+    }
+    declaration = CarerDeclaration.objects.filter(staff=staff).first()
+    created = declaration is None
+    if declaration is None:
+        declaration = CarerDeclaration.objects.create(staff=staff, **values)
+        changed = True
+    else:
+        changed = any(getattr(declaration, name) != value for name, value in values.items())
+        if changed:
+            for name, value in values.items():
+                setattr(declaration, name, value)
+            declaration.save()
     passport, _new = Passport.objects.get_or_create(staff=staff, defaults={"updated_by": by})
-    _audit(
-        passport,
-        by=by,
-        action=Action.CREATE if created else Action.UPDATE,
-        channel=channel,
-        summary="Declared as a carer" if created else "Changed carer declaration",
-    )
+    if changed:  # the same answers again write nothing
+        _audit(
+            passport,
+            by=by,
+            action=Action.CREATE if created else Action.UPDATE,
+            channel=channel,
+            summary="Declared as a carer" if created else "Changed carer declaration",
+        )
     if share_with_manager:
         if current_line_manager(staff=staff) is not None:
             passport_share(passport=passport, by=by, channel=channel)  # same manager: no change
@@ -413,6 +423,8 @@ def adjustment_update(
         )
         if c
     ]
+    if not changes:
+        return current  # submitted unchanged: nothing to write, nothing to sign again
     current.details = details
     current.status = status
     current.review_on = review_on

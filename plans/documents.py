@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from accounts.selectors import display_name
+from carershub.dates import long_date
 from plans.exports import RAG_LABELS
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
@@ -77,8 +78,8 @@ def org_plan_pdf(plan: OrgPlan, blocks: Sequence[PriorityBlock]) -> bytes:
     story: list[Any] = [
         Paragraph(_escape(plan.title), styles["Title"]),
         Paragraph(
-            f"{_escape(plan.organisation.name)}. From {plan.period_start:%-d %B %Y} to "
-            f"{plan.period_end:%-d %B %Y}. Printed {timezone.localdate():%-d %B %Y}.",
+            f"{_escape(plan.organisation.name)}. From {long_date(plan.period_start)} to "
+            f"{long_date(plan.period_end)}. Printed {long_date(timezone.localdate())}.",
             body,
         ),
         Spacer(1, 3 * mm),
@@ -112,7 +113,7 @@ def org_plan_pdf(plan: OrgPlan, blocks: Sequence[PriorityBlock]) -> bytes:
                 Paragraph(planned, small),
                 Paragraph(_escape(action.risks) or "-", small),
                 Paragraph(_escape(display_name(action.owner)) if action.owner else "-", small),
-                Paragraph(f"{action.due_on:%-d %b %Y}" if action.due_on else "-", small),
+                Paragraph(long_date(action.due_on) if action.due_on else "-", small),
             ]
             for entry in row.latest:
                 if entry is None:
@@ -123,7 +124,7 @@ def org_plan_pdf(plan: OrgPlan, blocks: Sequence[PriorityBlock]) -> bytes:
                     Paragraph(
                         f'<font color="{RAG_COLOURS[rag]}"><b>{RAG_LABELS[rag]}</b></font><br/>'
                         f"{_escape(entry.text)}<br/><i>{_escape(entry.by_name)}, "
-                        f"{timezone.localtime(entry.at):%-d %b %Y}</i>",
+                        f"{long_date(entry.at)}</i>",
                         small,
                     )
                 )
@@ -155,7 +156,7 @@ def personal_plan_pdf(plan: PersonalPlan, rows: Sequence[PersonalPlanRow]) -> by
     ]
     for row in rows:
         when = ", ".join(
-            part for part in (f"{row.due_on:%-d %b %Y}" if row.due_on else "", row.due_note) if part
+            part for part in (long_date(row.due_on) if row.due_on else "", row.due_note) if part
         )
         action = _escape(row.action) + ("<br/><i>Done</i>" if row.done else "")
         table_rows.append(
@@ -172,7 +173,7 @@ def personal_plan_pdf(plan: PersonalPlan, rows: Sequence[PersonalPlanRow]) -> by
         story.append(_table(table_rows, [40 * mm, 62 * mm, 50 * mm, 30 * mm]))
     first_step = _escape(plan.first_step) or "Not written yet."
     if plan.first_step_on:
-        first_step += f" (by {plan.first_step_on:%-d %B %Y})"
+        first_step += f" (by {long_date(plan.first_step_on)})"
     story += [
         Paragraph("The first step I am going to take", heading),
         Paragraph(first_step, body),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import tablib
 
 from accounts.selectors import display_name
+from carershub.dates import long_date
 from carershub.spreadsheets import safe_cell
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
@@ -62,7 +63,7 @@ def org_plan_dataset(plan: OrgPlan, blocks: Sequence[PriorityBlock]) -> tablib.D
                 else:
                     cells += [
                         RAG_LABELS.get(Rag(entry.rag), entry.rag),
-                        f"{entry.text} ({entry.by_name}, {entry.at:%d %b %Y})",
+                        f"{entry.text} ({entry.by_name}, {long_date(entry.at)})",
                     ]
             dataset.append([safe_cell(cell) for cell in cells])
     return dataset

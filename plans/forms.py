@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import GovukForm, date_field
 from plans.criteria import FrameworkCriteria
 from plans.models import ActionStatus, OrgPlan, Priority, Rag
 from plans.services import MAX_ROWS, RowInput
@@ -17,18 +17,6 @@ from plans.services import MAX_ROWS, RowInput
 NO_PERSONAL_DETAIL = _(
     "This is about your work. Do not write about anyone's health or family circumstances."
 )
-
-
-def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        # ISO dates, whatever the locale: a date input ignores any other format.
-        widget=forms.DateInput(
-            attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
-        ),
-    )
 
 
 def criterion_choices(

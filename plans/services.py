@@ -25,6 +25,7 @@ from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.models import Assessment
+from carershub.dates import long_date, long_datetime
 from organisations.models import Membership, Organisation
 from organisations.services import ConcurrentEditError
 from plans.gaps import Gap
@@ -53,7 +54,7 @@ class PlanConflict(ConcurrentEditError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        when = timezone.localtime(self.at).strftime("%d %b %Y %H:%M") if self.at else ""
+        when = long_datetime(self.at) if self.at else ""
         return _(
             "%(who)s changed this %(what)s at %(when)s, after you opened it. Nothing has been "
             "saved. Check what is there now, then save again if you still want your changes."
@@ -177,10 +178,12 @@ def _check_personal(title: str) -> None:
         raise ValidationError({"title": _("Enter a name for the plan.")})
 
 
-def _write_rows(plan: PersonalPlan, rows: Sequence[RowInput]) -> None:
-    """Make the plan's rows exactly ``rows``: update by id, add new ones, remove the rest."""
+def _write_rows(plan: PersonalPlan, rows: Sequence[RowInput]) -> bool:
+    """Make the plan's rows exactly ``rows``: update by id, add new ones, remove the rest.
+    Return whether anything was written."""
     existing = {row.pk: row for row in plan.rows.all()}
     kept: set[int] = set()
+    wrote = False
     for position, given in enumerate(rows):
         values = {
             "position": position,
@@ -196,6 +199,7 @@ def _write_rows(plan: PersonalPlan, rows: Sequence[RowInput]) -> None:
         current = existing.get(given.id) if given.id is not None else None
         if current is None:
             PersonalPlanRow.objects.create(plan=plan, **values)
+            wrote = True
             continue
         kept.add(current.pk)
         changed = _changed_fields(current, values)
@@ -203,9 +207,11 @@ def _write_rows(plan: PersonalPlan, rows: Sequence[RowInput]) -> None:
             current.reminder_sent_for = None  # a new date, or undone: remind again
         if changed:
             current.save()
+            wrote = True
     gone = [pk for pk in existing if pk not in kept]
     if gone:
         PersonalPlanRow.objects.filter(plan=plan, pk__in=gone).delete()
+    return wrote or bool(gone)
 
 
 @transaction.atomic
@@ -276,7 +282,9 @@ def personal_plan_update(
     )
     if "first_step_on" in changed:
         locked.first_step_reminder_sent_for = None
-    _write_rows(locked, cleaned)
+    rows_changed = _write_rows(locked, cleaned)
+    if not changed and not rows_changed:
+        return locked  # submitted unchanged: the version stays, so nobody else is told it moved
     locked.version += 1
     locked.save()
     _audit(
@@ -868,8 +876,7 @@ def org_plan_add_gaps(
         today = timezone.localdate()
         plan = org_plan_create(
             organisation=organisation,
-            title=_text(title)
-            or _("Benchmark action plan, %(date)s") % {"date": f"{today:%d %B %Y}"},
+            title=_text(title) or _("Benchmark action plan, %(date)s") % {"date": long_date(today)},
             period_start=today,
             period_end=_a_year_on(today),
             by=by,

@@ -67,7 +67,9 @@ def test_staff_records_are_read_only_in_the_django_admin(client, world, superuse
 def test_removing_the_last_organisation_admin_in_the_django_admin_is_refused_politely(
     client, world, superuser
 ):
-    admin_membership = Membership.objects.get(organisation=world.org, role=Role.ORG_ADMIN)
+    admin_membership = Membership.objects.get(
+        user=world.org_admin, organisation=world.org, role=Role.ORG_ADMIN
+    )
     client.force_login(superuser)
     response = client.post(
         f"/admin/organisations/membership/{admin_membership.pk}/delete/",

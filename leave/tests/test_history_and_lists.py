@@ -257,7 +257,7 @@ def test_hr_lists_every_flexible_request_and_others_are_refused(client, world):
     url = f"/o/{world.org.slug}/flexible/all/"
     html = client.get(url, {"status": FlexibleStatus.SUBMITTED}).content.decode()
     assert f"/flexible/{item.pk}/" in html
-    assert "22 Jan 2027" in html  # decide by
+    assert "22 January 2027" in html  # decide by
     refused = client.get(url, {"status": FlexibleStatus.REFUSED}).content.decode()
     assert f"/flexible/{item.pk}/" not in refused
     for someone in (world.manager, world.carer, world.champion):

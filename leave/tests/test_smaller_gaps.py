@@ -205,7 +205,7 @@ def test_the_manager_ends_a_deputy_early_and_the_deputy_stops_at_once(client, wo
         actor=world.manager,
     ).exists()
     page = client.get(f"/o/{world.org.slug}/leave/deputies/").content.decode()
-    assert "ended early on 23 Nov 2026" in page
+    assert "ended early on 23 November 2026" in page
     assert "End now" not in page
 
 

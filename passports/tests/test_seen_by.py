@@ -167,10 +167,10 @@ def test_repeated_views_by_one_person_on_one_day_are_one_line_with_a_count(world
     rows = _rows(_client(world.carer).get(URL).text)
 
     assert rows == [
-        "3 Mar 2026 14:05 | Mo Patel | Viewed passport, 2 times that day",
-        "3 Mar 2026 11:15 | Mo Patel | Opened passport to note a conversation",
-        "3 Mar 2026 09:00 | Ana Lima | Viewed passport",
-        "2 Mar 2026 09:00 | Mo Patel | Viewed passport",
+        "3 March 2026, 14:05 | Mo Patel | Viewed passport, 2 times that day",
+        "3 March 2026, 11:15 | Mo Patel | Opened passport to note a conversation",
+        "3 March 2026, 09:00 | Ana Lima | Viewed passport",
+        "2 March 2026, 09:00 | Mo Patel | Viewed passport",
     ]
 
 
@@ -188,9 +188,9 @@ def test_days_are_counted_in_london_time_on_both_sides_of_midnight_utc(world, ti
         _record(world, passport, world.manager)
     rows = _rows(_client(world.carer).get(URL).text)
     assert [row.split(" | ")[0] + " " + row.split(" | ")[2] for row in rows] == [
-        "2 Jul 2026 01:30 Viewed passport, 2 times that day",
-        "15 Jan 2026 00:30 Viewed passport",
-        "14 Jan 2026 23:30 Viewed passport",
+        "2 July 2026, 01:30 Viewed passport, 2 times that day",
+        "15 January 2026, 00:30 Viewed passport",
+        "14 January 2026, 23:30 Viewed passport",
     ]
 
 

@@ -1,0 +1,198 @@
+"""Submitted back unchanged, no form changes anything (docs/trust-rules.md, rule 8).
+
+Every page of the permission matrix is opened as someone who may use it; every form on it is
+submitted exactly as a browser would send what the page shows; and everything stored is
+compared before and after. Like the permission matrix, the forms are found, not listed: a new
+form's action must be classified below as an edit (an unchanged submit must change nothing)
+or as an action (pressing the button is the change, such as "Sign" or "Delete"), or the sweep
+fails.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+from audit.models import Action, AuditEvent
+from carershub.tests.roundtrip import differences, forms_on, snapshot
+from carershub.tests.test_permission_matrix import ANON, MATRIX, _targets
+
+#: Who opens each page: everyone of these the matrix lets in.
+PREFERENCE = ("carer", "manager", "hr_admin", "org_admin", "sponsor", "champion", "lead")
+
+#: Forms whose unchanged submit must change nothing stored (by the URL name they post to):
+#: edit forms shown filled in, and forms that add something, shown empty or with defaults.
+EDIT = frozenset(
+    {
+        "action_edit",
+        "action_new",
+        "adjustment_edit",
+        "adjustment_new",
+        "assessment_start",
+        "carer_declare",
+        "carers_leave_new",
+        "carers_leave_postpone",
+        "commitment_edit",
+        "commitment_sign",
+        "commitment_withdraw",
+        "consultation_new",
+        "conversation_new",
+        "criterion_detail",
+        "dependants_time_off_new",
+        "deputies",
+        "evidence_upload[upload]",
+        "flexible_appeal",
+        "flexible_consult",
+        "flexible_decide",
+        "flexible_extend",
+        "flexible_new",
+        "import_upload",
+        "invite",
+        "leave_policy",
+        "members",
+        "org_plan_edit",
+        "org_plan_new",
+        "passport_edit_about",
+        "passport_import",
+        "passport_review",
+        "personal_plan_edit[add_row]",
+        "personal_plan_edit[save]",
+        "personal_plan_new[add_row]",
+        "personal_plan_new[save]",
+        "personal_plan_new",
+        "personal_plan_share",
+        "personal_tokens",
+        "priority_edit",
+        "priority_new",
+        "progress_new",
+        "staff_create",
+        "staff_edit",
+        "switch_organisation",
+        "token_list",
+        "trusted_issuer_add",
+        "unit_list",
+    }
+)
+
+#: Forms whose button is itself the change, with what it does. A form is named by the address
+#: it posts to, and by its button's name in brackets when the button has one.
+ACTIONS: dict[str, str] = {
+    "account_logout": "signs out",
+    "action_edit[delete]": "deletes an action point",
+    "priority_edit[delete]": "deletes a priority",
+    "commitment_adopt": "adopts the template as the first draft",
+    "assessment_delete": "deletes a self-assessment, after a confirmation page",
+    "assessment_plan": "turns the chosen gaps into actions",
+    "assessment_sign_off": "signs off a self-assessment",
+    "calendar_feed": "makes a new private calendar link",
+    "carer_delete": "deletes the declaration and passport, after a confirmation page",
+    "carers_leave_accept": "agrees to carer's leave",
+    "carers_leave_cancel": "cancels one's own request",
+    "deputy_end": "ends a deputy's appointment",
+    "evidence_remove": "removes an uploaded document, after a confirmation page",
+    "flexible_withdraw": "withdraws one's own request",
+    "import_confirm": "applies a checked staff file",
+    "import_discard": "discards a checked staff file",
+    "invitation_revoke": "withdraws an invitation",
+    "member_remove": "removes a role",
+    "passport_share": "shares the passport with the line manager",
+    "passport_sign": "signs the draft",
+    "passport_unshare": "stops sharing",
+    "personal_plan_delete": "deletes a personal plan, after a confirmation page",
+    "personal_plan_unshare": "stops sharing a personal plan",
+    "personal_token_revoke": "revokes a token",
+    "plans_calendar": "makes a new private calendar link",
+    "signing_key_revoke": "revokes a signing key, after a confirmation page",
+    "signing_key_rotate": "makes a new signing key, after a confirmation page",
+    "staff_mark_left": "marks someone as left, after a confirmation page",
+    "token_revoke": "revokes a token",
+    "trusted_issuer_remove": "stops trusting an issuer, after a confirmation page",
+    "trusted_issuer_refresh": "fetches an issuer's keys again",
+}
+
+
+#: Edit forms that, for someone with nothing saved yet, make the first record: pressing the
+#: button is the change. (In the matrix's world the manager has not declared; the carer has.)
+FIRST_TIME: dict[tuple[str, str], str] = {
+    ("carer_declare", "manager"): "saying for the first time that one is a carer",
+}
+
+
+def _pages() -> list[tuple[str, str]]:
+    """Each page as each persona who may open it: a manager sees other forms than the carer."""
+    return [
+        (name, persona)
+        for name, spec in MATRIX.items()
+        if spec.method == "GET" and not spec.api
+        for persona in PREFERENCE
+        if spec.expected.get(persona) == 200
+    ]
+
+
+PAGES = _pages()
+
+
+def _url_name(action: str, page: str) -> str:
+    path = (action or page).split("?")[0]
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return f"<unresolved {path}>"
+    return match.view_name
+
+
+def _open(world: Any, persona: str) -> Client:
+    client = Client()
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("name", "persona"), PAGES)
+def test_every_form_submitted_unchanged_changes_nothing(world, settings, tmp_path, name, persona):
+    spec = MATRIX[name]
+    targets = _targets(world, world.org, settings, tmp_path)
+    path = reverse(name, kwargs=spec.kwargs(targets))
+    client = _open(world, persona)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    if not response["Content-Type"].startswith("text/html"):
+        return
+    for form in forms_on(response.content.decode()):
+        if form.method != "post":
+            continue
+        for button, data in form.presses():
+            action = _url_name(form.action, path) + (f"[{button}]" if button else "")
+            if os.environ.get("ROUND_TRIP_DISCOVER"):
+                print(f"FOUND {action} on {name} as {persona}")
+                continue
+            assert action in EDIT or action in ACTIONS, (
+                f"{path} has a form posting to {action}: classify it in EDIT or ACTIONS"
+            )
+            if action in EDIT and (action, persona) not in FIRST_TIME:
+                _submit_unchanged(world, persona, path, form.action or path, action, data)
+
+
+def _submit_unchanged(
+    world: Any, persona: str, page: str, target: str, action: str, data: dict[str, list[str]]
+) -> None:
+    submitter = _open(world, persona)  # signed in before the snapshot: signing in is a write
+    before = snapshot()
+    writes_before = AuditEvent.objects.exclude(action=Action.VIEW).count()
+    posted = submitter.post(target, data)
+    assert posted.status_code in (200, 302), f"{target}: {posted.status_code}"
+    changed = differences(before, snapshot())
+    assert not changed, f"{page} -> {action} changed: {changed}"
+    assert AuditEvent.objects.exclude(action=Action.VIEW).count() == writes_before, (
+        f"{page} -> {action} logged a change"
+    )
+
+
+def test_the_sweep_opens_pages_as_somebody():
+    assert len(PAGES) > 60
+    assert ANON not in {persona for _name, persona in PAGES}
