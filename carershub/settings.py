@@ -301,6 +301,11 @@ for _credentials_key in CREDENTIALS_ENCRYPTION_KEYS:
         raise ConfigError(
             "CREDENTIALS_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes)"
         ) from exc
+# Key set fetches never reach this machine or its private network; this lets two local
+# servers (tests, development) trust each other over loopback, and nothing else.
+CREDENTIALS_FETCH_ALLOW_LOOPBACK = env_bool("CREDENTIALS_FETCH_ALLOW_LOOPBACK", False)
+if PRODUCTION and CREDENTIALS_FETCH_ALLOW_LOOPBACK:
+    raise ConfigError("CREDENTIALS_FETCH_ALLOW_LOOPBACK cannot be on when DJANGO_ENV=production")
 
 # Django 6.1's MAILERS replaces the EMAIL_* settings; the variables keep their usual names.
 _email_host = env_str("EMAIL_HOST", None if PRODUCTION else "")

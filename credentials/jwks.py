@@ -8,14 +8,13 @@ that must never be trusted again (docs/credentials.md, "The key set").
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
 from django.conf import settings
 
 from credentials.models import SigningKey
+from credentials.outbound import FetchRefused, fetch, log_refusal
 
 #: A key set bigger than this is not a key set (ours is about 250 bytes a key).
 MAX_JWKS_BYTES = 256 * 1024
@@ -127,39 +126,34 @@ def http_allowed() -> bool:
     return not settings.PRODUCTION
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+#: The one thing a person is told when a key set cannot be fetched, whatever went wrong:
+#: a different answer per failure would let the form map what the server can reach.
+FETCH_FAILED = (
+    "The key set could not be fetched from that address. Check the address with the other "
+    "employer and try again, or paste their key set instead."
+)
 
 
 def fetch_jwks(url: str) -> dict[str, Any]:
-    """Fetch and check a JWK Set over HTTP(S), with a timeout and a size cap.
+    """Fetch and check a JWK Set, refusing our own and private networks (``credentials.outbound``).
 
     Redirects are not followed, so the address that is trusted is the one that was typed.
+    Every failure, from a refused address to a document that is not a key set, raises
+    ``JwksError(FETCH_FAILED)``; the detail goes to the log.
     """
-    parsed = urllib.parse.urlsplit(url)
-    allowed = {"https", "http"} if http_allowed() else {"https"}
-    if parsed.scheme not in allowed or not parsed.hostname:
+    schemes = frozenset({"https", "http"} if http_allowed() else {"https"})
+    if urllib.parse.urlsplit(url).scheme not in schemes:
+        # About what was typed, before any network: safe to say plainly.
         raise JwksError("Enter the full address of the key set, starting with https://.")
-    opener = urllib.request.build_opener(_NoRedirects())
-    request = urllib.request.Request(  # noqa: S310  the scheme is checked above
-        url, headers={"Accept": "application/json", "User-Agent": "WorkingCarersHub/1"}
-    )
     try:
-        with opener.open(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            body = response.read(MAX_JWKS_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:
-            raise JwksError(
-                "That address redirects elsewhere. Enter the final address of the key set."
-            ) from exc
-        raise JwksError(
-            f"The key set could not be fetched: the server answered {exc.code}."
-        ) from exc
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        raise JwksError(
-            "The key set could not be fetched. Check the address and try again later."
-        ) from exc
-    if len(body) > MAX_JWKS_BYTES:
-        raise JwksError("The key set is too large to be a real one.")
-    return parse_jwks(body)
+        body = fetch(
+            url,
+            schemes=schemes,
+            max_bytes=MAX_JWKS_BYTES,
+            timeout=FETCH_TIMEOUT_SECONDS,
+            headers={"Accept": "application/json", "User-Agent": "WorkingCarersHub/1"},
+        )
+        return parse_jwks(body)
+    except (FetchRefused, JwksError) as error:
+        log_refusal(url, error)
+        raise JwksError(FETCH_FAILED) from error

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from jwcrypto.jwk import JWK
+from pytest_django.fixtures import Settings
 
 from accounts.models import User
 from api.services import api_token_create
@@ -28,6 +29,8 @@ class RemoteDeployment:
     key: JWK
     document: dict[str, Any] = field(default_factory=dict)
     status: int = 200
+    #: The Host header of every request received, in order.
+    requests: list[str] = field(default_factory=list)
 
     @property
     def jwks_url(self) -> str:
@@ -47,13 +50,19 @@ class RemoteDeployment:
 
 
 @pytest.fixture
-def remote() -> Iterator[RemoteDeployment]:
-    """A tiny HTTP server in a thread; tests change ``document`` to change what it serves."""
+def remote(settings: Settings) -> Iterator[RemoteDeployment]:
+    """A tiny HTTP server in a thread; tests change ``document`` to change what it serves.
+
+    It listens on loopback, which key set fetches refuse unless this test-only setting
+    lets them through (tests of the refusal turn it off again).
+    """
+    settings.CREDENTIALS_FETCH_ALLOW_LOOPBACK = True
     state: dict[str, RemoteDeployment] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             deployment = state["remote"]
+            deployment.requests.append(self.headers.get("Host", ""))
             body = json.dumps(deployment.document).encode()
             self.send_response(deployment.status)
             if 300 <= deployment.status < 400:

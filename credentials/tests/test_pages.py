@@ -61,8 +61,9 @@ def test_hr_admin_adds_a_trusted_issuer_by_url_and_it_is_audited(client, world, 
     assert remote.jwks_url in listing
 
 
-def test_trusting_this_deployment_served_by_a_live_server(client, world, live_server):
+def test_trusting_this_deployment_served_by_a_live_server(client, world, live_server, settings):
     """Two deployments trusting each other, here played by the live server and itself."""
+    settings.CREDENTIALS_FETCH_ALLOW_LOOPBACK = True  # the live server listens on loopback
     now = timezone.now()
     token = issue_credential(
         world.other_org,
@@ -205,15 +206,19 @@ def test_bad_input_shows_an_error_summary_and_keeps_what_was_typed(
     assert not TrustedIssuer.objects.exists()
 
 
-def test_a_remote_answering_with_an_error_or_a_redirect_is_explained(client, world, remote):
+def test_a_remote_answering_with_an_error_or_a_redirect_gets_the_one_message(client, world, remote):
+    """Which failure it was goes to the log: the page must not help map the network."""
     _as(client, world, "hr_admin")
-    for status, message in ((500, "answered 500"), (302, "redirects elsewhere")):
+    for status in (500, 302):
         remote.status = status
         response = client.post(
             _url("trusted_issuer_add"), {"name": "Hub", "jwks_url": remote.jwks_url}
         )
-        assert message in response.content.decode()
-        assert remote.jwks_url in response.content.decode()  # kept
+        html = response.content.decode()
+        assert "The key set could not be fetched from that address" in html
+        assert f"answered {status}" not in html
+        assert "redirect" not in html
+        assert remote.jwks_url in html  # kept
     assert not TrustedIssuer.objects.exists()
 
 
@@ -250,7 +255,7 @@ def test_refresh_picks_up_new_keys_and_a_failed_refresh_keeps_the_old_copy(clien
     remote.status = 500
     response = client.post(_url("trusted_issuer_refresh", pk=trusted.pk), follow=True)
 
-    assert "answered 500" in response.content.decode()
+    assert "could not be fetched" in response.content.decode()
     trusted.refresh_from_db()
     assert trusted.key_count == 2
     assert AuditEvent.objects.filter(summary="Refreshed the key set of Hub").count() == 1
