@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
+from carershub.outbox import outbox_add_message
 from carershub.proxies import client_ip
 
 
@@ -17,6 +22,22 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def get_client_ip(self, request: HttpRequest) -> str:
         """Rate limits count the client, not the proxy in front (see ``carershub.proxies``)."""
         return client_ip(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """django-allauth's emails (password reset) go through the outbox like the product's:
+        sent by the worker, tried again if the mail server fails, never from the page."""
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                **context,
+            },
+        )
+        outbox_add_message(message, template=template_prefix.rsplit("/", 1)[-1])
 
 
 class MfaAdapter(DefaultMFAAdapter):  # type: ignore[misc]

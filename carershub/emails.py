@@ -1,7 +1,8 @@
 """One helper for every email: subject, text and HTML templates rendered together.
 
 Rendering happens at once (the templates need the request's objects); sending is a
-background task, so a slow or failing mail server never breaks the page that asked.
+background task, through the outbox (``carershub.outbox``), so a slow or failing mail
+server never breaks the page that asked, and a failed send is tried again.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
+
+from carershub.outbox import outbox_add
 
 
 @task
@@ -23,12 +25,10 @@ def send_rendered_email(
     html: str,
     to: list[str],
     attachments: list[tuple[str, str, str]] | None = None,
-) -> int:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    return message.send()
+) -> str:
+    """Emails queued before the outbox carried their text in the task: send them through it."""
+    email = outbox_add(subject=subject, text=text, html=html, to=to, attachments=attachments)
+    return email.status
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,16 @@ def send_templated(
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> None:
-    """Render the email (``render_templated``) and queue it.
+    """Render the email (``render_templated``) and queue it through the outbox.
 
-    ``attachments`` are (file name, text content, MIME type): text, so the task's
-    arguments stay JSON for every queue backend.
+    ``attachments`` are (file name, text content, MIME type): text, so they are kept as JSON.
     """
     email = render_templated(template=template, context=context)
-    send_rendered_email.enqueue(
+    outbox_add(
         subject=email.subject,
         text=email.text,
         html=email.html,
         to=to,
-        attachments=attachments or [],
+        template=template,
+        attachments=attachments,
     )

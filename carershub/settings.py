@@ -338,6 +338,22 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+# Delivery through the outbox (carershub/outbox.py): a send that fails is tried again after
+# EMAIL_RETRY_SECONDS, then twice that, and so on up to an hour, EMAIL_MAX_ATTEMPTS times in all
+# (8: about two hours); a send whose worker stopped is tried again after EMAIL_SEND_LEASE_SECONDS.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_SEND_LEASE_SECONDS = env_int("EMAIL_SEND_LEASE_SECONDS", 300)
+if EMAIL_MAX_ATTEMPTS < 1 or EMAIL_RETRY_SECONDS < 1:
+    raise ConfigError("EMAIL_MAX_ATTEMPTS and EMAIL_RETRY_SECONDS must be 1 or more")
+# A live send takes a few round trips of at most 20 s each (the SMTP timeout); a shorter lease
+# would send again while the first attempt is still going.
+if EMAIL_SEND_LEASE_SECONDS < 120:
+    raise ConfigError("EMAIL_SEND_LEASE_SECONDS must be at least 120")
+# A database-queue task still running after this long has lost its worker and is marked failed.
+TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 3600)
+if TASK_RUNNING_TIMEOUT < 600:
+    raise ConfigError("TASK_RUNNING_TIMEOUT must be at least 600 seconds")
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],

@@ -8,16 +8,30 @@ from django.core.management import call_command
 from django.tasks import task
 
 from accounts.services import invitations_purge_expired
+from carershub.outbox import outbox_prune, outbox_recover
+from carershub.queue import tasks_fail_abandoned
 from organisations.services import staff_imports_purge_stale
 
 
 @cron("15 2 * * *")
 @task
 def daily_housekeeping() -> dict[str, int]:
-    """Remove personal data we no longer need: unconfirmed staff files, stale invitations, sessions."""
+    """Remove personal data we no longer need: unconfirmed staff files, stale invitations,
+    sessions, finished emails and task results (a task whose worker died is marked failed
+    first, so that it is pruned too)."""
     staff_files = staff_imports_purge_stale()
     invitations = invitations_purge_expired()
     call_command("clearsessions")
+    emails = outbox_prune()
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        tasks_fail_abandoned()
         call_command("prune_db_task_results", min_age_days=14, verbosity=0)
-    return {"staff_files": staff_files, "invitations": invitations}
+    return {"staff_files": staff_files, "invitations": invitations, "emails": emails}
+
+
+@cron("*/2 * * * *")
+@task
+def recover_lost_work() -> dict[str, int]:
+    """Every two minutes: queue again the emails whose task was lost or whose worker stopped
+    mid-send, and mark failed the tasks whose worker stopped (``TASK_RUNNING_TIMEOUT``)."""
+    return {"emails": outbox_recover(), "tasks": tasks_fail_abandoned()}

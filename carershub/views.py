@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from carershub.cache import ResilientRedisCache
+from carershub.outbox import outbox_delayed
+from carershub.queue import queue_health
 from organisations.access import access_organisation
 from organisations.selectors import led_partnerships, organisations_for
 
@@ -48,11 +52,30 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitoring: each dependency's state, and 503 only when the site
+    cannot serve at all (the database is down). Redis, the task queue and email may fail
+    without taking the site down, so their trouble is "degraded", answered with 200.
+
+    Cheap (a few indexed queries and one Redis ping, skipped while Redis is known to be down),
+    and it names no host, version or count."""
+    checks = {"database": "ok", "cache": cache_health()}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unavailable"
+        return JsonResponse({"status": "error", **checks}, status=503)
+    checks["tasks"] = queue_health()
+    checks["email"] = "delayed" if outbox_delayed() else "ok"
+    status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
+    return JsonResponse({"status": status, **checks})
+
+
+def cache_health() -> str:
+    """``ok`` or ``unavailable``; only a Redis cache is checked (the others live in the
+    database or in the process)."""
+    cache = caches["default"]
+    if isinstance(cache, ResilientRedisCache):
+        return "ok" if cache.available() else "unavailable"
+    return "ok"

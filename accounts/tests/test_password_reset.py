@@ -20,3 +20,28 @@ def test_password_reset_sends_a_link_by_email_that_sets_a_new_password(client, w
 def test_password_reset_for_an_unknown_address_sends_nothing_revealing(client, db, smtp_sink):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302  # same answer as for a known address
+
+
+def test_a_reset_asked_for_while_the_mail_server_fails_is_sent_when_it_recovers(
+    client, world, smtp_server
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from carershub.models import OutboundEmail
+    from carershub.outbox import outbox_recover
+
+    smtp_server.data_answers = ["421 4.3.2 Service not available"]
+    response = client.post("/accounts/password/reset/", {"email": "carer@example.org"})
+    assert response.status_code == 302  # the page does not wait for, or fail with, the server
+    email = OutboundEmail.objects.get()
+    assert (email.template, email.status) == ("password_reset_key", OutboundEmail.Status.QUEUED)
+    assert smtp_server.messages == []
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=4)):
+        outbox_recover()
+    (received,) = smtp_server.messages
+    assert received["To"] == "carer@example.org"
+    assert "/accounts/password/reset/key/" in received.as_string()

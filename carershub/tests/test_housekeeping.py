@@ -43,7 +43,7 @@ def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
     with time_machine.travel(timezone.now() + timedelta(days=45)):
         result = daily_housekeeping.call()
     assert Invitation.objects.count() == 0
-    assert result == {"staff_files": 0, "invitations": 1}
+    assert result == {"staff_files": 0, "invitations": 1, "emails": 0}
 
 
 def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -130,10 +133,62 @@ def test_every_response_carries_a_strict_content_security_policy(client, db):
     assert "'nonce-" in policy  # the one inline script (GOV.UK's js-enabled flag) is nonced
 
 
-def test_healthz_reports_a_working_database(client, db):
+def test_healthz_reports_each_dependency(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "tasks": "ok",
+        "email": "ok",
+    }
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+def dead_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
+    url = f"redis://127.0.0.1:{dead_port()}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": f"{url}?socket_connect_timeout=0.2"}}
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the site still serves: keep sending it traffic
+    body = response.json()
+    assert body == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "tasks": "unavailable",
+        "email": "ok",
+    }
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_healthz_says_when_tasks_and_emails_wait_too_long(client, db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from carershub.models import OutboundEmail
+    from carershub.tasks import daily_housekeeping
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    daily_housekeeping.enqueue()
+    OutboundEmail.objects.create(message_id="<1@example.org>", due_at=an_hour_ago)
+    DBTaskResult.objects.update(enqueued_at=an_hour_ago)
+    body = client.get("/healthz").json()
+    assert (body["status"], body["tasks"], body["email"]) == ("degraded", "delayed", "delayed")
 
 
 def test_healthz_reports_503_when_the_database_is_unreachable():

@@ -1,7 +1,9 @@
 """`manage.py task_worker`: run the background worker that matches TASKS_BACKEND.
 
 Operators start one command whichever queue they chose: the database worker by
-default, or an RQ worker when TASKS_BACKEND=redis.
+default, or an RQ worker when TASKS_BACKEND=redis. Before it starts, it queues again the
+emails a stopped worker left half-sent (``carershub.outbox.outbox_recover``), so starting a
+worker after a crash is enough to send them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from carershub.outbox import outbox_recover
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 
@@ -25,10 +29,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
+        if not backend.startswith("django.tasks."):
+            outbox_recover()
         if backend.startswith("django_tasks_rq."):
             extra = ["--burst"] if options["burst"] else []
-            # RQ must build jobs with the Django Tasks job class to run Task objects.
-            call_command("rqworker", "default", "--job-class", RQ_JOB_CLASS, *extra)
+            # RQ must build jobs with the Django Tasks job class to run Task objects, and
+            # run its scheduler for tasks queued to run later (emails tried again).
+            call_command(
+                "rqworker", "default", "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
+            )
         elif backend.startswith("django_tasks_db."):
             extra = ["--batch"] if options["burst"] else []
             call_command("db_worker", "--queue-name", "default", *extra)

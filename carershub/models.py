@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """One email, from being queued until it is sent or given up on (``carershub.outbox``).
+
+    The message lives here, not in the task queue's arguments: it survives a lost queue or
+    a worker that died mid-send, can be tried again and sent again from the admin, and its
+    recipients and text are wiped the moment it is sent. The row then stays, with no
+    personal data, until housekeeping deletes it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    #: Which email it is (its template), so failures can be told apart without reading it.
+    template = models.CharField(max_length=100, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    subject = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    #: (file name, text content, MIME type) triples.
+    attachments = models.JSONField(default=list, blank=True)
+    #: The same on every attempt, so a receiver can tell a repeat from a new email.
+    message_id = models.CharField(max_length=255)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: When waiting: when to try next. When being sent: when the attempt is presumed lost.
+    due_at = models.DateTimeField(default=timezone.now)
+    #: The queue's id of the task making the current attempt; it also marks the claim.
+    task_id = models.CharField(max_length=64, blank=True)
+    #: The kind of the last failure (exception and SMTP code), never the server's words,
+    #: which may quote the address.
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        indexes = [models.Index(fields=["status", "due_at"], name="outbox_status_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.template or 'email'} #{self.pk} ({self.get_status_display()})"
