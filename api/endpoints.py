@@ -68,6 +68,8 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
         codes = resolved.pop("working_days")
         if codes is not None:
             resolved["working_days"] = working_pattern.from_codes(codes)
+    if "works_bank_holidays" in resolved and resolved["works_bank_holidays"] is None:
+        del resolved["works_bank_holidays"]  # null changes nothing, as for working_days
     return resolved
 
 

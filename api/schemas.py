@@ -5,7 +5,15 @@ from typing import Literal
 from ninja import Field, Schema
 
 from organisations import working_pattern
-from organisations.models import Nation, Role, Sector, SizeBand, StaffRecord, StaffStatus
+from organisations.models import (
+    BankHolidayWork,
+    Nation,
+    Role,
+    Sector,
+    SizeBand,
+    StaffRecord,
+    StaffStatus,
+)
 
 
 class Problem(Schema):
@@ -27,6 +35,9 @@ class OrganisationOut(Schema):
     sector: Sector
     size_band: SizeBand
     partnership: str | None = Field(None, alias="partnership.name")
+    staff_work_bank_holidays: bool = Field(
+        description="Whether staff normally work bank holidays; each staff record may differ."
+    )
 
 
 class UnitOut(Schema):
@@ -48,6 +59,11 @@ WORKING_DAYS_HELP = (
     "The weekdays the person normally works; an empty list is an irregular pattern "
     "(no fixed days), on which any day may be booked."
 )
+BANK_HOLIDAYS_HELP = (
+    "Whether bank holidays are working days for the person (a rota that includes them): "
+    "yes, no, or default for the organisation's staff_work_bank_holidays. Carer's leave "
+    "may fall on a bank holiday only when they work it."
+)
 
 
 class StaffOut(Schema):
@@ -61,6 +77,7 @@ class StaffOut(Schema):
     days_per_week: Decimal
     hours_per_week: Decimal
     working_days: list[Weekday] = Field(description=WORKING_DAYS_HELP)
+    works_bank_holidays: BankHolidayWork = Field(description=BANK_HOLIDAYS_HELP)
     start_date: date | None
     status: StaffStatus
     left_on: date | None
@@ -85,6 +102,9 @@ class StaffIn(Schema):
         max_length=7,
         description=WORKING_DAYS_HELP,
     )
+    works_bank_holidays: BankHolidayWork = Field(
+        BankHolidayWork.ORGANISATION_DEFAULT, description=BANK_HOLIDAYS_HELP
+    )
     start_date: date | None = None
 
 
@@ -98,6 +118,7 @@ class StaffPatch(Schema):
     days_per_week: Decimal | None = None
     hours_per_week: Decimal | None = None
     working_days: list[Weekday] | None = Field(None, max_length=7, description=WORKING_DAYS_HELP)
+    works_bank_holidays: BankHolidayWork | None = Field(None, description=BANK_HOLIDAYS_HELP)
     start_date: date | None = None
     version: int | None = Field(
         None,

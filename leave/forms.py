@@ -120,6 +120,22 @@ class LeavePolicyForm(GovukForm):
             "Leave blank for the statutory notice. You can ask for less notice, never more than three days."
         ),
     )
+    staff_work_bank_holidays = forms.TypedChoiceField(
+        label=_("Do your staff normally work bank holidays?"),
+        choices=[
+            ("no", _("No, bank holidays are days off")),
+            ("yes", _("Yes, most staff work them as part of their rota")),
+        ],
+        coerce=lambda value: value == "yes",
+        # Left out of a post, it stays as it is.
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Carer's leave can fall on a bank holiday only for someone who works it. Each staff "
+            "record can say otherwise for that person."
+        ),
+    )
 
 
 class FlexibleRequestForm(GovukForm):

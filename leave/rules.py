@@ -323,21 +323,24 @@ def is_bank_holiday(day: date, nation: Nation | str) -> bool:
 
 
 def carers_leave_day_problem(
-    *, day: date, working_days: str, nation: Nation | str
+    *, day: date, working_days: str, nation: Nation | str, works_bank_holidays: bool = False
 ) -> tuple[str, str] | None:
     """Why ``day`` cannot be a day of carer's leave, as (code, bank holiday name), or None.
 
     Carer's leave is absence from work, measured in the employee's working week (Carer's
     Leave Regulations 2024), so each day must be one the employee would otherwise work: one
-    of their working days (``not_a_working_day``) and not a bank holiday in their nation
-    (``bank_holiday``). This is the app's reading, not a rule the regulations spell out.
-    An irregular pattern (no fixed days, ``working_days == ""``) has no days off to check,
-    so any day is allowed.
+    of their working days (``not_a_working_day``) and, unless bank holidays are working days
+    for them (a rota that includes them, ``works_bank_holidays``), not a bank holiday in
+    their nation (``bank_holiday``). This is the app's reading, not a rule the regulations
+    spell out. An irregular pattern (no fixed days, ``working_days == ""``) has no days off
+    to check, so any day is allowed.
     """
     if not working_days:
         return None
     if str(day.isoweekday()) not in working_days:
         return ("not_a_working_day", "")
+    if works_bank_holidays:
+        return None
     name = bank_holidays(nation, day.year).get(day)
     if name is not None:
         return ("bank_holiday", name)

@@ -32,6 +32,7 @@ from leave.models import (
     RequestStatus,
 )
 from organisations.models import Nation, StaffRecord, StaffStatus
+from organisations.services import organisation_bank_holidays_default_set
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
 #: Codes for a day the person would not otherwise work (``rules.carers_leave_day_problem``).
@@ -176,9 +177,13 @@ def _check_entitlement(
 
 def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str) -> None:
     """Every day of leave falls on a day the person would otherwise work (see the rule)."""
+    works_bank_holidays = staff.bank_holidays_worked
     for day in sorted(days):
         problem = rules.carers_leave_day_problem(
-            day=day, working_days=staff.working_days, nation=staff.organisation.nation
+            day=day,
+            working_days=staff.working_days,
+            nation=staff.organisation.nation,
+            works_bank_holidays=works_bank_holidays,
         )
         if problem is None:
             continue
@@ -518,8 +523,13 @@ def leave_policy_update(
     paid_days: Decimal,
     notice_days: int | None,
     by: User,
+    staff_work_bank_holidays: bool | None = None,
 ) -> LeavePolicy:
-    """An organisation may give more than the law, never less: refuse anything below the minimum."""
+    """An organisation may give more than the law, never less: refuse anything below the minimum.
+
+    ``staff_work_bank_holidays`` (None leaves it) is the organisation's default for whether
+    bank holidays are working days, kept on the organisation (``organisations.services``).
+    """
     if extra_days < 0 or paid_days < 0:
         raise LeaveRuleError("below_statutory_minimum", _("Days cannot be fewer than none."))
     if notice_days is not None and notice_days > rules.CARERS_LEAVE_RULES[0].notice_minimum_days:
@@ -540,6 +550,13 @@ def leave_policy_update(
     policy.extra_days, policy.paid_days, policy.notice_days = extra_days, paid_days, notice_days
     policy.full_clean()
     policy.save()
+    if staff_work_bank_holidays is not None:
+        organisation_bank_holidays_default_set(
+            organisation=policy.organisation,
+            staff_work_bank_holidays=staff_work_bank_holidays,
+            by=by,
+            channel=Channel.WEB,
+        )
     audit_record(
         actor=by,
         action=Action.UPDATE,

@@ -321,6 +321,7 @@ def leave_policy(request: OrgRequest) -> HttpResponse:
         "extra_days": current.extra_days if current else 0,
         "paid_days": current.paid_days if current else 0,
         "notice_days": current.notice_days if current else None,
+        "staff_work_bank_holidays": "yes" if organisation.staff_work_bank_holidays else "no",
     }
     form = LeavePolicyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -331,6 +332,7 @@ def leave_policy(request: OrgRequest) -> HttpResponse:
                 paid_days=form.cleaned_data["paid_days"],
                 notice_days=form.cleaned_data["notice_days"],
                 by=request.user,
+                staff_work_bank_holidays=form.cleaned_data["staff_work_bank_holidays"],
             )
         except LeaveRuleError as error:
             form.add_error("notice_days", error.message)

@@ -25,8 +25,16 @@ class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "slug", "nation", "sector", "size_band", "partnership"]
-    list_filter = ["nation", "sector", "partnership"]
+    list_display = [
+        "name",
+        "slug",
+        "nation",
+        "sector",
+        "size_band",
+        "partnership",
+        "staff_work_bank_holidays",
+    ]
+    list_filter = ["nation", "sector", "partnership", "staff_work_bank_holidays"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -43,7 +51,7 @@ class StaffRecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     check line-management loops, take the organisation lock and write the audit record."""
 
     list_display = ["staff_number", "first_name", "last_name", "organisation", "status"]
-    list_filter = ["organisation", "status"]
+    list_filter = ["organisation", "status", "works_bank_holidays"]
     search_fields = ["staff_number", "last_name", "work_email"]
     raw_id_fields = ["unit", "line_manager", "user"]
     show_full_result_count = False

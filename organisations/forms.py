@@ -59,9 +59,13 @@ class StaffRecordForm(GovukModelForm):
             "days_per_week",
             "hours_per_week",
             "working_days",
+            "works_bank_holidays",
             "start_date",
         ]
-        widgets = {"start_date": DateInput()}
+        widgets = {
+            "start_date": DateInput(),
+            "works_bank_holidays": forms.RadioSelect,
+        }
         help_texts = {
             "line_manager": _(
                 "Whoever is chosen here can hold passport conversations with this person."
@@ -91,13 +95,26 @@ class StaffRecordForm(GovukModelForm):
             + [(NO_FIXED_DAYS, _("No fixed days (an irregular pattern or a rota)"))],
             widget=forms.CheckboxSelectMultiple,
             help_text=_(
-                "Carer's leave can only be taken on these days, and not on bank holidays. "
-                "With no fixed days, any day can be taken."
+                "Carer's leave can only be taken on these days, and not on bank holidays unless "
+                "they work them. With no fixed days, any day can be taken."
             ),
             error_messages={
                 "required": _("Choose the days they normally work, or No fixed days."),
             },
         )
+        default = (
+            _("yes, they work them")
+            if organisation.staff_work_bank_holidays
+            else _("no, they are days off")
+        )
+        bank_holidays = self.fields["works_bank_holidays"]
+        # Left out of a post (a form from before the question existed), it stays as it is.
+        bank_holidays.required = False
+        bank_holidays.label = _("Do they work bank holidays?")
+        bank_holidays.help_text = _(
+            "For staff on a rota that includes bank holidays. Carer's leave can then be taken on "
+            "a bank holiday. The organisation's default is: %(default)s."
+        ) % {"default": default}
         self.initial["working_days"] = (
             list(self.instance.working_days)
             if not self.instance.pk or self.instance.working_days
@@ -137,6 +154,10 @@ class StaffRecordForm(GovukModelForm):
                 )
             return working_pattern.IRREGULAR
         return working_pattern.normalise(int(day) for day in chosen)
+
+    def clean_works_bank_holidays(self) -> str:
+        chosen: str = self.cleaned_data.get("works_bank_holidays") or ""
+        return chosen or self.instance.works_bank_holidays
 
     def clean_staff_number(self) -> str:
         number: str = self.cleaned_data["staff_number"].strip()

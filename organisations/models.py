@@ -69,6 +69,17 @@ class Organisation(models.Model):
     nation = models.CharField(_("nation"), max_length=20, choices=Nation.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices)
+    #: Whether staff normally work bank holidays (rostered services such as NHS wards);
+    #: a staff record can say otherwise for one person.
+    staff_work_bank_holidays = models.BooleanField(
+        _("staff normally work bank holidays"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Tick if most staff work bank holidays as part of their rota. Each staff record can "
+            "still say otherwise for that person."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,6 +109,14 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BankHolidayWork(models.TextChoices):
+    """Whether someone works bank holidays: as their organisation says, or yes or no."""
+
+    ORGANISATION_DEFAULT = "default", _("As the organisation's default")
+    YES = "yes", _("Yes, bank holidays are working days for them")
+    NO = "no", _("No, bank holidays are days off")
 
 
 class StaffStatus(models.TextChoices):
@@ -153,6 +172,14 @@ class StaffRecord(models.Model):
         blank=True,
         default=working_pattern.MONDAY_TO_FRIDAY,
         validators=[working_pattern.validate_working_days],
+    )
+    works_bank_holidays = models.CharField(
+        _("works bank holidays"),
+        max_length=7,
+        choices=BankHolidayWork.choices,
+        default=BankHolidayWork.ORGANISATION_DEFAULT,
+        # Also in the database, so rows written by SQL (the import, the bench) need not say.
+        db_default=BankHolidayWork.ORGANISATION_DEFAULT,
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     status = models.CharField(
@@ -210,6 +237,15 @@ class StaffRecord(models.Model):
     @property
     def working_days_display(self) -> str:
         return working_pattern.describe(self.working_days)
+
+    @property
+    def bank_holidays_worked(self) -> bool:
+        """Whether bank holidays are working days for this person: their own setting, or
+        else their organisation's default (reads the organisation)."""
+        return working_pattern.works_bank_holidays(
+            self.works_bank_holidays,
+            organisation_default=self.organisation.staff_work_bank_holidays,
+        )
 
 
 class Role(models.TextChoices):

@@ -45,6 +45,7 @@ STAFF_FIELDS = (
     "days_per_week",
     "hours_per_week",
     "working_days",
+    "works_bank_holidays",
     "start_date",
 )
 
@@ -245,6 +246,32 @@ def unit_create(
         summary=f"Added unit {unit.code}",
     )
     return unit
+
+
+@transaction.atomic
+def organisation_bank_holidays_default_set(
+    *, organisation: Organisation, staff_work_bank_holidays: bool, by: User | None, channel: Channel
+) -> Organisation:
+    """Say whether staff normally work bank holidays; a staff record may still say otherwise.
+
+    Audited when it changes, since it decides which days carer's leave may fall on.
+    """
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if locked.staff_work_bank_holidays != staff_work_bank_holidays:
+        before = locked.staff_work_bank_holidays
+        locked.staff_work_bank_holidays = staff_work_bank_holidays
+        locked.save(update_fields=["staff_work_bank_holidays"])
+        audit_record(
+            actor=by,
+            action=Action.UPDATE,
+            channel=channel,
+            target=locked,
+            organisation_id=locked.pk,
+            summary="Changed whether staff normally work bank holidays",
+            changes={"staff_work_bank_holidays": [str(before), str(staff_work_bank_holidays)]},
+        )
+    organisation.staff_work_bank_holidays = staff_work_bank_holidays
+    return locked
 
 
 @transaction.atomic

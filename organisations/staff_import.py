@@ -43,7 +43,7 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import working_pattern
-from organisations.models import Organisation, StaffStatus, Unit
+from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
 from passports.services import shares_close_stale
 
 #: Rows written per statement by the chunked engine, and rows per read of staging.
@@ -78,6 +78,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "hours_per_week": ("contractedhours", "hoursperweek", "contractedhoursperweek"),
     "working_days": ("workingdays", "workdays", "daysworked"),
     "start_date": ("startdate", "datestarted", "hiredate"),
+    "works_bank_holidays": (
+        "worksbankholidays",
+        "bankholidays",
+        "bankholidayworking",
+        "bankholidaysworked",
+        "rosteredbankholidays",
+    ),
 }
 REQUIRED = ("staff_number", "first_name", "last_name")
 HEADINGS = {
@@ -91,6 +98,7 @@ HEADINGS = {
     "hours_per_week": "Contracted Hours",
     "working_days": "Working Days",
     "start_date": "Start Date",
+    "works_bank_holidays": "Works Bank Holidays",
 }
 FIELD_LABELS = {
     "first_name": _lazy("First name"),
@@ -102,6 +110,7 @@ FIELD_LABELS = {
     "hours_per_week": _lazy("Contracted hours"),
     "working_days": _lazy("Working days"),
     "start_date": _lazy("Start date"),
+    "works_bank_holidays": _lazy("Works bank holidays"),
     "status": _lazy("Status"),
 }
 DEFAULT_DAYS = Decimal("5.0")
@@ -116,6 +125,7 @@ _COMPARED = (
     "hours_per_week",
     "working_days",
     "start_date",
+    "works_bank_holidays",
     "status",
 )
 NEW_RECORD_DEFAULTS: dict[str, Any] = {
@@ -125,6 +135,7 @@ NEW_RECORD_DEFAULTS: dict[str, Any] = {
     "hours_per_week": DEFAULT_HOURS,
     "working_days": working_pattern.MONDAY_TO_FRIDAY,
     "start_date": None,
+    "works_bank_holidays": working_pattern.BANK_HOLIDAYS_DEFAULT,
 }
 #: Columns of the staging table, in this order everywhere (see `_RowChecker.check`).
 STAGED = (
@@ -140,6 +151,7 @@ STAGED = (
     "hours",
     "working_days",
     "start_date",
+    "bank_holidays",
     "problems",
 )
 #: Where a problem on a line comes in the list when there are several in one cell: a
@@ -335,11 +347,13 @@ class _RowChecker:
         self.s_hours = slot.get("hours_per_week", -1)
         self.s_working = slot.get("working_days", -1)
         self.s_start = slot.get("start_date", -1)
+        self.s_bank_holidays = slot.get("works_bank_holidays", -1)
         self.units = units
         self.days = _remembered(_parse_days)
         self.hours = _remembered(_parse_hours)
         self.working = _remembered(working_pattern.parse)
         self.dates = _remembered(_parse_date)
+        self.bank_holidays = _remembered(working_pattern.parse_bank_holidays)
         self.control_message = _("contains a control character; save the file again as plain text")
         self.missing_message = _("is missing")
         self.bad_rows = 0
@@ -386,7 +400,7 @@ class _RowChecker:
                     "“%(value)s” is not a unit of this organisation; add the unit first"
                 ) % {"value": cells[self.s_unit]}
                 problems.append((HEADINGS["unit_code"], message))
-        days = hours = working = start = None
+        days = hours = working = start = bank_holidays = None
         if self.s_days >= 0 and cells[self.s_days]:
             days, problem = self.days(cells[self.s_days])
             if problem is not None:
@@ -403,6 +417,10 @@ class _RowChecker:
             start, problem = self.dates(cells[self.s_start])
             if problem is not None:
                 problems.append((HEADINGS["start_date"], problem))
+        if self.s_bank_holidays >= 0 and cells[self.s_bank_holidays]:
+            bank_holidays, problem = self.bank_holidays(cells[self.s_bank_holidays])
+            if problem is not None:
+                problems.append((HEADINGS["works_bank_holidays"], problem))
         manager = cells[self.s_manager] if self.s_manager >= 0 else None
         if manager and manager == number:
             problems.append(
@@ -425,6 +443,7 @@ class _RowChecker:
             hours,
             working,
             start,
+            bank_holidays,
             None,
         )
 
@@ -753,6 +772,7 @@ def supplied_values(layout: Layout, row: Sequence[Any]) -> dict[str, Any]:
         ("days_per_week", row[8]),
         ("hours_per_week", row[9]),
         ("working_days", row[10]),
+        ("works_bank_holidays", row[12]),
     ):
         if value is not None:
             supplied[key] = value
@@ -784,6 +804,8 @@ def shown(name: str, value: Any, unit_codes: dict[int, str]) -> str:
     """A value as the preview page shows it."""
     if name == "working_days":
         return working_pattern.describe(value)
+    if name == "works_bank_holidays":
+        return str(BankHolidayWork(value).label)
     if value is None or value == "":
         return "—"
     if name == "unit_id":

@@ -43,11 +43,12 @@ from organisations.staff_import import (
 _SCHEMA = (
     "CREATE TABLE import_rows (line INTEGER PRIMARY KEY, number TEXT NOT NULL, "
     "ok INTEGER NOT NULL, first_name TEXT, last_name TEXT, work_email TEXT, unit_id INTEGER, "
-    "manager TEXT, days TEXT, hours TEXT, working_days TEXT, start_date TEXT, problems TEXT)",
+    "manager TEXT, days TEXT, hours TEXT, working_days TEXT, start_date TEXT, "
+    "bank_holidays TEXT, problems TEXT)",
     "CREATE TABLE import_existing (number TEXT PRIMARY KEY, id INTEGER, manager TEXT, "
     "manager_id INTEGER, status TEXT, version INTEGER, first_name TEXT, last_name TEXT, "
     "work_email TEXT, unit_id INTEGER, days TEXT, hours TEXT, working_days TEXT, "
-    "start_date TEXT)",
+    "start_date TEXT, bank_holidays TEXT)",
     "CREATE TABLE import_errors (line INTEGER, col TEXT, seq INTEGER, message TEXT)",
     "CREATE TABLE import_ids (number TEXT PRIMARY KEY, id INTEGER NOT NULL)",
 )
@@ -61,7 +62,10 @@ _EXISTING = (
     *_COMPARED[:-1],
 )
 #: The record's compared fields as the scratch tables hold them (all but status).
-_RECORD = "e.first_name, e.last_name, e.work_email, e.unit_id, e.days, e.hours, e.working_days, e.start_date, e.status"
+_RECORD = (
+    "e.first_name, e.last_name, e.work_email, e.unit_id, e.days, e.hours, e.working_days, "
+    "e.start_date, e.bank_holidays, e.status"
+)
 
 
 def _stored(value: Any) -> Any:
@@ -298,8 +302,8 @@ class ChunkedRun:
             entries: list[tuple[str, str, dict[str, Any]]] = []
             for raw in batch:
                 row = _staged(raw)
-                record = raw[len(STAGED) : len(STAGED) + 12]
-                new_id, manager_id, current_manager_id = raw[len(STAGED) + 12 :]
+                record = raw[len(STAGED) : len(STAGED) + 3 + len(_COMPARED)]
+                new_id, manager_id, current_manager_id = raw[len(STAGED) + 3 + len(_COMPARED) :]
                 wanted_manager = (manager_id if row[7] else None) if has_manager else None
                 if record[0] is None:
                     if wanted_manager is not None:

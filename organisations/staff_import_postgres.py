@@ -34,7 +34,7 @@ from organisations.staff_import import (
     preview_updated,
     supplied_values,
 )
-from organisations.working_pattern import MONDAY_TO_FRIDAY
+from organisations.working_pattern import BANK_HOLIDAYS_DEFAULT, MONDAY_TO_FRIDAY
 
 #: For this transaction only: plan server-side cursors for reading every row, not the first
 #: few (the default picks nested loops, 60 times slower at 100,000 rows), and let sorts and
@@ -44,10 +44,11 @@ _ROWS_TABLE = (
     "CREATE TEMPORARY TABLE import_rows (line integer NOT NULL, number text NOT NULL, "
     "ok smallint NOT NULL, first_name text, last_name text, work_email text, unit_id bigint, "
     "manager text, days numeric(3, 1), hours numeric(5, 2), working_days text, "
-    "start_date date, problems text) ON COMMIT DROP"
+    "start_date date, bank_holidays text, problems text) ON COMMIT DROP"
 )
 _RECORD_COLUMNS = (
-    "first_name, last_name, work_email, unit_id, days, hours, working_days, start_date, status"
+    "first_name, last_name, work_email, unit_id, days, hours, working_days, start_date, "
+    "bank_holidays, status"
 )
 
 
@@ -61,7 +62,8 @@ class PostgresDb:
             "(SELECT e.staff_number AS number, e.id, m.staff_number AS manager, "  # noqa: S608 - fixed SQL fragments; values are parameters
             "e.line_manager_id AS manager_id, e.status, e.version, e.first_name, e.last_name, "
             "e.work_email, e.unit_id, e.days_per_week AS days, e.hours_per_week AS hours, "
-            "e.working_days, e.start_date FROM organisations_staffrecord e "
+            "e.working_days, e.start_date, e.works_bank_holidays AS bank_holidays "
+            "FROM organisations_staffrecord e "
             "LEFT JOIN organisations_staffrecord m ON m.id = e.line_manager_id "
             f"WHERE e.organisation_id = {int(organisation_id)})"
         )
@@ -114,6 +116,7 @@ def _changed(layout: Layout) -> str:
         "(p.days IS NOT NULL AND p.days <> e.days)",
         "(p.hours IS NOT NULL AND p.hours <> e.hours)",
         "(p.working_days IS NOT NULL AND p.working_days <> e.working_days)",
+        "(p.bank_holidays IS NOT NULL AND p.bank_holidays <> e.bank_holidays)",
     ]
     if layout.has("start_date"):
         parts.append("p.start_date IS DISTINCT FROM e.start_date")
@@ -163,6 +166,12 @@ def _changes_json(layout: Layout) -> str:
             "COALESCE(to_char(e.start_date, 'YYYY-MM-DD'), '')",
             "COALESCE(to_char(p.start_date, 'YYYY-MM-DD'), '')",
         )
+    entry(
+        "works_bank_holidays",
+        "p.bank_holidays IS NOT NULL AND p.bank_holidays <> e.bank_holidays",
+        "e.bank_holidays",
+        "p.bank_holidays",
+    )
     active = StaffStatus.ACTIVE.value
     entry("status", f"e.status <> '{active}'", "e.status", f"'{active}'")
     if layout.has("line_manager"):
@@ -274,6 +283,7 @@ class PostgresRun:
             "days": DEFAULT_DAYS,
             "hours": DEFAULT_HOURS,
             "working_days": MONDAY_TO_FRIDAY,
+            "bank_holidays": BANK_HOLIDAYS_DEFAULT,
         }
         email = "p.work_email" if layout.has("work_email") else "COALESCE(e.work_email, '')"
         unit = "p.unit_id" if layout.has("unit_code") else "e.unit_id"
@@ -298,6 +308,7 @@ class PostgresRun:
             "  COALESCE(p.hours, e.hours, %(hours)s) AS hours, "
             "  COALESCE(p.working_days, e.working_days, %(working_days)s) AS working_days, "
             f"  {start} AS start_date, "
+            "  COALESCE(p.bank_holidays, e.bank_holidays, %(bank_holidays)s) AS bank_holidays, "
             f"  CASE WHEN e.id IS NULL THEN '{{}}'::jsonb ELSE {_changes_json(layout)} END AS changes "
             "  FROM import_rows p JOIN ids i ON i.line = p.line "
             f"  LEFT JOIN {existing} e ON e.number = p.number "
@@ -307,10 +318,10 @@ class PostgresRun:
             "), written AS ("
             "  INSERT INTO organisations_staffrecord AS r (id, organisation_id, staff_number, "
             "  first_name, last_name, work_email, unit_id, line_manager_id, days_per_week, "
-            "  hours_per_week, working_days, start_date, status, left_on, user_id, version, "
-            "  updated_at) "
+            "  hours_per_week, working_days, start_date, works_bank_holidays, status, left_on, "
+            "  user_id, version, updated_at) "
             "  SELECT id, %(organisation)s, number, first_name, last_name, work_email, unit_id, "
-            "  line_manager_id, days, hours, working_days, start_date, "
+            "  line_manager_id, days, hours, working_days, start_date, bank_holidays, "
             f"  '{StaffStatus.ACTIVE.value}', NULL, NULL, 1, %(now)s FROM x "
             "  ON CONFLICT (organisation_id, staff_number) DO UPDATE SET "
             "  first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, "
@@ -318,6 +329,7 @@ class PostgresRun:
             "  line_manager_id = EXCLUDED.line_manager_id, "
             "  days_per_week = EXCLUDED.days_per_week, hours_per_week = EXCLUDED.hours_per_week, "
             "  working_days = EXCLUDED.working_days, start_date = EXCLUDED.start_date, "
+            "  works_bank_holidays = EXCLUDED.works_bank_holidays, "
             "  status = EXCLUDED.status, left_on = NULL, version = r.version + 1, "
             "  updated_at = EXCLUDED.updated_at"
             "), logged AS ("

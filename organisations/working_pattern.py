@@ -133,3 +133,30 @@ def parse(text: str) -> str:
     if not days:
         raise ValueError(_("must name at least one day, or say Irregular"))
     return normalise(days)
+
+
+#: Stored values of ``StaffRecord.works_bank_holidays``.
+BANK_HOLIDAYS_DEFAULT, BANK_HOLIDAYS_YES, BANK_HOLIDAYS_NO = "default", "yes", "no"
+_BANK_HOLIDAY_SPELLINGS = {
+    **dict.fromkeys(("yes", "y", "true", "1", "rostered"), BANK_HOLIDAYS_YES),
+    **dict.fromkeys(("no", "n", "false", "0"), BANK_HOLIDAYS_NO),
+    **dict.fromkeys(
+        ("default", "organisation default", "organisation's default", "org default"),
+        BANK_HOLIDAYS_DEFAULT,
+    ),
+}
+
+
+def works_bank_holidays(value: str, *, organisation_default: bool) -> bool:
+    """Whether bank holidays are working days: a person's own yes or no, else the default."""
+    if value == BANK_HOLIDAYS_DEFAULT:
+        return organisation_default
+    return value == BANK_HOLIDAYS_YES
+
+
+def parse_bank_holidays(text: str) -> str:
+    """Read a CSV cell: Yes, No or Default (the organisation's). Raises ``ValueError``."""
+    value = _BANK_HOLIDAY_SPELLINGS.get(" ".join(text.replace("\u2019", "'").lower().split()))
+    if value is None:
+        raise ValueError(_("must be Yes, No or Default"))
+    return value

@@ -98,6 +98,7 @@ def test_staff_list_item_has_the_documented_fields(hr_api: Client, world: World)
         "days_per_week": "5.0",
         "hours_per_week": "37.50",
         "working_days": ["mon", "tue", "wed", "thu", "fri"],
+        "works_bank_holidays": "default",
         "start_date": None,
         "status": "active",
         "left_on": None,

@@ -425,7 +425,12 @@ class Command(BaseCommand):
         # Two days in a row, at least two weeks ahead, both working days (not bank holidays).
         first = today + timedelta(days=14)
         while any(
-            carers_leave_day_problem(day=day, working_days=carer.working_days, nation=trust.nation)
+            carers_leave_day_problem(
+                day=day,
+                working_days=carer.working_days,
+                nation=trust.nation,
+                works_bank_holidays=carer.bank_holidays_worked,
+            )
             for day in (first, first + timedelta(days=1))
         ):
             first += timedelta(days=1)
