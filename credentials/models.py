@@ -123,3 +123,24 @@ class TrustedIssuer(models.Model):
     def key_count(self) -> int:
         keys = self.jwks.get("keys") if isinstance(self.jwks, dict) else None
         return len(keys) if isinstance(keys, list) else 0
+
+
+class HolderRefusal(models.Model):
+    """Someone tried to bring in a credential as theirs and gave the wrong holder code.
+
+    Kept to audit the attempt and to cap guessing (``credentials.holder``). Private: its
+    audit entries stay out of organisation and admin views, because even an attempt says
+    who is, or claims to be, a carer. It holds the credential's id and issuer, not its content.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    credential_id = models.CharField(max_length=200, blank=True)
+    issuer = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"], name="holder_refusal_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"Holder refusal {self.pk}"

@@ -19,6 +19,7 @@ from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.types import OrgRequest
+from credentials.holder import holder_binding, holder_code_new
 from organisations.selectors import staff_record_for_user
 from passports.credential import MEDIA_TYPE, passport_credential_issue
 from passports.models import Passport
@@ -74,6 +75,10 @@ class CredentialIn(Schema):
 class CredentialOut(Schema):
     credential: str = Field(description="A W3C Verifiable Credential secured as a compact JWS.")
     media_type: str
+    holder_code: str = Field(
+        description="Shown this once and kept nowhere: whoever brings the credential in must "
+        "give it (docs/passport-credential.md)."
+    )
 
 
 def _mine(request: OrgRequest) -> Passport:
@@ -148,12 +153,14 @@ def my_credential(request: OrgRequest, number: int, payload: CredentialIn) -> Cr
     """Sign one agreed version as a portable credential (see docs/passport-credential.md)."""
     passport = _mine(request)
     version = agreed_version(passport=passport, number=number)
+    code = holder_code_new()
     token = passport_credential_issue(
         passport=passport,
         version=version,
         by=request.user,
+        holder=holder_binding(code),
         include_about=payload.include_about,
         include_plan_b=payload.include_plan_b,
         channel=Channel.API,
     )
-    return CredentialOut(credential=token, media_type=MEDIA_TYPE)
+    return CredentialOut(credential=token, media_type=MEDIA_TYPE, holder_code=code)

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, date_field
+from carershub.forms import GovukForm, OnceForm, date_field
 from passports.models import AdjustmentKind, AdjustmentStatus, HoursBand, NeedKind, Relationship
 
 NO_HEALTH_DETAIL = _(
@@ -92,7 +92,7 @@ class AboutForm(VersionedForm):
     )
 
 
-class AdjustmentForm(VersionedForm):
+class AdjustmentForm(OnceForm, VersionedForm):
     submit_label = _("Add")
 
     kind = forms.ChoiceField(
@@ -141,7 +141,7 @@ class ReviewForm(VersionedForm):
     )
 
 
-class ConversationForm(GovukForm):
+class ConversationForm(OnceForm, GovukForm):
     submit_label = _("Add note")
 
     held_on = date_field(_("Date of the conversation"), required=True)
@@ -170,7 +170,7 @@ class ConversationForm(GovukForm):
 class CredentialForm(GovukForm):
     """What goes in the signed copy: adjustments and dates always; more only if ticked."""
 
-    submit_label = _("Download signed credential")
+    submit_label = _("Get a signed copy")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,6 +201,20 @@ class CredentialUploadForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    holder_code = forms.CharField(
+        label=_("Your holder code"),
+        help_text=_(
+            "The 12-character code you were shown when you downloaded the passport, "
+            "like K7QM-2XHD-9RWP. It shows the passport is yours."
+        ),
+        max_length=40,
+        error_messages={
+            "required": _("Enter the holder code you were given when you downloaded the passport")
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -225,6 +239,7 @@ class CarryOverForm(forms.Form):
     """Which of the verified adjustments to bring; the credential rides along to be checked again."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CREDENTIAL_BYTES)
+    holder_code = forms.CharField(widget=forms.HiddenInput, max_length=40)
     chosen = forms.TypedMultipleChoiceField(
         label=_("Which adjustments do you want to talk about with your new manager?"),
         coerce=int,

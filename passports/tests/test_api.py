@@ -7,6 +7,7 @@ from django.test import Client
 
 from api.services import api_token_create
 from audit.models import AuditEvent, Channel
+from credentials.holder import holder_code_matches
 from credentials.tests.helpers import independently_verified
 from passports.tests.helpers import agreed_passport
 
@@ -81,6 +82,7 @@ def test_the_carer_exports_the_credential_through_the_api(world, client):
     payload = independently_verified(
         body["credential"], client.get("/.well-known/jwks.json").json()
     )
+    assert holder_code_matches(body["holder_code"], payload["credentialSubject"]["holderBinding"])
     assert "planB" in payload["credentialSubject"]
     assert "aboutCaringRole" not in payload["credentialSubject"]
     assert (

@@ -249,14 +249,18 @@ def passport_import(request: OrgRequest) -> HttpResponse:
     record = own_record(request)
     form = CredentialUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
+        token, code = form.cleaned_data["token"], form.cleaned_data["holder_code"]
         try:
-            offer = passport_credential_check(token, staff=record)
+            offer = passport_credential_check(token, staff=record, holder_code=code)
         except ImportRefused as refusal:
-            form.add_error(None, f"{refusal.message} ({_('reason')}: {refusal.reason})")
+            form.add_error(refusal.field, f"{refusal.message} ({_('reason')}: {refusal.reason})")
         else:
             choose = CarryOverForm(
-                initial={"token": token, "chosen": [i for i, _label in _offer_choices(offer)]},
+                initial={
+                    "token": token,
+                    "holder_code": code,
+                    "chosen": [i for i, _label in _offer_choices(offer)],
+                },
                 choices=_offer_choices(offer),
             )
             return render(
@@ -274,9 +278,9 @@ def passport_import(request: OrgRequest) -> HttpResponse:
 def passport_import_confirm(request: OrgRequest) -> HttpResponse:
     """Step 2: bring the chosen adjustments in. The credential is verified again here."""
     record = own_record(request)
-    token = request.POST.get("token", "")
+    token, code = request.POST.get("token", ""), request.POST.get("holder_code", "")
     try:
-        offer = passport_credential_check(token, staff=record)
+        offer = passport_credential_check(token, staff=record, holder_code=code)
     except ImportRefused as refusal:
         messages.error(request, f"{refusal.message} ({_('reason')}: {refusal.reason})")
         return redirect("passport_import", org_slug=request.organisation.slug)
@@ -284,7 +288,11 @@ def passport_import_confirm(request: OrgRequest) -> HttpResponse:
     if form.is_valid():
         try:
             passport = passport_credential_import(
-                staff=record, token=token, chosen=form.cleaned_data["chosen"], by=request.user
+                staff=record,
+                token=token,
+                holder_code=code,
+                chosen=form.cleaned_data["chosen"],
+                by=request.user,
             )
         except ImportRefused as refusal:
             form.add_error(None, refusal.message)

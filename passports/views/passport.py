@@ -17,7 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action
 from carershub.types import OrgRequest
 from organisations.access import org_view
-from passports.credential import MEDIA_TYPE, passport_credential_issue
+from passports.credential import (
+    MEDIA_TYPE,
+    holder_offer_new,
+    holder_offer_read,
+    passport_credential_issue,
+)
 from passports.documents import agreed_version_pdf
 from passports.forms import (
     AboutForm,
@@ -360,22 +365,44 @@ def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpRespo
 @require_POST
 @org_view("organisations.use_own_records")
 def passport_credential_download(request: OrgRequest, pk: int, number: int) -> HttpResponse:
-    """A signed copy of one agreed version, for the carer to take to another employer."""
+    """A signed copy of one agreed version, for the carer to take to another employer.
+
+    Two steps at one address. From the version page: a new holder code, shown once, with a
+    button that posts back here carrying its binding (signed, never the code). With that
+    binding: the signed credential, as a file.
+    """
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.is_owner:
         raise PermissionDenied
     version = agreed_version(passport=passport, number=number)
-    form = CredentialForm(request.POST)
-    form.is_valid()  # two optional tick boxes: always valid
+    offer = holder_offer_read(
+        request.POST.get("holder", ""), passport=passport, number=number, by=request.user
+    )
+    if offer is None:
+        form = CredentialForm(request.POST)
+        form.is_valid()  # two optional tick boxes: always valid
+        code, signed = holder_offer_new(
+            passport=passport,
+            number=number,
+            by=request.user,
+            include_about=bool(form.cleaned_data.get("include_about")),
+            include_plan_b=bool(form.cleaned_data.get("include_plan_b")),
+        )
+        return render(
+            request,
+            "passports/credential_code.html",
+            _context(request, passport, access, version=version, code=code, holder=signed),
+        )
     try:
         token = passport_credential_issue(
             passport=passport,
             version=version,
             by=request.user,
-            include_about=bool(form.cleaned_data.get("include_about")),
-            include_plan_b=bool(form.cleaned_data.get("include_plan_b")),
+            holder=offer.holder,
+            include_about=offer.include_about,
+            include_plan_b=offer.include_plan_b,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

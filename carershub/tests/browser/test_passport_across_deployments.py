@@ -52,6 +52,8 @@ def deployment_b(tmp_path: Path) -> Iterator[str]:
         "SITE_URL": url,
         "TASKS_BACKEND": "immediate",
         "DEMO_PASSWORD": PASSWORD,  # B's demo people sign in like the personas
+        # A listens on loopback, which key set fetches refuse unless told otherwise.
+        "CREDENTIALS_FETCH_ALLOW_LOOPBACK": "true",
     }
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
@@ -91,6 +93,8 @@ def test_a_passport_from_one_deployment_is_brought_in_on_another(
     carer_a = open_tab()
     sign_in(carer_a, email=world.carer.email)
     carer_a.goto(f"/o/{world.org.slug}/passports/{passport.pk}/versions/1/")
+    carer_a.follow(lambda: carer_a.page.get_by_role("button", name="Get a signed copy").click())
+    holder_code = carer_a.page.locator("[data-holder-code]").inner_text()
     with carer_a.page.expect_download() as info:
         carer_a.page.get_by_role("button", name="Download signed credential").click()
     credential = tmp_path / "passport.jwt"
@@ -103,6 +107,7 @@ def test_a_passport_from_one_deployment_is_brought_in_on_another(
     sign_in(carer_b, email=demo_email("sponsor"))
     carer_b.goto(f"/o/{B_ORG}/passport/import/")
     page.get_by_label("Upload the credential file").set_input_files(str(credential))
+    page.get_by_label("Your holder code").fill(holder_code)
     carer_b.follow(lambda: page.get_by_role("button", name="Check it").click())
     assert "untrusted_issuer" in page.locator(".govuk-error-summary").inner_text()
 
@@ -118,9 +123,15 @@ def test_a_passport_from_one_deployment_is_brought_in_on_another(
     hr_b.follow(lambda: hpage.get_by_role("button", name="Trust this issuer").click())
     assert "Home Trust's hub" in hpage.locator(".govuk-table").inner_text()
 
-    # Now the carer at B checks it again, chooses, and brings it in as requests.
+    # Now the carer at B checks it again, chooses, and brings it in as requests. Without the
+    # holder code it is refused; with it, it comes in.
     carer_b.goto(f"/o/{B_ORG}/passport/import/")
     page.get_by_label("Upload the credential file").set_input_files(str(credential))
+    page.get_by_label("Your holder code").fill("AAAA-BBBB-CCCC")
+    carer_b.follow(lambda: page.get_by_role("button", name="Check it").click())
+    assert "not_holder" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Upload the credential file").set_input_files(str(credential))
+    page.get_by_label("Your holder code").fill(holder_code.lower())
     carer_b.follow(lambda: page.get_by_role("button", name="Check it").click())
     assert "This passport is genuine" in page.content()
     carer_b.follow(lambda: page.get_by_role("button", name="Bring these into my passport").click())

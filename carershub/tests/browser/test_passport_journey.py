@@ -94,6 +94,8 @@ def test_passport_from_declaration_to_deletion(
     pdf = _download(carer, "Download as PDF", tmp_path)
     assert pdf.startswith(b"%PDF")
     page.get_by_label("Also include my Plan B").check()
+    carer.follow(lambda: page.get_by_role("button", name="Get a signed copy").click())
+    assert len(page.locator("[data-holder-code]").inner_text()) == 14  # shown once, to keep
     with page.expect_download() as info:
         page.get_by_role("button", name="Download signed credential").click()
     info.value.save_as(tmp_path / "passport.jwt")
