@@ -1,4 +1,5 @@
-"""Browser fixtures: headless Chromium through Playwright, and an axe-core scan of every page.
+"""Browser fixtures: headless Chromium through Playwright, and an axe-core scan and a reflow
+check of every page.
 
 A ``Tab`` wraps a Playwright page. Each document it loads must be scanned by axe-core at
 WCAG 2.2 AA before the next one loads; a journey that navigates without going through
@@ -112,6 +113,40 @@ class Axe:
         self.check(scanner)
 
 
+#: WCAG 2.2 success criterion 1.4.10 (reflow): content fits 320 CSS pixels without scrolling
+#: sideways. Wide tables scroll inside their own box (``app-table-scroll``), never the page.
+REFLOW_WIDTH = 320
+
+
+def reflow_problem(page: Page) -> str | None:
+    """What scrolls sideways at 320 CSS pixels wide, if anything."""
+    size = page.viewport_size or {"width": 1200, "height": 900}
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
+    try:
+        found = page.evaluate(
+            """() => {
+                const root = document.documentElement;
+                const overflow = root.scrollWidth - root.clientWidth;
+                const offenders = [...document.body.querySelectorAll("*")]
+                    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+                    .filter(e => !e.closest(".app-table-scroll, .govuk-visually-hidden"))
+                    .slice(0, 5)
+                    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                        + (e.className && typeof e.className === "string"
+                            ? "." + e.className.trim().split(/\\s+/).join(".") : ""));
+                return {overflow, offenders};
+            }"""
+        )
+    finally:
+        page.set_viewport_size(size)
+    if found["overflow"] <= 0:
+        return None
+    return (
+        f"{page.url} scrolls sideways by {found['overflow']}px at {REFLOW_WIDTH}px wide; "
+        f"too wide: {found['offenders']}"
+    )
+
+
 @dataclass
 class Tab:
     """A browser page on the live server whose every loaded document is scanned by axe."""
@@ -119,6 +154,8 @@ class Tab:
     page: Page
     base_url: str
     scan: Callable[[Page], None]
+    #: Pages without JavaScript are the same HTML as with it: reflow is measured there.
+    javascript: bool = True
     problems: list[str] = field(default_factory=list)
     unscanned: list[str] = field(default_factory=list)
     missed: list[str] = field(default_factory=list)
@@ -153,6 +190,9 @@ class Tab:
         self.page.wait_for_load_state("load")
         self.unscanned.clear()  # before scanning, so a failed scan is not reported twice
         self.scan(self.page)
+        problem = reflow_problem(self.page) if self.javascript else None
+        if problem:
+            self.problems.append(problem)
         assert not self.problems, "\n".join(self.problems)
 
     def screenshot(self, name: str) -> Path:
@@ -213,6 +253,7 @@ def open_tab(chromium: Browser, live_server: Any, settings: Any) -> Iterator[Cal
             page=page,
             base_url=live_server.url,
             scan=axe.check if javascript else axe.check_snapshot,
+            javascript=javascript,
         )
         tabs.append(tab)
         return tab

@@ -38,7 +38,8 @@ def _links(tab: Tab) -> list[str]:
 
 
 def crawl(tab: Tab, start: str) -> set[str]:
-    """Visit ``start`` and every page linked from it, one per URL pattern; return the patterns."""
+    """Visit ``start`` and every page linked from it, one per URL pattern; return the patterns.
+    Each page is scanned by axe and must reflow at 320 CSS pixels (``Tab.check``)."""
     queue, routes = [start], set()
     while queue:
         path = queue.pop(0)
