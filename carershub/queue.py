@@ -77,7 +77,9 @@ def enqueue_on_commit(job: Task[..., Any], **kwargs: Any) -> None:
         try:
             job.enqueue(**kwargs)
         except RedisError as exc:
-            logger.warning("%s not queued: the task queue is unavailable (%s)", job.name, exc)
+            logger.warning(
+                "%s not queued: the task queue is unavailable (%s)", job.name, type(exc).__name__
+            )
 
     transaction.on_commit(enqueue)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.queue import enqueue_on_commit
 from organisations import staff_import
 from organisations.models import (
     MFA_ROLES,
@@ -447,7 +448,8 @@ def staff_import_check_later(
         _staff_import_save_with_file(job)
         # Only once the job is saved as being checked can a worker find it.
         job_id = job.pk
-        transaction.on_commit(lambda: check_staff_import.enqueue(job_id=job_id))
+        # A queue that is down leaves it "being checked" until housekeeping gives up on it.
+        enqueue_on_commit(check_staff_import, job_id=job_id)
     return job
 
 
@@ -517,7 +519,7 @@ def staff_import_queue(*, job: StaffImport, by: User) -> StaffImport:
         job.save(update_fields=["status", "confirmed_by"])
         # Only once the job is saved as queued can a worker find it.
         job_id = job.pk
-        transaction.on_commit(lambda: apply_staff_import.enqueue(job_id=job_id))
+        enqueue_on_commit(apply_staff_import, job_id=job_id)
     return job
 
 

@@ -185,3 +185,23 @@ def test_a_session_signed_out_while_redis_was_away_does_not_come_back_with_it(
         assert caches["sessions"].get(key) is not None
     finally:
         relay.cut()
+
+
+def test_a_background_task_that_cannot_be_queued_leaves_the_caller_working(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organisations.models import StaffImportStatus
+    from organisations.services import staff_import_check_later
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\nN1,A,B\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = staff_import_check_later(
+            organisation=world.org, upload=upload, mark_missing_as_left=False, by=world.hr_admin
+        )
+    job.refresh_from_db()
+    assert job.status == StaffImportStatus.CHECKING  # housekeeping gives up on it after a day
