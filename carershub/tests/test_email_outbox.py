@@ -169,6 +169,15 @@ def test_a_task_queue_that_cannot_be_reached_loses_no_email_and_breaks_no_page(
     assert [m["To"] for m in smtp_server.messages] == ["carer@example.org"]
 
 
+def test_emails_queued_before_the_outbox_are_still_sent_through_it(db, smtp_server):
+    from carershub.emails import send_rendered_email
+
+    send_rendered_email.call(subject="Old", text="Body", html="<p>Body</p>", to=["a@example.org"])
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.text) == (Status.SENT, "")
+    assert [m["To"] for m in smtp_server.messages] == ["a@example.org"]
+
+
 def test_housekeeping_deletes_finished_emails_after_a_fortnight_and_keeps_waiting_ones(
     db, smtp_server
 ):

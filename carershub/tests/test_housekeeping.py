@@ -59,3 +59,29 @@ def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
     assert not stored.exists()
     job.refresh_from_db()
     assert job.status == StaffImportStatus.APPLIED
+
+
+def test_a_task_left_running_by_a_dead_worker_is_marked_failed_then_pruned(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from carershub.emails import send_rendered_email
+    from carershub.tasks import recover_lost_work
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # A task from before the outbox, carrying an email's text, whose worker was killed.
+    queued = send_rendered_email.enqueue(
+        subject="s", text="personal", html="", to=["a@example.org"]
+    )
+    DBTaskResult.objects.filter(id=queued.id).update(status="RUNNING", started_at=timezone.now())
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=50)):
+        recover_lost_work.call()
+    assert DBTaskResult.objects.get(id=queued.id).status == "RUNNING"  # it might still be going
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        recover_lost_work.call()
+    stuck = DBTaskResult.objects.get(id=queued.id)
+    assert (stuck.status, stuck.exception_class_path) == ("FAILED", "carershub.queue.WorkerStopped")
+
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        daily_housekeeping.call()
+    assert not DBTaskResult.objects.filter(id=queued.id).exists()
