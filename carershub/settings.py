@@ -263,6 +263,15 @@ STAFF_IMPORT_INLINE_ROWS = env_int("STAFF_IMPORT_INLINE_ROWS", 5000)
 # 27,000 rows, checked in 0.5 s on PostgreSQL and 1.6 s on SQLite on the development machine:
 # well inside any request timeout. A wide extract (400 bytes a row) still has 5,000 rows here.
 STAFF_IMPORT_INLINE_BYTES = env_int("STAFF_IMPORT_INLINE_BYTES", 2 * 1024 * 1024)
+# An import that marks the staff missing from it as left is refused, unless forced, when it
+# would mark more than this share of the people in post, and more than the minimum: a partial
+# file must not end a whole organisation's employment (docs/staff-import.md).
+STAFF_IMPORT_LEAVERS_LIMIT_PERCENT = env_int("STAFF_IMPORT_LEAVERS_LIMIT_PERCENT", 10)
+if not 0 <= STAFF_IMPORT_LEAVERS_LIMIT_PERCENT <= 100:
+    raise ConfigError("STAFF_IMPORT_LEAVERS_LIMIT_PERCENT must be a whole number from 0 to 100")
+STAFF_IMPORT_LEAVERS_LIMIT_MIN = env_int("STAFF_IMPORT_LEAVERS_LIMIT_MIN", 10)
+if STAFF_IMPORT_LEAVERS_LIMIT_MIN < 0:
+    raise ConfigError("STAFF_IMPORT_LEAVERS_LIMIT_MIN must be 0 or more")
 PASSPORT_REVIEW_REMINDER_DAYS = env_int("PASSPORT_REVIEW_REMINDER_DAYS", 14)
 PLAN_ACTION_REMINDER_DAYS = env_int("PLAN_ACTION_REMINDER_DAYS", 7)
 # Uploaded benchmark evidence (policies, minutes): the largest file accepted.

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from carershub.forms import DateInput, GovukForm, GovukModelForm
 from organisations import working_pattern
@@ -248,6 +249,60 @@ class StaffImportForm(GovukForm):
         if upload.size > settings.STAFF_IMPORT_MAX_BYTES:
             raise forms.ValidationError(_("The file is too large."))
         return upload
+
+
+class StaffImportConfirmForm(GovukForm):
+    """Confirming a previewed import. Marking people as left needs a tick that states how
+    many, and more than the limit a second tick (docs/staff-import.md)."""
+
+    submit_label = _("Import these changes")
+    confirm_left = forms.BooleanField()
+    force = forms.BooleanField()
+
+    def __init__(
+        self, *args: Any, counts: dict[str, int], marking_left: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.marking_left = marking_left
+        self.leaving = int(counts.get("mark_left", 0)) if marking_left else 0
+        limit = counts.get("left_limit")
+        if self.leaving:
+            field = self.fields["confirm_left"]
+            field.label = ngettext(
+                "Mark %(count)s person as left",
+                "Mark %(count)s people as left",
+                self.leaving,
+            ) % {"count": self.leaving}
+            field.help_text = _(
+                "Only if the file lists everyone currently employed. They lose access at once."
+            )
+            field.error_messages["required"] = ngettext(
+                "Tick to confirm that %(count)s person should be marked as left",
+                "Tick to confirm that %(count)s people should be marked as left",
+                self.leaving,
+            ) % {"count": self.leaving}
+        else:
+            del self.fields["confirm_left"]
+        if self.leaving and limit is not None and self.leaving > int(limit):
+            field = self.fields["force"]
+            field.label = _(
+                "I understand that this is more than the usual limit of %(limit)s, and I have "
+                "checked that the file lists everyone currently employed"
+            ) % {"limit": limit}
+            field.error_messages["required"] = _(
+                "Tick to confirm that you mean to mark more people as left than the limit allows"
+            )
+        else:
+            del self.fields["force"]
+
+    @property
+    def left_confirmed(self) -> int | None:
+        """How many people were confirmed to mark as left; ``None`` when not marking any."""
+        return self.leaving if self.marking_left else None
+
+    @property
+    def left_forced(self) -> bool:
+        return bool(self.cleaned_data.get("force"))
 
 
 class InvitationForm(GovukForm):

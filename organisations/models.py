@@ -357,6 +357,10 @@ class StaffImport(models.Model):
     file = models.FileField(upload_to=_import_path, max_length=200, blank=True)
     file_name = models.CharField(max_length=200)
     mark_missing_as_left = models.BooleanField(default=False)
+    #: How many people HR confirmed to mark as left, and that they went above the limit
+    #: knowingly (docs/staff-import.md); applying writes nothing if the number has changed.
+    left_confirmed = models.PositiveIntegerField(null=True, blank=True)
+    left_forced = models.BooleanField(default=False)
     status = models.CharField(
         max_length=10, choices=StaffImportStatus.choices, default=StaffImportStatus.PREVIEWED
     )

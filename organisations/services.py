@@ -491,8 +491,15 @@ def staff_import_applies_inline(job: StaffImport) -> bool:
     return int(job.counts.get("rows", 0)) <= settings.STAFF_IMPORT_INLINE_ROWS
 
 
-def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPlan:
-    """Apply a previewed file now; it is checked again because records may have moved on."""
+def staff_import_confirm(
+    *, job: StaffImport, by: User, left_confirmed: int | None = None, left_forced: bool = False
+) -> staff_import.ImportPlan:
+    """Apply a previewed file now; it is checked again because records may have moved on.
+
+    ``left_confirmed`` is the number of people HR agreed to mark as left on the preview, and
+    ``left_forced`` that they agreed to more than the limit: a different number now, or
+    more than the limit without it, writes nothing (``staff_import.apply_import``).
+    """
     with transaction.atomic():
         # A double submit waits here and then finds the job already applied.
         job = (
@@ -503,11 +510,18 @@ def staff_import_confirm(*, job: StaffImport, by: User) -> staff_import.ImportPl
         if job.status != StaffImportStatus.PREVIEWED:
             raise ValidationError(_("This import has already been dealt with."))
         job.confirmed_by = by
+        job.left_confirmed, job.left_forced = left_confirmed, left_forced
         return _staff_import_apply(job=job, by=by)
 
 
-def staff_import_queue(*, job: StaffImport, by: User) -> StaffImport:
-    """Confirm a previewed file for the background task to apply (see ``tasks.py``)."""
+def staff_import_queue(
+    *, job: StaffImport, by: User, left_confirmed: int | None = None, left_forced: bool = False
+) -> StaffImport:
+    """Confirm a previewed file for the background task to apply (see ``tasks.py``).
+
+    What HR confirmed about marking people as left is kept with it, as for
+    ``staff_import_confirm``.
+    """
     from organisations.tasks import apply_staff_import
 
     with transaction.atomic():
@@ -516,7 +530,8 @@ def staff_import_queue(*, job: StaffImport, by: User) -> StaffImport:
             raise ValidationError(_("This import has already been dealt with."))
         job.status = StaffImportStatus.QUEUED
         job.confirmed_by = by
-        job.save(update_fields=["status", "confirmed_by"])
+        job.left_confirmed, job.left_forced = left_confirmed, left_forced
+        job.save(update_fields=["status", "confirmed_by", "left_confirmed", "left_forced"])
         # Only once the job is saved as queued can a worker find it.
         job_id = job.pk
         enqueue_on_commit(apply_staff_import, job_id=job_id)
@@ -570,13 +585,25 @@ def _staff_import_apply(*, job: StaffImport, by: User | None) -> staff_import.Im
             by=by,
             channel=Channel.IMPORT,
             mark_missing_as_left=job.mark_missing_as_left,
+            left_confirmed=job.left_confirmed,
+            left_forced=job.left_forced,
             file_name=job.file_name,
         )
     job.counts = plan.counts()
     job.preview = {}  # names in the preview are personal data; they are not kept
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED
     job.finished_at = timezone.now()
-    job.save(update_fields=["counts", "preview", "status", "finished_at", "confirmed_by"])
+    job.save(
+        update_fields=[
+            "counts",
+            "preview",
+            "status",
+            "finished_at",
+            "confirmed_by",
+            "left_confirmed",
+            "left_forced",
+        ]
+    )
     job.file.delete(save=True)
     return plan
 

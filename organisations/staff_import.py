@@ -26,15 +26,17 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any, Literal, Protocol
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -42,7 +44,10 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.suppression import THRESHOLD as SUPPRESS_BELOW
+from carershub.suppression import Count
 from organisations import working_pattern
+from organisations.leaving import open_ties
 from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
 from passports.services import shares_close_stale
 
@@ -184,6 +189,15 @@ class ImportPlan:
     updated: int = 0
     unchanged: int = 0
     marked_left: int = 0
+    #: Only when marking the missing as left: how many are in post now, the most that may be
+    #: marked as left without forcing it (``leavers_limit``), and what their leaving would
+    #: end, as counts (never who: trust rule 3).
+    marking_left: bool = False
+    in_post: int = 0
+    left_limit: int = 0
+    ties_counted: bool = False
+    shares_ending: int = 0
+    deputyships_ending: int = 0
     preview_add: list[dict[str, Any]] = field(default_factory=list)
     preview_update: list[dict[str, Any]] = field(default_factory=list)
     preview_left: list[str] = field(default_factory=list)
@@ -196,6 +210,11 @@ class ImportPlan:
     def hidden_errors(self) -> int:
         return max(0, self.error_count - len(self.errors))
 
+    @property
+    def left_above_limit(self) -> bool:
+        """More would be marked as left than may be without forcing it."""
+        return self.marking_left and self.marked_left > self.left_limit
+
     def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
         """What HR sees before confirming: the first ``limit`` rows of each kind."""
         return {
@@ -207,7 +226,7 @@ class ImportPlan:
         }
 
     def counts(self) -> dict[str, int]:
-        return {
+        counts = {
             "rows": self.rows_read,
             "add": self.added,
             "update": self.updated,
@@ -215,6 +234,13 @@ class ImportPlan:
             "mark_left": self.marked_left,
             "errors": self.error_count,
         }
+        if self.marking_left:
+            counts.update(in_post=self.in_post, left_limit=self.left_limit)
+        if self.ties_counted:
+            counts.update(
+                shares_ending=self.shares_ending, deputyships_ending=self.deputyships_ending
+            )
+        return counts
 
 
 @dataclass(frozen=True)
@@ -229,11 +255,18 @@ class Layout:
 
 @dataclass(frozen=True)
 class WriteAs:
-    """Who an import is written as, for the audit."""
+    """Who an import is written as, for the audit, and what they confirmed.
+
+    ``left_confirmed`` is how many people the person importing agreed to mark as left, and
+    ``left_forced`` that they agreed to more than ``leavers_limit`` allows: the file is
+    checked again as it is written, and a different number writes nothing.
+    """
 
     by: User | None
     channel: Channel
     file_name: str
+    left_confirmed: int | None = None
+    left_forced: bool = False
 
 
 # --- Reading and checking one row ---------------------------------------------------------
@@ -594,6 +627,9 @@ class StagingDb(Protocol):
 
     def add_errors(self, errors: Sequence[tuple[int, str, int, str]]) -> None: ...
 
+    def add_ties(self, ties: Iterable[tuple[str, int, int]]) -> None:
+        """Fill ``import_ties`` (kind, staff id, staff id): see ``leaving.open_ties``."""
+
 
 class _Errors:
     """Problems on their way to ``import_errors``, in batches; the table is made on first use."""
@@ -756,6 +792,102 @@ def _collect_errors(db: StagingDb, errors: _Errors, plan: ImportPlan) -> None:
                 [ERRORS_KEPT],
             )
         ]
+
+
+# --- Marking the missing as left: how many, what it ends, and the limit -------------------
+
+
+def leavers_limit(in_post: int) -> int:
+    """The most people one import may mark as left without being forced.
+
+    A share of the people in post (``STAFF_IMPORT_LEAVERS_LIMIT_PERCENT``) and never fewer
+    than ``STAFF_IMPORT_LEAVERS_LIMIT_MIN``, so that a small organisation's ordinary leavers
+    pass, while a partial file given as a complete one (one row marking everyone else as
+    left) is stopped. See docs/staff-import.md, "Marking staff as left".
+    """
+    share = in_post * settings.STAFF_IMPORT_LEAVERS_LIMIT_PERCENT // 100
+    return max(settings.STAFF_IMPORT_LEAVERS_LIMIT_MIN, share)
+
+
+_GONE = (
+    "gone AS (SELECT e.id FROM {existing} e WHERE e.status = %s "
+    "AND NOT EXISTS (SELECT 1 FROM import_rows p WHERE p.number = e.number))"
+)
+
+
+def _count_leaving(db: StagingDb, plan: ImportPlan) -> None:
+    """How many are in post, and how many of them the file leaves out: one query."""
+    in_post, leaving = db.one(
+        "SELECT count(*), count(*) - count(p.line) "  # noqa: S608 - fixed SQL fragments; values are parameters
+        f"FROM {db.existing} e LEFT JOIN import_rows p ON p.number = e.number "
+        "WHERE e.status = %s",
+        [StaffStatus.ACTIVE.value],
+    )
+    plan.marking_left = True
+    plan.in_post, plan.marked_left = int(in_post), int(leaving)
+    plan.left_limit = leavers_limit(plan.in_post)
+
+
+def _count_ties(db: StagingDb, plan: ImportPlan, organisation: Organisation) -> None:
+    """How many passport shares and deputyships the leaving would end: counts, never who."""
+    db.add_ties(open_ties(organisation_id=organisation.pk, on=timezone.localdate()))
+    ending = dict(
+        db.rows(
+            f"WITH {_GONE.format(existing=db.existing)} "  # noqa: S608 - fixed SQL fragments; values are parameters
+            "SELECT t.kind, count(*) FROM import_ties t "
+            "WHERE t.a IN (SELECT id FROM gone) OR t.b IN (SELECT id FROM gone) GROUP BY t.kind",
+            [StaffStatus.ACTIVE.value],
+        )
+    )
+    plan.ties_counted = True
+    plan.shares_ending = int(ending.get("share", 0))
+    plan.deputyships_ending = int(ending.get("deputyship", 0))
+
+
+def shares_shown(count: int) -> str:
+    """The number of passport shares leaving ends, as HR may see it.
+
+    A share says that someone is a carer, and HR sees the staff numbers of those marked
+    as left, so a small count would point at people (trust rule 3). Under five, zero
+    included, it reads "fewer than 5" (trust rule 4), so that even "none" gives nothing away.
+    """
+    return str(Count(count if count >= SUPPRESS_BELOW else None))
+
+
+def _leaving_refused(plan: ImportPlan, write_as: WriteAs) -> RowError | None:
+    """Why the people to mark as left cannot be marked, if they cannot; ``None`` if they can."""
+    count = plan.marked_left
+    if plan.left_above_limit and not write_as.left_forced:
+        message = ngettext(
+            "This file would mark %(count)s of the %(in_post)s people in post as left, more "
+            "than the limit of %(limit)s person without forcing it. Check that the file lists "
+            "everyone currently employed. Nothing was imported.",
+            "This file would mark %(count)s of the %(in_post)s people in post as left, more "
+            "than the limit of %(limit)s people without forcing it. Check that the file lists "
+            "everyone currently employed. Nothing was imported.",
+            plan.left_limit,
+        ) % {"count": count, "in_post": plan.in_post, "limit": plan.left_limit}
+        return RowError(0, "", message)
+    confirmed = write_as.left_confirmed
+    if confirmed is None and count:
+        message = ngettext(
+            "This file would mark %(count)s person as left, and that was not confirmed. "
+            "Nothing was imported.",
+            "This file would mark %(count)s people as left, and that number was not "
+            "confirmed. Nothing was imported.",
+            count,
+        ) % {"count": count}
+        return RowError(0, "", message)
+    if confirmed is not None and confirmed != count:
+        message = ngettext(
+            "This file would now mark %(count)s person as left, not the %(confirmed)s that "
+            "were confirmed. Nothing was imported.",
+            "This file would now mark %(count)s people as left, not the %(confirmed)s that "
+            "were confirmed. Nothing was imported.",
+            count,
+        ) % {"count": count, "confirmed": confirmed}
+        return RowError(0, "", message)
+    return None
 
 
 # --- Comparing a row with the record on file (both engines' previews, the chunked writes) --
@@ -978,7 +1110,20 @@ def _check_and_apply(
         return
     if write_as is None:
         run.preview(plan)
+        if mark_missing_as_left:
+            _count_leaving(run.db, plan)
+            if plan.marked_left:
+                _count_ties(run.db, plan, organisation)
         return
+    forced = False
+    if mark_missing_as_left:
+        # Checked again here, as it is written: records may have changed since the preview.
+        _count_leaving(run.db, plan)
+        refused = _leaving_refused(plan, write_as)
+        if refused is not None:
+            plan.errors, plan.error_count = [refused], 1
+            return
+        forced = plan.left_above_limit
     run.write(plan, write_as)
     audit_record(
         actor=write_as.by,
@@ -987,7 +1132,7 @@ def _check_and_apply(
         target=organisation,
         organisation_id=organisation.pk,
         summary=summary_for(plan, write_as.file_name),
-        changes={"counts": plan.counts()},
+        changes={"counts": plan.counts(), **({"left_forced": True} if forced else {})},
     )
 
 
@@ -1023,10 +1168,18 @@ def apply_import(
     by: User | None,
     channel: Channel = Channel.IMPORT,
     mark_missing_as_left: bool = False,
+    left_confirmed: int | None = None,
+    left_forced: bool = False,
     file_name: str = "",
     engine: Engine = "auto",
 ) -> ImportPlan:
-    """Check the file again and, if it is clean, write it all in one transaction."""
+    """Check the file again and, if it is clean, write it all in one transaction.
+
+    Marking the missing as left needs ``left_confirmed``, the number of people the person
+    importing agreed to mark as left (from the preview, or the command's prompt), and
+    ``left_forced`` when that is more than ``leavers_limit`` allows. If the file would now
+    mark a different number, or too many without force, nothing is written.
+    """
     with transaction.atomic():
         # Lock the organisation row so two imports into one organisation run one after the
         # other, and a single edit (which takes the same lock) waits for the import.
@@ -1036,7 +1189,13 @@ def apply_import(
             upload=upload,
             mark_missing_as_left=mark_missing_as_left,
             engine=engine,
-            write_as=WriteAs(by=by, channel=channel, file_name=file_name),
+            write_as=WriteAs(
+                by=by,
+                channel=channel,
+                file_name=file_name,
+                left_confirmed=left_confirmed,
+                left_forced=left_forced,
+            ),
         )
         if plan.ok and (plan.updated or plan.marked_left):
             # A new line manager or a leaver ends passport sharing, and the carer is asked again.

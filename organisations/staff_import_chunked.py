@@ -51,6 +51,7 @@ _SCHEMA = (
     "start_date TEXT, bank_holidays TEXT)",
     "CREATE TABLE import_errors (line INTEGER, col TEXT, seq INTEGER, message TEXT)",
     "CREATE TABLE import_ids (number TEXT PRIMARY KEY, id INTEGER NOT NULL)",
+    "CREATE TABLE import_ties (kind TEXT NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL)",
 )
 _EXISTING = (
     "staff_number",
@@ -136,6 +137,9 @@ class ScratchDb:
 
     def add_errors(self, errors: Sequence[tuple[int, str, int, str]]) -> None:
         self.insert("import_errors", errors)
+
+    def add_ties(self, ties: Iterable[tuple[str, int, int]]) -> None:
+        self.insert("import_ties", ties)
 
     def insert(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
         for batch in _batches(rows):
@@ -223,10 +227,12 @@ class ChunkedRun:
             if len(plan.preview_update) < PREVIEW_LIMIT:
                 plan.preview_update.append(preview_updated(row, wanted, changes, self.unit_codes))
         if self.mark_missing_as_left:
+            marked = 0
             for _pk, number in self._leavers():
-                plan.marked_left += 1
+                marked += 1
                 if len(plan.preview_left) < PREVIEW_LIMIT:
                     plan.preview_left.append(number)
+            plan.marked_left = marked
 
     def write(self, plan: ImportPlan, write_as: WriteAs) -> None:
         self._add(plan, write_as)
@@ -331,6 +337,7 @@ class ChunkedRun:
 
     def _mark_left(self, plan: ImportPlan, write_as: WriteAs) -> None:
         today, now = timezone.localdate(), timezone.now()
+        plan.marked_left = 0
         for batch in _batches(self._leavers()):
             StaffRecord.objects.filter(pk__in=[pk for pk, _number in batch]).update(
                 status=StaffStatus.LEFT, left_on=today, version=F("version") + 1, updated_at=now

@@ -12,7 +12,8 @@ here reads more than a page of rows into Python, whatever the size of the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from django.db import connection
@@ -68,6 +69,7 @@ class PostgresDb:
             f"WHERE e.organisation_id = {int(organisation_id)})"
         )
         self.has_errors_table = False
+        self.has_ties_table = False
 
     def run(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> int:
         with connection.cursor() as cursor:
@@ -97,6 +99,18 @@ class PostgresDb:
 
     def add_errors(self, errors: Sequence[tuple[int, str, int, str]]) -> None:
         self.copy("COPY import_errors (line, col, seq, message) FROM STDIN", errors)
+
+    def add_ties(self, ties: Iterable[tuple[str, int, int]]) -> None:
+        self.run(
+            "CREATE TEMPORARY TABLE import_ties (kind text NOT NULL, a bigint NOT NULL, "
+            "b bigint NOT NULL) ON COMMIT DROP"
+        )
+        self.has_ties_table = True
+        # The ties are read from this same connection, which cannot run a query while a
+        # COPY is open: one COPY a batch, each read before it is written.
+        iterator = iter(ties)
+        while batch := list(islice(iterator, BATCH)):
+            self.copy("COPY import_ties (kind, a, b) FROM STDIN", batch)
 
     def copy(self, sql: str, rows: Any) -> None:
         connection.ensure_connection()
@@ -209,8 +223,12 @@ class PostgresRun:
     def close(self) -> None:
         # ON COMMIT DROP is not enough inside a savepoint: the next import in the same
         # transaction would find the tables still there.
-        tables = "import_rows, import_errors" if self.db.has_errors_table else "import_rows"
-        self.db.run(f"DROP TABLE {tables}")
+        tables = ["import_rows"]
+        if self.db.has_errors_table:
+            tables.append("import_errors")
+        if self.db.has_ties_table:
+            tables.append("import_ties")
+        self.db.run(f"DROP TABLE {', '.join(tables)}")
 
     def discard(self) -> None:
         """Nothing to do: the transaction is rolled back, and the tables with it."""

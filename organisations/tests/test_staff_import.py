@@ -209,7 +209,11 @@ def test_staff_missing_from_the_file_are_marked_left_only_when_asked(org):
     assert StaffRecord.objects.get(staff_number="1003").status == StaffStatus.ACTIVE
 
     plan = apply_import(
-        organisation=org, upload=csv_file(GOOD[0], GOOD[1]), by=None, mark_missing_as_left=True
+        organisation=org,
+        upload=csv_file(GOOD[0], GOOD[1]),
+        by=None,
+        mark_missing_as_left=True,
+        left_confirmed=1,
     )
     assert plan.counts()["mark_left"] == 1
     cara = StaffRecord.objects.get(staff_number="1003")
@@ -220,8 +224,13 @@ def test_staff_missing_from_the_file_are_marked_left_only_when_asked(org):
 def test_a_leaver_who_reappears_in_the_file_is_active_again(org):
     apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
     apply_import(
-        organisation=org, upload=csv_file(GOOD[0], GOOD[1]), by=None, mark_missing_as_left=True
+        organisation=org,
+        upload=csv_file(GOOD[0], GOOD[1]),
+        by=None,
+        mark_missing_as_left=True,
+        left_confirmed=1,
     )
+    assert StaffRecord.objects.get(staff_number="1003").status == StaffStatus.LEFT
     apply_import(organisation=org, upload=csv_file(*GOOD), by=None)
     cara = StaffRecord.objects.get(staff_number="1003")
     assert cara.status == StaffStatus.ACTIVE

@@ -128,6 +128,7 @@ def _outcome(org: Organisation, data: bytes, engine: str, **options: Any) -> dic
 
 
 def _preview(org: Organisation, data: bytes, engine: str, **options: Any) -> dict[str, Any]:
+    options.pop("left_confirmed", None)  # only writing asks for it
     plan = plan_import(organisation=org, upload=io.BytesIO(data), engine=engine, **options)
     return {"counts": plan.counts(), "errors": plan.errors, "preview": plan.preview()}
 
@@ -180,8 +181,11 @@ def test_both_engines_update_records_on_file_alike(staffed: Organisation) -> Non
 
 @postgres_only
 def test_both_engines_mark_the_missing_as_left_alike(staffed: Organisation) -> None:
-    outcome = assert_same_outcome(staffed, csv_bytes(*UPDATES), mark_missing_as_left=True)
+    outcome = assert_same_outcome(
+        staffed, csv_bytes(*UPDATES), mark_missing_as_left=True, left_confirmed=1
+    )
     assert outcome["counts"]["mark_left"] == 1  # E5; E4 has left already
+    assert outcome["errors"] == []
 
 
 @postgres_only
@@ -373,6 +377,8 @@ def test_leavers_are_marked_in_batches_with_an_audit_entry_each(org: Organisatio
         upload=io.BytesIO(csv_bytes("K1,Keep,Me,,,,,,,")),
         by=None,
         mark_missing_as_left=True,
+        left_confirmed=2500,
+        left_forced=True,
     )
     assert plan.counts()["mark_left"] == 2500
     assert StaffRecord.objects.filter(organisation=org, status=StaffStatus.LEFT).count() == 2500

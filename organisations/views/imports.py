@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carershub.types import OrgRequest
 from organisations.access import org_view
-from organisations.forms import StaffImportForm
+from organisations.forms import StaffImportConfirmForm, StaffImportForm
 from organisations.models import StaffImport, StaffImportStatus
 from organisations.services import (
     STAFF_IMPORT_PROBLEMS_LISTED,
@@ -21,7 +24,7 @@ from organisations.services import (
     staff_import_queue,
     staff_import_stage,
 )
-from organisations.staff_import import HEADINGS, REQUIRED
+from organisations.staff_import import HEADINGS, REQUIRED, shares_shown
 
 
 def _job(request: OrgRequest, pk: int) -> StaffImport:
@@ -78,6 +81,34 @@ def import_upload(request: OrgRequest) -> HttpResponse:
     return render(request, "organisations/import_upload.html", context)
 
 
+def _confirm_form(
+    request: OrgRequest, job: StaffImport, data: Any = None
+) -> StaffImportConfirmForm:
+    form = StaffImportConfirmForm(data, counts=job.counts, marking_left=job.mark_missing_as_left)
+    form.helper.form_action = reverse(
+        "import_confirm", kwargs={"org_slug": request.organisation.slug, "pk": job.pk}
+    )
+    return form
+
+
+def _preview_page(
+    request: OrgRequest, job: StaffImport, form: StaffImportConfirmForm
+) -> HttpResponse:
+    counts = job.counts
+    return render(
+        request,
+        "organisations/import_preview.html",
+        {
+            "organisation": request.organisation,
+            "job": job,
+            "form": form,
+            "background": not staff_import_applies_inline(job),
+            "shares_ending": shares_shown(int(counts.get("shares_ending", 0))),
+            "above_limit": "force" in form.fields,
+        },
+    )
+
+
 @require_http_methods(["GET"])
 @org_view("organisations.import_staff")
 def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
@@ -86,28 +117,33 @@ def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status == StaffImportStatus.CHECKING:
         return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
-    return render(
-        request,
-        "organisations/import_preview.html",
-        {
-            "organisation": organisation,
-            "job": job,
-            "background": not staff_import_applies_inline(job),
-        },
-    )
+    return _preview_page(request, job, _confirm_form(request, job))
 
 
 @require_POST
 @org_view("organisations.import_staff")
 def import_confirm(request: OrgRequest, pk: int) -> HttpResponse:
-    """Step 3: apply it, all or nothing: now for a small file, by a background task otherwise."""
+    """Step 3: apply it, all or nothing: now for a small file, by a background task otherwise.
+
+    Marking people as left needs HR's tick stating how many (and a second one above the
+    limit); without it, the preview is shown again with an error and nothing is written.
+    """
     organisation = request.organisation
     job = _job(request, pk)
+    form = _confirm_form(request, job, request.POST)
+    if job.status == StaffImportStatus.PREVIEWED and not form.is_valid():
+        return _preview_page(request, job, form)
+    left_confirmed = form.left_confirmed
+    left_forced = form.is_valid() and form.left_forced
     try:
         if not staff_import_applies_inline(job):
-            staff_import_queue(job=job, by=request.user)
+            staff_import_queue(
+                job=job, by=request.user, left_confirmed=left_confirmed, left_forced=left_forced
+            )
             return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
-        plan = staff_import_confirm(job=job, by=request.user)
+        plan = staff_import_confirm(
+            job=job, by=request.user, left_confirmed=left_confirmed, left_forced=left_forced
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("import_upload", org_slug=organisation.slug)
