@@ -272,6 +272,11 @@ if not 0 <= STAFF_IMPORT_LEAVERS_LIMIT_PERCENT <= 100:
 STAFF_IMPORT_LEAVERS_LIMIT_MIN = env_int("STAFF_IMPORT_LEAVERS_LIMIT_MIN", 10)
 if STAFF_IMPORT_LEAVERS_LIMIT_MIN < 0:
     raise ConfigError("STAFF_IMPORT_LEAVERS_LIMIT_MIN must be 0 or more")
+# For how many days after an import marked people as left a later import that puts them back
+# in post also shares again the passports their leaving stopped sharing (docs/staff-import.md).
+STAFF_IMPORT_RESTORE_DAYS = env_int("STAFF_IMPORT_RESTORE_DAYS", 30)
+if STAFF_IMPORT_RESTORE_DAYS < 0:
+    raise ConfigError("STAFF_IMPORT_RESTORE_DAYS must be 0 or more")
 PASSPORT_REVIEW_REMINDER_DAYS = env_int("PASSPORT_REVIEW_REMINDER_DAYS", 14)
 PLAN_ACTION_REMINDER_DAYS = env_int("PLAN_ACTION_REMINDER_DAYS", 7)
 # Uploaded benchmark evidence (policies, minutes): the largest file accepted.

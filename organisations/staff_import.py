@@ -47,7 +47,7 @@ from audit.services import audit_record
 from carershub.suppression import THRESHOLD as SUPPRESS_BELOW
 from carershub.suppression import Count
 from organisations import working_pattern
-from organisations.leaving import open_ties
+from organisations.leaving import open_ties, restore_after_import
 from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
 from passports.services import shares_close_stale
 
@@ -1199,5 +1199,8 @@ def apply_import(
         )
         if plan.ok and (plan.updated or plan.marked_left):
             # A new line manager or a leaver ends passport sharing, and the carer is asked again.
-            shares_close_stale(organisation_id=organisation.pk)
+            shares_close_stale(organisation_id=organisation.pk, left_by_import=plan.marked_left > 0)
+        if plan.ok and plan.updated:
+            # Someone put back in post, or given back their manager, by a corrected file.
+            restore_after_import(organisation_id=organisation.pk)
     return plan

@@ -208,6 +208,9 @@ class PassportRevision(models.Model):
 class ShareEndReason(models.TextChoices):
     WITHDRAWN = "withdrawn", _("The carer stopped sharing")
     MANAGER_CHANGED = "manager_changed", _("The line manager changed")
+    #: A staff import marked the carer, or the person it was shared with, as left. A later
+    #: import that puts them back may share it again (``shares_restore_after_import``).
+    LEFT_BY_IMPORT = "left_by_import", _("A staff import marked one of them as left")
 
 
 class PassportShare(models.Model):

@@ -220,7 +220,10 @@ def manager_changed_since_sharing(*, passport: Passport, line_manager: StaffReco
     if share is not None:
         return line_manager is None or share.with_staff_id != line_manager.pk
     last = PassportShare.objects.filter(passport=passport).order_by("-shared_at", "-pk").first()
-    return last is not None and last.ended_reason == ShareEndReason.MANAGER_CHANGED
+    return last is not None and last.ended_reason in {
+        ShareEndReason.MANAGER_CHANGED,
+        ShareEndReason.LEFT_BY_IMPORT,
+    }
 
 
 def current_line_manager(*, staff: StaffRecord) -> StaffRecord | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import display_name
 from audit.models import Action, Channel
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from carershub.dates import long_datetime
 from carershub.emails import send_templated
 from organisations.models import StaffRecord, StaffStatus
@@ -525,13 +526,16 @@ def passport_unshare(*, passport: Passport, by: User, channel: Channel = Channel
 
 
 @transaction.atomic
-def shares_close_stale(*, organisation_id: int) -> int:
+def shares_close_stale(*, organisation_id: int, left_by_import: bool = False) -> int:
     """Close shares whose person no longer line manages the carer, and tell each carer.
 
     Access is already gone the moment the line manager changes (the rules check the
     current manager); this closes the record and asks the carer whether to share with
     the new manager. The staff-record services call it after any change of line
-    manager or leaver, whether by page, API or import.
+    manager or leaver, whether by page, API or import. ``left_by_import`` says that an
+    import has just marked people as left: a share ended because one of its two people
+    left is then recorded as such (``ShareEndReason.LEFT_BY_IMPORT``), so that a corrected
+    import can share it again (``shares_restore_after_import``).
     """
     in_post = StaffStatus.ACTIVE
     stale = list(
@@ -543,18 +547,24 @@ def shares_close_stale(*, organisation_id: int) -> int:
             | ~Q(passport__staff__status=in_post)
             | ~Q(with_staff__status=in_post)
         )
-        .select_related("passport", "passport__staff", "passport__staff__user")
+        .select_related("passport", "passport__staff", "passport__staff__user", "with_staff")
         .select_related("passport__staff__organisation", "passport__staff__line_manager")
     )
     for share in stale:
         carer = share.passport.staff
-        _end_share(share, ShareEndReason.MANAGER_CHANGED)
+        left = carer.status != in_post or share.with_staff.status != in_post
+        if left_by_import and left:
+            _end_share(share, ShareEndReason.LEFT_BY_IMPORT)
+            summary = "Sharing ended: a staff import marked the carer or their manager as left"
+        else:
+            _end_share(share, ShareEndReason.MANAGER_CHANGED)
+            summary = "Sharing ended: the line manager changed"
         _audit(
             share.passport,
             by=None,
             action=Action.UPDATE,
             channel=Channel.SYSTEM,
-            summary="Sharing ended: the line manager changed",
+            summary=summary,
         )
         if carer.user is not None and carer.status == in_post:
             _tell_carer_manager_changed(carer, carer.user.email)
@@ -568,6 +578,85 @@ def _tell_carer_manager_changed(carer: StaffRecord, email: str) -> None:
             template="passport_manager_changed",
             to=[email],
             context={"carer": carer, "new_manager": new_manager},
+        )
+    )
+
+
+@transaction.atomic
+def shares_restore_after_import(*, organisation_id: int) -> int:
+    """Share again what a staff import's leaving ended, where a later import put it right.
+
+    An import that marked people as left by mistake (a partial file given as complete)
+    ended their passport shares (``ShareEndReason.LEFT_BY_IMPORT``). Once a later import
+    has put things back, each such share that ended within ``STAFF_IMPORT_RESTORE_DAYS``
+    is made again, as a new share with the same person, when all of these hold now:
+
+    - the carer and the person it was shared with are both in post, and that person is the
+      carer's line manager again (otherwise the carer may share with whoever manages them
+      now, from their passport page, as after any change of manager: trust rule 2);
+    - the carer has not shared the passport since, with anyone: what they chose meanwhile
+      stands, and a share is never made twice;
+    - that person still has an account, as any share needs.
+
+    A manager's signature on the draft, which ended with the share, does not come back:
+    they sign again. Each share made is audited, and the carer is told by email with how
+    to stop sharing. Returns how many shares were made.
+    """
+    if settings.STAFF_IMPORT_RESTORE_DAYS <= 0:
+        return 0
+    in_post = StaffStatus.ACTIVE
+    since = timezone.now() - timedelta(days=settings.STAFF_IMPORT_RESTORE_DAYS)
+    later = PassportShare.objects.filter(passport_id=OuterRef("passport_id"), pk__gt=OuterRef("pk"))
+    ended = list(
+        PassportShare.objects.select_for_update(of=("self",))
+        .filter(
+            passport__staff__organisation_id=organisation_id,
+            ended_reason=ShareEndReason.LEFT_BY_IMPORT,
+            ended_at__gte=since,
+            passport__staff__status=in_post,
+            with_staff__status=in_post,
+            with_staff__user__isnull=False,
+            passport__staff__line_manager_id=F("with_staff_id"),
+        )
+        .exclude(Exists(later))
+        .select_related("passport__staff__user", "passport__staff__organisation", "with_staff")
+        .order_by("pk")
+    )
+    if not ended:
+        return 0
+    PassportShare.objects.bulk_create(
+        PassportShare(passport_id=share.passport_id, with_staff_id=share.with_staff_id)
+        for share in ended
+    )
+    audit_record_many(
+        actor=None,
+        action=Action.UPDATE,
+        channel=Channel.SYSTEM,
+        object_type="passports.passport",
+        organisation_id=organisation_id,
+        entries=[
+            (
+                str(share.passport_id),
+                f"Shared passport with staff record {share.with_staff_id} again: a staff import "
+                "put back in post who an earlier import had marked as left",
+                {"share_ended_at": share.ended_at.isoformat() if share.ended_at else ""},
+            )
+            for share in ended
+        ],
+    )
+    for share in ended:
+        carer = share.passport.staff
+        if carer.user is not None:
+            _tell_carer_share_restored(carer, share.with_staff, carer.user.email)
+    return len(ended)
+
+
+def _tell_carer_share_restored(carer: StaffRecord, manager: StaffRecord, email: str) -> None:
+    transaction.on_commit(
+        lambda: send_templated(
+            template="passport_share_restored",
+            to=[email],
+            context={"carer": carer, "manager": manager},
         )
     )
 

@@ -167,6 +167,7 @@ CASES: dict[str, list[Case]] = {
         Case({"carer": CARER, "new_manager": manager}, label=str(manager))
         for manager in (MANAGER, None)
     ],
+    "passport_share_restored": [Case({"carer": CARER, "manager": MANAGER})],
     "passport_review_due": [
         Case({"passport": PASSPORT, "carer": CARER, "days_left": days}, label=str(days))
         for days in (1, 14)
