@@ -71,6 +71,10 @@ class CarersLeaveRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    #: The first day of leave last reminded to whoever decides, and the last reminder stage
+    #: sent for it (days before), so each goes once (``leave.reminders``).
+    reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    reminder_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -219,6 +223,10 @@ class FlexibleWorkingRequest(models.Model):
     appeal_reason = models.TextField(blank=True)
     appealed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: The deadline last reminded, and the last reminder stage sent for it (days before), so
+    #: each goes once and a moved deadline is reminded afresh (``leave.reminders``).
+    reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    reminder_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]

@@ -1,17 +1,24 @@
 """Daily reminders so statutory deadlines are not missed, with escalation near the end.
 
-Reminders go out on fixed days before the deadline (14, 7, 3 and 1), so a daily run
-needs no record of what it sent. From 7 days, the manager's manager and HR are told too.
+Flexible-working requests still waiting are reminded 14, 7, 3 and 1 days before their
+deadline, and from 7 days the manager's manager and HR are told too. Carer's leave still
+waiting is reminded 3 days and 1 day before it starts, with HR on the last day. Each stage
+is claimed on the request and its email queued in one transaction (``carershub.reminders``):
+two runs on one day send it once, a run that missed a day sends the stage then due, one
+email that fails does not stop the others (it is tried again on the next run), and a moved
+deadline or first day is reminded afresh. Subjects never say what the request is about.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Min, Q
+from django.db.models import Min
+from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from carershub.emails import send_templated
+from carershub.reminders import Stages, send_each_stage
 from leave.flexible import deciders
 from leave.models import (
     CarersLeaveRequest,
@@ -22,7 +29,10 @@ from leave.models import (
 )
 from organisations.models import Role, StaffStatus
 
-REMIND_DAYS_BEFORE = (14, 7, 3, 1)
+#: Days before a flexible-working deadline on which whoever decides is reminded; the day
+#: itself still gets a stage missed the day before.
+FLEXIBLE_STAGES = Stages(days_before=(14, 7, 3, 1), last_days_left=0)
+REMIND_DAYS_BEFORE = FLEXIBLE_STAGES.days_before
 ESCALATE_FROM_DAYS = 7
 
 
@@ -42,36 +52,56 @@ def _escalation_emails(request: FlexibleWorkingRequest) -> set[str]:
 
 def flexible_deadline_reminders(*, today: date) -> int:
     """Email whoever must decide, and escalate near the deadline. Returns emails queued."""
-    due_dates = [today + timedelta(days=d) for d in REMIND_DAYS_BEFORE]
+    horizon = today + timedelta(days=max(FLEXIBLE_STAGES.days_before))
     requests = (
         FlexibleWorkingRequest.objects.filter(
             status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED]
         )
-        .filter(
-            Q(extension_agreed_to__in=due_dates)
-            | Q(extension_agreed_to__isnull=True, decision_due__in=due_dates)
-        )
+        .annotate(due=Coalesce("extension_agreed_to", "decision_due"))
+        .filter(due__gte=today, due__lte=horizon)
         .select_related("staff__line_manager__line_manager__user", "staff__organisation")
+        .order_by("due", "pk")
     )
-    sent = 0
-    for request in requests:
-        days_left = (request.deadline - today).days
+
+    def send(request: FlexibleWorkingRequest, deadline: date, stage: int) -> bool:
+        days_left = (deadline - today).days
         to = set(User.objects.filter(pk__in=deciders(request)).values_list("email", flat=True))
-        if days_left <= ESCALATE_FROM_DAYS:
+        if stage <= ESCALATE_FROM_DAYS:
             to |= _escalation_emails(request)
         if not to:
-            continue
+            return False
         send_templated(
             template="flexible_deadline",
             to=sorted(to),
             context={"request": request, "days_left": days_left},
         )
-        sent += 1
-    return sent
+        return True
+
+    return send_each_stage(
+        requests,
+        sent="reminder_sent_for",
+        stage="reminder_stage",
+        due="deadline",
+        stages=FLEXIBLE_STAGES,
+        today=today,
+        send=send,
+    )
 
 
-#: Days before the first day of leave on which a request still waiting is reminded.
-CARERS_LEAVE_REMIND_DAYS_BEFORE = (3, 1)
+#: Days before the first day of leave on which a request still waiting is reminded: never
+#: on the day itself, when it can no longer be postponed.
+CARERS_LEAVE_STAGES = Stages(days_before=(3, 1), last_days_left=1)
+CARERS_LEAVE_REMIND_DAYS_BEFORE = CARERS_LEAVE_STAGES.days_before
+
+
+def _first_day(request: CarersLeaveRequest) -> date | None:
+    """The first day of leave: as the list query annotated it, or read afresh (under the lock,
+    so a postponement meanwhile is seen)."""
+    annotated: date | None = getattr(request, "first_day", None)
+    if annotated is not None:
+        return annotated
+    first: date | None = request.days.aggregate(first=Min("day"))["first"]
+    return first
 
 
 def _carers_leave_deciders(request: CarersLeaveRequest, today: date) -> set[str]:
@@ -101,18 +131,21 @@ def carers_leave_decision_reminders(*, today: date) -> int:
     manager's own manager is not: unlike HR, they may not see who takes carer's leave
     (docs/trust-rules.md, rule 3). Returns the number of emails queued.
     """
-    first_days = [today + timedelta(days=d) for d in CARERS_LEAVE_REMIND_DAYS_BEFORE]
     waiting = (
         CarersLeaveRequest.objects.filter(status=RequestStatus.REQUESTED)
         .annotate(first_day=Min("days__day"))
-        .filter(first_day__in=first_days)
+        .filter(
+            first_day__gte=today + timedelta(days=CARERS_LEAVE_STAGES.last_days_left),
+            first_day__lte=today + timedelta(days=max(CARERS_LEAVE_STAGES.days_before)),
+        )
         .select_related("staff__user", "staff__line_manager__user", "staff__organisation")
+        .order_by("first_day", "pk")
     )
-    sent = 0
-    for request in waiting:
-        days_left = (request.first_day - today).days
+
+    def send(request: CarersLeaveRequest, first_day: date, stage: int) -> bool:
+        days_left = (first_day - today).days
         to = _carers_leave_deciders(request, today)
-        if days_left <= 1 or not to:
+        if stage <= 1 or not to:
             admins = request.staff.organisation.memberships.with_power().filter(
                 role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
             )
@@ -120,11 +153,21 @@ def carers_leave_decision_reminders(*, today: date) -> int:
                 admins = admins.exclude(user_id=request.staff.user_id)
             to |= set(admins.values_list("user__email", flat=True))
         if not to:
-            continue
+            return False
+        request.first_day = first_day  # type: ignore[attr-defined]  # as claimed
         send_templated(
             template="carers_leave_waiting",
             to=sorted(to),
             context={"request": request, "staff": request.staff, "days_left": days_left},
         )
-        sent += 1
-    return sent
+        return True
+
+    return send_each_stage(
+        waiting,
+        sent="reminder_sent_for",
+        stage="reminder_stage",
+        due=_first_day,  # type: ignore[arg-type]
+        stages=CARERS_LEAVE_STAGES,
+        today=today,
+        send=send,
+    )
