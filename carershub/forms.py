@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -32,25 +33,98 @@ def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> fo
     return forms.DateField(label=label, required=required, help_text=help_text, widget=DateInput())
 
 
+#: The attributes that make GOV.UK Frontend's button script ignore a second click within a
+#: second, so a double click sends a form once. The server still checks (``carershub.once``):
+#: without JavaScript, or on a slow connection, a form can still arrive twice.
+PREVENT_DOUBLE_CLICK = {"data-module": "govuk-button", "data-prevent-double-click": "true"}
+
+
+def submit_button(name: str, label: Any, *, prevent_double_click: bool = False) -> Submit:
+    """The submit button of a crispy form, with ``PREVENT_DOUBLE_CLICK`` when asked."""
+    attrs = (
+        {key.replace("-", "_"): value for key, value in PREVENT_DOUBLE_CLICK.items()}
+        if prevent_double_click
+        else {}
+    )
+    return Submit(name, label, **attrs)
+
+
 class GovukForm(forms.Form):
     """A form that renders in GOV.UK style with one submit button."""
 
     submit_label: Any = _("Continue")
+    #: True on forms that add something (``OnceForm``).
+    prevent_double_click = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         # Our error summary, not the browser's pop-ups, reports problems (GOV.UK pattern).
         self.helper.attrs = {"novalidate": ""}
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.add_input(
+            submit_button(
+                "submit", self.submit_label, prevent_double_click=self.prevent_double_click
+            )
+        )
 
 
 class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
     submit_label: Any = _("Save")
+    prevent_double_click = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         # Our error summary, not the browser's pop-ups, reports problems (GOV.UK pattern).
         self.helper.attrs = {"novalidate": ""}
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.add_input(
+            submit_button(
+                "submit", self.submit_label, prevent_double_click=self.prevent_double_click
+            )
+        )
+
+
+#: The name of the hidden one-time token a form that adds something carries.
+FORM_TOKEN = "form_token"  # noqa: S105 (a field name, not a secret)
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class _FormTokenField(forms.CharField):
+    """The hidden token. A form posted without one is shown again with a new one, so the
+    next attempt is protected too."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data or initial
+
+
+class OnceForm(forms.BaseForm):
+    """Mixed in first (``class NoteForm(OnceForm, GovukForm)``) on a form that only adds
+    records, so a second identical submission adds nothing (``carershub.once``).
+
+    The form carries a hidden one-time token, made when the page is built, and its button
+    ignores a double click. The view is wrapped in ``carershub.once.one_submission``, which
+    records the token the first time and answers a repeat with where the first one went.
+    Crispy renders the token with the other fields; a template that writes fields by hand
+    must write ``{{ form.form_token }}`` too. The token never reaches ``cleaned_data``, so
+    views that pass the whole of it to a service are not affected.
+    """
+
+    prevent_double_click = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[FORM_TOKEN] = _FormTokenField(
+            required=False, widget=forms.HiddenInput, initial=new_form_token
+        )
+        helper = getattr(self, "helper", None)
+        if helper is not None:
+            # Shown even when the form lays out only some of its fields.
+            helper.render_hidden_fields = True
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if hasattr(self, "cleaned_data"):
+            self.cleaned_data.pop(FORM_TOKEN, None)

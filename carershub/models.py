@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +49,25 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template or 'email'} #{self.pk} ({self.get_status_display()})"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that has been used (``carershub.once``), so that the same form
+    sent again adds nothing. Kept for a day, then deleted by the daily housekeeping."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    #: Where the form was sent, to tell in the admin which form a token belonged to.
+    path = models.CharField(max_length=255)
+    #: Where the first submission sent the person; a repeat is sent there too.
+    location = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"
