@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import GovukForm, OnceForm
 
 
-class ApiTokenForm(GovukForm):
+class ApiTokenForm(OnceForm, GovukForm):
     submit_label = _("Create token")
     name = forms.CharField(
         label=_("What is this token for?"),

@@ -11,6 +11,7 @@ from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
 from audit.models import Channel
+from carershub.once import one_submission, submission_done
 from carershub.types import OrgRequest
 from organisations.access import org_view
 
@@ -18,6 +19,7 @@ from organisations.access import org_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 @org_view("api.manage_tokens")
+@one_submission
 def token_list(request: OrgRequest) -> HttpResponse:
     """Tokens act as the person who made them; the secret is shown once, on this response only."""
     organisation = request.organisation
@@ -30,6 +32,8 @@ def token_list(request: OrgRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             channel=Channel.WEB,
         )
+        # Shown once, on this page: a repeat of the form comes back here without a second token.
+        submission_done(request)
         form = ApiTokenForm()
     # Personal tokens are their owners' business, and may be for reading a passport.
     tokens = ApiToken.objects.filter(organisation=organisation, personal=False).select_related(
@@ -55,6 +59,7 @@ def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def personal_tokens(request: OrgRequest) -> HttpResponse:
     """Anyone's own tokens, for apps that read their own records (such as their passport)."""
     organisation = request.organisation
@@ -68,6 +73,7 @@ def personal_tokens(request: OrgRequest) -> HttpResponse:
             channel=Channel.WEB,
             personal=True,
         )
+        submission_done(request)
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(organisation=organisation, user=request.user, personal=True)
     return render(

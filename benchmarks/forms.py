@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from benchmarks.frameworks import Criterion, Framework
 from benchmarks.models import AnswerStatus
 from benchmarks.uploads import ALLOWED_DESCRIPTION
-from carershub.forms import GovukForm
+from carershub.forms import GovukForm, OnceForm, submit_button
 
 
-class StartForm(GovukForm):
+class StartForm(OnceForm, GovukForm):
     submit_label = gettext_lazy("Start the self-assessment")
 
     framework = forms.ChoiceField(
@@ -143,7 +143,7 @@ def links_as_text(links: list[dict[str, str]]) -> str:
     return "\n".join(f"{link['url']} {link['title']}".strip() for link in links)
 
 
-class UploadForm(GovukForm):
+class UploadForm(OnceForm, GovukForm):
     submit_label = gettext_lazy("Upload the file")
 
     file = forms.FileField(label=gettext_lazy("Upload a document"))
@@ -157,7 +157,7 @@ class UploadForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.helper.form_action = action
         # Its own button name, so its id differs from the criterion form's on the same page.
-        self.helper.inputs = [Submit("upload", self.submit_label)]
+        self.helper.inputs = [submit_button("upload", self.submit_label, prevent_double_click=True)]
         field = self.fields["file"]
         field.help_text = _("%(types)s, smaller than %(limit)s.") % {
             "types": ALLOWED_DESCRIPTION,

@@ -69,6 +69,7 @@ from benchmarks.services import (
     gaps_to_plan,
     write_refusal,
 )
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from organisations.access import org_view
 
@@ -144,6 +145,7 @@ def framework_detail(request: OrgRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view(RUN)
+@one_submission
 def assessment_start_view(request: OrgRequest) -> HttpResponse:
     available = sorted(frameworks().values(), key=lambda f: f.name)
     form = StartForm(
@@ -403,6 +405,7 @@ def _saved_message(assessment: Assessment, key: str) -> str:
 
 @require_POST
 @org_view(RUN)
+@one_submission
 def evidence_upload_view(request: OrgRequest, pk: int, key: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     form = UploadForm(request.POST, request.FILES, action=_upload_url(assessment, key))

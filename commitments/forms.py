@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import DateInput, GovukForm
+from carershub.forms import DateInput, GovukForm, OnceForm
 
 
 class RevisionForm(GovukForm):
@@ -15,11 +15,11 @@ class RevisionForm(GovukForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class AdoptForm(GovukForm):
+class AdoptForm(OnceForm, GovukForm):
     submit_label = _("Use this template")
 
 
-class StartDraftForm(GovukForm):
+class StartDraftForm(OnceForm, GovukForm):
     submit_label = _("Start a new draft")
 
 

@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from carershub.forms import GovukForm, OnceForm
 
 
-class TrustedIssuerForm(GovukForm):
+class TrustedIssuerForm(OnceForm, GovukForm):
     submit_label = _("Trust this issuer")
     name = forms.CharField(
         label=_("Name of the issuer"),

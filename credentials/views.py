@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Channel
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from credentials.forms import RevokeKeyForm, RotateKeyForm, TrustedIssuerForm
 from credentials.jwks import published_jwks
@@ -81,6 +82,7 @@ def trusted_issuer_list(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("credentials.manage_trusted_issuers")
+@one_submission
 def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = TrustedIssuerForm(request.POST or None)

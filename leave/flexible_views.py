@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from leave.deputies import managers_deputised
 from leave.flexible import (
@@ -159,6 +160,7 @@ def flexible_all(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def flexible_new(request: OrgRequest) -> HttpResponse:
     record = staff_record_for_user(user=request.user, organisation=request.organisation)
     if record is None:
@@ -249,6 +251,7 @@ def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view("organisations.use_organisation")
+@one_submission
 def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
     item, access = _flexible(request, pk)
     if not access["decide"]:

@@ -7,15 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import DateInput, GovukForm
+from carershub.forms import DateInput, GovukForm, OnceForm
 from leave.models import DayPart
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
 
 ROWS = 7  # at most a week of leave at a time
 
 
-class CarersLeaveForm(forms.Form):
-    """Up to seven days, each a full day, a morning or an afternoon; blank rows are ignored."""
+class CarersLeaveForm(OnceForm, forms.Form):
+    """Up to seven days, each a full day, a morning or an afternoon; blank rows are ignored.
+
+    Its template writes the fields by hand, the one-time token included.
+    """
 
     note = forms.CharField(
         label=_("Anything your manager should know (optional)"),
@@ -70,7 +73,7 @@ class PostponeForm(forms.Form):
     )
 
 
-class DependantsTimeOffForm(GovukForm):
+class DependantsTimeOffForm(OnceForm, GovukForm):
     submit_label = _("Record it")
 
     who = forms.ChoiceField(label=_("Who was off?"))
@@ -138,7 +141,7 @@ class LeavePolicyForm(GovukForm):
     )
 
 
-class FlexibleRequestForm(GovukForm):
+class FlexibleRequestForm(OnceForm, GovukForm):
     submit_label = _("Send my request")
     change_requested = forms.CharField(
         label=_("What change would you like?"),
@@ -152,7 +155,7 @@ class FlexibleRequestForm(GovukForm):
     start_from = forms.DateField(label=_("When would you like it to start?"), widget=DateInput())
 
 
-class ConsultationForm(GovukForm):
+class ConsultationForm(OnceForm, GovukForm):
     submit_label = _("Record the conversation")
     held_on = forms.DateField(label=_("Date of the conversation"), widget=DateInput())
     notes = forms.CharField(
@@ -204,7 +207,7 @@ class AppealForm(GovukForm):
     )
 
 
-class DeputyForm(GovukForm):
+class DeputyForm(OnceForm, GovukForm):
     submit_label = _("Appoint deputy")
     staff_number = forms.CharField(
         label=_("Your deputy's staff number"),

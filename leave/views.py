@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from leave.calendar import calendar_feed_for, calendar_feed_read, calendar_feed_renew
 from leave.deputies import deputy_appoint, deputy_end
@@ -95,6 +96,7 @@ def leave_home(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def carers_leave_new(request: OrgRequest) -> HttpResponse:
     record = _own_record(request)
     today = timezone.localdate()
@@ -285,6 +287,7 @@ def carers_leave_all(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
     """Record emergency time off for yourself or, as a line manager, for someone you manage."""
     record = _own_record(request)
@@ -405,6 +408,7 @@ def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def deputies(request: OrgRequest) -> HttpResponse:
     """A line manager names who decides their team's requests while they are away."""
     record = _own_record(request)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from carershub.forms import DateInput, GovukForm, GovukModelForm
+from carershub.forms import DateInput, GovukForm, GovukModelForm, OnceForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
 from organisations.selectors import units_matching_code
@@ -174,6 +174,10 @@ class StaffRecordForm(GovukModelForm):
         pass
 
 
+class NewStaffRecordForm(OnceForm, StaffRecordForm):
+    """Adding someone by hand: sent once, so a double click makes one record."""
+
+
 class MemberSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search by email address or name"),
@@ -200,7 +204,7 @@ class MarkLeftForm(GovukForm):
     )
 
 
-class UnitForm(GovukForm):
+class UnitForm(OnceForm, GovukForm):
     submit_label = _("Add unit")
     code = forms.CharField(
         label=_("Unit code"), max_length=40, help_text=_("As it appears in your HR extract.")
@@ -230,7 +234,7 @@ class UnitForm(GovukForm):
         return code
 
 
-class StaffImportForm(GovukForm):
+class StaffImportForm(OnceForm, GovukForm):
     submit_label = _("Check the file")
     file = forms.FileField(
         label=_("Staff file (CSV)"),
@@ -305,7 +309,7 @@ class StaffImportConfirmForm(GovukForm):
         return bool(self.cleaned_data.get("force"))
 
 
-class InvitationForm(GovukForm):
+class InvitationForm(OnceForm, GovukForm):
     submit_label = _("Send invitation")
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, date_field
+from carershub.forms import GovukForm, OnceForm, date_field
 from plans.criteria import FrameworkCriteria
 from plans.models import ActionStatus, OrgPlan, Priority, Rag
 from plans.services import MAX_ROWS, RowInput
@@ -100,6 +100,10 @@ class PersonalPlanForm(VersionField):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     first_step_on = date_field(_("When I will take the first step (optional)"))
+
+
+class NewPersonalPlanForm(OnceForm, PersonalPlanForm):
+    """Making a plan: sent once, however often the button is pressed."""
 
 
 class PlanRowForm(forms.Form):
@@ -224,6 +228,10 @@ class OrgPlanForm(VersionedForm):
         return [line.strip() for line in self.cleaned_data["periods"].splitlines() if line.strip()]
 
 
+class NewOrgPlanForm(OnceForm, OrgPlanForm):
+    """Creating a plan: sent once."""
+
+
 class PriorityForm(VersionedForm):
     submit_label = _("Save")
 
@@ -242,6 +250,10 @@ class PriorityForm(VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class NewPriorityForm(OnceForm, PriorityForm):
+    """Adding a priority: sent once."""
 
 
 class ActionForm(VersionedForm):
@@ -304,7 +316,11 @@ class ActionForm(VersionedForm):
             del self.fields["criterion"]
 
 
-class ProgressForm(GovukForm):
+class NewActionForm(OnceForm, ActionForm):
+    """Adding an action point: sent once."""
+
+
+class ProgressForm(OnceForm, GovukForm):
     submit_label = _("Add progress")
 
     period = forms.ChoiceField(

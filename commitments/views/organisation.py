@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from commitments.documents import commitment_pdf
 from commitments.forms import (
@@ -79,12 +80,15 @@ def commitment_home(request: OrgRequest) -> HttpResponse:
             "published": published_commitment(organisation=organisation),
             "draft": draft,
             "awaiting": awaiting_list,
+            # Its one-time token, so a double click starts one draft.
+            "start_draft_form": StartDraftForm(),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @org_view("commitments.manage_commitment")
+@one_submission
 def commitment_adopt(request: OrgRequest) -> HttpResponse:
     """Show our template with the organisation's name in it; adopting makes it draft 1."""
     organisation = request.organisation
@@ -111,6 +115,7 @@ def commitment_adopt(request: OrgRequest) -> HttpResponse:
 
 @require_POST
 @org_view("commitments.manage_commitment")
+@one_submission
 def commitment_new_draft(request: OrgRequest) -> HttpResponse:
     """A new draft copying the latest version, for when the commitment needs updating."""
     commitment = commitment_of(organisation=request.organisation)

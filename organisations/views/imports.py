@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import StaffImportConfirmForm, StaffImportForm
@@ -37,6 +38,7 @@ def _job(request: OrgRequest, pk: int) -> StaffImport:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.import_staff")
+@one_submission
 def import_upload(request: OrgRequest) -> HttpResponse:
     """Step 1: upload. The file is checked in full and nothing is written yet.
 

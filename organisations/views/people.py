@@ -11,6 +11,7 @@ from accounts.models import Invitation
 from accounts.services import invitation_revoke, invitation_send
 from audit.models import Channel
 from audit.selectors import events_for_organisation
+from carershub.once import one_submission
 from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import org_view
@@ -24,6 +25,7 @@ PAGE_SIZE = 50
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.invite_people")
+@one_submission
 def invite(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     # "Invite them" on a staff record fills in their work email and staff number.

@@ -9,10 +9,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.once import one_submission
 from carershub.paging import countless_page
 from carershub.types import OrgRequest
 from organisations.access import access_staff_record, org_view
-from organisations.forms import MarkLeftForm, StaffRecordForm, StaffSearchForm, UnitForm
+from organisations.forms import (
+    MarkLeftForm,
+    NewStaffRecordForm,
+    StaffRecordForm,
+    StaffSearchForm,
+    UnitForm,
+)
 from organisations.selectors import staff_records_visible_to, units_of
 from organisations.services import (
     ConcurrentEditError,
@@ -83,9 +90,10 @@ def staff_detail(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.change_staff")
+@one_submission
 def staff_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    form = StaffRecordForm(request.POST or None, organisation=organisation)
+    form = NewStaffRecordForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -178,6 +186,7 @@ def staff_mark_left(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.view_units")
+@one_submission
 def unit_list(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     if request.method == "POST" and not request.user.has_perm(

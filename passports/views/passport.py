@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from passports.credential import (
@@ -169,6 +170,7 @@ def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk
@@ -266,6 +268,7 @@ def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
+@one_submission
 def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
     passport, access = passport_access(
         viewer=request.user, organisation=request.organisation, pk=pk

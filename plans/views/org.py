@@ -13,10 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from plans.criteria import framework_criteria
-from plans.forms import ActionForm, OrgPlanForm, PriorityForm, ProgressForm, criterion_choices
+from plans.forms import (
+    ActionForm,
+    NewActionForm,
+    NewOrgPlanForm,
+    NewPriorityForm,
+    OrgPlanForm,
+    PriorityForm,
+    ProgressForm,
+    criterion_choices,
+)
 from plans.models import ActionPoint, OrgPlan, Priority
 from plans.selectors import (
     action_access,
@@ -91,9 +101,10 @@ def org_plan_list(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @org_view("plans.manage_org_plans")
+@one_submission
 def org_plan_new(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = OrgPlanForm(request.POST or None, initial={"period_start": today})
+    form = NewOrgPlanForm(request.POST or None, initial={"period_start": today})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = attempt(
@@ -183,9 +194,10 @@ def _plan_url(request: OrgRequest, plan: OrgPlan) -> str:
 
 @require_http_methods(["GET", "POST"])
 @org_view("plans.manage_org_plans")
+@one_submission
 def priority_new(request: OrgRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
-    form = PriorityForm(request.POST or None)
+    form = NewPriorityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         saved = attempt(
@@ -266,7 +278,7 @@ def _action_form(
     keep: dict[str, str],
     editing: bool = False,
 ) -> ActionForm:
-    return ActionForm(
+    return (ActionForm if editing else NewActionForm)(
         request.POST or None,
         editing=editing,
         plan=plan,
@@ -309,6 +321,7 @@ def _action_input(
 
 @require_http_methods(["GET", "POST"])
 @org_view("plans.manage_org_plans")
+@one_submission
 def action_new(request: OrgRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
     priorities = list(plan.priorities.all())
@@ -439,6 +452,7 @@ def _current_period(plan: OrgPlan) -> str:
 
 @require_http_methods(["GET", "POST"])
 @org_view("plans.use_plans")
+@one_submission
 def progress_new(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
     action = action_access(plan=plan, pk=action_pk)

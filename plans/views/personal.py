@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from carershub.once import one_submission
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from plans.criteria import framework_criteria
 from plans.forms import (
+    NewPersonalPlanForm,
     PersonalPlanForm,
     PlanRowForm,
     PlanRowFormSet,
@@ -106,7 +108,9 @@ def _plan_form_page(request: OrgRequest, plan: PersonalPlan | None) -> HttpRespo
             "first_step": plan.first_step,
             "first_step_on": plan.first_step_on,
         }
-    form = PersonalPlanForm(request.POST or None, initial=initial, editing=plan is not None)
+    form = (PersonalPlanForm if plan is not None else NewPersonalPlanForm)(
+        request.POST or None, initial=initial, editing=plan is not None
+    )
     formset = _formset(request, plan, choices)
     if request.method == "POST" and "add_row" in request.POST:
         _quiet(form)
@@ -163,6 +167,7 @@ def _plan_form_page(request: OrgRequest, plan: PersonalPlan | None) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @org_view("plans.use_plans")
+@one_submission
 def personal_plan_new(request: OrgRequest) -> HttpResponse:
     return _plan_form_page(request, None)
 
