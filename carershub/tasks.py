@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.tasks import task
 
 from accounts.services import invitations_purge_expired
+from carershub.once import submissions_prune
 from carershub.outbox import outbox_prune, outbox_recover
 from carershub.queue import tasks_fail_abandoned
 from organisations.services import staff_imports_purge_stale
@@ -17,16 +18,22 @@ from organisations.services import staff_imports_purge_stale
 @task
 def daily_housekeeping() -> dict[str, int]:
     """Remove personal data we no longer need: unconfirmed staff files, stale invitations,
-    sessions, finished emails and task results (a task whose worker died is marked failed
-    first, so that it is pruned too)."""
+    sessions, finished emails, used form tokens and task results (a task whose worker died is
+    marked failed first, so that it is pruned too)."""
     staff_files = staff_imports_purge_stale()
     invitations = invitations_purge_expired()
     call_command("clearsessions")
     emails = outbox_prune()
+    form_tokens = submissions_prune()
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         tasks_fail_abandoned()
         call_command("prune_db_task_results", min_age_days=14, verbosity=0)
-    return {"staff_files": staff_files, "invitations": invitations, "emails": emails}
+    return {
+        "staff_files": staff_files,
+        "invitations": invitations,
+        "emails": emails,
+        "form_tokens": form_tokens,
+    }
 
 
 @cron("*/2 * * * *")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from accounts.services import invitation_send
+from carershub.models import FormSubmission
 from carershub.tasks import daily_housekeeping
 from organisations.models import Role, StaffImportStatus
 from organisations.services import staff_import_stage
@@ -43,7 +44,18 @@ def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
     with time_machine.travel(timezone.now() + timedelta(days=45)):
         result = daily_housekeeping.call()
     assert Invitation.objects.count() == 0
-    assert result == {"staff_files": 0, "invitations": 1, "emails": 0}
+    assert result == {"staff_files": 0, "invitations": 1, "emails": 0, "form_tokens": 0}
+
+
+def test_daily_housekeeping_forgets_form_tokens_used_more_than_a_day_ago(world):
+    """A used one-time token only has to outlive a repeat of its form (carershub/once.py)."""
+    FormSubmission.objects.create(user=world.carer, token="a" * 22, path="/", location="/")
+
+    with time_machine.travel(timezone.now() + timedelta(hours=23)):
+        assert daily_housekeeping.call()["form_tokens"] == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert daily_housekeeping.call()["form_tokens"] == 1
+    assert not FormSubmission.objects.exists()
 
 
 def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
