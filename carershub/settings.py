@@ -343,15 +343,6 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Working Carers Hub <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# A strict policy everywhere, not only in production, so tests catch inline scripts early.
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
 # Delivery through the outbox (carershub/outbox.py): a send that fails is tried again after
 # EMAIL_RETRY_SECONDS, then twice that, and so on up to an hour, EMAIL_MAX_ATTEMPTS times in all
 # (8: about two hours); a send whose worker stopped is tried again after EMAIL_SEND_LEASE_SECONDS.
@@ -368,6 +359,15 @@ if EMAIL_SEND_LEASE_SECONDS < 120:
 TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 3600)
 if TASK_RUNNING_TIMEOUT < 600:
     raise ConfigError("TASK_RUNNING_TIMEOUT must be at least 600 seconds")
+
+# A strict policy everywhere, not only in production, so tests catch inline scripts early.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
