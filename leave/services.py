@@ -539,17 +539,24 @@ def leave_policy_update(
                 "You cannot ask for more notice than the law allows; three days is the most for short leave."
             ),
         )
-    policy, _created = LeavePolicy.objects.select_for_update().get_or_create(
+    # No row yet means the law's minimum, which is what a new row holds.
+    policy = LeavePolicy.objects.select_for_update().filter(
         organisation_id=organisation_id
-    )
+    ).first() or LeavePolicy(organisation_id=organisation_id)
     before = {
         "extra_days": str(policy.extra_days),
         "paid_days": str(policy.paid_days),
         "notice_days": policy.notice_days,
     }
-    policy.extra_days, policy.paid_days, policy.notice_days = extra_days, paid_days, notice_days
-    policy.full_clean()
-    policy.save()
+    unchanged = (policy.extra_days, policy.paid_days, policy.notice_days) == (
+        extra_days,
+        paid_days,
+        notice_days,
+    )
+    if not unchanged:
+        policy.extra_days, policy.paid_days, policy.notice_days = extra_days, paid_days, notice_days
+        policy.full_clean()
+        policy.save()
     if staff_work_bank_holidays is not None:
         organisation_bank_holidays_default_set(
             organisation=policy.organisation,
@@ -557,6 +564,8 @@ def leave_policy_update(
             by=by,
             channel=Channel.WEB,
         )
+    if unchanged:
+        return policy
     audit_record(
         actor=by,
         action=Action.UPDATE,
