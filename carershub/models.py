@@ -57,7 +57,7 @@ class FormSubmission(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64)
-    #: Where the form was sent, to tell in the admin which form a token belonged to.
+    #: Where the form was sent, so that a row says which form it belonged to.
     path = models.CharField(max_length=255)
     #: Where the first submission sent the person; a repeat is sent there too.
     location = models.TextField(blank=True)
