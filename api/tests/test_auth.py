@@ -153,6 +153,7 @@ def test_any_member_may_read_their_own_organisation(api_client: MakeClient, worl
         "sector": world.org.sector,
         "size_band": world.org.size_band,
         "partnership": world.org.partnership.name,
+        "staff_work_bank_holidays": False,
     }
 
 
