@@ -12,7 +12,7 @@ import tablib
 
 from accounts.selectors import display_name
 from carershub.dates import long_date
-from carershub.spreadsheets import safe_cell
+from carershub.spreadsheets import safe_cell, sheet_title
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
 
@@ -35,7 +35,7 @@ def org_plan_dataset(plan: OrgPlan, blocks: Sequence[PriorityBlock]) -> tablib.D
     ]
     for period in plan.periods:
         headers += [f"{period} status", f"{period} progress"]
-    dataset = tablib.Dataset(headers=headers, title=plan.title[:31] or "Plan")
+    dataset = tablib.Dataset(headers=headers, title=sheet_title(plan.title, default="Plan"))
     for block in blocks:
         priority = block.priority
         if not block.rows:

@@ -1,0 +1,75 @@
+"""Downloads of plans print any stored text: control characters, formulas, any script, a
+10,000-letter word. The text is written straight to the database, as rows kept before the
+input rule or changed in the admin would hold it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from carershub.printable import printable
+from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, MARKUP, WELSH
+from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanRow, Priority
+from plans.services import progress_add
+from plans.tests.helpers import personal_plan, strategy_plan
+
+
+@pytest.fixture
+def awkward_plan(world):
+    plan, action = strategy_plan(world)
+    progress_add(action=action, period="2026/27", text="done", rag="amber", by=world.manager)
+    OrgPlan.objects.filter(pk=plan.pk).update(title=f"{CONTROLS} {WELSH} 2026/27")
+    Priority.objects.filter(plan=plan).update(title=WELSH, aim=EVERYTHING)
+    ActionPoint.objects.filter(pk=action.pk).update(
+        planned_action="\x01" + FORMULA, what_we_will_do=EVERYTHING, risks=MARKUP
+    )
+    action.progress.update(text="\x1b+1 " + CONTROLS)
+    return OrgPlan.objects.get(pk=plan.pk)
+
+
+def test_org_plan_xlsx_with_control_characters_opens_with_text_as_stored(
+    client, world, awkward_plan
+):
+    client.force_login(world.hr_admin)
+    response = client.get(reverse("org_plan_xlsx", args=[world.org.slug, awkward_plan.pk]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert sheet.title == "ab cd Gwŵr ŷd Ŵyn 2026-27"
+    assert sheet["A2"].value == f"2 {WELSH}"
+    assert sheet["B2"].value == printable(EVERYTHING)
+    assert sheet["D2"].value == "'" + FORMULA
+    assert sheet["D2"].data_type == "s"
+    assert sheet["E2"].value == printable(EVERYTHING)
+    assert sheet["F2"].value == MARKUP
+    assert sheet["L2"].value.startswith("'+1 ab\nc")
+
+
+def test_org_plan_csv_with_control_characters_parses_with_the_same_values(
+    client, world, awkward_plan
+):
+    client.force_login(world.hr_admin)
+    response = client.get(reverse("org_plan_csv", args=[world.org.slug, awkward_plan.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    row = rows[1]
+    assert row[1] == printable(EVERYTHING)
+    assert "\x01" not in row[1]
+    assert "\x1b" not in row[1]
+    assert row[3] == "'" + FORMULA
+    assert row[4].endswith("W" * 10_000)
+    assert row[11].startswith("'+1 ab\nc")
+
+
+def test_personal_plan_csv_with_control_characters_parses(client, world):
+    plan = personal_plan(world)
+    PersonalPlan.objects.filter(pk=plan.pk).update(goal="\x0b-1 " + EVERYTHING)
+    PersonalPlanRow.objects.filter(plan=plan).update(due_note="\x01@now")
+    client.force_login(world.manager)
+    response = client.get(reverse("personal_plan_csv", args=[world.org.slug, plan.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert rows[1][2] == printable("\x0b-1 " + EVERYTHING)
+    assert rows[3][4] == "'@now"
