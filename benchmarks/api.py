@@ -180,7 +180,9 @@ def _summary(assessment: Any) -> dict[str, Any]:
     }
 
 
-class ProgressOut(Schema):
+class RequirementCountsOut(Schema):
+    """Named apart from the plans' ``ProgressOut``: the OpenAPI document keys schemas by name."""
+
     met: int
     partly: int
     total: int
@@ -211,7 +213,7 @@ class CriterionResultOut(Schema):
     title: str
     level: str | None
     next_level: str | None
-    progress: ProgressOut | None = Field(description="Towards next_level.")
+    progress: RequirementCountsOut | None = Field(description="Towards next_level.")
     missing: list[str] = Field(description="Requirement keys not met at next_level.")
     version: int = Field(description="Send it back when you change this criterion.")
     narrative: str
@@ -249,7 +251,7 @@ class AssessmentOut(AssessmentSummaryOut):
         description="The overall level now (a checklist: its one level when all done)."
     )
     next_level: str | None
-    checklist: ProgressOut | None
+    checklist: RequirementCountsOut | None
     criteria: list[CriterionResultOut]
     measurements: list[MeasurementOut]
     gaps: list[GapOut] = Field(description="Unmet requirements up to next_level.")

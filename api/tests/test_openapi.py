@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern
+from ninja import Schema
 from openapi_spec_validator import validate
 
 from api.endpoints import router
@@ -121,3 +124,25 @@ def test_staff_status_filter_lists_its_allowed_values(document: dict[str, Any]) 
     status = next(p for p in parameters if p["name"] == "status")
     assert {"$ref": "#/components/schemas/StaffStatus"} in status["schema"]["anyOf"]
     assert document["components"]["schemas"]["StaffStatus"]["enum"] == ["active", "left"]
+
+
+def _schema_classes() -> Iterator[type[Schema]]:
+    pending: list[type[Schema]] = list(Schema.__subclasses__())
+    while pending:
+        found = pending.pop()
+        pending.extend(found.__subclasses__())
+        yield found
+
+
+def test_every_schema_has_a_name_of_its_own() -> None:
+    """The document keys its schemas by class name, so of two classes with one name only one is
+    described, and answers of the other are checked against the wrong shape."""
+    assert api.urls  # every router, and so every schema class, is imported
+    places: dict[str, set[str]] = defaultdict(set)
+    for found in _schema_classes():
+        module = found.__module__
+        if module.startswith(("ninja.", "pydantic.")) or ".tests." in module:
+            continue
+        places[found.__name__].add(f"{module}.{found.__qualname__}")
+    assert len(places) >= 50
+    assert {name: where for name, where in places.items() if len(where) > 1} == {}
