@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
 from api import problems
 from api.auth import BearerToken
@@ -14,6 +17,25 @@ from credentials.api import router as credentials_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+class ObjectParser(Parser):
+    """Read a request body as a JSON object, or ``null`` where a body may be left out.
+
+    Django Ninja reads anything else field by field as if it were an object, so a body of
+    ``"AAA"`` became a title of "Aaa" (``str.title``) and a list became a change of nothing.
+    A body that is not an object is refused as unreadable: 400 ``invalid_request``.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body, parse_constant=_no_constant)
+        if data is not None and not isinstance(data, dict):
+            raise ValueError("The body must be a JSON object")
+        return data
 
 
 class CarersHubAPI(NinjaAPI):
@@ -43,6 +65,7 @@ api = CarersHubAPI(
     auth=BearerToken("api.route_without_a_permission"),
     docs_url=None,
     urls_namespace="api-v1",
+    parser=ObjectParser(),
 )
 problems.install(api)
 api.add_router("/", router)
