@@ -1,36 +1,28 @@
 """The evidence pack: a self-assessment laid out criterion by criterion, ready to attach to
-an award application. reportlab is pure Python, so no system packages are needed."""
+an award application. reportlab is pure Python, so no system packages are needed; the shared
+set-up (font, styles, escaping) is ``carershub.pdf``."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from benchmarks.models import AnswerStatus
 from benchmarks.selectors import AssessmentView
+from carershub.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 
 _ANSWERS = dict(AnswerStatus.choices)
 _TABLE = TableStyle(
     [
-        ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, "#b1b4b6"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
 )
-
-
-def _escape(text: object) -> str:
-    value = "" if text is None else str(text)
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    )
 
 
 def _day(value: Any) -> str:
@@ -38,7 +30,7 @@ def _day(value: Any) -> str:
 
 
 def evidence_pack_pdf(view: AssessmentView) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = pdf_styles()
     body, heading, small = styles["BodyText"], styles["Heading2"], styles["Italic"]
     assessment, framework, result = view.assessment, view.framework, view.result
     organisation = assessment.organisation
@@ -62,13 +54,13 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
         level = framework.level_name(result.overall)
         claimed = f"Level claimed: {level}." if level else "No level is claimed yet."
     story: list[Any] = [
-        Paragraph(f"{_escape(framework.name)}: evidence pack", styles["Title"]),
-        Paragraph(_escape(organisation.name), styles["Heading3"]),
-        Paragraph(_escape(status), body),
-        Paragraph(f"<b>{_escape(claimed)}</b>", body),
+        Paragraph(f"{pdf_text(framework.name)}: evidence pack", styles["Title"]),
+        Paragraph(pdf_text(organisation.name), styles["Heading3"]),
+        Paragraph(pdf_text(status), body),
+        Paragraph(f"<b>{pdf_text(claimed)}</b>", body),
         Paragraph(
-            f"Framework by {_escape(framework.owner)}: {_escape(framework.reference_url)}. "
-            f"{_escape(framework.wording_note)}",
+            f"Framework by {pdf_text(framework.owner)}: {pdf_text(framework.reference_url)}. "
+            f"{pdf_text(framework.wording_note)}",
             small,
         ),
         Spacer(1, 4 * mm),
@@ -76,33 +68,33 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
     for item in result.criteria:
         criterion = item.criterion
         key = criterion.key
-        story.append(Paragraph(_escape(criterion.title), styles["Heading1"]))
+        story.append(Paragraph(pdf_text(criterion.title), styles["Heading1"]))
         if framework.is_checklist and item.checklist is not None:
-            story.append(Paragraph(f"Done: {_escape(item.checklist.describe())}", body))
+            story.append(Paragraph(f"Done: {pdf_text(item.checklist.describe())}", body))
         else:
             level = framework.level_name(item.result.level) or "no level yet"
-            story.append(Paragraph(f"<b>Level reached:</b> {_escape(level)}", body))
+            story.append(Paragraph(f"<b>Level reached:</b> {pdf_text(level)}", body))
         rows: list[list[Any]] = [["Requirement", "Answer", "Notes"]]
         for requirement in criterion.requirements:
             answer = view.answers.get(requirement.key)
-            text = _escape(requirement.text)
+            text = pdf_text(requirement.text)
             if not framework.is_checklist:
-                text += f"<br/><i>{_escape(framework.level_name(requirement.level))}</i>"
+                text += f"<br/><i>{pdf_text(framework.level_name(requirement.level))}</i>"
             rows.append(
                 [
                     Paragraph(text, body),
-                    Paragraph(_escape(_ANSWERS[answer.status] if answer else "Not met"), body),
-                    Paragraph(_escape(answer.notes if answer else ""), body),
+                    Paragraph(pdf_text(_ANSWERS[answer.status] if answer else "Not met"), body),
+                    Paragraph(pdf_text(answer.notes if answer else ""), body),
                 ]
             )
-        table = Table(rows, colWidths=[95 * mm, 25 * mm, 54 * mm], repeatRows=1)
-        table.setStyle(_TABLE)
-        story += [table, Spacer(1, 3 * mm)]
+        story += [pdf_table(rows, [95 * mm, 25 * mm, 54 * mm], _TABLE), Spacer(1, 3 * mm)]
         evidence = view.evidence.get(key)
         story.append(Paragraph("Evidence", heading))
         story.append(
             Paragraph(
-                _escape(evidence.narrative) if evidence and evidence.narrative else "None written.",
+                pdf_text(evidence.narrative)
+                if evidence and evidence.narrative
+                else "None written.",
                 body,
             )
         )
@@ -110,7 +102,7 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
             story.append(Paragraph("Links", styles["Heading3"]))
             for link in evidence.links:
                 label = f"{link['title']}: " if link.get("title") else ""
-                story.append(Paragraph(_escape(label + link["url"]), body))
+                story.append(Paragraph(pdf_text(label + link["url"]), body))
         files = view.files.get(key, [])
         if files:
             story.append(Paragraph("Documents", styles["Heading3"]))
@@ -119,7 +111,7 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
                 policy = " (carers policy)" if document.is_carers_policy else ""
                 story.append(
                     Paragraph(
-                        _escape(
+                        pdf_text(
                             f"{document.download_name}{policy}, uploaded {uploaded} by "
                             f"{document.uploaded_by_name}"
                         ),
@@ -132,22 +124,14 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
             for live in measures:
                 story.append(
                     Paragraph(
-                        f"<b>{_escape(live.title)}:</b> {_escape(live.measurement.display)} "
-                        f"(measured {_escape(_day(live.measurement.measured_on))}). "
-                        f"{_escape(live.measurement.detail)}",
+                        f"<b>{pdf_text(live.title)}:</b> {pdf_text(live.measurement.display)} "
+                        f"(measured {pdf_text(_day(live.measurement.measured_on))}). "
+                        f"{pdf_text(live.measurement.detail)}",
                         body,
                     )
                 )
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return pdf_build(
+        story,
         title=f"{framework.name} evidence pack, version {assessment.number}",
         author=organisation.name,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
     )
-    document.build(story)
-    return buffer.getvalue()

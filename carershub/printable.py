@@ -13,10 +13,15 @@ What each output does with them is in docs/text.md ("Output").
   not allowed in XML, become U+FFFD, the replacement character.
 
 Everything else (any script, emoji, marks, right-to-left text) is left as it is.
+
+``json_bytes`` is the JSON download's counterpart: JSON can carry any string, so nothing is
+removed there, but a lone surrogate (which a JSON field on SQLite can hold) cannot be encoded
+as UTF-8, so it is written as the escape JSON has for it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 #: What ``str.splitlines`` treats as a line break, CR LF first so it makes one break.
@@ -39,3 +44,13 @@ def one_line(value: object) -> str:
     """``printable`` text on one line, runs of white space as one space: for email headers
     and other places where a line break would end the field."""
     return " ".join(printable(value).split())
+
+
+def json_bytes(data: object, *, indent: int | None = None) -> bytes:
+    """``data`` as UTF-8 JSON, readable as text, whatever its strings hold.
+
+    A lone surrogate is written as its ``\\uXXXX`` escape, as ``ensure_ascii`` would write it,
+    so a JSON reader gets back exactly what was stored and encoding never fails.
+    """
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return text.encode("utf-8", errors="backslashreplace")

@@ -1,20 +1,18 @@
 """The commitment as a PDF, for boards, noticeboards and award applications.
 
-Built from the same parsed text as the page (``commitments.text``), with reportlab as the
-passport PDFs are.
+Built from the same parsed text as the page (``commitments.text``), with reportlab and the
+shared set-up (``carershub.pdf``) as the other documents are.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from carershub.dates import long_date
+from carershub.pdf import pdf_build, pdf_list, pdf_plain, pdf_styles
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.text import inline_html, parse
 
@@ -22,8 +20,9 @@ _HEADINGS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 
 
 def _inline(text: str) -> str:
-    # reportlab's paragraph markup understands <strong> as <b>; everything else is escaped.
-    return inline_html(text).replace("<strong>", "<b>").replace("</strong>", "</b>")
+    # The text is made printable first; the parser then escapes everything but **bold**,
+    # which reportlab's paragraph markup knows as <b>.
+    return inline_html(pdf_plain(text)).replace("<strong>", "<b>").replace("</strong>", "</b>")
 
 
 def _signature(version: CommitmentVersion) -> str:
@@ -41,7 +40,7 @@ def _signature(version: CommitmentVersion) -> str:
 
 
 def commitment_pdf(version: CommitmentVersion) -> bytes:
-    styles = getSampleStyleSheet()
+    styles = pdf_styles()
     body = styles["BodyText"]
     organisation = version.commitment.organisation
     story: list[Any] = [
@@ -52,25 +51,17 @@ def commitment_pdf(version: CommitmentVersion) -> bytes:
             story.append(Paragraph(_inline(block.text), styles[_HEADINGS[block.level]]))
         elif block.kind in {"numbered", "bulleted"}:
             story.append(
-                ListFlowable(
-                    [ListItem(Paragraph(_inline(item), body)) for item in block.items],
-                    bulletType="1" if block.kind == "numbered" else "bullet",
-                    leftIndent=6 * mm,
+                pdf_list(
+                    [Paragraph(_inline(item), body) for item in block.items],
+                    numbered=block.kind == "numbered",
+                    indent=6 * mm,
                 )
             )
         else:
             story.append(Paragraph(_inline(block.text), body))
     story += [Spacer(1, 8 * mm), Paragraph(_signature(version), styles["Italic"])]
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return pdf_build(
+        story,
         title=f"Leadership commitment of {organisation.name}",
         author=organisation.name,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
     )
-    document.build(story)
-    return buffer.getvalue()

@@ -1,4 +1,5 @@
-"""The written outcome of a flexible-working request, as a PDF (reportlab, pure Python).
+"""The written outcome of a flexible-working request, as a PDF (reportlab, pure Python, with
+the shared set-up in ``carershub.pdf``).
 
 The law expects the decision in writing; this letter states it, the change agreed and
 any trial, or the business reasons for refusing, and how to appeal. After an appeal it
@@ -7,15 +8,13 @@ also states the first decision, which the history keeps.
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import ListFlowable, Paragraph, Spacer
 
 from carershub.dates import long_date
+from carershub.pdf import pdf_build, pdf_list, pdf_styles, pdf_text
 from leave.flexible import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
@@ -23,16 +22,8 @@ from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
 _REASONS = dict(FLEXIBLE_WORKING_REFUSAL_REASONS)
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
-    )
-
-
 def _reason_list(codes: list[str], style: ParagraphStyle) -> ListFlowable:
-    return ListFlowable(
-        [ListItem(Paragraph(_REASONS[code], style)) for code in codes], bulletType="bullet"
-    )
+    return pdf_list([Paragraph(_REASONS[code], style) for code in codes])
 
 
 def _first_decision(request: FlexibleWorkingRequest, body: ParagraphStyle) -> list[object]:
@@ -47,7 +38,7 @@ def _first_decision(request: FlexibleWorkingRequest, body: ParagraphStyle) -> li
     if reasons:
         story.append(_reason_list(reasons, body))
     if first is not None and first.refusal_explanation:
-        story.append(Paragraph(_escape(first.refusal_explanation), body))
+        story.append(Paragraph(pdf_text(first.refusal_explanation), body))
     return story
 
 
@@ -56,21 +47,21 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
 
     Reads ``request.decisions``; prefetch them (``flexible_request_in`` does).
     """
-    styles = getSampleStyleSheet()
+    styles = pdf_styles()
     body, heading = styles["BodyText"], styles["Heading2"]
     staff = request.staff
     story: list[object] = [
-        Paragraph(_escape(staff.organisation.name), styles["Title"]),
+        Paragraph(pdf_text(staff.organisation.name), styles["Title"]),
         Paragraph(long_date(timezone.localdate()), body),
         Spacer(1, 6 * mm),
-        Paragraph(f"Dear {_escape(staff.full_name)},", body),
+        Paragraph(f"Dear {pdf_text(staff.full_name)},", body),
         Paragraph("Your flexible-working request", heading),
         Paragraph(
             f"On {long_date(request.received_on)} you asked for this change, from "
             f"{long_date(request.start_from)}:",
             body,
         ),
-        Paragraph(_escape(request.change_requested), body),
+        Paragraph(pdf_text(request.change_requested), body),
         Paragraph("Our decision", heading),
     ]
     appeal_decided = any(d.stage == DecisionStage.APPEAL for d in request.decisions.all())
@@ -97,7 +88,7 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     elif request.status == FlexibleStatus.APPROVED_WITH_CHANGES:
         story += [
             Paragraph("We have agreed your request with these changes:", body),
-            Paragraph(_escape(request.agreed_change), body),
+            Paragraph(pdf_text(request.agreed_change), body),
         ]
     elif request.status == FlexibleStatus.REFUSED:
         reasons = [code for code in request.refusal_reasons if code in REFUSAL_CODES]
@@ -106,7 +97,7 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
             _reason_list(reasons, body),
         ]
         if request.refusal_explanation:
-            story.append(Paragraph(_escape(request.refusal_explanation), body))
+            story.append(Paragraph(pdf_text(request.refusal_explanation), body))
         if not request.appeal_reason:
             story.append(
                 Paragraph(
@@ -134,18 +125,11 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     story += [
         Spacer(1, 8 * mm),
         Paragraph("Yours sincerely,", body),
-        Paragraph(_escape(str(decider)) if decider else "", body),
+        Paragraph(pdf_text(decider) if decider else "", body),
     ]
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
+    return pdf_build(
+        story,
         title="Flexible-working decision",
         author=staff.organisation.name,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        margin=20 * mm,
     )
-    document.build(story)
-    return buffer.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action
 from carershub.paging import countless_page
+from carershub.printable import json_bytes
 from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.models import StaffStatus
@@ -191,9 +190,7 @@ def carer_export_json(request: OrgRequest) -> HttpResponse:
     data = carer_data_export(staff=record)
     if passport is not None:
         audit_view(request, passport, "Downloaded own carer data (JSON)", Action.EXPORT)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
-    )
+    response = HttpResponse(json_bytes(data, indent=2), content_type="application/json")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="my-carer-data-{stamp}.json"'
     return response

@@ -12,7 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from carershub.printable import printable
-from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, MARKUP, WELSH
+from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, LONG_WORD, MARKUP, WELSH
+from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanRow, Priority
 from plans.services import progress_add
 from plans.tests.helpers import personal_plan, strategy_plan
@@ -73,3 +74,31 @@ def test_personal_plan_csv_with_control_characters_parses(client, world):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     assert rows[1][2] == printable("\x0b-1 " + EVERYTHING)
     assert rows[3][4] == "'@now"
+
+
+def test_org_plan_pdf_prints_any_stored_text(client, world, awkward_plan):
+    client.force_login(world.hr_admin)
+    response = client.get(reverse("org_plan_pdf", args=[world.org.slug, awkward_plan.pk]))
+    assert response.status_code == 200
+    assert_only_embedded_dejavu(response.content)
+    text = pdf_text(response.content).replace("\n", " ")
+    for expected in (WELSH, "Nguyễn Thị Ánh", "Łukasz Żółć", "café", FORMULA, "<b>bold</b>"):
+        assert expected in text, expected
+    assert "\ufffd\ufffd" in text  # 李娜: a visible replacement, not an empty box
+    assert text.count("W") >= 10_000  # the long word is printed, split over lines
+
+
+def test_personal_plan_pdf_prints_any_stored_text(client, world):
+    plan = personal_plan(world)
+    PersonalPlan.objects.filter(pk=plan.pk).update(
+        title=f"{CONTROLS} {WELSH}", goal=EVERYTHING, first_step=MARKUP
+    )
+    PersonalPlanRow.objects.filter(plan=plan).update(action=EVERYTHING, help_from=LONG_WORD)
+    client.force_login(world.manager)
+    response = client.get(reverse("personal_plan_pdf", args=[world.org.slug, plan.pk]))
+    assert response.status_code == 200
+    assert_only_embedded_dejavu(response.content)
+    text = pdf_text(response.content).replace("\n", " ")
+    assert "ab cd Gwŵr" in text
+    assert "Nguyễn Thị Ánh" in text
+    assert "<b>bold</b> <i>unclosed &" in text
