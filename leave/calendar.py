@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.calendars import all_day_event, calendar_bytes, new_calendar
 from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
 from organisations.models import StaffRecord
 
@@ -68,31 +67,31 @@ def calendar_feed_read(*, feed: CalendarFeed) -> bytes:
 
 
 def calendar_for(*, staff: StaffRecord) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Working Carers Hub//Leave//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "My leave")
+    calendar = new_calendar(product="Leave", name="My leave")
     stamp = timezone.now()
     days = CarersLeaveDay.objects.filter(
         request__staff=staff, request__status__in=list(_SHOWN)
     ).select_related("request")
     for row in days:
-        event = Event()
         part = "" if row.part == "full" else f" ({row.get_part_display().lower()})"
         # Work calendars are often shared, so the entry says "Leave", never what kind.
-        event.add("summary", f"Leave{part}: {_SHOWN[RequestStatus(row.request.status)]}")
-        event.add("dtstart", row.day)
-        event.add("dtend", row.day + timedelta(days=1))
-        event.add("dtstamp", stamp)
-        event.add("uid", f"carers-leave-{row.pk}@working-carers-hub")
-        event.add("transp", "OPAQUE")
-        calendar.add_component(event)
+        calendar.add_component(
+            all_day_event(
+                uid=f"carers-leave-{row.pk}@working-carers-hub",
+                summary=f"Leave{part}: {_SHOWN[RequestStatus(row.request.status)]}",
+                first_day=row.day,
+                stamp=stamp,
+                transparent=False,
+            )
+        )
     for item in DependantsTimeOff.objects.filter(staff=staff):
-        event = Event()
-        event.add("summary", "Leave")
-        event.add("dtstart", item.first_day)
-        event.add("dtend", item.first_day + timedelta(days=max(math.ceil(item.days), 1)))
-        event.add("dtstamp", stamp)
-        event.add("uid", f"dependants-{item.pk}@working-carers-hub")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+        calendar.add_component(
+            all_day_event(
+                uid=f"dependants-{item.pk}@working-carers-hub",
+                summary="Leave",
+                first_day=item.first_day,
+                days=math.ceil(item.days),
+                stamp=stamp,
+            )
+        )
+    return calendar_bytes(calendar)

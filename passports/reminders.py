@@ -11,8 +11,9 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import F
-from icalendar import Calendar, Event
+from django.utils import timezone
 
+from carershub.calendars import all_day_event, calendar_bytes, new_calendar
 from carershub.emails import send_templated
 from carershub.reminders import send_each
 from organisations.models import StaffStatus
@@ -26,23 +27,21 @@ def review_event(passport: Passport, *, organisation_name: str) -> str:
     It lands in a work calendar that colleagues often see, so it says only that a review is
     due, never what is reviewed or for whom (docs/trust-rules.md, rule 11).
     """
-    calendar = Calendar()
-    calendar.add("prodid", "-//Working Carers Hub//Review//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
+    calendar = new_calendar(product="Review", method="PUBLISH")
     assert passport.next_review_on is not None
-    event.add("uid", f"review-{passport.pk}-{passport.next_review_on:%Y%m%d}@carershub")
-    event.add("summary", "Review (Working Carers Hub)")
-    event.add("dtstart", passport.next_review_on)
-    event.add("dtend", passport.next_review_on + timedelta(days=1))
-    event.add(
-        "description",
-        f"A review date set in Working Carers Hub at {organisation_name}. "
-        "Sign in to see what it is about.",
+    calendar.add_component(
+        all_day_event(
+            uid=f"review-{passport.pk}-{passport.next_review_on:%Y%m%d}@carershub",
+            summary="Review (Working Carers Hub)",
+            first_day=passport.next_review_on,
+            stamp=timezone.now(),
+            description=(
+                f"A review date set in Working Carers Hub at {organisation_name}. "
+                "Sign in to see what it is about."
+            ),
+        )
     )
-    calendar.add_component(event)
-    return str(calendar.to_ical().decode())
+    return calendar_bytes(calendar).decode()
 
 
 def passport_review_reminders(*, today: date) -> int:

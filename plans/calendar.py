@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.calendars import all_day_event, calendar_bytes, new_calendar
 from organisations.models import Membership, Organisation
 from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow, PlanCalendarFeed
 
@@ -85,23 +86,21 @@ def plan_calendar_feed_read(*, feed: PlanCalendarFeed) -> bytes:
     return plan_calendar_for(user=feed.user, organisation=feed.organisation)
 
 
-def _event(uid: str, summary: str, day: object, description: str, stamp: object) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))  # type: ignore[operator]
-    event.add("dtstamp", stamp)
-    event.add("description", description)
-    event.add("transp", "TRANSPARENT")  # a due date, not time away
-    return event
+def _due(*, uid: str, summary: str, day: date | None, description: str, stamp: datetime) -> Event:
+    assert day is not None  # the queries ask for dated rows only
+    # A due date, not time away: the day stays free.
+    return all_day_event(
+        uid=uid,
+        summary=summary,
+        first_day=day,
+        stamp=stamp,
+        description=description,
+        transparent=True,
+    )
 
 
 def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Working Carers Hub//Action plans//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"My actions, {organisation.name}")
+    calendar = new_calendar(product="Action plans", name=f"My actions, {organisation.name}")
     stamp = timezone.now()
     actions = (
         ActionPoint.objects.filter(
@@ -115,12 +114,12 @@ def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
     )
     for action in actions:
         calendar.add_component(
-            _event(
-                f"plan-action-{action.pk}@working-carers-hub",
-                f"Action {action.number} due: {_short(action.planned_action)}",
-                action.due_on,
-                f"{action.plan.title}\n\n{action.planned_action}",
-                stamp,
+            _due(
+                uid=f"plan-action-{action.pk}@working-carers-hub",
+                summary=f"Action {action.number} due: {_short(action.planned_action)}",
+                day=action.due_on,
+                description=f"{action.plan.title}\n\n{action.planned_action}",
+                stamp=stamp,
             )
         )
     rows = (
@@ -132,12 +131,12 @@ def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
     )
     for row in rows:
         calendar.add_component(
-            _event(
-                f"personal-plan-row-{row.pk}@working-carers-hub",
-                f"My plan: {_short(row.action)}",
-                row.due_on,
-                f"{row.plan.title}\n\n{row.action}",
-                stamp,
+            _due(
+                uid=f"personal-plan-row-{row.pk}@working-carers-hub",
+                summary=f"My plan: {_short(row.action)}",
+                day=row.due_on,
+                description=f"{row.plan.title}\n\n{row.action}",
+                stamp=stamp,
             )
         )
     first_steps = PersonalPlan.objects.filter(
@@ -145,12 +144,12 @@ def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
     ).exclude(first_step="")
     for plan in first_steps:
         calendar.add_component(
-            _event(
-                f"personal-plan-first-step-{plan.pk}@working-carers-hub",
-                f"First step: {_short(plan.first_step)}",
-                plan.first_step_on,
-                f"{plan.title}\n\n{plan.first_step}",
-                stamp,
+            _due(
+                uid=f"personal-plan-first-step-{plan.pk}@working-carers-hub",
+                summary=f"First step: {_short(plan.first_step)}",
+                day=plan.first_step_on,
+                description=f"{plan.title}\n\n{plan.first_step}",
+                stamp=stamp,
             )
         )
-    return bytes(calendar.to_ical())
+    return calendar_bytes(calendar)

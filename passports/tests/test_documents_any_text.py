@@ -5,12 +5,14 @@ database, as rows kept before the input rule or changed in the admin would hold 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from carershub.tests.awkward_text import (
     CONTROLS,
@@ -24,6 +26,7 @@ from carershub.tests.awkward_text import (
 from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
 from organisations.models import StaffRecord
 from passports.models import Adjustment, AgreedVersion, Passport
+from passports.reminders import review_event
 from passports.services import conversation_record
 from passports.tests.helpers import agreed_passport
 
@@ -113,3 +116,18 @@ def test_a_lone_surrogate_kept_in_a_json_field_neither_breaks_the_download_nor_t
     )
     pdf = carer.get(reverse("carer_export_pdf", args=[world.org.slug]))
     assert "half an emoji: \ufffd" in pdf_text(pdf.content)
+
+
+def test_the_review_invitation_reads_back_whatever_the_organisation_is_called(world):
+    passport = agreed_passport(world)
+    Passport.objects.filter(pk=passport.pk).update(
+        next_review_on=timezone.localdate() + timedelta(days=10)
+    )
+    passport.refresh_from_db()
+    name = f"{WELSH}, {CONTROLS}; {'W' * 200}"
+    body = review_event(passport, organisation_name=name)
+    assert "\x01" not in body
+    assert max(len(line.encode()) for line in body.split("\r\n")) <= 75
+    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    assert f"at {WELSH}, ab\ncd; {'W' * 200}." in str(event["description"])
+    assert event.decoded("dtstamp")

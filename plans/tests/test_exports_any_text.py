@@ -9,11 +9,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from icalendar import Calendar
 from openpyxl import load_workbook
 
 from carershub.printable import printable
 from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, LONG_WORD, MARKUP, WELSH
 from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
+from plans.calendar import plan_calendar_for
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanRow, Priority
 from plans.services import progress_add
 from plans.tests.helpers import personal_plan, strategy_plan
@@ -102,3 +104,12 @@ def test_personal_plan_pdf_prints_any_stored_text(client, world):
     assert "ab cd Gwŵr" in text
     assert "Nguyễn Thị Ánh" in text
     assert "<b>bold</b> <i>unclosed &" in text
+
+
+def test_the_calendar_feed_reads_back_with_any_stored_text(world, awkward_plan):
+    body = plan_calendar_for(user=world.manager, organisation=world.org)
+    assert not any(byte < 0x20 and byte not in b"\r\n" for byte in body)
+    assert max(len(line) for line in body.split(b"\r\n")) <= 75
+    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    assert str(event["summary"]).startswith(f"Action 2.1.1 due: {FORMULA[:20]}")
+    assert str(event["description"]) == f"ab\ncd {WELSH} 2026/27\n\n{FORMULA}"

@@ -1,0 +1,58 @@
+"""iCalendar files (RFC 5545) through the ``icalendar`` package: the private feeds and the
+review invitation all build their entries here, so every stored text in them is cleaned.
+
+``icalendar`` escapes commas, semicolons, backslashes and line breaks and folds long lines
+at 75 octets without splitting a character, but it passes control characters through (RFC
+5545 allows none in a text value, and strict calendar apps reject the file) and fails on a
+lone surrogate. Every text value therefore goes through ``carershub.printable`` first.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from carershub.printable import printable
+
+
+def new_calendar(*, product: str, name: str = "", method: str = "") -> Calendar:
+    """A calendar; ``product`` names what made it (PRODID), ``name`` is shown by calendar
+    apps that read X-WR-CALNAME."""
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Working Carers Hub//{product}//EN")
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", printable(name))
+    return calendar
+
+
+def all_day_event(
+    *,
+    uid: str,
+    summary: str,
+    first_day: date,
+    stamp: datetime,
+    days: int = 1,
+    description: str = "",
+    transparent: bool | None = None,
+) -> Event:
+    """An entry over whole days. ``transparent`` says whether it leaves the time free (a due
+    date) or not (time away); ``None`` leaves it to the calendar app (busy)."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", printable(summary))
+    event.add("dtstart", first_day)
+    event.add("dtend", first_day + timedelta(days=max(days, 1)))
+    event.add("dtstamp", stamp)
+    if description:
+        event.add("description", printable(description))
+    if transparent is not None:
+        event.add("transp", "TRANSPARENT" if transparent else "OPAQUE")
+    return event
+
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    return bytes(calendar.to_ical())
