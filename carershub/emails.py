@@ -12,9 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.tasks import task
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 
 from carershub.outbox import outbox_add
+from carershub.printable import one_line
 
 
 @task
@@ -41,6 +43,10 @@ class RenderedEmail:
 def render_templated(*, template: str, context: dict[str, Any]) -> RenderedEmail:
     """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html``.
 
+    The subject is one line without control characters (``one_line``), whatever the
+    context holds, so no stored text can add a header. The subject and the text body are
+    plain text, not HTML, so nothing in them is escaped.
+
     The subject and the first lines of each body are what an inbox preview shows, often
     on a screen others can see: they must never say that someone is a carer
     (docs/trust-rules.md, rule 11). ``carershub/tests/test_email_privacy.py`` renders
@@ -48,10 +54,16 @@ def render_templated(*, template: str, context: dict[str, Any]) -> RenderedEmail
     """
     context = {"site_url": settings.SITE_URL, **context}
     return RenderedEmail(
-        subject=" ".join(render_to_string(f"emails/{template}-subject.txt", context).split()),
-        text=render_to_string(f"emails/{template}-body.txt", context),
+        subject=one_line(_plain(f"emails/{template}-subject.txt", context)),
+        text=_plain(f"emails/{template}-body.txt", context),
         html=render_to_string(f"emails/{template}-body.html", context),
     )
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: an organisation called
+    "Smith & Co" is written so, not "Smith &amp; Co"."""
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
 def send_templated(

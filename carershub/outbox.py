@@ -41,6 +41,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from carershub.models import OutboundEmail
+from carershub.printable import one_line
 from carershub.queue import task_mark_abandoned
 
 logger = logging.getLogger(__name__)
@@ -81,12 +82,13 @@ def outbox_add(
     in the same transaction on the database queue; on Redis once it has committed (the worker
     could not see the row before). If the queue cannot be reached, the email waits here and
     ``outbox_recover`` queues it when the queue is back: the page that asked is not broken.
+    The subject is kept on one line without control characters, whoever rendered it.
     """
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     email = OutboundEmail.objects.create(
         template=template,
         to=list(to),
-        subject=subject,
+        subject=one_line(subject),
         text=text,
         html=html,
         attachments=[list(item) for item in attachments or []],
@@ -200,7 +202,8 @@ def _claim(*, email_id: int, task_id: str) -> OutboundEmail | None:
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        # Kept before subjects were cleaned, a line break would fail every attempt.
+        subject=one_line(email.subject),
         body=email.text,
         to=email.to,
         headers={"Message-ID": email.message_id},
