@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from api.services import api_token_create
+from audit.models import Channel
 from carershub.printable import printable
 from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, LONG_WORD, MARKUP, WELSH
 from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
@@ -113,3 +117,18 @@ def test_the_calendar_feed_reads_back_with_any_stored_text(world, awkward_plan):
     event = Calendar.from_ical(body).walk("VEVENT")[0]
     assert str(event["summary"]).startswith(f"Action 2.1.1 due: {FORMULA[:20]}")
     assert str(event["description"]) == f"ab\ncd {WELSH} 2026/27\n\n{FORMULA}"
+
+
+def test_the_api_answers_with_any_stored_text_as_json(world, awkward_plan):
+    _token, secret = api_token_create(
+        user=world.hr_admin, organisation=world.org, name="t", channel=Channel.WEB
+    )
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    response = client.get(f"/api/v1/plans/org/{awkward_plan.pk}")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["title"] == f"{CONTROLS} {WELSH} 2026/27"
+    [priority] = data["priorities"]
+    assert priority["aim"] == EVERYTHING
+    actions = json.loads(client.get(f"/api/v1/plans/org/{awkward_plan.pk}/actions").content)
+    assert actions["items"][0]["planned_action"] == "\x01" + FORMULA
