@@ -8,7 +8,11 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
+
+from carershub.text import clean_text
 
 
 class DateInput(forms.DateInput):
@@ -49,7 +53,50 @@ def submit_button(name: str, label: Any, *, prevent_double_click: bool = False) 
     return Submit(name, label, **attrs)
 
 
-class GovukForm(forms.Form):
+def takes_text(field: forms.Field) -> bool:
+    """Whether ``field`` is free text for the text rule (``carershub.text``): every
+    ``CharField`` but a password, which is never shown and must reach the hasher exactly as
+    typed. Choice, date and number fields only accept values of their own."""
+    return isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
+
+
+def is_multiline(field: forms.Field) -> bool:
+    """A text area takes several lines; any other text input takes one."""
+    return isinstance(field.widget, forms.Textarea)
+
+
+class TextRuleForm(forms.BaseForm):
+    """The base of every form in the project (through ``GovukForm``, ``GovukModelForm`` and
+    ``PlainForm``; ``carershub/tests/test_text_forms.py`` checks that none escapes).
+
+    Each text answer goes through ``carershub.text.clean_text`` before its field's own
+    checks, so a length limit counts what is kept: a single line loses what is not text, a
+    text area refuses it with an error against the field naming the character and its line.
+    The page shows what was typed, as for any other error.
+    """
+
+    def _clean_fields(self) -> None:
+        # Django's own loop (BaseForm._clean_fields), with the text rule first.
+        for name, field in self.fields.items():
+            bound = self[name]
+            try:
+                if takes_text(field) and not field.disabled and isinstance(bound.data, str):
+                    label = str(field.label or pretty_name(name)).removesuffix(" (optional)")
+                    value = clean_text(bound.data, multiline=is_multiline(field), label=label)
+                    self.cleaned_data[name] = field.clean(value)
+                else:
+                    self.cleaned_data[name] = field._clean_bound_field(bound)  # type: ignore[attr-defined]
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except ValidationError as error:
+                self.add_error(name, error)
+
+
+class PlainForm(TextRuleForm, forms.Form):
+    """A form whose template writes its fields by hand, or a part of a larger one."""
+
+
+class GovukForm(TextRuleForm, forms.Form):
     """A form that renders in GOV.UK style with one submit button."""
 
     submit_label: Any = _("Continue")
@@ -68,7 +115,7 @@ class GovukForm(forms.Form):
         )
 
 
-class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class GovukModelForm(TextRuleForm, forms.ModelForm):  # type: ignore[type-arg]
     submit_label: Any = _("Save")
     prevent_double_click = False
 
@@ -100,7 +147,7 @@ class _FormTokenField(forms.CharField):
         return data or initial
 
 
-class OnceForm(forms.BaseForm):
+class OnceForm(TextRuleForm):
     """Mixed in first (``class NoteForm(OnceForm, GovukForm)``) on a form that only adds
     records, so a second identical submission adds nothing (``carershub.once``).
 

@@ -7,14 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import DateInput, GovukForm, OnceForm
+from carershub.forms import DateInput, GovukForm, OnceForm, PlainForm
 from leave.models import DayPart
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
 
 ROWS = 7  # at most a week of leave at a time
 
 
-class CarersLeaveForm(OnceForm, forms.Form):
+class CarersLeaveForm(OnceForm, PlainForm):
     """Up to seven days, each a full day, a morning or an afternoon; blank rows are ignored.
 
     Its template writes the fields by hand, the one-time token included.
@@ -57,7 +57,7 @@ class CarersLeaveForm(OnceForm, forms.Form):
         ]
 
 
-class PostponeForm(forms.Form):
+class PostponeForm(PlainForm):
     new_first_day = forms.DateField(
         label=_("New first day"),
         widget=DateInput(),
@@ -227,7 +227,7 @@ class ExtensionForm(GovukForm):
     )
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(PlainForm):
     """The status filter of HR's lists; an unknown status is reported, not ignored."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)

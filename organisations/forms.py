@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from carershub.forms import DateInput, GovukForm, GovukModelForm, OnceForm
+from carershub.forms import DateInput, GovukForm, GovukModelForm, OnceForm, PlainForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
 from organisations.selectors import units_matching_code
@@ -178,7 +178,7 @@ class NewStaffRecordForm(OnceForm, StaffRecordForm):
     """Adding someone by hand: sent once, so a double click makes one record."""
 
 
-class MemberSearchForm(forms.Form):
+class MemberSearchForm(PlainForm):
     q = forms.CharField(
         label=_("Search by email address or name"),
         help_text=_("The start of an email address, a first name or a last name."),
@@ -187,7 +187,7 @@ class MemberSearchForm(forms.Form):
     )
 
 
-class StaffSearchForm(forms.Form):
+class StaffSearchForm(PlainForm):
     q = forms.CharField(label=_("Search by name, staff number or email"), required=False)
     unit = forms.CharField(label=_("Unit code or name"), required=False, max_length=200)
     status = forms.ChoiceField(

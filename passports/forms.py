@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm, date_field
+from carershub.forms import GovukForm, OnceForm, PlainForm, date_field
 from passports.models import AdjustmentKind, AdjustmentStatus, HoursBand, NeedKind, Relationship
 
 NO_HEALTH_DETAIL = _(
@@ -235,7 +235,7 @@ class CredentialUploadForm(GovukForm):
         return data
 
 
-class CarryOverForm(forms.Form):
+class CarryOverForm(PlainForm):
     """Which of the verified adjustments to bring; the credential rides along to be checked again."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=MAX_CREDENTIAL_BYTES)

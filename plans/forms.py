@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm, date_field
+from carershub.forms import GovukForm, OnceForm, PlainForm, date_field
 from plans.criteria import FrameworkCriteria
 from plans.models import ActionStatus, OrgPlan, Priority, Rag
 from plans.services import MAX_ROWS, RowInput
@@ -49,7 +49,7 @@ NO_VERSION = _(
 )
 
 
-class VersionField(forms.Form):
+class VersionField(PlainForm):
     """Carries the version the person was looking at, to catch clashing edits (trust
     rule 8). Forms that create leave it out; forms that edit (``editing=True``) must
     send it, or an edit could silently overwrite someone else's."""
@@ -106,7 +106,7 @@ class NewPersonalPlanForm(OnceForm, PersonalPlanForm):
     """Making a plan: sent once, however often the button is pressed."""
 
 
-class PlanRowForm(forms.Form):
+class PlanRowForm(PlainForm):
     row_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     criterion = forms.ChoiceField(label=_("Criterion"), required=False)
     criterion_other = forms.CharField(
