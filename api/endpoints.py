@@ -22,6 +22,7 @@ from api.schemas import (
 )
 from audit.models import Action, Channel
 from audit.services import audit_record
+from carershub.text import SingleLine
 from carershub.types import OrgRequest
 from organisations import working_pattern
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
@@ -74,7 +75,7 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
 
 
 class StaffFilters(Schema):
-    q: str = Field(
+    q: SingleLine = Field(
         "", description="Words matching the start of a name, or an exact staff number or email."
     )
     unit_id: int | None = None

@@ -4,6 +4,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from carershub.text import SingleLine
 from organisations import working_pattern
 from organisations.models import (
     BankHolidayWork,
@@ -48,8 +49,8 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    code: str = Field(min_length=1, max_length=40)
-    name: str = Field(min_length=1, max_length=200)
+    code: SingleLine = Field(min_length=1, max_length=40)
+    name: SingleLine = Field(min_length=1, max_length=200)
     parent_id: int | None = None
 
 
@@ -89,10 +90,10 @@ class StaffOut(Schema):
 
 
 class StaffIn(Schema):
-    staff_number: str = Field(min_length=1, max_length=40)
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    work_email: str = ""
+    staff_number: SingleLine = Field(min_length=1, max_length=40)
+    first_name: SingleLine = Field(min_length=1, max_length=100)
+    last_name: SingleLine = Field(min_length=1, max_length=100)
+    work_email: SingleLine = ""
     unit_id: int | None = None
     line_manager_id: int | None = None
     days_per_week: Decimal = Decimal("5.0")
@@ -109,10 +110,10 @@ class StaffIn(Schema):
 
 
 class StaffPatch(Schema):
-    staff_number: str | None = Field(None, min_length=1, max_length=40)
-    first_name: str | None = Field(None, min_length=1, max_length=100)
-    last_name: str | None = Field(None, min_length=1, max_length=100)
-    work_email: str | None = None
+    staff_number: SingleLine | None = Field(None, min_length=1, max_length=40)
+    first_name: SingleLine | None = Field(None, min_length=1, max_length=100)
+    last_name: SingleLine | None = Field(None, min_length=1, max_length=100)
+    work_email: SingleLine | None = None
     unit_id: int | None = None
     line_manager_id: int | None = None
     days_per_week: Decimal | None = None
@@ -137,7 +138,7 @@ class MembershipOut(Schema):
 
 
 class MembershipIn(Schema):
-    email: str = Field(
+    email: SingleLine = Field(
         min_length=3, max_length=254, description="Someone who already belongs to the organisation"
     )
     role: Role

@@ -44,6 +44,7 @@ from benchmarks.services import (
     assessment_start,
     criterion_save,
 )
+from carershub.text import MultiLine, SingleLine
 from carershub.types import OrgRequest
 
 router = Router(tags=["benchmarks"])
@@ -376,7 +377,9 @@ def list_assessments(request: OrgRequest) -> Any:
 
 
 class AssessmentIn(Schema):
-    framework: str = Field(description="A framework's slug, from GET /benchmarks/frameworks.")
+    framework: SingleLine = Field(
+        description="A framework's slug, from GET /benchmarks/frameworks."
+    )
     based_on_id: int | None = Field(
         None, description="A signed-off assessment to copy answers, text, links and files from."
     )
@@ -409,12 +412,12 @@ def get_assessment(request: OrgRequest, assessment_id: int) -> dict[str, Any]:
 
 class AnswerIn(Schema):
     status: Literal["met", "partly", "not_met"]
-    notes: str = Field("", max_length=2000)
+    notes: MultiLine = Field("", max_length=2000)
 
 
 class LinkIn(Schema):
-    url: str = Field(max_length=2000)
-    title: str = Field("", max_length=200)
+    url: SingleLine = Field(max_length=2000)
+    title: SingleLine = Field("", max_length=200)
 
 
 class CriterionPatch(Schema):
@@ -423,10 +426,10 @@ class CriterionPatch(Schema):
         description="The criterion's version you read (0 before its first save). Leave it out "
         "only if overwriting someone else's change is what you want.",
     )
-    answers: dict[str, AnswerIn] | None = Field(
+    answers: dict[SingleLine, AnswerIn] | None = Field(
         None, description="By requirement key; requirements not named are left as they are."
     )
-    narrative: str | None = Field(None, max_length=10000)
+    narrative: MultiLine | None = Field(None, max_length=10000)
     links: list[LinkIn] | None = Field(None, description="Replaces the criterion's links.")
 
 
@@ -457,8 +460,10 @@ def update_assessment_criterion(
 
 
 class SignOffIn(Schema):
-    role: str = Field("", max_length=200, description="The signer's job title, for the record.")
-    state: str | None = Field(
+    role: SingleLine = Field(
+        "", max_length=200, description="The signer's job title, for the record."
+    )
+    state: SingleLine | None = Field(
         None,
         max_length=64,
         description="The assessment's state you read. If anything was saved since, nothing "

@@ -19,6 +19,7 @@ from api.pagination import Pages
 from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
+from carershub.text import MultiLine
 from carershub.types import OrgRequest
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.selectors import commitment_of, published_commitment, versions_of
@@ -61,7 +62,7 @@ class VersionOut(Schema):
 
 
 class DraftIn(Schema):
-    text: str | None = Field(
+    text: MultiLine | None = Field(
         None,
         max_length=20000,
         description=(
@@ -72,7 +73,7 @@ class DraftIn(Schema):
 
 
 class DraftPatch(Schema):
-    text: str = Field(max_length=20000)
+    text: MultiLine = Field(max_length=20000)
     revision: int | None = Field(
         None,
         ge=1,

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 
 from api.auth import BearerToken
 from api.schemas import Problem
+from carershub.text import SingleLine
 from carershub.types import OrgRequest
 from credentials.verification import MESSAGES, verify_credential
 
@@ -28,7 +29,7 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
 
 
 class VerifyIn(Schema):
-    credential: str = Field(
+    credential: SingleLine = Field(
         min_length=1, description="A credential secured as a compact JWS (VC-JOSE-COSE)."
     )
 

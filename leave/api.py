@@ -19,6 +19,7 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
+from carershub.text import MultiLine, SingleLine
 from carershub.types import OrgRequest
 from leave import rules
 from leave.flexible import (
@@ -71,7 +72,7 @@ class DayIn(Schema):
 
 class RequestIn(Schema):
     days: list[DayIn] = Field(min_length=1, max_length=7)
-    note: str = Field("", max_length=500)
+    note: MultiLine = Field("", max_length=500)
     staff_id: int | None = Field(
         None,
         description="HR admins may record a request for someone else; others ask for themselves.",
@@ -104,7 +105,7 @@ class BalanceOut(Schema):
 
 class PostponeIn(Schema):
     new_first_day: date
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: MultiLine = Field(min_length=1, max_length=2000)
 
 
 def _own(request: OrgRequest) -> StaffRecord:
@@ -225,7 +226,7 @@ def cancel_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequ
 class DependantsIn(Schema):
     first_day: date
     days: Decimal = Field(ge=Decimal("0.5"), le=Decimal("30"), decimal_places=1)
-    note: str = Field("", max_length=300)
+    note: SingleLine = Field("", max_length=300)
     staff_id: int | None = Field(
         None,
         description="A line manager may record it for someone they manage; leave out for yourself.",
@@ -369,28 +370,28 @@ def get_leave_policy(request: OrgRequest) -> PolicyOut:
 
 
 class FlexibleIn(Schema):
-    change_requested: str = Field(min_length=1, max_length=3000)
+    change_requested: MultiLine = Field(min_length=1, max_length=3000)
     start_from: date
 
 
 class ConsultationIn(Schema):
     held_on: date
-    notes: str = Field(min_length=1, max_length=5000)
+    notes: MultiLine = Field(min_length=1, max_length=5000)
 
 
 class DecisionIn(Schema):
     outcome: Literal["approved", "approved_changes", "refused"]
-    agreed_change: str = Field("", max_length=3000)
-    refusal_reasons: list[str] = Field(
+    agreed_change: MultiLine = Field("", max_length=3000)
+    refusal_reasons: list[SingleLine] = Field(
         default_factory=list,
         description="Only the eight statutory codes: " + ", ".join(sorted(REFUSAL_CODES)),
     )
-    refusal_explanation: str = Field("", max_length=3000)
+    refusal_explanation: MultiLine = Field("", max_length=3000)
     trial_until: date | None = None
 
 
 class AppealIn(Schema):
-    reason: str = Field(min_length=1, max_length=3000)
+    reason: MultiLine = Field(min_length=1, max_length=3000)
 
 
 class ExtensionIn(Schema):

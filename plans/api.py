@@ -28,6 +28,7 @@ from api.pagination import Pages
 from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
+from carershub.text import MultiLine, SingleLine
 from carershub.types import OrgRequest
 from plans.models import (
     ActionPoint,
@@ -77,10 +78,10 @@ OWN = BearerToken("plans.use_plans", personal=True)
 
 
 class OrgPlanIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
+    title: SingleLine = Field(min_length=1, max_length=200)
     period_start: date
     period_end: date
-    periods: list[str] | None = Field(
+    periods: list[SingleLine] | None = Field(
         None,
         description="Progress periods in order, such as ['2026/27', '2027/28']. Leave out to use "
         "the financial years (April to March) the dates span.",
@@ -90,39 +91,39 @@ class OrgPlanIn(Schema):
 
 class OrgPlanPatch(Schema):
     version: int | None = Field(None, description="The version you read; a stale one gets 409.")
-    title: str | None = Field(None, min_length=1, max_length=200)
+    title: SingleLine | None = Field(None, min_length=1, max_length=200)
     period_start: date | None = None
     period_end: date | None = None
-    periods: list[str] | None = Field(None, max_length=20)
+    periods: list[SingleLine] | None = Field(None, max_length=20)
 
 
 class PriorityIn(Schema):
-    number: str = Field("", max_length=20, description="Leave empty to number it next.")
-    title: str = Field(min_length=1, max_length=300)
-    aim: str = Field("", max_length=2000)
+    number: SingleLine = Field("", max_length=20, description="Leave empty to number it next.")
+    title: SingleLine = Field(min_length=1, max_length=300)
+    aim: MultiLine = Field("", max_length=2000)
 
 
 class PriorityPatch(Schema):
     version: int | None = None
-    number: str | None = Field(None, max_length=20)
-    title: str | None = Field(None, min_length=1, max_length=300)
-    aim: str | None = Field(None, max_length=2000)
+    number: SingleLine | None = Field(None, max_length=20)
+    title: SingleLine | None = Field(None, min_length=1, max_length=300)
+    aim: MultiLine | None = Field(None, max_length=2000)
 
 
 class ActionIn(Schema):
     priority_id: int
-    number: str = Field("", max_length=30, description="Leave empty to number it next.")
-    planned_action: str = Field(min_length=1, max_length=2000)
-    what_we_will_do: str = Field("", max_length=4000)
-    risks: str = Field("", max_length=2000)
-    owner_email: str | None = Field(
+    number: SingleLine = Field("", max_length=30, description="Leave empty to number it next.")
+    planned_action: MultiLine = Field(min_length=1, max_length=2000)
+    what_we_will_do: MultiLine = Field("", max_length=4000)
+    risks: MultiLine = Field("", max_length=2000)
+    owner_email: SingleLine | None = Field(
         None, max_length=254, description="The sign-in email of a member of the organisation."
     )
     due_on: date | None = None
     status: ActionStatus = ActionStatus.OPEN
-    criterion_ref: str = Field("", max_length=200)
-    criterion_title: str = Field("", max_length=300)
-    requirement_ref: str = Field("", max_length=300)
+    criterion_ref: SingleLine = Field("", max_length=200)
+    criterion_title: SingleLine = Field("", max_length=300)
+    requirement_ref: SingleLine = Field("", max_length=300)
     source_assessment_id: int | None = Field(
         None,
         description="A self-assessment of this organisation (GET /benchmarks/assessments); "
@@ -133,23 +134,25 @@ class ActionIn(Schema):
 class ActionPatch(Schema):
     version: int | None = None
     priority_id: int | None = None
-    number: str | None = Field(None, max_length=30)
-    planned_action: str | None = Field(None, min_length=1, max_length=2000)
-    what_we_will_do: str | None = Field(None, max_length=4000)
-    risks: str | None = Field(None, max_length=2000)
-    owner_email: str | None = Field(
+    number: SingleLine | None = Field(None, max_length=30)
+    planned_action: MultiLine | None = Field(None, min_length=1, max_length=2000)
+    what_we_will_do: MultiLine | None = Field(None, max_length=4000)
+    risks: MultiLine | None = Field(None, max_length=2000)
+    owner_email: SingleLine | None = Field(
         None, max_length=254, description="An empty string removes the owner."
     )
     due_on: date | None = None
     status: ActionStatus | None = None
-    criterion_ref: str | None = Field(None, max_length=200)
-    criterion_title: str | None = Field(None, max_length=300)
+    criterion_ref: SingleLine | None = Field(None, max_length=200)
+    criterion_title: SingleLine | None = Field(None, max_length=300)
 
 
 class ProgressIn(Schema):
-    period: str = Field(min_length=1, max_length=40, description="One of the plan's periods.")
+    period: SingleLine = Field(
+        min_length=1, max_length=40, description="One of the plan's periods."
+    )
     rag: Rag
-    text: str = Field(min_length=1, max_length=4000)
+    text: MultiLine = Field(min_length=1, max_length=4000)
 
 
 class ProgressOut(Schema):
@@ -210,12 +213,12 @@ class OrgPlanDetailOut(OrgPlanOut):
 
 
 class RowSchema(Schema):
-    criterion_ref: str = Field("", max_length=200)
-    criterion_title: str = Field("", max_length=300)
-    action: str = Field(min_length=1, max_length=2000)
-    help_from: str = Field("", max_length=1000)
+    criterion_ref: SingleLine = Field("", max_length=200)
+    criterion_title: SingleLine = Field("", max_length=300)
+    action: MultiLine = Field(min_length=1, max_length=2000)
+    help_from: MultiLine = Field("", max_length=1000)
     due_on: date | None = None
-    due_note: str = Field("", max_length=200)
+    due_note: SingleLine = Field("", max_length=200)
     done: bool = False
 
 
@@ -228,9 +231,9 @@ class RowOut(RowSchema):
 
 
 class PersonalPlanIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
-    goal: str = Field("", max_length=2000)
-    first_step: str = Field("", max_length=1000)
+    title: SingleLine = Field(min_length=1, max_length=200)
+    goal: MultiLine = Field("", max_length=2000)
+    first_step: MultiLine = Field("", max_length=1000)
     first_step_on: date | None = None
     rows: list[RowIn] = Field(
         default_factory=list,
