@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
 
 import filetype  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from carershub.text import clean_filename
 
 #: Content types recognised by their signature, with the extension a download gets.
 SIGNED_TYPES = {
@@ -86,7 +87,7 @@ def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> Sniffed:
 def display_label(name: str | None, *, limit: int = 100) -> str:
     """The original file name, tidied for display: no folders, no extension, no control or
     markup characters. Never used to store or serve the file."""
-    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = clean_filename(name, default="", limit=1000)
     stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
     stem = unicodedata.normalize("NFKC", stem)
     cleaned = "".join(ch if (ch.isalnum() or ch in " -_().,'&") else " " for ch in stem)

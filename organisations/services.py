@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.queue import enqueue_on_commit
+from carershub.text import clean_filename
 from organisations import staff_import
 from organisations.models import (
     MFA_ROLES,
@@ -379,7 +380,7 @@ def _staff_import_new(
     return StaffImport(
         organisation=organisation,
         uploaded_by=by,
-        file_name=(upload.name or "staff.csv")[:200],
+        file_name=clean_filename(upload.name, default="staff.csv", limit=200),
         mark_missing_as_left=mark_missing_as_left,
     )
 

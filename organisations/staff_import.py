@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,6 +47,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from carershub.suppression import THRESHOLD as SUPPRESS_BELOW
 from carershub.suppression import Count
+from carershub.text import TextRuleError, clean_text, scrub_text
 from organisations import working_pattern
 from organisations.leaving import open_ties, restore_after_import
 from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
@@ -61,8 +63,6 @@ PREVIEW_LIMIT = 100
 #: over several: memory holds at most one such row, whatever the file (docs/staff-import.md).
 #: A row of an HR extract is 80 to 400 characters; a spreadsheet cell holds 32,767 at most.
 MAX_ROW_CHARACTERS = 64 * 1024
-#: NUL and other control characters cannot be stored in PostgreSQL text (tab is allowed).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: A plain address that Django's validate_email certainly accepts (a strict subset of it),
 #: so only unusual addresses pay for the full check.
 _PLAIN_EMAIL = re.compile(
@@ -387,7 +387,8 @@ class _RowChecker:
         self.working = _remembered(working_pattern.parse)
         self.dates = _remembered(_parse_date)
         self.bank_holidays = _remembered(working_pattern.parse_bank_holidays)
-        self.control_message = _("contains a control character; save the file again as plain text")
+        self.plain_text_hint = _("save the file again as plain text")
+        self.remove_hint = _("remove it from the file")
         self.missing_message = _("is missing")
         self.bad_rows = 0
 
@@ -401,11 +402,24 @@ class _RowChecker:
             return None
         seen = cells[self.s_number]
         problems: list[tuple[str, str]] = []
-        if _CONTROL.search("".join(cells)):
+        joined = "".join(cells)
+        if not (
+            joined.isprintable() and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
+        ):
+            # The text rule, as for a single line (carershub/text.py), but strict: a character
+            # that is not text is a problem with the row, since removing it could turn one
+            # staff number into another's. The row is still checked without it.
             for position, name in enumerate(self.names):
-                if _CONTROL.search(cells[position]):
-                    problems.append((HEADINGS[name], self.control_message))
-                    cells[position] = _CONTROL.sub("", cells[position])
+                try:
+                    cells[position] = clean_text(cells[position], multiline=False, strict=True)
+                except TextRuleError as error:
+                    hint = (
+                        self.plain_text_hint
+                        if error.code == "control_character"
+                        else self.remove_hint
+                    )
+                    problems.append((HEADINGS[name], f"{error.reason}; {hint}"))
+                    cells[position] = scrub_text(cells[position], multiline=False)
         number, first, last = cells[self.s_number], cells[self.s_first], cells[self.s_last]
         if not number:
             problems.append((HEADINGS["staff_number"], self.missing_message))
