@@ -123,3 +123,15 @@ def test_refuses_an_unknown_or_deactivated_account(world: World) -> None:
     world.hr_admin.save()
     with pytest.raises(CommandError, match="No active account"):
         _run("hr@example.org")
+
+
+def test_the_token_name_follows_the_text_rule(world: World) -> None:
+    _run("hr@example.org", "--name", "Nightly\tHR\x00 sync")
+
+    assert ApiToken.objects.get().name == "Nightly HR sync"
+
+
+def test_a_token_name_that_is_not_text_is_refused(world: World) -> None:
+    with pytest.raises(CommandError, match="broken character"):
+        _run("hr@example.org", "--name", "Nightly \udcff sync")
+    assert not ApiToken.objects.exists()

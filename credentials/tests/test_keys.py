@@ -164,6 +164,16 @@ def test_command_refuses_unclear_or_unknown_targets(world, args):
         call_command("rotate_signing_key", *args, stdout=StringIO())
 
 
+def test_the_reason_given_on_the_command_line_follows_the_text_rule(world):
+    key = active_key(world.org, actor=None)
+
+    reason = "Leaked\x1b[2J\nby mistake"
+    call_command("rotate_signing_key", "--revoke", key.kid, "--reason", reason, stdout=StringIO())
+
+    key.refresh_from_db()
+    assert key.revocation_reason == "Leaked[2J by mistake"
+
+
 def test_command_refuses_to_revoke_without_a_reason(world):
     key = active_key(world.org, actor=None)
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from api.services import api_token_create
 from audit.models import Channel
+from carershub.text import TextRuleError, clean_text
 from organisations.models import Organisation
 from organisations.selectors import organisations_for
 
@@ -42,6 +43,10 @@ class Command(BaseCommand):
                 f"{user.email} is not an HR admin or organisation admin of {target.slug}, "
                 "so cannot have an API token there."
             )
+        try:
+            name = clean_text(name, multiline=False)  # the rule the token page applies
+        except TextRuleError as error:
+            raise CommandError(" ".join(error.messages)) from error
         _token, secret = api_token_create(
             user=user, organisation=target, name=name, channel=Channel.COMMAND
         )

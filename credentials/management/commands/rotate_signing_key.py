@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.models import Channel
+from carershub.text import clean_text
 from credentials.models import SigningKey
 from credentials.services import reencrypt_keys, revoke_key, rotate_key
 from organisations.models import Organisation
@@ -57,6 +58,8 @@ class Command(BaseCommand):
             if key is None:
                 raise CommandError(f"No signing key has the kid {revoke!r}.")
             try:
+                # A reason typed on the command line follows the same rule as the page's.
+                reason = clean_text(reason, multiline=False)
                 revoke_key(key, actor=None, reason=reason, channel=Channel.COMMAND)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
