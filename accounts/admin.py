@@ -1,14 +1,26 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from accounts.models import User
+from carershub.forms import TextRuleForm
+
+
+class UserChangeForm(TextRuleForm, auth_forms.UserChangeForm):  # type: ignore[type-arg]
+    """Names typed in the admin follow the text rule, as on the pages."""
+
+
+class UserCreationForm(TextRuleForm, auth_forms.AdminUserCreationForm):  # type: ignore[type-arg]
+    pass
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+    form = UserChangeForm
+    add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]

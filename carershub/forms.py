@@ -96,6 +96,11 @@ class PlainForm(TextRuleForm, forms.Form):
     """A form whose template writes its fields by hand, or a part of a larger one."""
 
 
+class AdminModelForm(TextRuleForm, forms.ModelForm):  # type: ignore[type-arg]
+    """The Django admin's form (``ModelAdmin.form``) for a model whose text is edited there:
+    an organisation's name typed by a deployment admin is read in everyone's downloads."""
+
+
 class GovukForm(TextRuleForm, forms.Form):
     """A form that renders in GOV.UK style with one submit button."""
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from audit.models import Channel
+from carershub.forms import AdminModelForm
 from organisations.models import (
     Membership,
     Organisation,
@@ -19,12 +20,14 @@ from organisations.services import membership_grant, membership_revoke, partners
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = AdminModelForm
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = AdminModelForm
     list_display = [
         "name",
         "slug",
@@ -40,6 +43,7 @@ class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = AdminModelForm
     list_display = ["code", "name", "organisation", "parent"]
     list_filter = ["organisation"]
     raw_id_fields = ["parent"]

@@ -11,24 +11,34 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django import forms
 from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
-from carershub.forms import PlainForm, TextRuleForm
-from organisations.models import Unit
+from accounts.models import User
+from carershub.forms import PlainForm, TextRuleForm, takes_text
+from carershub.tests.personas import TOTP_SECRET
+from organisations.models import Organisation, Unit
+from organisations.tests.factories import UserFactory
 from passports.models import Passport
 from passports.tests.helpers import declared
 
 ROOT = Path(settings.BASE_DIR).resolve()
 
 
-def _project_modules():
+def _project_configs():
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
-        if not path.is_relative_to(ROOT) or "site-packages" in path.parts:
-            continue
+        if path.is_relative_to(ROOT) and "site-packages" not in path.parts:
+            yield config
+
+
+def _project_modules():
+    for config in _project_configs():
         package = importlib.import_module(config.name)
         yield package.__name__
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
@@ -71,6 +81,48 @@ def test_every_form_applies_the_text_rule(form_class):
         f"{form_class.__module__}.{form_class.__name__} must be built on GovukForm, "
         "GovukModelForm or PlainForm (carershub.forms) so its text answers follow the text rule"
     )
+
+
+def _project_admins():
+    labels = {config.label for config in _project_configs()}
+    found = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in labels
+    ]
+    return sorted(found, key=str)
+
+
+@pytest.mark.parametrize("model_admin", _project_admins(), ids=str)
+def test_every_admin_form_that_takes_text_applies_the_rule(model_admin, db):
+    request = RequestFactory().get("/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        return  # read-only in the admin
+    for form_class in (
+        model_admin.get_form(request),
+        model_admin.get_form(request, obj=model_admin.model(), change=True),
+    ):
+        if any(takes_text(field) for field in form_class.base_fields.values()):
+            assert issubclass(form_class, TextRuleForm), f"{model_admin}: form = AdminModelForm"
+
+
+def test_an_organisation_renamed_in_the_admin_loses_a_pasted_control_character(client, world):
+    superuser = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    TOTP.activate(superuser, TOTP_SECRET)
+    client.force_login(superuser)
+    org = world.org
+    url = reverse("admin:organisations_organisation_change", args=[org.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, (list, dict))
+    }
+    data["name"] = "Home\x1b Trust\u202e"
+    response = client.post(url, data)
+    assert response.status_code == 302, (response.status_code, response.get("Location"))
+    assert Organisation.objects.get(pk=org.pk).name == "Home Trust"
 
 
 class _Sample(PlainForm):
