@@ -24,6 +24,8 @@ class Form:
     data: list[tuple[str, str]] = field(default_factory=list)
     #: Each submit button as (name, value); a button without a name sends nothing.
     buttons: list[tuple[str, str]] = field(default_factory=list)
+    #: Where a person types free text: field name and its ``maxlength`` (None if unlimited).
+    free_text: dict[str, int | None] = field(default_factory=dict)
 
     def presses(self) -> list[tuple[str, dict[str, list[str]]]]:
         """For each distinct button, what pressing it sends, named after the button when it
@@ -35,6 +37,11 @@ class Form:
                 data.setdefault(key, []).append(item)
             out.append((name if name not in ("", "submit") else "", data))
         return out
+
+
+def _maxlength(attrs: dict[str, str]) -> int | None:
+    value = attrs.get("maxlength", "")
+    return int(value) if value.isdigit() else None
 
 
 class _FormParser(HTMLParser):
@@ -73,12 +80,15 @@ class _FormParser(HTMLParser):
                 return
             elif kind in TEXT_TYPES or kind not in ("button", "reset"):
                 form.data.append((name, a.get("value", "")))
+                if kind in ("text", "search"):
+                    form.free_text[name] = _maxlength(a)
         elif tag == "button":
             kind = a.get("type", "submit").lower()
             if kind == "submit":
                 form.buttons.append((name, a.get("value", "")))
         elif tag == "textarea" and name:
             self._textarea = (name, [])
+            form.free_text[name] = _maxlength(a)
         elif tag == "select" and name:
             self._select = (name, "multiple" in a, [])
         elif tag == "option" and self._select is not None:
