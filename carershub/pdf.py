@@ -91,9 +91,9 @@ def pdf_plain(value: object) -> str:
     """Stored text as the embedded font can print it, not yet escaped for a paragraph: for
     table cells given as plain strings and the document's title and author."""
     covered = register_fonts()
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", printable(value)))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", printable(value))).replace("\t", " ")
     return "".join(
-        character if ord(character) in covered or character in "\n\t" else REPLACEMENT
+        character if ord(character) in covered or character == "\n" else REPLACEMENT
         for character in text
     )
 
@@ -105,7 +105,6 @@ def pdf_text(value: object) -> str:
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
-        .replace("\t", " ")
         .replace("\n", "<br/>")
     )
 
