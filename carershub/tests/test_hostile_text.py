@@ -105,11 +105,15 @@ def _check_output(path: str, response: Any) -> None:
 
 
 def _read_everything(world: Any, everyone: dict[str, dict[str, str]]) -> None:
-    """Open every page and download as each persona; report every one that broke."""
-    broken = []
+    """Open every page and download once, as the first persona who may; report every one that
+    broke. (Who reads changes which parts show, not how stored text is written out.)"""
+    broken, read = [], set()
     for reader, pages in everyone.items():
         client = _client(world, reader)
         for path in pages.values():
+            if path in read:
+                continue
+            read.add(path)
             try:
                 _check_output(path, client.get(path))
             except Exception as error:
