@@ -64,6 +64,8 @@ lint: deps-test
 	@echo "==> ruff"
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	@echo "==> import-linter (layers point one way: docs/architecture.md)"
+	.venv/bin/lint-imports --no-cache
 	@echo "==> mypy"
 	.venv/bin/mypy .
 	@echo "==> migrations are up to date"

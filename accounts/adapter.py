@@ -9,8 +9,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
-from carershub.outbox import outbox_add_message
-from carershub.proxies import client_ip
+from shared.outbox import outbox_add_message
+from shared.proxies import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -20,7 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         return False
 
     def get_client_ip(self, request: HttpRequest) -> str:
-        """Rate limits count the client, not the proxy in front (see ``carershub.proxies``)."""
+        """Rate limits count the client, not the proxy in front (see ``shared.proxies``)."""
         return client_ip(request)
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:

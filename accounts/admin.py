@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from accounts.models import User
-from carershub.forms import TextRuleForm
+from shared.forms import TextRuleForm
 
 
 class UserChangeForm(TextRuleForm, auth_forms.UserChangeForm):  # type: ignore[type-arg]

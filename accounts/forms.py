@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm
+from shared.forms import GovukForm
 
 
 class AcceptInvitationForm(GovukForm):

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Invitation, User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.emails import send_templated
 from organisations.models import Organisation, Role, StaffRecord
 from organisations.selectors import roles_grantable_by
 from organisations.services import membership_grant, staff_record_link_user
+from shared.emails import send_templated
 
 INVITATION_LIFETIME = timedelta(days=14)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import AcceptInvitationForm, JoinForm
 from accounts.services import invitation_accept, invitation_for_token
-from carershub.types import AuthenticatedRequest
+from accounts.types import AuthenticatedRequest
 from organisations.selectors import organisations_for
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"

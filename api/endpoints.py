@@ -22,8 +22,6 @@ from api.schemas import (
 )
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.text import SingleLine
-from carershub.types import OrgRequest
 from organisations import working_pattern
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
 from organisations.selectors import staff_records_visible_to
@@ -35,6 +33,8 @@ from organisations.services import (
     staff_record_update,
     unit_create,
 )
+from organisations.types import OrgRequest
+from shared.text import SingleLine
 
 router = Router()
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

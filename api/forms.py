@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm
+from shared.forms import GovukForm, OnceForm
 
 
 class ApiTokenForm(OnceForm, GovukForm):

@@ -14,8 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from api.auth import WrongTokenKind
-from leave.services import LeaveRuleError
-from organisations.services import ConcurrentEditError
+from shared.writes import EditConflict, RuleError
 
 CONTENT_TYPE = "application/problem+json"
 
@@ -138,15 +137,10 @@ def install(api: NinjaAPI) -> None:
             errors=_django_errors(exc),
         )
 
-    @api.exception_handler(LeaveRuleError)
-    def _leave_rule(request: HttpRequest, exc: LeaveRuleError) -> HttpResponse:
+    @api.exception_handler(RuleError)
+    def _rule(request: HttpRequest, exc: RuleError) -> HttpResponse:
         return problem_response(
-            api,
-            request,
-            status=422,
-            code=exc.code,
-            title="Not allowed by the leave rules",
-            detail=exc.message,
+            api, request, status=exc.status, code=exc.code, title=exc.title, detail=exc.message
         )
 
     @api.exception_handler(DataError)
@@ -161,8 +155,9 @@ def install(api: NinjaAPI) -> None:
             detail="A value is out of range or contains characters that cannot be stored.",
         )
 
-    @api.exception_handler(ConcurrentEditError)
-    def _conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    @api.exception_handler(EditConflict)
+    def _conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+        # Who changed what is for the page's reader; the API says only that it changed.
         return problem_response(
             api,
             request,

@@ -4,7 +4,6 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from carershub.text import SingleLine
 from organisations import working_pattern
 from organisations.models import (
     BankHolidayWork,
@@ -15,6 +14,7 @@ from organisations.models import (
     StaffRecord,
     StaffStatus,
 )
+from shared.text import SingleLine
 
 
 class Problem(Schema):

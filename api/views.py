@@ -11,9 +11,9 @@ from api.forms import ApiTokenForm
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
 from audit.models import Channel
-from carershub.once import one_submission, submission_done
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
+from shared.once import one_submission, submission_done
 
 
 @never_cache

@@ -44,8 +44,8 @@ from benchmarks.services import (
     assessment_start,
     criterion_save,
 )
-from carershub.text import MultiLine, SingleLine
-from carershub.types import OrgRequest
+from organisations.types import OrgRequest
+from shared.text import MultiLine, SingleLine
 
 router = Router(tags=["benchmarks"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

@@ -1,6 +1,6 @@
 """The evidence pack: a self-assessment laid out criterion by criterion, ready to attach to
 an award application. reportlab is pure Python, so no system packages are needed; the shared
-set-up (font, styles, escaping) is ``carershub.pdf``."""
+set-up (font, styles, escaping) is ``shared.pdf``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer, TableStyle
 
 from benchmarks.models import AnswerStatus
 from benchmarks.selectors import AssessmentView
-from carershub.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
+from shared.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 
 _ANSWERS = dict(AnswerStatus.choices)
 _TABLE = TableStyle(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from benchmarks.frameworks import Criterion, Framework
 from benchmarks.models import AnswerStatus
 from benchmarks.uploads import ALLOWED_DESCRIPTION
-from carershub.forms import GovukForm, OnceForm, submit_button
+from shared.forms import GovukForm, OnceForm, submit_button
 
 
 class StartForm(OnceForm, GovukForm):

@@ -29,7 +29,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carershub.suppression import suppress, suppress_with_total
 from leave.models import (
     CarersLeaveRequest,
     DecisionKind,
@@ -40,6 +39,7 @@ from leave.models import (
 )
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports.models import AgreedVersion, CarerDeclaration, Passport
+from shared.suppression import suppress, suppress_with_total
 
 JsonValue = int | float | bool | str | None
 #: How far back the leave and flexible-working measures look.

@@ -45,10 +45,10 @@ from benchmarks.models import (
 from benchmarks.selectors import assessment_state, latest_framework_plan, statuses
 from benchmarks.uploads import check_upload, display_label
 from organisations.models import Organisation
-from organisations.services import ConcurrentEditError
 from plans.gaps import Gap
 from plans.models import ActionPoint, OrgPlan
 from plans.services import org_plan_add_gaps
+from shared.writes import EditConflict
 
 MAX_LINKS = 20
 STORAGE_PREFIX = "benchmarks/evidence/"
@@ -63,24 +63,26 @@ class AssessmentError(Exception):
         self.message = message
 
 
-class AssessmentChanged(ConcurrentEditError):
+class AssessmentChanged(EditConflict):
     """Something was saved after the signer opened the sign-off page (API: 409 edit_conflict)."""
 
     def __init__(self) -> None:
-        super().__init__("The assessment changed after it was read")
-        self.message = _(
-            "Someone changed this assessment after you opened this page, so it has not been "
-            "signed off. Check the level below and the answers on the assessment page, then "
-            "confirm again."
+        super().__init__(
+            _(
+                "Someone changed this assessment after you opened this page, so it has not "
+                "been signed off. Check the level below and the answers on the assessment "
+                "page, then confirm again."
+            )
         )
 
 
-class CriterionConflict(ConcurrentEditError):
+class CriterionConflict(EditConflict):
     """Someone saved the criterion after this person opened it."""
 
     def __init__(self, *, evidence: CriterionEvidence) -> None:
-        super().__init__("The criterion changed while you were editing it")
-        self.current_version = evidence.version
+        super().__init__(
+            "The criterion changed while you were editing it", current_version=evidence.version
+        )
         self.by_name = evidence.updated_by_name or _("Someone")
         self.at: datetime = evidence.updated_at
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from carershub.text import clean_filename
+from shared.text import clean_filename
 
 #: Content types recognised by their signature, with the extension a download gets.
 SIGNED_TYPES = {

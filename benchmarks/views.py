@@ -69,9 +69,9 @@ from benchmarks.services import (
     gaps_to_plan,
     write_refusal,
 )
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 VIEW = "benchmarks.view_assessments"
 RUN = "benchmarks.run_assessments"

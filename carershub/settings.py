@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from carershub.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
+from shared.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_tasks_db",
     "crontask",
+    "shared",
     "carershub",
     "accounts",
     "organisations",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files keep their caching; every other response is no-store.
-    "carershub.middleware.NoStoreMiddleware",
+    "shared.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,7 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
-# How long to wait for Redis to connect or answer before carrying on without it (carershub/cache.py).
+# How long to wait for Redis to connect or answer before carrying on without it (shared/cache.py).
 REDIS_TIMEOUT = env_float("REDIS_TIMEOUT", 0.5)
 if not 0 < REDIS_TIMEOUT <= 30:
     raise ConfigError("REDIS_TIMEOUT must be a number of seconds above 0 and at most 30")
@@ -147,13 +148,13 @@ if REDIS_URL:
     CACHES = {
         # Rate limits and used two-factor codes: a memory cache per process while Redis is away.
         "default": {
-            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "BACKEND": "shared.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {**_redis_options, "FALLBACK": "local"},
         },
         # Sessions: read from the database while Redis is away; cached for at most 10 minutes.
         "sessions": {
-            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "BACKEND": "shared.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {**_redis_options, "FALLBACK": "miss", "MAX_TIMEOUT": 600},
         },
@@ -234,8 +235,8 @@ CRISPY_TEMPLATE_PACK = "gds"
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# "1 June 2027" everywhere (carershub/formats/en_GB/formats.py).
-FORMAT_MODULE_PATH = ["carershub.formats"]
+# "1 June 2027" everywhere (shared/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["shared.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -343,7 +344,7 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Working Carers Hub <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Delivery through the outbox (carershub/outbox.py): a send that fails is tried again after
+# Delivery through the outbox (shared/outbox.py): a send that fails is tried again after
 # EMAIL_RETRY_SECONDS, then twice that, and so on up to an hour, EMAIL_MAX_ATTEMPTS times in all
 # (8: about two hours); a send whose worker stopped is tried again after EMAIL_SEND_LEASE_SECONDS.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
@@ -391,7 +392,7 @@ if PRODUCTION:
     if env_bool("TRUST_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Which client address sign-in rate limits count (carershub/proxies.py): by default the
+# Which client address sign-in rate limits count (shared/proxies.py): by default the
 # connection's own; behind proxies, the one they report. Trusting more proxies than there are
 # lets clients choose their own address; trusting fewer counts everyone as the proxy.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

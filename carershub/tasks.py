@@ -8,10 +8,10 @@ from django.core.management import call_command
 from django.tasks import task
 
 from accounts.services import invitations_purge_expired
-from carershub.once import submissions_prune
-from carershub.outbox import outbox_prune, outbox_recover
-from carershub.queue import tasks_fail_abandoned
 from organisations.services import staff_imports_purge_stale
+from shared.once import submissions_prune
+from shared.outbox import outbox_prune, outbox_recover
+from shared.queue import tasks_fail_abandoned
 
 
 @cron("15 2 * * *")

@@ -4,8 +4,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from api.urls import api
 from carershub import views
+from carershub.api import api
 from leave import views as leave_views
 from organisations.views import partnership
 from plans.views import home as plans_home_views

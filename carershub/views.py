@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from carershub.cache import ResilientRedisCache
-from carershub.outbox import outbox_delayed
-from carershub.queue import queue_health
 from organisations.access import access_organisation
 from organisations.selectors import led_partnerships, organisations_for
+from shared.cache import ResilientRedisCache
+from shared.outbox import outbox_delayed
+from shared.queue import queue_health
 
 
 @require_safe

@@ -19,11 +19,11 @@ from api.pagination import Pages
 from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
-from carershub.text import MultiLine
-from carershub.types import OrgRequest
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.selectors import commitment_of, published_commitment, versions_of
 from commitments.services import commitment_adopt_template, commitment_start_draft, draft_update
+from organisations.types import OrgRequest
+from shared.text import MultiLine
 
 router = Router(tags=["commitments"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

@@ -1,7 +1,7 @@
 """The commitment as a PDF, for boards, noticeboards and award applications.
 
 Built from the same parsed text as the page (``commitments.text``), with reportlab and the
-shared set-up (``carershub.pdf``) as the other documents are.
+shared set-up (``shared.pdf``) as the other documents are.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from carershub.dates import long_date
-from carershub.pdf import pdf_build, pdf_list, pdf_plain, pdf_styles
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.text import inline_html, parse
+from shared.dates import long_date
+from shared.pdf import pdf_build, pdf_list, pdf_plain, pdf_styles
 
 _HEADINGS = {1: "Heading1", 2: "Heading2", 3: "Heading3"}
 

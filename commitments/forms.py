@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import DateInput, GovukForm, OnceForm
+from shared.forms import DateInput, GovukForm, OnceForm
 
 
 class RevisionForm(GovukForm):

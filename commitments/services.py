@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.dates import long_datetime
-from carershub.emails import send_templated
 from commitments.models import (
     OPEN_STATUSES,
     CommitmentVersion,
@@ -32,24 +30,29 @@ from commitments.rules import is_sponsor
 from commitments.template import template_for
 from organisations.models import Organisation, Role
 from organisations.rules import is_hr_admin
-from organisations.services import ConcurrentEditError
+from shared.dates import long_datetime
+from shared.emails import send_templated
+from shared.writes import EditConflict
 
 
-class CommitmentConflict(ConcurrentEditError):
+class CommitmentConflict(EditConflict):
     """Someone else changed the draft after the person opened it (the API answers 409
     ``edit_conflict``, as for any other concurrent edit)."""
 
-    def __init__(self, *, current: CommitmentVersion) -> None:
-        super().__init__("The draft changed while you were editing it")
-        self.current = current
+    version_field = "revision"
 
-    def describe(self) -> str:
-        who = self.current.updated_by.email if self.current.updated_by else _("someone")
-        when = long_datetime(self.current.updated_at)
-        return _(
-            "%(who)s changed this draft at %(when)s, after you opened it. Your text is "
-            "below and has not been saved: compare it with the current draft, then save again."
-        ) % {"who": who, "when": when}
+    def __init__(self, *, current: CommitmentVersion) -> None:
+        who = current.updated_by.email if current.updated_by else _("someone")
+        super().__init__(
+            _(
+                "%(who)s changed this draft at %(when)s, after you opened it. Your text is "
+                "below and has not been saved: compare it with the current draft, then save "
+                "again."
+            )
+            % {"who": who, "when": long_datetime(current.updated_at)},
+            current_version=current.revision,
+        )
+        self.current = current
 
 
 def _require_hr(by: User, organisation: Organisation) -> None:

@@ -13,9 +13,9 @@ from ninja import Field, Router, Schema
 
 from api.auth import BearerToken
 from api.schemas import Problem
-from carershub.text import SingleLine
-from carershub.types import OrgRequest
 from credentials.verification import MESSAGES, verify_credential
+from organisations.types import OrgRequest
+from shared.text import SingleLine
 
 router = Router(tags=["credentials"])
 WRITE_ERRORS: dict[int, type[Schema]] = {

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm
+from shared.forms import GovukForm, OnceForm
 
 
 class TrustedIssuerForm(OnceForm, GovukForm):

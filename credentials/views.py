@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Channel
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from credentials.forms import RevokeKeyForm, RotateKeyForm, TrustedIssuerForm
 from credentials.jwks import published_jwks
 from credentials.models import Issuer, SigningKey, TrustedIssuer
@@ -27,6 +25,8 @@ from credentials.services import (
     trusted_issuer_remove,
 )
 from organisations.access import org_view
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 #: Verifiers cache the key set this long, so a revocation reaches them within five minutes.
 PUBLIC_MAX_AGE = 300

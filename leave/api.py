@@ -19,8 +19,6 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
-from carershub.text import MultiLine, SingleLine
-from carershub.types import OrgRequest
 from leave import rules
 from leave.flexible import (
     REFUSAL_CODES,
@@ -58,6 +56,8 @@ from leave.services import (
 )
 from organisations.models import Nation, Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in, staff_record_for_user
+from organisations.types import OrgRequest
+from shared.text import MultiLine, SingleLine
 
 router = Router(tags=["leave"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}

@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.calendars import all_day_event, calendar_bytes, new_calendar
 from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
 from organisations.models import StaffRecord
+from shared.calendars import all_day_event, calendar_bytes, new_calendar
 
 _SHOWN = {
     RequestStatus.REQUESTED: "asked for",

@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.dates import long_date
-from carershub.emails import send_templated
 from leave import rules
 from leave.deputies import acting_for
 from leave.models import (
@@ -32,6 +30,8 @@ from leave.models import (
 from leave.services import LeaveRuleError
 from organisations.models import Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
+from shared.dates import long_date
+from shared.emails import send_templated
 
 REFUSAL_CODES = {code for code, _label in rules.FLEXIBLE_WORKING_REFUSAL_REASONS}
 MAX_AHEAD = timedelta(days=730)

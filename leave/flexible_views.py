@@ -13,8 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from leave.deputies import managers_deputised
 from leave.flexible import (
     consultation_record,
@@ -47,6 +45,8 @@ from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus
 from organisations.selectors import roles_in, staff_record_for_user
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 #: How many requests waiting for a decision the flexible-working home page lists.
 HOME_WAITING_SHOWN = 50

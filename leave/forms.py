@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import DateInput, GovukForm, OnceForm, PlainForm
 from leave.models import DayPart
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
+from shared.forms import DateInput, GovukForm, OnceForm, PlainForm
 
 ROWS = 7  # at most a week of leave at a time
 

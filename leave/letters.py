@@ -1,5 +1,5 @@
 """The written outcome of a flexible-working request, as a PDF (reportlab, pure Python, with
-the shared set-up in ``carershub.pdf``).
+the shared set-up in ``shared.pdf``).
 
 The law expects the decision in writing; this letter states it, the change agreed and
 any trial, or the business reasons for refusing, and how to appeal. After an appeal it
@@ -13,11 +13,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, Spacer
 
-from carershub.dates import long_date
-from carershub.pdf import pdf_build, pdf_list, pdf_styles, pdf_text
 from leave.flexible import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
+from shared.dates import long_date
+from shared.pdf import pdf_build, pdf_list, pdf_styles, pdf_text
 
 _REASONS = dict(FLEXIBLE_WORKING_REFUSAL_REASONS)
 

@@ -3,7 +3,7 @@
 Flexible-working requests still waiting are reminded 14, 7, 3 and 1 days before their
 deadline, and from 7 days the manager's manager and HR are told too. Carer's leave still
 waiting is reminded 3 days and 1 day before it starts, with HR on the last day. Each stage
-is claimed on the request and its email queued in one transaction (``carershub.reminders``):
+is claimed on the request and its email queued in one transaction (``shared.reminders``):
 two runs on one day send it once, a run that missed a day sends the stage then due, one
 email that fails does not stop the others (it is tried again on the next run), and a moved
 deadline or first day is reminded afresh. Subjects never say what the request is about.
@@ -17,8 +17,6 @@ from django.db.models import Min
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from carershub.emails import send_templated
-from carershub.reminders import Stages, send_each_stage
 from leave.flexible import deciders
 from leave.models import (
     CarersLeaveRequest,
@@ -28,6 +26,8 @@ from leave.models import (
     RequestStatus,
 )
 from organisations.models import Role, StaffStatus
+from shared.emails import send_templated
+from shared.reminders import Stages, send_each_stage
 
 #: Days before a flexible-working deadline on which whoever decides is reminded; the day
 #: itself still gets a stage missed the day before.

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.dates import long_date, long_date_with_day
-from carershub.emails import send_templated
 from leave import rules
 from leave.models import (
     CarersLeaveDay,
@@ -33,19 +31,19 @@ from leave.models import (
 )
 from organisations.models import Nation, StaffRecord, StaffStatus
 from organisations.services import organisation_bank_holidays_default_set
+from shared.dates import long_date, long_date_with_day
+from shared.emails import send_templated
+from shared.writes import RuleError
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
 #: Codes for a day the person would not otherwise work (``rules.carers_leave_day_problem``).
 WORKING_DAY_CODES = frozenset({"not_a_working_day", "bank_holiday"})
 
 
-class LeaveRuleError(Exception):
-    """A request or decision the rules do not allow; ``code`` is stable for the API."""
+class LeaveRuleError(RuleError):
+    """A request or decision the leave rules do not allow; ``code`` is stable for the API."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    title = "Not allowed by the leave rules"
 
 
 def _policy(staff: StaffRecord) -> LeavePolicy | None:

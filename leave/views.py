@@ -15,8 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from leave.calendar import calendar_feed_for, calendar_feed_read, calendar_feed_renew
 from leave.deputies import deputy_appoint, deputy_end
 from leave.forms import (
@@ -54,6 +52,8 @@ from leave.services import (
 from organisations.access import org_view
 from organisations.models import Nation, StaffRecord, StaffStatus
 from organisations.selectors import direct_reports, staff_record_for_user
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 
 def _own_record(request: OrgRequest) -> StaffRecord:

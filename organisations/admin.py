@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from audit.models import Channel
-from carershub.forms import AdminModelForm
 from organisations.models import (
     Membership,
     Organisation,
@@ -16,6 +15,7 @@ from organisations.models import (
     Unit,
 )
 from organisations.services import membership_grant, membership_revoke, partnership_lead_appoint
+from shared.forms import AdminModelForm
 
 
 @admin.register(Partnership)

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from carershub.forms import DateInput, GovukForm, GovukModelForm, OnceForm, PlainForm
 from organisations import working_pattern
 from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
 from organisations.selectors import units_matching_code
+from shared.forms import DateInput, GovukForm, GovukModelForm, OnceForm, PlainForm
 
 #: The form's choice for an irregular pattern (stored as no days at all).
 NO_FIXED_DAYS = "irregular"

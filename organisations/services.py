@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.queue import enqueue_on_commit
-from carershub.text import clean_filename
 from organisations import staff_import
 from organisations.models import (
     MFA_ROLES,
@@ -36,6 +34,9 @@ from organisations.models import (
 )
 from organisations.selectors import forget_roles
 from passports.services import shares_close_stale
+from shared.queue import enqueue_on_commit
+from shared.text import clean_filename
+from shared.writes import EditConflict, check_version
 
 STAFF_FIELDS = (
     "staff_number",
@@ -52,8 +53,13 @@ STAFF_FIELDS = (
 )
 
 
-class ConcurrentEditError(Exception):
-    """Someone else saved the record after this edit began."""
+def _staff_conflict() -> EditConflict:
+    return EditConflict(
+        _(
+            "Someone else changed this record while you were editing it. "
+            "Your changes have not been saved: open the record again to see theirs."
+        )
+    )
 
 
 def _lock_organisation(organisation_id: int) -> None:
@@ -144,8 +150,7 @@ def staff_record_update(
     """Change a staff record; refuses if it changed since ``expected_version`` was read."""
     _lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError
+    check_version(locked.version, expected_version, _staff_conflict)
     before = _snapshot(locked)
     for name in STAFF_FIELDS:
         if name in data:

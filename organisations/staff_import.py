@@ -45,13 +45,13 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.suppression import THRESHOLD as SUPPRESS_BELOW
-from carershub.suppression import Count
-from carershub.text import TextRuleError, clean_text, scrub_text
 from organisations import working_pattern
 from organisations.leaving import open_ties, restore_after_import
 from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
 from passports.services import shares_close_stale
+from shared.suppression import THRESHOLD as SUPPRESS_BELOW
+from shared.suppression import Count
+from shared.text import TextRuleError, clean_text, scrub_text
 
 #: Rows written per statement by the chunked engine, and rows per read of staging.
 BATCH = 2000
@@ -406,7 +406,7 @@ class _RowChecker:
         if not (
             joined.isprintable() and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
         ):
-            # The text rule, as for a single line (carershub/text.py), but strict: a character
+            # The text rule, as for a single line (shared/text.py), but strict: a character
             # that is not text is a problem with the row, since removing it could turn one
             # staff number into another's. The row is still checked without it.
             for position, name in enumerate(self.names):

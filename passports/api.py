@@ -18,9 +18,9 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.types import OrgRequest
 from credentials.holder import holder_binding, holder_code_new
 from organisations.selectors import staff_record_for_user
+from organisations.types import OrgRequest
 from passports.credential import MEDIA_TYPE, passport_credential_issue
 from passports.models import Passport
 from passports.selectors import agreed_version, agreed_versions, latest_agreed, passport_of

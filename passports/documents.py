@@ -1,7 +1,7 @@
 """Printable copies for the carer: an agreed passport, and everything held about them.
 
 reportlab is pure Python, so ``make run`` needs no system packages to make these; the
-shared set-up (font, styles, escaping) is ``carershub.pdf``.
+shared set-up (font, styles, escaping) is ``shared.pdf``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, TableStyle
 
-from carershub.dates import long_date
-from carershub.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 from passports.models import AdjustmentStatus, AgreedVersion
+from shared.dates import long_date
+from shared.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 
 _STATUS = dict(AdjustmentStatus.choices)
 

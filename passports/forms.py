@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm, PlainForm, date_field
 from passports.models import AdjustmentKind, AdjustmentStatus, HoursBand, NeedKind, Relationship
+from shared.forms import GovukForm, OnceForm, PlainForm, date_field
 
 NO_HEALTH_DETAIL = _(
     "Describe what you do and how it affects work, not the person's diagnosis or health. "

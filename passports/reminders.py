@@ -13,12 +13,12 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from carershub.calendars import all_day_event, calendar_bytes, new_calendar
-from carershub.emails import send_templated
-from carershub.reminders import send_each
 from organisations.models import StaffStatus
 from passports.models import Passport
 from passports.rules import is_sharing_manager
+from shared.calendars import all_day_event, calendar_bytes, new_calendar
+from shared.emails import send_templated
+from shared.reminders import send_each
 
 
 def review_event(passport: Passport, *, organisation_name: str) -> str:
@@ -47,7 +47,7 @@ def review_event(passport: Passport, *, organisation_name: str) -> str:
 def passport_review_reminders(*, today: date) -> int:
     """Queue reminders for reviews due within the notice period. Returns emails queued.
 
-    The date is claimed and the email queued in one transaction (``carershub.reminders``):
+    The date is claimed and the email queued in one transaction (``shared.reminders``):
     a reminder that cannot be queued is tried again on the next run.
     """
     horizon = today + timedelta(days=settings.PASSPORT_REVIEW_REMINDER_DAYS)

@@ -24,8 +24,6 @@ from accounts.models import User
 from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
-from carershub.dates import long_datetime
-from carershub.emails import send_templated
 from organisations.models import StaffRecord, StaffStatus
 from passports.models import (
     Adjustment,
@@ -44,6 +42,8 @@ from passports.models import (
 )
 from passports.rules import is_sharing_manager
 from passports.selectors import current_line_manager
+from shared.dates import long_datetime
+from shared.emails import send_templated
 
 
 class PassportConflict(Exception):

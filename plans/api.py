@@ -25,11 +25,9 @@ from ninja.pagination import paginate
 
 from api.auth import BearerToken
 from api.pagination import Pages
-from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
-from carershub.text import MultiLine, SingleLine
-from carershub.types import OrgRequest
+from organisations.types import OrgRequest
 from plans.models import (
     ActionPoint,
     ActionStatus,
@@ -50,7 +48,6 @@ from plans.selectors import (
 from plans.services import (
     MAX_ROWS,
     ActionInput,
-    ProgressKept,
     RowInput,
     action_create,
     action_delete,
@@ -66,6 +63,7 @@ from plans.services import (
     priority_update,
     progress_add,
 )
+from shared.text import MultiLine, SingleLine
 
 router = Router(tags=["plans"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
@@ -336,10 +334,6 @@ def _action(request: OrgRequest, plan: OrgPlan, action_id: int) -> ActionPoint:
     return action_access(plan=plan, pk=action_id)
 
 
-def _keep_progress(kept: ProgressKept) -> ApiProblem:
-    return ApiProblem(409, kept.code, "Progress has been reported", kept.message)
-
-
 @router.get("/org", auth=MEMBER, response={200: list[OrgPlanOut], **ERRORS})
 @paginate(Pages, page_size=100)
 def list_org_plans(request: OrgRequest) -> Any:
@@ -387,10 +381,7 @@ def update_org_plan(request: OrgRequest, plan_id: int, payload: OrgPlanPatch) ->
 @router.delete("/org/{plan_id}", auth=MANAGER, response={204: None, **WRITE_ERRORS})
 def delete_org_plan(request: OrgRequest, plan_id: int) -> Status[None]:
     """Only a plan without progress: one with progress is refused (409 ``has_progress``)."""
-    try:
-        org_plan_delete(plan=_managed(request, plan_id), by=request.user, channel=Channel.API)
-    except ProgressKept as kept:
-        raise _keep_progress(kept) from kept
+    org_plan_delete(plan=_managed(request, plan_id), by=request.user, channel=Channel.API)
     return Status(204, None)
 
 
@@ -524,10 +515,7 @@ def delete_action(request: OrgRequest, plan_id: int, action_id: int) -> Status[N
     """Only an action without progress: one with progress is refused (409 ``has_progress``)."""
     plan = _managed(request, plan_id)
     action = _action(request, plan, action_id)
-    try:
-        action_delete(action=action, by=request.user, channel=Channel.API)
-    except ProgressKept as kept:
-        raise _keep_progress(kept) from kept
+    action_delete(action=action, by=request.user, channel=Channel.API)
     return Status(204, None)
 
 

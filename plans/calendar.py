@@ -17,9 +17,9 @@ from icalendar import Event
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.calendars import all_day_event, calendar_bytes, new_calendar
 from organisations.models import Membership, Organisation
 from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow, PlanCalendarFeed
+from shared.calendars import all_day_event, calendar_bytes, new_calendar
 
 SUMMARY_LENGTH = 80
 

@@ -17,11 +17,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from accounts.selectors import display_name
-from carershub.dates import long_date
-from carershub.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 from plans.exports import RAG_LABELS
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
+from shared.dates import long_date
+from shared.pdf import BOLD, pdf_build, pdf_styles, pdf_table, pdf_text
 
 MARGIN = 14 * mm
 RAG_COLOURS = {Rag.RED: "#d4351c", Rag.AMBER: "#b45309", Rag.GREEN: "#00703c"}

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import tablib
 
 from accounts.selectors import display_name
-from carershub.dates import long_date
-from carershub.spreadsheets import safe_cell, sheet_title
 from plans.models import OrgPlan, PersonalPlan, PersonalPlanRow, Rag
 from plans.selectors import PriorityBlock
+from shared.dates import long_date
+from shared.spreadsheets import safe_cell, sheet_title
 
 RAG_LABELS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green"}
 XLSX_COLUMN_WIDTH = 32

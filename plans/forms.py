@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from carershub.forms import GovukForm, OnceForm, PlainForm, date_field
 from plans.criteria import FrameworkCriteria
 from plans.models import ActionStatus, OrgPlan, Priority, Rag
 from plans.services import MAX_ROWS, RowInput
+from shared.forms import GovukForm, OnceForm, PlainForm, date_field
 
 NO_PERSONAL_DETAIL = _(
     "This is about your work. Do not write about anyone's health or family circumstances."

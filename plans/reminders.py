@@ -5,7 +5,7 @@
 - The owner of a personal plan, the same number of days before a row's date and before
   the date of their first step.
 
-Each reminder goes once per date (``carershub.reminders``: the date is claimed and the
+Each reminder goes once per date (``shared.reminders``: the date is claimed and the
 email queued in one transaction); a new owner and reopening bring a new reminder too (see
 ``plans.services``). Only people still in the organisation are reminded.
 """
@@ -18,10 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 
-from carershub.emails import send_templated
-from carershub.reminders import send_each
 from organisations.models import Membership
 from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow
+from shared.emails import send_templated
+from shared.reminders import send_each
 
 
 def _window(today: date) -> tuple[date, date]:

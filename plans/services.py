@@ -25,9 +25,7 @@ from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from benchmarks.models import Assessment
-from carershub.dates import long_date, long_datetime
 from organisations.models import Membership, Organisation
-from organisations.services import ConcurrentEditError
 from plans.gaps import Gap
 from plans.models import (
     ActionPoint,
@@ -40,36 +38,39 @@ from plans.models import (
     ProgressEntry,
     Rag,
 )
+from shared.dates import long_date, long_datetime
+from shared.writes import EditConflict, RuleError
 
 MAX_ROWS = 30
 MAX_PERIODS = 20
 M = TypeVar("M", bound=models.Model)
 
 
-class PlanConflict(ConcurrentEditError):
+class PlanConflict(EditConflict):
     """Someone else saved this after the person opened their copy; nothing was written."""
 
     def __init__(self, *, what: str, by_name: str, at: Any, current_version: int) -> None:
-        self.what, self.by_name, self.at, self.current_version = what, by_name, at, current_version
-        super().__init__(self.describe())
+        when = long_datetime(at) if at else ""
+        super().__init__(
+            _(
+                "%(who)s changed this %(what)s at %(when)s, after you opened it. Nothing has "
+                "been saved. Check what is there now, then save again if you still want your "
+                "changes."
+            )
+            % {"who": by_name, "what": what, "when": when},
+            current_version=current_version,
+        )
 
-    def describe(self) -> str:
-        when = long_datetime(self.at) if self.at else ""
-        return _(
-            "%(who)s changed this %(what)s at %(when)s, after you opened it. Nothing has been "
-            "saved. Check what is there now, then save again if you still want your changes."
-        ) % {"who": self.by_name, "what": self.what, "when": when}
 
-
-class ProgressKept(Exception):
+class ProgressKept(RuleError):
     """A delete refused because progress has been reported: the history stays (the model
     promises it), so nothing was deleted. Mark the action done, or keep the plan."""
 
-    code = "has_progress"
+    status = 409
+    title = "Progress has been reported"
 
     def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+        super().__init__("has_progress", message)
 
 
 def _audit(

@@ -30,8 +30,8 @@ def test_a_reset_asked_for_while_the_mail_server_fails_is_sent_when_it_recovers(
     import time_machine
     from django.utils import timezone
 
-    from carershub.models import OutboundEmail
-    from carershub.outbox import outbox_recover
+    from shared.models import OutboundEmail
+    from shared.outbox import outbox_recover
 
     smtp_server.data_answers = ["421 4.3.2 Service not available"]
     response = client.post("/accounts/password/reset/", {"email": "carer@example.org"})

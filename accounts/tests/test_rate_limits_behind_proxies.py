@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from carershub.proxies import client_ip
+from shared.proxies import client_ip
 
 PROXY = "10.0.0.5"
 LIMITED = "Too many failed login attempts"

@@ -15,8 +15,8 @@ from openapi_spec_validator import validate
 
 from api.endpoints import router
 from api.tests.helpers import API
-from api.urls import api
 from benchmarks.api import router as benchmarks_router
+from carershub.api import api
 from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
 from leave.api import router as leave_router

@@ -1,4 +1,4 @@
-"""Every string an API client sends follows the text rule (carershub/text.py).
+"""Every string an API client sends follows the text rule (shared/text.py).
 
 The sweep walks every operation of the API, finds every string in what it takes (body and
 query, nested schemas, lists and dictionary keys included) and sends it a control
@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from api.tests.helpers import API, assert_problem
-from api.urls import api
+from carershub.api import api
 from organisations.models import StaffRecord, Unit
 from plans.models import OrgPlan, Priority
 

@@ -86,7 +86,7 @@ def test_an_empty_file_is_refused():
         ('<script>alert("x")</script>.pdf', "script"),
         ('<b onclick="x">Policy.pdf', "b onclick x Policy"),
         ("\u202eevil\u202d.pdf", "evil"),
-        # The text rule for upload names (carershub.text.clean_filename) comes first.
+        # The text rule for upload names (shared.text.clean_filename) comes first.
         ("invoice\u202efdp.exe", "invoicefdp"),
         ("Sia\u0302n\x00 report.pdf", "Siân report"),
         (".pdf", "pdf"),

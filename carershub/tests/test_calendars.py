@@ -1,4 +1,4 @@
-"""Calendar entries (``carershub.calendars``) hold any stored text in a file calendar apps
+"""Calendar entries (``shared.calendars``) hold any stored text in a file calendar apps
 read: escaped, folded, without control characters."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from icalendar import Calendar
 
-from carershub.calendars import all_day_event, calendar_bytes, new_calendar
-from carershub.printable import printable
 from carershub.tests.awkward_text import CJK, CONTROLS, EMOJI, EVERYTHING, VIETNAMESE, WELSH
+from shared.calendars import all_day_event, calendar_bytes, new_calendar
+from shared.printable import printable
 
 STAMP = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""The migration that cleans text stored before the text rule (carershub/migrations/0003)."""
+"""The migration that cleans text stored before the text rule (shared/migrations/0003)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from organisations.models import StaffRecord, Unit
 from passports.models import AgreedVersion, Passport
 from passports.tests.helpers import declared
 
-migration = importlib.import_module("carershub.migrations.0003_clean_stored_text")
+migration = importlib.import_module("shared.migrations.0003_clean_stored_text")
 
 
 def _report(report) -> dict[str, tuple[int, int]]:

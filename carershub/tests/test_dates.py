@@ -12,8 +12,8 @@ from django.apps import apps
 from django.template import Context, Template
 from django.utils import translation
 
-from carershub.dates import long_date, long_date_with_day, long_datetime
-from carershub.forms import DateInput
+from shared.dates import long_date, long_date_with_day, long_datetime
+from shared.forms import DateInput
 
 
 def test_dates_are_written_one_way_in_python_and_templates():

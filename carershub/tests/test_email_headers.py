@@ -1,5 +1,5 @@
 """Stored text never reaches an email header as more than one line, and plain-text parts
-print it as typed (``carershub.emails``, ``carershub.outbox``).
+print it as typed (``shared.emails``, ``shared.outbox``).
 
 A line break in a subject would end the header: the mail library refuses it (the email
 would fail on every attempt) or, without that check, a "Bcc:" after it would add a header.
@@ -13,14 +13,14 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from carershub.emails import render_templated, send_templated
-from carershub.models import OutboundEmail
-from carershub.outbox import outbox_deliver
 from carershub.tests.awkward_text import VIETNAMESE, WELSH
 from organisations.models import Organisation
 from plans.models import ActionPoint, OrgPlan
 from plans.reminders import action_due_reminders
 from plans.tests.helpers import strategy_plan
+from shared.emails import render_templated, send_templated
+from shared.models import OutboundEmail
+from shared.outbox import outbox_deliver
 
 INJECTION = "\r\nBcc: x@example.org"
 

@@ -1,5 +1,5 @@
 """No email is lost: failed sends are tried again, failed emails can be sent again, the queue
-being down breaks no page, and what is sent is wiped (carershub.outbox).
+being down breaks no page, and what is sent is wiped (shared.outbox).
 
 Against a real SMTP server on localhost (carershub/tests/smtp.py) that can refuse.
 """
@@ -14,16 +14,16 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from carershub.models import OutboundEmail
-from carershub.outbox import (
+from carershub.tasks import daily_housekeeping
+from organisations.tests.factories import UserFactory
+from shared.models import OutboundEmail
+from shared.outbox import (
     outbox_add,
     outbox_deliver,
     outbox_prune,
     outbox_recover,
     retry_delay,
 )
-from carershub.tasks import daily_housekeeping
-from organisations.tests.factories import UserFactory
 
 Status = OutboundEmail.Status
 TRY_LATER = "451 4.3.0 Try again later"
@@ -170,7 +170,7 @@ def test_a_task_queue_that_cannot_be_reached_loses_no_email_and_breaks_no_page(
 
 
 def test_emails_queued_before_the_outbox_are_still_sent_through_it(db, smtp_server):
-    from carershub.emails import send_rendered_email
+    from shared.emails import send_rendered_email
 
     send_rendered_email.call(subject="Old", text="Body", html="<p>Body</p>", to=["a@example.org"])
     email = OutboundEmail.objects.get()

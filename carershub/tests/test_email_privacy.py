@@ -23,12 +23,12 @@ from django.template import engines
 from django.template.utils import get_app_template_dirs
 
 from accounts.models import User
-from carershub.emails import render_templated
 from commitments.models import CommitmentVersion
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
 from organisations.models import Organisation, StaffRecord
 from passports.models import Passport
 from plans.models import ActionPoint, OrgPlan, PersonalPlan
+from shared.emails import render_templated
 
 #: How much of the start of a body an inbox preview may show. Clients show roughly 40 to 140
 #: characters after the subject; a margin above that.

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from accounts.services import invitation_send
-from carershub.models import FormSubmission
 from carershub.tasks import daily_housekeeping
 from organisations.models import Role, StaffImportStatus
 from organisations.services import staff_import_stage
+from shared.models import FormSubmission
 
 
 def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
@@ -48,7 +48,7 @@ def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
 
 
 def test_daily_housekeeping_forgets_form_tokens_used_more_than_a_day_ago(world):
-    """A used one-time token only has to outlive a repeat of its form (carershub/once.py)."""
+    """A used one-time token only has to outlive a repeat of its form (shared/once.py)."""
     FormSubmission.objects.create(user=world.carer, token="a" * 22, path="/", location="/")
 
     with time_machine.travel(timezone.now() + timedelta(hours=23)):
@@ -76,8 +76,8 @@ def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
 def test_a_task_left_running_by_a_dead_worker_is_marked_failed_then_pruned(db, settings):
     from django_tasks_db.models import DBTaskResult
 
-    from carershub.emails import send_rendered_email
     from carershub.tasks import recover_lost_work
+    from shared.emails import send_rendered_email
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # A task from before the outbox, carrying an email's text, whose worker was killed.
@@ -92,7 +92,7 @@ def test_a_task_left_running_by_a_dead_worker_is_marked_failed_then_pruned(db, s
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         recover_lost_work.call()
     stuck = DBTaskResult.objects.get(id=queued.id)
-    assert (stuck.status, stuck.exception_class_path) == ("FAILED", "carershub.queue.WorkerStopped")
+    assert (stuck.status, stuck.exception_class_path) == ("FAILED", "shared.queue.WorkerStopped")
 
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         daily_housekeeping.call()

@@ -1,4 +1,4 @@
-"""A form that only adds records, sent twice, adds them once (carershub/once.py).
+"""A form that only adds records, sent twice, adds them once (shared/once.py).
 
 The pages carry a one-time token; the same token sent again is not run again but sent where
 the first submission went, with a neutral message. See docs/trust-rules.md, rule 8.
@@ -21,8 +21,6 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from api.models import ApiToken
-from carershub.models import FormSubmission
-from carershub.once import submissions_prune
 from carershub.tests.personas import World
 from leave import rules
 from leave.models import CarersLeaveRequest
@@ -30,6 +28,8 @@ from organisations.models import Nation
 from passports.models import Conversation, Passport
 from passports.tests.helpers import declared
 from passports.views import passport as passport_views
+from shared.models import FormSubmission
+from shared.once import submissions_prune
 
 ALREADY_SENT = "That was already sent, so it has not been sent again."
 

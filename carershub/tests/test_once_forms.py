@@ -1,4 +1,4 @@
-"""Every form that only adds records is sent once (carershub/once.py; trust rule 8).
+"""Every form that only adds records is sent once (shared/once.py; trust rule 8).
 
 Like the permission matrix, the forms are found, not listed: every page is opened as each
 persona who may, and every form on it that posts to a view wrapped in ``one_submission``
@@ -15,9 +15,9 @@ from typing import Any
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from carershub.once import is_protected
 from carershub.tests.test_permission_matrix import MATRIX, _targets
 from commitments.tests.helpers import published
+from shared.once import is_protected
 
 #: Views whose forms only add records: a repeat would make a second one.
 ADDS_RECORDS = frozenset(

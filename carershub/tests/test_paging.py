@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carershub.paging import countless_page
 from organisations.models import StaffRecord
+from shared.paging import countless_page
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The shared PDF set-up (``carershub.pdf``): text as reportlab can print it, and documents
+"""The shared PDF set-up (``shared.pdf``): text as reportlab can print it, and documents
 that build whatever their text."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, TableStyle
 
-from carershub.pdf import pdf_build, pdf_plain, pdf_styles, pdf_table, pdf_text
 from carershub.tests.awkward_text import CJK, MARKUP, POLISH, VIETNAMESE, WELSH
 from carershub.tests.pdfs import assert_only_embedded_dejavu
 from carershub.tests.pdfs import pdf_text as text_of
+from shared.pdf import pdf_build, pdf_plain, pdf_styles, pdf_table, pdf_text
 
 
 def test_text_is_escaped_for_a_paragraph_with_its_line_breaks():

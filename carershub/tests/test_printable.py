@@ -1,12 +1,12 @@
-"""Stored text cleaned for outputs (``carershub.printable``) and for spreadsheet cells."""
+"""Stored text cleaned for outputs (``shared.printable``) and for spreadsheet cells."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from carershub.printable import one_line, printable
-from carershub.spreadsheets import safe_cell, sheet_title
 from carershub.tests.awkward_text import CJK, EMOJI, RTL, VIETNAMESE, WELSH
+from shared.printable import one_line, printable
+from shared.spreadsheets import safe_cell, sheet_title
 
 
 def test_control_characters_are_removed_and_every_line_break_is_one_newline():

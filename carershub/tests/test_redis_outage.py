@@ -1,4 +1,4 @@
-"""Losing Redis slows nothing down for long and breaks nothing: carershub.cache.
+"""Losing Redis slows nothing down for long and breaks nothing: shared.cache.
 
 Real sockets throughout: a port nobody listens on (Redis down), a server that accepts and
 never answers (Redis hung), and a forwarder to the local Redis (db 14) that can be cut and
@@ -88,13 +88,13 @@ def use_redis(settings) -> Iterator[Callable[..., None]]:
         base = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, **options}
         settings.CACHES = {
             "default": {
-                "BACKEND": "carershub.cache.ResilientRedisCache",
+                "BACKEND": "shared.cache.ResilientRedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": prefix,
                 "OPTIONS": {**base, "FALLBACK": "local"},
             },
             "sessions": {
-                "BACKEND": "carershub.cache.ResilientRedisCache",
+                "BACKEND": "shared.cache.ResilientRedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": prefix,
                 "OPTIONS": {**base, "FALLBACK": "miss", "MAX_TIMEOUT": 600},
@@ -141,7 +141,7 @@ def test_wrong_passwords_are_still_limited_while_redis_is_down_and_nobody_else_i
 def test_a_hung_redis_costs_one_short_timeout_then_is_left_alone(db):
     hung = Forwarder(("hang", 0))
     try:
-        from carershub.cache import ResilientRedisCache
+        from shared.cache import ResilientRedisCache
 
         cache = ResilientRedisCache(
             f"redis://127.0.0.1:{hung.port}/0",

@@ -156,7 +156,7 @@ def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
     url = f"redis://127.0.0.1:{dead_port()}/0"
     settings.CACHES = {
         "default": {
-            "BACKEND": "carershub.cache.ResilientRedisCache",
+            "BACKEND": "shared.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -179,8 +179,8 @@ def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
 def test_healthz_says_when_tasks_and_emails_wait_too_long(client, db, settings):
     from django_tasks_db.models import DBTaskResult
 
-    from carershub.models import OutboundEmail
     from carershub.tasks import daily_housekeeping
+    from shared.models import OutboundEmail
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     an_hour_ago = timezone.now() - timedelta(hours=1)

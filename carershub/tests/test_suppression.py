@@ -1,4 +1,4 @@
-from carershub.suppression import suppress, suppress_with_total
+from shared.suppression import suppress, suppress_with_total
 
 
 def test_counts_from_one_to_four_are_hidden_and_zero_is_shown():

@@ -1,4 +1,4 @@
-"""The text rule (carershub/text.py, docs/text.md): what is kept, changed and refused."""
+"""The text rule (shared/text.py, docs/text.md): what is kept, changed and refused."""
 
 # ruff: noqa: RUF001 (the text of other scripts is what is tested)
 
@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from carershub.text import TextRuleError, clean_filename, clean_text, scrub_json, scrub_text
+from shared.text import TextRuleError, clean_filename, clean_text, scrub_json, scrub_text
 
 #: Text that must come through untouched, in one line and in several.
 KEPT = {

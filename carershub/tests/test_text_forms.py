@@ -1,6 +1,6 @@
-"""Every form applies the text rule (carershub/text.py) to every text answer.
+"""Every form applies the text rule (shared/text.py) to every text answer.
 
-The rule lives in one base, ``carershub.forms.TextRuleForm``; the sweep below finds every
+The rule lives in one base, ``shared.forms.TextRuleForm``; the sweep below finds every
 form class the project defines, wherever it is, so a new form cannot leave it out.
 """
 
@@ -20,12 +20,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
-from carershub.forms import PlainForm, TextRuleForm, takes_text
 from carershub.tests.personas import TOTP_SECRET
 from organisations.models import Organisation, Unit
 from organisations.tests.factories import UserFactory
 from passports.models import Passport
 from passports.tests.helpers import declared
+from shared.forms import PlainForm, TextRuleForm, takes_text
 
 ROOT = Path(settings.BASE_DIR).resolve()
 
@@ -79,7 +79,7 @@ def test_the_sweep_finds_the_project_forms():
 def test_every_form_applies_the_text_rule(form_class):
     assert issubclass(form_class, TextRuleForm), (
         f"{form_class.__module__}.{form_class.__name__} must be built on GovukForm, "
-        "GovukModelForm or PlainForm (carershub.forms) so its text answers follow the text rule"
+        "GovukModelForm or PlainForm (shared.forms) so its text answers follow the text rule"
     )
 
 

@@ -33,7 +33,7 @@ django.setup()
 from django.core.management import call_command
 if {migrate}:
     call_command("migrate", verbosity=0)
-from carershub.outbox import outbox_add
+from shared.outbox import outbox_add
 outbox_add(subject="A reminder", text="Open the link.", html="", to=["person@example.org"])
 """
 
@@ -44,7 +44,7 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from carershub.models import OutboundEmail
+from shared.models import OutboundEmail
 
 # As if EMAIL_SEND_LEASE_SECONDS had passed since the dead worker claimed the email.
 OutboundEmail.objects.update(due_at=timezone.now() - timedelta(seconds=1))
@@ -122,6 +122,6 @@ def test_an_email_whose_worker_is_killed_mid_send_is_sent_by_the_next_worker(wor
     assert {m["Message-ID"] for m in sink.messages} == {report["message_id"]}
     assert (report["status"], report["attempts"], report["text"]) == ("sent", 2, "")
     assert report["tasks"] == [
-        ["FAILED", "carershub.queue.WorkerStopped"],  # the killed worker's
+        ["FAILED", "shared.queue.WorkerStopped"],  # the killed worker's
         ["SUCCESSFUL", ""],
     ]

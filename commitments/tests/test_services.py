@@ -25,7 +25,7 @@ from commitments.services import (
 )
 from commitments.tests.helpers import adopted, next_published, published, ready, signed
 from organisations.models import Membership, Role
-from organisations.services import ConcurrentEditError
+from shared.writes import EditConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +100,8 @@ def test_an_edit_made_on_an_old_copy_is_refused_and_nothing_is_overwritten(world
         draft_update(
             version=version, expected_revision=1, text="Second person's words", by=world.org_admin
         )
-    assert isinstance(caught.value, ConcurrentEditError)  # the API answers 409 edit_conflict
-    assert "hr@example.org" in caught.value.describe()
+    assert isinstance(caught.value, EditConflict)  # the API answers 409 edit_conflict
+    assert "hr@example.org" in caught.value.message
     version.refresh_from_db()
     assert version.text == "First person's words\n"
 

@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from carershub.types import OrgRequest
 from commitments.models import CommitmentVersion
 from commitments.services import CommitmentConflict
+from organisations.types import OrgRequest
 
 T = TypeVar("T")
 

@@ -9,8 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from commitments.documents import commitment_pdf
 from commitments.forms import (
     AdoptForm,
@@ -42,6 +40,8 @@ from commitments.template import template_for
 from commitments.views._common import attempt, form_errors_as_messages, to_home, to_version
 from organisations.access import org_view
 from organisations.selectors import staff_record_for_user
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 
 def _can(request: OrgRequest) -> dict[str, bool]:

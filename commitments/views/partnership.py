@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from carershub.types import AuthenticatedRequest
 from commitments.selectors import partnership_commitments, published_text_in_partnership
 from organisations.models import Partnership
+from organisations.types import AuthenticatedRequest
 
 
 def _access_partnership(request: AuthenticatedRequest, slug: str) -> Partnership:

@@ -1,5 +1,5 @@
 """Leave reminders are claimed on the request and queued in one transaction
-(``carershub.reminders``): each stage goes once, however many runs; a failure does not stop
+(``shared.reminders``): each stage goes once, however many runs; a failure does not stop
 the others; a moved date is reminded afresh; subjects say nothing about the request."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import time_machine
 from django.db import connection
 from django.template import TemplateDoesNotExist
 
-from carershub.reminders import Stages
 from leave import reminders
 from leave.flexible import flexible_extension_record, flexible_request_submit
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
@@ -20,6 +19,7 @@ from leave.reminders import carers_leave_decision_reminders, flexible_deadline_r
 from leave.services import carers_leave_postpone, carers_leave_request
 from leave.tasks import daily_leave_reminders
 from organisations.tests.factories import StaffRecordFactory
+from shared.reminders import Stages
 
 TODAY = date(2026, 11, 23)
 DUE = date(2027, 1, 22)  # the deadline of a request made today
@@ -47,7 +47,7 @@ def _subjects(smtp_sink):
 
 
 class TestStages:
-    """carershub.reminders.Stages: which stage is due with so many days to go."""
+    """shared.reminders.Stages: which stage is due with so many days to go."""
 
     @pytest.mark.parametrize(
         ("days_left", "stage"),

@@ -1,4 +1,4 @@
-"""The staff import applies the text rule (carershub/text.py) to every cell it reads, as
+"""The staff import applies the text rule (shared/text.py) to every cell it reads, as
 for a single line but strictly: what is not text is a problem with the row, never quietly
 removed, since that could turn one staff number into another's (docs/staff-import.md)."""
 

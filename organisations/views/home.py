@@ -7,7 +7,6 @@ from django.views.decorators.http import require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.types import OrgRequest
 from leave.deputies import managers_deputised
 from organisations.access import org_view
 from organisations.models import StaffStatus
@@ -17,6 +16,7 @@ from organisations.selectors import (
     roles_in,
     staff_record_for_user,
 )
+from organisations.types import OrgRequest
 from passports.selectors import shared_with_manager
 
 

@@ -10,8 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import StaffImportConfirmForm, StaffImportForm
 from organisations.models import StaffImport, StaffImportStatus
@@ -26,6 +24,8 @@ from organisations.services import (
     staff_import_stage,
 )
 from organisations.staff_import import HEADINGS, REQUIRED, shares_shown
+from organisations.types import OrgRequest
+from shared.once import one_submission
 
 
 def _job(request: OrgRequest, pk: int) -> StaffImport:

@@ -5,10 +5,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from carershub.suppression import suppress_with_total
-from carershub.types import AuthenticatedRequest
 from organisations.models import Nation, Partnership, Sector, SizeBand
 from organisations.selectors import partnership_overview
+from organisations.types import AuthenticatedRequest
+from shared.suppression import suppress_with_total
 
 
 @require_safe

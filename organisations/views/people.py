@@ -11,14 +11,14 @@ from accounts.models import Invitation
 from accounts.services import invitation_revoke, invitation_send
 from audit.models import Channel
 from audit.selectors import events_for_organisation
-from carershub.once import one_submission
-from carershub.paging import countless_page
-from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
 from organisations.models import Membership, Role
 from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
 from organisations.services import membership_grant_by_email, membership_revoke
+from organisations.types import OrgRequest
+from shared.once import one_submission
+from shared.paging import countless_page
 
 PAGE_SIZE = 50
 

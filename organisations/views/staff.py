@@ -9,9 +9,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.once import one_submission
-from carershub.paging import countless_page
-from carershub.types import OrgRequest
 from organisations.access import access_staff_record, org_view
 from organisations.forms import (
     MarkLeftForm,
@@ -22,13 +19,16 @@ from organisations.forms import (
 )
 from organisations.selectors import staff_records_visible_to, units_of
 from organisations.services import (
-    ConcurrentEditError,
     staff_record_create,
     staff_record_mark_left,
     staff_record_update,
     unit_create,
 )
+from organisations.types import OrgRequest
 from passports.selectors import carer_status_recorded
+from shared.once import one_submission
+from shared.paging import countless_page
+from shared.writes import EditConflict
 
 PAGE_SIZE = 50
 
@@ -140,14 +140,8 @@ def staff_edit(request: OrgRequest, pk: int) -> HttpResponse:
                 channel=Channel.WEB,
                 expected_version=form.cleaned_data.get("version"),
             )
-        except ConcurrentEditError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this record while you were editing it. "
-                    "Your changes have not been saved: open the record again to see theirs."
-                ),
-            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict.message)
         except ValidationError as error:
             _apply_model_errors(form, error)
         else:

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.types import OrgRequest
 from organisations.models import StaffRecord
 from organisations.selectors import staff_record_for_user
+from organisations.types import OrgRequest
 from passports.models import Passport
 from passports.services import PassportConflict
 

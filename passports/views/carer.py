@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
-from carershub.paging import countless_page
-from carershub.printable import json_bytes
-from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.models import StaffStatus
+from organisations.types import OrgRequest
 from passports.credential import (
     ImportRefused,
     PassportOffer,
@@ -35,6 +33,8 @@ from passports.selectors import (
 )
 from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
 from passports.views._common import attempt, audit_view, own_record
+from shared.paging import countless_page
+from shared.printable import json_bytes
 
 SEEN_BY_PAGE_SIZE = 50
 

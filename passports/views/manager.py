@@ -9,9 +9,9 @@ from django.views.decorators.http import require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record_many
-from carershub.types import OrgRequest
 from organisations.access import org_view
 from organisations.selectors import staff_record_for_user
+from organisations.types import OrgRequest
 from passports.selectors import shared_with_manager
 
 

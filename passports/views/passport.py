@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Action
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
 from passports.credential import (
     MEDIA_TYPE,
     holder_offer_new,
@@ -54,6 +53,7 @@ from passports.services import (
     passport_update_about,
 )
 from passports.views._common import attempt, audit_view
+from shared.once import one_submission
 
 
 def _back(request: OrgRequest, passport: Passport) -> HttpResponse:

@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 
 from api.services import api_token_create
 from audit.models import Channel
-from carershub.printable import printable
 from carershub.tests.awkward_text import CONTROLS, EVERYTHING, FORMULA, LONG_WORD, MARKUP, WELSH
 from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
 from plans.calendar import plan_calendar_for
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, PersonalPlanRow, Priority
 from plans.services import progress_add
 from plans.tests.helpers import personal_plan, strategy_plan
+from shared.printable import printable
 
 
 @pytest.fixture

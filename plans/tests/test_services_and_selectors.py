@@ -80,7 +80,7 @@ def test_a_stale_plan_edit_names_who_changed_it(world):
             period_end=plan.period_end,
             by=world.hr_admin,
         )
-    assert world.org_admin.first_name in clash.value.describe()
+    assert world.org_admin.first_name in clash.value.message
 
 
 def test_saving_a_plan_keeps_rows_by_id_and_what_was_reminded(world):

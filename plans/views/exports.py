@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
 from plans.documents import org_plan_pdf, personal_plan_pdf
 from plans.exports import org_plan_csv, org_plan_xlsx, personal_plan_csv
 from plans.models import OrgPlan, PersonalPlan

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
 from plans.calendar import plan_calendar_feed_for, plan_calendar_feed_read, plan_calendar_feed_renew
 from plans.models import PlanCalendarFeed
 from plans.selectors import (

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
 from plans.criteria import framework_criteria
 from plans.forms import (
     ActionForm,
@@ -50,7 +49,8 @@ from plans.services import (
     priority_update,
     progress_add,
 )
-from plans.views._common import attempt
+from shared.forms import attempt
+from shared.once import one_submission
 
 
 def _to_plan(request: OrgRequest, plan: OrgPlan) -> HttpResponse:

@@ -13,9 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from carershub.once import one_submission
-from carershub.types import OrgRequest
 from organisations.access import org_view
+from organisations.types import OrgRequest
 from plans.criteria import framework_criteria
 from plans.forms import (
     NewPersonalPlanForm,
@@ -36,7 +35,8 @@ from plans.services import (
     personal_plan_unshare,
     personal_plan_update,
 )
-from plans.views._common import attempt
+from shared.forms import attempt
+from shared.once import one_submission
 
 ROWS = "rows"
 

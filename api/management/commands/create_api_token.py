@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from api.services import api_token_create
 from audit.models import Channel
-from carershub.text import TextRuleError, clean_text
 from organisations.models import Organisation
 from organisations.selectors import organisations_for
+from shared.text import TextRuleError, clean_text
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Pressing "Add" again while the page is still loading adds once (carershub/once.py).
+"""Pressing "Add" again while the page is still loading adds once (shared/once.py).
 
 The first answer is held back, as on a slow connection, while the button is pressed a
 second time. With JavaScript, GOV.UK Frontend's button script drops the second press;

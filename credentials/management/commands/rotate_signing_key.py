@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.models import Channel
-from carershub.text import clean_text
 from credentials.models import SigningKey
 from credentials.services import reencrypt_keys, revoke_key, rotate_key
 from organisations.models import Organisation
+from shared.text import clean_text
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ review invitation all build their entries here, so every stored text in them is 
 ``icalendar`` escapes commas, semicolons, backslashes and line breaks and folds long lines
 at 75 octets without splitting a character, but it passes control characters through (RFC
 5545 allows none in a text value, and strict calendar apps reject the file) and fails on a
-lone surrogate. Every text value therefore goes through ``carershub.printable`` first.
+lone surrogate. Every text value therefore goes through ``shared.printable`` first.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from carershub.printable import printable
+from shared.printable import printable
 
 
 def new_calendar(*, product: str, name: str = "", method: str = "") -> Calendar:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
-from accounts.models import User
+from accounts.types import AuthenticatedRequest
 from organisations.models import Organisation
 
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
+__all__ = ["AuthenticatedRequest", "OrgRequest"]
 
 
 class OrgRequest(AuthenticatedRequest):

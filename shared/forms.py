@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
@@ -12,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 from django.utils.translation import gettext_lazy as _
 
-from carershub.text import clean_text
+from shared.text import clean_text
+from shared.writes import EditConflict, RuleError
 
 
 class DateInput(forms.DateInput):
@@ -38,7 +40,7 @@ def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> fo
 
 
 #: The attributes that make GOV.UK Frontend's button script ignore a second click within a
-#: second, so a double click sends a form once. The server still checks (``carershub.once``):
+#: second, so a double click sends a form once. The server still checks (``shared.once``):
 #: without JavaScript, or on a slow connection, a form can still arrive twice.
 PREVENT_DOUBLE_CLICK = {"data-module": "govuk-button", "data-prevent-double-click": "true"}
 
@@ -54,7 +56,7 @@ def submit_button(name: str, label: Any, *, prevent_double_click: bool = False) 
 
 
 def takes_text(field: forms.Field) -> bool:
-    """Whether ``field`` is free text for the text rule (``carershub.text``): every
+    """Whether ``field`` is free text for the text rule (``shared.text``): every
     ``CharField`` but a password, which is never shown and must reach the hasher exactly as
     typed. Choice, date and number fields only accept values of their own."""
     return isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput)
@@ -69,7 +71,7 @@ class TextRuleForm(forms.BaseForm):
     """The base of every form in the project (through ``GovukForm``, ``GovukModelForm`` and
     ``PlainForm``; ``carershub/tests/test_text_forms.py`` checks that none escapes).
 
-    Each text answer goes through ``carershub.text.clean_text`` before its field's own
+    Each text answer goes through ``shared.text.clean_text`` before its field's own
     checks, so a length limit counts what is kept: a single line loses what is not text, a
     text area refuses it with an error against the field naming the character and its line.
     The page shows what was typed, as for any other error.
@@ -154,10 +156,10 @@ class _FormTokenField(forms.CharField):
 
 class OnceForm(TextRuleForm):
     """Mixed in first (``class NoteForm(OnceForm, GovukForm)``) on a form that only adds
-    records, so a second identical submission adds nothing (``carershub.once``).
+    records, so a second identical submission adds nothing (``shared.once``).
 
     The form carries a hidden one-time token, made when the page is built, and its button
-    ignores a double click. The view is wrapped in ``carershub.once.one_submission``, which
+    ignores a double click. The view is wrapped in ``shared.once.one_submission``, which
     records the token the first time and answers a repeat with where the first one went.
     Crispy renders the token with the other fields; a template that writes fields by hand
     must write ``{{ form.form_token }}`` too. The token never reaches ``cleaned_data``, so
@@ -180,3 +182,45 @@ class OnceForm(TextRuleForm):
         super().full_clean()
         if hasattr(self, "cleaned_data"):
             self.cleaned_data.pop(FORM_TOKEN, None)
+
+
+def add_validation_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on the form: each message beside its field when the
+    form has it, otherwise in the error summary."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def attempt[T](
+    form: forms.BaseForm,
+    write: Callable[[], T],
+    *,
+    on_conflict: Callable[[EditConflict], None] | None = None,
+) -> T | None:
+    """Run a service write from a page; on refusal put the reason on the form, keeping what
+    was typed, and return ``None``.
+
+    On an edit conflict the form's hidden version moves on to the current one, so saving
+    again applies this person's values knowingly over the change they have now been shown;
+    ``on_conflict`` lets a page show the current record beside the form.
+    """
+    try:
+        return write()
+    except EditConflict as conflict:
+        for line in conflict.describe():
+            form.add_error(None, line)
+        name = form.add_prefix(conflict.version_field)
+        if conflict.version_field in form.fields and conflict.current_version is not None:
+            data = form.data.copy()  # type: ignore[attr-defined]
+            data[name] = str(conflict.current_version)
+            form.data = data
+        if on_conflict is not None:
+            on_conflict(conflict)
+    except RuleError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    except ValidationError as error:
+        add_validation_errors(form, error)
+    return None

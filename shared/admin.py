@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from carershub.models import OutboundEmail
-from carershub.outbox import outbox_requeue
+from shared.models import OutboundEmail
+from shared.outbox import outbox_requeue
 
 
 @admin.register(OutboundEmail)

@@ -1,4 +1,4 @@
-"""Clean text stored before the text rule (``carershub/text.py``, ``docs/text.md``).
+"""Clean text stored before the text rule (``shared/text.py``, ``docs/text.md``).
 
 Every text column of the product's own tables is read, and a value the rule would not
 have let in is put right the way the rule would have, removing rather than refusing since
@@ -31,7 +31,7 @@ from django.apps.registry import Apps
 from django.db import IntegrityError, migrations, models, transaction
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
-from carershub.text import scrub_json, scrub_text
+from shared.text import scrub_json, scrub_text
 
 #: The apps whose people type text.
 APPS = (

@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-WORKER_STOPPED = "carershub.queue.WorkerStopped"
+WORKER_STOPPED = "shared.queue.WorkerStopped"
 WORKER_STOPPED_TEXT = "The worker running this task stopped before it finished.\n"
 
 

@@ -2,7 +2,7 @@
 
 Stored text can hold control characters (rows kept before the input rule, the admin,
 imports); openpyxl refuses most of them and a CSV reader shows them as boxes, so every cell
-is cleaned first (``carershub.printable``: line breaks kept as ``\\n``, other control
+is cleaned first (``shared.printable``: line breaks kept as ``\\n``, other control
 characters removed).
 
 Text a person typed can start with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from carershub.printable import one_line, printable
+from shared.printable import one_line, printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

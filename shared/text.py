@@ -5,7 +5,7 @@ emails. A character that cannot be shown or printed (a control character pasted 
 word processor or a terminal) makes an XLSX library refuse the whole file, a PDF print an
 empty box, a calendar line end early; one person's paste then breaks a document for
 everyone. So every form, API schema, import and upload name goes through this module,
-and the rows stored before it were cleaned by ``carershub/migrations/0003``. The rule is
+and the rows stored before it were cleaned by ``shared/migrations/0003``. The rule is
 described for people in ``docs/text.md``:
 
 1. **Line breaks.** A multi-line answer keeps tab and line feed; every other line break

@@ -2,7 +2,7 @@
 
 A double click, a browser that sends a form again after a slow answer, or the back button
 and "send again" would otherwise make two conversation notes, two invitations or two API
-tokens. Each such form carries a hidden one-time token (``carershub.forms.OnceForm``), and
+tokens. Each such form carries a hidden one-time token (``shared.forms.OnceForm``), and
 its view is wrapped in ``one_submission``, which records the token in the same transaction
 as whatever the view writes:
 
@@ -34,10 +34,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carershub.forms import FORM_TOKEN
-from carershub.models import FormSubmission
+from shared.forms import FORM_TOKEN
+from shared.models import FormSubmission
 
-#: What ``carershub.forms.new_form_token`` makes, with room to spare; anything else is ignored.
+#: What ``shared.forms.new_form_token`` makes, with room to spare; anything else is ignored.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 #: Set on the request by ``submission_done``.
 _DONE = "_carershub_once_location"

@@ -1,7 +1,7 @@
 """Dates read the same everywhere, on pages, in PDFs and in emails: "1 June 2027".
 
 Django's own British formats abbreviate months ("1 Jun 2027") in some places and not others;
-these are used instead (``FORMAT_MODULE_PATH``), and ``carershub.dates`` uses them in Python.
+these are used instead (``FORMAT_MODULE_PATH``), and ``shared.dates`` uses them in Python.
 """
 
 DATE_FORMAT = "j F Y"

@@ -2,13 +2,13 @@
 reportlab, and building the file.
 
 reportlab's built-in fonts (Helvetica) know only Western European letters, so "Gwŵr" or
-"Nguyễn" printed as empty boxes. Every document now embeds DejaVu Sans (``carershub/fonts``),
+"Nguyễn" printed as empty boxes. Every document now embeds DejaVu Sans (``shared/fonts``),
 which covers Latin in full (Welsh, Vietnamese, Polish...), Greek, Cyrillic, Hebrew and more.
 A character none of its faces has (Chinese, Japanese and Korean, most emoji) prints as
 U+FFFD, the replacement character, never as an empty box; ADR 0012 says why, and what would
 print them instead.
 
-Text goes into a paragraph through ``pdf_text``: it is cleaned (``carershub.printable``),
+Text goes into a paragraph through ``pdf_text``: it is cleaned (``shared.printable``),
 normalised to NFC (reportlab places no accents, so "e" followed by a combining accent must
 become "é"), stripped of invisible formatting characters (reportlab has no bidirectional
 layout to give them a meaning), and escaped, because a paragraph reads ``<`` and ``&`` as
@@ -40,7 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from carershub.printable import REPLACEMENT, printable
+from shared.printable import REPLACEMENT, printable
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts" / "dejavu"
 FONT = "DejaVuSans"

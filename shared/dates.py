@@ -1,4 +1,4 @@
-"""One way to write a date for people: "1 June 2027" (carershub/formats/en_GB/formats.py).
+"""One way to write a date for people: "1 June 2027" (shared/formats/en_GB/formats.py).
 
 Used by PDFs, emails and messages built in Python, so they read like the pages; month and
 day names come from the active language.

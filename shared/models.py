@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboundEmail(models.Model):
-    """One email, from being queued until it is sent or given up on (``carershub.outbox``).
+    """One email, from being queued until it is sent or given up on (``shared.outbox``).
 
     The message lives here, not in the task queue's arguments: it survives a lost queue or
     a worker that died mid-send, can be tried again and sent again from the admin, and its
@@ -52,7 +52,7 @@ class OutboundEmail(models.Model):
 
 
 class FormSubmission(models.Model):
-    """A one-time form token that has been used (``carershub.once``), so that the same form
+    """A one-time form token that has been used (``shared.once``), so that the same form
     sent again adds nothing. Kept for a day, then deleted by the daily housekeeping."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

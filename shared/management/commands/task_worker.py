@@ -2,7 +2,7 @@
 
 Operators start one command whichever queue they chose: the database worker by
 default, or an RQ worker when TASKS_BACKEND=redis. Before it starts, it queues again the
-emails a stopped worker left half-sent (``carershub.outbox.outbox_recover``), so starting a
+emails a stopped worker left half-sent (``shared.outbox.outbox_recover``), so starting a
 worker after a crash is enough to send them.
 """
 
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from carershub.outbox import outbox_recover
+from shared.outbox import outbox_recover
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 

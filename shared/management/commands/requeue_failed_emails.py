@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from carershub.outbox import outbox_requeue
+from shared.outbox import outbox_requeue
 
 
 class Command(BaseCommand):

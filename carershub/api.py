@@ -1,0 +1,40 @@
+"""The API: one instance of ``CarersHubAPI`` with every app's router mounted (docs/api.md).
+
+It lives in the site layer because it names every app; each app offers only its router.
+"""
+
+from __future__ import annotations
+
+from api import problems
+from api.application import CarersHubAPI, ObjectParser
+from api.auth import BearerToken
+from api.endpoints import router
+from benchmarks.api import router as benchmarks_router
+from commitments.api import router as commitments_router
+from credentials.api import router as credentials_router
+from leave.api import router as leave_router
+from passports.api import router as passports_router
+from plans.api import router as plans_router
+
+api = CarersHubAPI(
+    title="Working Carers Hub API",
+    version="1",
+    description=(
+        "For HR-system integration. Authenticate with 'Authorization: Bearer <token>'; "
+        "a token acts for one person in one organisation. Errors are RFC 9457 problem details "
+        "(media type application/problem+json) with a stable 'code'."
+    ),
+    # Each route names its own permission (``endpoints.needs``); one that forgets is closed.
+    auth=BearerToken("api.route_without_a_permission"),
+    docs_url=None,
+    urls_namespace="api-v1",
+    parser=ObjectParser(),
+)
+problems.install(api)
+api.add_router("/", router)
+api.add_router("/leave", leave_router)
+api.add_router("/credentials", credentials_router)
+api.add_router("/passports", passports_router)
+api.add_router("/benchmarks", benchmarks_router)
+api.add_router("/plans", plans_router)
+api.add_router("/commitments", commitments_router)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SharedConfig(AppConfig):
+    """The shared layer: plumbing every app uses, importing no app (docs/architecture.md).
+
+    Its label stays ``carershub``, the name these tables and migrations were made under, so
+    existing databases keep their migration history and admin addresses.
+    """
+
+    name = "shared"
+    label = "carershub"
+    verbose_name = "Working Carers Hub"

@@ -1,0 +1,88 @@
+"""One helper for every email: subject, text and HTML templates rendered together.
+
+Rendering happens at once (the templates need the request's objects); sending is a
+background task, through the outbox (``shared.outbox``), so a slow or failing mail
+server never breaks the page that asked, and a failed send is tried again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.tasks import task
+from django.template import Context, Engine
+from django.template.loader import render_to_string
+
+from shared.outbox import outbox_add
+from shared.printable import one_line
+
+
+@task
+def send_rendered_email(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: list[str],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> str:
+    """Emails queued before the outbox carried their text in the task: send them through it."""
+    email = outbox_add(subject=subject, text=text, html=html, to=to, attachments=attachments)
+    return email.status
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_templated(*, template: str, context: dict[str, Any]) -> RenderedEmail:
+    """Render ``emails/<template>-subject.txt``, ``-body.txt`` and ``-body.html``.
+
+    The subject is one line without control characters (``one_line``), whatever the
+    context holds, so no stored text can add a header. The subject and the text body are
+    plain text, not HTML, so nothing in them is escaped.
+
+    The subject and the first lines of each body are what an inbox preview shows, often
+    on a screen others can see: they must never say that someone is a carer
+    (docs/trust-rules.md, rule 11). ``carershub/tests/test_email_privacy.py`` renders
+    every template found here and checks.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    return RenderedEmail(
+        subject=one_line(_plain(f"emails/{template}-subject.txt", context)),
+        text=_plain(f"emails/{template}-body.txt", context),
+        html=render_to_string(f"emails/{template}-body.html", context),
+    )
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered without HTML escaping: an organisation called
+    "Smith & Co" is written so, not "Smith &amp; Co"."""
+    return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
+
+
+def send_templated(
+    *,
+    template: str,
+    to: list[str],
+    context: dict[str, Any],
+    attachments: list[tuple[str, str, str]] | None = None,
+) -> None:
+    """Render the email (``render_templated``) and queue it through the outbox.
+
+    ``attachments`` are (file name, text content, MIME type): text, so they are kept as JSON.
+    """
+    email = render_templated(template=template, context=context)
+    outbox_add(
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        to=to,
+        template=template,
+        attachments=attachments,
+    )
