@@ -21,24 +21,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from leave.models import (
-    CarersLeaveRequest,
-    DecisionKind,
-    FlexibleStatus,
-    FlexibleWorkingRequest,
-    LeavePolicy,
-    RequestStatus,
-)
+from commitments import public as commitments
+from leave import public as leave
 from organisations.models import Organisation, StaffRecord, StaffStatus
-from passports.models import AgreedVersion, CarerDeclaration, Passport
+from passports import public as passports
 from shared.suppression import suppress, suppress_with_total
 
 JsonValue = int | float | bool | str | None
@@ -129,15 +121,6 @@ def _share(*, today: date, good: int, bad: int, what: str, detail: str) -> Measu
     )
 
 
-def _counted_carers(organisation: Organisation) -> Q:
-    """Staff in post here who agreed to be counted (rule 4 and the carer's consent)."""
-    return Q(
-        staff__organisation=organisation,
-        staff__status=StaffStatus.ACTIVE,
-        staff__carer_declaration__include_in_counts=True,
-    )
-
-
 # --- Identification ----------------------------------------------------------------------
 
 
@@ -162,13 +145,7 @@ def self_identification_route(organisation: Organisation, today: date) -> Measur
 
 @measure("carers_declared", gettext_lazy("Staff who have said they are carers"))
 def carers_declared(organisation: Organisation, today: date) -> Measurement:
-    count = suppress(
-        CarerDeclaration.objects.filter(
-            staff__organisation=organisation,
-            staff__status=StaffStatus.ACTIVE,
-            include_in_counts=True,
-        ).count()
-    )
+    count = suppress(passports.carers_declared(organisation=organisation))
     return Measurement(
         count.value,
         str(count),
@@ -180,15 +157,9 @@ def carers_declared(organisation: Organisation, today: date) -> Measurement:
 # --- Passports --------------------------------------------------------------------------
 
 
-def _agreed_passports(organisation: Organisation) -> QuerySet[Passport]:
-    return Passport.objects.filter(_counted_carers(organisation)).filter(
-        Exists(AgreedVersion.objects.filter(passport=OuterRef("pk")))
-    )
-
-
 @measure("passports_agreed", gettext_lazy("Carer's passports agreed"))
 def passports_agreed(organisation: Organisation, today: date) -> Measurement:
-    count = suppress(_agreed_passports(organisation).count())
+    count = suppress(passports.passports_agreed(organisation=organisation))
     return Measurement(
         count.value,
         str(count),
@@ -199,18 +170,11 @@ def passports_agreed(organisation: Organisation, today: date) -> Measurement:
 
 @measure("passport_reviews_on_time", gettext_lazy("Passport reviews on time"))
 def passport_reviews_on_time(organisation: Organisation, today: date) -> Measurement:
-    counts = (
-        _agreed_passports(organisation)
-        .filter(next_review_on__isnull=False)
-        .aggregate(
-            on_time=Count("pk", filter=Q(next_review_on__gte=today)),
-            overdue=Count("pk", filter=Q(next_review_on__lt=today)),
-        )
-    )
+    reviews = passports.passport_reviews(organisation=organisation, today=today)
     return _share(
         today=today,
-        good=counts["on_time"],
-        bad=counts["overdue"],
+        good=reviews.on_time,
+        bad=reviews.overdue,
         what=_("agreed passports not overdue for review"),
         detail=_("Agreed passports with a review date, and whether that date has passed."),
     )
@@ -224,30 +188,15 @@ def carers_leave_answered_in_time(organisation: Organisation, today: date) -> Me
     """Carer's leave that started in the last year: was it agreed or postponed before its
     first day? An employer can only postpone before then (Carer's Leave Regulations 2024,
     reg. 8), so a request left unanswered simply goes ahead unplanned."""
-    counts = (
-        CarersLeaveRequest.objects.filter(organisation=organisation)
-        .exclude(status=RequestStatus.CANCELLED)
-        .annotate(
-            first_day=Min("days__day"),
-            answered_at=Min(
-                "decisions__at",
-                filter=Q(decisions__kind__in=[DecisionKind.ACCEPTED, DecisionKind.POSTPONED]),
-            ),
-        )
-        .filter(first_day__lte=today, first_day__gt=today - timedelta(days=LOOK_BACK_DAYS))
-        # The local date, as timezone.localdate gives it; a request never answered has none.
-        .annotate(answered_on=TruncDate("answered_at"))
-        .aggregate(
-            total=Count("pk"),
-            good=Count("pk", filter=Q(answered_on__lt=F("first_day"))),
-        )
+    answered = leave.carers_leave_answered(
+        organisation=organisation,
+        began_after=today - timedelta(days=LOOK_BACK_DAYS),
+        began_by=today,
     )
-    good = counts["good"]
-    bad = counts["total"] - good
     return _share(
         today=today,
-        good=good,
-        bad=bad,
+        good=answered.before_it_began,
+        bad=answered.total - answered.before_it_began,
         what=_("requests answered before the leave began"),
         detail=_("Carer's leave that began in the last 12 months, cancelled requests left out."),
     )
@@ -258,27 +207,13 @@ def flexible_decided_in_time(organisation: Organisation, today: date) -> Measure
     """Requests received in the last year, decided (with any appeal) by the statutory
     deadline or the later date the employee agreed (Employment Rights Act 1996, s.80G(1B)).
     Requests still within their deadline are not counted yet; withdrawn ones never are."""
-    waiting = Q(status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED])
-    counts = (
-        FlexibleWorkingRequest.objects.filter(
-            organisation=organisation,
-            received_on__gt=today - timedelta(days=LOOK_BACK_DAYS),
-        )
-        .exclude(status=FlexibleStatus.WITHDRAWN)
-        .annotate(
-            due_by=Coalesce("extension_agreed_to", "decision_due"),
-            # The local date, as timezone.localdate gives it.
-            decided_on=TruncDate("decided_at"),
-        )
-        .aggregate(
-            decided=Count("pk", filter=~waiting),
-            # A decision with no date kept is not shown to be in time.
-            in_time=Count("pk", filter=~waiting & Q(decided_on__lte=F("due_by"))),
-            overdue=Count("pk", filter=waiting & Q(due_by__lt=today)),
-        )
+    deadlines = leave.flexible_deadlines(
+        organisation=organisation,
+        received_after=today - timedelta(days=LOOK_BACK_DAYS),
+        today=today,
     )
-    good = counts["in_time"]
-    bad = counts["decided"] - good + counts["overdue"]
+    good = deadlines.decided_in_time
+    bad = deadlines.decided - good + deadlines.overdue
     return _share(
         today=today,
         good=good,
@@ -293,7 +228,7 @@ def flexible_decided_in_time(organisation: Organisation, today: date) -> Measure
 
 @measure("leave_policy_enhanced", gettext_lazy("Carer's leave beyond the legal minimum"))
 def leave_policy_enhanced(organisation: Organisation, today: date) -> Measurement:
-    policy = LeavePolicy.objects.filter(organisation=organisation).first()
+    policy = leave.leave_beyond_minimum(organisation=organisation)
     if policy is None or (not policy.extra_days and not policy.paid_days):
         return Measurement(
             False,
@@ -349,9 +284,7 @@ def carers_policy_uploaded(organisation: Organisation, today: date) -> Measureme
 
 @measure("leadership_commitment_published", gettext_lazy("Leadership commitment published"))
 def leadership_commitment_published(organisation: Organisation, today: date) -> Measurement:
-    from commitments.selectors import published_commitment
-
-    version = published_commitment(organisation=organisation)
+    version = commitments.published_commitment(organisation=organisation)
     if version is None:
         return Measurement(
             False,

@@ -18,11 +18,8 @@ from organisations.models import Organisation, Partnership
 
 
 def published_commitment(*, organisation: Organisation) -> CommitmentVersion | None:
-    """The organisation's currently published, signed version, or None.
-
-    Used by other apps (benchmarks' live evidence), so its shape is a contract: the
-    result carries ``signed_on``, ``signed_by_name``, ``signed_by_role`` and ``published_at``.
-    """
+    """The organisation's currently published, signed version, or None. Other apps read
+    it through ``commitments.public``."""
     return (
         CommitmentVersion.objects.filter(
             commitment__organisation=organisation, status=VersionStatus.PUBLISHED

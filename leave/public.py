@@ -1,0 +1,124 @@
+"""What other feature apps may use from leave; nothing else in the app is theirs to import.
+
+Benchmarks' live evidence asks how well the organisation answers carer's leave and
+flexible-working requests and what its leave policy gives. It gets numbers, never rows, so
+no other app depends on leave's tables. Each count is one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Min, Q
+from django.db.models.functions import Coalesce, TruncDate
+
+from leave.models import (
+    CarersLeaveRequest,
+    DecisionKind,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+    LeavePolicy,
+    RequestStatus,
+)
+from organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class LeaveAnswered:
+    """Carer's leave that began in a period, and how much of it was answered in time."""
+
+    #: Requests agreed or postponed before their first day.
+    before_it_began: int
+    #: Every request that began in the period, cancelled ones left out.
+    total: int
+
+
+def carers_leave_answered(
+    *, organisation: Organisation, began_after: date, began_by: date
+) -> LeaveAnswered:
+    """Carer's leave whose first day is after ``began_after`` and on or before ``began_by``:
+    was it agreed or postponed before that first day?
+
+    An employer can only postpone before the leave begins (Carer's Leave Regulations 2024,
+    reg. 8), so a request left unanswered until then goes ahead unplanned. A decision's
+    date is the local date, as ``timezone.localdate`` gives it.
+    """
+    counts = (
+        CarersLeaveRequest.objects.filter(organisation=organisation)
+        .exclude(status=RequestStatus.CANCELLED)
+        .annotate(
+            first_day=Min("days__day"),
+            answered_at=Min(
+                "decisions__at",
+                filter=Q(decisions__kind__in=[DecisionKind.ACCEPTED, DecisionKind.POSTPONED]),
+            ),
+        )
+        .filter(first_day__lte=began_by, first_day__gt=began_after)
+        # A request never answered has no date, so it is never counted as in time.
+        .annotate(answered_on=TruncDate("answered_at"))
+        .aggregate(
+            total=Count("pk"),
+            good=Count("pk", filter=Q(answered_on__lt=F("first_day"))),
+        )
+    )
+    return LeaveAnswered(before_it_began=counts["good"], total=counts["total"])
+
+
+@dataclass(frozen=True)
+class FlexibleDeadlines:
+    """Flexible-working requests received in a period, against their decision deadline."""
+
+    #: Decided (with any appeal), withdrawn ones left out.
+    decided: int
+    #: Of those, decided on or before the deadline or the later date the employee agreed.
+    decided_in_time: int
+    #: Still waiting for a decision or an appeal after the deadline has passed.
+    overdue: int
+
+
+def flexible_deadlines(
+    *, organisation: Organisation, received_after: date, today: date
+) -> FlexibleDeadlines:
+    """Requests received after ``received_after``, decided by the statutory deadline or the
+    later date the employee agreed (Employment Rights Act 1996, s.80G(1B)).
+
+    A request still within its deadline is in none of the counts; a decision with no date
+    kept is decided but not in time. Dates are local, as ``timezone.localdate`` gives them.
+    """
+    waiting = Q(status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED])
+    counts = (
+        FlexibleWorkingRequest.objects.filter(
+            organisation=organisation, received_on__gt=received_after
+        )
+        .exclude(status=FlexibleStatus.WITHDRAWN)
+        .annotate(
+            due_by=Coalesce("extension_agreed_to", "decision_due"),
+            decided_on=TruncDate("decided_at"),
+        )
+        .aggregate(
+            decided=Count("pk", filter=~waiting),
+            in_time=Count("pk", filter=~waiting & Q(decided_on__lte=F("due_by"))),
+            overdue=Count("pk", filter=waiting & Q(due_by__lt=today)),
+        )
+    )
+    return FlexibleDeadlines(
+        decided=counts["decided"], decided_in_time=counts["in_time"], overdue=counts["overdue"]
+    )
+
+
+@dataclass(frozen=True)
+class LeaveBeyondMinimum:
+    """What the organisation's leave policy adds to the statutory week, in days a year."""
+
+    extra_days: Decimal
+    paid_days: Decimal
+
+
+def leave_beyond_minimum(*, organisation: Organisation) -> LeaveBeyondMinimum | None:
+    """The policy's extra and paid carer's leave days, or ``None`` when it has none."""
+    policy = LeavePolicy.objects.filter(organisation=organisation).first()
+    if policy is None:
+        return None
+    return LeaveBeyondMinimum(extra_days=policy.extra_days, paid_days=policy.paid_days)

@@ -1,0 +1,61 @@
+"""What other feature apps may use from passports; nothing else in the app is theirs to import.
+
+Benchmarks' live evidence counts carers and passports. It gets numbers, never rows, and
+only of carers in post who agreed to be counted (trust rule 4 and the carer's consent):
+small numbers are the caller's to hide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from organisations.models import Organisation, StaffStatus
+from passports.models import AgreedVersion, CarerDeclaration, Passport
+
+
+def carers_declared(*, organisation: Organisation) -> int:
+    """Staff in post here who said they are carers and agreed to be counted."""
+    return CarerDeclaration.objects.filter(
+        staff__organisation=organisation,
+        staff__status=StaffStatus.ACTIVE,
+        include_in_counts=True,
+    ).count()
+
+
+def _agreed_passports(organisation: Organisation) -> QuerySet[Passport]:
+    """Passports agreed at least once, of carers in post who agreed to be counted."""
+    return Passport.objects.filter(
+        staff__organisation=organisation,
+        staff__status=StaffStatus.ACTIVE,
+        staff__carer_declaration__include_in_counts=True,
+    ).filter(Exists(AgreedVersion.objects.filter(passport=OuterRef("pk"))))
+
+
+def passports_agreed(*, organisation: Organisation) -> int:
+    """Passports signed by a carer and their manager at least once (counted carers in post)."""
+    return _agreed_passports(organisation).count()
+
+
+@dataclass(frozen=True)
+class PassportReviews:
+    """Agreed passports with a review date, by whether that date has passed."""
+
+    on_time: int
+    overdue: int
+
+
+def passport_reviews(*, organisation: Organisation, today: date) -> PassportReviews:
+    """Of the agreed passports counted by ``passports_agreed`` that have a review date, how
+    many are due today or later and how many are overdue."""
+    counts = (
+        _agreed_passports(organisation)
+        .filter(next_review_on__isnull=False)
+        .aggregate(
+            on_time=Count("pk", filter=Q(next_review_on__gte=today)),
+            overdue=Count("pk", filter=Q(next_review_on__lt=today)),
+        )
+    )
+    return PassportReviews(on_time=counts["on_time"], overdue=counts["overdue"])
