@@ -89,22 +89,18 @@ def _mine(request: OrgRequest) -> Passport:
     return passport
 
 
-def _audit(request: OrgRequest, passport: Passport, summary: str) -> None:
+@router.get("/mine", auth=OWN, response={200: PassportOut, **ERRORS})
+def my_passport(request: OrgRequest) -> PassportOut:
+    """The token owner's passport as it stands, with the list of agreed versions."""
+    passport = _mine(request)
     audit_record(
         actor=request.user,
         action=Action.VIEW,
         channel=Channel.API,
         target=passport,
         organisation_id=request.organisation.pk,
-        summary=summary,
+        summary="Read own passport through the API",
     )
-
-
-@router.get("/mine", auth=OWN, response={200: PassportOut, **ERRORS})
-def my_passport(request: OrgRequest) -> PassportOut:
-    """The token owner's passport as it stands, with the list of agreed versions."""
-    passport = _mine(request)
-    _audit(request, passport, "Read own passport through the API")
     latest = latest_agreed(passport=passport)
     return PassportOut(
         id=passport.pk,
@@ -135,7 +131,14 @@ def my_passport(request: OrgRequest) -> PassportOut:
 def my_agreed_version(request: OrgRequest, number: int) -> AgreedVersionOut:
     passport = _mine(request)
     version = agreed_version(passport=passport, number=number)
-    _audit(request, passport, f"Read own agreed version {number} through the API")
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.API,
+        target=passport,
+        organisation_id=request.organisation.pk,
+        summary=f"Read own agreed version {number} through the API",
+    )
     return AgreedVersionOut(
         number=version.number,
         agreed_at=version.agreed_at,

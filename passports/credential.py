@@ -49,7 +49,8 @@ from passports.models import (
     AgreedVersion,
     Passport,
 )
-from passports.services import _commit_change, _lock, carer_declare
+from passports.services import _commit_change, carer_declare
+from shared.writes import lock
 
 CREDENTIAL_TYPE = "WorkingCarerPassportCredential"
 SUBJECT_TYPE = "WorkingCarerPassport"
@@ -413,7 +414,10 @@ def _bring_in(
     if passport is None:
         carer_declare(staff=staff, by=by, channel=channel)
         passport = Passport.objects.get(staff=staff)
-    locked = _lock(passport)
+    locked = lock(
+        Passport.objects.select_related("staff", "staff__line_manager", "staff__organisation"),
+        passport.pk,
+    )
     origin = _("Agreed at %(issuer)s on %(date)s") % {
         "issuer": offer.issuer_name,
         "date": offer.agreed_on,

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,27 +43,41 @@ from passports.rules import is_sharing_manager
 from passports.selectors import current_line_manager
 from shared.dates import long_datetime
 from shared.emails import send_templated
+from shared.writes import EditConflict, check_version, lock
 
 
-class PassportConflict(Exception):
+class PassportConflict(EditConflict):
     """Someone else changed the passport after the person opened their copy (trust rule 8)."""
 
     def __init__(
         self, revisions: list[PassportRevision], current_version: int, *, show_values: bool
     ) -> None:
-        super().__init__("The passport changed while you were editing it")
+        super().__init__(
+            _(
+                "This passport was changed while you were editing it, so your changes have not "
+                "been saved yet. Check what changed, then save again if you still want yours."
+            ),
+            current_version=current_version,
+        )
         self.revisions = revisions
-        self.current_version = current_version
         self.show_values = show_values
 
+    @classmethod
+    def since(cls, passport: Passport, seen_version: int | None, *, by: User) -> PassportConflict:
+        """The changes saved after ``seen_version``, told as ``by`` may be told them."""
+        revisions = PassportRevision.objects.filter(
+            passport=passport, version__gt=seen_version or 0
+        )
+        return cls(list(revisions), passport.version, show_values=passport.staff.user_id == by.pk)
+
     def describe(self) -> list[str]:
-        """One plain line per change, for the error summary.
+        """What the error summary says: that nothing was saved, then one line per change.
 
         Old and new values are shown to the carer only. A manager is told who changed what
         and when: the version they send is theirs to choose, and old values could be words
         the carer wrote before sharing, or while someone else managed them.
         """
-        lines = []
+        lines = [self.message]
         for revision in self.revisions:
             when = long_datetime(revision.at)
             for change in revision.changes:
@@ -95,44 +108,14 @@ def staff_name(staff: StaffRecord) -> str:
     return f"{staff.first_name} {staff.last_name}".strip()
 
 
-def _audit(
-    passport: Passport, *, by: User | None, action: Action, channel: Channel, summary: str
-) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        channel=channel,
-        target=passport,
-        organisation_id=passport.staff.organisation_id,
-        summary=summary,
-    )
-
-
-def _lock(passport: Passport) -> Passport:
-    """The passport row, locked; gone (deleted by the carer meanwhile) is a 404."""
-    locked = (
-        Passport.objects.select_for_update(of=("self",))
-        .select_related("staff", "staff__line_manager", "staff__organisation")
-        .filter(pk=passport.pk)
-        .first()
-    )
-    if locked is None:
-        raise Http404
-    return locked
+#: What every write reads with the locked passport: the carer, their manager, the organisation.
+_WITH_STAFF = ("staff", "staff__line_manager", "staff__organisation")
 
 
 def _require(locked: Passport, by: User, permission: str = "passports.work_on_passport") -> None:
     """Services check who may write themselves: the API and commands call them too."""
     if not by.has_perm(permission, locked):
         raise PermissionDenied("Only the carer and the manager they shared with")
-
-
-def _check_version(locked: Passport, expected_version: int | None, by: User) -> None:
-    if expected_version is not None and expected_version != locked.version:
-        revisions = list(
-            PassportRevision.objects.filter(passport=locked, version__gt=expected_version)
-        )
-        raise PassportConflict(revisions, locked.version, show_values=locked.staff.user_id == by.pk)
 
 
 def _as_text(value: Any) -> str:
@@ -164,7 +147,14 @@ def _commit_change(
     PassportRevision.objects.create(
         passport=locked, version=locked.version, by=by, by_name=display_name(by), changes=changes
     )
-    _audit(locked, by=by, action=Action.UPDATE, channel=channel, summary=summary)
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
+        summary=summary,
+    )
     return locked
 
 
@@ -223,11 +213,12 @@ def carer_declare(
             declaration.save()
     passport, _new = Passport.objects.get_or_create(staff=staff, defaults={"updated_by": by})
     if changed:  # the same answers again write nothing
-        _audit(
-            passport,
-            by=by,
+        audit_record(
+            actor=by,
             action=Action.CREATE if created else Action.UPDATE,
             channel=channel,
+            target=passport,
+            organisation_id=passport.staff.organisation_id,
             summary="Declared as a carer" if created else "Changed carer declaration",
         )
     if share_with_manager:
@@ -249,11 +240,12 @@ def carer_forget(*, staff: StaffRecord, by: User, channel: Channel = Channel.WEB
         raise PermissionDenied("Only the carer can delete their passport")
     passport = Passport.objects.select_for_update().filter(staff=staff).first()
     if passport is not None:
-        _audit(
-            passport,
-            by=by,
+        audit_record(
+            actor=by,
             action=Action.DELETE,
             channel=channel,
+            target=passport,
+            organisation_id=passport.staff.organisation_id,
             summary="Deleted carer declaration and passport",
         )
         passport.delete()
@@ -275,10 +267,14 @@ def passport_update_about(
     channel: Channel = Channel.WEB,
 ) -> Passport:
     """The carer's own words. Only the carer writes these sections."""
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied("Only the carer writes about their caring role")
-    _check_version(locked, expected_version, by)
+    check_version(
+        locked.version,
+        expected_version,
+        lambda: PassportConflict.since(locked, expected_version, by=by),
+    )
     changes = [
         c
         for c in (
@@ -306,9 +302,13 @@ def passport_set_review(
     today: date | None = None,
     channel: Channel = Channel.WEB,
 ) -> Passport:
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     _require(locked, by)
-    _check_version(locked, expected_version, by)
+    check_version(
+        locked.version,
+        expected_version,
+        lambda: PassportConflict.since(locked, expected_version, by=by),
+    )
     today = today or timezone.localdate()
     if next_review_on is not None and next_review_on <= today:
         raise ValidationError({"next_review_on": _("The next review must be in the future.")})
@@ -349,9 +349,13 @@ def adjustment_add(
         raise ValidationError({"kind": _("Choose an adjustment from the list.")})
     if kind == AdjustmentKind.OTHER and not details.strip():
         raise ValidationError({"details": _("Say what would help.")})
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     _require(locked, by)
-    _check_version(locked, expected_version, by)
+    check_version(
+        locked.version,
+        expected_version,
+        lambda: PassportConflict.since(locked, expected_version, by=by),
+    )
     by_manager = locked.staff.user_id != by.pk
     adjustment = Adjustment.objects.create(
         passport=locked,
@@ -383,9 +387,13 @@ def adjustment_update(
     by: User,
     channel: Channel = Channel.WEB,
 ) -> Adjustment:
-    locked = _lock(adjustment.passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), adjustment.passport.pk)
     _require(locked, by)
-    _check_version(locked, expected_version, by)
+    check_version(
+        locked.version,
+        expected_version,
+        lambda: PassportConflict.since(locked, expected_version, by=by),
+    )
     current = Adjustment.objects.select_for_update().get(pk=adjustment.pk, passport=locked)
     is_carer = locked.staff.user_id == by.pk
     if not is_carer:
@@ -446,7 +454,7 @@ def conversation_record(
         raise ValidationError({"held_on": _("The conversation date cannot be in the future.")})
     if not notes.strip():
         raise ValidationError({"notes": _("Write a short note of the conversation.")})
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     _require(locked, by)
     conversation = Conversation.objects.create(
         passport=locked,
@@ -455,7 +463,14 @@ def conversation_record(
         recorded_by=by,
         recorded_by_name=display_name(by),
     )
-    _audit(locked, by=by, action=Action.CREATE, channel=channel, summary="Recorded a conversation")
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
+        summary="Recorded a conversation",
+    )
     return conversation
 
 
@@ -467,7 +482,7 @@ def passport_share(
     *, passport: Passport, by: User, channel: Channel = Channel.WEB
 ) -> PassportShare:
     """Share with the carer's current line manager, and nobody else (trust rule 2)."""
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     if locked.staff.user_id != by.pk or locked.staff.status != StaffStatus.ACTIVE:
         raise PermissionDenied("Only the carer, while in post, can share their passport")
     manager = current_line_manager(staff=locked.staff)
@@ -483,11 +498,12 @@ def passport_share(
             return open_share
         _end_share(open_share, ShareEndReason.MANAGER_CHANGED)
     share = PassportShare.objects.create(passport=locked, with_staff=manager)
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
         summary=f"Shared passport with staff record {manager.pk}",
     )
     manager_user = manager.user
@@ -515,14 +531,21 @@ def _end_share(share: PassportShare, reason: ShareEndReason) -> None:
 @transaction.atomic
 def passport_unshare(*, passport: Passport, by: User, channel: Channel = Channel.WEB) -> None:
     """Withdraw sharing; the manager loses access at once. Agreed versions stay valid."""
-    locked = _lock(passport)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied("Only the carer can stop sharing their passport")
     share = locked.shares.filter(ended_at__isnull=True).first()
     if share is None:
         return
     _end_share(share, ShareEndReason.WITHDRAWN)
-    _audit(locked, by=by, action=Action.UPDATE, channel=channel, summary="Stopped sharing passport")
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
+        summary="Stopped sharing passport",
+    )
 
 
 @transaction.atomic
@@ -559,11 +582,12 @@ def shares_close_stale(*, organisation_id: int, left_by_import: bool = False) ->
         else:
             _end_share(share, ShareEndReason.MANAGER_CHANGED)
             summary = "Sharing ended: the line manager changed"
-        _audit(
-            share.passport,
-            by=None,
+        audit_record(
+            actor=None,
             action=Action.UPDATE,
             channel=Channel.SYSTEM,
+            target=share.passport,
+            organisation_id=share.passport.staff.organisation_id,
             summary=summary,
         )
         if carer.user is not None and carer.status == in_post:
@@ -697,8 +721,12 @@ def passport_sign(
     *, passport: Passport, expected_version: int | None, by: User, channel: Channel = Channel.WEB
 ) -> SignResult:
     """Sign the draft as it stands. When both have signed the same draft, freeze a version."""
-    locked = _lock(passport)
-    _check_version(locked, expected_version, by)
+    locked = lock(Passport.objects.select_related(*_WITH_STAFF), passport.pk)
+    check_version(
+        locked.version,
+        expected_version,
+        lambda: PassportConflict.since(locked, expected_version, by=by),
+    )
     if not locked.adjustments.exists() and not locked.about_caring:
         raise ValidationError(
             _("Add what helps you, or something about your caring role, before signing.")
@@ -730,8 +758,13 @@ def passport_sign(
     ):
         locked.manager_signed_version = locked.manager_signed_at = locked.manager_signed_by = None
     locked.save()
-    _audit(
-        locked, by=by, action=Action.UPDATE, channel=channel, summary=f"Signed passport as {who}"
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
+        summary=f"Signed passport as {who}",
     )
     both = (
         locked.carer_signed_version == locked.version
@@ -768,5 +801,12 @@ def passport_sign(
         manager_name=staff_name(locked.manager_signed_by),
         content=passport_snapshot(locked),
     )
-    _audit(locked, by=by, action=Action.CREATE, channel=channel, summary=f"Agreed version {number}")
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.staff.organisation_id,
+        summary=f"Agreed version {number}",
+    )
     return SignResult(agreed=agreed, waiting_for="")

@@ -87,9 +87,10 @@ def test_an_edit_on_an_old_copy_is_refused_and_says_who_changed_what(world):
             plan_b_at_work="",
             by=world.carer,
         )
-    lines = clash.value.describe()
-    assert len(lines) == 1
-    assert "next review date" in lines[0]
+    lead, *changes = clash.value.describe()
+    assert "your changes have not been saved" in lead
+    assert len(changes) == 1
+    assert "next review date" in changes[0]
     assert Passport.objects.get(pk=passport.pk).about_caring == "I help my dad most mornings."
 
 

@@ -32,7 +32,8 @@ from passports.selectors import (
     seen_by_lines,
 )
 from passports.services import carer_declare, carer_forget, passport_share, passport_unshare
-from passports.views._common import attempt, audit_view, own_record
+from passports.views._common import audit_view, own_record
+from shared.forms import attempt
 from shared.paging import countless_page
 from shared.printable import json_bytes
 

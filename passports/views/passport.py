@@ -52,7 +52,8 @@ from passports.services import (
     passport_sign,
     passport_update_about,
 )
-from passports.views._common import attempt, audit_view
+from passports.views._common import audit_view
+from shared.forms import attempt
 from shared.once import one_submission
 
 
