@@ -8,7 +8,14 @@ class BenchmarksConfig(AppConfig):
     def ready(self) -> None:
         from benchmarks import rules  # noqa: F401  registers the permissions
         from benchmarks.frameworks import frameworks
+        from benchmarks.gaps import criteria_for_plans
+        from benchmarks.selectors import is_assessment_of
+        from plans.public import CriteriaSource, offer_criteria
 
         # Load and check every framework file now: a bad file stops start-up with a message
         # naming it, rather than failing on the first page that needs it.
         frameworks()
+        # Plans never reads benchmarks: it is told which criteria and assessments exist.
+        offer_criteria(
+            CriteriaSource(criteria=criteria_for_plans, is_assessment_of=is_assessment_of)
+        )

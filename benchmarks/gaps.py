@@ -1,4 +1,5 @@
-"""Turn an assessment's unmet requirements into ``plans.gaps.Gap`` values.
+"""What benchmarks hands to the action plans: an assessment's unmet requirements as
+``plans.public.Gap`` values, and the frameworks' criteria a plan row can point at.
 
 Pure: a framework, the answers and a target level in, gaps out. The view hands them to the
 plans app, which makes one action per gap (docs/benchmarks.md, "Turn the gaps into a plan").
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from benchmarks.frameworks import Framework
+from benchmarks.frameworks import Framework, frameworks
 from benchmarks.levels import FrameworkResult, missing_for_target
-from plans.gaps import Gap
+from plans.public import Criterion, FrameworkCriteria, Gap
 
 
 def default_target(result: FrameworkResult) -> str | None:
@@ -47,3 +48,17 @@ def gaps_for(
                 )
             )
     return gaps
+
+
+def criteria_for_plans() -> list[FrameworkCriteria]:
+    """Each framework's criteria, in the framework's order, for the plans' pickers."""
+    return [
+        FrameworkCriteria(
+            name=str(framework.name),
+            criteria=tuple(
+                Criterion(ref=f"{framework.slug}:{criterion.key}", title=str(criterion.title))
+                for criterion in framework.criteria
+            ),
+        )
+        for framework in frameworks().values()
+    ]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -26,8 +26,7 @@ from benchmarks.models import (
     RequirementAnswer,
 )
 from organisations.models import Organisation
-from plans.models import ActionPoint, ActionStatus, OrgPlan
-from plans.selectors import org_plans_visible_to
+from plans.public import PlanOption, PlanSummary, latest_plan_made_from, plan_options_for_gaps
 
 
 def assessments_in(*, organisation: Organisation) -> QuerySet[Assessment]:
@@ -299,55 +298,42 @@ def compare(older: Assessment, newer: Assessment) -> Comparison:
 # --- Gaps into an action plan ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanOption:
-    """One of the organisation's plans the gaps could go into."""
-
-    plan: OrgPlan
-    #: How many of the gaps already have an open action in it (they are not added again).
-    covered: int
-    #: The plan holds actions made from an assessment of the same framework.
-    from_framework: bool
+def is_assessment_of(organisation: Organisation, assessment_id: int) -> bool:
+    """Whether the id is one of the organisation's assessments (offered to plans, which
+    checks an action's source assessment with it)."""
+    return Assessment.objects.filter(pk=assessment_id, organisation=organisation).exists()
 
 
-def _framework_plan_ids(*, organisation: Organisation, framework_slug: str) -> set[int]:
-    same_framework = Assessment.objects.filter(
-        organisation=organisation, framework_slug=framework_slug
-    ).values("pk")
-    return set(
-        ActionPoint.objects.filter(
-            plan__organisation=organisation, source_assessment_id__in=same_framework
-        )
-        .values_list("plan_id", flat=True)
-        .distinct()
+def framework_assessment_ids(*, organisation: Organisation, framework_slug: str) -> list[int]:
+    """Every assessment of the framework in the organisation: the plans made from any of
+    them are the framework's plans."""
+    return list(
+        Assessment.objects.filter(
+            organisation=organisation, framework_slug=framework_slug
+        ).values_list("pk", flat=True)
     )
 
 
-def latest_framework_plan(*, organisation: Organisation, framework_slug: str) -> OrgPlan | None:
+def latest_framework_plan(*, organisation: Organisation, framework_slug: str) -> PlanSummary | None:
     """The newest plan holding actions made from an assessment of this framework."""
-    ids = _framework_plan_ids(organisation=organisation, framework_slug=framework_slug)
-    return OrgPlan.objects.filter(pk__in=ids).order_by("-pk").first() if ids else None
+    return latest_plan_made_from(
+        organisation=organisation,
+        assessment_ids=framework_assessment_ids(
+            organisation=organisation, framework_slug=framework_slug
+        ),
+    )
 
 
 def plan_options(
     *, viewer: User, organisation: Organisation, framework_slug: str, gap_refs: Iterable[str]
 ) -> list[PlanOption]:
     """The plans the viewer sees, newest first, each with how many of ``gap_refs`` it
-    already covers with an open action. Three queries, whatever the number of plans."""
-    plans = list(
-        org_plans_visible_to(viewer=viewer, organisation=organisation).order_by(
-            "-created_at", "-id"
-        )
+    already covers with an open action and whether it was made from this framework."""
+    return plan_options_for_gaps(
+        viewer=viewer,
+        organisation=organisation,
+        assessment_ids=framework_assessment_ids(
+            organisation=organisation, framework_slug=framework_slug
+        ),
+        gap_refs=gap_refs,
     )
-    if not plans:
-        return []
-    from_framework = _framework_plan_ids(organisation=organisation, framework_slug=framework_slug)
-    covered = dict(
-        ActionPoint.objects.filter(
-            plan__in=plans, status=ActionStatus.OPEN, requirement_ref__in=set(gap_refs)
-        )
-        .values("plan_id")
-        .annotate(n=Count("requirement_ref", distinct=True))
-        .values_list("plan_id", "n")
-    )
-    return [PlanOption(p, covered.get(p.pk, 0), p.pk in from_framework) for p in plans]

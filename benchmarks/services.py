@@ -42,12 +42,10 @@ from benchmarks.models import (
     MeasurementSnapshot,
     RequirementAnswer,
 )
-from benchmarks.selectors import assessment_state, latest_framework_plan, statuses
+from benchmarks.selectors import assessment_state, framework_assessment_ids, statuses
 from benchmarks.uploads import check_upload, display_label
 from organisations.models import Organisation
-from plans.gaps import Gap
-from plans.models import ActionPoint, OrgPlan
-from plans.services import org_plan_add_gaps
+from plans.public import Gap, GapsAdded, PlanSummary, gaps_into_plan
 from shared.writes import EditConflict
 
 MAX_LINKS = 20
@@ -615,69 +613,33 @@ def assessment_delete(*, assessment: Assessment, by: User, channel: Channel = Ch
 # --- Gaps into an action plan --------------------------------------------------------------
 
 
-class PlanMadeMeanwhile(AssessmentError):
-    """A new plan was asked for, but one was made from this framework after the page was
-    opened: most likely the same form sent twice."""
-
-    def __init__(self, plan: OrgPlan) -> None:
-        super().__init__(
-            "plan_made_meanwhile",
-            _(
-                "The action plan “%(title)s” was made from these gaps after you opened this "
-                "page. It is now chosen below: add the actions to it, or choose a new action "
-                "plan again."
-            )
-            % {"title": plan.title},
-        )
-        self.plan = plan
-
-
-@dataclass(frozen=True)
-class PlanAdded:
-    plan: OrgPlan
-    created: bool
-    #: Actions added; gaps that already had an open action in the plan are not counted.
-    added: int
-
-
 def gaps_to_plan(
     *,
     assessment: Assessment,
     gaps: Sequence[Gap],
     by: User,
-    plan: OrgPlan | None,
+    plan: PlanSummary | None,
     title: str | None = None,
     seen_plan_id: int | None = None,
-) -> PlanAdded:
+) -> GapsAdded:
     """Put the gaps into ``plan``, or into a new plan when it is None.
 
     ``seen_plan_id`` is the newest plan made from this framework when the person chose
-    (0 for none): if a newer one exists, a new plan is refused with ``PlanMadeMeanwhile``
-    rather than made twice. The organisation's row is locked, so two requests cannot both
-    pass that check. An existing plan never gets a second open action for a requirement.
+    (0 for none): if a newer one exists, a new plan is refused with
+    ``plans.public.PlanMadeMeanwhile`` rather than made twice. An existing plan never gets
+    a second open action for a requirement.
     """
     organisation = assessment.organisation
     _require(by, organisation)
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        if plan is None and seen_plan_id is not None:
-            newer = latest_framework_plan(
+        return gaps_into_plan(
+            organisation=organisation,
+            gaps=gaps,
+            by=by,
+            plan_id=plan.id if plan is not None else None,
+            title=title,
+            seen_plan_id=seen_plan_id,
+            assessment_ids=framework_assessment_ids(
                 organisation=organisation, framework_slug=assessment.framework_slug
-            )
-            if newer is not None and newer.pk > seen_plan_id:
-                raise PlanMadeMeanwhile(newer)
-        before = 0
-        if plan is not None:
-            locked = (
-                OrgPlan.objects.select_for_update()
-                .filter(pk=plan.pk, organisation=organisation)
-                .first()
-            )
-            if locked is None:
-                raise Http404
-            before = ActionPoint.objects.filter(plan=plan).count()
-        made = org_plan_add_gaps(
-            organisation=organisation, gaps=gaps, by=by, plan=plan, title=title
+            ),
         )
-        added = ActionPoint.objects.filter(plan=made).count() - before
-    return PlanAdded(plan=made, created=plan is None, added=added)

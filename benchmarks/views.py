@@ -41,7 +41,6 @@ from benchmarks.gaps import default_target, gaps_for
 from benchmarks.models import AnswerStatus, Assessment, CriterionEvidence
 from benchmarks.selectors import (
     AssessmentView,
-    PlanOption,
     assessment_in,
     assessment_view,
     assessments_of,
@@ -58,8 +57,6 @@ from benchmarks.services import (
     AssessmentChanged,
     AssessmentError,
     CriterionConflict,
-    PlanAdded,
-    PlanMadeMeanwhile,
     assessment_delete,
     assessment_sign_off,
     assessment_start,
@@ -71,6 +68,7 @@ from benchmarks.services import (
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
+from plans.public import GapsAdded, PlanMadeMeanwhile, PlanOption
 from shared.once import one_submission
 
 VIEW = "benchmarks.view_assessments"
@@ -659,7 +657,7 @@ def _plan_label(option: PlanOption) -> str:
 
 def _plan_hint(option: PlanOption, gaps: int) -> str:
     parts = []
-    if option.from_framework:
+    if option.from_assessments:
         parts.append(_("Made from an earlier run of this assessment."))
     if option.covered:
         parts.append(
@@ -721,15 +719,15 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
         initial={
             "target": default,
             "title": title,
-            "plan": str(latest.pk) if latest else NEW_PLAN,
-            "seen": latest.pk if latest else 0,
+            "plan": str(latest.id) if latest else NEW_PLAN,
+            "seen": latest.id if latest else 0,
         },
         choices=choices,
-        plans=[(o.plan.pk, _plan_label(o), _plan_hint(o, len(preview))) for o in options],
+        plans=[(o.plan.id, _plan_label(o), _plan_hint(o, len(preview))) for o in options],
     )
     if request.method == "POST" and choices and form.is_valid():
         chosen = form.chosen_plan()
-        plan = next((o.plan for o in options if o.plan.pk == chosen), None)
+        plan = next((o.plan for o in options if o.plan.id == chosen), None)
         try:
             done = gaps_to_plan(
                 assessment=assessment,
@@ -743,13 +741,13 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
             form.add_error(None, made.message)
             # Shown again with that plan chosen and known, so sending it twice is safe.
             data = form.data.copy()  # type: ignore[attr-defined]
-            data["plan"] = str(made.plan.pk)
-            data["seen"] = str(made.plan.pk)
+            data["plan"] = str(made.plan.id)
+            data["seen"] = str(made.plan.id)
             form.data = data
         else:
             messages.success(request, _plan_message(done, gaps=len(preview)))
             return redirect(
-                reverse("org_plan_detail", args=[request.organisation.slug, done.plan.pk])
+                reverse("org_plan_detail", args=[request.organisation.slug, done.plan.id])
             )
     return render(
         request,
@@ -765,7 +763,7 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plan_message(done: PlanAdded, *, gaps: int) -> str:
+def _plan_message(done: GapsAdded, *, gaps: int) -> str:
     if done.created:
         return _("Action plan created with %(n)s actions, one for each gap.") % {"n": done.added}
     if not done.added:

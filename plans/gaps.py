@@ -1,12 +1,16 @@
-"""What a benchmark self-assessment hands to the action plan: one unmet requirement.
+"""What a benchmark self-assessment hands to the action plans, and what it gets back.
 
-Kept as a plain value so ``benchmarks`` can produce gaps and ``plans`` can turn them into
-actions without either importing the other's models.
+Plain values, so ``benchmarks`` can produce gaps and ``plans`` can turn them into actions
+without either reading the other's tables (``plans.public`` says which way the dependency
+points).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from plans.models import OrgPlan
 
 
 @dataclass(frozen=True)
@@ -23,3 +27,37 @@ class Gap:
     level_name: str
     #: The assessment the gap came from, so an action links back to its evidence.
     assessment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """An organisation's action plan as another app may show it."""
+
+    id: int
+    title: str
+    period_start: date
+    period_end: date
+
+    @classmethod
+    def of(cls, plan: OrgPlan) -> PlanSummary:
+        return cls(plan.pk, plan.title, plan.period_start, plan.period_end)
+
+
+@dataclass(frozen=True)
+class PlanOption:
+    """One of the organisation's plans the gaps could go into."""
+
+    plan: PlanSummary
+    #: How many of the gaps already have an open action in it (they are not added again).
+    covered: int
+    #: It holds actions made from one of the assessments the caller named (an earlier run
+    #: of the same framework).
+    from_assessments: bool
+
+
+@dataclass(frozen=True)
+class GapsAdded:
+    plan: PlanSummary
+    created: bool
+    #: Actions added; gaps that already had an open action in the plan are not counted.
+    added: int

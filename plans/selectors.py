@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from organisations.models import Organisation
+from plans.gaps import PlanOption, PlanSummary
 from plans.models import (
     ActionPoint,
     ActionStatus,
@@ -215,3 +216,56 @@ def member_by_email(*, organisation: Organisation, email: str) -> User | None:
         .distinct()
         .first()
     )
+
+
+# --- Gaps from a self-assessment -------------------------------------------------------------
+
+
+def _plans_made_from(*, organisation: Organisation, assessment_ids: Collection[int]) -> set[int]:
+    if not assessment_ids:
+        return set()
+    return set(
+        ActionPoint.objects.filter(
+            plan__organisation=organisation, source_assessment_id__in=list(assessment_ids)
+        )
+        .values_list("plan_id", flat=True)
+        .distinct()
+    )
+
+
+def latest_plan_made_from(
+    *, organisation: Organisation, assessment_ids: Collection[int]
+) -> PlanSummary | None:
+    """The newest plan holding actions made from one of the assessments."""
+    ids = _plans_made_from(organisation=organisation, assessment_ids=assessment_ids)
+    plan = OrgPlan.objects.filter(pk__in=ids).order_by("-pk").first() if ids else None
+    return PlanSummary.of(plan) if plan is not None else None
+
+
+def plan_options_for_gaps(
+    *,
+    viewer: User,
+    organisation: Organisation,
+    assessment_ids: Collection[int],
+    gap_refs: Iterable[str],
+) -> list[PlanOption]:
+    """The plans the viewer sees, newest first, each with how many of ``gap_refs`` (gaps'
+    requirement references) it already covers with an open action, and whether it holds
+    actions made from one of the assessments. Three queries, whatever the number of plans."""
+    plans = list(
+        org_plans_visible_to(viewer=viewer, organisation=organisation).order_by(
+            "-created_at", "-id"
+        )
+    )
+    if not plans:
+        return []
+    made_from = _plans_made_from(organisation=organisation, assessment_ids=assessment_ids)
+    covered = dict(
+        ActionPoint.objects.filter(
+            plan__in=plans, status=ActionStatus.OPEN, requirement_ref__in=set(gap_refs)
+        )
+        .values("plan_id")
+        .annotate(n=Count("requirement_ref", distinct=True))
+        .values_list("plan_id", "n")
+    )
+    return [PlanOption(PlanSummary.of(p), covered.get(p.pk, 0), p.pk in made_from) for p in plans]

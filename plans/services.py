@@ -8,7 +8,7 @@ it and when (trust rule 8).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, TypeVar
@@ -24,9 +24,9 @@ from accounts.models import User
 from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
-from benchmarks.models import Assessment
 from organisations.models import Membership, Organisation
-from plans.gaps import Gap
+from plans.criteria import is_assessment_of
+from plans.gaps import Gap, GapsAdded, PlanSummary
 from plans.models import (
     ActionPoint,
     ActionStatus,
@@ -38,8 +38,9 @@ from plans.models import (
     ProgressEntry,
     Rag,
 )
+from plans.selectors import latest_plan_made_from
 from shared.dates import long_date, long_datetime
-from shared.writes import EditConflict, RuleError
+from shared.writes import EditConflict, RuleError, lock
 
 MAX_ROWS = 30
 MAX_PERIODS = 20
@@ -693,7 +694,7 @@ def _check_assessment(assessment_id: int | None, organisation: Organisation) -> 
     """The self-assessment an action comes from must be this organisation's own."""
     if assessment_id is None:
         return
-    if not Assessment.objects.filter(pk=assessment_id, organisation=organisation).exists():
+    if not is_assessment_of(organisation, assessment_id):
         raise ValidationError(
             {"source_assessment_id": _("There is no such self-assessment in this organisation.")}
         )
@@ -936,3 +937,55 @@ def org_plan_add_gaps(
         open_refs.add(gap.requirement_ref)
         added += 1
     return locked
+
+
+class PlanMadeMeanwhile(EditConflict):
+    """A new plan was asked for, but one was made from the same assessments after the page
+    was opened: most likely the same form sent twice. ``current_version`` is that plan's id,
+    the newest one the person has now been shown."""
+
+    def __init__(self, plan: PlanSummary) -> None:
+        super().__init__(
+            _(
+                "The action plan “%(title)s” was made from these gaps after you opened this "
+                "page. It is now chosen below: add the actions to it, or choose a new action "
+                "plan again."
+            )
+            % {"title": plan.title},
+            current_version=plan.id,
+        )
+        self.plan = plan
+
+
+@transaction.atomic
+def gaps_into_plan(
+    *,
+    organisation: Organisation,
+    gaps: Sequence[Gap],
+    by: User,
+    plan_id: int | None,
+    title: str | None = None,
+    seen_plan_id: int | None = None,
+    assessment_ids: Collection[int] = (),
+) -> GapsAdded:
+    """Put the gaps into the plan ``plan_id`` (another organisation's is a 404), or into a
+    new plan when it is None (``org_plan_add_gaps``), and say how many actions were added.
+
+    ``seen_plan_id`` is the newest plan made from ``assessment_ids`` when the person chose
+    (0 for none): if a newer one exists, a new plan is refused with ``PlanMadeMeanwhile``
+    rather than made twice. The organisation's row is locked, so two requests cannot both
+    pass that check.
+    """
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    if plan_id is None and seen_plan_id is not None:
+        newer = latest_plan_made_from(organisation=organisation, assessment_ids=assessment_ids)
+        if newer is not None and newer.id > seen_plan_id:
+            raise PlanMadeMeanwhile(newer)
+    plan = None
+    before = 0
+    if plan_id is not None:
+        plan = lock(OrgPlan.objects.filter(organisation=organisation), plan_id)
+        before = ActionPoint.objects.filter(plan=plan).count()
+    made = org_plan_add_gaps(organisation=organisation, gaps=gaps, by=by, plan=plan, title=title)
+    added = ActionPoint.objects.filter(plan=made).count() - before
+    return GapsAdded(plan=PlanSummary.of(made), created=plan is None, added=added)

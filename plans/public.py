@@ -1,0 +1,33 @@
+"""What other feature apps may use from plans; nothing else in the app is theirs to import.
+
+Benchmarks uses plans, never the other way round. A plan stands on its own (people write
+personal and organisation plans by hand), while a self-assessment is what finds gaps worth
+planning for, and its page is where someone turns them into actions. So benchmarks hands
+plans its gaps (``Gap``) and asks which plans already hold them; plans keeps the criterion
+references, titles and assessment ids it is given as plain values. The criteria its forms
+offer, and whether an assessment id is the organisation's own, are offered to plans when
+benchmarks starts (``offer_criteria``) instead of being read from benchmarks: plans imports
+nothing of benchmarks, so the two never depend on each other both ways.
+"""
+
+from __future__ import annotations
+
+from plans.criteria import CriteriaSource, Criterion, FrameworkCriteria, offer_criteria
+from plans.gaps import Gap, GapsAdded, PlanOption, PlanSummary
+from plans.selectors import latest_plan_made_from, plan_options_for_gaps
+from plans.services import PlanMadeMeanwhile, gaps_into_plan
+
+__all__ = [
+    "CriteriaSource",
+    "Criterion",
+    "FrameworkCriteria",
+    "Gap",
+    "GapsAdded",
+    "PlanMadeMeanwhile",
+    "PlanOption",
+    "PlanSummary",
+    "gaps_into_plan",
+    "latest_plan_made_from",
+    "offer_criteria",
+    "plan_options_for_gaps",
+]
