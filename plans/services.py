@@ -1,4 +1,5 @@
-"""Writes to action plans. Pages, the API, commands and ``benchmarks`` all come here.
+"""Writes to action plans. Pages, the API, commands and ``benchmarks`` (through
+``plans.public``) all come here.
 
 Every write checks who may make it (the API and other apps call these too), runs in a
 transaction and is audited. Edits carry the version the person was looking at: if
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -40,11 +41,10 @@ from plans.models import (
 )
 from plans.selectors import latest_plan_made_from
 from shared.dates import long_date, long_datetime
-from shared.writes import EditConflict, RuleError, lock
+from shared.writes import EditConflict, RuleError, check_version, lock
 
 MAX_ROWS = 30
 MAX_PERIODS = 20
-M = TypeVar("M", bound=models.Model)
 
 
 class PlanConflict(EditConflict):
@@ -62,6 +62,20 @@ class PlanConflict(EditConflict):
             current_version=current_version,
         )
 
+    @classmethod
+    def about(
+        cls, record: PersonalPlan | OrgPlan | Priority | ActionPoint, *, what: str
+    ) -> PlanConflict:
+        """The conflict over ``record`` as it is now: who saved it last, and when. A
+        personal plan is only ever changed by its owner."""
+        by = record.owner if isinstance(record, PersonalPlan) else record.updated_by
+        return cls(
+            what=what,
+            by_name=display_name(by),
+            at=record.updated_at,
+            current_version=record.version,
+        )
+
 
 class ProgressKept(RuleError):
     """A delete refused because progress has been reported: the history stays (the model
@@ -72,56 +86,6 @@ class ProgressKept(RuleError):
 
     def __init__(self, message: str) -> None:
         super().__init__("has_progress", message)
-
-
-def _audit(
-    target: models.Model,
-    *,
-    organisation_id: int,
-    by: User | None,
-    action: Action,
-    channel: Channel,
-    summary: str,
-    changes: dict[str, Any] | None = None,
-) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        channel=channel,
-        target=target,
-        organisation_id=organisation_id,
-        summary=summary,
-        changes=changes,
-    )
-
-
-def _lock[M: models.Model](model: type[M], pk: int) -> M:
-    """The row, locked for the rest of the transaction; gone meanwhile is a 404."""
-    found = model._default_manager.select_for_update().filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _check_version(
-    locked: PersonalPlan | OrgPlan | Priority | ActionPoint,
-    expected_version: int | None,
-    *,
-    what: str,
-) -> None:
-    """Refuse an edit made from an older copy. ``None`` means "whatever is there", which
-    only an API ``PATCH`` may ask for; pages and ``PUT`` always send the version."""
-    if expected_version is None or expected_version == locked.version:
-        return
-    by = getattr(locked, "updated_by", None)
-    if isinstance(locked, PersonalPlan):
-        by = locked.owner
-    raise PlanConflict(
-        what=what,
-        by_name=display_name(by),
-        at=locked.updated_at,
-        current_version=locked.version,
-    )
 
 
 def _changed_fields(instance: models.Model, values: dict[str, Any]) -> list[str]:
@@ -242,12 +206,12 @@ def personal_plan_create(
         first_step_on=first_step_on,
     )
     _write_rows(plan, cleaned)
-    _audit(
-        plan,
-        organisation_id=organisation.pk,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=plan,
+        organisation_id=organisation.pk,
         summary="Created a personal action plan",
     )
     return plan
@@ -267,10 +231,12 @@ def personal_plan_update(
     channel: Channel = Channel.WEB,
 ) -> PersonalPlan:
     """Save the whole plan at once: the goal, every row and the first step, or nothing."""
-    locked = _lock(PersonalPlan, plan.pk)
+    locked = lock(PersonalPlan, plan.pk)
     if locked.owner_id != by.pk:
         raise PermissionDenied("Only the owner changes a personal plan")
-    _check_version(locked, expected_version, what=_("plan"))
+    check_version(
+        locked.version, expected_version, lambda: PlanConflict.about(locked, what=_("plan"))
+    )
     _check_personal(title)
     cleaned = _clean_rows(rows)
     changed = _changed_fields(
@@ -289,12 +255,12 @@ def personal_plan_update(
         return locked  # submitted unchanged: the version stays, so nobody else is told it moved
     locked.version += 1
     locked.save()
-    _audit(
-        locked,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary="Changed a personal action plan",
     )
     return locked
@@ -303,15 +269,15 @@ def personal_plan_update(
 @transaction.atomic
 def personal_plan_delete(*, plan: PersonalPlan, by: User, channel: Channel = Channel.WEB) -> None:
     """Remove the plan with its rows and shares. The audit keeps only that it happened."""
-    locked = _lock(PersonalPlan, plan.pk)
+    locked = lock(PersonalPlan, plan.pk)
     if locked.owner_id != by.pk:
         raise PermissionDenied("Only the owner deletes a personal plan")
-    _audit(
-        locked,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary="Deleted a personal action plan",
     )
     locked.delete()
@@ -322,7 +288,7 @@ def personal_plan_share(
     *, plan: PersonalPlan, email: str, by: User, channel: Channel = Channel.WEB
 ) -> PersonalPlanShare:
     """Let one named member of the same organisation read the plan, until the owner stops it."""
-    locked = _lock(PersonalPlan, plan.pk)
+    locked = lock(PersonalPlan, plan.pk)
     if locked.owner_id != by.pk:
         raise PermissionDenied("Only the owner shares a personal plan")
     wanted = _text(email)
@@ -345,12 +311,12 @@ def personal_plan_share(
     if share is not None:
         return share
     share = PersonalPlanShare.objects.create(plan=locked, with_user=colleague)
-    _audit(
-        share,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=share,
+        organisation_id=locked.organisation_id,
         summary=f"Shared a personal action plan with {colleague.email}",
     )
     return share
@@ -361,26 +327,19 @@ def personal_plan_unshare(
     *, share: PersonalPlanShare, by: User, channel: Channel = Channel.WEB
 ) -> None:
     """Stop sharing at once. The row stays, ended, so the owner can see who had it."""
-    locked = (
-        PersonalPlanShare.objects.select_for_update()
-        .select_related("plan", "with_user")
-        .filter(pk=share.pk)
-        .first()
-    )
-    if locked is None:
-        raise Http404
+    locked = lock(PersonalPlanShare.objects.select_related("plan", "with_user"), share.pk)
     if locked.plan.owner_id != by.pk:
         raise PermissionDenied("Only the owner stops sharing")
     if locked.ended_at is not None:
         return
     locked.ended_at = timezone.now()
     locked.save(update_fields=["ended_at"])
-    _audit(
-        locked,
-        organisation_id=locked.plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.plan.organisation_id,
         summary=f"Stopped sharing a personal action plan with {locked.with_user.email}",
     )
 
@@ -457,12 +416,12 @@ def org_plan_create(
         created_by=by,
         updated_by=by,
     )
-    _audit(
-        plan,
-        organisation_id=organisation.pk,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=plan,
+        organisation_id=organisation.pk,
         summary=f"Created the action plan “{plan.title}”",
     )
     return plan
@@ -480,9 +439,11 @@ def org_plan_update(
     periods: Sequence[str] | None = None,
     channel: Channel = Channel.WEB,
 ) -> OrgPlan:
-    locked = _lock(OrgPlan, plan.pk)
+    locked = lock(OrgPlan, plan.pk)
     _require_manager(plan.organisation, by)
-    _check_version(locked, expected_version, what=_("plan"))
+    check_version(
+        locked.version, expected_version, lambda: PlanConflict.about(locked, what=_("plan"))
+    )
     if not _text(title):
         raise ValidationError({"title": _("Enter a title.")})
     cleaned = _clean_periods(periods, period_start, period_end)
@@ -511,12 +472,12 @@ def org_plan_update(
     locked.version += 1
     locked.updated_by = by
     locked.save()
-    _audit(
-        locked,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Changed the action plan “{locked.title}”",
         changes={"fields": changed},
     )
@@ -526,7 +487,7 @@ def org_plan_update(
 @transaction.atomic
 def org_plan_delete(*, plan: OrgPlan, by: User, channel: Channel = Channel.WEB) -> None:
     """Remove a plan nobody has reported progress on yet; one with progress is kept."""
-    locked = _lock(OrgPlan, plan.pk)
+    locked = lock(OrgPlan, plan.pk)
     _require_manager(plan.organisation, by)
     if ProgressEntry.objects.filter(action__plan=locked).exists():
         raise ProgressKept(
@@ -535,12 +496,12 @@ def org_plan_delete(*, plan: OrgPlan, by: User, channel: Channel = Channel.WEB) 
                 "history is kept. Mark its action points done instead."
             )
         )
-    _audit(
-        locked,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Deleted the action plan “{locked.title}”",
     )
     locked.delete()
@@ -572,7 +533,7 @@ def priority_create(
     criterion_ref: str = "",
     channel: Channel = Channel.WEB,
 ) -> Priority:
-    locked = _lock(OrgPlan, plan.pk)
+    locked = lock(OrgPlan, plan.pk)
     _require_manager(plan.organisation, by)
     if not _text(title):
         raise ValidationError({"title": _("Enter a title.")})
@@ -586,12 +547,12 @@ def priority_create(
         position=_next_position(locked.priorities.all()),
         updated_by=by,
     )
-    _audit(
-        priority,
-        organisation_id=locked.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=priority,
+        organisation_id=locked.organisation_id,
         summary=f"Added priority {priority.number} to “{locked.title}”",
     )
     return priority
@@ -608,9 +569,11 @@ def priority_update(
     aim: str = "",
     channel: Channel = Channel.WEB,
 ) -> Priority:
-    locked = _lock(Priority, priority.pk)
+    locked = lock(Priority, priority.pk)
     _require_manager(priority.plan.organisation, by)
-    _check_version(locked, expected_version, what=_("priority"))
+    check_version(
+        locked.version, expected_version, lambda: PlanConflict.about(locked, what=_("priority"))
+    )
     if not _text(title):
         raise ValidationError({"title": _("Enter a title.")})
     changed = _changed_fields(
@@ -621,12 +584,12 @@ def priority_update(
     locked.version += 1
     locked.updated_by = by
     locked.save()
-    _audit(
-        locked,
-        organisation_id=priority.plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=priority.plan.organisation_id,
         summary=f"Changed priority {locked.number}",
         changes={"fields": changed},
     )
@@ -636,18 +599,18 @@ def priority_update(
 @transaction.atomic
 def priority_delete(*, priority: Priority, by: User, channel: Channel = Channel.WEB) -> None:
     """Remove an empty priority; one with actions keeps them safe by refusing."""
-    locked = _lock(Priority, priority.pk)
+    locked = lock(Priority, priority.pk)
     _require_manager(priority.plan.organisation, by)
     if locked.actions.exists():
         raise ValidationError(
             _("This priority still has action points. Move or delete them first.")
         )
-    _audit(
-        locked,
-        organisation_id=priority.plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=priority.plan.organisation_id,
         summary=f"Deleted priority {locked.number}",
     )
     locked.delete()
@@ -730,7 +693,7 @@ def action_create(
     source_assessment_id: int | None = None,
     channel: Channel = Channel.WEB,
 ) -> ActionPoint:
-    plan = _lock(OrgPlan, priority.plan_id)
+    plan = lock(OrgPlan, priority.plan_id)
     _require_manager(plan.organisation, by)
     values = _clean_action(data, plan.organisation)
     _check_assessment(source_assessment_id, plan.organisation)
@@ -742,12 +705,12 @@ def action_create(
         by=by,
         source_assessment_id=source_assessment_id,
     )
-    _audit(
-        action,
-        organisation_id=plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=action,
+        organisation_id=plan.organisation_id,
         summary=f"Added action point {action.number} to “{plan.title}”",
     )
     return action
@@ -764,10 +727,12 @@ def action_update(
     channel: Channel = Channel.WEB,
 ) -> ActionPoint:
     """Change an action point, optionally moving it to another priority of the same plan."""
-    locked = _lock(ActionPoint, action.pk)
+    locked = lock(ActionPoint, action.pk)
     organisation = action.plan.organisation
     _require_manager(organisation, by)
-    _check_version(locked, expected_version, what=_("action point"))
+    check_version(
+        locked.version, expected_version, lambda: PlanConflict.about(locked, what=_("action point"))
+    )
     if priority is not None and priority.plan_id != locked.plan_id:
         raise ValidationError({"priority": _("Choose a priority of this plan.")})
     values = _clean_action(data, organisation)
@@ -783,12 +748,12 @@ def action_update(
     locked.version += 1
     locked.updated_by = by
     locked.save()
-    _audit(
-        locked,
-        organisation_id=organisation.pk,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=organisation.pk,
         summary=f"Changed action point {locked.number}",
         changes={"fields": changed},
     )
@@ -798,7 +763,7 @@ def action_update(
 @transaction.atomic
 def action_delete(*, action: ActionPoint, by: User, channel: Channel = Channel.WEB) -> None:
     """Remove an action point nobody has reported progress on yet; one with progress is kept."""
-    locked = _lock(ActionPoint, action.pk)
+    locked = lock(ActionPoint, action.pk)
     _require_manager(action.plan.organisation, by)
     if locked.progress.exists():
         raise ProgressKept(
@@ -807,12 +772,12 @@ def action_delete(*, action: ActionPoint, by: User, channel: Channel = Channel.W
                 "its history is kept. Mark it done instead."
             )
         )
-    _audit(
-        locked,
-        organisation_id=action.plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=action.plan.organisation_id,
         summary=f"Deleted action point {locked.number}",
     )
     locked.delete()
@@ -829,7 +794,7 @@ def progress_add(
     channel: Channel = Channel.WEB,
 ) -> ProgressEntry:
     """Add what happened in a period. Earlier entries stay; the newest is the one shown."""
-    locked = _lock(ActionPoint, action.pk)
+    locked = lock(ActionPoint, action.pk)
     locked.plan = action.plan
     if not by.has_perm("plans.add_progress", locked):
         raise PermissionDenied("Only HR and the action's owner report progress")
@@ -842,12 +807,12 @@ def progress_add(
     entry = ProgressEntry.objects.create(
         action=locked, period=period, text=_text(text), rag=rag, by=by, by_name=display_name(by)
     )
-    _audit(
-        entry,
-        organisation_id=locked.plan.organisation_id,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=entry,
+        organisation_id=locked.plan.organisation_id,
         summary=f"Reported progress on action point {locked.number} for {period} ({rag})",
     )
     return entry
@@ -885,7 +850,7 @@ def org_plan_add_gaps(
         )
     elif plan.organisation_id != organisation.pk:
         raise Http404
-    locked = _lock(OrgPlan, plan.pk)
+    locked = lock(OrgPlan, plan.pk)
     locked.organisation = organisation
     open_refs = set(
         locked.actions.filter(status=ActionStatus.OPEN)
@@ -923,12 +888,12 @@ def org_plan_add_gaps(
             by=by,
             source_assessment_id=gap.assessment_id,
         )
-        _audit(
-            action,
-            organisation_id=organisation.pk,
-            by=by,
+        audit_record(
+            actor=by,
             action=Action.CREATE,
             channel=Channel.WEB,
+            target=action,
+            organisation_id=organisation.pk,
             summary=(
                 f"Added action point {action.number} for the unmet requirement "
                 f"{gap.requirement_ref} ({gap.level_name})"
@@ -976,7 +941,7 @@ def gaps_into_plan(
     rather than made twice. The organisation's row is locked, so two requests cannot both
     pass that check.
     """
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    lock(Organisation, organisation.pk)
     if plan_id is None and seen_plan_id is not None:
         newer = latest_plan_made_from(organisation=organisation, assessment_ids=assessment_ids)
         if newer is not None and newer.id > seen_plan_id:
