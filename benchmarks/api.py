@@ -11,7 +11,7 @@ sent with a ``state`` that is no longer current, is 409 ``edit_conflict``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -23,7 +23,6 @@ from ninja.pagination import paginate
 
 from api.auth import BearerToken
 from api.pagination import Pages
-from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
 from benchmarks.frameworks import Framework, frameworks, get_framework
@@ -38,7 +37,6 @@ from benchmarks.selectors import (
 )
 from benchmarks.services import (
     AnswerInput,
-    AssessmentError,
     assessment_delete,
     assessment_sign_off,
     assessment_start,
@@ -52,8 +50,6 @@ ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422
 WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
 READ = BearerToken("benchmarks.view_assessments")
 RUN = BearerToken("benchmarks.run_assessments")
-#: Refusals that clash with the assessment's state are 409; the rest are 422.
-CLASH_CODES = {"assessment_signed_off", "draft_exists"}
 
 
 class LevelOut(Schema):
@@ -344,16 +340,6 @@ def _read(request: OrgRequest, assessment_id: int) -> dict[str, Any]:
     return _assessment_out(assessment_view(assessment, today=timezone.localdate()))
 
 
-def _rules[T](write: Callable[[], T]) -> T:
-    try:
-        return write()
-    except AssessmentError as error:
-        status = 409 if error.code in CLASH_CODES else 422
-        raise ApiProblem(
-            status, error.code, "Not allowed for this assessment", error.message
-        ) from error
-
-
 class _Summaries(Sequence[dict[str, Any]]):
     """Assessments as summaries, counted and sliced in the database, for ``paginate``."""
 
@@ -392,14 +378,12 @@ def create_assessment(request: OrgRequest, payload: AssessmentIn) -> Status[dict
         if payload.based_on_id is not None
         else None
     )
-    assessment = _rules(
-        lambda: assessment_start(
-            organisation=request.organisation,
-            framework_slug=payload.framework,
-            based_on=based_on,
-            by=request.user,
-            channel=Channel.API,
-        )
+    assessment = assessment_start(
+        organisation=request.organisation,
+        framework_slug=payload.framework,
+        based_on=based_on,
+        by=request.user,
+        channel=Channel.API,
     )
     return Status(201, _read(request, assessment.pk))
 
@@ -442,19 +426,17 @@ def update_assessment_criterion(
     request: OrgRequest, assessment_id: int, criterion_key: str, payload: CriterionPatch
 ) -> dict[str, Any]:
     assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
-    _rules(
-        lambda: criterion_save(
-            assessment=assessment,
-            criterion_key=criterion_key,
-            answers={k: AnswerInput(v.status, v.notes) for k, v in payload.answers.items()}
-            if payload.answers is not None
-            else None,
-            narrative=payload.narrative,
-            links=[link.dict() for link in payload.links] if payload.links is not None else None,
-            expected_version=payload.version,
-            by=request.user,
-            channel=Channel.API,
-        )
+    criterion_save(
+        assessment=assessment,
+        criterion_key=criterion_key,
+        answers={k: AnswerInput(v.status, v.notes) for k, v in payload.answers.items()}
+        if payload.answers is not None
+        else None,
+        narrative=payload.narrative,
+        links=[link.dict() for link in payload.links] if payload.links is not None else None,
+        expected_version=payload.version,
+        by=request.user,
+        channel=Channel.API,
     )
     return _read(request, assessment_id)
 
@@ -480,15 +462,13 @@ def sign_off_assessment(
     request: OrgRequest, assessment_id: int, payload: Body[SignOffIn | None] = None
 ) -> dict[str, Any]:
     assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
-    _rules(
-        lambda: assessment_sign_off(
-            assessment=assessment,
-            by=request.user,
-            today=timezone.localdate(),
-            role=payload.role if payload else "",
-            expected_state=payload.state if payload else None,
-            channel=Channel.API,
-        )
+    assessment_sign_off(
+        assessment=assessment,
+        by=request.user,
+        today=timezone.localdate(),
+        role=payload.role if payload else "",
+        expected_state=payload.state if payload else None,
+        channel=Channel.API,
     )
     return _read(request, assessment_id)
 
@@ -497,5 +477,5 @@ def sign_off_assessment(
 def delete_assessment(request: OrgRequest, assessment_id: int) -> Status[None]:
     """Only a draft; a signed-off version is the record (409 ``assessment_signed_off``)."""
     assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
-    _rules(lambda: assessment_delete(assessment=assessment, by=request.user, channel=Channel.API))
+    assessment_delete(assessment=assessment, by=request.user, channel=Channel.API)
     return Status(204, None)

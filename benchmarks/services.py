@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -46,19 +47,23 @@ from benchmarks.selectors import assessment_state, framework_assessment_ids, sta
 from benchmarks.uploads import check_upload, display_label
 from organisations.models import Organisation
 from plans.public import Gap, GapsAdded, PlanSummary, gaps_into_plan
-from shared.writes import EditConflict
+from shared.writes import EditConflict, RuleError, check_version, lock
 
 MAX_LINKS = 20
 STORAGE_PREFIX = "benchmarks/evidence/"
 
 
-class AssessmentError(Exception):
-    """A write the rules do not allow, with a stable code for the API."""
+class AssessmentError(RuleError):
+    """A write the rules do not allow for this assessment (the API answers 422)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    title = "Not allowed for this assessment"
+
+
+class AssessmentClash(AssessmentError):
+    """A write that clashes with the assessment's state: it is signed off, or a draft of the
+    framework already exists (the API answers 409)."""
+
+    status = 409
 
 
 class AssessmentChanged(EditConflict):
@@ -84,6 +89,16 @@ class CriterionConflict(EditConflict):
         self.by_name = evidence.updated_by_name or _("Someone")
         self.at: datetime = evidence.updated_at
 
+    def describe(self) -> list[str]:
+        return [
+            _(
+                "%(who)s saved this criterion at %(when)s, after you opened it, so your "
+                "changes have not been saved yet. Check the differences below, then save "
+                "again if you still want yours."
+            )
+            % {"who": self.by_name, "when": date_format(timezone.localtime(self.at), "j F Y H:i")}
+        ]
+
 
 def _require(by: User, organisation: Organisation) -> None:
     """Services check who may write: the API and commands call them too."""
@@ -91,28 +106,8 @@ def _require(by: User, organisation: Organisation) -> None:
         raise PermissionDenied("Only HR admins and organisation admins run self-assessments")
 
 
-def _audit(
-    assessment: Assessment,
-    *,
-    by: User | None,
-    action: Action,
-    channel: Channel,
-    summary: str,
-    changes: dict[str, Any] | None = None,
-) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        channel=channel,
-        target=assessment,
-        organisation_id=assessment.organisation_id,
-        summary=summary,
-        changes=changes,
-    )
-
-
-def _signed_off() -> AssessmentError:
-    return AssessmentError(
+def _signed_off() -> AssessmentClash:
+    return AssessmentClash(
         "assessment_signed_off",
         _("This assessment has been signed off and can no longer be changed."),
     )
@@ -135,16 +130,9 @@ def write_refusal(assessment: Assessment) -> AssessmentError | None:
     return None
 
 
-def _lock(assessment: Assessment) -> Assessment:
-    """The assessment row, locked; gone meanwhile is a 404. Refuses a signed-off one."""
-    locked = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .filter(pk=assessment.pk)
-        .first()
-    )
-    if locked is None:
-        raise Http404
+def _locked_draft(assessment: Assessment) -> Assessment:
+    """The assessment row, locked; a signed-off one is refused."""
+    locked = lock(Assessment.objects.select_related("organisation"), assessment.pk)
     if not locked.is_draft:
         raise _signed_off()
     return locked
@@ -238,9 +226,11 @@ def _start(
     _require(by, organisation)
     framework = get_framework(framework_slug)
     if framework is None:
-        raise AssessmentError("unknown_framework", _("Choose a framework from the list."))
+        raise AssessmentError(
+            "unknown_framework", _("Choose a framework from the list."), field="framework"
+        )
     # Lock the organisation so two starts cannot take the same number.
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    lock(Organisation, organisation.pk)
     if based_on is not None:
         # Read again: the caller's copy may predate its sign-off.
         based_on = Assessment.objects.filter(pk=based_on.pk, organisation=organisation).first()
@@ -255,10 +245,11 @@ def _start(
             )
     existing = Assessment.objects.filter(organisation=organisation, framework_slug=framework_slug)
     if existing.filter(status=AssessmentStatus.DRAFT).exists():
-        raise AssessmentError(
+        raise AssessmentClash(
             "draft_exists",
             _("There is already a draft %(name)s assessment: carry on with that one.")
             % {"name": framework.name},
+            field="framework",
         )
     number = (existing.aggregate(last=Max("number"))["last"] or 0) + 1
     assessment = Assessment.objects.create(
@@ -295,11 +286,12 @@ def _start(
         )
         for item in EvidenceFile.objects.filter(assessment=based_on):
             _copy_file(item, to=assessment, stored_names=stored)
-    _audit(
-        assessment,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=assessment,
+        organisation_id=assessment.organisation_id,
         summary=f"Started {framework.name} self-assessment version {number}"
         + (f" from version {based_on.number}" if based_on else ""),
     )
@@ -358,7 +350,7 @@ def criterion_save(
     anything was saved); a different current version raises ``CriterionConflict`` and
     nothing is saved. ``None`` skips the check, for callers that mean to overwrite.
     """
-    locked = _lock(assessment)
+    locked = _locked_draft(assessment)
     _require(by, locked.organisation)
     framework = _live_framework(locked)
     criterion = framework.criterion(criterion_key)
@@ -383,8 +375,7 @@ def criterion_save(
     evidence = CriterionEvidence.objects.filter(
         assessment=locked, criterion_key=criterion_key
     ).first() or CriterionEvidence(assessment=locked, criterion_key=criterion_key, version=0)
-    if expected_version is not None and expected_version != evidence.version:
-        raise CriterionConflict(evidence=evidence)
+    check_version(evidence.version, expected_version, lambda: CriterionConflict(evidence=evidence))
 
     changes: dict[str, Any] = {}
     current = {
@@ -424,11 +415,12 @@ def criterion_save(
     evidence.updated_by_name = display_name(by)
     evidence.save()
     locked.save(update_fields=["updated_at"])
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Updated “{criterion.title}” in self-assessment version {locked.number}",
         changes=changes,
     )
@@ -471,7 +463,7 @@ def _upload(
     channel: Channel,
     stored_names: list[str],
 ) -> EvidenceFile:
-    locked = _lock(assessment)
+    locked = _locked_draft(assessment)
     _require(by, locked.organisation)
     criterion = _live_framework(locked).criterion(criterion_key)
     if criterion is None:
@@ -493,11 +485,12 @@ def _upload(
         uploaded_at=timezone.now(),
     )
     locked.save(update_fields=["updated_at"])
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.CREATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Uploaded evidence file {item.pk} to “{criterion.title}”",
         changes={"file": item.pk, "type": sniffed.content_type, "size": item.size},
     )
@@ -506,14 +499,15 @@ def _upload(
 
 @transaction.atomic
 def evidence_remove(*, item: EvidenceFile, by: User, channel: Channel = Channel.WEB) -> None:
-    locked = _lock(item.assessment)
+    locked = _locked_draft(item.assessment)
     _require(by, locked.organisation)
     stored = item.stored_name
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Removed evidence file {item.pk} from self-assessment version {locked.number}",
     )
     item.delete()
@@ -541,7 +535,7 @@ def assessment_sign_off(
     ``selectors.assessment_state``); if anything was saved since, ``AssessmentChanged``
     is raised and nothing is signed. ``None`` skips the check.
     """
-    locked = _lock(assessment)
+    locked = _locked_draft(assessment)
     _require(by, locked.organisation)
     framework = _live_framework(locked)
     answers = {a.requirement_key: a for a in RequirementAnswer.objects.filter(assessment=locked)}
@@ -575,11 +569,12 @@ def assessment_sign_off(
     locked.signed_off_role = role.strip()[:200]
     locked.signed_off_at = timezone.now()
     locked.save()
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Signed off {framework.name} self-assessment version {locked.number}",
         changes={"overall_level": locked.overall_level},
     )
@@ -589,16 +584,17 @@ def assessment_sign_off(
 @transaction.atomic
 def assessment_delete(*, assessment: Assessment, by: User, channel: Channel = Channel.WEB) -> None:
     """Only a draft can go; signed-off versions are the record."""
-    locked = _lock(assessment)
+    locked = _locked_draft(assessment)
     _require(by, locked.organisation)
     stored = list(
         EvidenceFile.objects.filter(assessment=locked).values_list("stored_name", flat=True)
     )
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.DELETE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
         summary=f"Deleted draft self-assessment version {locked.number} ({locked.framework_slug})",
     )
     locked.delete()

@@ -7,10 +7,11 @@ organisation; another organisation's assessment is not found (404).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,9 +55,7 @@ from benchmarks.selectors import (
 )
 from benchmarks.services import (
     AnswerInput,
-    AssessmentChanged,
     AssessmentError,
-    CriterionConflict,
     assessment_delete,
     assessment_sign_off,
     assessment_start,
@@ -68,8 +67,10 @@ from benchmarks.services import (
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
-from plans.public import GapsAdded, PlanMadeMeanwhile, PlanOption
+from plans.public import GapsAdded, PlanOption
+from shared.forms import attempt
 from shared.once import one_submission
+from shared.writes import EditConflict
 
 VIEW = "benchmarks.view_assessments"
 RUN = "benchmarks.run_assessments"
@@ -82,6 +83,12 @@ def _can_run(request: OrgRequest) -> bool:
 
 def _assessment(request: OrgRequest, pk: int) -> Assessment:
     return assessment_in(organisation=request.organisation, pk=pk)
+
+
+def _refused_now(request: OrgRequest, assessment: Assessment) -> AssessmentError | None:
+    """After a refused write: whether the assessment now refuses every change (signed off
+    or its framework gone meanwhile), read afresh. Pages then stop offering the form."""
+    return write_refusal(_assessment(request, assessment.pk))
 
 
 def _to_overview(assessment: Assessment) -> HttpResponse:
@@ -152,15 +159,15 @@ def assessment_start_view(request: OrgRequest) -> HttpResponse:
         frameworks=available,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = assessment_start(
+        assessment = attempt(
+            form,
+            lambda: assessment_start(
                 organisation=request.organisation,
                 framework_slug=form.cleaned_data["framework"],
                 by=request.user,
-            )
-        except AssessmentError as error:
-            form.add_error("framework", error.message)
-        else:
+            ),
+        )
+        if assessment is not None:
             messages.success(request, _("Self-assessment started."))
             return _to_overview(assessment)
     return render(request, "benchmarks/start.html", _context(request, form=form))
@@ -336,14 +343,19 @@ def criterion_detail(request: OrgRequest, pk: int, key: str) -> HttpResponse:
         raise Http404
     form = CriterionForm(request.POST, framework=view.framework, criterion=criterion)
     clashes: list[str] = []
+
+    def show_clashes(_conflict: EditConflict) -> None:
+        clashes.extend(_clash_lines(assessment, key, form))
+
     # Signed off or framework gone before this arrived, or while it was saved: say so, and
     # give back what was typed rather than losing it.
     refusal = write_refusal(assessment)
     if refusal is not None:
         form.add_error(None, refusal.message)
     elif form.is_valid():
-        try:
-            criterion_save(
+        saved = attempt(
+            form,
+            lambda: criterion_save(
                 assessment=assessment,
                 criterion_key=key,
                 answers={k: AnswerInput(s, n) for k, (s, n) in form.answers().items()},
@@ -351,32 +363,13 @@ def criterion_detail(request: OrgRequest, pk: int, key: str) -> HttpResponse:
                 links=form.cleaned_data["links"],
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-            )
-        except CriterionConflict as conflict:
-            who = conflict.by_name
-            when = date_format(timezone.localtime(conflict.at), "j F Y H:i")
-            form.add_error(
-                None,
-                _(
-                    "%(who)s saved this criterion at %(when)s, after you opened it, so your "
-                    "changes have not been saved yet. Check the differences below, then save "
-                    "again if you still want yours."
-                )
-                % {"who": who, "when": when},
-            )
-            clashes = _clash_lines(assessment, key, form)
-            data = form.data.copy()  # type: ignore[attr-defined]
-            data["version"] = str(conflict.current_version)
-            form.data = data
-        except AssessmentError as error:
-            refusal = error
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
+            ),
+            on_conflict=show_clashes,
+        )
+        if saved is not None:
             messages.success(request, _saved_message(assessment, key))
             return _to_overview(assessment)
+        refusal = _refused_now(request, assessment)
     return _criterion_page(
         request, assessment, key, form=form, clashes=clashes, refused=refusal is not None
     )
@@ -408,23 +401,25 @@ def evidence_upload_view(request: OrgRequest, pk: int, key: str) -> HttpResponse
     assessment = _assessment(request, pk)
     form = UploadForm(request.POST, request.FILES, action=_upload_url(assessment, key))
     if form.is_valid():
-        try:
-            item = evidence_upload(
+        item = attempt(
+            form,
+            lambda: evidence_upload(
                 assessment=assessment,
                 criterion_key=key,
                 upload=form.cleaned_data["file"],
                 is_carers_policy=form.cleaned_data["is_carers_policy"],
                 by=request.user,
-            )
-        except AssessmentError as error:
-            messages.error(request, error.message)
-            return _to_overview(assessment)
-        except ValidationError as error:
-            for problems in error.message_dict.values():
-                form.add_error("file", problems)
-        else:
+            ),
+        )
+        if item is not None:
             messages.success(request, _("“%(name)s” uploaded.") % {"name": item.download_name})
             return redirect("criterion_detail", request.organisation.slug, assessment.pk, key)
+        # A draft that takes no more files (signed off, framework gone) has no upload form
+        # to show the reason on.
+        refusal = _refused_now(request, assessment)
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return _to_overview(assessment)
     return _criterion_page(request, assessment, key, upload_form=form)
 
 
@@ -495,32 +490,35 @@ def assessment_sign_off_view(request: OrgRequest, pk: int) -> HttpResponse:
     view = assessment_view(assessment, today=timezone.localdate())
     form = SignOffForm(request.POST or None, initial={"state": view.state})
     refusal = write_refusal(assessment)
+
+    def show_current_state(_conflict: EditConflict) -> None:
+        # The page now shows the current level: confirming again signs that.
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["state"] = view.state
+        data.pop("confirm", None)
+        form.data = data
+
     if request.method == "POST" and refusal is None and form.is_valid():
-        try:
-            assessment_sign_off(
+        signed = attempt(
+            form,
+            lambda: assessment_sign_off(
                 assessment=assessment,
                 by=request.user,
                 today=timezone.localdate(),
                 role=form.cleaned_data["role"],
                 expected_state=form.cleaned_data["state"],
-            )
-        except AssessmentChanged as changed:
-            form.add_error(None, changed.message)
-            # The page now shows the current level: confirming again signs that.
-            data = form.data.copy()  # type: ignore[attr-defined]
-            data["state"] = view.state
-            data.pop("confirm", None)
-            form.data = data
-        except AssessmentError as error:
-            refusal = error
-        else:
+            ),
+            on_conflict=show_current_state,
+        )
+        if signed is not None:
             messages.success(
                 request,
                 _("Version %(n)s signed off. It can no longer be changed.")
                 % {"n": assessment.number},
             )
             return _to_overview(assessment)
-    if refusal is not None and form.is_bound:
+        refusal = _refused_now(request, assessment)
+    elif refusal is not None and form.is_bound:
         form.add_error(None, refusal.message)
     return render(
         request,
@@ -728,23 +726,19 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and choices and form.is_valid():
         chosen = form.chosen_plan()
         plan = next((o.plan for o in options if o.plan.id == chosen), None)
-        try:
-            done = gaps_to_plan(
+        done = attempt(
+            form,
+            lambda: gaps_to_plan(
                 assessment=assessment,
                 gaps=preview,
                 by=request.user,
                 plan=plan,
                 title=form.cleaned_data["title"] or None,
                 seen_plan_id=form.cleaned_data["seen"],
-            )
-        except PlanMadeMeanwhile as made:
-            form.add_error(None, made.message)
-            # Shown again with that plan chosen and known, so sending it twice is safe.
-            data = form.data.copy()  # type: ignore[attr-defined]
-            data["plan"] = str(made.plan.id)
-            data["seen"] = str(made.plan.id)
-            form.data = data
-        else:
+            ),
+            on_conflict=_choose_newest_plan(form),
+        )
+        if done is not None:
             messages.success(request, _plan_message(done, gaps=len(preview)))
             return redirect(
                 reverse("org_plan_detail", args=[request.organisation.slug, done.plan.id])
@@ -761,6 +755,19 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
             choices=choices,
         ),
     )
+
+
+def _choose_newest_plan(form: PlanForm) -> Callable[[EditConflict], None]:
+    """A plan was made from this framework after the page was opened (most likely the same
+    form sent twice): show the form again with that plan chosen and known, so sending it
+    again is safe."""
+
+    def choose(made: EditConflict) -> None:
+        data = form.data.copy()  # type: ignore[attr-defined]
+        data["plan"] = data["seen"] = str(made.current_version)
+        form.data = data
+
+    return choose
 
 
 def _plan_message(done: GapsAdded, *, gaps: int) -> str:

@@ -141,7 +141,11 @@ def test_create_read_update_and_sign_off(client, world):
         f"/assessments/{pk}/criteria/policy",
         {"narrative": "x"},
     )
-    assert_problem(again, 409, "assessment_signed_off")
+    problem = assert_problem(again, 409, "assessment_signed_off")
+    assert (problem["title"], problem["detail"]) == (
+        "Not allowed for this assessment",
+        "This assessment has been signed off and can no longer be changed.",
+    )
     assert_problem(
         call(client, world.hr_admin, world.org, "DELETE", f"/assessments/{pk}"),
         409,
@@ -184,9 +188,12 @@ def test_a_new_version_from_a_signed_off_one(client, world):
 )
 def test_refused_creations_have_stable_codes(client, world, body, status, code):
     started(world)
-    assert_problem(
+    problem = assert_problem(
         call(client, world.hr_admin, world.org, "POST", "/assessments", body), status, code
     )
+    if code != "invalid_request":
+        assert problem["title"] == "Not allowed for this assessment"
+        assert problem["detail"]
 
 
 def test_bad_answers_are_invalid_data(client, world):

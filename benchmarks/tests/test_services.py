@@ -421,7 +421,7 @@ def test_a_failed_new_version_leaves_no_copied_files_behind(world, monkeypatch):
         raise RuntimeError("the audit log is unavailable")
 
     # The copies are written before the audit entry, which then fails: all is rolled back.
-    monkeypatch.setattr("benchmarks.services._audit", broken)
+    monkeypatch.setattr("benchmarks.services.audit_record", broken)
     with pytest.raises(RuntimeError):
         started(world, based_on=first)
     assert not Assessment.objects.filter(number=2).exists()
@@ -434,7 +434,7 @@ def test_a_failed_upload_leaves_no_file_behind(world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the audit log is unavailable")
 
-    monkeypatch.setattr("benchmarks.services._audit", broken)
+    monkeypatch.setattr("benchmarks.services.audit_record", broken)
     with pytest.raises(RuntimeError):
         uploaded(world, assessment)
     assert not EvidenceFile.objects.exists()
