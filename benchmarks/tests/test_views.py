@@ -445,6 +445,16 @@ def test_an_oversized_upload_is_refused_with_the_limit(world, settings, monkeypa
     assert not EvidenceFile.objects.exists()
 
 
+def test_an_upload_to_a_signed_off_assessment_goes_back_to_it_saying_why(world):
+    done = signed_off(world)
+    client = client_for(world.hr_admin)
+    response = upload(client, done, files.pdf(), "Late policy.pdf")
+    assert response.status_code == 302
+    assert response["Location"] == url("assessment_detail", done.pk)
+    assert "can no longer be changed" in client.get(response["Location"]).text
+    assert not EvidenceFile.objects.filter(assessment=done, label="Late policy").exists()
+
+
 def test_a_program_renamed_as_pdf_is_refused(world):
     assessment = started(world)
     response = upload(client_for(world.hr_admin), assessment, files.windows_program(), "policy.pdf")
