@@ -19,7 +19,7 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
-from leave import rules
+from leave import statutory
 from leave.flexible import (
     REFUSAL_CODES,
     consultation_record,
@@ -348,14 +348,14 @@ def get_leave_policy(request: OrgRequest) -> PolicyOut:
         organisation=organisation
     )
     try:
-        rules.carers_leave_rule(nation=organisation.nation, on=today)
-        statutory = True
-    except rules.NotAvailableInNation:
-        statutory = False
-    flexible = rules.flexible_working_rule(nation=organisation.nation, on=today)
+        statutory.carers_leave_rule(nation=organisation.nation, on=today)
+        carers_leave_applies = True
+    except statutory.NotAvailableInNation:
+        carers_leave_applies = False
+    flexible = statutory.flexible_working_rule(nation=organisation.nation, on=today)
     return PolicyOut(
         nation=Nation(organisation.nation),
-        statutory_carers_leave=statutory,
+        statutory_carers_leave=carers_leave_applies,
         extra_days=policy.extra_days,
         paid_days=policy.paid_days,
         notice_days=policy.notice_days,

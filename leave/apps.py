@@ -6,4 +6,4 @@ class LeaveConfig(AppConfig):
     verbose_name = "Leave and flexible working"
 
     def ready(self) -> None:
-        from leave import permissions  # noqa: F401  registers the permissions
+        from leave import rules  # noqa: F401  registers the permissions

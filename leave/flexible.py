@@ -2,7 +2,7 @@
 business reasons), appeal and withdraw, against the clock the law sets.
 
 Employment Rights Act 1996 ss.80F-80I as amended from 6 April 2024; the rule rows in
-``leave/rules.py`` give the numbers per nation and date.
+``leave/statutory.py`` give the numbers per nation and date.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from leave import rules
+from leave import statutory
 from leave.deputies import acting_for
 from leave.models import (
     Consultation,
@@ -33,7 +33,7 @@ from organisations.selectors import roles_in
 from shared.dates import long_date
 from shared.emails import send_templated
 
-REFUSAL_CODES = {code for code, _label in rules.FLEXIBLE_WORKING_REFUSAL_REASONS}
+REFUSAL_CODES = {code for code, _label in statutory.FLEXIBLE_WORKING_REFUSAL_REASONS}
 MAX_AHEAD = timedelta(days=730)
 OUTCOMES = (FlexibleStatus.APPROVED, FlexibleStatus.APPROVED_WITH_CHANGES, FlexibleStatus.REFUSED)
 
@@ -94,7 +94,9 @@ def proceeding_request(*, staff: StaffRecord, today: date) -> FlexibleWorkingReq
         staff=staff, status__in=[FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED]
     ).only("pk", "decision_due", "extension_agreed_to")
     for request in waiting:
-        if not rules.flexible_working_decision_period_ended(deadline=request.deadline, today=today):
+        if not statutory.flexible_working_decision_period_ended(
+            deadline=request.deadline, today=today
+        ):
             return request
     return None
 
@@ -114,7 +116,7 @@ def flexible_request_submit(
     if start_from < today:
         raise LeaveRuleError("start_in_past", _("Choose a start date from today onwards."))
     nation = staff.organisation.nation
-    rule = rules.flexible_working_rule(nation=nation, on=today)
+    rule = statutory.flexible_working_rule(nation=nation, on=today)
     if rule.qualifying_weeks and (
         staff.start_date is None or (today - staff.start_date).days < rule.qualifying_weeks * 7
     ):
@@ -140,7 +142,7 @@ def flexible_request_submit(
     earlier = list(
         FlexibleWorkingRequest.objects.filter(staff=staff).values_list("received_on", flat=True)
     )
-    if not rules.flexible_working_requests_allowed(
+    if not statutory.flexible_working_requests_allowed(
         earlier_requests=earlier, on=today, nation=nation
     ):
         raise LeaveRuleError(
@@ -156,7 +158,7 @@ def flexible_request_submit(
         received_on=today,
         change_requested=change_requested.strip(),
         start_from=start_from,
-        decision_due=rules.flexible_working_decision_due(received_on=today, nation=nation),
+        decision_due=statutory.flexible_working_decision_due(received_on=today, nation=nation),
     )
     _audit(request, by, Action.CREATE, "Made a flexible-working request", channel)
     manager = _active_manager_user(staff.line_manager)
@@ -264,7 +266,7 @@ def flexible_request_decide(
             "invalid_outcome", _("Choose approve, approve with changes, or refuse.")
         )
     reasons = list(dict.fromkeys(refusal_reasons or []))
-    rule = rules.flexible_working_rule(
+    rule = statutory.flexible_working_rule(
         nation=locked.staff.organisation.nation, on=locked.received_on
     )
     if outcome == FlexibleStatus.REFUSED:
@@ -314,7 +316,7 @@ def flexible_request_decide(
         decided_at=locked.decided_at,
     )
     summary = f"Decided a flexible-working request: {outcome.label}"
-    if rules.flexible_working_decision_period_ended(deadline=locked.deadline, today=today):
+    if statutory.flexible_working_decision_period_ended(deadline=locked.deadline, today=today):
         # Deciding late is allowed (better late than never), and the record says it was late.
         summary += f", after the decision period ended on {locked.deadline}"
     _audit(locked, by, Action.UPDATE, summary, channel)
@@ -441,7 +443,7 @@ def flexible_extension_record(
         )
     if today > locked.deadline:
         # Agreed after the period ended: allowed with retrospective effect, for a while only.
-        latest = rules.flexible_working_latest_retrospective_extension(
+        latest = statutory.flexible_working_latest_retrospective_extension(
             deadline=locked.deadline,
             nation=locked.staff.organisation.nation,
             received_on=locked.received_on,

@@ -33,7 +33,6 @@ from leave.forms import (
 )
 from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
-from leave.rules import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.selectors import (
     audit_list_read,
     flexible_history,
@@ -41,6 +40,7 @@ from leave.selectors import (
     flexible_request_in,
 )
 from leave.services import LeaveRuleError
+from leave.statutory import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.models import Role, StaffStatus

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leave.models import DayPart
-from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
+from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
 from shared.forms import DateInput, GovukForm, OnceForm, PlainForm
 
 ROWS = 7  # at most a week of leave at a time

@@ -15,7 +15,7 @@ from reportlab.platypus import ListFlowable, Paragraph, Spacer
 
 from leave.flexible import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
-from leave.rules import FLEXIBLE_WORKING_REFUSAL_REASONS
+from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
 from shared.dates import long_date
 from shared.pdf import pdf_build, pdf_list, pdf_styles, pdf_text
 

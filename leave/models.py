@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leave import rules
+from leave import statutory
 from organisations.models import Organisation, StaffRecord, StaffStatus
 
 
@@ -251,7 +251,7 @@ class FlexibleWorkingRequest(models.Model):
     def decision_period_ended_on(self, today: date) -> bool:
         """Still waiting although the decision period, with any extension, has ended: the
         request is concluded for the one-at-a-time rule but may still be decided late."""
-        return self.waiting and rules.flexible_working_decision_period_ended(
+        return self.waiting and statutory.flexible_working_decision_period_ended(
             deadline=self.deadline, today=today
         )
 

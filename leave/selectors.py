@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record_many
-from leave import rules
+from leave import statutory
 from leave.deputies import acting_for, managers_deputised
 from leave.models import (
     CarersLeaveDay,
@@ -44,7 +44,7 @@ class Balance:
 def balance_for(*, staff: StaffRecord, on: date) -> Balance:
     """Carer's leave in the 12 months up to ``on``: what is allowed, used and left."""
     days = booked_days(staff=staff)
-    start = rules.rolling_year_start(on)
+    start = statutory.rolling_year_start(on)
     used = sum((amount for day, amount in days.items() if start <= day <= on), Decimal(0))
     ahead = sum((amount for day, amount in days.items() if day > on), Decimal(0))
     try:
@@ -68,7 +68,10 @@ def balance_on_each_day(
             result.append((row, None))
             continue
         result.append(
-            (row, rules.carers_leave_balance_on(day=row.day, days=days, entitlement=entitlement))
+            (
+                row,
+                statutory.carers_leave_balance_on(day=row.day, days=days, entitlement=entitlement),
+            )
         )
     return result
 

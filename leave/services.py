@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from leave import rules
+from leave import statutory
 from leave.models import (
     CarersLeaveDay,
     CarersLeaveRequest,
@@ -36,7 +36,7 @@ from shared.emails import send_templated
 from shared.writes import RuleError
 
 OPEN_STATUSES = (RequestStatus.REQUESTED, RequestStatus.ACCEPTED, RequestStatus.POSTPONED)
-#: Codes for a day the person would not otherwise work (``rules.carers_leave_day_problem``).
+#: Codes for a day the person would not otherwise work (``statutory.carers_leave_day_problem``).
 WORKING_DAY_CODES = frozenset({"not_a_working_day", "bank_holiday"})
 
 
@@ -61,7 +61,7 @@ def entitlement_days(*, staff: StaffRecord, on: date) -> Decimal:
     if nation == Nation.NORTHERN_IRELAND:
         if extra <= 0:
             raise LeaveRuleError(
-                rules.NotAvailableInNation.code,
+                statutory.NotAvailableInNation.code,
                 _(
                     "There is no statutory carer's leave in Northern Ireland, and your organisation "
                     "has not set its own allowance."
@@ -69,7 +69,9 @@ def entitlement_days(*, staff: StaffRecord, on: date) -> Decimal:
             )
         return extra
     return (
-        rules.carers_leave_entitlement_days(days_per_week=staff.days_per_week, nation=nation, on=on)
+        statutory.carers_leave_entitlement_days(
+            days_per_week=staff.days_per_week, nation=nation, on=on
+        )
         + extra
     )
 
@@ -84,17 +86,17 @@ def notice_days(*, staff: StaffRecord, days_or_part_days: int, first_day: date) 
     policy = _policy(staff)
     nation = staff.organisation.nation
     if nation == Nation.NORTHERN_IRELAND:
-        statutory = 0
+        by_law = 0
     else:
-        statutory = (
-            rules.carers_leave_notice_days(
+        by_law = (
+            statutory.carers_leave_notice_days(
                 days_or_part_days=days_or_part_days, nation=nation, on=first_day
             )
             + 1
         )
     if policy and policy.notice_days is not None:
-        return min(statutory, policy.notice_days) if statutory else policy.notice_days
-    return statutory
+        return min(by_law, policy.notice_days) if by_law else policy.notice_days
+    return by_law
 
 
 def booked_days(
@@ -162,7 +164,7 @@ def _check_entitlement(
                 _("You have already asked for carer's leave on %(day)s.") % {"day": long_date(day)},
             )
     first = min(days)
-    over = rules.carers_leave_windows_within_entitlement(
+    over = statutory.carers_leave_windows_within_entitlement(
         days=combined, entitlement=entitlement_days(staff=staff, on=first)
     )
     if over is not None:
@@ -177,7 +179,7 @@ def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str)
     """Every day of leave falls on a day the person would otherwise work (see the rule)."""
     works_bank_holidays = staff.bank_holidays_worked
     for day in sorted(days):
-        problem = rules.carers_leave_day_problem(
+        problem = statutory.carers_leave_day_problem(
             day=day,
             working_days=staff.working_days,
             nation=staff.organisation.nation,
@@ -379,7 +381,7 @@ def carers_leave_postpone(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> CarersLeaveRequest:
-    """Move the leave, never refuse it: reg. 8's conditions are checked by the rules module."""
+    """Move the leave, never refuse it: reg. 8's conditions are checked in ``leave/statutory.py``."""
     locked = (
         CarersLeaveRequest.objects.select_for_update(of=("self",))
         .select_related("staff__line_manager", "staff__organisation")
@@ -391,7 +393,7 @@ def carers_leave_postpone(
     StaffRecord.objects.select_for_update().filter(pk=locked.staff_id).first()
     days = list(locked.days.all())
     first_day = days[0].day
-    problem = rules.carers_leave_postponement_allowed(
+    problem = statutory.carers_leave_postponement_allowed(
         given_on=today,
         first_day=first_day,
         new_first_day=new_first_day,
@@ -399,7 +401,7 @@ def carers_leave_postpone(
         nation=locked.staff.organisation.nation,
     )
     if problem is not None:
-        latest = rules.carers_leave_latest_postponed_start(
+        latest = statutory.carers_leave_latest_postponed_start(
             first_day=first_day, nation=locked.staff.organisation.nation
         )
         messages = {
@@ -530,7 +532,10 @@ def leave_policy_update(
     """
     if extra_days < 0 or paid_days < 0:
         raise LeaveRuleError("below_statutory_minimum", _("Days cannot be fewer than none."))
-    if notice_days is not None and notice_days > rules.CARERS_LEAVE_RULES[0].notice_minimum_days:
+    if (
+        notice_days is not None
+        and notice_days > statutory.CARERS_LEAVE_RULES[0].notice_minimum_days
+    ):
         raise LeaveRuleError(
             "below_statutory_minimum",
             _(

@@ -25,7 +25,7 @@ from benchmarks.tests.helpers import signed_off
 from carershub.tests.personas import World
 from commitments.services import commitment_start_draft
 from commitments.tests.helpers import published
-from leave import rules
+from leave import statutory
 from leave.flexible import flexible_request_submit
 from leave.services import carers_leave_request, dependants_time_off_record
 from organisations.models import Membership, Nation, Organisation, Role
@@ -83,7 +83,7 @@ class FuzzWorld:
 def _working_day(day: date) -> date:
     """``day`` or the next weekday that is no nation's bank holiday (carer's leave needs one)."""
     while any(
-        rules.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
+        statutory.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
         for nation in Nation
     ):
         day += timedelta(days=1)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Invitation
 from api.models import ApiToken
 from carershub.tests.personas import World
-from leave import rules
+from leave import statutory
 from leave.models import CarersLeaveRequest
 from organisations.models import Nation
 from passports.models import Conversation, Passport
@@ -98,7 +98,7 @@ def test_an_invitation_sent_twice_is_sent_once(world: World, mailoutbox: list[ob
 def _leave_day() -> date:
     day = timezone.localdate() + timedelta(days=30)
     while any(
-        rules.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
+        statutory.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
         for nation in Nation
     ):
         day += timedelta(days=1)

@@ -30,7 +30,7 @@ from carershub.tests.personas import PERSONAS, World
 from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
 from credentials.models import TrustedIssuer
 from credentials.services import active_key, issuer_for
-from leave import rules
+from leave import statutory
 from leave.flexible import flexible_request_submit
 from leave.models import CarersLeaveRequest, Deputy, FlexibleWorkingRequest
 from leave.services import carers_leave_request
@@ -441,7 +441,7 @@ def api_leave(t: Targets) -> dict[str, Any]:
 def _working_day(day: date) -> date:
     """``day`` or the next weekday that is no nation's bank holiday (carer's leave needs one)."""
     while any(
-        rules.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
+        statutory.carers_leave_day_problem(day=day, working_days="12345", nation=nation)
         for nation in Nation
     ):
         day += timedelta(days=1)

@@ -2,7 +2,7 @@
 
 Requests made on a day the later month lacks (29, 30 or 31 December, two months on) were
 given that month's last day less one (27 February). The period runs to the month's last
-day (28 February; see ``leave.rules.period_of_months_last_day``), so those stored dates
+day (28 February; see ``leave.statutory.period_of_months_last_day``), so those stored dates
 move one or more days later. Only dates the old calculation produced are changed; the
 rule is written out here so the migration does not change if the code does.
 """

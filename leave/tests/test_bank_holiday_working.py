@@ -1,5 +1,5 @@
 """Staff who work bank holidays (a rota that includes them) may take carer's leave on one:
-``rules.carers_leave_day_problem`` with ``works_bank_holidays``, from the person's own
+``statutory.carers_leave_day_problem`` with ``works_bank_holidays``, from the person's own
 setting or else their organisation's default."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from audit.models import AuditEvent
-from leave import rules
+from leave import statutory
 from leave.services import LeaveRuleError, carers_leave_postpone, carers_leave_request
 from organisations.models import BankHolidayWork, Nation
 
@@ -33,7 +33,7 @@ class TestCarersLeaveDayProblem:
     )
     def test_a_bank_holiday_they_work_is_allowed(self, day, works, expected):
         assert (
-            rules.carers_leave_day_problem(
+            statutory.carers_leave_day_problem(
                 day=day, working_days="12345", nation=Nation.ENGLAND, works_bank_holidays=works
             )
             == expected
@@ -41,7 +41,7 @@ class TestCarersLeaveDayProblem:
 
     def test_st_andrews_day_for_a_scottish_ward_that_works_it(self):
         assert (
-            rules.carers_leave_day_problem(
+            statutory.carers_leave_day_problem(
                 day=date(2026, 11, 30),
                 working_days="12345",
                 nation=Nation.SCOTLAND,

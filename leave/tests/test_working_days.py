@@ -1,5 +1,5 @@
 """Carer's leave falls on the person's working days and not on bank holidays, unless their
-pattern is irregular (``rules.carers_leave_day_problem``), in the services, pages and API."""
+pattern is irregular (``statutory.carers_leave_day_problem``), in the services, pages and API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time_machine
 
 from api.services import api_token_create
 from audit.models import Channel
-from leave import rules
+from leave import statutory
 from leave.services import LeaveRuleError, carers_leave_postpone, carers_leave_request
 from organisations.models import Nation
 
@@ -50,7 +50,7 @@ class TestCarersLeaveDayProblem:
         self, day, working_days, nation, expected
     ):
         assert (
-            rules.carers_leave_day_problem(day=day, working_days=working_days, nation=nation)
+            statutory.carers_leave_day_problem(day=day, working_days=working_days, nation=nation)
             == expected
         )
 

@@ -12,7 +12,7 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import World
 from leave.models import CarersLeaveRequest, RequestStatus
-from leave.rules import is_bank_holiday
+from leave.statutory import is_bank_holiday
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -417,8 +417,8 @@ class Command(BaseCommand):
     def _demo_requests(self, trust: Organisation, users: dict[str, User]) -> None:
         """Something for the demo manager to decide: a carer's leave and a flexible request."""
         from leave.flexible import flexible_request_submit
-        from leave.rules import carers_leave_day_problem
         from leave.services import carers_leave_request
+        from leave.statutory import carers_leave_day_problem
 
         today = timezone.localdate()
         carer = StaffRecord.objects.get(user=users["carer"], organisation=trust)

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from leave import rules
+from leave import statutory
 from organisations.models import Nation
 
 ENG, SCT, NIR = Nation.ENGLAND, Nation.SCOTLAND, Nation.NORTHERN_IRELAND
@@ -34,7 +34,7 @@ class TestCarersLeaveEntitlement:
     )
     def test_a_week_is_the_employees_normal_working_week(self, days_per_week, expected):
         assert (
-            rules.carers_leave_entitlement_days(
+            statutory.carers_leave_entitlement_days(
                 days_per_week=days_per_week, nation=ENG, on=IN_FORCE
             )
             == expected
@@ -42,23 +42,23 @@ class TestCarersLeaveEntitlement:
 
     def test_the_right_starts_on_6_april_2024(self):
         assert (
-            rules.carers_leave_entitlement_days(
+            statutory.carers_leave_entitlement_days(
                 days_per_week=D("5"), nation=ENG, on=date(2024, 4, 6)
             )
             == 5
         )
-        with pytest.raises(rules.NotAvailableInNation):
-            rules.carers_leave_entitlement_days(
+        with pytest.raises(statutory.NotAvailableInNation):
+            statutory.carers_leave_entitlement_days(
                 days_per_week=D("5"), nation=ENG, on=date(2024, 4, 5)
             )
 
     @pytest.mark.parametrize("nation", [Nation.ENGLAND, Nation.WALES, Nation.SCOTLAND])
     def test_applies_across_great_britain(self, nation):
-        assert rules.carers_leave_rule(nation=nation, on=IN_FORCE).weeks_per_year == 1
+        assert statutory.carers_leave_rule(nation=nation, on=IN_FORCE).weeks_per_year == 1
 
     def test_northern_ireland_has_no_statutory_carers_leave(self):
-        with pytest.raises(rules.NotAvailableInNation):
-            rules.carers_leave_rule(nation=NIR, on=IN_FORCE)
+        with pytest.raises(statutory.NotAvailableInNation):
+            statutory.carers_leave_rule(nation=NIR, on=IN_FORCE)
 
 
 class TestCarersLeaveNotice:
@@ -73,7 +73,7 @@ class TestCarersLeaveNotice:
         self, days_or_part_days, notice
     ):
         assert (
-            rules.carers_leave_notice_days(
+            statutory.carers_leave_notice_days(
                 days_or_part_days=days_or_part_days, nation=ENG, on=IN_FORCE
             )
             == notice
@@ -89,7 +89,7 @@ class TestCarersLeaveNotice:
     )
     def test_two_days_need_notice_before_the_date_four_days_ahead(self, given_on, met):
         assert (
-            rules.carers_leave_notice_met(
+            statutory.carers_leave_notice_met(
                 given_on=given_on, first_day=date(2026, 12, 5), days_or_part_days=2, nation=ENG
             )
             is met
@@ -101,18 +101,20 @@ class TestCarersLeaveRollingYear:
 
     def test_half_days_add_up_to_a_week(self):
         days = {date(2026, 1, 5 + i): D("0.5") for i in range(10)}
-        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) is None
-        days[date(2026, 2, 2)] = D("0.5")
-        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) == date(
-            2026, 1, 5
+        assert (
+            statutory.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) is None
         )
+        days[date(2026, 2, 2)] = D("0.5")
+        assert statutory.carers_leave_windows_within_entitlement(
+            days=days, entitlement=D("5")
+        ) == date(2026, 1, 5)
 
     def test_the_window_is_rolling_not_a_leave_year(self):
         # 5 days in December and 1 in January breach a rolling window, though they span two calendar years.
         days = {date(2025, 12, 1 + i): D("1") for i in range(5)} | {date(2026, 1, 10): D("1")}
-        assert rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5")) == date(
-            2025, 12, 1
-        )
+        assert statutory.carers_leave_windows_within_entitlement(
+            days=days, entitlement=D("5")
+        ) == date(2025, 12, 1)
 
     @pytest.mark.parametrize(
         ("later_day", "breach"),
@@ -120,30 +122,30 @@ class TestCarersLeaveRollingYear:
     )
     def test_leave_exactly_twelve_months_later_starts_a_new_allowance(self, later_day, breach):
         days = {date(2026, 1, 5 + i): D("1") for i in range(5)} | {later_day: D("1")}
-        result = rules.carers_leave_windows_within_entitlement(days=days, entitlement=D("5"))
+        result = statutory.carers_leave_windows_within_entitlement(days=days, entitlement=D("5"))
         assert (result is not None) is breach
 
     def test_a_part_time_employee_has_three_days(self):
-        entitlement = rules.carers_leave_entitlement_days(
+        entitlement = statutory.carers_leave_entitlement_days(
             days_per_week=D("3"), nation=SCT, on=IN_FORCE
         )
         days = {date(2026, 3, 2): D("1"), date(2026, 3, 3): D("1"), date(2026, 3, 4): D("1")}
         assert (
-            rules.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
+            statutory.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
             is None
         )
         days[date(2026, 6, 1)] = D("0.5")
         assert (
-            rules.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
+            statutory.carers_leave_windows_within_entitlement(days=days, entitlement=entitlement)
             is not None
         )
 
     def test_the_balance_on_a_day_counts_the_twelve_months_up_to_it(self):
         days = {date(2025, 12, 1): D("2"), date(2026, 6, 1): D("1")}
-        assert rules.carers_leave_balance_on(
+        assert statutory.carers_leave_balance_on(
             day=date(2026, 6, 1), days=days, entitlement=D("5")
         ) == D("2")
-        assert rules.carers_leave_balance_on(
+        assert statutory.carers_leave_balance_on(
             day=date(2026, 12, 1), days=days, entitlement=D("5")
         ) == D("4")
 
@@ -175,7 +177,7 @@ class TestPostponement:
     )
     def test_conditions(self, given_on, new_first_day, reason, problem):
         assert (
-            rules.carers_leave_postponement_allowed(
+            statutory.carers_leave_postponement_allowed(
                 given_on=given_on,
                 first_day=self.FIRST,
                 new_first_day=new_first_day,
@@ -191,27 +193,27 @@ class TestFlexibleWorking:
 
     def test_two_requests_in_any_twelve_months(self):
         earlier = [date(2026, 1, 10), date(2026, 6, 1)]
-        assert not rules.flexible_working_requests_allowed(
+        assert not statutory.flexible_working_requests_allowed(
             earlier_requests=earlier, on=date(2026, 11, 23), nation=ENG
         )
-        assert rules.flexible_working_requests_allowed(
+        assert statutory.flexible_working_requests_allowed(
             earlier_requests=earlier, on=date(2027, 1, 10), nation=ENG
         )
 
     def test_decision_within_two_months_in_great_britain_and_three_in_northern_ireland(self):
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2026, 11, 23), nation=ENG
         ) == date(2027, 1, 22)
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2026, 12, 31), nation=ENG
         ) == date(2027, 2, 28)
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2026, 12, 31), nation=NIR
         ) == date(2027, 3, 30)
 
     def test_a_request_spanning_a_rule_change_uses_the_rule_on_the_day_it_was_made(self):
-        before = rules.flexible_working_rule(nation=ENG, on=date(2024, 4, 5))
-        after = rules.flexible_working_rule(nation=ENG, on=date(2024, 4, 6))
+        before = statutory.flexible_working_rule(nation=ENG, on=date(2024, 4, 5))
+        after = statutory.flexible_working_rule(nation=ENG, on=date(2024, 4, 6))
         assert (before.requests_per_year, before.decision_months, before.qualifying_weeks) == (
             1,
             3,
@@ -219,18 +221,20 @@ class TestFlexibleWorking:
         )
         assert (after.requests_per_year, after.decision_months, after.qualifying_weeks) == (2, 2, 0)
         # A request received the day before the change keeps the three-month clock.
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2024, 4, 5), nation=ENG
         ) == date(2024, 7, 4)
 
     def test_the_2025_act_reasonableness_test_is_a_future_dated_row(self):
-        assert not rules.flexible_working_rule(nation=ENG, on=IN_FORCE).refusal_must_be_reasonable
-        future = rules.flexible_working_rule(nation=ENG, on=date(2028, 1, 1))
+        assert not statutory.flexible_working_rule(
+            nation=ENG, on=IN_FORCE
+        ).refusal_must_be_reasonable
+        future = statutory.flexible_working_rule(nation=ENG, on=date(2028, 1, 1))
         assert future.refusal_must_be_reasonable
         assert future.to_verify
 
     def test_there_are_exactly_eight_refusal_reasons(self):
-        assert len(rules.FLEXIBLE_WORKING_REFUSAL_REASONS) == 8
+        assert len(statutory.FLEXIBLE_WORKING_REFUSAL_REASONS) == 8
 
 
 def _corresponding_date_oracle(first_day: date, months: int) -> date:
@@ -290,13 +294,14 @@ class TestPeriodOfMonths:
     )
     def test_named_month_ends(self, received_on, months, last_day):
         assert (
-            rules.period_of_months_last_day(beginning_with=received_on, months=months) == last_day
+            statutory.period_of_months_last_day(beginning_with=received_on, months=months)
+            == last_day
         )
 
     @pytest.mark.parametrize("months", [1, 2, 3])
     @pytest.mark.parametrize("received_on", _month_ends(), ids=str)
     def test_every_month_end_in_a_leap_and_a_non_leap_year(self, received_on, months):
-        assert rules.period_of_months_last_day(
+        assert statutory.period_of_months_last_day(
             beginning_with=received_on, months=months
         ) == _corresponding_date_oracle(received_on, months)
 
@@ -305,17 +310,17 @@ class TestPeriodOfMonths:
         """A request made a day later is never due earlier (the old code gave 27 February for
         29, 30 and 31 December, and 28 February for 1 January)."""
         nxt = received_on + timedelta(days=1)
-        assert rules.period_of_months_last_day(
+        assert statutory.period_of_months_last_day(
             beginning_with=received_on, months=2
-        ) <= rules.period_of_months_last_day(beginning_with=nxt, months=2)
+        ) <= statutory.period_of_months_last_day(beginning_with=nxt, months=2)
 
     def test_the_decision_period_uses_it(self):
         """flexible_working_decision_due: a request received on 31 December is due on 28
         February, and on 29 February in a leap year."""
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2026, 12, 31), nation=ENG
         ) == date(2027, 2, 28)
-        assert rules.flexible_working_decision_due(
+        assert statutory.flexible_working_decision_due(
             received_on=date(2027, 12, 31), nation=SCT
         ) == date(2028, 2, 29)
 
@@ -324,8 +329,8 @@ class TestBankHolidays:
     """bank_holidays: the maintained `holidays` package, per nation."""
 
     def test_st_andrews_day_is_a_holiday_in_scotland_only(self):
-        assert rules.is_bank_holiday(date(2026, 11, 30), SCT)
-        assert not rules.is_bank_holiday(date(2026, 11, 30), ENG)
+        assert statutory.is_bank_holiday(date(2026, 11, 30), SCT)
+        assert not statutory.is_bank_holiday(date(2026, 11, 30), ENG)
 
     def test_st_patricks_day_in_northern_ireland(self):
-        assert rules.is_bank_holiday(date(2026, 3, 17), NIR)
+        assert statutory.is_bank_holiday(date(2026, 3, 17), NIR)
