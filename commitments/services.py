@@ -32,7 +32,7 @@ from organisations.models import Organisation, Role
 from organisations.rules import is_hr_admin
 from shared.dates import long_datetime
 from shared.emails import send_templated
-from shared.writes import EditConflict
+from shared.writes import EditConflict, check_version, lock
 
 
 class CommitmentConflict(EditConflict):
@@ -60,40 +60,17 @@ def _require_hr(by: User, organisation: Organisation) -> None:
         raise PermissionDenied("Only HR or an organisation admin can change the commitment")
 
 
-def _lock(commitment: LeadershipCommitment) -> LeadershipCommitment:
-    return (
-        LeadershipCommitment.objects.select_for_update()
-        .select_related("organisation")
-        .get(pk=commitment.pk)
-    )
+#: Every write to a commitment or its versions locks the commitment's row, so they are
+#: served one after the other.
+_COMMITMENTS = LeadershipCommitment.objects.select_related("organisation")
 
 
-def _lock_version(version: CommitmentVersion) -> CommitmentVersion:
-    """Lock the commitment, then read the version afresh under that lock."""
-    commitment = _lock(version.commitment)
+def _locked_version(version: CommitmentVersion) -> CommitmentVersion:
+    """The version read afresh under its commitment's lock."""
+    commitment = lock(_COMMITMENTS, version.commitment_id)
     locked = CommitmentVersion.objects.select_related("updated_by").get(pk=version.pk)
     locked.commitment = commitment
     return locked
-
-
-def _audit(
-    version: CommitmentVersion,
-    *,
-    by: User | None,
-    action: Action,
-    channel: Channel,
-    summary: str,
-    changes: dict[str, object] | None = None,
-) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        channel=channel,
-        target=version,
-        organisation_id=version.commitment.organisation_id,
-        summary=summary,
-        changes=changes,
-    )
 
 
 def _clean_text(text: str) -> str:
@@ -125,7 +102,14 @@ def _new_version(
         commitment=commitment, number=number, text=text, drafted_by=by, updated_by=by
     )
     version.commitment = commitment
-    _audit(version, by=by, action=Action.CREATE, channel=channel, summary=summary)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=version,
+        organisation_id=version.commitment.organisation_id,
+        summary=summary,
+    )
     return version
 
 
@@ -146,7 +130,7 @@ def commitment_adopt_template(
             )
     except IntegrityError:  # someone adopted it at the same moment
         commitment = LeadershipCommitment.objects.get(organisation=organisation)
-    commitment = _lock(commitment)
+    commitment = lock(_COMMITMENTS, commitment.pk)
     if commitment.versions.exists():
         raise ValidationError(
             _("%(organisation)s already has a commitment. Start a new draft from it instead.")
@@ -173,7 +157,7 @@ def commitment_start_draft(
     channel: Channel = Channel.WEB,
 ) -> CommitmentVersion:
     """A new draft, copying the latest version's text unless ``text`` is given."""
-    locked = _lock(commitment)
+    locked = lock(_COMMITMENTS, commitment.pk)
     _require_hr(by, locked.organisation)
     latest = locked.versions.order_by("-number").first()
     if text is None:
@@ -202,11 +186,10 @@ def draft_update(
 ) -> CommitmentVersion:
     """Change a draft's text. A draft that was ready for signature goes back to draft,
     so the sponsor is never asked to sign words they have not seen."""
-    locked = _lock_version(version)
+    locked = _locked_version(version)
     _require_hr(by, locked.commitment.organisation)
     _require_open(locked)
-    if expected_revision is not None and expected_revision != locked.revision:
-        raise CommitmentConflict(current=locked)
+    check_version(locked.revision, expected_revision, lambda: CommitmentConflict(current=locked))
     cleaned = _clean_text(text)
     if cleaned.strip() == locked.text.replace("\r\n", "\n").strip():
         return locked  # the same words, whatever the line endings: nothing to sign again
@@ -217,11 +200,12 @@ def draft_update(
     locked.status = VersionStatus.DRAFT
     locked.ready_at = None
     locked.save()
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.commitment.organisation_id,
         summary=f"Changed draft version {locked.number}"
         + (" (no longer ready for signature)" if was_ready else ""),
         changes={"revision": locked.revision, "characters": len(cleaned)},
@@ -248,12 +232,11 @@ def draft_mark_ready(
     channel: Channel = Channel.WEB,
 ) -> CommitmentVersion:
     """Hand the draft to the executive sponsors to sign, and tell them."""
-    locked = _lock_version(version)
+    locked = _locked_version(version)
     organisation = locked.commitment.organisation
     _require_hr(by, organisation)
     _require_open(locked)
-    if expected_revision is not None and expected_revision != locked.revision:
-        raise CommitmentConflict(current=locked)
+    check_version(locked.revision, expected_revision, lambda: CommitmentConflict(current=locked))
     if locked.status == VersionStatus.READY:
         return locked
     sponsors = _emails_of(organisation, Role.SPONSOR)
@@ -268,11 +251,12 @@ def draft_mark_ready(
     locked.status = VersionStatus.READY
     locked.ready_at = timezone.now()
     locked.save(update_fields=["status", "ready_at", "updated_at"])
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.commitment.organisation_id,
         summary=f"Marked version {locked.number} ready for signature",
     )
     transaction.on_commit(
@@ -299,7 +283,7 @@ def version_sign(
     channel: Channel = Channel.WEB,
 ) -> CommitmentVersion:
     """The executive sponsor signs the words they read; from here the version is frozen."""
-    locked = _lock_version(version)
+    locked = _locked_version(version)
     organisation = locked.commitment.organisation
     if not is_sponsor(by, organisation):
         raise PermissionDenied("Only an executive sponsor can sign the commitment")
@@ -307,8 +291,7 @@ def version_sign(
         if locked.status == VersionStatus.DRAFT:
             raise ValidationError(_("This draft is not ready for signature yet."))
         _require_open(locked)
-    if expected_revision is not None and expected_revision != locked.revision:
-        raise CommitmentConflict(current=locked)
+    check_version(locked.revision, expected_revision, lambda: CommitmentConflict(current=locked))
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     name, role = name.strip(), role.strip()
@@ -333,11 +316,12 @@ def version_sign(
     locked.signed_on = signed_on
     locked.signed_at = timezone.now()
     locked.save()
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.commitment.organisation_id,
         summary=f"Signed version {locked.number} as {locked.signed_by_role}",
         changes={"signed_on": signed_on.isoformat()},
     )
@@ -359,7 +343,7 @@ def version_publish(
 ) -> CommitmentVersion:
     """Make a signed version the organisation's published commitment; the one it replaces
     is marked superseded and stays in the history."""
-    locked = _lock_version(version)
+    locked = _locked_version(version)
     _require_hr(by, locked.commitment.organisation)
     if locked.status == VersionStatus.PUBLISHED:
         return locked
@@ -378,22 +362,24 @@ def version_publish(
         current.superseded_at = now
         current.save(update_fields=["status", "superseded_at", "updated_at"])
         current.commitment = locked.commitment
-        _audit(
-            current,
-            by=by,
+        audit_record(
+            actor=by,
             action=Action.UPDATE,
             channel=channel,
+            target=current,
+            organisation_id=current.commitment.organisation_id,
             summary=f"Version {current.number} replaced by version {locked.number}",
         )
     locked.status = VersionStatus.PUBLISHED
     locked.published_at = now
     locked.published_by = by
     locked.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.commitment.organisation_id,
         summary=f"Published version {locked.number}",
     )
     return locked
@@ -405,7 +391,7 @@ def version_withdraw(
 ) -> CommitmentVersion:
     """Take a signed or published version out of use, saying why. Nothing else is
     published in its place: a withdrawn promise should not quietly revert to an older one."""
-    locked = _lock_version(version)
+    locked = _locked_version(version)
     _require_hr(by, locked.commitment.organisation)
     if locked.status not in {VersionStatus.SIGNED, VersionStatus.PUBLISHED}:
         raise ValidationError(_("Only a signed or published version can be withdrawn."))
@@ -422,11 +408,12 @@ def version_withdraw(
     locked.save(
         update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"]
     )
-    _audit(
-        locked,
-        by=by,
+    audit_record(
+        actor=by,
         action=Action.UPDATE,
         channel=channel,
+        target=locked,
+        organisation_id=locked.commitment.organisation_id,
         summary=f"Withdrew version {locked.number}" + (" (was published)" if was_published else ""),
     )
     return locked

@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from commitments.models import CommitmentVersion
 from commitments.services import CommitmentConflict
 from organisations.types import OrgRequest
+from shared.writes import EditConflict
 
-T = TypeVar("T")
 
+class CurrentVersion:
+    """``on_conflict`` for ``shared.forms.attempt``: keeps the version as it now stands when
+    someone changed it meanwhile, so the page shows those words beside the form."""
 
-def attempt[T](
-    form: forms.Form, write: Callable[[], T]
-) -> tuple[T | None, CommitmentVersion | None]:
-    """Run a service write; put a clash or a rule failure on the form, keeping what was typed.
+    def __init__(self) -> None:
+        self.version: CommitmentVersion | None = None
 
-    Returns (result, current version on a clash). On a clash the hidden revision moves on,
-    so saving again applies this person's text knowingly over the change they were shown.
-    """
-    try:
-        return write(), None
-    except CommitmentConflict as conflict:
-        form.add_error(None, conflict.describe())
-        data = form.data.copy()  # type: ignore[attr-defined]
-        data["revision"] = str(conflict.current.revision)
-        form.data = data
-        return None, conflict.current
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, field_messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, field_messages)
-        else:
-            form.add_error(None, error.messages)
-        return None, None
+    def __call__(self, conflict: EditConflict) -> None:
+        if isinstance(conflict, CommitmentConflict):
+            self.version = conflict.current
 
 
 def form_errors_as_messages(request: OrgRequest, form: forms.Form) -> None:

@@ -37,10 +37,16 @@ from commitments.services import (
     version_withdraw,
 )
 from commitments.template import template_for
-from commitments.views._common import attempt, form_errors_as_messages, to_home, to_version
+from commitments.views._common import (
+    CurrentVersion,
+    form_errors_as_messages,
+    to_home,
+    to_version,
+)
 from organisations.access import org_view
 from organisations.selectors import staff_record_for_user
 from organisations.types import OrgRequest
+from shared.forms import attempt
 from shared.once import one_submission
 
 
@@ -98,7 +104,7 @@ def commitment_adopt(request: OrgRequest) -> HttpResponse:
         return to_home(request)
     form = AdoptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        version, _clash = attempt(
+        version = attempt(
             form, lambda: commitment_adopt_template(organisation=organisation, by=request.user)
         )
         if version is not None:
@@ -123,9 +129,7 @@ def commitment_new_draft(request: OrgRequest) -> HttpResponse:
         return redirect("commitment_adopt", org_slug=request.organisation.slug)
     form = StartDraftForm(request.POST)
     form.is_valid()  # a lone button: nothing to check
-    version, _clash = attempt(
-        form, lambda: commitment_start_draft(commitment=commitment, by=request.user)
-    )
+    version = attempt(form, lambda: commitment_start_draft(commitment=commitment, by=request.user))
     if version is None:
         form_errors_as_messages(request, form)
         return to_home(request)
@@ -194,10 +198,10 @@ def commitment_edit(request: OrgRequest, number: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"revision": version.revision, "text": version.text},
     )
-    current = None
+    current = CurrentVersion()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved, current = attempt(
+        saved = attempt(
             form,
             lambda: draft_update(
                 version=version,
@@ -205,6 +209,7 @@ def commitment_edit(request: OrgRequest, number: int) -> HttpResponse:
                 text=data["text"],
                 by=request.user,
             ),
+            on_conflict=current,
         )
         if saved is not None:
             messages.success(request, _("Draft saved."))
@@ -212,7 +217,7 @@ def commitment_edit(request: OrgRequest, number: int) -> HttpResponse:
     return render(
         request,
         "commitments/edit.html",
-        _context(request, version=version, form=form, current=current),
+        _context(request, version=version, form=form, current=current.version),
     )
 
 
@@ -222,7 +227,7 @@ def commitment_ready(request: OrgRequest, number: int) -> HttpResponse:
     version = access_version(viewer=request.user, organisation=request.organisation, number=number)
     form = ReadyForm(request.POST)
     if form.is_valid():
-        done, _clash = attempt(
+        done = attempt(
             form,
             lambda: draft_mark_ready(
                 version=version,
@@ -266,10 +271,10 @@ def commitment_sign(request: OrgRequest, number: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"revision": version.revision, "name": _signatory_name(request)},
     )
-    current = None
+    current = CurrentVersion()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        signed, current = attempt(
+        signed = attempt(
             form,
             lambda: version_sign(
                 version=version,
@@ -280,6 +285,7 @@ def commitment_sign(request: OrgRequest, number: int) -> HttpResponse:
                 authority_confirmed=data["authority_confirmed"],
                 by=request.user,
             ),
+            on_conflict=current,
         )
         if signed is not None:
             messages.success(
@@ -288,8 +294,8 @@ def commitment_sign(request: OrgRequest, number: int) -> HttpResponse:
                 % {"number": signed.number},
             )
             return to_version(request, signed)
-    if current is not None:
-        version = current  # show the words as they now stand, before signing them
+    if current.version is not None:
+        version = current.version  # show the words as they now stand, before signing them
     return render(request, "commitments/sign.html", _context(request, version=version, form=form))
 
 
@@ -299,7 +305,7 @@ def commitment_publish(request: OrgRequest, number: int) -> HttpResponse:
     version = access_version(viewer=request.user, organisation=request.organisation, number=number)
     form = PublishForm(request.POST)
     form.is_valid()
-    published, _clash = attempt(form, lambda: version_publish(version=version, by=request.user))
+    published = attempt(form, lambda: version_publish(version=version, by=request.user))
     if published is None:
         form_errors_as_messages(request, form)
         return to_version(request, version)
@@ -319,7 +325,7 @@ def commitment_withdraw(request: OrgRequest, number: int) -> HttpResponse:
         return to_version(request, version)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        withdrawn, _clash = attempt(
+        withdrawn = attempt(
             form,
             lambda: version_withdraw(
                 version=version, reason=form.cleaned_data["reason"], by=request.user
