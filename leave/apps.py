@@ -6,4 +6,9 @@ class LeaveConfig(AppConfig):
     verbose_name = "Leave and flexible working"
 
     def ready(self) -> None:
+        from leave import hooks as leave_hooks
         from leave import rules  # noqa: F401  registers the permissions
+        from organisations import hooks
+
+        # Deputyships are read at query time, so leaving needs only to count them here.
+        hooks.open_ties.register(leave_hooks.open_deputyships)

@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import staff_import
+from organisations.leaving import end_stale_ties
 from organisations.models import (
     MFA_ROLES,
     Membership,
@@ -33,7 +34,6 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import forget_roles
-from passports.services import shares_close_stale
 from shared.queue import enqueue_on_commit
 from shared.text import clean_filename
 from shared.writes import EditConflict, check_version
@@ -175,7 +175,7 @@ def staff_record_update(
             changes=changes,
         )
         if "line_manager" in changes or "status" in changes:
-            shares_close_stale(organisation_id=locked.organisation_id)
+            end_stale_ties(organisation_id=locked.organisation_id)
     return locked
 
 
@@ -201,7 +201,7 @@ def staff_record_mark_left(
         changes={"status": ["active", "left"], "left_on": ["", str(locked.left_on)]},
     )
     # A leaver's own passport, and any passport shared with them as a manager, closes.
-    shares_close_stale(organisation_id=locked.organisation_id)
+    end_stale_ties(organisation_id=locked.organisation_id)
     return locked
 
 

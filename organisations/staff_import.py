@@ -46,9 +46,8 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import working_pattern
-from organisations.leaving import open_ties, restore_after_import
+from organisations.leaving import end_stale_ties, open_ties, restore_after_import
 from organisations.models import BankHolidayWork, Organisation, StaffStatus, Unit
-from passports.services import shares_close_stale
 from shared.suppression import THRESHOLD as SUPPRESS_BELOW
 from shared.suppression import Count
 from shared.text import TextRuleError, clean_text, scrub_text
@@ -1213,7 +1212,7 @@ def apply_import(
         )
         if plan.ok and (plan.updated or plan.marked_left):
             # A new line manager or a leaver ends passport sharing, and the carer is asked again.
-            shares_close_stale(organisation_id=organisation.pk, left_by_import=plan.marked_left > 0)
+            end_stale_ties(organisation_id=organisation.pk, left_by_import=plan.marked_left > 0)
         if plan.ok and plan.updated:
             # Someone put back in post, or given back their manager, by a corrected file.
             restore_after_import(organisation_id=organisation.pk)

@@ -1,0 +1,102 @@
+"""Where feature apps take part in what organisations does, without organisations importing them.
+
+organisations is a base app: it imports no feature app (docs/architecture.md, "Layers").
+Yet some of its writes must let a feature act (a leaver's passport shares end). For each
+such place there is one named hook point below. organisations calls it; a feature app
+registers its function on it in its ``AppConfig.ready()``:
+
+    def ready(self) -> None:
+        from organisations import hooks
+        from passports.services import shares_close_stale
+
+        hooks.end_stale_ties.register(shares_close_stale)
+
+The rules every hook point keeps:
+
+- **Typed.** Each point names a ``Protocol`` for the call; mypy checks every registration
+  against it, and the caller passes keyword arguments only.
+- **In registration order.** Hooks run one after another in the order they were registered,
+  which is the order of ``INSTALLED_APPS`` since Django runs ``ready()`` in that order.
+- **In the caller's transaction, at the caller's place.** A hook is a plain call inside the
+  write that needs it: if it fails, the whole write rolls back, so nothing half-saves. No
+  Django signals carry business rules: a reader follows a hook from the call to this module
+  to the registrations.
+- **Registering twice keeps one.** Registering a function already on a point changes nothing,
+  so a ``ready()`` that runs again (a test that changes ``INSTALLED_APPS``) cannot make a hook
+  run twice.
+
+The hook points:
+
+``end_stale_ties``
+    Someone's line manager changed, or someone left: by a page, the API or a staff import.
+    End whatever tie between two people no longer holds (a passport shared with someone who
+    no longer manages the carer). Called after the staff records are saved, in the same
+    transaction.
+``restore_ties``
+    A corrected staff import put people back: bring back what an earlier import's leaving
+    ended (``organisations.leaving.restore_after_import``).
+``open_ties``
+    The open ties between two of an organisation's staff records that leaving would end, for
+    the import preview's counts (``organisations.leaving.open_ties``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from typing import Protocol
+
+#: A tie that leaving ends, as (kind, staff record id, staff record id). ``kind`` is the
+#: name the import preview counts it under: "share" or "deputyship" so far.
+Tie = tuple[str, int, int]
+
+
+class Hook[F: Callable[..., object]]:
+    """One named hook point: the functions registered on it, in registration order."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._functions: list[F] = []
+
+    def register(self, function: F) -> F:
+        """Add ``function`` to the end of the point, once; returns it, so it can decorate."""
+        if function not in self._functions:
+            self._functions.append(function)
+        return function
+
+    def __iter__(self) -> Iterator[F]:
+        # A copy, so a registration made while the hooks run cannot change this run.
+        return iter(tuple(self._functions))
+
+    def __len__(self) -> int:
+        return len(self._functions)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {len(self._functions)} registered>"
+
+
+class EndStaleTies(Protocol):
+    """End the ties that no longer hold; returns how many ended.
+
+    ``left_by_import`` says that a staff import has just marked people as left, so that what
+    their leaving ends can be told apart and brought back by a corrected import.
+    """
+
+    def __call__(self, *, organisation_id: int, left_by_import: bool) -> int: ...
+
+
+class RestoreTies(Protocol):
+    """Bring back what an earlier import's leaving ended; returns how many came back."""
+
+    def __call__(self, *, organisation_id: int) -> int: ...
+
+
+class OpenTies(Protocol):
+    """Every open tie of the organisation that leaving would end, in force on ``on``."""
+
+    def __call__(self, *, organisation_id: int, on: date) -> Iterable[Tie]: ...
+
+
+end_stale_ties: Hook[EndStaleTies] = Hook("end_stale_ties")
+restore_ties: Hook[RestoreTies] = Hook("restore_ties")
+open_ties: Hook[OpenTies] = Hook("open_ties")

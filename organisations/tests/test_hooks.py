@@ -1,0 +1,91 @@
+"""The hook registry: how feature apps take part in organisations' writes and pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.models import AuditEvent, Channel
+from organisations import hooks
+from organisations.hooks import Hook
+from organisations.models import StaffStatus
+from organisations.services import staff_record_mark_left
+
+
+def test_hooks_run_in_the_order_they_were_registered():
+    point: Hook[hooks.RestoreTies] = Hook("example")
+    calls = []
+
+    def first(*, organisation_id: int) -> int:
+        calls.append("first")
+        return 1
+
+    def second(*, organisation_id: int) -> int:
+        calls.append("second")
+        return 2
+
+    point.register(second)
+    point.register(first)
+    assert [hook(organisation_id=1) for hook in point] == [2, 1]
+    assert calls == ["second", "first"]
+
+
+def test_registering_a_hook_twice_keeps_it_once_in_its_first_place():
+    point: Hook[hooks.RestoreTies] = Hook("example")
+
+    def first(*, organisation_id: int) -> int:
+        return 1
+
+    def second(*, organisation_id: int) -> int:
+        return 2
+
+    assert point.register(first) is first
+    point.register(second)
+    point.register(first)
+    assert list(point) == [first, second]
+    assert len(point) == 2
+
+
+def test_a_hook_registered_while_the_hooks_run_waits_for_the_next_run():
+    point: Hook[hooks.RestoreTies] = Hook("example")
+
+    def late(*, organisation_id: int) -> int:
+        return 0
+
+    def registers_another(*, organisation_id: int) -> int:
+        point.register(late)
+        return 0
+
+    point.register(registers_another)
+    assert [hook(organisation_id=1) for hook in point] == [0]
+    assert list(point) == [registers_another, late]
+
+
+def test_the_feature_apps_register_their_hooks_when_django_starts():
+    from leave import hooks as leave_hooks
+    from passports import hooks as passport_hooks
+    from passports.services import shares_close_stale, shares_restore_after_import
+
+    assert list(hooks.end_stale_ties) == [shares_close_stale]
+    assert list(hooks.restore_ties) == [shares_restore_after_import]
+    # INSTALLED_APPS lists leave before passports, and ready() runs in that order.
+    assert list(hooks.open_ties) == [leave_hooks.open_deputyships, passport_hooks.open_shares]
+
+
+def test_a_hook_that_fails_undoes_the_whole_write(world, monkeypatch):
+    point: Hook[hooks.EndStaleTies] = Hook("end_stale_ties")
+    for hook in hooks.end_stale_ties:
+        point.register(hook)
+
+    def refuses(*, organisation_id: int, left_by_import: bool) -> int:
+        raise RuntimeError("refused")
+
+    point.register(refuses)
+    monkeypatch.setattr(hooks, "end_stale_ties", point)
+    audited = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="refused"):
+        staff_record_mark_left(
+            record=world.carer_record, left_on=None, by=world.hr_admin, channel=Channel.WEB
+        )
+    world.carer_record.refresh_from_db()
+    assert world.carer_record.status == StaffStatus.ACTIVE
+    assert AuditEvent.objects.count() == audited
