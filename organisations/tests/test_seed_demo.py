@@ -4,7 +4,7 @@ from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 
 from accounts.models import User
-from organisations.management.commands.seed_demo import demo_totp_secret
+from organisations.demo import demo_totp_secret
 from organisations.models import Organisation, StaffRecord
 
 

@@ -22,7 +22,7 @@ from django.conf import settings
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import PASSWORD, sign_in
 from carershub.tests.personas import World
-from organisations.management.commands.seed_demo import demo_email, demo_totp_secret
+from organisations.demo import demo_email, demo_totp_secret
 from passports.tests.helpers import agreed_passport
 
 pytestmark = [
