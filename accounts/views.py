@@ -1,78 +1,16 @@
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import record_authentication
-from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from accounts.forms import AcceptInvitationForm, JoinForm
-from accounts.services import invitation_accept, invitation_for_token
 from accounts.types import AuthenticatedRequest
-from organisations.selectors import organisations_for
-
-_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = invitation_for_token(token)
-    if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=404)
-    if request.user.is_authenticated:
-        if request.user.email.lower() != invitation.email:
-            return render(
-                request,
-                "accounts/invitation_wrong_account.html",
-                {"invitation": invitation},
-                status=403,
-            )
-        form: JoinForm | AcceptInvitationForm = JoinForm(
-            request.POST if request.method == "POST" else None
-        )
-        if request.method == "POST" and form.is_valid():
-            invitation_accept(invitation=invitation, user=request.user, password=None)
-            messages.success(
-                request, _("You have joined %(org)s.") % {"org": invitation.organisation.name}
-            )
-            return redirect("organisation_home", org_slug=invitation.organisation.slug)
-    else:
-        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
-        if request.method == "POST" and form.is_valid():
-            try:
-                user = invitation_accept(
-                    invitation=invitation,
-                    user=None,
-                    password=form.cleaned_data["password"],
-                    first_name=form.cleaned_data["first_name"],
-                    last_name=form.cleaned_data["last_name"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                login(request, user, backend=_BACKEND)
-                # They have just chosen their password: count it as this session's sign-in,
-                # so setting up MFA does not ask them to type it again.
-                record_authentication(request, user, method="password", email=user.email)
-                messages.success(
-                    request,
-                    _("Welcome. You have joined %(org)s.") % {"org": invitation.organisation.name},
-                )
-                return redirect("organisation_home", org_slug=invitation.organisation.slug)
-    return render(
-        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form}
-    )
 
 
 @require_safe
 @login_required
 def account_settings(request: AuthenticatedRequest) -> HttpResponse:
-    return render(
-        request,
-        "accounts/settings.html",
-        {"organisations": organisations_for(user=request.user)},
-    )
+    # The page lists the person's organisations from the header's organisation switcher
+    # (``organisations.context_processors``), which has read them for every page already.
+    return render(request, "accounts/settings.html")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import task
 
-from accounts.services import invitations_purge_expired
+from organisations.invitations import invitations_purge_expired
 from organisations.services import staff_imports_purge_stale
 from shared.once import submissions_prune
 from shared.outbox import outbox_prune, outbox_recover

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
+    path("accounts/", include("organisations.invitation_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),

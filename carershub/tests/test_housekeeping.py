@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import Invitation
-from accounts.services import invitation_send
 from carershub.tasks import daily_housekeeping
+from organisations.invitations import invitation_send
 from organisations.models import Role, StaffImportStatus
 from organisations.services import staff_import_stage
 from shared.models import FormSubmission

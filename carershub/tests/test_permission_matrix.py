@@ -21,7 +21,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
-from accounts.services import invitation_send
 from api.services import api_token_create
 from audit.models import Channel
 from benchmarks.models import Assessment, AssessmentStatus
@@ -34,6 +33,7 @@ from leave import statutory
 from leave.flexible import flexible_request_submit
 from leave.models import CarersLeaveRequest, Deputy, FlexibleWorkingRequest
 from leave.services import carers_leave_request
+from organisations.invitations import invitation_send
 from organisations.models import (
     Membership,
     Nation,

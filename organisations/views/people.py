@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Invitation
-from accounts.services import invitation_revoke, invitation_send
 from audit.models import Channel
 from audit.selectors import events_for_organisation
 from organisations.access import org_view
 from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
+from organisations.invitations import invitation_revoke, invitation_send
 from organisations.models import Membership, Role
 from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
 from organisations.services import membership_grant_by_email, membership_revoke

@@ -1,4 +1,8 @@
-"""Invitations: how people join an organisation."""
+"""Invitations: how people join an organisation.
+
+The invitations' table belongs to accounts (``accounts.models.Invitation``), where it began;
+what an invitation does, granting a role in an organisation, is this app's.
+"""
 
 from __future__ import annotations
 

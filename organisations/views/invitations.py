@@ -1,0 +1,67 @@
+"""The page an invitation's link opens: join the organisation, with a new account if need be."""
+
+from __future__ import annotations
+
+from allauth.account.internal.flows.login import record_authentication
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import AcceptInvitationForm, JoinForm
+from organisations.invitations import invitation_accept, invitation_for_token
+
+_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return render(request, "organisations/invitation_invalid.html", status=404)
+    if request.user.is_authenticated:
+        if request.user.email.lower() != invitation.email:
+            return render(
+                request,
+                "organisations/invitation_wrong_account.html",
+                {"invitation": invitation},
+                status=403,
+            )
+        form: JoinForm | AcceptInvitationForm = JoinForm(
+            request.POST if request.method == "POST" else None
+        )
+        if request.method == "POST" and form.is_valid():
+            invitation_accept(invitation=invitation, user=request.user, password=None)
+            messages.success(
+                request, _("You have joined %(org)s.") % {"org": invitation.organisation.name}
+            )
+            return redirect("organisation_home", org_slug=invitation.organisation.slug)
+    else:
+        form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = invitation_accept(
+                    invitation=invitation,
+                    user=None,
+                    password=form.cleaned_data["password"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                login(request, user, backend=_BACKEND)
+                # They have just chosen their password: count it as this session's sign-in,
+                # so setting up MFA does not ask them to type it again.
+                record_authentication(request, user, method="password", email=user.email)
+                messages.success(
+                    request,
+                    _("Welcome. You have joined %(org)s.") % {"org": invitation.organisation.name},
+                )
+                return redirect("organisation_home", org_slug=invitation.organisation.slug)
+    return render(
+        request, "organisations/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
