@@ -1,23 +1,36 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext as _
 
-from organisations.models import MFA_ROLES, Membership, PartnershipLead
+
+class MfaRoleCheck(Protocol):
+    """Whether a signed-in person holds a role, in the app that registered the check, that
+    needs a second factor."""
+
+    def __call__(self, *, user: Any) -> bool: ...
+
+
+# Roles belong to the apps above accounts (organisations: HR and organisation admins,
+# partnership leads), so each registers its check here instead of accounts importing them.
+_MFA_ROLE_CHECKS: list[MfaRoleCheck] = []
+
+
+def register_mfa_role_check(check: MfaRoleCheck) -> None:
+    """Called from an app's ``ready()``. Registering the same check again keeps one."""
+    if check not in _MFA_ROLE_CHECKS:
+        _MFA_ROLE_CHECKS.append(check)
 
 
 def mfa_required(*, user: Any) -> bool:
-    """HR admins, organisation admins and partnership leads must use a second factor."""
+    """Superusers, and people whose role a registered check names, must use a second factor."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    return (
-        Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
-        or PartnershipLead.objects.filter(user=user).exists()
-    )
+    return any(check(user=user) for check in _MFA_ROLE_CHECKS)
 
 
 def has_mfa(*, user: Any) -> bool:

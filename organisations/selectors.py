@@ -9,9 +9,11 @@ from django.db.models.functions import Lower
 
 from accounts.models import Invitation
 from organisations.models import (
+    MFA_ROLES,
     Membership,
     Organisation,
     Partnership,
+    PartnershipLead,
     Role,
     StaffRecord,
     StaffStatus,
@@ -246,4 +248,14 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     """Invitations not yet accepted, newest first, so HR can find any of them and withdraw it."""
     return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).order_by(
         "-created_at", "-pk"
+    )
+
+
+def holds_mfa_role(*, user: Any) -> bool:
+    """Whether the user is an HR or organisation admin anywhere, or a partnership lead: roles
+    that must sign in with a second factor (accounts asks through the check registered in
+    ``OrganisationsConfig.ready()``)."""
+    return (
+        Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
+        or PartnershipLead.objects.filter(user=user).exists()
     )
