@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
-from accounts.models import User
 from audit.models import Action, AuditEvent, Channel
+
+if TYPE_CHECKING:
+    # The user model named by settings.AUTH_USER_MODEL, as django-stubs' plugin reads this
+    # alias: the audit log, below accounts, does not import the app that defines it.
+    from django.contrib.auth.models import _User as User
 
 
 def _label(actor: User | None) -> str:
