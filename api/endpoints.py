@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -22,9 +23,8 @@ from api.schemas import (
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import working_pattern
-from organisations.access import access_membership, access_staff_record, access_unit
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
-from organisations.selectors import memberships_matching, staff_records_visible_to, units_of
+from organisations.selectors import staff_records_visible_to
 from organisations.services import (
     membership_grant_by_email,
     membership_revoke,
@@ -53,12 +53,14 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
     if "unit_id" in resolved:
         unit_id = resolved.pop("unit_id")
         resolved["unit"] = (
-            access_unit(organisation=organisation, pk=unit_id) if unit_id is not None else None
+            get_object_or_404(Unit, pk=unit_id, organisation=organisation)
+            if unit_id is not None
+            else None
         )
     if "line_manager_id" in resolved:
         manager_id = resolved.pop("line_manager_id")
         resolved["line_manager"] = (
-            access_staff_record(organisation=organisation, pk=manager_id)
+            get_object_or_404(StaffRecord, pk=manager_id, organisation=organisation)
             if manager_id is not None
             else None
         )
@@ -99,7 +101,7 @@ def get_organisation(request: OrgRequest) -> Organisation:
 @paginate(Pages, page_size=100)
 def list_units(request: OrgRequest) -> Any:
     organisation = request.organisation
-    return units_of(organisation=organisation)
+    return Unit.objects.filter(organisation=organisation).order_by("code")
 
 
 # No separate unit permission exists yet; changing the structure staff sit in is HR's job.
@@ -112,7 +114,7 @@ def list_units(request: OrgRequest) -> Any:
 def create_unit(request: OrgRequest, payload: UnitIn) -> Status[Unit]:
     organisation = request.organisation
     parent = (
-        access_unit(organisation=organisation, pk=payload.parent_id)
+        get_object_or_404(Unit, pk=payload.parent_id, organisation=organisation)
         if payload.parent_id is not None
         else None
     )
@@ -170,7 +172,7 @@ def create_staff(request: OrgRequest, payload: StaffIn) -> Status[StaffRecord]:
 )
 def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
     organisation = request.organisation
-    record = access_staff_record(organisation=organisation, pk=staff_id)
+    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -190,7 +192,7 @@ def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
 )
 def update_staff(request: OrgRequest, staff_id: int, payload: StaffPatch) -> StaffRecord:
     organisation = request.organisation
-    record = access_staff_record(organisation=organisation, pk=staff_id)
+    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     record = staff_record_update(
@@ -214,7 +216,7 @@ def mark_staff_left(
     request: OrgRequest, staff_id: int, payload: Body[LeaveIn | None] = None
 ) -> StaffRecord:
     organisation = request.organisation
-    record = access_staff_record(organisation=organisation, pk=staff_id)
+    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
     return staff_record_mark_left(
         record=record,
         left_on=payload.left_on if payload else None,
@@ -232,7 +234,11 @@ def mark_staff_left(
 @paginate(Pages, page_size=100)
 def list_memberships(request: OrgRequest) -> Any:
     organisation = request.organisation
-    return memberships_matching(organisation=organisation)
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__email", "role")
+    )
 
 
 @router.post(
@@ -250,7 +256,7 @@ def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membe
         by=request.user,
         channel=Channel.API,
     )
-    return Status(201, access_membership(organisation=request.organisation, pk=membership.pk))
+    return Status(201, Membership.objects.select_related("user").get(pk=membership.pk))
 
 
 @router.delete(
@@ -261,6 +267,10 @@ def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membe
 )
 def revoke_membership(request: OrgRequest, membership_id: int) -> Status[None]:
     organisation = request.organisation
-    membership = access_membership(organisation=organisation, pk=membership_id)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_id,
+        organisation=organisation,
+    )
     membership_revoke(membership=membership, by=request.user, channel=Channel.API)
     return Status(204, None)

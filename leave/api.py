@@ -20,8 +20,7 @@ from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
 from leave import statutory
-from leave.flexible.selectors import flexible_request_in
-from leave.flexible.services import (
+from leave.flexible import (
     REFUSAL_CODES,
     consultation_record,
     flexible_access,
@@ -42,6 +41,7 @@ from leave.models import (
 )
 from leave.selectors import (
     balance_for,
+    flexible_request_in,
     request_access,
     request_with_history,
     requests_of,

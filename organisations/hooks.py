@@ -1,9 +1,10 @@
 """Where feature apps take part in what organisations does, without organisations importing them.
 
 organisations is a base app: it imports no feature app (docs/architecture.md, "Layers").
-Yet some of its writes must let a feature act (a leaver's passport shares end). For each
-such place there is one named hook point below. organisations calls it; a feature app
-registers its function on it in its ``AppConfig.ready()``:
+Yet some of its writes must let a feature act (a leaver's passport shares end), and some of
+its pages show what a feature knows (how many passports are shared with you). For each such
+place there is one named hook point below. organisations calls it; a feature app registers
+its function on it in its ``AppConfig.ready()``:
 
     def ready(self) -> None:
         from organisations import hooks
@@ -24,6 +25,9 @@ The rules every hook point keeps:
 - **Registering twice keeps one.** Registering a function already on a point changes nothing,
   so a ``ready()`` that runs again (a test that changes ``INSTALLED_APPS``) cannot make a hook
   run twice.
+- **Pages show contributions in their declared order.** A home-page card carries its own
+  ``order``, because where a card sits on the page is a product choice, not a matter of which
+  app Django loaded first.
 
 The hook points:
 
@@ -38,13 +42,24 @@ The hook points:
 ``open_ties``
     The open ties between two of an organisation's staff records that leaving would end, for
     the import preview's counts (``organisations.leaving.open_ties``).
+``home_cards``
+    Cards a feature app adds to the "For you" list of the organisation home page, for the
+    person reading it. A later panel on other home pages can take the same ``HomeViewer``.
+``staff_record_facts``
+    Rows a feature app adds to HR's view of a staff record (``staff_detail``): only what the
+    trust rules let HR see by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from organisations.models import Organisation, StaffRecord
 
 #: A tie that leaving ends, as (kind, staff record id, staff record id). ``kind`` is the
 #: name the import preview counts it under: "share" or "deputyship" so far.
@@ -97,6 +112,63 @@ class OpenTies(Protocol):
     def __call__(self, *, organisation_id: int, on: date) -> Iterable[Tie]: ...
 
 
+@dataclass(frozen=True)
+class HomeViewer:
+    """Who is reading a home page: what every card may need, read once by the page."""
+
+    user: User
+    organisation: Organisation
+    #: The reader's staff record here, if they have one (in post: the home page of someone
+    #: who has left shows no cards).
+    record: StaffRecord | None
+    today: date
+    #: How many people in post the reader line manages, already counted by the page.
+    report_count: int
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """One card of the home page's "For you" list: an ``<li class="app-card">`` template.
+
+    The template is included with the page's context plus ``card``; it reads its own values
+    from ``card.data``. Cards show lowest ``order`` first; equal orders keep registration
+    order.
+    """
+
+    order: int
+    template: str
+    data: Mapping[str, object] = field(default_factory=dict)
+
+
+class HomeCards(Protocol):
+    def __call__(self, *, viewer: HomeViewer) -> Iterable[HomeCard]: ...
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """One row of the summary of a staff record as HR sees it: a label and its value."""
+
+    label: str
+    value: str
+
+
+class StaffRecordFacts(Protocol):
+    def __call__(self, *, record: StaffRecord) -> Iterable[RecordFact]: ...
+
+
 end_stale_ties: Hook[EndStaleTies] = Hook("end_stale_ties")
 restore_ties: Hook[RestoreTies] = Hook("restore_ties")
 open_ties: Hook[OpenTies] = Hook("open_ties")
+home_cards: Hook[HomeCards] = Hook("home_cards")
+staff_record_facts: Hook[StaffRecordFacts] = Hook("staff_record_facts")
+
+
+def cards_for(viewer: HomeViewer) -> list[HomeCard]:
+    """Every registered card for ``viewer``, in the order the page shows them."""
+    cards = [card for hook in home_cards for card in hook(viewer=viewer)]
+    return sorted(cards, key=lambda card: card.order)
+
+
+def facts_about(record: StaffRecord) -> list[RecordFact]:
+    """Every registered fact about ``record``, in registration order."""
+    return [fact for hook in staff_record_facts for fact in hook(record=record)]

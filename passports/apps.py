@@ -19,3 +19,5 @@ class PassportsConfig(AppConfig):
         hooks.end_stale_ties.register(shares_close_stale)
         hooks.restore_ties.register(shares_restore_after_import)
         hooks.open_ties.register(passport_hooks.open_shares)
+        hooks.home_cards.register(passport_hooks.home_cards)
+        hooks.staff_record_facts.register(passport_hooks.carer_fact)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEvent, Channel
 from organisations import hooks
-from organisations.hooks import Hook
+from organisations.hooks import HomeCard, HomeViewer, Hook
 from organisations.models import StaffStatus
 from organisations.services import staff_record_mark_left
 
@@ -69,6 +70,33 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     assert list(hooks.restore_ties) == [shares_restore_after_import]
     # INSTALLED_APPS lists leave before passports, and ready() runs in that order.
     assert list(hooks.open_ties) == [leave_hooks.open_deputyships, passport_hooks.open_shares]
+    assert list(hooks.home_cards) == [leave_hooks.home_cards, passport_hooks.home_cards]
+    assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
+
+
+def test_home_cards_show_in_their_declared_order_whatever_the_registration_order(
+    world, monkeypatch
+):
+    point: Hook[hooks.HomeCards] = Hook("home_cards")
+
+    def later(*, viewer: HomeViewer) -> list[HomeCard]:
+        return [HomeCard(order=20, template="b.html"), HomeCard(order=10, template="a2.html")]
+
+    def earlier(*, viewer: HomeViewer) -> list[HomeCard]:
+        return [HomeCard(order=10, template="a3.html")]
+
+    point.register(later)
+    point.register(earlier)
+    monkeypatch.setattr(hooks, "home_cards", point)
+    viewer = HomeViewer(
+        user=world.carer,
+        organisation=world.org,
+        record=world.carer_record,
+        today=timezone.localdate(),
+        report_count=0,
+    )
+    # Equal orders keep registration order.
+    assert [card.template for card in hooks.cards_for(viewer)] == ["a2.html", "a3.html", "b.html"]
 
 
 def test_a_hook_that_fails_undoes_the_whole_write(world, monkeypatch):

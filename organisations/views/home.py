@@ -7,9 +7,8 @@ from django.views.decorators.http import require_safe
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from leave.deputies import managers_deputised
 from organisations.access import org_view
-from organisations.models import StaffStatus
+from organisations.hooks import HomeViewer, cards_for
 from organisations.selectors import (
     direct_reports,
     has_left,
@@ -17,7 +16,6 @@ from organisations.selectors import (
     staff_record_for_user,
 )
 from organisations.types import OrgRequest
-from passports.selectors import shared_with_manager
 
 
 @require_safe
@@ -32,16 +30,21 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
             "organisations/home_left.html",
             {"organisation": organisation, "record": record},
         )
-    shared = shared_with_manager(manager=record) if record else []
-    today = timezone.localdate()
+    report_count = direct_reports(manager=record).count() if record else 0
+    viewer = HomeViewer(
+        user=request.user,
+        organisation=organisation,
+        record=record,
+        today=timezone.localdate(),
+        report_count=report_count,
+    )
     context = {
         "organisation": organisation,
         "roles": roles_in(user=request.user, organisation=organisation),
         "record": record,
-        "report_count": direct_reports(manager=record).count() if record else 0,
-        # Counts only: names appear on the team passports page, where each read is audited.
-        "shared_passports": len(shared),
-        "reviews_overdue": sum(1 for p in shared if p.next_review_on and p.next_review_on < today),
+        "report_count": report_count,
+        # The feature apps' cards, each app's own (organisations.hooks.home_cards).
+        "cards": cards_for(viewer),
         "can": {
             "staff": request.user.has_perm("organisations.view_staff", organisation),
             "members": request.user.has_perm("organisations.manage_members", organisation),
@@ -53,13 +56,6 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
             "signing_keys": request.user.has_perm("credentials.manage_signing_keys", organisation),
         },
     }
-    # Only someone who manages people in post, or stands in for such a manager today, decides
-    # requests: nobody else is told to "decide your team's requests".
-    context["decides_requests"] = bool(context["report_count"]) or bool(
-        record is not None
-        and record.status == StaffStatus.ACTIVE
-        and managers_deputised(deputy=record, on=today)
-    )
     return render(request, "organisations/home.html", context)
 
 

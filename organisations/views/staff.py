@@ -17,6 +17,7 @@ from organisations.forms import (
     StaffSearchForm,
     UnitForm,
 )
+from organisations.hooks import facts_about
 from organisations.selectors import staff_records_visible_to, units_of
 from organisations.services import (
     staff_record_create,
@@ -25,7 +26,6 @@ from organisations.services import (
     unit_create,
 )
 from organisations.types import OrgRequest
-from passports.selectors import carer_status_recorded
 from shared.once import one_submission
 from shared.paging import countless_page
 from shared.writes import EditConflict
@@ -82,8 +82,8 @@ def staff_detail(request: OrgRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "record": record,
-            # Only ever the flag, and only when the carer chose to record it (trust rule 3).
-            "carer_recorded": carer_status_recorded(staff=record),
+            # Rows the feature apps add to HR's view (organisations.hooks.staff_record_facts).
+            "record_facts": facts_about(record),
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leave.flexible import views
+from leave import flexible_views as views
 
 urlpatterns = [
     path("", views.flexible_home, name="flexible_home"),
