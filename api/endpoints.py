@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -23,8 +22,9 @@ from api.schemas import (
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations import working_pattern
+from organisations.access import access_membership, access_staff_record, access_unit
 from organisations.models import Membership, Organisation, StaffRecord, StaffStatus, Unit
-from organisations.selectors import staff_records_visible_to
+from organisations.selectors import memberships_matching, staff_records_visible_to, units_of
 from organisations.services import (
     membership_grant_by_email,
     membership_revoke,
@@ -53,14 +53,12 @@ def _resolve(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any]
     if "unit_id" in resolved:
         unit_id = resolved.pop("unit_id")
         resolved["unit"] = (
-            get_object_or_404(Unit, pk=unit_id, organisation=organisation)
-            if unit_id is not None
-            else None
+            access_unit(organisation=organisation, pk=unit_id) if unit_id is not None else None
         )
     if "line_manager_id" in resolved:
         manager_id = resolved.pop("line_manager_id")
         resolved["line_manager"] = (
-            get_object_or_404(StaffRecord, pk=manager_id, organisation=organisation)
+            access_staff_record(organisation=organisation, pk=manager_id)
             if manager_id is not None
             else None
         )
@@ -101,7 +99,7 @@ def get_organisation(request: OrgRequest) -> Organisation:
 @paginate(Pages, page_size=100)
 def list_units(request: OrgRequest) -> Any:
     organisation = request.organisation
-    return Unit.objects.filter(organisation=organisation).order_by("code")
+    return units_of(organisation=organisation)
 
 
 # No separate unit permission exists yet; changing the structure staff sit in is HR's job.
@@ -114,7 +112,7 @@ def list_units(request: OrgRequest) -> Any:
 def create_unit(request: OrgRequest, payload: UnitIn) -> Status[Unit]:
     organisation = request.organisation
     parent = (
-        get_object_or_404(Unit, pk=payload.parent_id, organisation=organisation)
+        access_unit(organisation=organisation, pk=payload.parent_id)
         if payload.parent_id is not None
         else None
     )
@@ -172,7 +170,7 @@ def create_staff(request: OrgRequest, payload: StaffIn) -> Status[StaffRecord]:
 )
 def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
     organisation = request.organisation
-    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
+    record = access_staff_record(organisation=organisation, pk=staff_id)
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -192,7 +190,7 @@ def get_staff(request: OrgRequest, staff_id: int) -> StaffRecord:
 )
 def update_staff(request: OrgRequest, staff_id: int, payload: StaffPatch) -> StaffRecord:
     organisation = request.organisation
-    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
+    record = access_staff_record(organisation=organisation, pk=staff_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     record = staff_record_update(
@@ -216,7 +214,7 @@ def mark_staff_left(
     request: OrgRequest, staff_id: int, payload: Body[LeaveIn | None] = None
 ) -> StaffRecord:
     organisation = request.organisation
-    record = get_object_or_404(StaffRecord, pk=staff_id, organisation=organisation)
+    record = access_staff_record(organisation=organisation, pk=staff_id)
     return staff_record_mark_left(
         record=record,
         left_on=payload.left_on if payload else None,
@@ -234,11 +232,7 @@ def mark_staff_left(
 @paginate(Pages, page_size=100)
 def list_memberships(request: OrgRequest) -> Any:
     organisation = request.organisation
-    return (
-        Membership.objects.filter(organisation=organisation)
-        .select_related("user")
-        .order_by("user__email", "role")
-    )
+    return memberships_matching(organisation=organisation)
 
 
 @router.post(
@@ -256,7 +250,7 @@ def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membe
         by=request.user,
         channel=Channel.API,
     )
-    return Status(201, Membership.objects.select_related("user").get(pk=membership.pk))
+    return Status(201, access_membership(organisation=request.organisation, pk=membership.pk))
 
 
 @router.delete(
@@ -267,10 +261,6 @@ def grant_membership(request: OrgRequest, payload: MembershipIn) -> Status[Membe
 )
 def revoke_membership(request: OrgRequest, membership_id: int) -> Status[None]:
     organisation = request.organisation
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "organisation"),
-        pk=membership_id,
-        organisation=organisation,
-    )
+    membership = access_membership(organisation=organisation, pk=membership_id)
     membership_revoke(membership=membership, by=request.user, channel=Channel.API)
     return Status(204, None)

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.forms import ApiTokenForm
-from api.models import ApiToken
+from api.selectors import (
+    access_organisation_token,
+    access_personal_token,
+    organisation_tokens,
+    personal_tokens_of,
+)
 from api.services import api_token_create, api_token_revoke
 from audit.models import Channel
 from organisations.access import org_view
@@ -36,9 +41,7 @@ def token_list(request: OrgRequest) -> HttpResponse:
         submission_done(request)
         form = ApiTokenForm()
     # Personal tokens are their owners' business, and may be for reading a passport.
-    tokens = ApiToken.objects.filter(organisation=organisation, personal=False).select_related(
-        "user"
-    )
+    tokens = organisation_tokens(organisation=organisation)
     return render(
         request,
         "api/token_list.html",
@@ -50,7 +53,7 @@ def token_list(request: OrgRequest) -> HttpResponse:
 @org_view("api.manage_tokens")
 def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    token = get_object_or_404(ApiToken, pk=pk, organisation=organisation, personal=False)
+    token = access_organisation_token(organisation=organisation, pk=pk)
     api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
     messages.success(request, _("Token revoked. Systems using it can no longer connect."))
     return redirect("token_list", org_slug=organisation.slug)
@@ -75,7 +78,7 @@ def personal_tokens(request: OrgRequest) -> HttpResponse:
         )
         submission_done(request)
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(organisation=organisation, user=request.user, personal=True)
+    tokens = personal_tokens_of(user=request.user, organisation=organisation)
     return render(
         request,
         "api/personal_tokens.html",
@@ -87,9 +90,7 @@ def personal_tokens(request: OrgRequest) -> HttpResponse:
 @org_view("organisations.use_organisation")
 def personal_token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    token = get_object_or_404(
-        ApiToken, pk=pk, organisation=organisation, user=request.user, personal=True
-    )
+    token = access_personal_token(viewer=request.user, organisation=organisation, pk=pk)
     api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
     messages.success(request, _("Token revoked. Apps using it can no longer connect."))
     return redirect("personal_tokens", org_slug=organisation.slug)

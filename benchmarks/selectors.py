@@ -80,6 +80,13 @@ def answers_of(assessment: Assessment) -> dict[str, RequirementAnswer]:
     return {a.requirement_key: a for a in RequirementAnswer.objects.filter(assessment=assessment)}
 
 
+def evidence_of(assessment: Assessment, criterion_key: str) -> CriterionEvidence | None:
+    """The criterion's text and links as saved, if anything was."""
+    return CriterionEvidence.objects.filter(
+        assessment=assessment, criterion_key=criterion_key
+    ).first()
+
+
 def statuses(answers: dict[str, RequirementAnswer]) -> dict[str, str]:
     return {key: answer.status for key, answer in answers.items()}
 

@@ -28,7 +28,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("api.page_urls")),
     path("o/<slug:org_slug>/leave/", include("leave.urls")),
     path("calendar/<str:token>.ics", leave_views.calendar_feed_ics, name="calendar_feed_ics"),
-    path("o/<slug:org_slug>/flexible/", include("leave.flexible_urls")),
+    path("o/<slug:org_slug>/flexible/", include("leave.flexible.urls")),
     path("o/<slug:org_slug>/", include("credentials.urls")),
     path("", include("credentials.public_urls")),
     path("o/<slug:org_slug>/", include("passports.urls")),

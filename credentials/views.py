@@ -5,14 +5,20 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Channel
 from credentials.forms import RevokeKeyForm, RotateKeyForm, TrustedIssuerForm
 from credentials.jwks import published_jwks
-from credentials.models import Issuer, SigningKey, TrustedIssuer
+from credentials.selectors import (
+    access_signing_key,
+    access_trusted_issuer,
+    public_issuer,
+    signing_keys_of,
+    trusted_issuers_of,
+)
 from credentials.services import (
     issuer_id,
     issuer_url,
@@ -26,6 +32,7 @@ from credentials.services import (
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
+from shared.forms import add_validation_errors
 from shared.once import one_submission
 
 #: Verifiers cache the key set this long, so a revocation reaches them within five minutes.
@@ -49,7 +56,7 @@ def jwks(request: HttpRequest) -> HttpResponse:
 @require_safe
 def issuer_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """What an issuer id points at: the organisation's name and where its keys are."""
-    issuer = get_object_or_404(Issuer.objects.select_related("organisation"), public_id=public_id)
+    issuer = public_issuer(public_id=public_id)
     return _public_json(
         {
             "id": issuer_url(issuer.public_id),
@@ -67,7 +74,7 @@ def issuer_profile(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @org_view("credentials.manage_trusted_issuers")
 def trusted_issuer_list(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    issuers = TrustedIssuer.objects.filter(organisation=organisation).select_related("added_by")
+    issuers = trusted_issuers_of(organisation=organisation)
     return render(
         request,
         "credentials/trusted_issuer_list.html",
@@ -108,8 +115,7 @@ def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
                     channel=Channel.WEB,
                 )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_validation_errors(form, error)
         else:
             messages.success(
                 request,
@@ -126,7 +132,7 @@ def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
 @org_view("credentials.manage_trusted_issuers")
 def trusted_issuer_refresh_view(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    trusted = get_object_or_404(TrustedIssuer, pk=pk, organisation=organisation)
+    trusted = access_trusted_issuer(organisation=organisation, pk=pk)
     try:
         trusted_issuer_refresh(trusted_issuer=trusted, by=request.user, channel=Channel.WEB)
     except ValidationError as error:
@@ -140,7 +146,7 @@ def trusted_issuer_refresh_view(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("credentials.manage_trusted_issuers")
 def trusted_issuer_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    trusted = get_object_or_404(TrustedIssuer, pk=pk, organisation=organisation)
+    trusted = access_trusted_issuer(organisation=organisation, pk=pk)
     if request.method == "POST":
         trusted_issuer_remove(trusted_issuer=trusted, by=request.user, channel=Channel.WEB)
         messages.success(
@@ -163,9 +169,7 @@ def trusted_issuer_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("credentials.manage_signing_keys")
 def signing_keys(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    keys = SigningKey.objects.filter(organisation=organisation).only(
-        "pk", "kid", "created_at", "retired_at", "revoked_at", "revocation_reason"
-    )
+    keys = signing_keys_of(organisation=organisation)
     return render(
         request,
         "credentials/signing_keys.html",
@@ -197,7 +201,7 @@ def signing_key_rotate(request: OrgRequest) -> HttpResponse:
 @org_view("credentials.manage_signing_keys")
 def signing_key_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    key = get_object_or_404(SigningKey, pk=pk, organisation=organisation)
+    key = access_signing_key(organisation=organisation, pk=pk)
     if key.revoked_at is not None:
         messages.error(request, _("That key has already been revoked."))
         return redirect("signing_keys", org_slug=organisation.slug)

@@ -20,7 +20,8 @@ from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
 from leave import statutory
-from leave.flexible import (
+from leave.flexible.selectors import flexible_request_in
+from leave.flexible.services import (
     REFUSAL_CODES,
     consultation_record,
     flexible_access,
@@ -41,7 +42,6 @@ from leave.models import (
 )
 from leave.selectors import (
     balance_for,
-    flexible_request_in,
     request_access,
     request_with_history,
     requests_of,

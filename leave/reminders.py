@@ -17,7 +17,7 @@ from django.db.models import Min
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from leave.flexible import deciders
+from leave.flexible.services import deciders
 from leave.models import (
     CarersLeaveRequest,
     Deputy,

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from organisations.models import Organisation, StaffRecord
+from organisations.models import Membership, Organisation, StaffRecord, Unit
 from organisations.selectors import member_organisation
 
 
@@ -32,6 +32,18 @@ def access_staff_record(*, organisation: Organisation, pk: int) -> StaffRecord:
         StaffRecord.objects.select_related("unit", "line_manager", "user"),
         organisation=organisation,
         pk=pk,
+    )
+
+
+def access_unit(*, organisation: Organisation, pk: int) -> Unit:
+    """One of the organisation's units; another organisation's is a 404."""
+    return get_object_or_404(Unit, organisation=organisation, pk=pk)
+
+
+def access_membership(*, organisation: Organisation, pk: int) -> Membership:
+    """One role held in the organisation, with its holder; another organisation's is a 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), organisation=organisation, pk=pk
     )
 
 

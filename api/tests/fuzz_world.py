@@ -26,7 +26,7 @@ from carershub.tests.personas import World
 from commitments.services import commitment_start_draft
 from commitments.tests.helpers import published
 from leave import statutory
-from leave.flexible import flexible_request_submit
+from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request, dependants_time_off_record
 from organisations.models import Membership, Nation, Organisation, Role
 from passports.tests.helpers import agreed_passport

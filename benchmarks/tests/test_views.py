@@ -344,8 +344,8 @@ def test_a_signed_off_criterion_is_read_only(world):
 
 
 def test_signed_off_while_saving_keeps_what_was_typed(world, monkeypatch):
-    from benchmarks import views
     from benchmarks.services import assessment_sign_off
+    from benchmarks.views import criterion as views
 
     assessment = started(world)
     real = views.criterion_save
@@ -438,7 +438,7 @@ def test_an_oversized_upload_is_refused_with_the_limit(world, settings, monkeypa
     def not_reached(**kwargs):
         raise AssertionError("an oversized file must be refused before the service")
 
-    monkeypatch.setattr("benchmarks.views.evidence_upload", not_reached)
+    monkeypatch.setattr("benchmarks.views.criterion.evidence_upload", not_reached)
     response = upload(client_for(world.hr_admin), assessment, files.pdf() + b" " * 1000, "big.pdf")
     assert response.status_code == 200
     assert "The file must be smaller than 1000" in response.text
@@ -678,8 +678,8 @@ def test_a_draft_is_deleted_after_confirmation(world):
 
 
 def test_signed_off_while_the_delete_page_was_open(world, monkeypatch):
-    from benchmarks import views
     from benchmarks.services import assessment_sign_off
+    from benchmarks.views import versions as views
 
     assessment = started(world)
     real = views.assessment_delete

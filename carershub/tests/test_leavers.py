@@ -13,7 +13,7 @@ from django.utils import timezone
 from api.services import api_token_authenticate, api_token_create
 from audit.models import Channel
 from leave.deputies import acting_for, deputy_appoint
-from leave.flexible import deciders, flexible_request_submit
+from leave.flexible.services import deciders, flexible_request_submit
 from leave.models import Deputy, FlexibleStatus
 from leave.selectors import request_access, team_absences
 from leave.services import carers_leave_accept, carers_leave_request

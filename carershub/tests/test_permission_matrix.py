@@ -30,7 +30,7 @@ from commitments.models import CommitmentVersion, LeadershipCommitment, VersionS
 from credentials.models import TrustedIssuer
 from credentials.services import active_key, issuer_for
 from leave import statutory
-from leave.flexible import flexible_request_submit
+from leave.flexible.services import flexible_request_submit
 from leave.models import CarersLeaveRequest, Deputy, FlexibleWorkingRequest
 from leave.services import carers_leave_request
 from organisations.invitations import invitation_send

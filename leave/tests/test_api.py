@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from api.services import api_token_create
 from audit.models import AuditEvent, Channel
-from leave.flexible import flexible_request_withdraw
+from leave.flexible.services import flexible_request_withdraw
 from leave.models import FlexibleWorkingRequest, RequestStatus
 
 

@@ -413,7 +413,7 @@ def test_a_deputy_cannot_decide_their_own_request(world):
 @time_machine.travel(date(2026, 11, 23))
 def test_a_deputy_agrees_through_the_pages_and_flexible_requests_stay_visible(client, world):
     from leave.deputies import deputy_appoint
-    from leave.flexible import flexible_request_submit
+    from leave.flexible.services import flexible_request_submit
 
     deputy_appoint(
         manager=world.manager_record,

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from leave.flexible import (
+from leave.flexible.services import (
     consultation_record,
     flexible_request_appeal,
     flexible_request_decide,
@@ -333,7 +333,7 @@ def test_hr_deciding_for_an_unmanaged_employee_is_not_acting_for_anyone_and_sees
 
 
 def test_an_agreed_extension_moves_the_deadline_and_the_reminders(world, smtp_sink):
-    from leave.flexible import flexible_extension_record
+    from leave.flexible.services import flexible_extension_record
     from leave.reminders import flexible_deadline_reminders
 
     request = submit(world)  # due 22 January 2027

@@ -12,7 +12,7 @@ from django.apps import apps
 
 from api.services import api_token_create
 from audit.models import AuditEvent, Channel
-from leave.flexible import (
+from leave.flexible.services import (
     consultation_record,
     flexible_extension_record,
     flexible_request_appeal,

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import Action, AuditEvent
-from leave.flexible_views import HOME_WAITING_SHOWN
+from leave.flexible.views import HOME_WAITING_SHOWN
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from organisations.tests.factories import StaffRecordFactory
 

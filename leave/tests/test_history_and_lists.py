@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from audit.models import Action, AuditEvent, Channel
 from audit.services import audit_record
 from leave import views
-from leave.flexible import (
+from leave.flexible.services import (
     consultation_record,
     flexible_request_appeal,
     flexible_request_decide,

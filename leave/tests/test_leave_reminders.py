@@ -13,7 +13,7 @@ from django.db import connection
 from django.template import TemplateDoesNotExist
 
 from leave import reminders
-from leave.flexible import flexible_extension_record, flexible_request_submit
+from leave.flexible.services import flexible_extension_record, flexible_request_submit
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
 from leave.reminders import carers_leave_decision_reminders, flexible_deadline_reminders
 from leave.services import carers_leave_postpone, carers_leave_request

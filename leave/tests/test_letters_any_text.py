@@ -15,7 +15,11 @@ from carershub.tests.awkward_text import (
     WELSH,
 )
 from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
-from leave.flexible import consultation_record, flexible_request_decide, flexible_request_submit
+from leave.flexible.services import (
+    consultation_record,
+    flexible_request_decide,
+    flexible_request_submit,
+)
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from organisations.models import Organisation, StaffRecord
 

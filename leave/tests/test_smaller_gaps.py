@@ -12,7 +12,7 @@ from django.utils import timezone
 from api.services import api_token_create
 from audit.models import Action, AuditEvent, Channel
 from leave.deputies import acting_for, deputy_appoint, deputy_end
-from leave.flexible import deciders, flexible_request_submit
+from leave.flexible.services import deciders, flexible_request_submit
 from leave.models import CalendarFeed, Deputy
 from leave.services import LeaveRuleError, carers_leave_accept, carers_leave_request
 from organisations.models import Nation, StaffStatus

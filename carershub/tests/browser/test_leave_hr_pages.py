@@ -13,7 +13,7 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
 from leave.deputies import deputy_appoint
-from leave.flexible import (
+from leave.flexible.services import (
     consultation_record,
     flexible_request_appeal,
     flexible_request_decide,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from leave import flexible_views as views
+from leave.flexible import views
 
 urlpatterns = [
     path("", views.flexible_home, name="flexible_home"),

@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, Spacer
 
-from leave.flexible import REFUSAL_CODES
+from leave.flexible.services import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
 from shared.dates import long_date

@@ -14,7 +14,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Action, Channel
 from audit.services import audit_record
 from leave.deputies import managers_deputised
-from leave.flexible import (
+from leave.flexible.forms import (
+    AppealForm,
+    ConsultationForm,
+    ExtensionForm,
+    FlexibleDecisionForm,
+    FlexibleRequestForm,
+)
+from leave.flexible.letters import outcome_letter
+from leave.flexible.selectors import flexible_history, flexible_in_organisation, flexible_request_in
+from leave.flexible.services import (
     consultation_record,
     days_left,
     flexible_access,
@@ -24,21 +33,8 @@ from leave.flexible import (
     flexible_request_submit,
     flexible_request_withdraw,
 )
-from leave.forms import (
-    AppealForm,
-    ConsultationForm,
-    ExtensionForm,
-    FlexibleDecisionForm,
-    FlexibleRequestForm,
-)
-from leave.letters import outcome_letter
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
-from leave.selectors import (
-    audit_list_read,
-    flexible_history,
-    flexible_in_organisation,
-    flexible_request_in,
-)
+from leave.selectors import audit_list_read
 from leave.services import LeaveRuleError
 from leave.statutory import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.views import filtered_page, paginate
