@@ -10,8 +10,6 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,11 +18,10 @@ from api.schemas import Problem
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
 from leave import statutory
-from leave.flexible.selectors import flexible_request_in
+from leave.flexible.selectors import access_flexible_request, flexible_requests_of
 from leave.flexible.services import (
     REFUSAL_CODES,
     consultation_record,
-    flexible_access,
     flexible_extension_record,
     flexible_request_appeal,
     flexible_request_decide,
@@ -41,9 +38,10 @@ from leave.models import (
     RequestStatus,
 )
 from leave.selectors import (
+    access_carers_leave_request,
+    access_time_off_of,
     balance_for,
-    request_access,
-    request_with_history,
+    leave_policy_of,
     requests_of,
     time_off_of,
 )
@@ -54,8 +52,9 @@ from leave.services import (
     carers_leave_request,
     dependants_time_off_record,
 )
-from organisations.models import Nation, Role, StaffRecord, StaffStatus
-from organisations.selectors import roles_in, staff_record_for_user
+from organisations.access import access_staff_record
+from organisations.models import Nation, StaffRecord
+from organisations.selectors import staff_record_for_user
 from organisations.types import OrgRequest
 from shared.text import MultiLine, SingleLine
 
@@ -115,16 +114,6 @@ def _own(request: OrgRequest) -> StaffRecord:
     return record
 
 
-def _visible(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
-    """The request if the token's owner may see it; another organisation's id is a 404."""
-    leave = request_with_history(pk=request_id, organisation_id=request.organisation.pk)
-    if leave is None:
-        raise Http404
-    if not request_access(user=request.user, request=leave)["view"]:
-        raise PermissionDenied
-    return leave
-
-
 @router.get("/carers/balance", auth=MEMBER, response={200: BalanceOut, **ERRORS})
 def carers_leave_balance(request: OrgRequest) -> BalanceOut:
     balance = balance_for(staff=_own(request), on=timezone.localdate())
@@ -144,12 +133,7 @@ def create_carers_leave(request: OrgRequest, payload: RequestIn) -> Status[Carer
     else:
         if not request.user.has_perm("organisations.change_staff", request.organisation):
             raise PermissionDenied
-        found = StaffRecord.objects.filter(
-            pk=payload.staff_id, organisation=request.organisation
-        ).first()
-        if found is None:
-            raise Http404
-        staff = found
+        staff = access_staff_record(organisation=request.organisation, pk=payload.staff_id)
     leave = carers_leave_request(
         staff=staff,
         days=[(d.day, d.part) for d in payload.days],
@@ -158,12 +142,17 @@ def create_carers_leave(request: OrgRequest, payload: RequestIn) -> Status[Carer
         today=timezone.localdate(),
         channel=Channel.API,
     )
-    return Status(201, _visible(request, leave.pk))
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=leave.pk
+    )
+    return Status(201, leave)
 
 
 @router.get("/carers/requests/{request_id}", auth=MEMBER, response={200: RequestOut, **ERRORS})
 def get_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
-    leave = _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     # Only the read is audited as a read; writes are audited by their services.
     audit_record(
         actor=request.user,
@@ -180,9 +169,14 @@ def get_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest
     "/carers/requests/{request_id}/accept", auth=MEMBER, response={200: RequestOut, **WRITE_ERRORS}
 )
 def accept_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
-    leave = _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     carers_leave_accept(request=leave, by=request.user, channel=Channel.API)
-    return _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return leave
 
 
 @router.post(
@@ -193,7 +187,9 @@ def accept_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequ
 def postpone_carers_leave(
     request: OrgRequest, request_id: int, payload: PostponeIn
 ) -> CarersLeaveRequest:
-    leave = _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     carers_leave_postpone(
         request=leave,
         by=request.user,
@@ -202,7 +198,10 @@ def postpone_carers_leave(
         today=timezone.localdate(),
         channel=Channel.API,
     )
-    return _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return leave
 
 
 @router.post(
@@ -213,11 +212,16 @@ def postpone_carers_leave(
 def cancel_carers_leave(request: OrgRequest, request_id: int) -> CarersLeaveRequest:
     """Only the employee cancels, before the first day (``already_started``); the days go
     back into the balance."""
-    leave = _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     carers_leave_cancel(
         request=leave, by=request.user, today=timezone.localdate(), channel=Channel.API
     )
-    return _visible(request, request_id)
+    leave, _access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return leave
 
 
 # --- Time off for dependants ----------------------------------------------------------
@@ -253,17 +257,6 @@ class DependantsFilter(Schema):
     )
 
 
-def _staff_in(request: OrgRequest, staff_id: int) -> StaffRecord:
-    found = (
-        StaffRecord.objects.select_related("line_manager", "organisation")
-        .filter(pk=staff_id, organisation=request.organisation)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
-
-
 @router.get("/dependants", auth=MEMBER, response={200: list[DependantsOut], **ERRORS})
 def list_dependants_time_off(
     request: OrgRequest, filters: Query[DependantsFilter]
@@ -271,21 +264,11 @@ def list_dependants_time_off(
     """Your own records, newest first; or, for a line manager in post or HR, one person's."""
     if filters.staff_id is None:
         return list(time_off_of(staff=_own(request)).select_related("staff"))
-    staff = _staff_in(request, filters.staff_id)
-    manager = staff.line_manager
-    is_manager = (
-        manager is not None
-        and manager.user_id == request.user.pk
-        and manager.status == StaffStatus.ACTIVE
+    staff, access = access_time_off_of(
+        viewer=request.user, organisation=request.organisation, pk=filters.staff_id
     )
-    is_hr = bool(
-        roles_in(user=request.user, organisation=request.organisation)
-        & {Role.HR_ADMIN, Role.ORG_ADMIN}
-    )
-    if not (staff.user_id == request.user.pk or is_manager or is_hr):
-        raise PermissionDenied
     records = list(time_off_of(staff=staff).select_related("staff"))
-    if staff.user_id != request.user.pk:
+    if not access.is_own:
         audit_record_many(
             actor=request.user,
             action=Action.VIEW,
@@ -305,7 +288,11 @@ def record_dependants_time_off(
     request: OrgRequest, payload: DependantsIn
 ) -> Status[DependantsTimeOff]:
     """Recorded, never approved (ERA 1996 s.57A); at most seven days ahead (``not_an_emergency``)."""
-    staff = _own(request) if payload.staff_id is None else _staff_in(request, payload.staff_id)
+    staff = (
+        _own(request)
+        if payload.staff_id is None
+        else access_staff_record(organisation=request.organisation, pk=payload.staff_id)
+    )
     record = dependants_time_off_record(
         staff=staff,
         first_day=payload.first_day,
@@ -344,9 +331,7 @@ def get_leave_policy(request: OrgRequest) -> PolicyOut:
     """What the organisation gives beyond the law, with the statutory rule in force today."""
     organisation = request.organisation
     today = timezone.localdate()
-    policy = LeavePolicy.objects.filter(organisation=organisation).first() or LeavePolicy(
-        organisation=organisation
-    )
+    policy = leave_policy_of(organisation=organisation) or LeavePolicy(organisation=organisation)
     try:
         statutory.carers_leave_rule(nation=organisation.nation, on=today)
         carers_leave_applies = True
@@ -428,28 +413,14 @@ class FlexibleOut(Schema):
 
     @staticmethod
     def resolve_consultations(obj: FlexibleWorkingRequest) -> int:
-        # Lists annotate the count; single reads count once.
-        counted = getattr(obj, "consultation_count", None)
-        return counted if counted is not None else obj.consultations.count()
-
-
-def _flexible_visible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
-    item = flexible_request_in(pk=request_id, organisation_id=request.organisation.pk)
-    if item is None:
-        raise Http404
-    if not flexible_access(user=request.user, request=item)["view"]:
-        raise PermissionDenied
-    return item
+        # Both reads that give these prefetch the consultations.
+        return len(obj.consultations.all())
 
 
 @router.get("/flexible/requests", auth=MEMBER, response={200: list[FlexibleOut], **ERRORS})
 def list_flexible(request: OrgRequest) -> list[FlexibleWorkingRequest]:
     """The token owner's own flexible-working requests, newest first."""
-    return list(
-        FlexibleWorkingRequest.objects.filter(staff=_own(request)).annotate(
-            consultation_count=Count("consultations")
-        )
-    )
+    return list(flexible_requests_of(staff=_own(request)))
 
 
 @router.post("/flexible/requests", auth=MEMBER, response={201: FlexibleOut, **WRITE_ERRORS})
@@ -462,12 +433,17 @@ def create_flexible(request: OrgRequest, payload: FlexibleIn) -> Status[Flexible
         today=timezone.localdate(),
         channel=Channel.API,
     )
-    return Status(201, _flexible_visible(request, item.pk))
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=item.pk
+    )
+    return Status(201, item)
 
 
 @router.get("/flexible/requests/{request_id}", auth=MEMBER, response={200: FlexibleOut, **ERRORS})
 def get_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     # Only the read is audited as a read; writes are audited by their services.
     audit_record(
         actor=request.user,
@@ -488,7 +464,9 @@ def get_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest
 def consult_flexible(
     request: OrgRequest, request_id: int, payload: ConsultationIn
 ) -> FlexibleWorkingRequest:
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     consultation_record(
         request=item,
         held_on=payload.held_on,
@@ -497,7 +475,10 @@ def consult_flexible(
         today=timezone.localdate(),
         channel=Channel.API,
     )
-    return _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return item
 
 
 @router.post(
@@ -510,7 +491,9 @@ def decide_flexible(
 ) -> FlexibleWorkingRequest:
     """Refusing needs a consultation first (``consultation_required``) and only the eight
     statutory reasons (``refusal_not_allowed``)."""
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     flexible_request_decide(
         request=item,
         outcome=FlexibleStatus(payload.outcome),
@@ -522,7 +505,10 @@ def decide_flexible(
         trial_until=payload.trial_until,
         channel=Channel.API,
     )
-    return _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return item
 
 
 @router.post(
@@ -534,7 +520,9 @@ def extend_flexible(
     request: OrgRequest, request_id: int, payload: ExtensionIn
 ) -> FlexibleWorkingRequest:
     """Record more time the employee agreed to (``extension_invalid`` unless it is later)."""
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     flexible_extension_record(
         request=item,
         extended_to=payload.extended_to,
@@ -542,7 +530,10 @@ def extend_flexible(
         today=timezone.localdate(),
         channel=Channel.API,
     )
-    return _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return item
 
 
 @router.post(
@@ -554,11 +545,16 @@ def appeal_flexible(
     request: OrgRequest, request_id: int, payload: AppealIn
 ) -> FlexibleWorkingRequest:
     """The employee appeals a refusal, once (``appeal_not_open`` otherwise)."""
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     flexible_request_appeal(
         request=item, reason=payload.reason, by=request.user, channel=Channel.API
     )
-    return _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return item
 
 
 @router.post(
@@ -568,6 +564,11 @@ def appeal_flexible(
 )
 def withdraw_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRequest:
     """The employee withdraws while it waits; it still counts towards the year's requests."""
-    item = _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
     flexible_request_withdraw(request=item, by=request.user, channel=Channel.API)
-    return _flexible_visible(request, request_id)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=request_id
+    )
+    return item

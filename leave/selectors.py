@@ -1,4 +1,5 @@
-"""Reads for leave pages: balances and who may see which request, and the audit of list reads."""
+"""Reads for leave's pages and API: balances, lists, the access functions that fetch one
+request (or appointment, or person's time off) for a viewer, and the audit of list reads."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +23,15 @@ from leave.models import (
     CarersLeaveDay,
     CarersLeaveRequest,
     DependantsTimeOff,
+    Deputy,
     FlexibleWorkingRequest,
     LeaveDecision,
+    LeavePolicy,
     RequestStatus,
 )
 from leave.services import LeaveRuleError, booked_days, entitlement_days
-from organisations.models import Role, StaffRecord, StaffStatus
+from organisations.access import access_staff_record
+from organisations.models import Organisation, Role, StaffRecord, StaffStatus
 from organisations.selectors import roles_in
 
 
@@ -98,48 +104,129 @@ def requests_to_decide(*, manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
     )
 
 
-def request_with_history(*, pk: int, organisation_id: int) -> CarersLeaveRequest | None:
-    return (
+@dataclass(frozen=True)
+class CarersLeaveAccess:
+    """What the viewer may do with one carer's leave request; pages and the API read this."""
+
+    is_owner: bool
+    #: Agree or postpone it: the line manager in post, or their deputy, while it waits.
+    can_decide: bool
+    #: Cancel it: the employee, while in post and before it is over.
+    can_cancel: bool
+
+
+def access_carers_leave_request(
+    *, viewer: User, organisation: Organisation, pk: int
+) -> tuple[CarersLeaveRequest, CarersLeaveAccess]:
+    """The request, with its days and decisions, if the viewer may see it: the employee, their
+    line manager in post (or a deputy standing in today) and HR.
+
+    Another organisation's request is a 404; a colleague's in this one is a 403.
+    """
+    leave = (
         _with_days()
         .select_related("staff__line_manager", "staff__organisation")
         .prefetch_related(
             Prefetch("decisions", queryset=LeaveDecision.objects.select_related("by"))
         )
-        .filter(pk=pk, organisation_id=organisation_id)
+        .filter(pk=pk, organisation_id=organisation.pk)
         .first()
     )
-
-
-def request_access(*, user: Any, request: CarersLeaveRequest) -> dict[str, bool]:
-    """What ``user`` may do with a request: the employee, their line manager (or deputy) and HR."""
-    staff = request.staff
-    is_owner = staff.user_id == user.pk
+    if leave is None:
+        raise Http404
+    staff = leave.staff
+    is_owner = staff.user_id == viewer.pk
     manager = staff.line_manager
     is_manager = (
         manager is not None
-        and manager.user_id == user.pk
+        and manager.user_id == viewer.pk
         and manager.status == StaffStatus.ACTIVE
         and not is_owner
     )
-    is_hr = bool(
-        roles_in(user=user, organisation=staff.organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}
-    )
-    open_request = request.status == RequestStatus.REQUESTED
+    is_hr = viewer.has_perm("leave.view_all_requests", organisation)
     # A deputy stands in for the line manager while appointed (never on their own request).
     is_deputy = (
         not is_owner
         and not is_manager
-        and acting_for(user=user, manager=manager, on=timezone.localdate())
+        and acting_for(user=viewer, manager=manager, on=timezone.localdate())
     )
-    return {
-        "view": is_owner or is_manager or is_hr or is_deputy,
-        "decide": (is_manager or is_deputy) and open_request,
-        "cancel": is_owner and request.is_open and staff.status == StaffStatus.ACTIVE,
-    }
+    if not (is_owner or is_manager or is_hr or is_deputy):
+        raise PermissionDenied
+    return leave, CarersLeaveAccess(
+        is_owner=is_owner,
+        can_decide=(is_manager or is_deputy) and leave.status == RequestStatus.REQUESTED,
+        can_cancel=is_owner and leave.is_open and staff.status == StaffStatus.ACTIVE,
+    )
 
 
 def time_off_of(*, staff: StaffRecord) -> QuerySet[DependantsTimeOff]:
     return DependantsTimeOff.objects.filter(staff=staff).order_by("-first_day", "-created_at")
+
+
+@dataclass(frozen=True)
+class TimeOffAccess:
+    """Whose time off for dependants the viewer reads: someone else's reads are audited."""
+
+    is_own: bool
+
+
+def access_time_off_of(
+    *, viewer: User, organisation: Organisation, pk: int
+) -> tuple[StaffRecord, TimeOffAccess]:
+    """The staff record ``pk`` if the viewer may read that person's time off for dependants:
+    the person, their line manager in post, or HR.
+
+    Another organisation's staff record is a 404; anyone else in this one gets a 403.
+    """
+    staff = access_staff_record(organisation=organisation, pk=pk)
+    is_own = staff.user_id == viewer.pk
+    manager = staff.line_manager
+    is_manager = (
+        manager is not None
+        and manager.user_id == viewer.pk
+        and manager.status == StaffStatus.ACTIVE
+    )
+    if not (is_own or is_manager or viewer.has_perm("leave.view_all_requests", organisation)):
+        raise PermissionDenied
+    return staff, TimeOffAccess(is_own=is_own)
+
+
+@dataclass(frozen=True)
+class DeputyAccess:
+    """What the viewer may do with one deputy's appointment."""
+
+    #: End it early: only the manager who named the deputy.
+    can_end: bool
+
+
+def access_deputy(
+    *, viewer: User, organisation: Organisation, pk: int
+) -> tuple[Deputy, DeputyAccess]:
+    """An appointment of a deputy, for the manager it stands in for and the deputy.
+
+    Another organisation's appointment is a 404; anyone else in this one gets a 403.
+    """
+    appointment = (
+        Deputy.objects.select_related("manager", "deputy")
+        .filter(pk=pk, manager__organisation=organisation)
+        .first()
+    )
+    if appointment is None:
+        raise Http404
+    is_manager = appointment.manager.user_id == viewer.pk
+    if not (is_manager or appointment.deputy.user_id == viewer.pk):
+        raise PermissionDenied
+    return appointment, DeputyAccess(can_end=is_manager and appointment.created_by_id == viewer.pk)
+
+
+def deputies_named_by(*, manager: StaffRecord, on: date) -> QuerySet[Deputy]:
+    """The manager's appointments that have not ended by their dates, for their deputies page."""
+    return Deputy.objects.filter(manager=manager, to_date__gte=on).select_related("deputy")
+
+
+def leave_policy_of(*, organisation: Organisation) -> LeavePolicy | None:
+    """What the organisation gives beyond the law; ``None`` until HR first saves it."""
+    return LeavePolicy.objects.filter(organisation=organisation).first()
 
 
 @dataclass(frozen=True)

@@ -25,15 +25,17 @@ from leave.forms import (
     PostponeForm,
     StatusFilterForm,
 )
-from leave.models import CarersLeaveRequest, Deputy, LeavePolicy, RequestStatus
+from leave.models import RequestStatus
 from leave.selectors import (
+    access_carers_leave_request,
+    access_deputy,
     audit_absences_read,
     audit_list_read,
     balance_for,
     balance_on_each_day,
     carers_leave_in_organisation,
-    request_access,
-    request_with_history,
+    deputies_named_by,
+    leave_policy_of,
     requests_of,
     requests_to_decide,
     team_absences,
@@ -61,17 +63,6 @@ def _own_record(request: OrgRequest) -> StaffRecord:
     if record is None:
         raise PermissionDenied("Carer's leave needs a staff record in this organisation")
     return record
-
-
-def _leave_request(request: OrgRequest, pk: int) -> tuple[CarersLeaveRequest, dict[str, bool]]:
-    """Another organisation's request is a 404; a colleague's in this one is a 403."""
-    leave = request_with_history(pk=pk, organisation_id=request.organisation.pk)
-    if leave is None:
-        raise Http404
-    access = request_access(user=request.user, request=leave)
-    if not access["view"]:
-        raise PermissionDenied
-    return leave, access
 
 
 @require_safe
@@ -130,7 +121,9 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view("organisations.use_own_records")
 def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = _leave_request(request, pk)
+    leave, access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -155,8 +148,10 @@ def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = _leave_request(request, pk)
-    if not access["decide"]:
+    leave, access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_decide:
         raise PermissionDenied
     try:
         carers_leave_accept(request=leave, by=request.user)
@@ -172,8 +167,10 @@ def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = _leave_request(request, pk)
-    if not access["decide"]:
+    leave, access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_decide:
         raise PermissionDenied
     form = PostponeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -209,8 +206,10 @@ def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def carers_leave_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = _leave_request(request, pk)
-    if not access["cancel"]:
+    leave, access = access_carers_leave_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_cancel:
         raise PermissionDenied
     try:
         carers_leave_cancel(request=leave, by=request.user, today=timezone.localdate())
@@ -319,7 +318,7 @@ def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
 @org_view("leave.manage_policy")
 def leave_policy(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    current = LeavePolicy.objects.filter(organisation=organisation).first()
+    current = leave_policy_of(organisation=organisation)
     initial = {
         "extra_days": current.extra_days if current else 0,
         "paid_days": current.paid_days if current else 0,
@@ -431,9 +430,7 @@ def deputies(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Deputy appointed."))
             return redirect("deputies", org_slug=request.organisation.slug)
-    appointments = Deputy.objects.filter(
-        manager=record, to_date__gte=timezone.localdate()
-    ).select_related("deputy")
+    appointments = deputies_named_by(manager=record, on=timezone.localdate())
     return render(
         request,
         "leave/deputies.html",
@@ -444,14 +441,12 @@ def deputies(request: OrgRequest) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def deputy_end_view(request: OrgRequest, pk: int) -> HttpResponse:
-    """End a deputy's appointment early. Another organisation's appointment is a 404."""
-    appointment = (
-        Deputy.objects.select_related("manager", "deputy")
-        .filter(pk=pk, manager__organisation=request.organisation)
-        .first()
+    """End a deputy's appointment early: only the manager who named the deputy."""
+    appointment, access = access_deputy(
+        viewer=request.user, organisation=request.organisation, pk=pk
     )
-    if appointment is None:
-        raise Http404
+    if not access.can_end:
+        raise PermissionDenied
     try:
         deputy_end(appointment=appointment, by=request.user, now=timezone.now())
     except LeaveRuleError as error:

@@ -15,7 +15,7 @@ from audit.models import Channel
 from leave.deputies import acting_for, deputy_appoint
 from leave.flexible.services import deciders, flexible_request_submit
 from leave.models import Deputy, FlexibleStatus
-from leave.selectors import request_access, team_absences
+from leave.selectors import access_carers_leave_request, team_absences
 from leave.services import carers_leave_accept, carers_leave_request
 from organisations.models import Role, StaffStatus
 from organisations.selectors import has_left, roles_in
@@ -123,16 +123,16 @@ def test_deputies_named_by_a_manager_who_leaves_stop_deciding_at_once(world):
         today=today,
     )
     assert acting_for(user=new_manager, manager=world.manager_record, on=today)
-    assert request_access(user=new_manager, request=leave)["decide"]
+    _found, access = access_carers_leave_request(
+        viewer=new_manager, organisation=world.org, pk=leave.pk
+    )
+    assert access.can_decide
     _leave(world, world.manager)
     leave.staff.refresh_from_db()
     leave.staff.line_manager.refresh_from_db()
     assert not acting_for(user=new_manager, manager=leave.staff.line_manager, on=today)
-    assert request_access(user=new_manager, request=leave) == {
-        "view": False,
-        "decide": False,
-        "cancel": False,
-    }
+    with pytest.raises(PermissionDenied):
+        access_carers_leave_request(viewer=new_manager, organisation=world.org, pk=leave.pk)
 
 
 def test_a_deputy_who_has_left_decides_nothing(world):
@@ -146,7 +146,8 @@ def test_a_deputy_who_has_left_decides_nothing(world):
         by=world.carer,
         today=today,
     )
-    assert not request_access(user=world.leaver, request=leave)["view"]
+    with pytest.raises(PermissionDenied):
+        access_carers_leave_request(viewer=world.leaver, organisation=world.org, pk=leave.pk)
 
 
 def test_an_hr_admin_or_senior_manager_who_has_left_hears_no_appeal(world):

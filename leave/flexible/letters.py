@@ -45,7 +45,7 @@ def _first_decision(request: FlexibleWorkingRequest, body: ParagraphStyle) -> li
 def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     """The letter for the request as it stands today.
 
-    Reads ``request.decisions``; prefetch them (``flexible_request_in`` does).
+    Reads ``request.decisions``; prefetch them (``access_flexible_request`` does).
     """
     styles = pdf_styles()
     body, heading = styles["BodyText"], styles["Heading2"]

@@ -29,7 +29,6 @@ from leave.models import (
 )
 from leave.services import LeaveRuleError
 from organisations.models import Role, StaffRecord, StaffStatus
-from organisations.selectors import roles_in
 from shared.dates import long_date
 from shared.emails import send_templated
 
@@ -371,40 +370,6 @@ def flexible_request_withdraw(
 
 def days_left(request: FlexibleWorkingRequest, today: date) -> int:
     return (request.deadline - today).days
-
-
-def flexible_access(*, user: User, request: FlexibleWorkingRequest) -> dict[str, bool]:
-    is_owner = request.staff.user_id == user.pk
-    can_decide = user.pk in deciders(request) and request.status in (
-        FlexibleStatus.SUBMITTED,
-        FlexibleStatus.APPEALED,
-    )
-    is_hr = bool(
-        roles_in(user=user, organisation=request.staff.organisation)
-        & {Role.HR_ADMIN, Role.ORG_ADMIN}
-    )
-    manager = request.staff.line_manager
-    is_manager = (
-        manager is not None and manager.user_id == user.pk and manager.status == StaffStatus.ACTIVE
-    )
-    # The manager's manager hears appeals and is told when a deadline is close.
-    senior = manager.line_manager if manager is not None else None
-    is_senior = (
-        senior is not None and senior.user_id == user.pk and senior.status == StaffStatus.ACTIVE
-    )
-    is_deputy = not is_owner and acting_for(user=user, manager=manager, on=timezone.localdate())
-    return {
-        "view": is_owner or is_manager or is_senior or is_hr or can_decide or is_deputy,
-        "decide": can_decide,
-        # Someone who has left can still read their request and its letter, and do no more.
-        "appeal": is_owner
-        and request.staff.status == StaffStatus.ACTIVE
-        and request.status == FlexibleStatus.REFUSED
-        and not request.appeal_reason,
-        "withdraw": is_owner
-        and request.staff.status == StaffStatus.ACTIVE
-        and request.status in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED),
-    }
 
 
 @transaction.atomic

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import Action, Channel
 from audit.services import audit_record
-from leave.deputies import managers_deputised
 from leave.flexible.forms import (
     AppealForm,
     ConsultationForm,
@@ -22,11 +19,17 @@ from leave.flexible.forms import (
     FlexibleRequestForm,
 )
 from leave.flexible.letters import outcome_letter
-from leave.flexible.selectors import flexible_history, flexible_in_organisation, flexible_request_in
+from leave.flexible.selectors import (
+    FlexibleAccess,
+    access_flexible_request,
+    flexible_history,
+    flexible_in_organisation,
+    flexible_requests_of,
+    flexible_waiting_for,
+)
 from leave.flexible.services import (
     consultation_record,
     days_left,
-    flexible_access,
     flexible_extension_record,
     flexible_request_appeal,
     flexible_request_decide,
@@ -39,34 +42,13 @@ from leave.services import LeaveRuleError
 from leave.statutory import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.views import filtered_page, paginate
 from organisations.access import org_view
-from organisations.models import Role, StaffStatus
-from organisations.selectors import roles_in, staff_record_for_user
+from organisations.selectors import staff_record_for_user
 from organisations.types import OrgRequest
+from shared.forms import GovukForm
 from shared.once import one_submission
 
 #: How many requests waiting for a decision the flexible-working home page lists.
 HOME_WAITING_SHOWN = 50
-
-
-def _flexible(request: OrgRequest, pk: int) -> tuple[FlexibleWorkingRequest, dict[str, bool]]:
-    item = flexible_request_in(pk=pk, organisation_id=request.organisation.pk)
-    if item is None:
-        raise Http404
-    access = flexible_access(user=request.user, request=item)
-    if not access["view"]:
-        raise PermissionDenied
-    return item, access
-
-
-def _audit_view(request: OrgRequest, item: FlexibleWorkingRequest, summary: str) -> None:
-    audit_record(
-        actor=request.user,
-        action=Action.VIEW,
-        channel=Channel.WEB,
-        target=item,
-        organisation_id=request.organisation.pk,
-        summary=f"{summary} {item.pk}",
-    )
 
 
 @require_safe
@@ -74,39 +56,10 @@ def _audit_view(request: OrgRequest, item: FlexibleWorkingRequest, summary: str)
 def flexible_home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     record = staff_record_for_user(user=request.user, organisation=organisation)
-    mine = (
-        FlexibleWorkingRequest.objects.filter(staff=record)
-        if record
-        else FlexibleWorkingRequest.objects.none()
-    )
-    waiting = Q(
-        staff__line_manager__user=request.user,
-        staff__line_manager__status=StaffStatus.ACTIVE,
-        status=FlexibleStatus.SUBMITTED,
-    ) | Q(
-        staff__line_manager__line_manager__user=request.user,
-        staff__line_manager__line_manager__status=StaffStatus.ACTIVE,
-        status=FlexibleStatus.APPEALED,
-    )
-    if record is not None:
-        deputised = managers_deputised(deputy=record, on=timezone.localdate())
-        waiting |= Q(staff__line_manager_id__in=deputised, status=FlexibleStatus.SUBMITTED)
-    if roles_in(user=request.user, organisation=organisation) & {Role.HR_ADMIN, Role.ORG_ADMIN}:
-        # HR hears appeals, and decides for people nobody in post manages.
-        waiting |= Q(status=FlexibleStatus.APPEALED)
-        waiting |= Q(status=FlexibleStatus.SUBMITTED) & (
-            Q(staff__line_manager__isnull=True)
-            | ~Q(staff__line_manager__status=StaffStatus.ACTIVE)
-            | Q(staff__line_manager__user__isnull=True)
-        )
     # HR's list can hold every appeal in a large organisation: show the ones due soonest,
     # and fetch one more only to know whether to say that others are waiting.
-    to_decide = list(
-        FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
-        .exclude(staff__user=request.user)
-        .select_related("staff")
-        # By the date shown in "Decide by": an agreed extension moves a request back.
-        .order_by(Coalesce("extension_agreed_to", "decision_due"), "pk")[: HOME_WAITING_SHOWN + 1]
+    to_decide = flexible_waiting_for(
+        viewer=request.user, organisation=organisation, record=record, limit=HOME_WAITING_SHOWN + 1
     )
     more_waiting = len(to_decide) > HOME_WAITING_SHOWN
     to_decide = to_decide[:HOME_WAITING_SHOWN]
@@ -122,7 +75,7 @@ def flexible_home(request: OrgRequest) -> HttpResponse:
         {
             "organisation": organisation,
             "record": record,
-            "mine": mine,
+            "mine": flexible_requests_of(staff=record) if record else [],
             "to_decide": to_decide,
             "more_waiting": more_waiting,
             "shown": HOME_WAITING_SHOWN,
@@ -187,13 +140,34 @@ def flexible_new(request: OrgRequest) -> HttpResponse:
 def _detail_page(
     request: OrgRequest,
     item: FlexibleWorkingRequest,
-    access: dict[str, bool],
-    **forms: object,
+    access: FlexibleAccess,
+    **bound: GovukForm,
 ) -> HttpResponse:
+    """The request's page; ``bound`` holds a form posted with errors, shown in its place."""
     # The wording follows the rule row the request is governed by (NI needs no conversation).
     rule = flexible_working_rule(nation=item.staff.organisation.nation, on=item.received_on)
     today = timezone.localdate()
     period_ended = item.decision_period_ended_on(today)
+    forms: dict[str, GovukForm] = {
+        "consultation_form": ConsultationForm(),
+        "decision_form": FlexibleDecisionForm(),
+        "appeal_form": AppealForm(),
+        "extension_form": ExtensionForm(),
+        **bound,
+    }
+    # Each form posts to its own address; crispy writes the <form> tag, never nested in ours.
+    for key, url_name in (
+        ("consultation_form", "flexible_consult"),
+        ("extension_form", "flexible_extend"),
+        ("decision_form", "flexible_decide"),
+        ("appeal_form", "flexible_appeal"),
+    ):
+        forms[key].helper.form_action = reverse(url_name, args=[request.organisation.slug, item.pk])
+    forms["decision_form"].fields["refusal_reasons"].help_text = (
+        _("Only these reasons are allowed by law. You must have talked it through first.")
+        if rule.consultation_before_refusal
+        else _("Only these reasons are allowed by law.")
+    )
     context = {
         "organisation": request.organisation,
         "item": item,
@@ -211,37 +185,25 @@ def _detail_page(
         else None,
         "today": today,
         "history": flexible_history(request=item),
-        "consultation_form": ConsultationForm(),
-        "decision_form": FlexibleDecisionForm(),
-        "appeal_form": AppealForm(),
-        "extension_form": ExtensionForm(),
         **forms,
     }
-    # Each form posts to its own address; crispy writes the <form> tag, never nested in ours.
-    for key, url_name in (
-        ("consultation_form", "flexible_consult"),
-        ("extension_form", "flexible_extend"),
-        ("decision_form", "flexible_decide"),
-        ("appeal_form", "flexible_appeal"),
-    ):
-        context[key].helper.form_action = reverse(  # type: ignore[attr-defined]
-            url_name, args=[request.organisation.slug, item.pk]
-        )
-    decision_form = context["decision_form"]
-    assert isinstance(decision_form, FlexibleDecisionForm)
-    decision_form.fields["refusal_reasons"].help_text = (
-        _("Only these reasons are allowed by law. You must have talked it through first.")
-        if rule.consultation_before_refusal
-        else _("Only these reasons are allowed by law.")
-    )
     return render(request, "leave/flexible_detail.html", context)
 
 
 @require_safe
 @org_view("organisations.use_own_records")
 def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    _audit_view(request, item, "Viewed flexible-working request")
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=item,
+        organisation_id=request.organisation.pk,
+        summary=f"Viewed flexible-working request {item.pk}",
+    )
     return _detail_page(request, item, access)
 
 
@@ -249,8 +211,10 @@ def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("organisations.use_organisation")
 @one_submission
 def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    if not access["decide"]:
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_decide:
         raise PermissionDenied
     form = ConsultationForm(request.POST)
     if form.is_valid():
@@ -273,8 +237,10 @@ def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    if not access["decide"]:
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_decide:
         raise PermissionDenied
     form = FlexibleDecisionForm(request.POST)
     if form.is_valid():
@@ -303,8 +269,10 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def flexible_appeal(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    if not access["appeal"]:
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_appeal:
         raise PermissionDenied
     form = AppealForm(request.POST)
     if form.is_valid():
@@ -323,8 +291,10 @@ def flexible_appeal(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    if not access["withdraw"]:
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_withdraw:
         raise PermissionDenied
     try:
         flexible_request_withdraw(request=item, by=request.user)
@@ -342,10 +312,19 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("organisations.use_own_records")
 def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
     """The decision letter, once there is a decision."""
-    item, _access = _flexible(request, pk)
+    item, _access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
     if item.decided_at is None:
         raise Http404
-    _audit_view(request, item, "Downloaded the flexible-working decision letter")
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        channel=Channel.WEB,
+        target=item,
+        organisation_id=request.organisation.pk,
+        summary=f"Downloaded the flexible-working decision letter {item.pk}",
+    )
     response = HttpResponse(outcome_letter(item), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="flexible-working-decision-{item.pk}.pdf"'
@@ -356,8 +335,10 @@ def flexible_letter(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def flexible_extend(request: OrgRequest, pk: int) -> HttpResponse:
-    item, access = _flexible(request, pk)
-    if not access["decide"]:
+    item, access = access_flexible_request(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    if not access.can_decide:
         raise PermissionDenied
     form = ExtensionForm(request.POST)
     if form.is_valid():
