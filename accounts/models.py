@@ -7,8 +7,6 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Role
-
 
 class UserManager(BaseUserManager["User"]):
     """People sign in with their email address; there is no username."""
@@ -58,39 +56,3 @@ class User(AbstractUser):
         if rules.perm_exists(perm):
             return self.is_active and rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
-
-
-class Invitation(models.Model):
-    """An HR admin's invitation for someone to join an organisation.
-
-    The link carries a random token; only its hash is stored.
-    """
-
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    staff_record = models.ForeignKey(
-        "organisations.StaffRecord",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Invitation for {self.email}"

@@ -20,7 +20,12 @@ from api.problems import ApiProblem
 from api.schemas import Problem
 from audit.models import Channel
 from commitments.models import CommitmentVersion, VersionStatus
-from commitments.selectors import commitment_of, published_commitment, versions_of
+from commitments.selectors import (
+    commitment_of,
+    organisation_versions,
+    published_commitment,
+    versions_of,
+)
 from commitments.services import commitment_adopt_template, commitment_start_draft, draft_update
 from organisations.types import OrgRequest
 from shared.text import MultiLine
@@ -107,10 +112,7 @@ def get_published_commitment(request: OrgRequest) -> CommitmentVersion:
 @router.get("/versions", auth=DRAFTS, response={200: list[VersionOut], **ERRORS})
 @paginate(Pages, page_size=50)
 def list_commitment_versions(request: OrgRequest) -> Any:
-    commitment = commitment_of(organisation=request.organisation)
-    if commitment is None:
-        return CommitmentVersion.objects.none()
-    return versions_of(commitment=commitment)
+    return organisation_versions(organisation=request.organisation)
 
 
 @router.get("/versions/{number}", auth=DRAFTS, response={200: VersionOut, **ERRORS})

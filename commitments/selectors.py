@@ -40,6 +40,14 @@ def versions_of(*, commitment: LeadershipCommitment) -> QuerySet[CommitmentVersi
     )
 
 
+def organisation_versions(*, organisation: Organisation) -> QuerySet[CommitmentVersion]:
+    """``versions_of`` the organisation's commitment, or none if it has not started one."""
+    commitment = commitment_of(organisation=organisation)
+    if commitment is None:
+        return CommitmentVersion.objects.none()
+    return versions_of(commitment=commitment)
+
+
 def partnership_commitments(*, partnership: Partnership) -> QuerySet[CommitmentVersion]:
     """Published commitments of the partnership's member organisations, by organisation name."""
     return (

@@ -27,6 +27,7 @@ from credentials.crypto import decrypt_secret, encrypt_secret, reencrypt_secret
 from credentials.jwks import JwksError, fetch_jwks, parse_jwks
 from credentials.models import Issuer, SigningKey, TrustedIssuer
 from organisations.models import Organisation
+from organisations.services import lock_organisation
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +123,6 @@ def _create_key(
     return key
 
 
-def _lock(organisation: Organisation) -> None:
-    """Serialise key changes per organisation, so two requests never make two active keys."""
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-
-
 def active_key(
     organisation: Organisation, *, actor: User | None, channel: Channel | None = None
 ) -> SigningKey:
@@ -137,7 +133,8 @@ def active_key(
     if key is not None:
         return key
     with transaction.atomic():
-        _lock(organisation)
+        # Key changes are serialised per organisation: two requests never make two active keys.
+        lock_organisation(organisation.pk)
         key = SigningKey.objects.filter(
             organisation=organisation, retired_at__isnull=True, revoked_at__isnull=True
         ).first()
@@ -157,7 +154,7 @@ def rotate_key(
     """Retire the active key (it keeps verifying what it signed) and make a new active one."""
     used = _channel(channel, actor)
     with transaction.atomic():
-        _lock(organisation)
+        lock_organisation(organisation.pk)
         now = timezone.now()
         for old in SigningKey.objects.select_for_update().filter(
             organisation=organisation, retired_at__isnull=True, revoked_at__isnull=True

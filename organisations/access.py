@@ -15,7 +15,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from organisations.models import Membership, Organisation, StaffRecord, Unit
+from organisations.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    StaffImport,
+    StaffRecord,
+    Unit,
+)
 from organisations.selectors import member_organisation
 
 
@@ -45,6 +53,25 @@ def access_membership(*, organisation: Organisation, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "organisation"), organisation=organisation, pk=pk
     )
+
+
+def access_staff_import(*, organisation: Organisation, pk: int) -> StaffImport:
+    """One of the organisation's staff imports; another organisation's is a 404."""
+    return get_object_or_404(StaffImport, organisation=organisation, pk=pk)
+
+
+def access_pending_invitation(*, organisation: Organisation, pk: int) -> Invitation:
+    """An invitation of the organisation not yet accepted; anything else is a 404."""
+    return get_object_or_404(Invitation, organisation=organisation, accepted_at__isnull=True, pk=pk)
+
+
+def access_partnership(*, viewer: Any, slug: str, permission: str) -> Partnership:
+    """The partnership if the viewer holds ``permission`` on it; a 404 otherwise, so that
+    people outside it are not told whether it exists."""
+    partnership = Partnership.objects.filter(slug=slug).first()
+    if partnership is None or not viewer.has_perm(permission, partnership):
+        raise Http404
+    return partnership
 
 
 def org_view(

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Invitation, User
+from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from organisations.models import Organisation, Role, StaffRecord
+from organisations.models import Invitation, Organisation, Role, StaffRecord
 from organisations.selectors import roles_grantable_by
 from organisations.services import membership_grant, staff_record_link_user
 from shared.emails import send_templated

@@ -385,3 +385,50 @@ class StaffImport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in {StaffImportStatus.QUEUED, StaffImportStatus.RUNNING}
+
+
+class Invitation(models.Model):
+    """An HR admin's invitation for someone to join an organisation.
+
+    The link carries a random token; only its hash is stored. The table began in accounts
+    and keeps its name there (``Meta.app_label``): its migrations, its content type and the
+    audit entries naming ``accounts.invitation`` stay as they were, while the code lives
+    with the organisation it invites to, so accounts need not know organisations' roles.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    staff_record = models.ForeignKey(
+        StaffRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        app_label = "accounts"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"

@@ -7,14 +7,15 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
-from accounts.models import Invitation
 from organisations.models import (
     MFA_ROLES,
+    Invitation,
     Membership,
     Organisation,
     Partnership,
     PartnershipLead,
     Role,
+    StaffImport,
     StaffRecord,
     StaffStatus,
     Unit,
@@ -258,4 +259,11 @@ def holds_mfa_role(*, user: Any) -> bool:
     return (
         Membership.objects.filter(user=user, role__in=MFA_ROLES).exists()
         or PartnershipLead.objects.filter(user=user).exists()
+    )
+
+
+def recent_staff_imports(*, organisation: Organisation, count: int = 5) -> list[StaffImport]:
+    """The organisation's latest staff imports, newest first, for the upload page."""
+    return list(
+        StaffImport.objects.filter(organisation=organisation).select_related("uploaded_by")[:count]
     )

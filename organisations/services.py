@@ -36,7 +36,7 @@ from organisations.models import (
 from organisations.selectors import forget_roles
 from shared.queue import enqueue_on_commit
 from shared.text import clean_filename
-from shared.writes import EditConflict, check_version
+from shared.writes import EditConflict, check_version, lock
 
 STAFF_FIELDS = (
     "staff_number",
@@ -62,10 +62,11 @@ def _staff_conflict() -> EditConflict:
     )
 
 
-def _lock_organisation(organisation_id: int) -> None:
-    """Writers to an organisation's staff take its row lock first, in the same order as
-    the import, so an import and a single edit can never interleave (trust rule 8)."""
-    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+def lock_organisation(organisation_id: int) -> None:
+    """Take the organisation's row lock. Writers to an organisation's staff take it first, in
+    the same order as the import, so an import and a single edit never interleave (trust rule
+    8); other apps take it to serialise per-organisation changes (one active signing key)."""
+    lock(Organisation, organisation_id)
 
 
 def _check_manager(
@@ -118,7 +119,7 @@ def _jsonable(value: Any) -> str:
 def staff_record_create(
     *, organisation: Organisation, data: dict[str, Any], by: User | None, channel: Channel
 ) -> StaffRecord:
-    _lock_organisation(organisation.pk)
+    lock_organisation(organisation.pk)
     record = StaffRecord(organisation=organisation)
     for name in STAFF_FIELDS:
         if name in data:
@@ -148,7 +149,7 @@ def staff_record_update(
     expected_version: int | None = None,
 ) -> StaffRecord:
     """Change a staff record; refuses if it changed since ``expected_version`` was read."""
-    _lock_organisation(record.organisation_id)
+    lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
     check_version(locked.version, expected_version, _staff_conflict)
     before = _snapshot(locked)
@@ -183,7 +184,7 @@ def staff_record_update(
 def staff_record_mark_left(
     *, record: StaffRecord, left_on: date | None, by: User | None, channel: Channel
 ) -> StaffRecord:
-    _lock_organisation(record.organisation_id)
+    lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
     if locked.status == StaffStatus.LEFT:
         return locked
@@ -210,7 +211,7 @@ def staff_record_link_user(
     *, record: StaffRecord, user: User, by: User | None, channel: Channel
 ) -> None:
     """Link an account to a staff record: from then on the staff record says who they manage."""
-    _lock_organisation(record.organisation_id)
+    lock_organisation(record.organisation_id)
     locked = StaffRecord.objects.select_for_update().get(pk=record.pk)
     if locked.user_id is not None:
         return
@@ -346,7 +347,7 @@ def partnership_lead_appoint(
 def membership_revoke(*, membership: Membership, by: User | None, channel: Channel) -> None:
     organisation = membership.organisation
     # Two admins removing each other at once must not leave the organisation with none.
-    _lock_organisation(organisation.pk)
+    lock_organisation(organisation.pk)
     remaining_admins = (
         Membership.objects.with_power()
         .filter(organisation=organisation, role=Role.ORG_ADMIN)

@@ -39,11 +39,13 @@ from plans.models import (
 )
 from plans.selectors import (
     action_access,
+    actions_of,
     member_by_email,
     org_plan_access,
     org_plans_visible_to,
     personal_plans_of,
     priority_access,
+    progress_of,
 )
 from plans.services import (
     MAX_ROWS,
@@ -297,7 +299,7 @@ def _managed(request: OrgRequest, plan_id: int) -> OrgPlan:
 
 def _detail(plan: OrgPlan) -> dict[str, Any]:
     actions: dict[int, list[ActionPoint]] = {}
-    for action in ActionPoint.objects.filter(plan=plan).select_related("owner"):
+    for action in actions_of(plan=plan):
         actions.setdefault(action.priority_id, []).append(action)
     return {
         "id": plan.pk,
@@ -434,7 +436,7 @@ def delete_priority(request: OrgRequest, plan_id: int, priority_id: int) -> Stat
 @paginate(Pages, page_size=100, max_page_size=500)
 def list_actions(request: OrgRequest, plan_id: int) -> Any:
     plan = _plan(request, plan_id)
-    return ActionPoint.objects.filter(plan=plan).select_related("owner").order_by("position", "id")
+    return actions_of(plan=plan)
 
 
 @router.post("/org/{plan_id}/actions", auth=MANAGER, response={201: ActionOut, **WRITE_ERRORS})
@@ -528,7 +530,7 @@ def delete_action(request: OrgRequest, plan_id: int, action_id: int) -> Status[N
 def list_progress(request: OrgRequest, plan_id: int, action_id: int) -> Any:
     """Every entry, newest first; the newest of each period is the one the plan shows."""
     action = _action(request, _plan(request, plan_id), action_id)
-    return ProgressEntry.objects.filter(action=action).order_by("-at", "-id")
+    return progress_of(action=action)
 
 
 @router.post(

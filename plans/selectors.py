@@ -19,6 +19,7 @@ from plans.models import (
     OrgPlan,
     PersonalPlan,
     PersonalPlanShare,
+    PlanCalendarFeed,
     Priority,
     ProgressEntry,
 )
@@ -269,3 +270,25 @@ def plan_options_for_gaps(
         .values_list("plan_id", "n")
     )
     return [PlanOption(PlanSummary.of(p), covered.get(p.pk, 0), p.pk in made_from) for p in plans]
+
+
+def actions_of(*, plan: OrgPlan) -> QuerySet[ActionPoint]:
+    """A plan's actions in the order the plan lists them, with their owners."""
+    return ActionPoint.objects.filter(plan=plan).select_related("owner").order_by("position", "id")
+
+
+def progress_of(*, action: ActionPoint) -> QuerySet[ProgressEntry]:
+    """Every progress entry of an action, newest first."""
+    return ProgressEntry.objects.filter(action=action).order_by("-at", "-id")
+
+
+def has_calendar_feed(*, user: User, organisation: Organisation) -> bool:
+    return PlanCalendarFeed.objects.filter(user=user, organisation=organisation).exists()
+
+
+def access_plan_share(*, plan: PersonalPlan, pk: int) -> PersonalPlanShare:
+    """One share of a plan the caller already holds; another plan's share is a 404."""
+    share = PersonalPlanShare.objects.filter(pk=pk, plan=plan).select_related("with_user").first()
+    if share is None:
+        raise Http404
+    return share

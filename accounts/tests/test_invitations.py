@@ -152,7 +152,7 @@ def test_invitations_are_audited(client, world, smtp_sink, django_capture_on_com
 def test_an_invitation_can_be_withdrawn_and_its_link_stops_working(
     client, world, smtp_sink, django_capture_on_commit_callbacks
 ):
-    from accounts.models import Invitation
+    from organisations.models import Invitation
 
     _invite(client, world, smtp_sink, django_capture_on_commit_callbacks, email="oops@example.org")
     invitation = Invitation.objects.get(email="oops@example.org")

@@ -6,10 +6,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Invitation
 from carershub.tasks import daily_housekeeping
 from organisations.invitations import invitation_send
-from organisations.models import Role, StaffImportStatus
+from organisations.models import Invitation, Role, StaffImportStatus
 from organisations.services import staff_import_stage
 from shared.models import FormSubmission
 

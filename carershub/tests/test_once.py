@@ -19,12 +19,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation
 from api.models import ApiToken
 from carershub.tests.personas import World
 from leave import statutory
 from leave.models import CarersLeaveRequest
-from organisations.models import Nation
+from organisations.models import Invitation, Nation
 from passports.models import Conversation, Passport
 from passports.tests.helpers import declared
 from passports.views import passport as passport_views

@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from accounts.models import Invitation
 from api.services import api_token_create
 from audit.models import Channel
 from benchmarks.models import Assessment, AssessmentStatus
@@ -35,6 +34,7 @@ from leave.models import CarersLeaveRequest, Deputy, FlexibleWorkingRequest
 from leave.services import carers_leave_request
 from organisations.invitations import invitation_send
 from organisations.models import (
+    Invitation,
     Membership,
     Nation,
     Organisation,

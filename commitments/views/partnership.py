@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from commitments.selectors import partnership_commitments, published_text_in_partnership
+from organisations.access import access_partnership
 from organisations.models import Partnership
 from organisations.types import AuthenticatedRequest
 
 
 def _access_partnership(request: AuthenticatedRequest, slug: str) -> Partnership:
-    partnership = get_object_or_404(Partnership, slug=slug)
-    if not request.user.has_perm("commitments.view_partnership_commitments", partnership):
-        raise Http404  # not saying whether a partnership exists to people outside it
-    return partnership
+    return access_partnership(
+        viewer=request.user, slug=slug, permission="commitments.view_partnership_commitments"
+    )
 
 
 @require_safe

@@ -12,8 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Invitation
-from organisations.models import Membership, Role, StaffRecord, Unit
+from organisations.models import Invitation, Membership, Role, StaffRecord, Unit
 from organisations.selectors import memberships_matching, unit_for_code
 from organisations.tests.factories import UserFactory
 

@@ -5,14 +5,15 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from organisations.access import org_view
+from organisations.access import access_staff_import, org_view
 from organisations.forms import StaffImportConfirmForm, StaffImportForm
 from organisations.models import StaffImport, StaffImportStatus
+from organisations.selectors import recent_staff_imports
 from organisations.services import (
     STAFF_IMPORT_PROBLEMS_LISTED,
     staff_import_applies_inline,
@@ -29,11 +30,7 @@ from shared.once import one_submission
 
 
 def _job(request: OrgRequest, pk: int) -> StaffImport:
-    return get_object_or_404(
-        StaffImport,
-        pk=pk,
-        organisation=request.organisation,
-    )
+    return access_staff_import(organisation=request.organisation, pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,9 +48,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
         "form": form,
         "headings": HEADINGS,
         "required": {HEADINGS[name] for name in REQUIRED},
-        "recent": StaffImport.objects.filter(organisation=organisation).select_related(
-            "uploaded_by"
-        )[:5],
+        "recent": recent_staff_imports(organisation=organisation),
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

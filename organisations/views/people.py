@@ -3,17 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import Invitation
 from audit.models import Channel
 from audit.selectors import events_for_organisation
-from organisations.access import org_view
+from organisations.access import access_membership, access_pending_invitation, org_view
 from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
 from organisations.invitations import invitation_revoke, invitation_send
-from organisations.models import Membership, Role
+from organisations.models import Role
 from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
 from organisations.services import membership_grant_by_email, membership_revoke
 from organisations.types import OrgRequest
@@ -112,9 +111,7 @@ def members(request: OrgRequest) -> HttpResponse:
 @org_view("organisations.manage_members")
 def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "organisation"), pk=pk, organisation=organisation
-    )
+    membership = access_membership(organisation=organisation, pk=pk)
     try:
         membership_revoke(membership=membership, by=request.user, channel=Channel.WEB)
     except ValidationError as error:
@@ -140,9 +137,7 @@ def audit_log(request: OrgRequest) -> HttpResponse:
 @org_view("organisations.invite_people")
 def invitation_revoke_view(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
-    invitation = get_object_or_404(
-        Invitation, pk=pk, organisation=organisation, accepted_at__isnull=True
-    )
+    invitation = access_pending_invitation(organisation=organisation, pk=pk)
     invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
     return redirect("invite", org_slug=organisation.slug)

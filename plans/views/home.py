@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from organisations.access import org_view
 from organisations.types import OrgRequest
 from plans.calendar import plan_calendar_feed_for, plan_calendar_feed_read, plan_calendar_feed_renew
-from plans.models import PlanCalendarFeed
 from plans.selectors import (
     actions_owned_by,
+    has_calendar_feed,
     org_plans_visible_to,
     personal_plans_of,
     personal_plans_shared_with,
@@ -57,9 +57,7 @@ def plans_calendar(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "link": link,
-            "has_feed": PlanCalendarFeed.objects.filter(
-                user=request.user, organisation=request.organisation
-            ).exists(),
+            "has_feed": has_calendar_feed(user=request.user, organisation=request.organisation),
         },
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.forms import BaseFormSet
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,8 +25,8 @@ from plans.forms import (
     criterion_choices,
     row_formset,
 )
-from plans.models import PersonalPlan, PersonalPlanShare
-from plans.selectors import owned_personal_plan, personal_plan_access
+from plans.models import PersonalPlan
+from plans.selectors import access_plan_share, owned_personal_plan, personal_plan_access
 from plans.services import (
     MAX_ROWS,
     personal_plan_create,
@@ -233,11 +233,7 @@ def personal_plan_share_view(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("plans.use_plans")
 def personal_plan_unshare_view(request: OrgRequest, pk: int, share_pk: int) -> HttpResponse:
     plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
-    share = (
-        PersonalPlanShare.objects.filter(pk=share_pk, plan=plan).select_related("with_user").first()
-    )
-    if share is None:
-        raise Http404
+    share = access_plan_share(plan=plan, pk=share_pk)
     personal_plan_unshare(share=share, by=request.user)
     messages.success(
         request,
