@@ -41,7 +41,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from pydantic import BeforeValidator
+from pydantic import ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
 _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
@@ -193,18 +193,24 @@ def clean_filename(name: str | None, *, default: str = "file", limit: int = 200)
 # --- The rule for the API's schemas (django-ninja, so pydantic) --------------------------
 
 
-def _for_api(*, multiline: bool) -> BeforeValidator:
-    def check(value: object) -> object:
-        if not isinstance(value, str):
-            return value  # pydantic's own check then says it is not a string
+def _for_api(*, multiline: bool) -> WrapValidator:
+    """The rule around pydantic's own checks: a string is cleaned only after they pass, so a
+    length limit counts what the client sent, as the schema says, and not what is left once
+    control characters are removed. A lone surrogate is refused first, in the rule's words,
+    since pydantic's own message for it does not say which character is wrong."""
+
+    def check(value: object, handler: ValidatorFunctionWrapHandler) -> str:
         try:
-            return clean_text(value, multiline=multiline)
+            if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+                clean_text(value, multiline=multiline)  # raises, naming the character
+            checked: str = handler(value)
+            return clean_text(checked, multiline=multiline)
         except TextRuleError as error:
             raise PydanticCustomError(
                 "text_rule", "{message}", {"message": error.message}
             ) from None
 
-    return BeforeValidator(check)
+    return WrapValidator(check)
 
 
 #: A one-line string in an API schema: names, titles, codes, emails, references.

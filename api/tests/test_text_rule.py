@@ -18,6 +18,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from api.schemas import UnitIn
 from api.tests.helpers import API, assert_problem
 from carershub.api import api
 from organisations.models import StaffRecord, Unit
@@ -175,6 +176,26 @@ def test_a_lone_surrogate_escaped_in_json_is_a_422_not_a_server_error(hr_api, wo
     assert body["errors"][0]["field"] == "body.payload.name"
     assert "broken character (U+D800)" in body["errors"][0]["message"]
     assert not Unit.objects.filter(code="U1").exists()
+
+
+def test_a_length_limit_counts_what_was_sent_before_controls_are_removed(hr_api, world):
+    """The schema's maxLength is about the string sent: one over it is refused even when a
+    control character in it would have been removed (schemathesis found this)."""
+    limit = next(
+        m.max_length for m in UnitIn.model_fields["code"].metadata if hasattr(m, "max_length")
+    )
+    sent = "\x18" + "U" * limit
+    response = hr_api.post(
+        f"{API}/units", {"code": sent, "name": "Ward"}, content_type="application/json"
+    )
+    body = assert_problem(response, 422, "invalid_request")
+    assert body["errors"][0]["field"] == "body.payload.code"
+    assert not Unit.objects.filter(name="Ward").exists()
+    response = hr_api.post(
+        f"{API}/units", {"code": sent[:-1], "name": "Ward"}, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["code"] == "U" * (limit - 1)
 
 
 def test_a_search_with_a_control_character_finds_what_it_would_without_it(hr_api, world):
