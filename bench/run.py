@@ -1,4 +1,4 @@
-"""``make bench``: measure the key pages at scale against a floor, in one run (issue 6).
+"""``make bench``: measure the key pages at scale against a floor, in one run.
 
 1. Prepares two PostgreSQL databases with synthetic data: ``BENCH_STAFF`` staff (default
    5,000; ``BENCH_STAFF=1500000`` is national size) and 1,000 staff, and counts each key

@@ -1,7 +1,7 @@
 """The product's URLs plus two floors, behind the same middleware and server, so every page's
 throughput can be read as a share of them:
 
-- ``/bench/floor``: a view that does nothing (the floor the issue 6 bars are set against);
+- ``/bench/floor``: a view that does nothing (the floor the performance bars are set against, bench/README.md);
 - ``/bench/floor/signed-in``: the least any signed-in page does: the session and the user
   are loaded, and the layout is rendered with its navigation and organisation switcher,
   around one line of content. What a key page costs above this is its own work.

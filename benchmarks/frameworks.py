@@ -32,7 +32,6 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "frameworks"
 SCHEMA_FILE = SHIPPED_DIR / "schema.json"
 SUFFIXES = (".yaml", ".yml", ".json")
 
-LEVELLED = "levelled"
 CHECKLIST = "checklist"
 
 

@@ -1,4 +1,4 @@
-"""Synthetic, national-size data for ``make bench`` (issue 6).
+"""Synthetic, national-size data for ``make bench``.
 
 Organisations with unit trees, management chains 4 to 7 levels deep, about one in five
 staff a declared carer with a passport in every state (private draft, shared draft,

@@ -256,7 +256,7 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organisation admin")
 
 
-#: Roles whose holders must use multi-factor authentication (issue 2, item 5).
+#: Roles whose holders must use multi-factor authentication.
 MFA_ROLES = frozenset({Role.HR_ADMIN, Role.ORG_ADMIN})
 
 

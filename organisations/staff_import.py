@@ -1,4 +1,4 @@
-"""Staff import from a CSV extract: check, preview and apply (issue 2, item 4; issue 6).
+"""Staff import from a CSV extract: check, preview and apply.
 
 The layout and every rule are in ``docs/staff-import.md``. The whole file is checked
 before anything is written; if any row is wrong nothing is written, and every problem is

@@ -1,4 +1,4 @@
-"""The staff import on PostgreSQL: COPY into a temporary table, then set-based SQL (issue 6).
+"""The staff import on PostgreSQL: COPY into a temporary table, then set-based SQL.
 
 The rows, already checked one by one in Python (``staff_import._RowChecker``), are
 streamed into ``import_rows`` with ``COPY`` as they are read. The checks across rows are

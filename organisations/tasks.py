@@ -1,4 +1,4 @@
-"""Background work for organisations: checking and applying large staff imports (issue 6).
+"""Background work for organisations: checking and applying large staff imports.
 
 Run by ``manage.py task_worker``; see docs/staff-import.md, "Large files".
 """

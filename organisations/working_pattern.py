@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
@@ -63,11 +62,6 @@ def validate_working_days(value: str) -> None:
 def weekdays(value: str) -> frozenset[int]:
     """The ISO weekday numbers of a stored pattern; empty for an irregular pattern."""
     return frozenset(int(c) for c in value)
-
-
-def works_on(value: str, day: date) -> bool:
-    """Whether ``day`` is one of the pattern's days (always true for an irregular pattern)."""
-    return value == IRREGULAR or str(day.isoweekday()) in value
 
 
 def to_codes(value: str) -> list[str]:

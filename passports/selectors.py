@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, QuerySet
@@ -110,18 +110,6 @@ def shared_with_manager(*, manager: StaffRecord) -> list[Passport]:
         .order_by("staff__last_name", "staff__first_name", "pk")
     )
     return [_attach_open_share(p) for p in passports]
-
-
-def reviews_due(*, manager: StaffRecord, today: date, within_days: int = 30) -> list[Passport]:
-    """Shared passports whose review is overdue or due soon, earliest first."""
-    return sorted(
-        (
-            p
-            for p in shared_with_manager(manager=manager)
-            if p.next_review_on is not None and (p.next_review_on - today).days <= within_days
-        ),
-        key=lambda p: p.next_review_on or today,
-    )
 
 
 def agreed_versions(*, passport: Passport) -> QuerySet[AgreedVersion]:

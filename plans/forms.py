@@ -346,11 +346,3 @@ class ProgressForm(OnceForm, GovukForm):
         period = self.fields["period"]
         assert isinstance(period, forms.ChoiceField)
         period.choices = [(p, p) for p in periods]
-
-
-class ConfirmForm(GovukForm):
-    """A form with only a button, for confirmation pages."""
-
-    def __init__(self, *args: Any, label: Any, **kwargs: Any) -> None:
-        self.submit_label = label
-        super().__init__(*args, **kwargs)

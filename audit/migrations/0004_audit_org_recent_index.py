@@ -1,4 +1,4 @@
-"""The organisation's audit log reads one index in page order (issue 6).
+"""The organisation's audit log reads one index in page order.
 
 The log page filters by organisation and shows the newest first (``-at, -id``). With only
 single-column indexes, PostgreSQL either sorted the whole organisation's history (tens of

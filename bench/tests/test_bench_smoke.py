@@ -1,4 +1,4 @@
-"""`make bench` in miniature, so the harness cannot rot (issue 6). PostgreSQL only.
+"""`make bench` in miniature, so the harness cannot rot. PostgreSQL only.
 
 Tiny data and three seconds of load a page: it checks that every step runs and the report
 has every figure, not how fast anything is (no wall-clock assertions).

@@ -1,4 +1,4 @@
-"""The synthetic data's shape at a small size (issue 6): counts, chain depths, states."""
+"""The synthetic data's shape at a small size: counts, chain depths, states."""
 
 from __future__ import annotations
 

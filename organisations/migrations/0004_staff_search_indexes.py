@@ -1,4 +1,4 @@
-"""Indexes for the staff search on PostgreSQL (issue 6).
+"""Indexes for the staff search on PostgreSQL.
 
 The search matches the start of a first or last name, or a whole staff number or email,
 without regard to case: Django writes that as ``UPPER(col::text) LIKE 'X%'`` and

@@ -1,4 +1,4 @@
-"""Two fewer indexes on staff records for every import to keep up (issue 6).
+"""Two fewer indexes on staff records for every import to keep up.
 
 - The one-record-per-user constraint now leads with the user, so it also serves lookups
   by user and the plain ``user_id`` index goes.

@@ -1,4 +1,4 @@
-"""Large staff files are checked by a background task, not in the upload request (issue 6).
+"""Large staff files are checked by a background task, not in the upload request.
 
 Checking 1.5 million rows takes longer than a web request may: such an upload is stored at
 once as "checking", and its problems, if any, are kept on the import for its status page.

@@ -1,4 +1,4 @@
-"""HR and admin lists that grow with the organisation (issue 6): units, roles and invitations
+"""HR and admin lists that grow with the organisation: units, roles and invitations
 are paged without a count, members can be searched, and units are typed by code, never
 offered as a drop-down of every unit."""
 

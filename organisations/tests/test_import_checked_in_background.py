@@ -1,4 +1,4 @@
-"""Large staff files are checked by a background task, small ones while HR waits (issue 6).
+"""Large staff files are checked by a background task, small ones while HR waits.
 
 Checking a national-size file takes longer than a web request may, so above
 ``STAFF_IMPORT_INLINE_BYTES`` the upload is stored and checked by ``check_staff_import``,

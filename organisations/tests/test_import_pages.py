@@ -1,4 +1,4 @@
-"""The import pages: small files while HR waits, large ones by a background task (issue 6)."""
+"""The import pages: small files while HR waits, large ones by a background task."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Staff import: the rules in issue 2, item 4, and docs/staff-import.md."""
+"""Staff import: the rules in docs/staff-import.md."""
 
 from __future__ import annotations
 

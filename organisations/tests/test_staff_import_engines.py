@@ -1,4 +1,4 @@
-"""The two import engines (issue 6): same results, bounded work, flat memory.
+"""The two import engines: same results, bounded work, flat memory.
 
 On PostgreSQL the set-based engine runs by default and the chunked one can be asked for,
 so the same files go through both and every outcome is compared: counts, problems,

@@ -1,5 +1,5 @@
 """Plans through the API: organisation tokens for the organisation's plans, personal
-tokens for a person's own plans (issue 5)."""
+tokens for a person's own plans."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The private calendar feed and the downloads (issue 5)."""
+"""The private calendar feed and the downloads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The benchmark hand-off: unmet requirements become action points (issue 5)."""
+"""The benchmark hand-off: unmet requirements become action points."""
 
 from __future__ import annotations
 

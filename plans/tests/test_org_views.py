@@ -1,4 +1,4 @@
-"""Organisation plan pages: who gets in, what they see, what is written (issue 5)."""
+"""Organisation plan pages: who gets in, what they see, what is written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Personal plans: the owner's alone, shared read-only on request (issue 5)."""
+"""Personal plans: the owner's alone, shared read-only on request."""
 
 from __future__ import annotations
 

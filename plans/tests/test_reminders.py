@@ -1,4 +1,4 @@
-"""Reminders before plan dates: sent once each, over real SMTP (issue 5)."""
+"""Reminders before plan dates: sent once each, over real SMTP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plan services and selectors, below the pages (issue 5)."""
+"""Plan services and selectors, below the pages."""
 
 from __future__ import annotations
 

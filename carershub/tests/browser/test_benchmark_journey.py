@@ -1,5 +1,5 @@
 """HR runs a Carer Positive self-assessment with an uploaded policy, sees the level reached and
-turns the gaps into an action plan, reports progress on it and downloads it as a PDF (issue 5)."""
+turns the gaps into an action plan, reports progress on it and downloads it as a PDF."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A carer asks for two half days; the manager postpones with a reason; the carer sees it (issue 4)."""
+"""A carer asks for two half days; the manager postpones with a reason; the carer sees it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The leadership commitment from template to partnership page, in Chromium with axe-core
-(issue 5): HR adopts our template and makes it their own, sends it for signature; the
+"""The leadership commitment from template to partnership page, in Chromium with axe-core:
+HR adopts our template and makes it their own, sends it for signature; the
 executive sponsor signs; HR publishes; staff see it on the organisation home page and the
 partnership lead on the partnership's page of signed commitments."""
 

@@ -1,4 +1,4 @@
-"""A flexible-working request is consulted on and approved with a trial period (issue 4)."""
+"""A flexible-working request is consulted on and approved with a trial period."""
 
 from __future__ import annotations
 

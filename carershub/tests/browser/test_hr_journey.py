@@ -1,4 +1,4 @@
-"""An HR admin's first day, in Chromium: every page passes axe-core at WCAG 2.2 AA (issue 2)."""
+"""An HR admin's first day, in Chromium: every page passes axe-core at WCAG 2.2 AA."""
 
 from __future__ import annotations
 

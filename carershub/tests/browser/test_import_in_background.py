@@ -1,4 +1,4 @@
-"""A large staff file, imported by a background task and followed on its status page (issue 6).
+"""A large staff file, imported by a background task and followed on its status page.
 
 Without JavaScript, and every page checked with axe-core.
 """

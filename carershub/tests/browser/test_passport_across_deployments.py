@@ -1,4 +1,4 @@
-"""A passport agreed on one deployment is brought in on another, through the browser (issue 3).
+"""A passport agreed on one deployment is brought in on another, through the browser.
 
 Deployment A is the test's live server. Deployment B is a second server process with its
 own SQLite database, migrated and loaded with the demo data. B's HR admin trusts A's

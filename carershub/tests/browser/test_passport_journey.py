@@ -1,4 +1,4 @@
-"""The passport from first declaration to deletion, in Chromium with axe-core (issue 3).
+"""The passport from first declaration to deletion, in Chromium with axe-core.
 
 Identify as a carer, fill the passport, share it; the manager notes a conversation and
 agrees; both sign; the carer downloads the PDF; the line manager changes and the new

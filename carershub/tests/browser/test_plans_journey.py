@@ -1,4 +1,4 @@
-"""Action plans in Chromium with axe-core (issue 5).
+"""Action plans in Chromium with axe-core.
 
 (a) A line manager writes a personal plan with a goal, two criterion rows and a first
 step, without JavaScript, and downloads it. (b) HR opens the organisation's strategy

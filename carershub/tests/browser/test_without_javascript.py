@@ -1,4 +1,4 @@
-"""The main journeys work with JavaScript off (issue 2, item 8): plain forms and links."""
+"""The main journeys work with JavaScript off: plain forms and links."""
 
 from __future__ import annotations
 
