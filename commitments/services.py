@@ -28,7 +28,7 @@ from commitments.models import (
 )
 from commitments.rules import is_sponsor
 from commitments.template import template_for
-from organisations.models import Organisation, Role
+from organisations.models import HR_ROLES, Organisation, Role
 from organisations.rules import is_hr_admin
 from shared.dates import long_datetime
 from shared.emails import send_templated
@@ -325,7 +325,7 @@ def version_sign(
         summary=f"Signed version {locked.number} as {locked.signed_by_role}",
         changes={"signed_on": signed_on.isoformat()},
     )
-    hr = _emails_of(organisation, Role.HR_ADMIN, Role.ORG_ADMIN)
+    hr = _emails_of(organisation, *HR_ROLES)
     if hr:
         transaction.on_commit(
             lambda: send_templated(

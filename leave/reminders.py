@@ -25,7 +25,7 @@ from leave.models import (
     FlexibleWorkingRequest,
     RequestStatus,
 )
-from organisations.models import Role, StaffStatus
+from organisations.models import StaffStatus
 from shared.emails import send_templated
 from shared.reminders import Stages, send_each_stage
 
@@ -38,9 +38,7 @@ ESCALATE_FROM_DAYS = 7
 
 def _escalation_emails(request: FlexibleWorkingRequest) -> set[str]:
     staff = request.staff
-    admins = staff.organisation.memberships.with_power().filter(
-        role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
-    )
+    admins = staff.organisation.memberships.with_power().acting_as_hr()
     if staff.user_id is not None:
         admins = admins.exclude(user_id=staff.user_id)  # never told about their own request
     emails = set(admins.values_list("user__email", flat=True))
@@ -146,9 +144,7 @@ def carers_leave_decision_reminders(*, today: date) -> int:
         days_left = (first_day - today).days
         to = _carers_leave_deciders(request, today)
         if stage <= 1 or not to:
-            admins = request.staff.organisation.memberships.with_power().filter(
-                role__in=[Role.HR_ADMIN, Role.ORG_ADMIN]
-            )
+            admins = request.staff.organisation.memberships.with_power().acting_as_hr()
             if request.staff.user_id is not None:
                 admins = admins.exclude(user_id=request.staff.user_id)
             to |= set(admins.values_list("user__email", flat=True))

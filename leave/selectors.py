@@ -31,8 +31,8 @@ from leave.models import (
 )
 from leave.services import LeaveRuleError, booked_days, entitlement_days
 from organisations.access import access_staff_record
-from organisations.models import Organisation, Role, StaffRecord, StaffStatus
-from organisations.selectors import roles_in
+from organisations.models import Organisation, StaffRecord, StaffStatus
+from organisations.rules import is_hr_admin
 
 
 @dataclass(frozen=True)
@@ -264,10 +264,7 @@ def team_absences(
             team, organisation_id=viewer_record.organisation_id, status=StaffStatus.ACTIVE
         ).select_related("line_manager")
     }
-    is_hr = bool(
-        roles_in(user=viewer, organisation=viewer_record.organisation)
-        & {Role.HR_ADMIN, Role.ORG_ADMIN}
-    )
+    is_hr = is_hr_admin(viewer, viewer_record.organisation)
 
     def may_see_kind(person: StaffRecord) -> bool:
         manager = person.line_manager

@@ -21,6 +21,7 @@ from django.conf import settings
 
 from accounts.models import User
 from organisations.models import (
+    HR_ROLES,
     Membership,
     Nation,
     Organisation,
@@ -235,7 +236,7 @@ def demo_totp_secret(email: str) -> str:
 
 
 def needs_mfa(login: DemoLogin) -> bool:
-    return login.lead or login.superuser or bool({Role.HR_ADMIN, Role.ORG_ADMIN} & set(login.roles))
+    return login.lead or login.superuser or bool(HR_ROLES & set(login.roles))
 
 
 @dataclass(frozen=True)

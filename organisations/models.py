@@ -256,8 +256,10 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organisation admin")
 
 
-#: Roles whose holders must use multi-factor authentication.
-MFA_ROLES = frozenset({Role.HR_ADMIN, Role.ORG_ADMIN})
+#: The roles that act as HR: an HR admin, and an organisation admin, who may do all HR does.
+HR_ROLES = frozenset({Role.HR_ADMIN, Role.ORG_ADMIN})
+#: Roles whose holders must use multi-factor authentication: those who see everyone's records.
+MFA_ROLES = HR_ROLES
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -272,6 +274,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             status=StaffStatus.LEFT,
         )
         return self.exclude(models.Exists(left))
+
+    def acting_as_hr(self) -> MembershipQuerySet:
+        """Memberships in one of ``HR_ROLES``: whom to tell or ask when HR must act."""
+        return self.filter(role__in=HR_ROLES)
 
 
 class Membership(models.Model):

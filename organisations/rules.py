@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from organisations.models import Organisation, Partnership, Role
+from organisations.models import HR_ROLES, Organisation, Partnership, Role
 from organisations.selectors import has_left, lead_partnership_ids, roles_in
 
 
@@ -37,7 +37,7 @@ def has_left_organisation(user: Any, organisation: Organisation | None) -> bool:
 
 @rules.predicate
 def is_hr_admin(user: Any, organisation: Organisation | None) -> bool:
-    return _has_any(user, organisation, Role.HR_ADMIN, Role.ORG_ADMIN)
+    return _has_any(user, organisation, *HR_ROLES)
 
 
 @rules.predicate

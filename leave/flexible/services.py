@@ -28,7 +28,7 @@ from leave.models import (
     FlexibleWorkingRequest,
 )
 from leave.services import LeaveRuleError
-from organisations.models import Role, StaffRecord, StaffStatus
+from organisations.models import StaffRecord, StaffStatus
 from shared.dates import long_date
 from shared.emails import send_templated
 
@@ -55,7 +55,7 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
         ids = {senior.pk} if senior else set()
         ids |= set(
             staff.organisation.memberships.with_power()
-            .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+            .acting_as_hr()
             .values_list("user_id", flat=True)
         )
         # Whoever refused does not hear the appeal, nor does the line manager.
@@ -70,7 +70,7 @@ def deciders(request: FlexibleWorkingRequest) -> set[int]:
             # Nobody manages them now: HR decides, so the deadline cannot pass unseen.
             ids = set(
                 staff.organisation.memberships.with_power()
-                .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+                .acting_as_hr()
                 .values_list("user_id", flat=True)
             )
         if manager is not None:
@@ -168,7 +168,7 @@ def flexible_request_submit(
         to = sorted(
             set(
                 staff.organisation.memberships.with_power()
-                .filter(role__in=[Role.HR_ADMIN, Role.ORG_ADMIN])
+                .acting_as_hr()
                 .exclude(user_id=staff.user_id)
                 .values_list("user__email", flat=True)
             )
