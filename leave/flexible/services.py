@@ -31,6 +31,7 @@ from leave.services import LeaveRuleError
 from organisations.models import StaffRecord, StaffStatus
 from shared.dates import long_date
 from shared.emails import send_templated
+from shared.writes import lock
 
 REFUSAL_CODES = {code for code, _label in statutory.FLEXIBLE_WORKING_REFUSAL_REASONS}
 MAX_AHEAD = timedelta(days=730)
@@ -159,7 +160,14 @@ def flexible_request_submit(
         start_from=start_from,
         decision_due=statutory.flexible_working_decision_due(received_on=today, nation=nation),
     )
-    _audit(request, by, Action.CREATE, "Made a flexible-working request", channel)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        channel=channel,
+        target=request,
+        organisation_id=request.organisation_id,
+        summary=f"Made a flexible-working request ({request.pk})",
+    )
     manager = _active_manager_user(staff.line_manager)
     if manager is not None:
         to = [manager.email]
@@ -189,25 +197,10 @@ def flexible_request_submit(
     return request
 
 
-def _audit(
-    request: FlexibleWorkingRequest, by: User, action: Action, summary: str, channel: Channel
-) -> None:
-    audit_record(
-        actor=by,
-        action=action,
-        channel=channel,
-        target=request,
-        organisation_id=request.organisation_id,
-        summary=f"{summary} ({request.pk})",
-    )
-
-
-def _locked(request: FlexibleWorkingRequest) -> FlexibleWorkingRequest:
-    return (
-        FlexibleWorkingRequest.objects.select_for_update(of=("self",))
-        .select_related("staff__line_manager__line_manager", "staff__organisation")
-        .get(pk=request.pk)
-    )
+#: A request as its writes need it: the people who decide it, and their organisation.
+_FOR_WRITES = FlexibleWorkingRequest.objects.select_related(
+    "staff__line_manager__line_manager", "staff__organisation"
+)
 
 
 @transaction.atomic
@@ -220,7 +213,7 @@ def consultation_record(
     today: date,
     channel: Channel = Channel.WEB,
 ) -> Consultation:
-    locked = _locked(request)
+    locked = lock(_FOR_WRITES, request.pk)
     if by.pk not in deciders(locked):
         raise PermissionDenied
     if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
@@ -237,7 +230,14 @@ def consultation_record(
     consultation = Consultation.objects.create(
         request=locked, held_on=held_on, notes=notes.strip(), recorded_by=by
     )
-    _audit(locked, by, Action.UPDATE, "Recorded a consultation", channel)
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Recorded a consultation ({locked.pk})",
+    )
     return consultation
 
 
@@ -255,7 +255,7 @@ def flexible_request_decide(
     channel: Channel = Channel.WEB,
 ) -> FlexibleWorkingRequest:
     """Approve, approve with changes, or refuse, within the statutory conditions."""
-    locked = _locked(request)
+    locked = lock(_FOR_WRITES, request.pk)
     if by.pk not in deciders(locked):
         raise PermissionDenied
     if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
@@ -318,7 +318,14 @@ def flexible_request_decide(
     if statutory.flexible_working_decision_period_ended(deadline=locked.deadline, today=today):
         # Deciding late is allowed (better late than never), and the record says it was late.
         summary += f", after the decision period ended on {locked.deadline}"
-    _audit(locked, by, Action.UPDATE, summary, channel)
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"{summary} ({locked.pk})",
+    )
     employee = locked.staff.user
     if employee is not None:
         transaction.on_commit(
@@ -335,7 +342,7 @@ def flexible_request_decide(
 def flexible_request_appeal(
     *, request: FlexibleWorkingRequest, reason: str, by: User, channel: Channel = Channel.WEB
 ) -> FlexibleWorkingRequest:
-    locked = _locked(request)
+    locked = lock(_FOR_WRITES, request.pk)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied
     if locked.status != FlexibleStatus.REFUSED or locked.appeal_reason:
@@ -348,7 +355,14 @@ def flexible_request_appeal(
     locked.appeal_reason = reason.strip()
     locked.appealed_at = timezone.now()
     locked.save(update_fields=["status", "appeal_reason", "appealed_at"])
-    _audit(locked, by, Action.UPDATE, "Appealed a refused flexible-working request", channel)
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Appealed a refused flexible-working request ({locked.pk})",
+    )
     return locked
 
 
@@ -357,14 +371,21 @@ def flexible_request_withdraw(
     *, request: FlexibleWorkingRequest, by: User, channel: Channel = Channel.WEB
 ) -> FlexibleWorkingRequest:
     """A withdrawn request still counts towards the two a year (s.80F(4))."""
-    locked = _locked(request)
+    locked = lock(_FOR_WRITES, request.pk)
     if locked.staff.user_id != by.pk:
         raise PermissionDenied
     if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
         raise LeaveRuleError("already_decided", _("This request has already been decided."))
     locked.status = FlexibleStatus.WITHDRAWN
     locked.save(update_fields=["status"])
-    _audit(locked, by, Action.UPDATE, "Withdrew a flexible-working request", channel)
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Withdrew a flexible-working request ({locked.pk})",
+    )
     return locked
 
 
@@ -387,7 +408,7 @@ def flexible_extension_record(
     window ``flexible_working_latest_retrospective_extension`` gives (s.80G(1C)(b)); the
     request then waits again as one in progress (s.80F(4A)(c)).
     """
-    locked = _locked(request)
+    locked = lock(_FOR_WRITES, request.pk)
     if by.pk not in deciders(locked):
         raise PermissionDenied
     if locked.status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.APPEALED):
@@ -424,11 +445,12 @@ def flexible_extension_record(
             )
     locked.extension_agreed_to = extended_to
     locked.save(update_fields=["extension_agreed_to"])
-    _audit(
-        locked,
-        by,
-        Action.UPDATE,
-        f"Recorded an extension agreed with the employee to {extended_to}",
-        channel,
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Recorded an extension agreed with the employee to {extended_to} ({locked.pk})",
     )
     return locked
