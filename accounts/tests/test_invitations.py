@@ -23,7 +23,9 @@ def _invite(client, world, smtp_sink, django_capture_on_commit_callbacks, **data
 
 def _link(message) -> str:
     text = message.get_payload()[0].get_payload(decode=True).decode()
-    return re.search(r"https?://[^/\s]+(/accounts/invitation/[^/\s]+/)", text).group(1)
+    match = re.search(r"https?://[^/\s]+(/accounts/invitation/[^/\s]+/)", text)
+    assert match is not None, "no invitation link in the email"
+    return match.group(1)
 
 
 def test_hr_invites_by_email_and_the_link_creates_an_account_linked_to_the_staff_record(

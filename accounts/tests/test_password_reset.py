@@ -7,7 +7,9 @@ def test_password_reset_sends_a_link_by_email_that_sets_a_new_password(client, w
     body = smtp_sink[0].get_payload(decode=True) or smtp_sink[0].get_payload()[0].get_payload(
         decode=True
     )
-    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body.decode()).group(1)
+    match = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body.decode())
+    assert match is not None, "no reset link in the email"
+    link = match.group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
     response = client.post(

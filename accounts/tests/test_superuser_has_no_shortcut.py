@@ -8,7 +8,7 @@ from organisations.tests.factories import UserFactory
 
 @pytest.fixture
 def superuser(world):
-    user = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    user = UserFactory.create(email="root@example.org", is_superuser=True, is_staff=True)
     from allauth.mfa.totp.internal.auth import TOTP
 
     from carershub.tests.personas import TOTP_SECRET

@@ -16,7 +16,7 @@ from api.endpoints import router
 from api.models import ApiToken
 from api.services import api_token_create, api_token_revoke
 from api.tests.conftest import MakeClient
-from api.tests.helpers import API, assert_problem
+from api.tests.helpers import API, ApiResponse, assert_problem
 from audit.models import AuditEvent, Channel
 from carershub.tests.personas import World
 from organisations.models import Membership, Role
@@ -34,16 +34,16 @@ STAFF_ROUTES = [
 ]
 
 
-def _call(client: Client, method: str, path: str, world: World) -> object:
+def _call(client: Client, method: str, path: str, world: World) -> ApiResponse:
     url = API + path.format(carer=world.carer_record.pk)
     if method == "get":
         return client.get(url)
     return getattr(client, method)(url, {}, content_type="application/json")
 
 
-def _assert_not_authenticated(response: object) -> None:
-    assert_problem(response, 401, "not_authenticated")  # type: ignore[arg-type]
-    assert response["WWW-Authenticate"] == "Bearer"  # type: ignore[index]
+def _assert_not_authenticated(response: ApiResponse) -> None:
+    assert_problem(response, 401, "not_authenticated")
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_every_route_names_the_permission_it_needs() -> None:
@@ -143,6 +143,8 @@ def test_token_of_someone_without_an_hr_role_is_403_forbidden_on_staff_routes(
 
 def test_any_member_may_read_their_own_organisation(api_client: MakeClient, world: World) -> None:
     response = api_client(world.carer).get(f"{API}/organisation")
+    partnership = world.org.partnership
+    assert partnership is not None
 
     assert response.status_code == 200
     assert response.json() == {
@@ -152,7 +154,7 @@ def test_any_member_may_read_their_own_organisation(api_client: MakeClient, worl
         "nation": world.org.nation,
         "sector": world.org.sector,
         "size_band": world.org.size_band,
-        "partnership": world.org.partnership.name,
+        "partnership": partnership.name,
         "staff_work_bank_holidays": False,
     }
 
@@ -162,7 +164,7 @@ def test_token_acts_only_in_the_organisation_it_was_made_for(
 ) -> None:
     # HR in both organisations, but the token was made in the other one.
     for role in (Role.EMPLOYEE, Role.HR_ADMIN):
-        MembershipFactory(user=world.hr_admin, organisation=world.other_org, role=role)
+        MembershipFactory.create(user=world.hr_admin, organisation=world.other_org, role=role)
     client = api_client(world.hr_admin, world.other_org)
 
     assert client.get(f"{API}/organisation").json()["slug"] == "other-org"

@@ -60,7 +60,7 @@ def test_organisation_admin_may_have_a_token(world: World) -> None:
 
 
 def test_someone_in_several_organisations_must_choose_one(world: World) -> None:
-    MembershipFactory(user=world.hr_admin, organisation=world.other_org, role=Role.HR_ADMIN)
+    MembershipFactory.create(user=world.hr_admin, organisation=world.other_org, role=Role.HR_ADMIN)
 
     with pytest.raises(CommandError, match="--organisation") as error:
         _run("hr@example.org")
@@ -71,7 +71,7 @@ def test_someone_in_several_organisations_must_choose_one(world: World) -> None:
 
 
 def test_organisation_option_picks_which_organisation_the_token_is_for(world: World) -> None:
-    MembershipFactory(user=world.hr_admin, organisation=world.other_org, role=Role.HR_ADMIN)
+    MembershipFactory.create(user=world.hr_admin, organisation=world.other_org, role=Role.HR_ADMIN)
 
     _run("hr@example.org", "--organisation", "other-org")
 
@@ -104,7 +104,7 @@ def test_refuses_someone_who_is_not_hr_or_an_organisation_admin(world: World, em
 def test_refuses_an_hr_admin_elsewhere_for_an_organisation_where_they_are_only_staff(
     world: World,
 ) -> None:
-    MembershipFactory(user=world.outsider, organisation=world.org, role=Role.EMPLOYEE)
+    MembershipFactory.create(user=world.outsider, organisation=world.org, role=Role.EMPLOYEE)
 
     with pytest.raises(CommandError, match="HR admin or organisation admin"):
         _run("outsider@example.org", "--organisation", "home-org")

@@ -144,7 +144,7 @@ def test_staff_list_with_bad_paging_is_422_invalid_request(
 
 
 def test_staff_list_filters_by_name_number_or_email(hr_api: Client, world: World) -> None:
-    StaffRecordFactory(organisation=world.org, first_name="Zara", last_name="Quinton")
+    StaffRecordFactory.create(organisation=world.org, first_name="Zara", last_name="Quinton")
     zara = StaffRecord.objects.get(first_name="Zara")
 
     assert _ids(hr_api.get(f"{API}/staff", {"q": "zar"})) == [zara.pk]
@@ -155,8 +155,8 @@ def test_staff_list_filters_by_name_number_or_email(hr_api: Client, world: World
 
 
 def test_staff_list_filters_by_unit(hr_api: Client, world: World) -> None:
-    theatre = UnitFactory(organisation=world.org, code="THEATRE")
-    in_theatre = StaffRecordFactory(organisation=world.org, unit=theatre)
+    theatre = UnitFactory.create(organisation=world.org, code="THEATRE")
+    in_theatre = StaffRecordFactory.create(organisation=world.org, unit=theatre)
 
     assert _ids(hr_api.get(f"{API}/staff", {"unit_id": theatre.pk})) == [in_theatre.pk]
     # The carer, the manager, M002 and the leaver.
@@ -164,7 +164,7 @@ def test_staff_list_filters_by_unit(hr_api: Client, world: World) -> None:
 
 
 def test_staff_list_filters_by_status(hr_api: Client, world: World) -> None:
-    gone = StaffRecordFactory(organisation=world.org, status=StaffStatus.LEFT)
+    gone = StaffRecordFactory.create(organisation=world.org, status=StaffStatus.LEFT)
 
     left = _ids(hr_api.get(f"{API}/staff", {"status": "left"}))
     assert sorted(left) == sorted([gone.pk, world.leaver_record.pk])
@@ -253,7 +253,7 @@ def test_creating_a_staff_record_returns_201_and_writes_an_api_audit_event(
 def test_staff_number_used_by_another_organisation_is_free_to_use(
     hr_api: Client, world: World
 ) -> None:
-    StaffRecordFactory(organisation=world.other_org, staff_number="X900")
+    StaffRecordFactory.create(organisation=world.other_org, staff_number="X900")
 
     assert _post(hr_api, "/staff", {**NEW_STAFF, "staff_number": "X900"}).status_code == 201
 

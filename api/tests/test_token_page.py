@@ -30,7 +30,9 @@ def _token(world: World, name: str = "Payroll link") -> tuple[ApiToken, str]:
 
 
 def _as(client: Client, world: World, persona: str) -> Client:
-    client.force_login(world.persona(persona))
+    user = world.persona(persona)
+    assert user is not None, "log in as someone, not as anonymous"
+    client.force_login(user)
     return client
 
 

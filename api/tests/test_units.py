@@ -23,7 +23,7 @@ def _ward(world: World) -> Unit:
 
 
 def test_unit_list_shows_only_the_token_organisations_units(hr_api: Client, world: World) -> None:
-    child = UnitFactory(organisation=world.org, code="BAY1", parent=_ward(world))
+    child = UnitFactory.create(organisation=world.org, code="BAY1", parent=_ward(world))
 
     page = hr_api.get(f"{API}/units").json()
 
@@ -84,7 +84,7 @@ def test_creating_a_unit_with_a_code_already_used_is_422_invalid_data(
 def test_a_unit_code_used_by_another_organisation_is_free_to_use(
     outsider_api: Client, world: World
 ) -> None:
-    UnitFactory(organisation=world.org, code="SHARED")
+    UnitFactory.create(organisation=world.org, code="SHARED")
 
     assert _post(outsider_api, {"code": "SHARED", "name": "Shared"}).status_code == 201
 

@@ -8,6 +8,7 @@ import zipfile
 import zlib
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.pdfgen import canvas
 
 
@@ -30,7 +31,9 @@ def docx() -> bytes:
 
 def xlsx() -> bytes:
     workbook = Workbook()
-    workbook.active.append(["Meeting", "Attended"])
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["Meeting", "Attended"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

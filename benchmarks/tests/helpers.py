@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from benchmarks.frameworks import get_framework
+from benchmarks.frameworks import Framework, get_framework
 from benchmarks.levels import MET
 from benchmarks.models import Assessment, CriterionEvidence, EvidenceFile
 from benchmarks.services import (
@@ -19,9 +19,18 @@ from benchmarks.tests import files
 from carershub.tests.personas import World
 
 
-def started(world: World, slug: str = "carer-positive", **kwargs: object) -> Assessment:
+def shipped(slug: str) -> Framework:
+    """A framework that ships with the app, so the tests can rely on it being there."""
+    framework = get_framework(slug)
+    assert framework is not None, slug
+    return framework
+
+
+def started(
+    world: World, slug: str = "carer-positive", *, based_on: Assessment | None = None
+) -> Assessment:
     return assessment_start(
-        organisation=world.org, framework_slug=slug, by=world.hr_admin, **kwargs
+        organisation=world.org, framework_slug=slug, by=world.hr_admin, based_on=based_on
     )
 
 
@@ -34,7 +43,7 @@ def version_of(assessment: Assessment, criterion_key: str) -> int:
 
 def meet(world: World, assessment: Assessment, *, up_to: str, status: str = MET) -> None:
     """Answer every requirement at ``up_to`` or below with ``status``."""
-    framework = get_framework(assessment.framework_slug)
+    framework = shipped(assessment.framework_slug)
     keys = framework.level_keys
     allowed = set(keys[: keys.index(up_to) + 1])
     for criterion in framework.criteria:

@@ -54,7 +54,9 @@ def test_the_evidence_pack_prints_any_stored_text(world):
     )
     answers = RequirementAnswer.objects.filter(assessment=assessment)
     answers.update(notes=MARKUP + CONTROLS)
-    answers.filter(pk=answers.order_by("pk").first().pk).update(notes=EVERYTHING)
+    first = answers.order_by("pk").first()
+    assert first is not None
+    answers.filter(pk=first.pk).update(notes=EVERYTHING)
     CriterionEvidence.objects.filter(assessment=assessment, criterion_key="policy").update(
         narrative=EVERYTHING
     )

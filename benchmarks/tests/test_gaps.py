@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.frameworks import get_framework
 from benchmarks.gaps import default_target, gaps_for
 from benchmarks.levels import MET, PARTLY, assess
+from benchmarks.tests.helpers import shipped
 from plans.gaps import Gap
 
 
 def test_one_gap_per_unmet_requirement_up_to_the_target_level():
-    framework = get_framework("carer-positive")
+    framework = shipped("carer-positive")
     answers = {r.key: MET for _c, r in framework.requirements() if r.level == "engaged"}
     answers["identification-comfortable"] = MET
     answers["policy-involved"] = PARTLY  # partly met is still a gap
@@ -34,7 +34,7 @@ def test_one_gap_per_unmet_requirement_up_to_the_target_level():
 
 
 def test_a_higher_target_takes_in_lower_levels_not_yet_reached():
-    framework = get_framework("carer-positive")
+    framework = shipped("carer-positive")
     gaps = gaps_for(framework=framework, answers={}, target="established")
     assert len(gaps) == sum(1 for _c, r in framework.requirements() if r.level != "exemplary")
     assert {g.level_name for g in gaps} == {"Engaged", "Established"}
@@ -44,7 +44,7 @@ def test_a_higher_target_takes_in_lower_levels_not_yet_reached():
 
 
 def test_default_target_is_the_level_above_where_the_organisation_is():
-    framework = get_framework("carer-confident")
+    framework = shipped("carer-confident")
     answers = {r.key: MET for _c, r in framework.requirements() if r.level == "active"}
     result = assess(framework, answers)
     assert default_target(result) == "accomplished"
@@ -53,7 +53,7 @@ def test_default_target_is_the_level_above_where_the_organisation_is():
 
 
 def test_a_checklist_plans_every_item_not_done():
-    framework = get_framework("efc-action-list")
+    framework = shipped("efc-action-list")
     answers = {"efc-commitment": MET, "efc-network": PARTLY}
     result = assess(framework, answers)
     assert default_target(result) == "done"
@@ -65,4 +65,4 @@ def test_a_checklist_plans_every_item_not_done():
 
 def test_an_unknown_target_is_refused():
     with pytest.raises(ValueError, match="not a level"):
-        gaps_for(framework=get_framework("carer-positive"), answers={}, target="gold")
+        gaps_for(framework=shipped("carer-positive"), answers={}, target="gold")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.frameworks import Framework, get_framework
+from benchmarks.frameworks import Framework
 from benchmarks.levels import (
     MET,
     NOT_MET,
@@ -15,6 +15,7 @@ from benchmarks.levels import (
     missing_up_to,
     overall_level,
 )
+from benchmarks.tests.helpers import shipped
 
 LEVELS = ("engaged", "established", "exemplary")
 REQUIREMENTS = (
@@ -166,11 +167,13 @@ CARER_POSITIVE = [
     ("up_to", "overrides", "overall", "next_level", "ident_level", "ident_missing"), CARER_POSITIVE
 )
 def test_carer_positive_levels(up_to, overrides, overall, next_level, ident_level, ident_missing):
-    framework = get_framework("carer-positive")
+    framework = shipped("carer-positive")
     result = assess(framework, _answers(framework, up_to, **overrides))
     assert result.overall == overall
     assert result.next_level == next_level
-    identification = result.for_criterion("identification").result
+    found = result.for_criterion("identification")
+    assert found is not None
+    identification = found.result
     assert identification.level == ident_level
     assert identification.missing == ident_missing
     assert [c.criterion.key for c in result.criteria] == [
@@ -195,7 +198,7 @@ CARER_CONFIDENT = [
 
 @pytest.mark.parametrize(("up_to", "overrides", "overall", "next_level"), CARER_CONFIDENT)
 def test_carer_confident_levels(up_to, overrides, overall, next_level):
-    framework = get_framework("carer-confident")
+    framework = shipped("carer-confident")
     result = assess(framework, _answers(framework, up_to, **overrides))
     assert (result.overall, result.next_level) == (overall, next_level)
     assert [level.name for level in framework.levels] == ["Active", "Accomplished", "Ambassador"]
@@ -209,12 +212,15 @@ def test_carer_confident_levels(up_to, overrides, overall, next_level):
 
 
 def test_carer_confident_partly_met_criterion_reports_exactly_what_is_missing():
-    framework = get_framework("carer-confident")
+    framework = shipped("carer-confident")
     answers = _answers(framework, "active", practice_range=MET, practice_comfortable=PARTLY)
-    practice = assess(framework, answers).for_criterion("practice").result
+    found = assess(framework, answers).for_criterion("practice")
+    assert found is not None
+    practice = found.result
     assert practice.level == "active"
     assert practice.next_level == "accomplished"
     assert practice.missing == ("practice-comfortable",)
+    assert practice.progress is not None
     assert practice.progress.describe() == "1 of 2 met, 1 partly"
 
 
@@ -227,8 +233,9 @@ EFC = [
 
 @pytest.mark.parametrize(("answers", "done", "partly", "overall", "next_level"), EFC)
 def test_employers_for_carers_checklist(answers, done, partly, overall, next_level):
-    framework = get_framework("efc-action-list")
+    framework = shipped("efc-action-list")
     result = assess(framework, answers)
+    assert result.checklist is not None
     assert result.checklist.total == 9
     assert (result.checklist.done, result.checklist.partly) == (done, partly)
     assert len(result.checklist.missing) == 9 - done
@@ -236,11 +243,14 @@ def test_employers_for_carers_checklist(answers, done, partly, overall, next_lev
 
 
 def test_employers_for_carers_checklist_all_done():
-    framework = get_framework("efc-action-list")
+    framework = shipped("efc-action-list")
     result = assess(framework, {r.key: MET for _c, r in framework.requirements()})
+    assert result.checklist is not None
     assert result.checklist.missing == ()
     assert result.checklist.describe() == "9 of 9 met"
     assert result.overall == "done"
     assert result.next_level is None
     leadership = result.for_criterion("leadership")
+    assert leadership is not None
+    assert leadership.checklist is not None
     assert leadership.checklist.done == 2

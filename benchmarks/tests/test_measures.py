@@ -42,7 +42,7 @@ TODAY = date(2026, 3, 2)
 def carers(organisation, n, *, counted=True, status=StaffStatus.ACTIVE):
     records = []
     for _ in range(n):
-        record = StaffRecordFactory(organisation=organisation, status=status)
+        record = StaffRecordFactory.create(organisation=organisation, status=status)
         CarerDeclaration.objects.create(staff=record, include_in_counts=counted)
         records.append(record)
     return records
@@ -65,28 +65,30 @@ def agreed(records, *, review_on=None):
 
 
 def test_every_measure_answers_for_an_empty_organisation_with_todays_date():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     taken = measure_all(organisation=organisation, names=sorted(measure_names()), today=TODAY)
     assert set(taken) == measure_names()
     assert all(m.measured_on == TODAY and m.display for m in taken.values())
 
 
 def test_self_identification_route_exists_once_staff_in_post_can_sign_in():
-    organisation = OrganisationFactory()
-    StaffRecordFactory(organisation=organisation)
+    organisation = OrganisationFactory.create()
+    StaffRecordFactory.create(organisation=organisation)
     assert self_identification_route(organisation, TODAY).value is False
-    StaffRecordFactory(organisation=organisation, user=UserFactory(), status=StaffStatus.LEFT)
+    StaffRecordFactory.create(
+        organisation=organisation, user=UserFactory.create(), status=StaffStatus.LEFT
+    )
     assert self_identification_route(organisation, TODAY).value is False
-    StaffRecordFactory(organisation=organisation, user=UserFactory())
+    StaffRecordFactory.create(organisation=organisation, user=UserFactory.create())
     assert self_identification_route(organisation, TODAY).value is True
 
 
 def test_carers_declared_hides_small_counts_and_leaves_out_who_asked_not_to_be_counted():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     carers(organisation, 4)
     carers(organisation, 3, counted=False)
     carers(organisation, 2, status=StaffStatus.LEFT)
-    carers(OrganisationFactory(), 6)
+    carers(OrganisationFactory.create(), 6)
     small = carers_declared(organisation, TODAY)
     assert small.value is None
     assert small.display == "fewer than 5"
@@ -96,18 +98,18 @@ def test_carers_declared_hides_small_counts_and_leaves_out_who_asked_not_to_be_c
 
 
 def test_no_carers_is_zero_not_hidden():
-    measurement = carers_declared(OrganisationFactory(), TODAY)
+    measurement = carers_declared(OrganisationFactory.create(), TODAY)
     assert (measurement.value, measurement.display) == (0, "0")
 
 
 def test_passports_agreed_counts_passports_signed_at_least_once():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     agreed(carers(organisation, 5))
     for record in carers(organisation, 2):
         Passport.objects.create(staff=record)  # never agreed
     agreed(carers(organisation, 1, counted=False))
     assert passports_agreed(organisation, TODAY).value == 5
-    agreed(carers(OrganisationFactory(), 3))
+    agreed(carers(OrganisationFactory.create(), 3))
     assert passports_agreed(organisation, TODAY).value == 5
 
 
@@ -125,7 +127,7 @@ def test_passports_agreed_counts_passports_signed_at_least_once():
 def test_passport_reviews_on_time_is_a_share_shown_only_when_no_part_is_small(
     on_time, overdue, value, display
 ):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     agreed(carers(organisation, on_time), review_on=TODAY)
     agreed(carers(organisation, overdue), review_on=TODAY - timedelta(days=1))
     agreed(carers(organisation, 2))  # no review date: not counted
@@ -134,7 +136,7 @@ def test_passport_reviews_on_time_is_a_share_shown_only_when_no_part_is_small(
 
 
 def _leave(organisation, first_day, *, answered_on=None, status=RequestStatus.ACCEPTED):
-    record = StaffRecordFactory(organisation=organisation)
+    record = StaffRecordFactory.create(organisation=organisation)
     request = CarersLeaveRequest.objects.create(
         organisation=organisation,
         staff=record,
@@ -153,7 +155,7 @@ def _leave(organisation, first_day, *, answered_on=None, status=RequestStatus.AC
 
 
 def test_carers_leave_answered_before_it_began():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     start = TODAY - timedelta(days=30)
     for _ in range(6):
         _leave(organisation, start, answered_on=start - timedelta(days=2))
@@ -168,7 +170,7 @@ def test_carers_leave_answered_before_it_began():
 
 
 def test_carers_leave_still_waiting_when_it_began_counts_as_not_answered():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     start = TODAY - timedelta(days=3)
     for _ in range(5):
         _leave(organisation, start, answered_on=start - timedelta(days=1))
@@ -180,7 +182,7 @@ def test_carers_leave_still_waiting_when_it_began_counts_as_not_answered():
 def _flexible(organisation, *, received, status, decided=None, due=None, extended=None):
     return FlexibleWorkingRequest.objects.create(
         organisation=organisation,
-        staff=StaffRecordFactory(organisation=organisation),
+        staff=StaffRecordFactory.create(organisation=organisation),
         received_on=received,
         change_requested="Later starts",
         start_from=received + timedelta(days=60),
@@ -194,7 +196,7 @@ def _flexible(organisation, *, received, status, decided=None, due=None, extende
 
 
 def test_flexible_working_decided_by_the_deadline_or_the_agreed_extension():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     received = TODAY - timedelta(days=100)
     due = received + timedelta(days=61)
     for _ in range(5):
@@ -228,7 +230,7 @@ def test_flexible_working_decided_by_the_deadline_or_the_agreed_extension():
 
 
 def test_leave_policy_enhanced_when_extra_or_paid_days_are_given():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     assert leave_policy_enhanced(organisation, TODAY).value is False
     policy = LeavePolicy.objects.create(organisation=organisation)
     assert leave_policy_enhanced(organisation, TODAY).value is False
@@ -240,7 +242,7 @@ def test_leave_policy_enhanced_when_extra_or_paid_days_are_given():
 
 
 def test_carers_policy_uploaded_looks_at_each_frameworks_latest_assessment():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     assert carers_policy_uploaded(organisation, TODAY).value is False
 
     def assessment(number, status="signed_off"):

@@ -42,7 +42,7 @@ def _leave(
 ) -> CarersLeaveRequest:
     request = CarersLeaveRequest.objects.create(
         organisation=organisation,
-        staff=StaffRecordFactory(organisation=organisation),
+        staff=StaffRecordFactory.create(organisation=organisation),
         notice_given_on=min(days, default=TODAY) - timedelta(days=7),
         status=status,
     )
@@ -59,7 +59,7 @@ def _accepted(day: date, hour: int = 12) -> tuple[tuple[str, datetime], ...]:
 
 
 def test_carers_leave_counts_each_kind_of_request_as_before():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     start = TODAY - timedelta(days=20)
     # Answered in time (7).
     for _ in range(3):
@@ -120,7 +120,7 @@ def test_carers_leave_counts_each_kind_of_request_as_before():
     )
     _leave(organisation, [TODAY + timedelta(days=1)], decisions=_accepted(TODAY))
     _leave(organisation, [])  # no days at all
-    _leave(OrganisationFactory(), [start], decisions=_accepted(start - timedelta(days=2)))
+    _leave(OrganisationFactory.create(), [start], decisions=_accepted(start - timedelta(days=2)))
 
     measurement = carers_leave_answered_in_time(organisation, TODAY)
 
@@ -142,7 +142,7 @@ def test_carers_leave_counts_each_kind_of_request_as_before():
     ],
 )
 def test_carers_leave_hides_small_groups(good, bad, value, display):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     start = TODAY - timedelta(days=10)
     for _ in range(good):
         _leave(organisation, [start], decisions=_accepted(start - timedelta(days=1)))
@@ -163,7 +163,7 @@ def _flexible(
 ) -> FlexibleWorkingRequest:
     return FlexibleWorkingRequest.objects.create(
         organisation=organisation,
-        staff=StaffRecordFactory(organisation=organisation),
+        staff=StaffRecordFactory.create(organisation=organisation),
         received_on=received,
         change_requested="Later starts",
         start_from=received + timedelta(days=60),
@@ -175,7 +175,7 @@ def _flexible(
 
 
 def test_flexible_working_counts_each_status_and_outcome_as_before():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     due = TODAY - timedelta(days=30)
     # Decided in time (6).
     for _ in range(3):
@@ -236,7 +236,10 @@ def test_flexible_working_counts_each_status_and_outcome_as_before():
         decided_at=_local(too_old + timedelta(days=5)),
     )
     _flexible(
-        OrganisationFactory(), status=FlexibleStatus.APPROVED, due=due, decided_at=_local(due)
+        OrganisationFactory.create(),
+        status=FlexibleStatus.APPROVED,
+        due=due,
+        decided_at=_local(due),
     )
 
     measurement = flexible_decided_in_time(organisation, TODAY)
@@ -258,7 +261,7 @@ def test_flexible_working_counts_each_status_and_outcome_as_before():
     ],
 )
 def test_flexible_working_hides_small_groups(good, bad, value, display):
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     due = TODAY - timedelta(days=30)
     for _ in range(good):
         _flexible(organisation, status=FlexibleStatus.APPROVED, due=due, decided_at=_local(due))
@@ -294,7 +297,7 @@ def test_measure_is_one_counting_query_however_many_requests(
     measure, make, n, django_assert_max_num_queries
 ):
     """Counted in the database: one query returning one row, for 3 requests or 30."""
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     make(organisation, n)
     with django_assert_max_num_queries(1), CaptureQueriesContext(connection) as queries:
         measurement = measure(organisation, TODAY)

@@ -39,8 +39,8 @@ from benchmarks.services import (
     write_refusal,
 )
 from benchmarks.tests import files
-from benchmarks.tests.helpers import meet, signed_off, started, uploaded, version_of
-from plans.public import PlanMadeMeanwhile
+from benchmarks.tests.helpers import meet, shipped, signed_off, started, uploaded, version_of
+from plans.public import PlanMadeMeanwhile, PlanSummary
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,9 @@ def test_saving_a_criterion_records_answers_text_links_and_moves_the_version_on(
         "identification-route": ("partly", ""),
     }
     view = assessment_view(assessment, today=timezone.localdate())
-    identification = view.result.for_criterion("identification").result
+    found = view.result.for_criterion("identification")
+    assert found is not None
+    identification = found.result
     assert identification.level is None
     assert identification.missing == ("identification-route",)
     assert events(assessment)[-1] == (
@@ -532,12 +534,11 @@ def test_a_removed_framework_refuses_changes_to_its_drafts(world, settings, tmp_
 
 
 def gaps_of(assessment, target="established"):
-    from benchmarks.frameworks import get_framework
     from benchmarks.gaps import gaps_for
     from benchmarks.selectors import answers_of, statuses
 
     return gaps_for(
-        framework=get_framework(assessment.framework_slug),
+        framework=shipped(assessment.framework_slug),
         answers=statuses(answers_of(assessment)),
         target=target,
         assessment_id=assessment.pk,
@@ -607,7 +608,7 @@ def test_gaps_cannot_go_into_another_organisations_plan(world):
             assessment=assessment,
             gaps=gaps_of(assessment, "engaged"),
             by=world.hr_admin,
-            plan=theirs,
+            plan=PlanSummary.of(theirs),
         )
     assert not ActionPoint.objects.exists()
 

@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from benchmarks.models import Assessment, AssessmentStatus, EvidenceFile, RequirementAnswer
 from benchmarks.services import AnswerInput, criterion_save
 from benchmarks.tests import files
-from benchmarks.tests.helpers import meet, signed_off, started, uploaded, version_of
+from benchmarks.tests.helpers import meet, shipped, signed_off, started, uploaded, version_of
 from benchmarks.tests.test_frameworks import sample
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +41,21 @@ def url(name: str, *args: object) -> str:
     return reverse(name, args=[ORG, *args])
 
 
+def captured(pattern: str, html: str) -> str:
+    """The first group of ``pattern``, which the page must contain."""
+    match = re.search(pattern, html)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def checked(html: str, value: str) -> bool:
     return re.search(rf'value="{value}"\s*checked', html) is not None
 
 
 def criterion_post(assessment, key, version, **answers):
     """A criterion form as the browser sends it: every requirement answered."""
-    from benchmarks.frameworks import get_framework
-
-    criterion = get_framework(assessment.framework_slug).criterion(key)
+    criterion = shipped(assessment.framework_slug).criterion(key)
+    assert criterion is not None, key
     data = {"narrative": "", "links": "", "version": str(version)}
     for requirement in criterion.requirements:
         data[f"answer__{requirement.key}"] = answers.get(
@@ -348,7 +354,7 @@ def test_signed_off_while_saving_keeps_what_was_typed(world, monkeypatch):
     from benchmarks.views import criterion as views
 
     assessment = started(world)
-    real = views.criterion_save
+    real = criterion_save
 
     def signed_off_first(**kwargs):
         assessment_sign_off(
@@ -545,7 +551,7 @@ def test_sign_off_needs_confirmation_then_fixes_the_version(world):
     assert refused.status_code == 200
     assert "Confirm the answers are accurate to sign off" in refused.text
     assert 'value="HR Director"' in refused.text
-    state = re.search(r'name="state" value="([0-9a-f]+)"', page.text).group(1)
+    state = captured(r'name="state" value="([0-9a-f]+)"', page.text)
     response = client.post(
         url("assessment_sign_off", assessment.pk),
         {"role": "HR Director", "confirm": "on", "state": state},
@@ -564,7 +570,7 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
     meet(world, assessment, up_to="engaged")
     client = client_for(world.hr_admin)
     page = client.get(url("assessment_sign_off", assessment.pk)).text
-    seen = re.search(r'name="state" value="([0-9a-f]+)"', page).group(1)
+    seen = captured(r'name="state" value="([0-9a-f]+)"', page)
     # Another admin lowers an answer while the page is open.
     criterion_save(
         assessment=assessment,
@@ -582,7 +588,7 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
     assert "changed this assessment after you opened this page" in response.text
     assert 'value="HR Director"' in response.text
     assert "No level yet" in response.text
-    fresh = re.search(r'name="state" value="([0-9a-f]+)"', response.text).group(1)
+    fresh = captured(r'name="state" value="([0-9a-f]+)"', response.text)
     assert fresh != seen
     assert not re.search(r'name="confirm"[^>]*checked', response.text)
     assessment.refresh_from_db()
@@ -678,11 +684,11 @@ def test_a_draft_is_deleted_after_confirmation(world):
 
 
 def test_signed_off_while_the_delete_page_was_open(world, monkeypatch):
-    from benchmarks.services import assessment_sign_off
+    from benchmarks.services import assessment_delete, assessment_sign_off
     from benchmarks.views import versions as views
 
     assessment = started(world)
-    real = views.assessment_delete
+    real = assessment_delete
 
     def signed_off_first(**kwargs):
         assessment_sign_off(
@@ -753,7 +759,7 @@ def plan_post(client, assessment, **extra):
     data = {
         "target": "established",
         "title": "",
-        "seen": re.search(r'name="seen" value="(\d+)"', page).group(1),
+        "seen": captured(r'name="seen" value="(\d+)"', page),
     }
     chosen = re.search(r'name="plan"[^>]*?value="(\w+)"\s*checked', page)
     if chosen:

@@ -21,6 +21,7 @@ from leave.models import Deputy
 from organisations.models import (
     Membership,
     Organisation,
+    Partnership,
     PartnershipLead,
     Role,
     StaffRecord,
@@ -56,6 +57,12 @@ class World:
     outsider_record: StaffRecord
     leaver_record: StaffRecord
 
+    @property
+    def partnership(self) -> Partnership:
+        """The partnership ``org`` belongs to; the fixture always gives it one."""
+        assert self.org.partnership is not None
+        return self.org.partnership
+
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
 
@@ -75,7 +82,7 @@ PERSONAS = (
 
 
 def _member(org: Organisation, email: str, *roles: Role, mfa: bool = False) -> User:
-    user = UserFactory(email=email)
+    user = UserFactory.create(email=email)
     for role in (Role.EMPLOYEE, *roles):
         Membership.objects.get_or_create(user=user, organisation=org, role=role)
     if mfa:
@@ -85,11 +92,13 @@ def _member(org: Organisation, email: str, *roles: Role, mfa: bool = False) -> U
 
 @pytest.fixture
 def world(db: None) -> World:
-    partnership = PartnershipFactory()
-    org = OrganisationFactory(partnership=partnership, slug="home-org", name="Home Trust")
-    other_org = OrganisationFactory(partnership=partnership, slug="other-org", name="Other Council")
-    unit = UnitFactory(organisation=org, code="WARD1", name="Ward 1")
-    UnitFactory(organisation=other_org, code="WARD1", name="Other ward")
+    partnership = PartnershipFactory.create()
+    org = OrganisationFactory.create(partnership=partnership, slug="home-org", name="Home Trust")
+    other_org = OrganisationFactory.create(
+        partnership=partnership, slug="other-org", name="Other Council"
+    )
+    unit = UnitFactory.create(organisation=org, code="WARD1", name="Ward 1")
+    UnitFactory.create(organisation=other_org, code="WARD1", name="Other ward")
 
     leaver = _member(
         org,
@@ -100,7 +109,7 @@ def world(db: None) -> World:
         Role.SPONSOR,
         mfa=True,
     )
-    leaver_record = StaffRecordFactory(
+    leaver_record = StaffRecordFactory.create(
         organisation=org,
         staff_number="L001",
         user=leaver,
@@ -111,7 +120,7 @@ def world(db: None) -> World:
     manager = _member(org, "manager@example.org")
     new_manager = _member(org, "new.manager@example.org")
     carer = _member(org, "carer@example.org")
-    manager_record = StaffRecordFactory(
+    manager_record = StaffRecordFactory.create(
         organisation=org, staff_number="M001", user=manager, unit=unit, line_manager=leaver_record
     )
     # Named as the manager's deputy before leaving, for dates that include today.
@@ -122,13 +131,15 @@ def world(db: None) -> World:
         to_date=timezone.localdate() + timedelta(days=365),
         created_by=manager,
     )
-    StaffRecordFactory(organisation=org, staff_number="M002", user=new_manager, unit=unit)
-    carer_record = StaffRecordFactory(
+    StaffRecordFactory.create(organisation=org, staff_number="M002", user=new_manager, unit=unit)
+    carer_record = StaffRecordFactory.create(
         organisation=org, staff_number="C001", user=carer, unit=unit, line_manager=manager_record
     )
     outsider = _member(other_org, "outsider@example.org", Role.HR_ADMIN, Role.ORG_ADMIN, mfa=True)
-    outsider_record = StaffRecordFactory(organisation=other_org, staff_number="C001", user=outsider)
-    lead = UserFactory(email="lead@example.org")
+    outsider_record = StaffRecordFactory.create(
+        organisation=other_org, staff_number="C001", user=outsider
+    )
+    lead = UserFactory.create(email="lead@example.org")
     PartnershipLead.objects.create(user=lead, partnership=partnership)
     TOTP.activate(lead, TOTP_SECRET)
     return World(

@@ -114,9 +114,9 @@ class _FormParser(HTMLParser):
             self._form.data.append((name, text.replace("\r\n", "\n").replace("\n", "\r\n")))
             self._textarea = None
         elif tag == "option" and self._option is not None and self._select is not None:
-            value, text, selected = self._option
+            value, pieces, selected = self._option
             self._select[2].append(
-                (value if value is not None else "".join(text).strip(), selected)
+                (value if value is not None else "".join(pieces).strip(), selected)
             )
             self._option = None
         elif tag == "select" and self._select is not None and self._form is not None:

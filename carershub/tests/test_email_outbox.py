@@ -7,6 +7,7 @@ Against a real SMTP server on localhost (carershub/tests/smtp.py) that can refus
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -29,16 +30,16 @@ Status = OutboundEmail.Status
 TRY_LATER = "451 4.3.0 Try again later"
 
 
-def queue_one(**overrides: object) -> OutboundEmail:
-    fields = {
-        "subject": "Something to look at",
-        "text": "Open the link.",
-        "html": "<p>Open the link.</p>",
-        "to": ["person@example.org"],
-        "template": "test",
-        **overrides,
-    }
-    email = outbox_add(**fields)
+def queue_one(
+    *, subject: str = "Something to look at", to: Sequence[str] = ("person@example.org",)
+) -> OutboundEmail:
+    email = outbox_add(
+        subject=subject,
+        text="Open the link.",
+        html="<p>Open the link.</p>",
+        to=list(to),
+        template="test",
+    )
     email.refresh_from_db()
     return email
 
@@ -123,7 +124,7 @@ def test_an_admin_sends_failed_emails_again_without_seeing_who_to_or_what_they_s
 
     smtp_server.rcpt_answer = "550 5.1.1 no such user"
     failed = queue_one(subject="Secret subject", to=["hidden@example.org"])
-    admin = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    admin = UserFactory.create(email="root@example.org", is_superuser=True, is_staff=True)
     TOTP.activate(admin, TOTP_SECRET)
     client.force_login(admin)
 

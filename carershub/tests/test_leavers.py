@@ -115,6 +115,7 @@ def test_deputies_named_by_a_manager_who_leaves_stop_deciding_at_once(world):
         today=today,
     )
     new_manager = appointment.deputy.user
+    assert new_manager is not None
     leave = carers_leave_request(
         staff=world.carer_record,
         days=[(_working_day(today + timedelta(days=10)), "full")],
@@ -129,8 +130,10 @@ def test_deputies_named_by_a_manager_who_leaves_stop_deciding_at_once(world):
     assert access.can_decide
     _leave(world, world.manager)
     leave.staff.refresh_from_db()
-    leave.staff.line_manager.refresh_from_db()
-    assert not acting_for(user=new_manager, manager=leave.staff.line_manager, on=today)
+    line_manager = leave.staff.line_manager
+    assert line_manager is not None
+    line_manager.refresh_from_db()
+    assert not acting_for(user=new_manager, manager=line_manager, on=today)
     with pytest.raises(PermissionDenied):
         access_carers_leave_request(viewer=new_manager, organisation=world.org, pk=leave.pk)
 

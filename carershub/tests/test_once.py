@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from leave import statutory
 from leave.models import CarersLeaveRequest
 from organisations.models import Invitation, Nation
 from passports.models import Conversation, Passport
+from passports.services import conversation_record
 from passports.tests.helpers import declared
 from passports.views import passport as passport_views
 from shared.models import FormSubmission
@@ -242,11 +244,11 @@ def test_the_same_form_sent_twice_at_once_is_noted_once(world: World, monkeypatc
     url = _conversation_url(passport)
     token = token_on(_client(world.manager).get(url).text)
     clients = [_client(world.manager), _client(world.manager)]
-    answers: dict[int, HttpResponse] = {}
+    answers: dict[int, HttpResponseBase] = {}
     first_inside, release = threading.Event(), threading.Event()
-    real = passport_views.conversation_record
+    real = conversation_record
 
-    def held_open(**kwargs: object) -> object:
+    def held_open(**kwargs: Any) -> object:
         # The first request stays in its transaction until the second is queued behind it.
         first_inside.set()
         assert release.wait(30)

@@ -111,11 +111,12 @@ def _check_forms_on(client: Client, path: str, who: str) -> set[str]:
         return set()
     parser = _Parser()
     parser.feed(response.content.decode())
-    seen = set()
+    seen: set[str] = set()
     for form in parser.forms:
         match = resolve((form.action or path).split("?")[0])
         if not is_protected(match.func):
             continue
+        assert match.url_name, f"{path} as {who}: a once-only form posts to an unnamed URL"
         where = f"{path} as {who}, form posting to {match.url_name}"
         seen.add(match.url_name)
         tokens = [i for i in form.inputs if i.get("name") == "form_token"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
@@ -18,7 +20,7 @@ from organisations.models import Organisation, StaffRecord
 from passports.models import AgreedVersion, CarerDeclaration, Passport, PassportShare
 
 
-def _depth(record: StaffRecord, managers: dict[int, int | None]) -> int:
+def _depth(record: StaffRecord, managers: Mapping[int, int | None]) -> int:
     depth, current = 1, managers[record.pk]
     while current is not None:
         depth, current = depth + 1, managers[current]

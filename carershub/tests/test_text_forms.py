@@ -108,7 +108,7 @@ def test_every_admin_form_that_takes_text_applies_the_rule(model_admin, db):
 
 
 def test_an_organisation_renamed_in_the_admin_loses_a_pasted_control_character(client, world):
-    superuser = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    superuser = UserFactory.create(email="root@example.org", is_superuser=True, is_staff=True)
     TOTP.activate(superuser, TOTP_SECRET)
     client.force_login(superuser)
     org = world.org

@@ -36,6 +36,7 @@ def test_every_member_reads_the_published_commitment(world: World) -> None:
     assert body["number"] == 1
     assert body["signed_by_name"] == "Sam Sponsor"
     assert body["signed_by_role"] == "Chief People Officer"
+    assert version.signed_on is not None
     assert body["signed_on"] == version.signed_on.isoformat()
     assert body["text"].startswith("# Our commitment")
 

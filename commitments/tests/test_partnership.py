@@ -26,13 +26,13 @@ def _client(user: object | None) -> Client:
 
 
 def _list_url(world: World) -> str:
-    return reverse("partnership_commitments", kwargs={"slug": world.org.partnership.slug})
+    return reverse("partnership_commitments", kwargs={"slug": world.partnership.slug})
 
 
 def _text_url(world: World, org_slug: str = "home-org") -> str:
     return reverse(
         "partnership_commitment",
-        kwargs={"slug": world.org.partnership.slug, "org_slug": org_slug},
+        kwargs={"slug": world.partnership.slug, "org_slug": org_slug},
     )
 
 
@@ -66,8 +66,8 @@ def test_leads_and_members_of_any_member_organisation_see_the_list(
 
 
 def test_someone_outside_the_partnership_gets_not_found(world: World) -> None:
-    elsewhere = OrganisationFactory(partnership=PartnershipFactory())
-    stranger = UserFactory()
+    elsewhere = OrganisationFactory.create(partnership=PartnershipFactory.create())
+    stranger = UserFactory.create()
     Membership.objects.create(user=stranger, organisation=elsewhere, role=Role.SPONSOR)
     published(world)
     client = _client(stranger)
@@ -99,7 +99,9 @@ def test_the_lead_reads_a_members_text(world: World) -> None:
 def test_an_organisation_outside_the_partnership_is_not_reachable_through_it(
     world: World,
 ) -> None:
-    elsewhere = OrganisationFactory(partnership=PartnershipFactory(), slug="elsewhere")
+    elsewhere = OrganisationFactory.create(
+        partnership=PartnershipFactory.create(), slug="elsewhere"
+    )
     _publish_directly(elsewhere, "Someone Else")
     client = _client(world.lead)
     assert client.get(_text_url(world, "elsewhere")).status_code == 404
@@ -110,7 +112,7 @@ def test_the_list_takes_the_same_queries_however_many_members_have_signed(
     world: World, django_assert_max_num_queries
 ) -> None:
     for n in range(6):
-        organisation = OrganisationFactory(partnership=world.org.partnership)
+        organisation = OrganisationFactory.create(partnership=world.org.partnership)
         _publish_directly(organisation, f"Signatory {n}")
     client = _client(world.carer)
     client.get(_list_url(world))
@@ -121,7 +123,7 @@ def test_the_list_takes_the_same_queries_however_many_members_have_signed(
 
 def test_the_partnership_home_links_to_the_list(world: World) -> None:
     response = _client(world.lead).get(
-        reverse("partnership_home", kwargs={"slug": world.org.partnership.slug})
+        reverse("partnership_home", kwargs={"slug": world.partnership.slug})
     )
     assert _list_url(world) in response.text
 

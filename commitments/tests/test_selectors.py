@@ -55,6 +55,6 @@ def test_withdrawn_commitment_is_no_longer_published(world: World) -> None:
 
 def test_partnership_lists_only_published_commitments_of_its_members(world: World) -> None:
     version = published(world)
-    rows = list(partnership_commitments(partnership=world.org.partnership))
+    rows = list(partnership_commitments(partnership=world.partnership))
     assert [row.pk for row in rows] == [version.pk]
     assert rows[0].commitment.organisation == world.org

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import Message
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -300,19 +301,24 @@ def test_after_withdrawing_a_new_draft_starts_from_the_withdrawn_text(world: Wor
 
 
 def test_sponsors_are_emailed_when_a_draft_is_ready(
-    world: World, smtp_sink: list, django_capture_on_commit_callbacks
+    world: World, smtp_sink: list[Message], django_capture_on_commit_callbacks
 ) -> None:
     version = adopted(world)
     with django_capture_on_commit_callbacks(execute=True):
         draft_mark_ready(version=version, expected_revision=None, by=world.hr_admin)
     assert [m["To"] for m in smtp_sink] == ["sponsor@example.org"]
     assert "ready for your signature" in smtp_sink[0]["Subject"]
-    body = smtp_sink[0].get_payload()[0].get_payload(decode=True).decode()
+    parts = smtp_sink[0].get_payload()
+    assert isinstance(parts, list)
+    assert isinstance(parts[0], Message)
+    text = parts[0].get_payload(decode=True)
+    assert isinstance(text, bytes)
+    body = text.decode()
     assert f"/o/home-org/commitment/versions/{version.number}/sign/" in body
 
 
 def test_hr_is_emailed_when_the_sponsor_signs(
-    world: World, smtp_sink: list, django_capture_on_commit_callbacks
+    world: World, smtp_sink: list[Message], django_capture_on_commit_callbacks
 ) -> None:
     version = ready(world)
     with django_capture_on_commit_callbacks(execute=True):

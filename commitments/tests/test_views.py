@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email.message import Message
 from io import BytesIO
 
 import pytest
@@ -183,7 +184,7 @@ def test_a_signed_version_cannot_be_opened_for_editing(world: World) -> None:
 
 
 def test_marking_ready_emails_the_sponsor(
-    world: World, smtp_sink: list, django_capture_on_commit_callbacks
+    world: World, smtp_sink: list[Message], django_capture_on_commit_callbacks
 ) -> None:
     adopted(world)
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,7 +203,7 @@ def test_marking_ready_needs_post(world: World) -> None:
 
 
 def test_the_sponsor_signs_through_the_page_and_hr_is_told(
-    world: World, smtp_sink: list, django_capture_on_commit_callbacks
+    world: World, smtp_sink: list[Message], django_capture_on_commit_callbacks
 ) -> None:
     ready(world)
     client = _client(world.sponsor)
@@ -355,7 +356,7 @@ def test_another_organisations_commitment_is_not_found(world: World) -> None:
         ("commitment_pdf", {"number": 1}),
         ("commitment_history", {}),
     ):
-        assert outsider.get(_url(name, **kwargs)).status_code == 404, name
+        assert outsider.get(_url(name, "home-org", **kwargs)).status_code == 404, name
     # And through their own organisation, our version number finds nothing.
     assert outsider.get(_url("commitment_version", "other-org", number=1)).status_code == 404
 

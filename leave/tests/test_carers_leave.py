@@ -333,11 +333,13 @@ def test_colleagues_see_none_of_it_but_the_manager_sees_its_kind(client, world):
     dependants_time_off_record(
         staff=world.carer_record, first_day=TODAY, days=D("1"), note="", by=world.carer, today=TODAY
     )
-    colleague = UserFactory(email="colleague@example.org")
+    colleague = UserFactory.create(email="colleague@example.org")
     from organisations.models import Membership, Role
 
     Membership.objects.create(user=colleague, organisation=world.org, role=Role.EMPLOYEE)
-    StaffRecordFactory(organisation=world.org, user=colleague, line_manager=world.manager_record)
+    StaffRecordFactory.create(
+        organisation=world.org, user=colleague, line_manager=world.manager_record
+    )
 
     client.force_login(colleague)
     html = client.get(f"/o/{world.org.slug}/leave/calendar/").content.decode()

@@ -58,7 +58,7 @@ def test_the_migration_moves_due_dates_the_old_calculation_gave_at_month_ends(wo
     ordinary = submit(
         world,
         date(2027, 3, 10),
-        StaffRecordFactory(organisation=world.org, user=world.champion),
+        StaffRecordFactory.create(organisation=world.org, user=world.champion),
     )
     FlexibleWorkingRequest.objects.filter(pk=month_end.pk).update(decision_due=date(2027, 2, 27))
     migration = importlib.import_module("leave.migrations.0008_decision_due_at_month_ends")

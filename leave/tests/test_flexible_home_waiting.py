@@ -23,7 +23,7 @@ def _waiting(world, n, *, status=FlexibleStatus.SUBMITTED, line_manager=None):
     return FlexibleWorkingRequest.objects.bulk_create(
         FlexibleWorkingRequest(
             organisation=world.org,
-            staff=StaffRecordFactory(organisation=world.org, line_manager=line_manager),
+            staff=StaffRecordFactory.create(organisation=world.org, line_manager=line_manager),
             received_on=TODAY - timedelta(days=5),
             change_requested="Start at 10am",
             start_from=TODAY + timedelta(days=60),

@@ -162,7 +162,7 @@ def test_the_migration_rebuilds_history_for_requests_decided_before_it(world):
     FlexibleWorkingRequest.objects.filter(pk=decided.pk).update(
         status=FlexibleStatus.APPROVED, decided_by=world.manager, decided_at=decided.created_at
     )
-    appealed = submit(world, StaffRecordFactory(organisation=world.org, user=world.champion))
+    appealed = submit(world, StaffRecordFactory.create(organisation=world.org, user=world.champion))
     _audit(appealed, world.manager, "Decided a flexible-working request: Refused")
     _audit(appealed, world.champion, "Appealed a refused flexible-working request")
     _audit(appealed, world.hr_admin, "Decided a flexible-working request: Approved")
@@ -172,7 +172,7 @@ def test_the_migration_rebuilds_history_for_requests_decided_before_it(world):
         decided_by=world.hr_admin,
         decided_at=appealed.created_at + timedelta(days=3),
     )
-    waiting = submit(world, StaffRecordFactory(organisation=world.org, user=world.sponsor))
+    waiting = submit(world, StaffRecordFactory.create(organisation=world.org, user=world.sponsor))
 
     _rebuild()
 
@@ -239,7 +239,9 @@ def test_the_hr_list_is_paginated_with_a_constant_number_of_queries(client, worl
     counts = []
     for more in (2, 3):  # two requests, then five: the page makes as many queries
         for _ in range(more):
-            person = StaffRecordFactory(organisation=world.org, line_manager=world.manager_record)
+            person = StaffRecordFactory.create(
+                organisation=world.org, line_manager=world.manager_record
+            )
             _leave(world, person, date(2026, 12, 14))
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

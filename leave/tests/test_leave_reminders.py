@@ -19,6 +19,7 @@ from leave.reminders import carers_leave_decision_reminders, flexible_deadline_r
 from leave.services import carers_leave_postpone, carers_leave_request
 from leave.tasks import daily_leave_reminders
 from organisations.tests.factories import StaffRecordFactory
+from shared.emails import send_templated
 from shared.reminders import Stages
 
 TODAY = date(2026, 11, 23)
@@ -105,11 +106,11 @@ def test_a_failure_does_not_stop_the_others_and_is_tried_again(world, smtp_sink,
     first = submit(world)
     second = submit(
         world,
-        StaffRecordFactory(
+        StaffRecordFactory.create(
             organisation=world.org, user=world.champion, line_manager=world.manager_record
         ),
     )
-    real = reminders.send_templated
+    real = send_templated
 
     def breaks_for_the_first(**kwargs):
         if kwargs["context"]["request"].pk == first.pk:
@@ -192,7 +193,7 @@ def test_two_schedulers_at_once_send_once(world, smtp_sink, monkeypatch):
     """The second run waits on the request's row lock, then finds the stage claimed."""
     submit(world)
     smtp_sink.clear()  # the email saying the request was made
-    real = reminders.send_templated
+    real = send_templated
     claimed, release = threading.Event(), threading.Event()
 
     def slow(**kwargs):

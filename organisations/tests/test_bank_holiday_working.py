@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 from carershub.tests.personas import TOTP_SECRET
 from organisations import working_pattern
 from organisations.models import BankHolidayWork, Organisation, StaffRecord
-from organisations.staff_import import apply_import, plan_import
+from organisations.staff_import import Engine, apply_import, plan_import
 from organisations.tests.factories import OrganisationFactory, StaffRecordFactory, UserFactory
 from organisations.tests.test_staff_import_engines import assert_same_outcome
 
@@ -60,8 +60,8 @@ def test_the_person_decides_then_the_organisation(value, organisation_default, w
 
 
 def test_the_import_sets_it_a_blank_cell_keeps_it_and_a_bad_one_is_a_problem(db):
-    org = OrganisationFactory()
-    StaffRecordFactory(organisation=org, staff_number="2", works_bank_holidays="yes")
+    org = OrganisationFactory.create()
+    StaffRecordFactory.create(organisation=org, staff_number="2", works_bank_holidays="yes")
     plan = apply_import(
         organisation=org,
         upload=_csv("1,Ann,Lee,Yes", "2,Bo,Ray,", "3,Cy,Poe,No", "4,Di,Ho,"),
@@ -84,8 +84,8 @@ def test_the_import_sets_it_a_blank_cell_keeps_it_and_a_bad_one_is_a_problem(db)
 
 
 def test_a_file_without_the_column_leaves_it_as_it_is(db):
-    org = OrganisationFactory()
-    StaffRecordFactory(
+    org = OrganisationFactory.create()
+    StaffRecordFactory.create(
         organisation=org, staff_number="1", first_name="Ann", works_bank_holidays="no"
     )
     plan = apply_import(
@@ -98,8 +98,8 @@ def test_a_file_without_the_column_leaves_it_as_it_is(db):
 
 
 def test_the_preview_and_the_audit_show_the_change_in_words(db):
-    org = OrganisationFactory()
-    StaffRecordFactory(organisation=org, staff_number="1", first_name="Ann", last_name="Lee")
+    org = OrganisationFactory.create()
+    StaffRecordFactory.create(organisation=org, staff_number="1", first_name="Ann", last_name="Lee")
     plan = plan_import(organisation=org, upload=_csv("1,Ann,Lee,yes"))
     assert plan.preview()["update"][0]["changes"] == [
         {
@@ -113,7 +113,7 @@ def test_the_preview_and_the_audit_show_the_change_in_words(db):
     assert event.changes == {"works_bank_holidays": ["default", "yes"]}
 
 
-def _stored_by(org: Organisation, data: bytes, engine: str) -> dict[str, str]:
+def _stored_by(org: Organisation, data: bytes, engine: Engine) -> dict[str, str]:
     """What an engine writes to the column, rolled back afterwards."""
     with transaction.atomic():
         plan = apply_import(organisation=org, upload=io.BytesIO(data), by=None, engine=engine)
@@ -129,9 +129,9 @@ def _stored_by(org: Organisation, data: bytes, engine: str) -> dict[str, str]:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with the COPY engine")
 def test_both_engines_import_the_column_alike(db):
-    org: Organisation = OrganisationFactory(slug="rota-trust")
-    StaffRecordFactory(organisation=org, staff_number="E1", works_bank_holidays="yes")
-    StaffRecordFactory(organisation=org, staff_number="E2", works_bank_holidays="no")
+    org: Organisation = OrganisationFactory.create(slug="rota-trust")
+    StaffRecordFactory.create(organisation=org, staff_number="E1", works_bank_holidays="yes")
+    StaffRecordFactory.create(organisation=org, staff_number="E2", works_bank_holidays="no")
     header = (
         "Staff Number,First Name,Last Name,Contracted Days,Contracted Hours,Working Days,"
         "Bank Holidays\n"
@@ -198,7 +198,7 @@ def test_a_form_without_the_question_leaves_it_as_it_is(client, world):
 
 
 def test_the_django_admin_shows_it(client, world):
-    superuser = UserFactory(email="root@example.org", is_superuser=True, is_staff=True)
+    superuser = UserFactory.create(email="root@example.org", is_superuser=True, is_staff=True)
     TOTP.activate(superuser, TOTP_SECRET)
     client.force_login(superuser)
     listing = client.get("/admin/organisations/staffrecord/?works_bank_holidays__exact=yes")

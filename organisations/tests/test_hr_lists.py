@@ -107,8 +107,10 @@ def test_an_exact_code_wins_and_a_code_in_another_case_counts_only_when_it_is_th
     assert unit_for_code(organisation=world.org, code="abc") == lower
     assert unit_for_code(organisation=world.org, code=" ABC ") == upper
     assert unit_for_code(organisation=world.org, code="Abc") is None
-    assert unit_for_code(organisation=world.org, code="Ward1").code == "WARD1"
-    assert unit_for_code(organisation=world.org, code="Ward1").organisation == world.org
+    ward = unit_for_code(organisation=world.org, code="Ward1")
+    assert ward is not None
+    assert ward.code == "WARD1"
+    assert ward.organisation == world.org
     assert unit_for_code(organisation=world.org, code="") is None
 
 
@@ -207,7 +209,7 @@ def _members_in_order(world) -> list[Membership]:
 
 def test_the_roles_page_shows_50_a_page_by_email_without_counting_them(client, world):
     for n in range(51):
-        user = UserFactory(email=f"bulk{n:03}@example.org")
+        user = UserFactory.create(email=f"bulk{n:03}@example.org")
         Membership.objects.create(user=user, organisation=world.org, role=Role.EMPLOYEE)
     ordered = _members_in_order(world)
     assert len(ordered) > 51
@@ -226,9 +228,9 @@ def test_the_roles_page_shows_50_a_page_by_email_without_counting_them(client, w
 
 
 def test_the_roles_page_searches_the_start_of_an_email_or_a_name_in_any_case(client, world):
-    zeb = UserFactory(email="zq@example.org", first_name="Zebedee", last_name="Quill")
+    zeb = UserFactory.create(email="zq@example.org", first_name="Zebedee", last_name="Quill")
     zeb_role = Membership.objects.create(user=zeb, organisation=world.org, role=Role.CHAMPION)
-    theirs = UserFactory(email="zeb@example.org", first_name="Zebedee", last_name="Other")
+    theirs = UserFactory.create(email="zeb@example.org", first_name="Zebedee", last_name="Other")
     their_role = Membership.objects.create(
         user=theirs, organisation=world.other_org, role=Role.EMPLOYEE
     )
@@ -248,7 +250,7 @@ def test_the_roles_page_searches_the_start_of_an_email_or_a_name_in_any_case(cli
 
 def test_the_roles_pager_keeps_the_search(client, world):
     for n in range(51):
-        user = UserFactory(email=f"bulk{n:03}@example.org")
+        user = UserFactory.create(email=f"bulk{n:03}@example.org")
         Membership.objects.create(user=user, organisation=world.org, role=Role.EMPLOYEE)
     client.force_login(world.org_admin)
     html = client.get(f"/o/{world.org.slug}/members/", {"q": "bulk"}).content.decode()

@@ -56,6 +56,7 @@ def _upload(client: Any, world: World, content: bytes = FILE, **data: Any) -> An
 
 
 def _stored(media: Path, job: StaffImport) -> Path:
+    assert job.file.name is not None, "the job keeps its file"
     return media / job.file.name
 
 

@@ -41,17 +41,17 @@ def everyone_but(*missing: str) -> bytes:
 @pytest.fixture
 def trust(db: Any) -> Organisation:
     """Thirty people in post; S01 shares a passport with S02, who has S03 as deputy."""
-    org = OrganisationFactory(slug="trust")
+    org = OrganisationFactory.create(slug="trust")
     records = {
-        f"S{n:02}": StaffRecordFactory(
+        f"S{n:02}": StaffRecordFactory.create(
             organisation=org, staff_number=f"S{n:02}", first_name="First", last_name=f"S{n:02}"
         )
         for n in range(IN_POST)
     }
     manager, carer, deputy = records["S02"], records["S01"], records["S03"]
-    manager.user = UserFactory()
+    manager.user = UserFactory.create()
     manager.save()
-    carer.user, carer.line_manager = UserFactory(), manager
+    carer.user, carer.line_manager = UserFactory.create(), manager
     carer.save()
     PassportShare.objects.create(passport=Passport.objects.create(staff=carer), with_staff=manager)
     today = timezone.localdate()
@@ -59,7 +59,7 @@ def trust(db: Any) -> Organisation:
         manager=manager, deputy=deputy, from_date=today, to_date=today + timedelta(days=7)
     )
     # Neither a left person nor an ended deputyship counts.
-    StaffRecordFactory(organisation=org, staff_number="GONE", status=StaffStatus.LEFT)
+    StaffRecordFactory.create(organisation=org, staff_number="GONE", status=StaffStatus.LEFT)
     Deputy.objects.create(
         manager=manager,
         deputy=deputy,

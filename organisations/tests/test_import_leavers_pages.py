@@ -27,7 +27,7 @@ def staffed(world: World, settings: Any, tmp_path: Any) -> list[str]:
     """Twenty-seven more people in post (X03 to X29); X27 shares a passport with X28."""
     settings.MEDIA_ROOT = str(tmp_path)
     records = {
-        f"X{n:02}": StaffRecordFactory(
+        f"X{n:02}": StaffRecordFactory.create(
             organisation=world.org, staff_number=f"X{n:02}", first_name="Ex", last_name=f"{n:02}"
         )
         for n in range(3, 30)
@@ -132,7 +132,7 @@ def test_a_file_whose_leavers_changed_since_the_preview_writes_nothing(
     client: Any, world: World, staffed: list[str]
 ) -> None:
     job = _upload(client, world, _file(staffed, "X29"))
-    StaffRecordFactory(
+    StaffRecordFactory.create(
         organisation=world.org, staff_number="NEW", first_name="Late", last_name="Starter"
     )
     response = client.post(

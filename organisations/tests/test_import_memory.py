@@ -13,6 +13,7 @@ import io
 import os
 import tracemalloc
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,13 @@ from django.db import connection
 from organisations import staff_import
 from organisations.models import Organisation, StaffImport, StaffImportStatus, StaffRecord
 from organisations.services import staff_import_run_check
-from organisations.staff_import import MAX_ROW_CHARACTERS, ImportPlan, apply_import, plan_import
+from organisations.staff_import import (
+    MAX_ROW_CHARACTERS,
+    Engine,
+    ImportPlan,
+    apply_import,
+    plan_import,
+)
 from organisations.tests.factories import OrganisationFactory
 
 MIB = 1024 * 1024
@@ -75,7 +82,7 @@ def no_line_breaks(tmp_path_factory: Any) -> Iterator[dict[int, Path]]:
 
 @pytest.fixture
 def org(db: Any) -> Organisation:
-    return OrganisationFactory(slug="trust")
+    return OrganisationFactory.create(slug="trust")
 
 
 def _peak(action: Callable[[], Any]) -> tuple[Any, int]:
@@ -101,9 +108,7 @@ def test_a_file_with_no_line_breaks_is_refused_in_bounded_memory(
     peaks, plans = {}, {}
     for size, path in no_line_breaks.items():
         with path.open("rb") as handle:
-            plans[size], peaks[size] = _peak(
-                lambda handle=handle: plan_import(organisation=org, upload=handle)
-            )
+            plans[size], peaks[size] = _peak(partial(plan_import, organisation=org, upload=handle))
     assert peaks[50] < MEMORY_BOUND, peaks
     assert peaks[200] < MEMORY_BOUND, peaks
     _refused_at(plans[50], 1)
@@ -114,12 +119,12 @@ def test_a_file_with_no_line_breaks_is_refused_in_bounded_memory(
 
 @engines
 def test_a_huge_row_is_refused_in_bounded_memory_by_either_engine(
-    org: Organisation, tmp_path: Path, engine: str
+    org: Organisation, tmp_path: Path, engine: Engine
 ) -> None:
     path = _write(tmp_path / "row.csv", (HEADER + b"1,Ann,Lee\n2,Bo,", 1), (b"y", 50 * MIB))
     with path.open("rb") as handle:
         plan, peak = _peak(
-            lambda: apply_import(organisation=org, upload=handle, by=None, engine=engine)  # type: ignore[arg-type]
+            lambda: apply_import(organisation=org, upload=handle, by=None, engine=engine)
         )
     assert peak < MEMORY_BOUND
     _refused_at(plan, 3)
@@ -128,14 +133,12 @@ def test_a_huge_row_is_refused_in_bounded_memory_by_either_engine(
 
 @engines
 def test_a_quoted_cell_that_never_closes_is_refused_in_bounded_memory(
-    org: Organisation, tmp_path: Path, engine: str
+    org: Organisation, tmp_path: Path, engine: Engine
 ) -> None:
     # Short lines, but one row: the quote opened on line 3 runs to the end of the file.
     path = _write(tmp_path / "quote.csv", (HEADER + b'1,Ann,Lee\n2,"Bo', 1), (b"z\n", 25 * MIB))
     with path.open("rb") as handle:
-        plan, peak = _peak(
-            lambda: plan_import(organisation=org, upload=handle, engine=engine)  # type: ignore[arg-type]
-        )
+        plan, peak = _peak(lambda: plan_import(organisation=org, upload=handle, engine=engine))
     assert peak < MEMORY_BOUND
     _refused_at(plan, 3)
 
@@ -149,9 +152,9 @@ def test_a_file_of_nul_bytes_is_refused_cleanly(org: Organisation, tmp_path: Pat
 
 
 @engines
-def test_a_nul_byte_in_a_row_is_a_problem_with_that_row(org: Organisation, engine: str) -> None:
+def test_a_nul_byte_in_a_row_is_a_problem_with_that_row(org: Organisation, engine: Engine) -> None:
     data = HEADER + b"1,Ann,Lee\n2,B\x00o,Ray\n3,Cy,Day,\x00ignored\n"
-    plan = plan_import(organisation=org, upload=io.BytesIO(data), engine=engine)  # type: ignore[arg-type]
+    plan = plan_import(organisation=org, upload=io.BytesIO(data), engine=engine)
     assert [(e.line, e.column) for e in plan.errors] == [(3, "First Name")]
 
 

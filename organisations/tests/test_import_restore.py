@@ -82,6 +82,7 @@ def test_a_corrected_import_shares_the_passport_again_and_tells_the_carer(
     assert "again" in event.summary
     # The carer is told, with a subject that says nothing private (trust rule 11).
     carer = StaffRecord.objects.get(organisation=trust, staff_number="S01").user
+    assert carer is not None
     [message] = [m for m in smtp_sink if m["To"] == carer.email]
     assert message["Subject"] == "A mistake in your staff record has been put right"
 
@@ -103,7 +104,9 @@ def test_a_manager_marked_as_left_by_mistake_is_shared_with_again(trust: Organis
 
     rows = [f"S{n:02},First,S{n:02},{'S02' if n == 1 else ''}\n" for n in range(IN_POST)]
     _import(trust, (WITH_MANAGERS + "".join(rows)).encode())
-    assert _open_share(trust).with_staff.staff_number == "S02"
+    share = _open_share(trust)
+    assert share is not None
+    assert share.with_staff.staff_number == "S02"
 
 
 def test_nothing_is_shared_again_with_someone_who_no_longer_manages_the_carer(
@@ -121,9 +124,10 @@ def test_what_the_carer_chose_since_stands(trust: Organisation) -> None:
     rows = [f"S{n:02},First,S{n:02},{'S05' if n == 1 else ''}\n" for n in range(IN_POST)]
     _import(trust, (WITH_MANAGERS + "".join(rows)).encode())
     new_manager = StaffRecord.objects.get(organisation=trust, staff_number="S05")
-    new_manager.user = UserFactory()
+    new_manager.user = UserFactory.create()
     new_manager.save()
     carer = StaffRecord.objects.get(organisation=trust, staff_number="S01")
+    assert carer.user is not None
     passport_share(passport=_passport(trust), by=carer.user)
 
     # S02 manages the carer again: the share with S05 ends, and the old one stays ended.

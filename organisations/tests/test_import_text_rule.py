@@ -16,7 +16,7 @@ from organisations.tests.test_staff_import import csv_file
 
 @pytest.fixture
 def org(db):
-    return OrganisationFactory(slug="trust")
+    return OrganisationFactory.create(slug="trust")
 
 
 @pytest.mark.parametrize(

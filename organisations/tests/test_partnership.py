@@ -5,7 +5,7 @@ from organisations.tests.factories import StaffRecordFactory
 def test_a_lead_sees_member_headcounts_with_small_numbers_hidden(client, world):
     # Home Trust has 3 staff in the personas (fewer than 5); Other Council gets 12 more.
     for _ in range(11):
-        StaffRecordFactory(organisation=world.other_org)
+        StaffRecordFactory.create(organisation=world.other_org)
     client.force_login(world.lead)
     response = client.get(f"/p/{world.org.partnership.slug}/")
     html = response.content.decode()

@@ -24,7 +24,10 @@ def test_seed_demo_builds_three_employers_and_one_login_per_role_once(db, settin
     assert Authenticator.objects.filter(user=hr, type="totp").exists()
     assert demo_totp_secret(hr.email) in out.getvalue()
     carer = StaffRecord.objects.get(user__email="carer@demo.carershub.test")
-    assert carer.line_manager.user.email == "manager@demo.carershub.test"
+    manager = carer.line_manager
+    assert manager is not None
+    assert manager.user is not None
+    assert manager.user.email == "manager@demo.carershub.test"
 
     call_command("seed_demo", stdout=StringIO())
     assert StaffRecord.objects.count() == sum(sizes.values())

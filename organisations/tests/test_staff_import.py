@@ -24,9 +24,9 @@ def csv_file(*rows: str, header: str = HEADER, bom: bool = False) -> io.BytesIO:
 
 @pytest.fixture
 def org(db):
-    organisation = OrganisationFactory(slug="trust")
-    UnitFactory(organisation=organisation, code="MED01", name="Cardiology")
-    UnitFactory(organisation=organisation, code="MED02", name="Respiratory")
+    organisation = OrganisationFactory.create(slug="trust")
+    UnitFactory.create(organisation=organisation, code="MED01", name="Cardiology")
+    UnitFactory.create(organisation=organisation, code="MED02", name="Respiratory")
     return organisation
 
 
@@ -43,9 +43,12 @@ def test_good_file_adds_everyone_with_managers_resolved_within_the_file(org):
     assert plan.ok, plan.errors
     assert plan.counts()["add"] == 3
     ben = StaffRecord.objects.get(organisation=org, staff_number="1002")
+    assert ben.line_manager is not None
     assert ben.line_manager.staff_number == "1001"
+    assert ben.unit is not None
     assert ben.unit.code == "MED01"
     assert ben.days_per_week == Decimal("3.0")
+    assert ben.start_date is not None
     assert ben.start_date.isoformat() == "2020-09-01"
     cara = StaffRecord.objects.get(organisation=org, staff_number="1003")
     assert cara.line_manager == ben
@@ -87,6 +90,7 @@ def test_changed_rows_are_updated_and_audited_with_what_changed(org):
 
     assert plan.counts()["update"] == 1
     ben = StaffRecord.objects.get(organisation=org, staff_number="1002")
+    assert ben.unit is not None
     assert ben.unit.code == "MED02"
     assert ben.hours_per_week == Decimal("30.00")
     assert ben.version == 2
@@ -96,7 +100,7 @@ def test_changed_rows_are_updated_and_audited_with_what_changed(org):
 
 
 def test_a_file_with_several_bad_rows_reports_them_all_and_writes_nothing(org):
-    existing = StaffRecordFactory(organisation=org, staff_number="0001")
+    existing = StaffRecordFactory.create(organisation=org, staff_number="0001")
     rows = (
         "2001,Good,Person,good@example.org,MED01,,5,37.5,",
         "2002,Bad,Email,not-an-email,MED01,,5,37.5,",  # line 3
@@ -142,15 +146,15 @@ def test_a_management_cycle_is_an_error_not_a_crash(org):
 
 
 def test_a_cycle_through_existing_records_is_caught(org):
-    boss = StaffRecordFactory(organisation=org, staff_number="4001")
-    StaffRecordFactory(organisation=org, staff_number="4002", line_manager=boss)
+    boss = StaffRecordFactory.create(organisation=org, staff_number="4001")
+    StaffRecordFactory.create(organisation=org, staff_number="4002", line_manager=boss)
     # The file makes the boss report to the person who reports to them.
     plan = plan_import(organisation=org, upload=csv_file("4001,Boss,Person,,MED01,4002,5,37.5,"))
     assert [(e.line, e.column) for e in plan.errors] == [(2, "Line Manager Staff Number")]
 
 
 def test_line_managers_are_resolved_against_existing_records(org):
-    boss = StaffRecordFactory(organisation=org, staff_number="5000")
+    boss = StaffRecordFactory.create(organisation=org, staff_number="5000")
     plan = apply_import(
         organisation=org, upload=csv_file("5001,New,Starter,,MED01,5000,5,37.5,"), by=None
     )
@@ -159,9 +163,9 @@ def test_line_managers_are_resolved_against_existing_records(org):
 
 
 def test_units_and_managers_of_another_organisation_are_not_found(org):
-    other = OrganisationFactory()
-    UnitFactory(organisation=other, code="ELSE")
-    StaffRecordFactory(organisation=other, staff_number="7000")
+    other = OrganisationFactory.create()
+    UnitFactory.create(organisation=other, code="ELSE")
+    StaffRecordFactory.create(organisation=other, staff_number="7000")
     plan = plan_import(
         organisation=org,
         upload=csv_file("7001,A,B,,ELSE,,5,37.5,", "7002,C,D,,MED01,7000,5,37.5,"),
@@ -188,7 +192,9 @@ def test_headers_are_matched_loosely_and_other_columns_ignored(org):
     )
     assert plan.ok, plan.errors
     assert plan.ignored_columns == ["NI Number"]
-    assert StaffRecord.objects.get(staff_number="8001").unit.code == "MED02"
+    dee = StaffRecord.objects.get(staff_number="8001")
+    assert dee.unit is not None
+    assert dee.unit.code == "MED02"
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_reason(org):
@@ -262,6 +268,7 @@ def test_import_staff_command_imports_and_reports(org, tmp_path, capsys):
     call_command("import_staff", "trust", str(path))
     assert "3 added" in capsys.readouterr().out
     event = AuditEvent.objects.filter(object_type="organisations.staffrecord").first()
+    assert event is not None
     assert event.channel == Channel.COMMAND
 
 
@@ -288,8 +295,11 @@ def test_a_missing_optional_column_leaves_existing_values_alone(org):
     plan = apply_import(organisation=org, upload=csv_file("1002,Ben,Jones", header=header), by=None)
     assert plan.counts()["unchanged"] == 1
     ben = StaffRecord.objects.get(staff_number="1002")
+    assert ben.unit is not None
     assert ben.unit.code == "MED01"
+    assert ben.line_manager is not None
     assert ben.line_manager.staff_number == "1001"
+    assert ben.start_date is not None
     assert ben.start_date.isoformat() == "2020-09-01"
 
 
@@ -341,7 +351,7 @@ def test_decimal_places_message_is_singular_for_one_place(org):
 
 
 def test_someone_who_has_left_cannot_be_named_as_a_line_manager(org):
-    StaffRecordFactory(organisation=org, staff_number="9000", status=StaffStatus.LEFT)
+    StaffRecordFactory.create(organisation=org, staff_number="9000", status=StaffStatus.LEFT)
     plan = plan_import(organisation=org, upload=csv_file("9001,A,B,,MED01,9000,5,37.5,"))
     assert [(e.line, e.column) for e in plan.errors] == [(2, "Line Manager Staff Number")]
     assert "has left" in plan.errors[0].message

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
 from organisations.models import Organisation, StaffRecord, StaffStatus
-from organisations.staff_import import ERRORS_KEPT, apply_import, plan_import
+from organisations.staff_import import ERRORS_KEPT, Engine, apply_import, plan_import
 from organisations.tests.factories import OrganisationFactory, StaffRecordFactory, UnitFactory
 
 FULL = (
@@ -37,9 +37,9 @@ def csv_bytes(*rows: str, header: str = FULL) -> bytes:
 
 @pytest.fixture
 def org(db: Any) -> Organisation:
-    organisation = OrganisationFactory(slug="trust")
-    UnitFactory(organisation=organisation, code="MED01", name="Cardiology")
-    UnitFactory(organisation=organisation, code="MED02", name="Respiratory")
+    organisation = OrganisationFactory.create(slug="trust")
+    UnitFactory.create(organisation=organisation, code="MED01", name="Cardiology")
+    UnitFactory.create(organisation=organisation, code="MED02", name="Respiratory")
     return organisation
 
 
@@ -47,13 +47,13 @@ def org(db: Any) -> Organisation:
 def staffed(org: Organisation) -> Organisation:
     """Records on file: a chain of managers, a leaver, and people the files leave out."""
     med01 = org.units.get(code="MED01")
-    boss = StaffRecordFactory(
+    boss = StaffRecordFactory.create(
         organisation=org, staff_number="E1", first_name="Edna", last_name="Boss", unit=med01
     )
-    lead = StaffRecordFactory(
+    lead = StaffRecordFactory.create(
         organisation=org, staff_number="E2", first_name="Lee", last_name="Lead", line_manager=boss
     )
-    StaffRecordFactory(
+    StaffRecordFactory.create(
         organisation=org,
         staff_number="E3",
         first_name="Ola",
@@ -62,14 +62,16 @@ def staffed(org: Organisation) -> Organisation:
         work_email="Ola.Report@Example.org",
         working_days="246",
     )
-    StaffRecordFactory(
+    StaffRecordFactory.create(
         organisation=org, staff_number="E4", first_name="Gone", last_name="Away", status="left"
     )
-    StaffRecordFactory(organisation=org, staff_number="E5", first_name="Not", last_name="Listed")
+    StaffRecordFactory.create(
+        organisation=org, staff_number="E5", first_name="Not", last_name="Listed"
+    )
     return org
 
 
-def _outcome(org: Organisation, data: bytes, engine: str, **options: Any) -> dict[str, Any]:
+def _outcome(org: Organisation, data: bytes, engine: Engine, **options: Any) -> dict[str, Any]:
     """Everything an import does, with database ids replaced by staff numbers."""
     since = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     with transaction.atomic():
@@ -127,7 +129,7 @@ def _outcome(org: Organisation, data: bytes, engine: str, **options: Any) -> dic
     return result
 
 
-def _preview(org: Organisation, data: bytes, engine: str, **options: Any) -> dict[str, Any]:
+def _preview(org: Organisation, data: bytes, engine: Engine, **options: Any) -> dict[str, Any]:
     options.pop("left_confirmed", None)  # only writing asks for it
     plan = plan_import(organisation=org, upload=io.BytesIO(data), engine=engine, **options)
     return {"counts": plan.counts(), "errors": plan.errors, "preview": plan.preview()}
@@ -310,9 +312,9 @@ def test_two_imports_in_one_transaction_each_get_clean_staging(org: Organisation
         )
     assert first.ok, first.errors
     assert second.ok, second.errors
-    assert (
-        StaffRecord.objects.get(organisation=org, staff_number="2").line_manager.staff_number == "1"
-    )
+    manager = StaffRecord.objects.get(organisation=org, staff_number="2").line_manager
+    assert manager is not None
+    assert manager.staff_number == "1"
 
 
 def _queries(action: Any) -> int:
@@ -335,9 +337,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(
 
     counts = []
     for count in (30, 1900):
-        small, large = OrganisationFactory(), OrganisationFactory()
+        small, large = OrganisationFactory.create(), OrganisationFactory.create()
         for target in (small, large):
-            UnitFactory(organisation=target, code="MED01")
+            UnitFactory.create(organisation=target, code="MED01")
         target = small if count == 30 else large
         data = rows(count, "S")
         checking = _queries(

@@ -61,8 +61,8 @@ def _csv(*rows: str) -> io.BytesIO:
 
 
 def test_the_import_sets_working_days_and_a_blank_cell_keeps_them(db):
-    org = OrganisationFactory()
-    StaffRecordFactory(organisation=org, staff_number="2", working_days="246")
+    org = OrganisationFactory.create()
+    StaffRecordFactory.create(organisation=org, staff_number="2", working_days="246")
     plan = apply_import(
         organisation=org,
         upload=_csv("1,Ann,Lee,Tue-Thu", "2,Bo,Ray,", "3,Cy,Poe,Irregular", "4,Di,Ho,"),
@@ -76,7 +76,7 @@ def test_the_import_sets_working_days_and_a_blank_cell_keeps_them(db):
 
 
 def test_the_import_reports_a_bad_working_days_cell_and_writes_nothing(db):
-    org = OrganisationFactory()
+    org = OrganisationFactory.create()
     plan = plan_import(organisation=org, upload=_csv("1,Ann,Lee,Mondays"))
     assert not plan.ok
     assert plan.errors[0].column == "Working Days"
@@ -85,8 +85,8 @@ def test_the_import_reports_a_bad_working_days_cell_and_writes_nothing(db):
 
 
 def test_the_preview_shows_a_change_of_working_days_in_words(db):
-    org = OrganisationFactory()
-    StaffRecordFactory(organisation=org, staff_number="1", first_name="Ann", last_name="Lee")
+    org = OrganisationFactory.create()
+    StaffRecordFactory.create(organisation=org, staff_number="1", first_name="Ann", last_name="Lee")
     plan = plan_import(organisation=org, upload=_csv("1,Ann,Lee,Irregular"))
     change = plan.preview()["update"][0]["changes"]
     assert change == [{"field": "Working days", "old": "Monday to Friday", "new": "No fixed days"}]
@@ -160,7 +160,7 @@ def test_no_fixed_days_is_stored_as_an_irregular_pattern(client, world):
 
 
 def test_the_documented_example_file_imports_cleanly(db):
-    org = OrganisationFactory()
+    org = OrganisationFactory.create()
     for code in ("MED01", "MED02"):
         org.units.create(code=code, name=code)
     with open("docs/examples/staff-example.csv", "rb") as upload:

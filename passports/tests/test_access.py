@@ -59,9 +59,9 @@ def test_another_employee_is_refused(world):
     from organisations.models import Membership, Role
     from organisations.tests.factories import StaffRecordFactory, UserFactory
 
-    colleague = UserFactory(email="colleague@example.org")
+    colleague = UserFactory.create(email="colleague@example.org")
     Membership.objects.create(user=colleague, organisation=world.org, role=Role.EMPLOYEE)
-    StaffRecordFactory(
+    StaffRecordFactory.create(
         organisation=world.org, staff_number="X1", user=colleague, line_manager=world.manager_record
     )
     passport = agreed_passport(world)

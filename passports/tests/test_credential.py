@@ -51,12 +51,19 @@ def _issue(world, code: str = CODE, **options) -> str:
     )
 
 
-def _download(client: Client, url: str, data: dict | None = None) -> tuple[str, str]:
+def _group(pattern: str, text: str) -> str:
+    """The first group of ``pattern``, which the page must contain."""
+    found = re.search(pattern, text)
+    assert found is not None, pattern
+    return found.group(1)
+
+
+def _download(client: Client, url: str, data: dict[str, str] | None = None) -> tuple[str, str]:
     """Both steps of taking a copy: the code page, then the file. Returns (token, code)."""
     page = client.post(url, data or {})
     assert page.status_code == 200
-    code = re.search(r"<code data-holder-code>([0-9A-Z-]+)</code>", page.text).group(1)
-    holder = re.search(r'name="holder" value="([^"]+)"', page.text).group(1)
+    code = _group(r"<code data-holder-code>([0-9A-Z-]+)</code>", page.text)
+    holder = _group(r'name="holder" value="([^"]+)"', page.text)
     response = client.post(url, {"holder": holder})
     assert response["Content-Type"] == "application/vc+jwt"
     return response.content.decode(), code
@@ -74,7 +81,7 @@ def test_the_carer_downloads_a_credential_that_an_independent_library_verifies(w
     page = carer.post(_credential_url(passport), {})
     assert "Your holder code" in page.text
     assert "cannot show it again" in page.text
-    holder = re.search(r'name="holder" value="([^"]+)"', page.text).group(1)
+    holder = _group(r'name="holder" value="([^"]+)"', page.text)
     response = carer.post(_credential_url(passport), {"holder": holder})
     assert response["Content-Type"] == "application/vc+jwt"
     assert response["Content-Disposition"].endswith('.jwt"')
@@ -357,7 +364,7 @@ def test_import_pages_verify_then_bring_the_chosen_adjustments(world):
     url = reverse("passport_import", kwargs={"org_slug": "other-org"})
     response = client.post(url, {"pasted": token, "holder_code": CODE.lower()})
     assert "This passport is genuine" in response.text
-    holder = re.search(r'name="holder_code" value="([^"]+)"', response.text).group(1)
+    holder = _group(r'name="holder_code" value="([^"]+)"', response.text)
     confirm = reverse("passport_import_confirm", kwargs={"org_slug": "other-org"})
     nothing = client.post(confirm, {"token": token, "holder_code": holder})
     assert "Choose at least one adjustment" in nothing.text

@@ -108,10 +108,11 @@ def test_a_review_reminder_that_cannot_be_queued_is_tried_again_on_the_next_run(
     from django.template import TemplateDoesNotExist
 
     from passports import reminders
+    from shared.emails import send_templated
 
     passport = declared(world)
     _set_review(passport, world, 5)
-    real = reminders.send_templated
+    real = send_templated
 
     def broken(**kwargs):
         raise TemplateDoesNotExist("emails/passport_review_due-subject.txt")

@@ -25,7 +25,7 @@ def _client(user) -> Client:
 
 
 def _url(name: str, passport: Passport | None = None, **extra) -> str:
-    kwargs = dict(ORG)
+    kwargs: dict[str, object] = dict(ORG)
     if passport is not None:
         kwargs["pk"] = passport.pk
     return reverse(name, kwargs={**kwargs, **extra})
@@ -212,9 +212,9 @@ def test_manager_home_shows_overdue_reviews_as_a_count(world, time_machine):
 
 def _team(world, size: int) -> None:
     for index in range(size):
-        user = UserFactory(email=f"team{size}-{index}@example.org")
+        user = UserFactory.create(email=f"team{size}-{index}@example.org")
         Membership.objects.create(user=user, organisation=world.org, role=Role.EMPLOYEE)
-        record = StaffRecordFactory(
+        record = StaffRecordFactory.create(
             organisation=world.org,
             staff_number=f"T{size}-{index}",
             user=user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -33,7 +34,7 @@ def _client(user, organisation, *, personal: bool = False) -> Client:
     return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
-def _json(client: Client, method: str, path: str, body: dict | None = None):
+def _json(client: Client, method: str, path: str, body: dict[str, Any] | None = None):
     return client.generic(
         method,
         path,

@@ -9,6 +9,7 @@ from datetime import date
 from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from audit.models import AuditEvent
@@ -133,6 +134,7 @@ def test_org_plan_xlsx_opens_and_holds_text_not_formulas(client, world):
     client.force_login(world.hr_admin)
     response = client.get(reverse("org_plan_xlsx", args=[world.org.slug, plan.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert isinstance(sheet, Worksheet)
     assert sheet["A1"].value == "Priority"
     assert sheet["E2"].value == '\'=HYPERLINK("http://evil.example")'
     assert sheet["E2"].data_type == "s"

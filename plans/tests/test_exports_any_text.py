@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from api.services import api_token_create
 from audit.models import Channel
@@ -46,6 +47,7 @@ def test_org_plan_xlsx_with_control_characters_opens_with_text_as_stored(
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     assert sheet.title == "ab cd Gwŵr ŷd Ŵyn 2026-27"
     assert sheet["A2"].value == f"2 {WELSH}"
     assert sheet["B2"].value == printable(EVERYTHING)

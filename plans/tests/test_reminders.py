@@ -14,6 +14,7 @@ from plans.reminders import action_due_reminders, personal_plan_reminders
 from plans.services import ActionInput, RowInput, action_update, personal_plan_update
 from plans.tasks import daily_plan_reminders
 from plans.tests.helpers import personal_plan, strategy_plan
+from shared.emails import send_templated
 
 DUE = date(2026, 9, 30)  # the helper's action
 ROW_DUE = date(2026, 6, 9)  # the helper's first personal row
@@ -103,7 +104,7 @@ def test_a_reminder_that_cannot_be_queued_is_tried_again_on_the_next_run(
     """The date reminded is recorded in the same transaction as the email is queued: a
     failure rolls the record back, so the reminder is not lost."""
     _plan, action = strategy_plan(world)
-    real = reminders.send_templated
+    real = send_templated
 
     def broken(**kwargs):
         raise TemplateDoesNotExist("emails/plan_action_due-subject.txt")
@@ -119,7 +120,7 @@ def test_a_reminder_that_cannot_be_queued_is_tried_again_on_the_next_run(
 
 def test_one_failure_does_not_stop_the_other_reminders(world, smtp_sink, monkeypatch):
     personal_plan(world)
-    real = reminders.send_templated
+    real = send_templated
 
     def first_step_breaks(**kwargs):
         if kwargs["context"].get("first_step"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from playwright.sync_api import FilePayload
 
 from carershub.tests.browser.fixtures import Tab
 
@@ -50,9 +51,8 @@ def sign_in(
 
 def upload_staff_file(tab: Tab, content: str, *, name: str = "staff.csv") -> None:
     page = tab.page
-    page.get_by_label("Staff file (CSV)").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": content.encode("utf-8")}]
-    )
+    upload: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content.encode("utf-8")}
+    page.get_by_label("Staff file (CSV)").set_input_files(files=[upload])
     tab.follow(lambda: page.get_by_role("button", name="Check the file").click())
 
 

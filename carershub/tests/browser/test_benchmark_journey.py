@@ -8,6 +8,7 @@ from collections.abc import Callable
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import FilePayload
 from pypdf import PdfReader
 
 from benchmarks.frameworks import get_framework
@@ -26,6 +27,7 @@ def test_hr_assesses_against_carer_positive_plans_the_next_level_and_reports_pro
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     framework = get_framework("carer-positive")
+    assert framework is not None
     hr = open_tab()
     page = hr.page
     sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
@@ -39,7 +41,7 @@ def test_hr_assesses_against_carer_positive_plans_the_next_level_and_reports_pro
 
     # Every Engaged requirement met, criterion by criterion; one Established one partly.
     for criterion in framework.criteria:
-        hr.follow(lambda title=criterion.title: page.get_by_role("link", name=title).click())
+        hr.follow(page.get_by_role("link", name=criterion.title).click)
         for requirement in criterion.requirements:
             if requirement.level == "engaged":
                 page.get_by_role("group", name=requirement.text).get_by_label(
@@ -57,9 +59,12 @@ def test_hr_assesses_against_carer_positive_plans_the_next_level_and_reports_pro
 
     # The carers policy, uploaded on the policy criterion's page.
     hr.follow(lambda: page.get_by_role("link", name="Policy", exact=True).click())
-    page.get_by_label("Upload a document").set_input_files(
-        files=[{"name": "Carers policy.pdf", "mimeType": "application/pdf", "buffer": files.pdf()}]
-    )
+    policy: FilePayload = {
+        "name": "Carers policy.pdf",
+        "mimeType": "application/pdf",
+        "buffer": files.pdf(),
+    }
+    page.get_by_label("Upload a document").set_input_files(files=[policy])
     page.get_by_label("This is our carers policy").check()
     hr.follow(lambda: page.get_by_role("button", name="Upload the file").click())
     assert "“Carers policy.pdf” uploaded." in page.content()

@@ -99,7 +99,7 @@ def test_commitment_adopted_signed_published_and_shown_across_the_partnership(
     lead = open_tab()
     lpage = lead.page
     sign_in(lead, email=world.lead.email, totp_secret=TOTP_SECRET)
-    lead.goto(f"/p/{world.org.partnership.slug}/")
+    lead.goto(f"/p/{world.partnership.slug}/")
     lead.follow(
         lambda: lpage.get_by_role(
             "link", name="Signed leadership commitments of member organisations"
@@ -137,7 +137,7 @@ def test_every_commitment_page_in_every_state_passes_axe(
     second = first.commitment.versions.get(number=2)
     version_withdraw(version=second, reason="Rewriting", by=world.hr_admin)
     assert draft.number == 3
-    prefixes = (f"/o/{world.org.slug}/commitment/", f"/p/{world.org.partnership.slug}/")
+    prefixes = (f"/o/{world.org.slug}/commitment/", f"/p/{world.partnership.slug}/")
     tab = open_tab()
     sign_in(tab, email=world.org_admin.email, totp_secret=TOTP_SECRET)
     routes = _crawl_commitment_pages(tab, prefixes[0], prefixes)

@@ -31,7 +31,9 @@ INVITATION_LINK = re.compile(r"https?://\S+/accounts/invitation/[\w-]+/")
 def _invitation_link(message: Message) -> str:
     for part in message.walk():
         if part.get_content_type() == "text/plain":
-            text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            text = payload.decode(part.get_content_charset() or "utf-8")
             found = INVITATION_LINK.search(text)
             if found:
                 return found.group(0)

@@ -9,6 +9,7 @@ permission matrix that holds an edit form is opened as someone who may use it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -62,9 +63,11 @@ def test_every_edit_form_submitted_unchanged_by_a_browser_changes_nothing(
     world: World, open_tab: Callable[..., Tab], settings: Any, tmp_path: Any, persona: str
 ) -> None:
     targets = _targets(world, world.org, settings, tmp_path)
-    tab = _signed_in_tab(open_tab, world.persona(persona))
+    user = world.persona(persona)
+    assert user is not None
+    tab = _signed_in_tab(open_tab, user)
     reader = Client()
-    reader.force_login(world.persona(persona))
+    reader.force_login(user)
     tried = 0
     for name, page_persona in PAGES:
         if page_persona != persona:
@@ -82,7 +85,7 @@ def test_every_edit_form_submitted_unchanged_by_a_browser_changes_nothing(
                 tab.goto(path)
                 before = snapshot()
                 writes = AuditEvent.objects.exclude(action=Action.VIEW).count()
-                tab.follow(lambda i=index, b=button: tab.page.evaluate(PRESS, [i, b]))
+                tab.follow(partial(tab.page.evaluate, PRESS, [index, button]))
                 changed = differences(before, snapshot())
                 assert not changed, f"{path} -> {action} in the browser changed: {changed}"
                 assert AuditEvent.objects.exclude(action=Action.VIEW).count() == writes, (

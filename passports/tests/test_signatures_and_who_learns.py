@@ -1,5 +1,5 @@
-"""Cases found in review: nobody learns of a passport they were not shared, and signatures
-and agreed terms mean what they say."""
+"""Nobody learns of a passport they were not shared, and signatures and agreed terms mean
+what they say."""
 
 from __future__ import annotations
 

@@ -121,8 +121,10 @@ def test_making_a_calendar_link_and_each_read_of_the_feed_are_audited(client, wo
         assert client.get(f"/calendar/{token}.ics").status_code == 200
     reads = made.filter(action=Action.VIEW)
     assert reads.count() == 2
-    assert reads.first().actor is None
-    assert "private link" in reads.first().summary
+    first = reads.first()
+    assert first is not None
+    assert first.actor is None
+    assert "private link" in first.summary
 
 
 @time_machine.travel(date(2026, 11, 23))
