@@ -144,7 +144,9 @@ def test_command_rotates_every_organisation(world):
 def test_command_revokes_by_kid_with_a_reason(world):
     key = active_key(world.org, actor=None)
 
-    call_command("rotate_signing_key", "--revoke", key.kid, "--reason", "Leaked", stdout=StringIO())
+    call_command(
+        "rotate_signing_key", f"--revoke={key.kid}", "--reason", "Leaked", stdout=StringIO()
+    )
 
     key.refresh_from_db()
     assert key.status == KeyStatus.REVOKED
@@ -168,7 +170,7 @@ def test_the_reason_given_on_the_command_line_follows_the_text_rule(world):
     key = active_key(world.org, actor=None)
 
     reason = "Leaked\x1b[2J\nby mistake"
-    call_command("rotate_signing_key", "--revoke", key.kid, "--reason", reason, stdout=StringIO())
+    call_command("rotate_signing_key", f"--revoke={key.kid}", "--reason", reason, stdout=StringIO())
 
     key.refresh_from_db()
     assert key.revocation_reason == "Leaked[2J by mistake"
@@ -178,7 +180,7 @@ def test_command_refuses_to_revoke_without_a_reason(world):
     key = active_key(world.org, actor=None)
 
     with pytest.raises(CommandError, match="why"):
-        call_command("rotate_signing_key", "--revoke", key.kid, stdout=StringIO())
+        call_command("rotate_signing_key", f"--revoke={key.kid}", stdout=StringIO())
 
 
 def test_reencrypt_moves_keys_to_the_newest_encryption_key(world, settings):

@@ -2,7 +2,7 @@
 
     manage.py rotate_signing_key acme                 # new active key for one organisation
     manage.py rotate_signing_key --all                # for every organisation (scheduled rotation)
-    manage.py rotate_signing_key --revoke KID --reason "Backup copied to a laptop"
+    manage.py rotate_signing_key --revoke=KID --reason "Backup copied to a laptop"
     manage.py rotate_signing_key --reencrypt          # after putting a new encryption key first
 
 Each event is audited with the command line as its channel.
@@ -28,7 +28,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("org_slug", nargs="?", help="The organisation whose key to rotate.")
         parser.add_argument("--all", action="store_true", help="Rotate every organisation's key.")
-        parser.add_argument("--revoke", metavar="KID", help="Revoke this key for good.")
+        parser.add_argument(
+            "--revoke",
+            metavar="KID",
+            help="Revoke this key for good. Write --revoke=KID: a kid may begin with a dash.",
+        )
         parser.add_argument("--reason", default="", help="Why the key is revoked (required).")
         parser.add_argument(
             "--reencrypt",
