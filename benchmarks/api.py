@@ -30,7 +30,7 @@ from benchmarks.gaps import gaps_for
 from benchmarks.models import Assessment
 from benchmarks.selectors import (
     AssessmentView,
-    assessment_in,
+    access_assessment,
     assessment_view,
     assessments_in,
     statuses,
@@ -336,7 +336,7 @@ def _assessment_out(view: AssessmentView) -> dict[str, Any]:
 
 
 def _read(request: OrgRequest, assessment_id: int) -> dict[str, Any]:
-    assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
+    assessment = access_assessment(organisation=request.organisation, pk=assessment_id)
     return _assessment_out(assessment_view(assessment, today=timezone.localdate()))
 
 
@@ -374,7 +374,7 @@ class AssessmentIn(Schema):
 @router.post("/assessments", auth=RUN, response={201: AssessmentOut, **WRITE_ERRORS})
 def create_assessment(request: OrgRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
     based_on = (
-        assessment_in(organisation=request.organisation, pk=payload.based_on_id)
+        access_assessment(organisation=request.organisation, pk=payload.based_on_id)
         if payload.based_on_id is not None
         else None
     )
@@ -425,7 +425,7 @@ class CriterionPatch(Schema):
 def update_assessment_criterion(
     request: OrgRequest, assessment_id: int, criterion_key: str, payload: CriterionPatch
 ) -> dict[str, Any]:
-    assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
+    assessment = access_assessment(organisation=request.organisation, pk=assessment_id)
     criterion_save(
         assessment=assessment,
         criterion_key=criterion_key,
@@ -461,7 +461,7 @@ class SignOffIn(Schema):
 def sign_off_assessment(
     request: OrgRequest, assessment_id: int, payload: Body[SignOffIn | None] = None
 ) -> dict[str, Any]:
-    assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
+    assessment = access_assessment(organisation=request.organisation, pk=assessment_id)
     assessment_sign_off(
         assessment=assessment,
         by=request.user,
@@ -476,6 +476,6 @@ def sign_off_assessment(
 @router.delete("/assessments/{assessment_id}", auth=RUN, response={204: None, **WRITE_ERRORS})
 def delete_assessment(request: OrgRequest, assessment_id: int) -> Status[None]:
     """Only a draft; a signed-off version is the record (409 ``assessment_signed_off``)."""
-    assessment = assessment_in(organisation=request.organisation, pk=assessment_id)
+    assessment = access_assessment(organisation=request.organisation, pk=assessment_id)
     assessment_delete(assessment=assessment, by=request.user, channel=Channel.API)
     return Status(204, None)

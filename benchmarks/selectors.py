@@ -42,7 +42,7 @@ def assessments_of(*, organisation: Organisation) -> list[Assessment]:
     return list(assessments_in(organisation=organisation))
 
 
-def assessment_in(*, organisation: Organisation, pk: int) -> Assessment:
+def access_assessment(*, organisation: Organisation, pk: int) -> Assessment:
     """The assessment if it belongs to ``organisation``; otherwise 404 (rule 6)."""
     found = (
         Assessment.objects.filter(organisation=organisation, pk=pk)

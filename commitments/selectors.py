@@ -59,7 +59,9 @@ def partnership_commitments(*, partnership: Partnership) -> QuerySet[CommitmentV
     )
 
 
-def access_version(*, viewer: Any, organisation: Organisation, number: int) -> CommitmentVersion:
+def access_commitment_version(
+    *, viewer: Any, organisation: Organisation, number: int
+) -> CommitmentVersion:
     """One version of the organisation's commitment, as ``viewer`` may see it.
 
     Missing (or another organisation's) is a 404. Every member may read the published

@@ -71,7 +71,7 @@ class PassportAccess:
     can_change: bool = False
 
 
-def passport_access(
+def access_passport(
     *, viewer: Any, organisation: Organisation, pk: int
 ) -> tuple[Passport, PassportAccess]:
     """The passport if the viewer may see it; otherwise 404 for everyone alike.

@@ -38,13 +38,13 @@ from plans.models import (
     Rag,
 )
 from plans.selectors import (
-    action_access,
+    access_action_point,
+    access_org_plan,
+    access_priority,
     actions_of,
     member_by_email,
-    org_plan_access,
     org_plans_visible_to,
     personal_plans_of,
-    priority_access,
     progress_of,
 )
 from plans.services import (
@@ -287,7 +287,7 @@ class PersonalPlanOut(Schema):
 
 
 def _plan(request: OrgRequest, plan_id: int) -> OrgPlan:
-    return org_plan_access(viewer=request.user, organisation=request.organisation, pk=plan_id)
+    return access_org_plan(viewer=request.user, organisation=request.organisation, pk=plan_id)
 
 
 def _managed(request: OrgRequest, plan_id: int) -> OrgPlan:
@@ -333,7 +333,7 @@ def _owner(request: OrgRequest, email: str | None) -> Any:
 
 
 def _action(request: OrgRequest, plan: OrgPlan, action_id: int) -> ActionPoint:
-    return action_access(plan=plan, pk=action_id)
+    return access_action_point(plan=plan, pk=action_id)
 
 
 @router.get("/org", auth=MEMBER, response={200: list[OrgPlanOut], **ERRORS})
@@ -409,7 +409,7 @@ def create_priority(request: OrgRequest, plan_id: int, payload: PriorityIn) -> S
 def update_priority(
     request: OrgRequest, plan_id: int, priority_id: int, payload: PriorityPatch
 ) -> Priority:
-    priority = priority_access(plan=_managed(request, plan_id), pk=priority_id)
+    priority = access_priority(plan=_managed(request, plan_id), pk=priority_id)
     data = payload.dict(exclude_unset=True)
     return priority_update(
         priority=priority,
@@ -427,7 +427,7 @@ def update_priority(
 )
 def delete_priority(request: OrgRequest, plan_id: int, priority_id: int) -> Status[None]:
     """Only an empty priority: one with action points is refused (422 ``invalid_data``)."""
-    priority = priority_access(plan=_managed(request, plan_id), pk=priority_id)
+    priority = access_priority(plan=_managed(request, plan_id), pk=priority_id)
     priority_delete(priority=priority, by=request.user, channel=Channel.API)
     return Status(204, None)
 
@@ -442,7 +442,7 @@ def list_actions(request: OrgRequest, plan_id: int) -> Any:
 @router.post("/org/{plan_id}/actions", auth=MANAGER, response={201: ActionOut, **WRITE_ERRORS})
 def create_action(request: OrgRequest, plan_id: int, payload: ActionIn) -> Status[ActionPoint]:
     plan = _managed(request, plan_id)
-    priority = priority_access(plan=plan, pk=payload.priority_id)
+    priority = access_priority(plan=plan, pk=payload.priority_id)
     action = action_create(
         priority=priority,
         data=ActionInput(
@@ -461,7 +461,7 @@ def create_action(request: OrgRequest, plan_id: int, payload: ActionIn) -> Statu
         by=request.user,
         channel=Channel.API,
     )
-    return Status(201, action_access(plan=plan, pk=action.pk))
+    return Status(201, access_action_point(plan=plan, pk=action.pk))
 
 
 @router.get("/org/{plan_id}/actions/{action_id}", auth=MEMBER, response={200: ActionOut, **ERRORS})
@@ -484,7 +484,7 @@ def update_action(
 
     owner = _owner(request, data["owner_email"]) if "owner_email" in data else action.owner
     priority = (
-        priority_access(plan=plan, pk=data["priority_id"])
+        access_priority(plan=plan, pk=data["priority_id"])
         if data.get("priority_id") is not None
         else None
     )
@@ -507,7 +507,7 @@ def update_action(
         by=request.user,
         channel=Channel.API,
     )
-    return action_access(plan=plan, pk=action.pk)
+    return access_action_point(plan=plan, pk=action.pk)
 
 
 @router.delete(

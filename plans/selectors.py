@@ -68,7 +68,7 @@ class PersonalPlanAccess:
     is_owner: bool
 
 
-def personal_plan_access(
+def access_personal_plan(
     *, viewer: User, organisation: Organisation, pk: int
 ) -> tuple[PersonalPlan, PersonalPlanAccess]:
     """The plan if the viewer may read it; 404 for everyone else alike, HR and admins
@@ -87,9 +87,9 @@ def personal_plan_access(
     return plan, PersonalPlanAccess(is_owner=plan.owner_id == viewer.pk)
 
 
-def owned_personal_plan(*, viewer: User, organisation: Organisation, pk: int) -> PersonalPlan:
+def access_own_personal_plan(*, viewer: User, organisation: Organisation, pk: int) -> PersonalPlan:
     """For changes: the owner only. Someone it is shared with gets 403, anyone else 404."""
-    plan, access = personal_plan_access(viewer=viewer, organisation=organisation, pk=pk)
+    plan, access = access_personal_plan(viewer=viewer, organisation=organisation, pk=pk)
     if not access.is_owner:
         raise PermissionDenied
     return plan
@@ -108,7 +108,7 @@ def org_plans_visible_to(*, viewer: User, organisation: Organisation) -> QuerySe
     return plans.order_by("-period_start", "-id")
 
 
-def org_plan_access(*, viewer: User, organisation: Organisation, pk: int) -> OrgPlan:
+def access_org_plan(*, viewer: User, organisation: Organisation, pk: int) -> OrgPlan:
     """Another organisation's plan (or none) is 404; too little role in this one is 403."""
     plan = OrgPlan.objects.filter(pk=pk, organisation=organisation).first()
     if plan is None:
@@ -119,7 +119,7 @@ def org_plan_access(*, viewer: User, organisation: Organisation, pk: int) -> Org
     return plan
 
 
-def action_access(*, plan: OrgPlan, pk: int) -> ActionPoint:
+def access_action_point(*, plan: OrgPlan, pk: int) -> ActionPoint:
     """An action of this plan (the plan already checked); any other id is 404."""
     action = (
         ActionPoint.objects.filter(pk=pk, plan=plan)
@@ -132,7 +132,7 @@ def action_access(*, plan: OrgPlan, pk: int) -> ActionPoint:
     return action
 
 
-def priority_access(*, plan: OrgPlan, pk: int) -> Priority:
+def access_priority(*, plan: OrgPlan, pk: int) -> Priority:
     priority = Priority.objects.filter(pk=pk, plan=plan).first()
     if priority is None:
         raise Http404

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from benchmarks.models import AnswerStatus, Assessment
-from benchmarks.selectors import assessment_in
+from benchmarks.selectors import access_assessment
 from benchmarks.services import AssessmentError, write_refusal
 from organisations.types import OrgRequest
 
@@ -22,7 +22,7 @@ def can_run(request: OrgRequest) -> bool:
 
 
 def assessment_for(request: OrgRequest, pk: int) -> Assessment:
-    return assessment_in(organisation=request.organisation, pk=pk)
+    return access_assessment(organisation=request.organisation, pk=pk)
 
 
 def refused_now(request: OrgRequest, assessment: Assessment) -> AssessmentError | None:

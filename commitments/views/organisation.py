@@ -21,7 +21,7 @@ from commitments.forms import (
 )
 from commitments.models import OPEN_STATUSES, CommitmentVersion, VersionStatus
 from commitments.selectors import (
-    access_version,
+    access_commitment_version,
     commitment_of,
     open_draft,
     published_commitment,
@@ -151,7 +151,9 @@ def commitment_history(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view("commitments.view_commitment")
 def commitment_version(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     return render(
         request,
         "commitments/version.html",
@@ -168,14 +170,18 @@ def commitment_version(request: OrgRequest, number: int) -> HttpResponse:
 @org_view("commitments.view_commitment")
 def commitment_print(request: OrgRequest, number: int) -> HttpResponse:
     """The text and signature alone, laid out to print."""
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     return render(request, "commitments/print.html", _context(request, version=version))
 
 
 @require_safe
 @org_view("commitments.view_commitment")
 def commitment_pdf_download(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     response = HttpResponse(commitment_pdf(version), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{request.organisation.slug}-commitment-version-{number}.pdf"'
@@ -186,7 +192,9 @@ def commitment_pdf_download(request: OrgRequest, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("commitments.manage_commitment")
 def commitment_edit(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     if version.status not in OPEN_STATUSES:
         messages.error(
             request,
@@ -224,7 +232,9 @@ def commitment_edit(request: OrgRequest, number: int) -> HttpResponse:
 @require_POST
 @org_view("commitments.manage_commitment")
 def commitment_ready(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     form = ReadyForm(request.POST)
     if form.is_valid():
         done = attempt(
@@ -258,7 +268,9 @@ def _signatory_name(request: OrgRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @org_view("commitments.sign_commitment")
 def commitment_sign(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     if version.status != VersionStatus.READY:
         messages.error(
             request,
@@ -302,7 +314,9 @@ def commitment_sign(request: OrgRequest, number: int) -> HttpResponse:
 @require_POST
 @org_view("commitments.manage_commitment")
 def commitment_publish(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     form = PublishForm(request.POST)
     form.is_valid()
     published = attempt(form, lambda: version_publish(version=version, by=request.user))
@@ -319,7 +333,9 @@ def commitment_publish(request: OrgRequest, number: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("commitments.manage_commitment")
 def commitment_withdraw(request: OrgRequest, number: int) -> HttpResponse:
-    version = access_version(viewer=request.user, organisation=request.organisation, number=number)
+    version = access_commitment_version(
+        viewer=request.user, organisation=request.organisation, number=number
+    )
     if version.status not in {VersionStatus.SIGNED, VersionStatus.PUBLISHED}:
         messages.error(request, _("Only a signed or published version can be withdrawn."))
         return to_version(request, version)

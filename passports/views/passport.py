@@ -36,11 +36,11 @@ from passports.forms import (
 from passports.models import AdjustmentStatus, Passport
 from passports.selectors import (
     PassportAccess,
+    access_passport,
     agreed_version,
     agreed_versions,
     current_line_manager,
     manager_changed_since_sharing,
-    passport_access,
 )
 from passports.services import (
     CARER_STATUSES,
@@ -70,7 +70,7 @@ def _context(
 @require_safe
 @org_view("organisations.use_own_records")
 def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     audit_view(request, passport, "Viewed passport")
@@ -135,7 +135,7 @@ def _form_page(
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.is_owner:
@@ -173,7 +173,7 @@ def passport_edit_about(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("organisations.use_organisation")
 @one_submission
 def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if request.method == "GET":
@@ -201,7 +201,7 @@ def adjustment_new(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 def adjustment_edit(request: OrgRequest, pk: int, adjustment_pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if request.method == "GET":
@@ -242,7 +242,7 @@ def adjustment_edit(request: OrgRequest, pk: int, adjustment_pk: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if request.method == "GET":
@@ -271,7 +271,7 @@ def passport_review(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("organisations.use_organisation")
 @one_submission
 def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if request.method == "GET":
@@ -296,7 +296,7 @@ def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("organisations.use_organisation")
 def passport_sign_view(request: OrgRequest, pk: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     form = VersionedForm(request.POST)
@@ -331,7 +331,7 @@ def passport_sign_view(request: OrgRequest, pk: int) -> HttpResponse:
 @require_safe
 @org_view("organisations.use_own_records")
 def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     version = agreed_version(passport=passport, number=number)
@@ -354,7 +354,7 @@ def passport_version(request: OrgRequest, pk: int, number: int) -> HttpResponse:
 @org_view("organisations.use_own_records")
 def passport_version_pdf(request: OrgRequest, pk: int, number: int) -> HttpResponse:
     """The carer's printable copy. Only the carer downloads: copies are theirs to hand out."""
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.is_owner:
@@ -375,7 +375,7 @@ def passport_credential_download(request: OrgRequest, pk: int, number: int) -> H
     button that posts back here carrying its binding (signed, never the code). With that
     binding: the signed credential, as a file.
     """
-    passport, access = passport_access(
+    passport, access = access_passport(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.is_owner:

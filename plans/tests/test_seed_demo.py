@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.http import Http404
 
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, ProgressEntry
-from plans.selectors import personal_plan_access
+from plans.selectors import access_personal_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -28,4 +28,4 @@ def test_the_demo_trust_has_a_strategy_plan_and_a_personal_plan() -> None:
     hr = plan.created_by
     assert hr is not None
     with pytest.raises(Http404):
-        personal_plan_access(viewer=hr, organisation=plan.organisation, pk=personal.pk)
+        access_personal_plan(viewer=hr, organisation=plan.organisation, pk=personal.pk)

@@ -14,7 +14,7 @@ from organisations.types import OrgRequest
 from plans.documents import org_plan_pdf, personal_plan_pdf
 from plans.exports import org_plan_csv, org_plan_xlsx, personal_plan_csv
 from plans.models import OrgPlan, PersonalPlan
-from plans.selectors import org_plan_access, org_plan_layout, owned_personal_plan
+from plans.selectors import access_org_plan, access_own_personal_plan, org_plan_layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,7 +31,7 @@ def _name(title: str, extension: str) -> str:
 
 
 def _org_export(request: OrgRequest, pk: int, kind: str) -> tuple[OrgPlan, HttpResponse]:
-    plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_org_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     blocks = org_plan_layout(plan=plan)
     audit_record(
         actor=request.user,
@@ -69,7 +69,7 @@ def org_plan_export_pdf(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _personal_export(request: OrgRequest, pk: int, kind: str) -> tuple[PersonalPlan, list]:  # type: ignore[type-arg]
-    plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_own_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     audit_record(
         actor=request.user,
         action=Action.EXPORT,

@@ -28,13 +28,13 @@ from plans.forms import (
 )
 from plans.models import ActionPoint, OrgPlan, Priority
 from plans.selectors import (
-    action_access,
+    access_action_point,
+    access_org_plan,
+    access_priority,
     latest_by_period,
     member_by_email,
-    org_plan_access,
     org_plan_layout,
     org_plans_visible_to,
-    priority_access,
 )
 from plans.services import (
     ActionInput,
@@ -58,7 +58,7 @@ def _to_plan(request: OrgRequest, plan: OrgPlan) -> HttpResponse:
 
 
 def _managed_plan(request: OrgRequest, pk: int) -> OrgPlan:
-    plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_org_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     if not request.user.has_perm("plans.change_org_plan", plan):
         raise PermissionDenied
     return plan
@@ -132,7 +132,7 @@ def org_plan_new(request: OrgRequest) -> HttpResponse:
 @require_safe
 @org_view("plans.use_plans")
 def org_plan_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_org_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     blocks = org_plan_layout(plan=plan)
     can_manage = request.user.has_perm("plans.change_org_plan", plan)
     for block in blocks:
@@ -222,7 +222,7 @@ def priority_new(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("plans.manage_org_plans")
 def priority_edit(request: OrgRequest, pk: int, priority_pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
-    priority = priority_access(plan=plan, pk=priority_pk)
+    priority = access_priority(plan=plan, pk=priority_pk)
     if request.method == "POST" and "delete" in request.POST:
         try:
             priority_delete(priority=priority, by=request.user)
@@ -355,7 +355,7 @@ def action_new(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view("plans.manage_org_plans")
 def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
-    action = action_access(plan=plan, pk=action_pk)
+    action = access_action_point(plan=plan, pk=action_pk)
     if request.method == "POST" and "delete" in request.POST:
         try:
             action_delete(action=action, by=request.user)
@@ -423,8 +423,8 @@ def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
 @org_view("plans.use_plans")
 def action_detail(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
     """One action point with every progress entry ever written, newest first."""
-    plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
-    action = action_access(plan=plan, pk=action_pk)
+    plan = access_org_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    action = access_action_point(plan=plan, pk=action_pk)
     entries = list(action.progress.all())
     latest, _count = latest_by_period(entries, plan.periods)
     return render(
@@ -454,8 +454,8 @@ def _current_period(plan: OrgPlan) -> str:
 @org_view("plans.use_plans")
 @one_submission
 def progress_new(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
-    plan = org_plan_access(viewer=request.user, organisation=request.organisation, pk=pk)
-    action = action_access(plan=plan, pk=action_pk)
+    plan = access_org_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    action = access_action_point(plan=plan, pk=action_pk)
     if not request.user.has_perm("plans.add_progress", action):
         raise PermissionDenied
     form = ProgressForm(

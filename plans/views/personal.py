@@ -26,7 +26,7 @@ from plans.forms import (
     row_formset,
 )
 from plans.models import PersonalPlan
-from plans.selectors import access_plan_share, owned_personal_plan, personal_plan_access
+from plans.selectors import access_own_personal_plan, access_personal_plan, access_plan_share
 from plans.services import (
     MAX_ROWS,
     personal_plan_create,
@@ -175,14 +175,14 @@ def personal_plan_new(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("plans.use_plans")
 def personal_plan_edit(request: OrgRequest, pk: int) -> HttpResponse:
-    plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_own_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     return _plan_form_page(request, plan)
 
 
 @require_safe
 @org_view("plans.use_plans")
 def personal_plan_detail(request: OrgRequest, pk: int) -> HttpResponse:
-    plan, access = personal_plan_access(
+    plan, access = access_personal_plan(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     return render(
@@ -201,7 +201,7 @@ def personal_plan_detail(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_view("plans.use_plans")
 def personal_plan_share_view(request: OrgRequest, pk: int) -> HttpResponse:
-    plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_own_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     form = ShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         share = attempt(
@@ -232,7 +232,7 @@ def personal_plan_share_view(request: OrgRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_view("plans.use_plans")
 def personal_plan_unshare_view(request: OrgRequest, pk: int, share_pk: int) -> HttpResponse:
-    plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_own_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     share = access_plan_share(plan=plan, pk=share_pk)
     personal_plan_unshare(share=share, by=request.user)
     messages.success(
@@ -246,7 +246,7 @@ def personal_plan_unshare_view(request: OrgRequest, pk: int, share_pk: int) -> H
 @require_http_methods(["GET", "POST"])
 @org_view("plans.use_plans")
 def personal_plan_delete_view(request: OrgRequest, pk: int) -> HttpResponse:
-    plan = owned_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
+    plan = access_own_personal_plan(viewer=request.user, organisation=request.organisation, pk=pk)
     if request.method == "POST":
         personal_plan_delete(plan=plan, by=request.user)
         messages.success(request, _("Plan deleted."))
