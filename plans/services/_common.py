@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import display_name
+from audit.models import Action, Channel
+from audit.services import audit_record
 from organisations.models import Membership, Organisation
 from plans.models import ActionPoint, OrgPlan, PersonalPlan, Priority
 from shared.dates import long_datetime
@@ -75,3 +77,28 @@ def is_member(user: User, organisation: Organisation) -> bool:
 def require_manager(organisation: Organisation, by: User) -> None:
     if not by.has_perm("plans.manage_org_plans", organisation):
         raise PermissionDenied("Only HR admins and organisation admins change plans")
+
+
+def save_edit(
+    locked: OrgPlan | Priority | ActionPoint,
+    *,
+    by: User,
+    channel: Channel,
+    organisation_id: int,
+    summary: str,
+    changed: list[str],
+) -> None:
+    """Save a changed row of an organisation plan: a new version, who changed it, and the
+    audit entry naming the fields. Callers return early when nothing changed."""
+    locked.version += 1
+    locked.updated_by = by
+    locked.save()
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=organisation_id,
+        summary=summary,
+        changes={"fields": changed},
+    )

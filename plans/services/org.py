@@ -27,6 +27,7 @@ from plans.services._common import (
     clean,
     is_member,
     require_manager,
+    save_edit,
 )
 from shared.writes import check_version, lock
 
@@ -141,17 +142,13 @@ def org_plan_update(
     )
     if not changed:
         return locked
-    locked.version += 1
-    locked.updated_by = by
-    locked.save()
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
+    save_edit(
+        locked,
+        by=by,
         channel=channel,
-        target=locked,
         organisation_id=locked.organisation_id,
         summary=f"Changed the action plan “{locked.title}”",
-        changes={"fields": changed},
+        changed=changed,
     )
     return locked
 
@@ -253,17 +250,13 @@ def priority_update(
     )
     if not changed:
         return locked
-    locked.version += 1
-    locked.updated_by = by
-    locked.save()
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
+    save_edit(
+        locked,
+        by=by,
         channel=channel,
-        target=locked,
         organisation_id=priority.plan.organisation_id,
         summary=f"Changed priority {locked.number}",
-        changes={"fields": changed},
+        changed=changed,
     )
     return locked
 
@@ -420,17 +413,13 @@ def action_update(
     if {"owner", "due_on", "status"} & set(changed):
         # A new owner, date or reopening deserves its own reminder.
         locked.reminder_sent_for = None
-    locked.version += 1
-    locked.updated_by = by
-    locked.save()
-    audit_record(
-        actor=by,
-        action=Action.UPDATE,
+    save_edit(
+        locked,
+        by=by,
         channel=channel,
-        target=locked,
         organisation_id=organisation.pk,
         summary=f"Changed action point {locked.number}",
-        changes={"fields": changed},
+        changed=changed,
     )
     return locked
 
