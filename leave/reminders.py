@@ -150,11 +150,15 @@ def carers_leave_decision_reminders(*, today: date) -> int:
             to |= set(admins.values_list("user__email", flat=True))
         if not to:
             return False
-        request.first_day = first_day  # type: ignore[attr-defined]  # as claimed
         send_templated(
             template="carers_leave_waiting",
             to=sorted(to),
-            context={"request": request, "staff": request.staff, "days_left": days_left},
+            context={
+                "request": request,
+                "staff": request.staff,
+                "first_day": first_day,  # as claimed under the lock
+                "days_left": days_left,
+            },
         )
         return True
 

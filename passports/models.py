@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import StaffRecord
 
+#: Where the selectors prefetch a passport's open share (``Prefetch(to_attr=...)``).
+OPEN_SHARES = "prefetched_open_shares"
+
 
 class Relationship(models.TextChoices):
     PARENT = "parent", _("A parent or parent-in-law")
@@ -116,6 +119,18 @@ class Passport(models.Model):
 
     def __str__(self) -> str:
         return f"Passport {self.pk}"
+
+    @property
+    def open_share(self) -> PassportShare | None:
+        """The share in force, if any.
+
+        The selectors prefetch it into ``OPEN_SHARES`` so a team's list costs no query per
+        passport; a passport fetched any other way asks the database here.
+        """
+        prefetched: list[PassportShare] | None = self.__dict__.get(OPEN_SHARES)
+        if prefetched is not None:
+            return prefetched[0] if prefetched else None
+        return self.shares.filter(ended_at__isnull=True).select_related("with_staff").first()
 
 
 class AdjustmentKind(models.TextChoices):

@@ -31,7 +31,11 @@ def is_passport_owner(user: Any, passport: Passport | None) -> bool:
 def is_passport_owner_in_post(user: Any, passport: Passport | None) -> bool:
     """The owner while in post: someone who has left may read, download, take or delete their
     passport there, but no longer change, share or sign it (trust rule 10)."""
-    return bool(is_passport_owner(user, passport)) and passport.staff.status == StaffStatus.ACTIVE  # type: ignore[union-attr]
+    return (
+        passport is not None
+        and bool(is_passport_owner(user, passport))
+        and passport.staff.status == StaffStatus.ACTIVE
+    )
 
 
 @rules.predicate
@@ -43,9 +47,7 @@ def is_sharing_manager(user: Any, passport: Passport | None) -> bool:
     carer = passport.staff
     if carer.status != StaffStatus.ACTIVE or carer.line_manager_id is None:
         return False
-    share = getattr(passport, "open_share", None)
-    if share is None:
-        share = passport.shares.filter(ended_at__isnull=True).select_related("with_staff").first()
+    share = passport.open_share
     if share is None:
         return False
     manager = share.with_staff

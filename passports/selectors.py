@@ -18,6 +18,7 @@ from accounts.selectors import display_name
 from audit.models import Action, AuditEvent
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports.models import (
+    OPEN_SHARES,
     AgreedVersion,
     CarerDeclaration,
     Passport,
@@ -45,20 +46,14 @@ def _passports() -> QuerySet[Passport]:
             queryset=PassportShare.objects.filter(ended_at__isnull=True).select_related(
                 "with_staff"
             ),
-            to_attr="open_shares",
+            to_attr=OPEN_SHARES,
         ),
     )
 
 
-def _attach_open_share(passport: Passport) -> Passport:
-    shares = getattr(passport, "open_shares", None)
-    passport.open_share = shares[0] if shares else None  # type: ignore[attr-defined]
-    return passport
-
-
 def passport_of(*, staff: StaffRecord) -> Passport | None:
     passport = _passports().filter(staff=staff).first()
-    return _attach_open_share(passport) if passport else None
+    return passport
 
 
 @dataclass(frozen=True)
@@ -82,7 +77,6 @@ def access_passport(
     passport = _passports().filter(pk=pk, staff__organisation=organisation).first()
     if passport is None:
         raise Http404
-    _attach_open_share(passport)
     if not viewer.has_perm("passports.view_passport", passport):
         raise Http404
     return passport, PassportAccess(
@@ -109,7 +103,7 @@ def shared_with_manager(*, manager: StaffRecord) -> list[Passport]:
         )
         .order_by("staff__last_name", "staff__first_name", "pk")
     )
-    return [_attach_open_share(p) for p in passports]
+    return list(passports)
 
 
 def agreed_versions(*, passport: Passport) -> QuerySet[AgreedVersion]:
@@ -204,7 +198,7 @@ def manager_changed_since_sharing(*, passport: Passport, line_manager: StaffReco
 
     The page then says so and offers to share with the new manager (trust rule 2).
     """
-    share = getattr(passport, "open_share", None)
+    share = passport.open_share
     if share is not None:
         return line_manager is None or share.with_staff_id != line_manager.pk
     last = PassportShare.objects.filter(passport=passport).order_by("-shared_at", "-pk").first()

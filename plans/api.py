@@ -277,10 +277,7 @@ class PersonalPlanOut(Schema):
 
     @staticmethod
     def resolve_shared_with(obj: PersonalPlan) -> list[str]:
-        shares = getattr(obj, "open_shares", None)
-        if shares is None:
-            shares = obj.shares.filter(ended_at__isnull=True).select_related("with_user")
-        return [s.with_user.email for s in shares]
+        return [s.with_user.email for s in obj.open_shares]
 
 
 # --- Organisational plans --------------------------------------------------------------------

@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 
+#: Where the selectors prefetch a personal plan's open shares (``Prefetch(to_attr=...)``).
+OPEN_SHARES = "prefetched_open_shares"
+
 
 class PersonalPlan(models.Model):
     """One person's action plan in one organisation; private to them (see ``plans.rules``)."""
@@ -49,6 +52,15 @@ class PersonalPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Personal plan {self.pk}"
+
+    @property
+    def open_shares(self) -> list[PersonalPlanShare]:
+        """The shares in force. The selectors prefetch them into ``OPEN_SHARES``; a plan
+        fetched any other way asks the database here."""
+        prefetched: list[PersonalPlanShare] | None = self.__dict__.get(OPEN_SHARES)
+        if prefetched is not None:
+            return prefetched
+        return list(self.shares.filter(ended_at__isnull=True).select_related("with_user"))
 
 
 class PersonalPlanRow(models.Model):

@@ -61,9 +61,6 @@ def owns_an_action_in(user: Any, plan: OrgPlan | None) -> bool:
     user_id = _user_id(user)
     if plan is None or user_id is None or not is_member(user, plan.organisation):
         return False
-    cached: set[int] | None = getattr(plan, "_action_owner_ids", None)
-    if cached is not None:
-        return user_id in cached
     return ActionPoint.objects.filter(plan=plan, owner_id=user_id).exists()
 
 
@@ -98,10 +95,7 @@ def shared_personal_plan(user: Any, plan: PersonalPlan | None) -> bool:
     user_id = _user_id(user)
     if plan is None or user_id is None or not is_member(user, plan.organisation):
         return False
-    shared: set[int] | None = getattr(plan, "_open_share_user_ids", None)
-    if shared is not None:
-        return user_id in shared
-    return plan.shares.filter(with_user_id=user_id, ended_at__isnull=True).exists()
+    return any(share.with_user_id == user_id for share in plan.open_shares)
 
 
 # Organisation level: ``has_perm(name, organisation)``.

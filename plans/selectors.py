@@ -14,6 +14,7 @@ from accounts.models import User
 from organisations.models import Organisation
 from plans.gaps import PlanOption, PlanSummary
 from plans.models import (
+    OPEN_SHARES,
     ActionPoint,
     ActionStatus,
     OrgPlan,
@@ -34,7 +35,7 @@ def _open_shares() -> Prefetch[Any]:
         queryset=PersonalPlanShare.objects.filter(ended_at__isnull=True).select_related(
             "with_user"
         ),
-        to_attr="open_shares",
+        to_attr=OPEN_SHARES,
     )
 
 
@@ -81,7 +82,6 @@ def access_personal_plan(
     )
     if plan is None:
         raise Http404
-    plan._open_share_user_ids = {s.with_user_id for s in plan.open_shares}  # type: ignore[attr-defined]
     if not viewer.has_perm("plans.view_personal_plan", plan):
         raise Http404
     return plan, PersonalPlanAccess(is_owner=plan.owner_id == viewer.pk)

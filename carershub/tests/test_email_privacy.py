@@ -130,8 +130,9 @@ CASES: dict[str, list[Case]] = {
     "carers_leave_waiting": [
         Case(
             {
-                "request": _leave_request(first_day=date(2025, 3, 10)),
+                "request": _leave_request(),
                 "staff": CARER,
+                "first_day": date(2025, 3, 10),
                 "days_left": days,
             },
             label=str(days),

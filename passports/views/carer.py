@@ -81,7 +81,7 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
             "hours_band": declaration.hours_band,
             "record_on_staff_record": declaration.record_on_staff_record,
             "include_in_counts": declaration.include_in_counts,
-            "share_with_manager": passport is not None and passport.open_share is not None,  # type: ignore[attr-defined]
+            "share_with_manager": passport is not None and passport.open_share is not None,
         }
     form = DeclarationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

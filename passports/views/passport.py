@@ -77,7 +77,7 @@ def passport_detail(request: OrgRequest, pk: int) -> HttpResponse:
     versions = list(agreed_versions(passport=passport))
     latest = versions[0] if versions else None  # newest first
     line_manager = current_line_manager(staff=passport.staff)
-    share = passport.open_share  # type: ignore[attr-defined]
+    share = passport.open_share
     return render(
         request,
         "passports/detail.html",

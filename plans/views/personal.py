@@ -193,7 +193,7 @@ def personal_plan_detail(request: OrgRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "rows": list(plan.rows.all()),
             "access": access,
-            "shares": plan.open_shares,  # type: ignore[attr-defined]
+            "shares": plan.open_shares,
         },
     )
 
@@ -224,7 +224,7 @@ def personal_plan_share_view(request: OrgRequest, pk: int) -> HttpResponse:
             "organisation": request.organisation,
             "plan": plan,
             "form": form,
-            "shares": plan.open_shares,  # type: ignore[attr-defined]
+            "shares": plan.open_shares,
         },
     )
 
