@@ -2,6 +2,8 @@ from django.urls import path
 
 from accounts import views
 
+app_name = "accounts"
+
 urlpatterns = [
-    path("settings/", views.account_settings, name="account_settings"),
+    path("accounts/settings/", views.account_settings, name="settings"),
 ]

@@ -56,7 +56,7 @@ def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     token = access_organisation_token(organisation=organisation, pk=pk)
     api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
     messages.success(request, _("Token revoked. Systems using it can no longer connect."))
-    return redirect("token_list", org_slug=organisation.slug)
+    return redirect("api:token_list", org_slug=organisation.slug)
 
 
 @never_cache
@@ -93,4 +93,4 @@ def personal_token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     token = access_personal_token(viewer=request.user, organisation=organisation, pk=pk)
     api_token_revoke(token=token, by=request.user, channel=Channel.WEB)
     messages.success(request, _("Token revoked. Apps using it can no longer connect."))
-    return redirect("personal_tokens", org_slug=organisation.slug)
+    return redirect("api:personal_tokens", org_slug=organisation.slug)

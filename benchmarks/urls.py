@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from benchmarks.views import assessment, criterion, home, plan, versions
 
-urlpatterns = [
-    path("", home.benchmarks_home, name="benchmarks_home"),
+app_name = "benchmarks"
+
+pages = [
+    path("", home.benchmarks_home, name="home"),
     path("frameworks/<slug:slug>/", home.framework_detail, name="framework_detail"),
     path("start/", home.assessment_start_view, name="assessment_start"),
     path("<int:pk>/", assessment.assessment_detail, name="assessment_detail"),
@@ -26,3 +28,5 @@ urlpatterns = [
     path("<int:pk>/evidence-pack.pdf", assessment.assessment_pack, name="assessment_pack"),
     path("<int:pk>/delete/", versions.assessment_delete_view, name="assessment_delete"),
 ]
+
+urlpatterns = [path("o/<slug:org_slug>/benchmarks/", include(pages))]

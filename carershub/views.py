@@ -24,11 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not organisations:
         led = led_partnerships(user=request.user)
         if led:
-            return redirect("partnership_home", slug=led[0].slug)
+            return redirect("organisations:partnership_home", slug=led[0].slug)
         return render(request, "pages/no_organisation.html")
     remembered = request.session.get("organisation_slug")
     chosen = next((o for o in organisations if o.slug == remembered), organisations[0])
-    return redirect("organisation_home", org_slug=chosen.slug)
+    return redirect("organisations:home", org_slug=chosen.slug)
 
 
 @require_POST
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def switch_organisation(request: HttpRequest) -> HttpResponse:
     organisation = access_organisation(user=request.user, slug=request.POST.get("organisation", ""))
     request.session["organisation_slug"] = organisation.slug
-    return redirect("organisation_home", org_slug=organisation.slug)
+    return redirect("organisations:home", org_slug=organisation.slug)
 
 
 @require_safe

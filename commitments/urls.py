@@ -1,18 +1,30 @@
-from django.urls import path
+from django.urls import include, path
 
-from commitments.views import organisation as views
+from commitments.views import organisation, partnership
+
+app_name = "commitments"
+
+pages = [
+    path("", organisation.commitment_home, name="home"),
+    path("adopt/", organisation.commitment_adopt, name="adopt"),
+    path("new-draft/", organisation.commitment_new_draft, name="new_draft"),
+    path("versions/", organisation.commitment_history, name="history"),
+    path("versions/<int:number>/", organisation.commitment_version, name="version"),
+    path("versions/<int:number>/print/", organisation.commitment_print, name="print"),
+    path("versions/<int:number>/pdf/", organisation.commitment_pdf_download, name="pdf"),
+    path("versions/<int:number>/edit/", organisation.commitment_edit, name="edit"),
+    path("versions/<int:number>/ready/", organisation.commitment_ready, name="ready"),
+    path("versions/<int:number>/sign/", organisation.commitment_sign, name="sign"),
+    path("versions/<int:number>/publish/", organisation.commitment_publish, name="publish"),
+    path("versions/<int:number>/withdraw/", organisation.commitment_withdraw, name="withdraw"),
+]
+
+partnership_pages = [
+    path("", partnership.partnership_commitment_list, name="partnership_list"),
+    path("<slug:org_slug>/", partnership.partnership_commitment_text, name="partnership_member"),
+]
 
 urlpatterns = [
-    path("", views.commitment_home, name="commitment_home"),
-    path("adopt/", views.commitment_adopt, name="commitment_adopt"),
-    path("new-draft/", views.commitment_new_draft, name="commitment_new_draft"),
-    path("versions/", views.commitment_history, name="commitment_history"),
-    path("versions/<int:number>/", views.commitment_version, name="commitment_version"),
-    path("versions/<int:number>/print/", views.commitment_print, name="commitment_print"),
-    path("versions/<int:number>/pdf/", views.commitment_pdf_download, name="commitment_pdf"),
-    path("versions/<int:number>/edit/", views.commitment_edit, name="commitment_edit"),
-    path("versions/<int:number>/ready/", views.commitment_ready, name="commitment_ready"),
-    path("versions/<int:number>/sign/", views.commitment_sign, name="commitment_sign"),
-    path("versions/<int:number>/publish/", views.commitment_publish, name="commitment_publish"),
-    path("versions/<int:number>/withdraw/", views.commitment_withdraw, name="commitment_withdraw"),
+    path("o/<slug:org_slug>/commitment/", include(pages)),
+    path("p/<slug:slug>/commitments/", include(partnership_pages)),
 ]

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from credentials import views
 
-urlpatterns = [
+app_name = "credentials"
+
+pages = [
     path("trusted-issuers/", views.trusted_issuer_list, name="trusted_issuer_list"),
     path("trusted-issuers/add/", views.trusted_issuer_add, name="trusted_issuer_add"),
     path(
@@ -18,4 +20,11 @@ urlpatterns = [
     path("signing-keys/", views.signing_keys, name="signing_keys"),
     path("signing-keys/rotate/", views.signing_key_rotate, name="signing_key_rotate"),
     path("signing-keys/<int:pk>/revoke/", views.signing_key_revoke, name="signing_key_revoke"),
+]
+
+urlpatterns = [
+    path("o/<slug:org_slug>/", include(pages)),
+    # Public and sign-in free: what remote verifiers fetch.
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("issuers/<uuid:public_id>", views.issuer_profile, name="issuer_profile"),
 ]

@@ -122,7 +122,7 @@ def trusted_issuer_add(request: OrgRequest) -> HttpResponse:
                 _("Your organisation now trusts credentials from %(name)s.")
                 % {"name": trusted.name},
             )
-            return redirect("trusted_issuer_list", org_slug=organisation.slug)
+            return redirect("credentials:trusted_issuer_list", org_slug=organisation.slug)
     return render(
         request, "credentials/trusted_issuer_add.html", {"organisation": organisation, "form": form}
     )
@@ -139,7 +139,7 @@ def trusted_issuer_refresh_view(request: OrgRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Key set of %(name)s refreshed.") % {"name": trusted.name})
-    return redirect("trusted_issuer_list", org_slug=organisation.slug)
+    return redirect("credentials:trusted_issuer_list", org_slug=organisation.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,7 +154,7 @@ def trusted_issuer_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
             _("Your organisation no longer trusts credentials from %(name)s.")
             % {"name": trusted.name},
         )
-        return redirect("trusted_issuer_list", org_slug=organisation.slug)
+        return redirect("credentials:trusted_issuer_list", org_slug=organisation.slug)
     return render(
         request,
         "credentials/trusted_issuer_remove.html",
@@ -189,7 +189,7 @@ def signing_key_rotate(request: OrgRequest) -> HttpResponse:
             _("New key %(kid)s now signs credentials. The old one still verifies.")
             % {"kid": key.kid},
         )
-        return redirect("signing_keys", org_slug=organisation.slug)
+        return redirect("credentials:signing_keys", org_slug=organisation.slug)
     return render(
         request,
         "credentials/signing_key_rotate.html",
@@ -204,7 +204,7 @@ def signing_key_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     key = access_signing_key(organisation=organisation, pk=pk)
     if key.revoked_at is not None:
         messages.error(request, _("That key has already been revoked."))
-        return redirect("signing_keys", org_slug=organisation.slug)
+        return redirect("credentials:signing_keys", org_slug=organisation.slug)
     form = RevokeKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -219,7 +219,7 @@ def signing_key_revoke(request: OrgRequest, pk: int) -> HttpResponse:
                 _("Key %(kid)s revoked. Credentials it signed will no longer verify.")
                 % {"kid": key.kid},
             )
-            return redirect("signing_keys", org_slug=organisation.slug)
+            return redirect("credentials:signing_keys", org_slug=organisation.slug)
     return render(
         request,
         "credentials/signing_key_revoke.html",

@@ -105,7 +105,9 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your request has gone to your line manager."))
-            return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+            return redirect(
+                "leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk
+            )
     return render(
         request,
         "leave/carers_leave_form.html",
@@ -161,7 +163,7 @@ def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Agreed. %(name)s has been told.") % {"name": leave.staff.full_name}
         )
-    return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+    return redirect("leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,7 +197,9 @@ def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
                 _("Postponed. %(name)s has been told the new dates and why.")
                 % {"name": leave.staff.full_name},
             )
-            return redirect("carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
+            return redirect(
+                "leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk
+            )
     return render(
         request,
         "leave/carers_leave_postpone.html",
@@ -217,7 +221,7 @@ def carers_leave_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Cancelled. The days are back in your balance."))
-    return redirect("leave_home", org_slug=request.organisation.slug)
+    return redirect("leave:home", org_slug=request.organisation.slug)
 
 
 @require_safe
@@ -308,7 +312,7 @@ def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
             form.add_error("first_day", error.message)
         else:
             messages.success(request, _("Time off for dependants recorded."))
-            return redirect("leave_home", org_slug=request.organisation.slug)
+            return redirect("leave:home", org_slug=request.organisation.slug)
     return render(
         request, "leave/dependants_form.html", {"organisation": request.organisation, "form": form}
     )
@@ -340,7 +344,7 @@ def leave_policy(request: OrgRequest) -> HttpResponse:
             form.add_error("notice_days", error.message)
         else:
             messages.success(request, _("Leave policy saved."))
-            return redirect("leave_policy", org_slug=organisation.slug)
+            return redirect("leave:policy", org_slug=organisation.slug)
     return render(
         request,
         "leave/policy.html",
@@ -381,7 +385,7 @@ def calendar_feed(request: OrgRequest) -> HttpResponse:
     link = None
     if request.method == "POST":
         token = calendar_feed_renew(staff=record, by=request.user)
-        link = settings.SITE_URL + reverse("calendar_feed_ics", kwargs={"token": token})
+        link = settings.SITE_URL + reverse("leave:calendar_feed_ics", kwargs={"token": token})
     return render(
         request,
         "leave/calendar_feed.html",
@@ -429,7 +433,7 @@ def deputies(request: OrgRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Deputy appointed."))
-            return redirect("deputies", org_slug=request.organisation.slug)
+            return redirect("leave:deputies", org_slug=request.organisation.slug)
     appointments = deputies_named_by(manager=record, on=timezone.localdate())
     return render(
         request,
@@ -456,4 +460,4 @@ def deputy_end_view(request: OrgRequest, pk: int) -> HttpResponse:
             request,
             _("%(name)s is no longer your deputy.") % {"name": appointment.deputy.full_name},
         )
-    return redirect("deputies", org_slug=request.organisation.slug)
+    return redirect("leave:deputies", org_slug=request.organisation.slug)

@@ -72,7 +72,7 @@ def invitation_send(
         organisation_id=organisation.pk,
         summary=f"Invited {email} as {role.label}",
     )
-    link = reverse("invitation_accept", kwargs={"token": token})
+    link = reverse("organisations:invitation_accept", kwargs={"token": token})
     transaction.on_commit(
         lambda: send_templated(
             template="invitation",

@@ -1,9 +1,13 @@
-from django.urls import path
+"""The organisation's own pages, its partnership's home, and the invitation link."""
 
-from organisations.views import home, imports, people, staff
+from django.urls import include, path
 
-urlpatterns = [
-    path("", home.organisation_home, name="organisation_home"),
+from organisations.views import home, imports, invitations, partnership, people, staff
+
+app_name = "organisations"
+
+pages = [
+    path("", home.organisation_home, name="home"),
     path("me/", home.my_record, name="my_record"),
     path("team/", home.my_team, name="my_team"),
     path("staff/", staff.staff_list, name="staff_list"),
@@ -22,4 +26,15 @@ urlpatterns = [
     path("members/", people.members, name="members"),
     path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
     path("audit/", people.audit_log, name="audit_log"),
+]
+
+urlpatterns = [
+    # Under /accounts/, where people sign in.
+    path(
+        "accounts/invitation/<str:token>/",
+        invitations.invitation_accept_view,
+        name="invitation_accept",
+    ),
+    path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
+    path("o/<slug:org_slug>/", include(pages)),
 ]

@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from plans.views import exports, home, org, personal
 
-urlpatterns = [
-    path("", home.plans_home, name="plans_home"),
-    path("calendar/", home.plans_calendar, name="plans_calendar"),
+app_name = "plans"
+
+pages = [
+    path("", home.plans_home, name="home"),
+    path("calendar/", home.plans_calendar, name="calendar"),
     # Personal plans: the owner's, and read-only for colleagues they shared with.
     path("personal/new/", personal.personal_plan_new, name="personal_plan_new"),
     path("personal/<int:pk>/", personal.personal_plan_detail, name="personal_plan_detail"),
@@ -36,4 +38,10 @@ urlpatterns = [
     path("org/<int:pk>/plan.csv", exports.org_plan_export_csv, name="org_plan_csv"),
     path("org/<int:pk>/plan.xlsx", exports.org_plan_export_xlsx, name="org_plan_xlsx"),
     path("org/<int:pk>/plan.pdf", exports.org_plan_export_pdf, name="org_plan_pdf"),
+]
+
+urlpatterns = [
+    path("o/<slug:org_slug>/plans/", include(pages)),
+    # Signed by its token, for calendar apps that cannot sign in.
+    path("plans/calendar/<str:token>.ics", home.plans_calendar_ics, name="calendar_ics"),
 ]

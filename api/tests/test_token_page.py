@@ -16,11 +16,11 @@ from carershub.tests.personas import World
 
 
 def _page(slug: str = "home-org") -> str:
-    return reverse("token_list", kwargs={"org_slug": slug})
+    return reverse("api:token_list", kwargs={"org_slug": slug})
 
 
 def _revoke(token: ApiToken, slug: str = "home-org") -> str:
-    return reverse("token_revoke", kwargs={"org_slug": slug, "pk": token.pk})
+    return reverse("api:token_revoke", kwargs={"org_slug": slug, "pk": token.pk})
 
 
 def _token(world: World, name: str = "Payroll link") -> tuple[ApiToken, str]:

@@ -63,7 +63,9 @@ def test_the_evidence_pack_prints_any_stored_text(world):
     EvidenceFile.objects.update(label=f"{WELSH}\x0b.pdf", uploaded_by_name=CONTROLS)
     client = Client()
     client.force_login(world.sponsor)
-    response = client.get(reverse("assessment_pack", args=[world.org.slug, assessment.pk]))
+    response = client.get(
+        reverse("benchmarks:assessment_pack", args=[world.org.slug, assessment.pk])
+    )
     assert response.status_code == 200
     assert_only_embedded_dejavu(response.content)
     text = " ".join(pdf_text(response.content).split())

@@ -70,11 +70,11 @@ def criterion_post(assessment, key, version, **answers):
 
 def test_home_lists_frameworks_and_assessments_for_hr(world):
     done = signed_off(world)
-    response = client_for(world.hr_admin).get(url("benchmarks_home"))
+    response = client_for(world.hr_admin).get(url("benchmarks:home"))
     assert response.status_code == 200
     for name in ("Carer Positive", "Carer Confident", "Employers for Carers action list"):
         assert name in response.text
-    assert url("assessment_detail", done.pk) in response.text
+    assert url("benchmarks:assessment_detail", done.pk) in response.text
     assert "Start a self-assessment" in response.text
     # Each framework's own link reads right whatever its name ("a Employers for Carers…" did not).
     assert "Employers for Carers action list: start a self-assessment" in response.text
@@ -83,7 +83,7 @@ def test_home_lists_frameworks_and_assessments_for_hr(world):
 
 @pytest.mark.parametrize("persona", ["sponsor", "champion"])
 def test_sponsor_and_champion_read_but_are_not_offered_to_start(world, persona):
-    response = client_for(getattr(world, persona)).get(url("benchmarks_home"))
+    response = client_for(getattr(world, persona)).get(url("benchmarks:home"))
     assert response.status_code == 200
     assert "Start a self-assessment" not in response.text
 
@@ -92,24 +92,24 @@ def test_sponsor_and_champion_read_but_are_not_offered_to_start(world, persona):
     ("persona", "status"), [("carer", 403), ("manager", 403), ("outsider", 404), ("lead", 404)]
 )
 def test_others_are_refused_the_home_page(world, persona, status):
-    assert client_for(getattr(world, persona)).get(url("benchmarks_home")).status_code == status
+    assert client_for(getattr(world, persona)).get(url("benchmarks:home")).status_code == status
 
 
 def test_home_takes_the_same_queries_with_many_assessments(world, django_assert_num_queries):
     client = client_for(world.hr_admin)
     signed_off(world)
-    client.get(url("benchmarks_home"))  # warm the session
+    client.get(url("benchmarks:home"))  # warm the session
     with django_assert_num_queries(5) as few:
-        client.get(url("benchmarks_home"))
+        client.get(url("benchmarks:home"))
     signed_off(world, "carer-confident", up_to="active")
     started(world, "efc-action-list")
     started(world, based_on=Assessment.objects.get(framework_slug="carer-positive"))
     with django_assert_num_queries(len(few.captured_queries)):
-        client.get(url("benchmarks_home"))
+        client.get(url("benchmarks:home"))
 
 
 def test_home_refuses_post(world):
-    assert client_for(world.hr_admin).post(url("benchmarks_home")).status_code == 405
+    assert client_for(world.hr_admin).post(url("benchmarks:home")).status_code == 405
 
 
 def test_a_sample_framework_in_an_extra_directory_appears_in_the_ui(world, settings, tmp_path):
@@ -118,18 +118,21 @@ def test_a_sample_framework_in_an_extra_directory_appears_in_the_ui(world, setti
     (directory / "sample.yaml").write_text(yaml.safe_dump(sample(name="Fair Employer Charter")))
     settings.BENCHMARK_FRAMEWORK_DIRS = [directory]
     client = client_for(world.hr_admin)
-    assert "Fair Employer Charter" in client.get(url("benchmarks_home")).text
-    page = client.get(url("framework_detail", "sample-scheme"))
+    assert "Fair Employer Charter" in client.get(url("benchmarks:home")).text
+    page = client.get(url("benchmarks:framework_detail", "sample-scheme"))
     assert page.status_code == 200
     assert "Act on what carers say." in page.text
-    response = client.post(url("assessment_start"), {"framework": "sample-scheme"})
+    response = client.post(url("benchmarks:assessment_start"), {"framework": "sample-scheme"})
     assessment = Assessment.objects.get(framework_slug="sample-scheme")
-    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", assessment.pk)
     assert "Listening to carers" in client.get(response["Location"]).text
 
 
 def test_unknown_framework_page_is_not_found(world):
-    assert client_for(world.hr_admin).get(url("framework_detail", "nothing")).status_code == 404
+    assert (
+        client_for(world.hr_admin).get(url("benchmarks:framework_detail", "nothing")).status_code
+        == 404
+    )
 
 
 # --- Starting -----------------------------------------------------------------------------
@@ -137,11 +140,14 @@ def test_unknown_framework_page_is_not_found(world):
 
 def test_hr_starts_an_assessment_and_it_is_audited(world):
     client = client_for(world.hr_admin)
-    assert client.get(url("assessment_start") + "?framework=carer-positive").status_code == 200
-    response = client.post(url("assessment_start"), {"framework": "carer-positive"})
+    assert (
+        client.get(url("benchmarks:assessment_start") + "?framework=carer-positive").status_code
+        == 200
+    )
+    response = client.post(url("benchmarks:assessment_start"), {"framework": "carer-positive"})
     assessment = Assessment.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", assessment.pk)
     assert AuditEvent.objects.filter(
         object_type="benchmarks.assessment", object_id=str(assessment.pk), action="create"
     ).exists()
@@ -150,7 +156,7 @@ def test_hr_starts_an_assessment_and_it_is_audited(world):
 def test_starting_a_second_draft_shows_the_reason_and_keeps_the_choice(world):
     started(world)
     response = client_for(world.hr_admin).post(
-        url("assessment_start"), {"framework": "carer-positive"}
+        url("benchmarks:assessment_start"), {"framework": "carer-positive"}
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -161,8 +167,11 @@ def test_starting_a_second_draft_shows_the_reason_and_keeps_the_choice(world):
 @pytest.mark.parametrize("persona", ["sponsor", "champion", "carer"])
 def test_only_hr_can_start(world, persona):
     client = client_for(getattr(world, persona))
-    assert client.get(url("assessment_start")).status_code == 403
-    assert client.post(url("assessment_start"), {"framework": "carer-positive"}).status_code == 403
+    assert client.get(url("benchmarks:assessment_start")).status_code == 403
+    assert (
+        client.post(url("benchmarks:assessment_start"), {"framework": "carer-positive"}).status_code
+        == 403
+    )
     assert not Assessment.objects.exists()
 
 
@@ -182,7 +191,7 @@ def test_overview_shows_levels_what_is_missing_and_live_evidence(world):
         expected_version=version_of(assessment, "identification"),
         by=world.hr_admin,
     )
-    response = client_for(world.sponsor).get(url("assessment_detail", assessment.pk))
+    response = client_for(world.sponsor).get(url("benchmarks:assessment_detail", assessment.pk))
     assert response.status_code == 200
     text = response.text
     assert "<strong data-level>Engaged</strong>" in text
@@ -192,7 +201,7 @@ def test_overview_shows_levels_what_is_missing_and_live_evidence(world):
     assert "Measured on" in text
     # The sponsor reads; only HR is offered to sign off.
     assert "Sign off this version" not in text
-    hr = client_for(world.hr_admin).get(url("assessment_detail", assessment.pk)).text
+    hr = client_for(world.hr_admin).get(url("benchmarks:assessment_detail", assessment.pk)).text
     assert "Sign off this version" in hr
     assert "Turn the gaps into an action plan" in hr
 
@@ -206,7 +215,7 @@ def test_overview_of_a_checklist_counts_actions_done(world):
         expected_version=0,
         by=world.hr_admin,
     )
-    text = client_for(world.hr_admin).get(url("assessment_detail", assessment.pk)).text
+    text = client_for(world.hr_admin).get(url("benchmarks:assessment_detail", assessment.pk)).text
     assert "1 of 9 met, 1 partly" in text
     assert "Join Employers for Carers." in text
 
@@ -214,16 +223,16 @@ def test_overview_of_a_checklist_counts_actions_done(world):
 def test_overview_queries_do_not_grow_with_answers_and_files(world, django_assert_num_queries):
     assessment = started(world)
     client = client_for(world.hr_admin)
-    client.get(url("assessment_detail", assessment.pk))
+    client.get(url("benchmarks:assessment_detail", assessment.pk))
     with django_assert_num_queries(19) as few:
-        client.get(url("assessment_detail", assessment.pk))
+        client.get(url("benchmarks:assessment_detail", assessment.pk))
     meet(world, assessment, up_to="exemplary")
     uploaded(world, assessment)
     uploaded(
         world, assessment, criterion_key="peer-support", content=files.png(), name="poster.png"
     )
     with django_assert_num_queries(len(few.captured_queries)):
-        client.get(url("assessment_detail", assessment.pk))
+        client.get(url("benchmarks:assessment_detail", assessment.pk))
 
 
 def test_another_organisations_assessment_is_not_found(world):
@@ -234,15 +243,15 @@ def test_another_organisations_assessment_is_not_found(world):
     )
     client = client_for(world.hr_admin)
     for name, args in (
-        ("assessment_detail", [theirs.pk]),
-        ("criterion_detail", [theirs.pk, "policy"]),
-        ("assessment_compare", [theirs.pk]),
-        ("assessment_pack", [theirs.pk]),
-        ("assessment_sign_off", [theirs.pk]),
+        ("benchmarks:assessment_detail", [theirs.pk]),
+        ("benchmarks:criterion_detail", [theirs.pk, "policy"]),
+        ("benchmarks:assessment_compare", [theirs.pk]),
+        ("benchmarks:assessment_pack", [theirs.pk]),
+        ("benchmarks:assessment_sign_off", [theirs.pk]),
     ):
         assert client.get(url(name, *args)).status_code == 404, name
     # Through their own organisation's address, a member of ours is not found either.
-    other = reverse("assessment_detail", args=[world.other_org.slug, theirs.pk])
+    other = reverse("benchmarks:assessment_detail", args=[world.other_org.slug, theirs.pk])
     assert client.get(other).status_code == 404
 
 
@@ -254,7 +263,7 @@ def test_hr_answers_a_criterion_and_sees_the_level(world):
     assert (
         'value="Save"'
         in client_for(world.hr_admin)
-        .get(url("criterion_detail", assessment.pk, "identification"))
+        .get(url("benchmarks:criterion_detail", assessment.pk, "identification"))
         .text
     )
     data = criterion_post(
@@ -263,9 +272,11 @@ def test_hr_answers_a_criterion_and_sees_the_level(world):
     data["narrative"] = "Our carers page explains who counts."
     data["links"] = "https://intranet.example.org/carers Carers page\n\nhttps://example.org/survey"
     client = client_for(world.hr_admin)
-    response = client.post(url("criterion_detail", assessment.pk, "identification"), data)
+    response = client.post(
+        url("benchmarks:criterion_detail", assessment.pk, "identification"), data
+    )
     assert response.status_code == 302
-    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", assessment.pk)
     page = client.get(response["Location"])
     assert "Saved “Identification of carers”: it reaches Engaged." in page.text
     evidence = assessment.evidence.get()
@@ -289,7 +300,7 @@ def test_a_clashing_save_keeps_what_was_typed_and_says_what_changed(world):
     data = criterion_post(assessment, "policy", 0, policy_recognised="partly")
     data["narrative"] = "My own words"
     response = client_for(world.hr_admin).post(
-        url("criterion_detail", assessment.pk, "policy"), data
+        url("benchmarks:criterion_detail", assessment.pk, "policy"), data
     )
     assert response.status_code == 200
     text = response.text
@@ -306,7 +317,7 @@ def test_a_bad_link_is_shown_against_the_links_field(world):
     data = criterion_post(assessment, "policy", 0)
     data["links"] = "javascript:alert(1)"
     response = client_for(world.hr_admin).post(
-        url("criterion_detail", assessment.pk, "policy"), data
+        url("benchmarks:criterion_detail", assessment.pk, "policy"), data
     )
     assert response.status_code == 200
     assert "is not a web address starting with https://" in response.text
@@ -316,11 +327,12 @@ def test_a_bad_link_is_shown_against_the_links_field(world):
 def test_sponsor_reads_a_criterion_but_cannot_save_it(world):
     assessment = started(world)
     client = client_for(world.sponsor)
-    page = client.get(url("criterion_detail", assessment.pk, "policy"))
+    page = client.get(url("benchmarks:criterion_detail", assessment.pk, "policy"))
     assert page.status_code == 200
     assert "<form" not in page.text.split('id="main-content"')[1]
     response = client.post(
-        url("criterion_detail", assessment.pk, "policy"), criterion_post(assessment, "policy", 0)
+        url("benchmarks:criterion_detail", assessment.pk, "policy"),
+        criterion_post(assessment, "policy", 0),
     )
     assert response.status_code == 403
 
@@ -328,7 +340,9 @@ def test_sponsor_reads_a_criterion_but_cannot_save_it(world):
 def test_unknown_criterion_is_not_found(world):
     assessment = started(world)
     assert (
-        client_for(world.hr_admin).get(url("criterion_detail", assessment.pk, "nope")).status_code
+        client_for(world.hr_admin)
+        .get(url("benchmarks:criterion_detail", assessment.pk, "nope"))
+        .status_code
         == 404
     )
 
@@ -336,11 +350,11 @@ def test_unknown_criterion_is_not_found(world):
 def test_a_signed_off_criterion_is_read_only(world):
     done = signed_off(world)
     client = client_for(world.hr_admin)
-    page = client.get(url("criterion_detail", done.pk, "policy"))
+    page = client.get(url("benchmarks:criterion_detail", done.pk, "policy"))
     assert 'name="version"' not in page.text
     data = criterion_post(done, "policy", 1)
     data["narrative"] = "Typed on a page opened before the sign-off"
-    response = client.post(url("criterion_detail", done.pk, "policy"), data)
+    response = client.post(url("benchmarks:criterion_detail", done.pk, "policy"), data)
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "can no longer be changed" in response.text
@@ -368,7 +382,7 @@ def test_signed_off_while_saving_keeps_what_was_typed(world, monkeypatch):
     data = criterion_post(assessment, "policy", 0, policy_recognised="met")
     data["narrative"] = "My careful words"
     response = client_for(world.hr_admin).post(
-        url("criterion_detail", assessment.pk, "policy"), data
+        url("benchmarks:criterion_detail", assessment.pk, "policy"), data
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -389,7 +403,7 @@ def test_a_draft_whose_framework_was_removed_is_not_offered_for_editing(world, s
     assessment = started(world, "sample-scheme")
     settings.BENCHMARK_FRAMEWORK_DIRS = []
     client = client_for(world.hr_admin)
-    page = client.get(url("criterion_detail", assessment.pk, "listening"))
+    page = client.get(url("benchmarks:criterion_detail", assessment.pk, "listening"))
     assert page.status_code == 200
     assert "no longer available on this service" in page.text
     assert 'name="version"' not in page.text
@@ -403,13 +417,13 @@ def test_a_draft_whose_framework_was_removed_is_not_offered_for_editing(world, s
         "links": "",
         "version": "0",
     }
-    response = client.post(url("criterion_detail", assessment.pk, "listening"), data)
+    response = client.post(url("benchmarks:criterion_detail", assessment.pk, "listening"), data)
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "no longer available on this service" in response.text
     assert "Kept for copying" in response.text
     assert not RequirementAnswer.objects.exists()
-    sign_off = client.get(url("assessment_sign_off", assessment.pk))
+    sign_off = client.get(url("benchmarks:assessment_sign_off", assessment.pk))
     assert "no longer available on this service" in sign_off.text
     assert 'name="confirm"' not in sign_off.text
 
@@ -419,7 +433,7 @@ def test_a_draft_whose_framework_was_removed_is_not_offered_for_editing(world, s
 
 def upload(client, assessment, content, name, content_type="application/pdf", **extra):
     return client.post(
-        url("evidence_upload", assessment.pk, "policy"),
+        url("benchmarks:evidence_upload", assessment.pk, "policy"),
         {"file": SimpleUploadedFile(name, content, content_type=content_type), **extra},
     )
 
@@ -432,7 +446,7 @@ def test_uploading_a_policy_pdf(world):
     item = EvidenceFile.objects.get()
     assert item.is_carers_policy
     assert default_storage.exists(item.stored_name)
-    page = client.get(url("criterion_detail", assessment.pk, "policy"))
+    page = client.get(url("benchmarks:criterion_detail", assessment.pk, "policy"))
     assert "“Carers policy.pdf” uploaded." in page.text
     assert "Yes: “Carers policy.pdf”, uploaded on" in page.text
 
@@ -456,7 +470,7 @@ def test_an_upload_to_a_signed_off_assessment_goes_back_to_it_saying_why(world):
     client = client_for(world.hr_admin)
     response = upload(client, done, files.pdf(), "Late policy.pdf")
     assert response.status_code == 302
-    assert response["Location"] == url("assessment_detail", done.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", done.pk)
     assert "can no longer be changed" in client.get(response["Location"]).text
     assert not EvidenceFile.objects.filter(assessment=done, label="Late policy").exists()
 
@@ -479,7 +493,7 @@ def test_a_text_file_sent_as_pdf_is_stored_and_served_as_text(world):
     upload(client, assessment, b"<html><script>alert(1)</script></html>", "minutes.pdf")
     item = EvidenceFile.objects.get()
     assert (item.content_type, item.download_name) == ("text/plain", "minutes.txt")
-    response = client.get(url("evidence_download", assessment.pk, item.pk))
+    response = client.get(url("benchmarks:evidence_download", assessment.pk, item.pk))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="minutes.txt"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -490,7 +504,7 @@ def test_download_is_an_attachment_with_the_sniffed_type(world, persona):
     assessment = started(world)
     item = uploaded(world, assessment, name="Carers policy.pdf")
     response = client_for(getattr(world, persona)).get(
-        url("evidence_download", assessment.pk, item.pk)
+        url("benchmarks:evidence_download", assessment.pk, item.pk)
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -503,10 +517,14 @@ def test_download_is_refused_to_staff_and_other_organisations(world):
     assessment = started(world)
     item = uploaded(world, assessment)
     assert (
-        client_for(world.carer).get(url("evidence_download", assessment.pk, item.pk)).status_code
+        client_for(world.carer)
+        .get(url("benchmarks:evidence_download", assessment.pk, item.pk))
+        .status_code
         == 403
     )
-    foreign = reverse("evidence_download", args=[world.other_org.slug, assessment.pk, item.pk])
+    foreign = reverse(
+        "benchmarks:evidence_download", args=[world.other_org.slug, assessment.pk, item.pk]
+    )
     assert client_for(world.outsider).get(foreign).status_code == 404
     from benchmarks.services import assessment_start
 
@@ -514,14 +532,16 @@ def test_download_is_refused_to_staff_and_other_organisations(world):
         organisation=world.other_org, framework_slug="carer-positive", by=world.outsider
     )
     # Our file through their assessment's address: not found.
-    mixed = reverse("evidence_download", args=[world.other_org.slug, theirs.pk, item.pk])
+    mixed = reverse("benchmarks:evidence_download", args=[world.other_org.slug, theirs.pk, item.pk])
     assert client_for(world.outsider).get(mixed).status_code == 404
 
 
 def test_upload_needs_post_and_hr(world):
     assessment = started(world)
     assert (
-        client_for(world.hr_admin).get(url("evidence_upload", assessment.pk, "policy")).status_code
+        client_for(world.hr_admin)
+        .get(url("benchmarks:evidence_upload", assessment.pk, "policy"))
+        .status_code
         == 405
     )
     assert upload(client_for(world.champion), assessment, files.pdf(), "p.pdf").status_code == 403
@@ -531,10 +551,10 @@ def test_removing_a_file_asks_first(world):
     assessment = started(world)
     item = uploaded(world, assessment)
     client = client_for(world.hr_admin)
-    page = client.get(url("evidence_remove", assessment.pk, item.pk))
+    page = client.get(url("benchmarks:evidence_remove", assessment.pk, item.pk))
     assert "Remove “Carers policy.pdf”?" in page.text
-    response = client.post(url("evidence_remove", assessment.pk, item.pk))
-    assert response["Location"] == url("criterion_detail", assessment.pk, "policy")
+    response = client.post(url("benchmarks:evidence_remove", assessment.pk, item.pk))
+    assert response["Location"] == url("benchmarks:criterion_detail", assessment.pk, "policy")
     assert not EvidenceFile.objects.exists()
 
 
@@ -545,15 +565,17 @@ def test_sign_off_needs_confirmation_then_fixes_the_version(world):
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
     client = client_for(world.hr_admin)
-    page = client.get(url("assessment_sign_off", assessment.pk))
+    page = client.get(url("benchmarks:assessment_sign_off", assessment.pk))
     assert "After sign-off nobody can change this version" in page.text
-    refused = client.post(url("assessment_sign_off", assessment.pk), {"role": "HR Director"})
+    refused = client.post(
+        url("benchmarks:assessment_sign_off", assessment.pk), {"role": "HR Director"}
+    )
     assert refused.status_code == 200
     assert "Confirm the answers are accurate to sign off" in refused.text
     assert 'value="HR Director"' in refused.text
     state = captured(r'name="state" value="([0-9a-f]+)"', page.text)
     response = client.post(
-        url("assessment_sign_off", assessment.pk),
+        url("benchmarks:assessment_sign_off", assessment.pk),
         {"role": "HR Director", "confirm": "on", "state": state},
     )
     assert response.status_code == 302
@@ -569,7 +591,7 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
     client = client_for(world.hr_admin)
-    page = client.get(url("assessment_sign_off", assessment.pk)).text
+    page = client.get(url("benchmarks:assessment_sign_off", assessment.pk)).text
     seen = captured(r'name="state" value="([0-9a-f]+)"', page)
     # Another admin lowers an answer while the page is open.
     criterion_save(
@@ -580,7 +602,7 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
         by=world.org_admin,
     )
     response = client.post(
-        url("assessment_sign_off", assessment.pk),
+        url("benchmarks:assessment_sign_off", assessment.pk),
         {"role": "HR Director", "confirm": "on", "state": seen},
     )
     assert response.status_code == 200
@@ -594,7 +616,7 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
     assessment.refresh_from_db()
     assert assessment.is_draft
     signed = client.post(
-        url("assessment_sign_off", assessment.pk),
+        url("benchmarks:assessment_sign_off", assessment.pk),
         {"role": "HR Director", "confirm": "on", "state": fresh},
     )
     assert signed.status_code == 302
@@ -604,11 +626,16 @@ def test_sign_off_refuses_what_changed_after_the_page_was_opened(world):
 
 def test_starting_a_new_version_from_a_signed_off_one(world):
     done = signed_off(world)
-    response = client_for(world.hr_admin).post(url("assessment_new_version", done.pk))
+    response = client_for(world.hr_admin).post(url("benchmarks:assessment_new_version", done.pk))
     new = Assessment.objects.get(number=2)
-    assert response["Location"] == url("assessment_detail", new.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", new.pk)
     assert new.based_on == done
-    assert client_for(world.hr_admin).get(url("assessment_new_version", done.pk)).status_code == 405
+    assert (
+        client_for(world.hr_admin)
+        .get(url("benchmarks:assessment_new_version", done.pk))
+        .status_code
+        == 405
+    )
 
 
 def test_compare_two_versions(world):
@@ -621,14 +648,14 @@ def test_compare_two_versions(world):
         expected_version=version_of(second, "peer-support"),
         by=world.hr_admin,
     )
-    response = client_for(world.champion).get(url("assessment_compare", second.pk))
+    response = client_for(world.champion).get(url("benchmarks:assessment_compare", second.pk))
     assert response.status_code == 200
     assert "Overall: version 1 reached Engaged; version 2 reaches Engaged." in response.text
     assert "There is a staff carers network or group" in response.text
     assert "Not met → Met" in response.text
     assert (
         client_for(world.hr_admin)
-        .get(url("assessment_compare", second.pk) + "?with=999999")
+        .get(url("benchmarks:assessment_compare", second.pk) + "?with=999999")
         .status_code
         == 404
     )
@@ -653,7 +680,7 @@ def test_the_evidence_pack_is_a_pdf_criterion_by_criterion(world):
     assessment_sign_off(
         assessment=assessment, by=world.hr_admin, today=timezone.localdate(), role="HR Director"
     )
-    response = client_for(world.sponsor).get(url("assessment_pack", assessment.pk))
+    response = client_for(world.sponsor).get(url("benchmarks:assessment_pack", assessment.pk))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -677,9 +704,12 @@ def test_the_evidence_pack_is_a_pdf_criterion_by_criterion(world):
 def test_a_draft_is_deleted_after_confirmation(world):
     assessment = started(world)
     client = client_for(world.hr_admin)
-    assert "Delete draft version 1?" in client.get(url("assessment_delete", assessment.pk)).text
-    response = client.post(url("assessment_delete", assessment.pk))
-    assert response["Location"] == url("benchmarks_home")
+    assert (
+        "Delete draft version 1?"
+        in client.get(url("benchmarks:assessment_delete", assessment.pk)).text
+    )
+    response = client.post(url("benchmarks:assessment_delete", assessment.pk))
+    assert response["Location"] == url("benchmarks:home")
     assert not Assessment.objects.exists()
 
 
@@ -700,16 +730,16 @@ def test_signed_off_while_the_delete_page_was_open(world, monkeypatch):
 
     monkeypatch.setattr(views, "assessment_delete", signed_off_first)
     client = client_for(world.hr_admin)
-    response = client.post(url("assessment_delete", assessment.pk))
+    response = client.post(url("benchmarks:assessment_delete", assessment.pk))
     assert response.status_code == 302
-    assert response["Location"] == url("assessment_detail", assessment.pk)
+    assert response["Location"] == url("benchmarks:assessment_detail", assessment.pk)
     assert "can no longer be changed" in client.get(response["Location"]).text
     assert Assessment.objects.filter(pk=assessment.pk).exists()
 
 
 def test_a_signed_off_version_cannot_be_deleted(world):
     done = signed_off(world)
-    response = client_for(world.hr_admin).post(url("assessment_delete", done.pk))
+    response = client_for(world.hr_admin).post(url("benchmarks:assessment_delete", done.pk))
     assert response.status_code == 302
     assert Assessment.objects.filter(pk=done.pk).exists()
 
@@ -720,7 +750,7 @@ def test_a_signed_off_version_cannot_be_deleted(world):
 def test_plan_page_previews_one_action_per_gap(world):
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
-    page = client_for(world.hr_admin).get(url("assessment_plan", assessment.pk))
+    page = client_for(world.hr_admin).get(url("benchmarks:assessment_plan", assessment.pk))
     assert page.status_code == 200
     assert checked(page.text, "established")
     established = sum(
@@ -739,12 +769,12 @@ def test_turning_the_gaps_into_an_action_plan(world):
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
     response = client_for(world.hr_admin).post(
-        url("assessment_plan", assessment.pk),
+        url("benchmarks:assessment_plan", assessment.pk),
         {"target": "established", "title": "Towards Established"},
     )
     plan = OrgPlan.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("org_plan_detail", args=[ORG, plan.pk])
+    assert response["Location"] == reverse("plans:org_plan_detail", args=[ORG, plan.pk])
     assert plan.title == "Towards Established"
     actions = ActionPoint.objects.filter(priority__plan=plan)
     assert actions.count() == 10
@@ -755,7 +785,7 @@ def test_turning_the_gaps_into_an_action_plan(world):
 
 def plan_post(client, assessment, **extra):
     """The plan form as the page sent it, with its hidden and default values."""
-    page = client.get(url("assessment_plan", assessment.pk)).text
+    page = client.get(url("benchmarks:assessment_plan", assessment.pk)).text
     data = {
         "target": "established",
         "title": "",
@@ -775,10 +805,10 @@ def test_sending_the_plan_form_twice_makes_one_plan(world):
     client = client_for(world.hr_admin)
     data = plan_post(client, assessment)
     assert "plan" not in data  # no plan yet: a new one, no choice to make
-    first = client.post(url("assessment_plan", assessment.pk), data)
+    first = client.post(url("benchmarks:assessment_plan", assessment.pk), data)
     plan = OrgPlan.objects.get()
-    assert first["Location"] == reverse("org_plan_detail", args=[ORG, plan.pk])
-    again = client.post(url("assessment_plan", assessment.pk), data)
+    assert first["Location"] == reverse("plans:org_plan_detail", args=[ORG, plan.pk])
+    again = client.post(url("benchmarks:assessment_plan", assessment.pk), data)
     assert again.status_code == 200
     assert "There is a problem" in again.text
     assert f"The action plan “{plan.title}” was made from these gaps after you opened" in again.text
@@ -797,7 +827,7 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
     client = client_for(world.hr_admin)
-    client.post(url("assessment_plan", assessment.pk), plan_post(client, assessment))
+    client.post(url("benchmarks:assessment_plan", assessment.pk), plan_post(client, assessment))
     made = OrgPlan.objects.get()
     # A newer plan that has nothing to do with this framework is listed but not chosen.
     today = made.period_start
@@ -815,9 +845,9 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
         expected_version=version_of(assessment, "peer-support"),
         by=world.hr_admin,
     )
-    page = client.get(url("assessment_plan", assessment.pk)).text
+    page = client.get(url("benchmarks:assessment_plan", assessment.pk)).text
     with CaptureQueriesContext(connection) as few:
-        client.get(url("assessment_plan", assessment.pk))
+        client.get(url("benchmarks:assessment_plan", assessment.pk))
     queries = len(few.captured_queries)
     assert queries < 30
     assert checked(page, str(made.pk))
@@ -829,8 +859,8 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
     assert "Add the actions to the plan" in page
 
     exemplary = plan_post(client, assessment, target="exemplary")
-    response = client.post(url("assessment_plan", assessment.pk), exemplary)
-    assert response["Location"] == reverse("org_plan_detail", args=[ORG, made.pk])
+    response = client.post(url("benchmarks:assessment_plan", assessment.pk), exemplary)
+    assert response["Location"] == reverse("plans:org_plan_detail", args=[ORG, made.pk])
     refs = list(ActionPoint.objects.filter(plan=made).values_list("requirement_ref", flat=True))
     assert len(refs) == len(set(refs)) > 10
     assert OrgPlan.objects.count() == 2
@@ -838,7 +868,7 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
     # The ten Established actions stay open; nine of them are still gaps (one is met now).
     assert f"actions added to “{made.title}”; 9 gaps already had an open action there." in message
 
-    nothing = client.post(url("assessment_plan", assessment.pk), exemplary)
+    nothing = client.post(url("benchmarks:assessment_plan", assessment.pk), exemplary)
     assert nothing.status_code == 302
     assert "Nothing added to" in client.get(nothing["Location"]).text
 
@@ -852,7 +882,7 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
             by=world.hr_admin,
         )
     with django_assert_num_queries(queries):
-        client.get(url("assessment_plan", assessment.pk))
+        client.get(url("benchmarks:assessment_plan", assessment.pk))
 
 
 def test_a_plan_deleted_meanwhile_keeps_the_choices_made(world):
@@ -861,13 +891,13 @@ def test_a_plan_deleted_meanwhile_keeps_the_choices_made(world):
     assessment = started(world)
     meet(world, assessment, up_to="engaged")
     client = client_for(world.hr_admin)
-    client.post(url("assessment_plan", assessment.pk), plan_post(client, assessment))
+    client.post(url("benchmarks:assessment_plan", assessment.pk), plan_post(client, assessment))
     data = plan_post(client, assessment, title="Kept title")
     OrgPlan.objects.all().delete()
     OrgPlan.objects.create(
         organisation=world.org, title="Another", period_start="2026-04-01", period_end="2027-03-31"
     )
-    response = client.post(url("assessment_plan", assessment.pk), data)
+    response = client.post(url("benchmarks:assessment_plan", assessment.pk), data)
     assert response.status_code == 200
     assert "That action plan no longer exists" in response.text
     assert 'value="Kept title"' in response.text
@@ -878,7 +908,9 @@ def test_a_plan_deleted_meanwhile_keeps_the_choices_made(world):
 def test_only_hr_turns_gaps_into_a_plan(world, persona):
     assessment = started(world)
     assert (
-        client_for(getattr(world, persona)).get(url("assessment_plan", assessment.pk)).status_code
+        client_for(getattr(world, persona))
+        .get(url("benchmarks:assessment_plan", assessment.pk))
+        .status_code
         == 403
     )
 
@@ -896,9 +928,9 @@ def test_only_hr_turns_gaps_into_a_plan(world, persona):
 def test_the_organisation_home_page_links_to_benchmarks_for_those_who_may_see_them(
     world, persona, shown
 ):
-    page = client_for(getattr(world, persona)).get(reverse("organisation_home", args=[ORG]))
+    page = client_for(getattr(world, persona)).get(reverse("organisations:home", args=[ORG]))
     assert page.status_code == 200
-    assert (page.text.count(url("benchmarks_home")) == 1) is shown
+    assert (page.text.count(url("benchmarks:home")) == 1) is shown
 
 
 def test_a_checklist_plans_every_action_not_done(world):
@@ -906,8 +938,8 @@ def test_a_checklist_plans_every_action_not_done(world):
 
     assessment = started(world, "efc-action-list")
     client = client_for(world.hr_admin)
-    page = client.get(url("assessment_plan", assessment.pk))
+    page = client.get(url("benchmarks:assessment_plan", assessment.pk))
     assert "Every action not done yet" in page.text
     assert "Employers for Carers action list: actions to complete" in page.text
-    client.post(url("assessment_plan", assessment.pk), {"target": "done", "title": ""})
+    client.post(url("benchmarks:assessment_plan", assessment.pk), {"target": "done", "title": ""})
     assert ActionPoint.objects.count() == 9

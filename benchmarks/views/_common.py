@@ -32,7 +32,9 @@ def refused_now(request: OrgRequest, assessment: Assessment) -> AssessmentError 
 
 
 def to_overview(assessment: Assessment) -> HttpResponse:
-    return redirect("assessment_detail", org_slug=assessment.organisation.slug, pk=assessment.pk)
+    return redirect(
+        "benchmarks:assessment_detail", org_slug=assessment.organisation.slug, pk=assessment.pk
+    )
 
 
 def context(request: OrgRequest, **extra: Any) -> dict[str, Any]:

@@ -119,7 +119,9 @@ def _criterion_page(
 
 
 def _upload_url(assessment: Assessment, key: str) -> str:
-    return reverse("evidence_upload", args=[assessment.organisation.slug, assessment.pk, key])
+    return reverse(
+        "benchmarks:evidence_upload", args=[assessment.organisation.slug, assessment.pk, key]
+    )
 
 
 def _clash_lines(assessment: Assessment, key: str, form: CriterionForm) -> list[str]:
@@ -229,7 +231,9 @@ def evidence_upload_view(request: OrgRequest, pk: int, key: str) -> HttpResponse
         )
         if item is not None:
             messages.success(request, _("“%(name)s” uploaded.") % {"name": item.download_name})
-            return redirect("criterion_detail", request.organisation.slug, assessment.pk, key)
+            return redirect(
+                "benchmarks:criterion_detail", request.organisation.slug, assessment.pk, key
+            )
         # A draft that takes no more files (signed off, framework gone) has no upload form
         # to show the reason on.
         refusal = refused_now(request, assessment)
@@ -274,7 +278,10 @@ def evidence_remove_view(request: OrgRequest, pk: int, file_pk: int) -> HttpResp
             return to_overview(assessment)
         messages.success(request, _("“%(name)s” removed.") % {"name": item.download_name})
         return redirect(
-            "criterion_detail", request.organisation.slug, assessment.pk, item.criterion_key
+            "benchmarks:criterion_detail",
+            request.organisation.slug,
+            assessment.pk,
+            item.criterion_key,
         )
     return render(
         request,
@@ -286,7 +293,7 @@ def evidence_remove_view(request: OrgRequest, pk: int, file_pk: int) -> HttpResp
             body=_("The file is removed from this draft. Signed-off versions keep their copy."),
             button=_("Remove the file"),
             back=reverse(
-                "criterion_detail",
+                "benchmarks:criterion_detail",
                 args=[request.organisation.slug, assessment.pk, item.criterion_key],
             ),
         ),

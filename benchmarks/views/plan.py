@@ -123,7 +123,7 @@ def assessment_plan(request: OrgRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _plan_message(done, gaps=len(preview)))
             return redirect(
-                reverse("org_plan_detail", args=[request.organisation.slug, done.plan.id])
+                reverse("plans:org_plan_detail", args=[request.organisation.slug, done.plan.id])
             )
     return render(
         request,

@@ -122,7 +122,7 @@ def assessment_delete_view(request: OrgRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
             return to_overview(assessment)
         messages.success(request, _("The draft has been deleted."))
-        return redirect("benchmarks_home", org_slug=request.organisation.slug)
+        return redirect("benchmarks:home", org_slug=request.organisation.slug)
     return render(
         request,
         "benchmarks/confirm.html",
@@ -132,6 +132,8 @@ def assessment_delete_view(request: OrgRequest, pk: int) -> HttpResponse:
             title=_("Delete draft version %(n)s?") % {"n": assessment.number},
             body=_("Its answers, evidence and uploaded files are deleted. This cannot be undone."),
             button=_("Delete the draft"),
-            back=reverse("assessment_detail", args=[request.organisation.slug, assessment.pk]),
+            back=reverse(
+                "benchmarks:assessment_detail", args=[request.organisation.slug, assessment.pk]
+            ),
         ),
     )

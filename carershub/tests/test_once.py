@@ -50,7 +50,8 @@ def token_on(html: str) -> str:
 
 def _conversation_url(passport: Passport) -> str:
     return reverse(
-        "conversation_new", kwargs={"org_slug": passport.staff.organisation.slug, "pk": passport.pk}
+        "passports:conversation_new",
+        kwargs={"org_slug": passport.staff.organisation.slug, "pk": passport.pk},
     )
 
 
@@ -84,7 +85,7 @@ def test_a_conversation_note_sent_twice_is_noted_once(world: World) -> None:
 
 def test_an_invitation_sent_twice_is_sent_once(world: World, mailoutbox: list[object]) -> None:
     hr = _client(world.hr_admin)
-    url = reverse("invite", kwargs={"org_slug": world.org.slug})
+    url = reverse("organisations:invite", kwargs={"org_slug": world.org.slug})
     token = token_on(hr.get(url).text)
     data = {"email": "new.starter@example.org", "role": "employee", "form_token": token}
 
@@ -109,7 +110,7 @@ def _leave_day() -> date:
 def test_a_carers_leave_request_sent_twice_is_made_once(world: World) -> None:
     """Its page writes its fields by hand, the token included."""
     carer = _client(world.carer)
-    url = reverse("carers_leave_new", kwargs={"org_slug": world.org.slug})
+    url = reverse("leave:carers_leave_new", kwargs={"org_slug": world.org.slug})
     page = carer.get(url).text
     data = {"day_1": _leave_day().isoformat(), "part_1": "full", "form_token": token_on(page)}
 
@@ -122,7 +123,7 @@ def test_a_carers_leave_request_sent_twice_is_made_once(world: World) -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "persona"), [("token_list", "hr_admin"), ("personal_tokens", "carer")]
+    ("page", "persona"), [("api:token_list", "hr_admin"), ("api:personal_tokens", "carer")]
 )
 def test_an_api_token_form_sent_twice_makes_one_token(
     world: World, page: str, persona: str

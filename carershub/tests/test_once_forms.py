@@ -22,34 +22,34 @@ from shared.once import is_protected
 #: Views whose forms only add records: a repeat would make a second one.
 ADDS_RECORDS = frozenset(
     {
-        "action_new",
-        "adjustment_new",
-        "assessment_start",
-        "carers_leave_new",
-        "commitment_adopt",
-        "commitment_new_draft",
-        "conversation_new",
-        "dependants_time_off_new",
-        "deputies",
-        "evidence_upload",
-        "flexible_consult",
-        "flexible_new",
-        "import_upload",
-        "invite",
-        "org_plan_new",
-        "personal_plan_new",
-        "personal_tokens",
-        "priority_new",
-        "progress_new",
-        "staff_create",
-        "token_list",
-        "trusted_issuer_add",
-        "unit_list",
+        "plans:action_new",
+        "passports:adjustment_new",
+        "benchmarks:assessment_start",
+        "leave:carers_leave_new",
+        "commitments:adopt",
+        "commitments:new_draft",
+        "passports:conversation_new",
+        "leave:dependants_time_off_new",
+        "leave:deputies",
+        "benchmarks:evidence_upload",
+        "flexible:consult",
+        "flexible:new",
+        "organisations:import_upload",
+        "organisations:invite",
+        "plans:org_plan_new",
+        "plans:personal_plan_new",
+        "api:personal_tokens",
+        "plans:priority_new",
+        "plans:progress_new",
+        "organisations:staff_create",
+        "api:token_list",
+        "credentials:trusted_issuer_add",
+        "organisations:unit_list",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted
 #: yet, so the button that starts a new draft from it is not offered.
-NOT_SHOWN_IN_THE_MATRIX = frozenset({"commitment_new_draft"})
+NOT_SHOWN_IN_THE_MATRIX = frozenset({"commitments:new_draft"})
 
 
 @dataclass
@@ -86,12 +86,12 @@ class _Parser(HTMLParser):
 def _url_names() -> dict[str, Any]:
     found: dict[str, Any] = {}
 
-    def walk(patterns: list[Any]) -> None:
+    def walk(patterns: list[Any], namespace: str = "") -> None:
         for item in patterns:
             if isinstance(item, URLResolver):
-                walk(item.url_patterns)
+                walk(item.url_patterns, item.namespace or namespace)
             elif isinstance(item, URLPattern) and item.name:
-                found[item.name] = item.callback
+                found[f"{namespace}:{item.name}" if namespace else item.name] = item.callback
 
     walk(get_resolver().url_patterns)
     return found
@@ -116,9 +116,9 @@ def _check_forms_on(client: Client, path: str, who: str) -> set[str]:
         match = resolve((form.action or path).split("?")[0])
         if not is_protected(match.func):
             continue
-        assert match.url_name, f"{path} as {who}: a once-only form posts to an unnamed URL"
-        where = f"{path} as {who}, form posting to {match.url_name}"
-        seen.add(match.url_name)
+        assert match.view_name, f"{path} as {who}: a once-only form posts to an unnamed URL"
+        where = f"{path} as {who}, form posting to {match.view_name}"
+        seen.add(match.view_name)
         tokens = [i for i in form.inputs if i.get("name") == "form_token"]
         assert len(tokens) == 1, f"{where}: no token"
         assert tokens[0].get("value"), f"{where}: an empty token"
@@ -152,5 +152,5 @@ def test_the_button_that_starts_a_new_commitment_draft_is_sent_once(world: Any) 
     published(world)
     client = Client()
     client.force_login(world.hr_admin)
-    path = reverse("commitment_home", kwargs={"org_slug": world.org.slug})
+    path = reverse("commitments:home", kwargs={"org_slug": world.org.slug})
     assert _check_forms_on(client, path, "hr_admin") == NOT_SHOWN_IN_THE_MATRIX

@@ -53,23 +53,23 @@ ANON = "anonymous"
 #: (``organisations.use_own_records``); every other organisation page refuses them at once.
 OWN_RECORDS = frozenset(
     {
-        "organisation_home",
-        "my_record",
-        "carer_home",
-        "passport_mine",
-        "passport_seen_by",
-        "carer_export_json",
-        "carer_export_pdf",
-        "carer_delete",
-        "passport_detail",
-        "passport_version",
-        "passport_version_pdf",
-        "passport_credential",
-        "leave_home",
-        "carers_leave_detail",
-        "flexible_home",
-        "flexible_detail",
-        "flexible_letter",
+        "organisations:home",
+        "organisations:my_record",
+        "passports:carer_home",
+        "passports:mine",
+        "passports:seen_by",
+        "passports:carer_export_json",
+        "passports:carer_export_pdf",
+        "passports:carer_delete",
+        "passports:detail",
+        "passports:version",
+        "passports:version_pdf",
+        "passports:credential",
+        "leave:home",
+        "leave:carers_leave_detail",
+        "flexible:home",
+        "flexible:detail",
+        "flexible:letter",
     }
 )
 EVERYONE = PERSONAS
@@ -487,92 +487,100 @@ MATRIX: dict[str, Spec] = {
         {**expect(MEMBERS, 302), "leaver": 302},
         data={"organisation": "home-org"},
     ),
-    "invitation_accept": Spec(
+    "organisations:invitation_accept": Spec(
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-token"}
     ),
-    "account_settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
-    "partnership_home": Spec(
+    "accounts:settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
+    "organisations:partnership_home": Spec(
         "GET",
         {**dict.fromkeys(EVERYONE, 404), ANON: 302, "lead": 200},
         lambda t: {"slug": t.partnership.slug},
     ),
     # Organisation pages.
-    "organisation_home": page(MEMBERS) | {"leaver": 200},
-    "my_record": page(MEMBERS) | {"leaver": 200},
-    "my_team": page(MEMBERS),
-    "staff_list": page(HR),
-    "staff_create": page(HR),
-    "staff_detail": page(HR, kwargs=staff, cross=True),
-    "staff_edit": page(HR, kwargs=staff, cross=True),
-    "staff_mark_left": page(HR, kwargs=staff, cross=True),
-    "import_upload": page(HR),
-    "import_preview": page(
+    "organisations:home": page(MEMBERS) | {"leaver": 200},
+    "organisations:my_record": page(MEMBERS) | {"leaver": 200},
+    "organisations:my_team": page(MEMBERS),
+    "organisations:staff_list": page(HR),
+    "organisations:staff_create": page(HR),
+    "organisations:staff_detail": page(HR, kwargs=staff, cross=True),
+    "organisations:staff_edit": page(HR, kwargs=staff, cross=True),
+    "organisations:staff_mark_left": page(HR, kwargs=staff, cross=True),
+    "organisations:import_upload": page(HR),
+    "organisations:import_preview": page(
         HR, kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}, cross=True
     ),
-    "import_confirm": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
-    "import_discard": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}),
-    "import_status": page(
+    "organisations:import_confirm": action(
+        HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}
+    ),
+    "organisations:import_discard": action(
+        HR, lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}
+    ),
+    "organisations:import_status": page(
         HR, kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.staff_import.pk}, cross=True
     ),
-    "unit_list": page(HR),
-    "invite": page(HR),
-    "invitation_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation.pk}),
-    "members": page(ORG_ADMIN),
-    "member_remove": action(ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}),
-    "audit_log": page(ORG_ADMIN),
-    "token_list": page(HR),
-    "token_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
+    "organisations:unit_list": page(HR),
+    "organisations:invite": page(HR),
+    "organisations:invitation_revoke": action(
+        HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation.pk}
+    ),
+    "organisations:members": page(ORG_ADMIN),
+    "organisations:member_remove": action(
+        ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}
+    ),
+    "organisations:audit_log": page(ORG_ADMIN),
+    "api:token_list": page(HR),
+    "api:token_revoke": action(HR, lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
     # Carer's leave: the employee, their line manager and HR see a request; only the manager decides.
-    "leave_home": page(MEMBERS) | {"leaver": 200},
-    "team_leave": page(MEMBERS),
-    "team_calendar": page(MEMBERS),
-    "deputies": page(("carer", "manager"), foreign_outsider=200),
+    "leave:home": page(MEMBERS) | {"leaver": 200},
+    "leave:team": page(MEMBERS),
+    "leave:team_calendar": page(MEMBERS),
+    "leave:deputies": page(("carer", "manager"), foreign_outsider=200),
     # Only the manager who named a deputy ends the appointment early.
-    "deputy_end": replace(
+    "leave:deputy_end": replace(
         action(("manager",), deputy_appointment), role_first=False, foreign_outsider=302
     ),
-    "calendar_feed": page(("carer", "manager"), foreign_outsider=200),
+    "leave:calendar_feed": page(("carer", "manager"), foreign_outsider=200),
     # The feed needs no sign-in; an unknown secret is simply not found.
-    "calendar_feed_ics": Spec(
+    "leave:calendar_feed_ics": Spec(
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
     ),
-    "carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
-    "dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
-    "leave_policy": page(HR),
+    "leave:carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
+    "leave:dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
+    "leave:policy": page(HR),
     # HR's lists of every request in the organisation.
-    "carers_leave_all": page(HR),
-    "flexible_all": page(HR),
-    "carers_leave_detail": page(
+    "leave:carers_leave_all": page(HR),
+    "flexible:all": page(HR),
+    "leave:carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
     ),
-    "carers_leave_accept": replace(
+    "leave:carers_leave_accept": replace(
         action(("manager",), leave), role_first=False, foreign_outsider=403
     ),
-    "carers_leave_postpone": page(
+    "leave:carers_leave_postpone": page(
         ("manager",), kwargs=leave, cross=True, role_first=False, foreign_outsider=403
     ),
-    "carers_leave_cancel": replace(
+    "leave:carers_leave_cancel": replace(
         action(("carer",), leave), role_first=False, foreign_outsider=302
     ),
     # Flexible working: the employee, their manager (who decides) and HR see a request.
-    "flexible_home": page(MEMBERS) | {"leaver": 200},
-    "flexible_new": page(("carer", "manager"), foreign_outsider=200),
-    "flexible_detail": page(
+    "flexible:home": page(MEMBERS) | {"leaver": 200},
+    "flexible:new": page(("carer", "manager"), foreign_outsider=200),
+    "flexible:detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=flexible, cross=True, role_first=False
     ),
-    "flexible_consult": replace(
+    "flexible:consult": replace(
         action(
             ("manager",), flexible, {"held_on": timezone.localdate().isoformat(), "notes": "Talked"}
         ),
         role_first=False,
         foreign_outsider=403,
     ),
-    "flexible_decide": replace(
+    "flexible:decide": replace(
         action(("manager",), flexible, {"outcome": "approved"}),
         role_first=False,
         foreign_outsider=403,
     ),
-    "flexible_extend": replace(
+    "flexible:extend": replace(
         action(
             ("manager",),
             flexible,
@@ -582,38 +590,44 @@ MATRIX: dict[str, Spec] = {
         foreign_outsider=403,
     ),
     # Only a refused request can be appealed; this one is still open, so nobody may.
-    "flexible_appeal": replace(
+    "flexible:appeal": replace(
         action((), flexible, {"reason": "Please reconsider"}),
         role_first=False,
         foreign_outsider=403,
     ),
     # The letter exists once there is a decision; this request has none yet, so viewers get 404.
-    "flexible_letter": page((), kwargs=flexible, cross=True, role_first=False, foreign_outsider=404)
+    "flexible:letter": page((), kwargs=flexible, cross=True, role_first=False, foreign_outsider=404)
     | dict.fromkeys(("carer", "manager", "hr_admin", "org_admin"), 404),
-    "flexible_withdraw": replace(
+    "flexible:withdraw": replace(
         action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),
     # Carers and passports: only the carer and the line manager they shared with (rules 1-3).
-    "carer_home": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
-    "carer_declare": page(("carer", "manager"), foreign_outsider=200),
-    "carer_export_json": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
-    "carer_export_pdf": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
-    "carer_delete": page(("carer",), foreign_outsider=200) | {"manager": 302, "leaver": 302},
-    "passport_mine": page((), foreign_outsider=302) | {"carer": 302, "manager": 302, "leaver": 302},
-    "passport_share": replace(action(("carer", "manager"), org), cross=False, foreign_outsider=302),
-    "passport_unshare": replace(
+    "passports:carer_home": page(("carer", "manager"), foreign_outsider=200) | {"leaver": 200},
+    "passports:carer_declare": page(("carer", "manager"), foreign_outsider=200),
+    "passports:carer_export_json": page(("carer", "manager"), foreign_outsider=200)
+    | {"leaver": 200},
+    "passports:carer_export_pdf": page(("carer", "manager"), foreign_outsider=200)
+    | {"leaver": 200},
+    "passports:carer_delete": page(("carer",), foreign_outsider=200)
+    | {"manager": 302, "leaver": 302},
+    "passports:mine": page((), foreign_outsider=302)
+    | {"carer": 302, "manager": 302, "leaver": 302},
+    "passports:share": replace(
         action(("carer", "manager"), org), cross=False, foreign_outsider=302
     ),
-    "passport_seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302, "leaver": 302},
-    "team_passports": page(MEMBERS),
+    "passports:unshare": replace(
+        action(("carer", "manager"), org), cross=False, foreign_outsider=302
+    ),
+    "passports:seen_by": page(("carer",), foreign_outsider=200) | {"manager": 302, "leaver": 302},
+    "passports:team": page(MEMBERS),
     # Bringing a passport from another employer needs your own staff record here.
-    "passport_import": page(("carer", "manager"), foreign_outsider=200),
+    "passports:import": page(("carer", "manager"), foreign_outsider=200),
     # An empty credential fails verification: the carer is told and sent back to step 1.
-    "passport_import_confirm": replace(
+    "passports:import_confirm": replace(
         action(("carer", "manager"), org), cross=False, foreign_outsider=302
     ),
     # Only the carer takes a signed copy; the manager is refused before the version is looked up.
-    "passport_credential": replace(
+    "passports:credential": replace(
         passport_action(
             (),
             kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
@@ -622,18 +636,18 @@ MATRIX: dict[str, Spec] = {
     )
     | {"carer": 404, "manager": 403, "leaver": 404},
     # Personal API tokens: everyone's own, and nobody else's (an HR token is not one).
-    "personal_tokens": page(MEMBERS, foreign_outsider=200),
-    "personal_token_revoke": replace(
+    "api:personal_tokens": page(MEMBERS, foreign_outsider=200),
+    "api:personal_token_revoke": replace(
         action((), lambda t: {"org_slug": t.org.slug, "pk": t.token_id}),
         role_first=False,
         foreign_outsider=404,
     )
     | dict.fromkeys(MEMBERS, 404),
     # Pages about one's own passport stay open to someone who has left; this one is not theirs.
-    "passport_detail": passport_page(("carer", "manager")) | {"leaver": 404},
-    "passport_edit_about": passport_page(("carer",)) | {"manager": 403},
-    "adjustment_new": passport_page(("carer", "manager")),
-    "adjustment_edit": passport_page(
+    "passports:detail": passport_page(("carer", "manager")) | {"leaver": 404},
+    "passports:edit_about": passport_page(("carer",)) | {"manager": 403},
+    "passports:adjustment_new": passport_page(("carer", "manager")),
+    "passports:adjustment_edit": passport_page(
         ("carer", "manager"),
         kwargs=lambda t: {
             "org_slug": t.org.slug,
@@ -641,18 +655,18 @@ MATRIX: dict[str, Spec] = {
             "adjustment_pk": t.adjustment.pk,
         },
     ),
-    "passport_review": passport_page(("carer", "manager")),
-    "conversation_new": passport_page(("carer", "manager")),
-    "passport_sign": passport_action(("carer", "manager"), data={"version": "1"}),
+    "passports:review": passport_page(("carer", "manager")),
+    "passports:conversation_new": passport_page(("carer", "manager")),
+    "passports:sign": passport_action(("carer", "manager"), data={"version": "1"}),
     # Nothing is agreed yet, so there is no version 1 to show anyone.
-    "passport_version": passport_page(
+    "passports:version": passport_page(
         (),
         kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
         foreign_outsider=404,
     )
     | {"leaver": 404},
     # Only the carer downloads the PDF; the manager is refused before the version is looked up.
-    "passport_version_pdf": passport_page(
+    "passports:version_pdf": passport_page(
         (),
         kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.passport.pk, "number": 1},
         foreign_outsider=404,
@@ -747,31 +761,31 @@ MATRIX: dict[str, Spec] = {
     "api-v1:my_credential": api("POST", (), 403, kwargs=lambda t: {"number": 1}),
     # Leadership commitment: every member reads the published one; HR writes and publishes;
     # only the executive sponsor signs, and the sponsor also sees drafts and history.
-    "commitment_home": page(MEMBERS),
-    "commitment_adopt": page(HR),
+    "commitments:home": page(MEMBERS),
+    "commitments:adopt": page(HR),
     # No commitment yet: HR is sent on to adopt the template.
-    "commitment_new_draft": replace(action(HR, org), cross=False),
-    "commitment_history": page((*HR, "sponsor")),
-    "commitment_version": page(MEMBERS, kwargs=commitment_published, cross=True),
-    "commitment_print": page(MEMBERS, kwargs=commitment_published, cross=True),
-    "commitment_pdf": page(MEMBERS, kwargs=commitment_published, cross=True),
-    "commitment_edit": page(HR, kwargs=commitment_draft, cross=True),
+    "commitments:new_draft": replace(action(HR, org), cross=False),
+    "commitments:history": page((*HR, "sponsor")),
+    "commitments:version": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitments:print": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitments:pdf": page(MEMBERS, kwargs=commitment_published, cross=True),
+    "commitments:edit": page(HR, kwargs=commitment_draft, cross=True),
     # In the other organisation nobody holds the sponsor role: told so, and sent back (302).
-    "commitment_ready": action(HR, commitment_draft, {"revision": "1"}),
-    "commitment_sign": page(
+    "commitments:ready": action(HR, commitment_draft, {"revision": "1"}),
+    "commitments:sign": page(
         ("sponsor",), kwargs=commitment_ready, cross=True, foreign_outsider=403
     ),
-    "commitment_publish": action(HR, commitment_signed),
-    "commitment_withdraw": page(HR, kwargs=commitment_signed, cross=True),
+    "commitments:publish": action(HR, commitment_signed),
+    "commitments:withdraw": page(HR, kwargs=commitment_signed, cross=True),
     # The partnership's signed commitments: its leads and members of any member organisation
     # (the outsider's organisation is in the same partnership; strangers: commitments/tests).
     # Someone who has left belongs to no member organisation any more: 404.
-    "partnership_commitments": Spec(
+    "commitments:partnership_list": Spec(
         "GET",
         {**dict.fromkeys(EVERYONE, 200), ANON: 302, "leaver": 404},
         lambda t: {"slug": t.partnership.slug},
     ),
-    "partnership_commitment": Spec(
+    "commitments:partnership_member": Spec(
         "GET",
         {**dict.fromkeys(EVERYONE, 200), ANON: 302, "leaver": 404},
         partnership_commitment,
@@ -793,37 +807,39 @@ MATRIX: dict[str, Spec] = {
         cross=True,
     ),
     # Action plans. Personal plans: the owner, and read-only the colleague they shared with.
-    "plans_home": page(MEMBERS),
-    "plans_calendar": page(MEMBERS),
+    "plans:home": page(MEMBERS),
+    "plans:calendar": page(MEMBERS),
     # The feed needs no sign-in; an unknown secret is simply not found.
-    "plans_calendar_ics": Spec(
+    "plans:calendar_ics": Spec(
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
     ),
-    "personal_plan_new": page(MEMBERS),
-    "personal_plan_detail": personal_plan_page(shared=200),
-    "personal_plan_edit": personal_plan_page(shared=403),
-    "personal_plan_share": personal_plan_page(shared=403),
-    "personal_plan_delete": personal_plan_page(shared=403),
-    "personal_plan_pdf": personal_plan_page(shared=403),
-    "personal_plan_csv": personal_plan_page(shared=403),
-    "personal_plan_unshare": passport_action(("carer",), kwargs=personal_plan_share)
+    "plans:personal_plan_new": page(MEMBERS),
+    "plans:personal_plan_detail": personal_plan_page(shared=200),
+    "plans:personal_plan_edit": personal_plan_page(shared=403),
+    "plans:personal_plan_share": personal_plan_page(shared=403),
+    "plans:personal_plan_delete": personal_plan_page(shared=403),
+    "plans:personal_plan_pdf": personal_plan_page(shared=403),
+    "plans:personal_plan_csv": personal_plan_page(shared=403),
+    "plans:personal_plan_unshare": passport_action(("carer",), kwargs=personal_plan_share)
     | {"manager": 403},
     # Organisation plans: HR and admins write; sponsors and champions read; the owner of an
     # action (the manager) reads the plan and reports progress on it; other employees 403.
     # The list is every member's: an employee sees only the plans with an action of theirs.
-    "org_plan_list": page(MEMBERS),
-    "org_plan_new": page(HR),
-    "org_plan_detail": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
-    "action_detail": page(PLAN_VIEWERS, kwargs=org_plan_action, cross=True, role_first=False),
-    "org_plan_csv": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
-    "org_plan_xlsx": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
-    "org_plan_pdf": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
-    "progress_new": page((*HR, "manager"), kwargs=org_plan_action, cross=True, role_first=False),
-    "org_plan_edit": page(HR, kwargs=org_plan, cross=True),
-    "priority_new": page(HR, kwargs=org_plan, cross=True),
-    "priority_edit": page(HR, kwargs=org_plan_priority, cross=True),
-    "action_new": page(HR, kwargs=org_plan, cross=True),
-    "action_edit": page(HR, kwargs=org_plan_action, cross=True),
+    "plans:org_plan_list": page(MEMBERS),
+    "plans:org_plan_new": page(HR),
+    "plans:org_plan_detail": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "plans:action_detail": page(PLAN_VIEWERS, kwargs=org_plan_action, cross=True, role_first=False),
+    "plans:org_plan_csv": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "plans:org_plan_xlsx": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "plans:org_plan_pdf": page(PLAN_VIEWERS, kwargs=org_plan, cross=True, role_first=False),
+    "plans:progress_new": page(
+        (*HR, "manager"), kwargs=org_plan_action, cross=True, role_first=False
+    ),
+    "plans:org_plan_edit": page(HR, kwargs=org_plan, cross=True),
+    "plans:priority_new": page(HR, kwargs=org_plan, cross=True),
+    "plans:priority_edit": page(HR, kwargs=org_plan_priority, cross=True),
+    "plans:action_new": page(HR, kwargs=org_plan, cross=True),
+    "plans:action_edit": page(HR, kwargs=org_plan_action, cross=True),
     "api-v1:list_org_plans": api("GET", MEMBERS, 200),
     "api-v1:create_org_plan": api("POST", HR, 201, data=NEW_PLAN),
     "api-v1:get_org_plan": replace(
@@ -877,18 +893,18 @@ MATRIX: dict[str, Spec] = {
     "api-v1:delete_personal_plan": api("DELETE", (), 403, kwargs=lambda t: {"plan_id": 1}),
     # API: the token decides the organisation.
     # Credentials: public keys and issuer profiles are for anyone, signed in or not.
-    "jwks": Spec("GET", dict.fromkeys(EVERYONE, 200)),
-    "issuer_profile": Spec(
+    "credentials:jwks": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "credentials:issuer_profile": Spec(
         "GET", dict.fromkeys(EVERYONE, 200), lambda t: {"public_id": issuer_for(t.org).public_id}
     ),
     # Whom to trust is an HR decision; the organisation's own signing keys are its admins'.
-    "trusted_issuer_list": page(HR),
-    "trusted_issuer_add": page(HR),
-    "trusted_issuer_refresh": action(HR, trusted_issuer),
-    "trusted_issuer_remove": page(HR, kwargs=trusted_issuer, cross=True),
-    "signing_keys": page(ORG_ADMIN),
-    "signing_key_rotate": page(ORG_ADMIN),
-    "signing_key_revoke": page(ORG_ADMIN, kwargs=signing_key, cross=True),
+    "credentials:trusted_issuer_list": page(HR),
+    "credentials:trusted_issuer_add": page(HR),
+    "credentials:trusted_issuer_refresh": action(HR, trusted_issuer),
+    "credentials:trusted_issuer_remove": page(HR, kwargs=trusted_issuer, cross=True),
+    "credentials:signing_keys": page(ORG_ADMIN),
+    "credentials:signing_key_rotate": page(ORG_ADMIN),
+    "credentials:signing_key_revoke": page(ORG_ADMIN, kwargs=signing_key, cross=True),
     # A failed verification is an answer (200, valid false), not an error.
     "api-v1:credentials_verify": api("POST", HR, 200, data={"credential": "a.b.c"}),
     "api-v1:openapi-json": Spec("GET", dict.fromkeys(EVERYONE, 200)),
@@ -921,23 +937,23 @@ MATRIX: dict[str, Spec] = {
     ),
     # Benchmarks: HR and organisation admins run self-assessments; the executive sponsor and
     # the carer champion read them (overview, comparison, evidence pack, documents).
-    "benchmarks_home": page(BENCHMARK_READERS),
-    "framework_detail": page(
+    "benchmarks:home": page(BENCHMARK_READERS),
+    "benchmarks:framework_detail": page(
         BENCHMARK_READERS, kwargs=lambda t: {"org_slug": t.org.slug, "slug": "carer-positive"}
     ),
-    "assessment_start": page(HR),
-    "assessment_detail": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
-    "criterion_detail": page(BENCHMARK_READERS, kwargs=assessment_criterion, cross=True),
+    "benchmarks:assessment_start": page(HR),
+    "benchmarks:assessment_detail": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "benchmarks:criterion_detail": page(BENCHMARK_READERS, kwargs=assessment_criterion, cross=True),
     # No file sent: the page is shown again with the error.
-    "evidence_upload": action(HR, assessment_criterion) | dict.fromkeys(HR, 200),
-    "evidence_download": page(BENCHMARK_READERS, kwargs=evidence_file, cross=True),
-    "evidence_remove": page(HR, kwargs=evidence_file, cross=True),
-    "assessment_sign_off": page(HR, kwargs=assessment, cross=True),
-    "assessment_new_version": action(HR, signed_assessment),
-    "assessment_compare": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
-    "assessment_plan": page(HR, kwargs=assessment, cross=True),
-    "assessment_pack": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
-    "assessment_delete": page(HR, kwargs=assessment, cross=True),
+    "benchmarks:evidence_upload": action(HR, assessment_criterion) | dict.fromkeys(HR, 200),
+    "benchmarks:evidence_download": page(BENCHMARK_READERS, kwargs=evidence_file, cross=True),
+    "benchmarks:evidence_remove": page(HR, kwargs=evidence_file, cross=True),
+    "benchmarks:assessment_sign_off": page(HR, kwargs=assessment, cross=True),
+    "benchmarks:assessment_new_version": action(HR, signed_assessment),
+    "benchmarks:assessment_compare": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "benchmarks:assessment_plan": page(HR, kwargs=assessment, cross=True),
+    "benchmarks:assessment_pack": page(BENCHMARK_READERS, kwargs=assessment, cross=True),
+    "benchmarks:assessment_delete": page(HR, kwargs=assessment, cross=True),
     "api-v1:list_frameworks": api("GET", BENCHMARK_READERS, 200),
     "api-v1:get_framework_detail": api(
         "GET", BENCHMARK_READERS, 200, kwargs=lambda t: {"slug": "carer-positive"}
@@ -1076,7 +1092,7 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
 
 
 #: Public on purpose, for verifiers anywhere: the only responses a cache may keep.
-PUBLIC_RESPONSES = frozenset({"jwks", "issuer_profile"})
+PUBLIC_RESPONSES = frozenset({"credentials:jwks", "credentials:issuer_profile"})
 
 
 def _request(client: Client, spec: Spec, path: str, token: str | None) -> int:

@@ -178,7 +178,7 @@ def test_a_refused_paste_on_a_page_is_in_the_error_summary_and_what_was_typed_is
 ):
     passport = declared(world)
     client.force_login(world.carer)
-    url = reverse("passport_edit_about", kwargs={"org_slug": world.org.slug, "pk": passport.pk})
+    url = reverse("passports:edit_about", kwargs={"org_slug": world.org.slug, "pk": passport.pk})
     response = client.post(
         url,
         {
@@ -199,7 +199,7 @@ def test_a_refused_paste_on_a_page_is_in_the_error_summary_and_what_was_typed_is
 
 def test_a_single_line_pasted_with_a_control_character_is_saved_without_it(client, world):
     client.force_login(world.hr_admin)
-    url = reverse("unit_list", kwargs={"org_slug": world.org.slug})
+    url = reverse("organisations:unit_list", kwargs={"org_slug": world.org.slug})
     response = client.post(url, {"code": "WARD\x007", "name": "Ward\x0bseven\u202e", "parent": ""})
     assert response.status_code == 302
     unit = Unit.objects.get(organisation=world.org, code="WARD7")

@@ -31,7 +31,7 @@ def test_the_commitment_pdf_prints_any_stored_text(world):
     )
     client = Client()
     client.force_login(world.carer)
-    response = client.get(reverse("commitment_pdf", args=[world.org.slug, 1]))
+    response = client.get(reverse("commitments:pdf", args=[world.org.slug, 1]))
     assert response.status_code == 200
     assert_only_embedded_dejavu(response.content)
     text = " ".join(pdf_text(response.content).split())

@@ -26,12 +26,12 @@ def _client(user: object | None) -> Client:
 
 
 def _list_url(world: World) -> str:
-    return reverse("partnership_commitments", kwargs={"slug": world.partnership.slug})
+    return reverse("commitments:partnership_list", kwargs={"slug": world.partnership.slug})
 
 
 def _text_url(world: World, org_slug: str = "home-org") -> str:
     return reverse(
-        "partnership_commitment",
+        "commitments:partnership_member",
         kwargs={"slug": world.partnership.slug, "org_slug": org_slug},
     )
 
@@ -76,7 +76,7 @@ def test_someone_outside_the_partnership_gets_not_found(world: World) -> None:
 
 
 def test_an_unknown_partnership_is_not_found_and_visitors_must_sign_in(world: World) -> None:
-    missing = reverse("partnership_commitments", kwargs={"slug": "no-such-partnership"})
+    missing = reverse("commitments:partnership_list", kwargs={"slug": "no-such-partnership"})
     assert _client(world.lead).get(missing).status_code == 404
     assert _client(None).get(_list_url(world)).status_code == 302
 
@@ -123,11 +123,13 @@ def test_the_list_takes_the_same_queries_however_many_members_have_signed(
 
 def test_the_partnership_home_links_to_the_list(world: World) -> None:
     response = _client(world.lead).get(
-        reverse("partnership_home", kwargs={"slug": world.partnership.slug})
+        reverse("organisations:partnership_home", kwargs={"slug": world.partnership.slug})
     )
     assert _list_url(world) in response.text
 
 
 def test_the_commitment_page_links_to_the_partnership_list(world: World) -> None:
-    response = _client(world.carer).get(reverse("commitment_home", kwargs={"org_slug": "home-org"}))
+    response = _client(world.carer).get(
+        reverse("commitments:home", kwargs={"org_slug": "home-org"})
+    )
     assert _list_url(world) in response.text

@@ -39,10 +39,10 @@ def _audited(summary: str) -> bool:
 
 
 def test_before_anything_is_adopted_hr_is_offered_the_template(world: World) -> None:
-    response = _client(world.hr_admin).get(_url("commitment_home"))
+    response = _client(world.hr_admin).get(_url("commitments:home"))
     assert response.status_code == 200
     assert "There is no published commitment yet." in response.text
-    assert _url("commitment_adopt") in response.text
+    assert _url("commitments:adopt") in response.text
 
 
 def test_staff_see_the_published_commitment_but_no_drafts(world: World) -> None:
@@ -52,14 +52,14 @@ def test_staff_see_the_published_commitment_but_no_drafts(world: World) -> None:
 
     draft = commitment_start_draft(commitment=version.commitment, by=world.hr_admin)
     draft_update(version=draft, expected_revision=None, text=next_draft_text, by=world.hr_admin)
-    response = _client(world.carer).get(_url("commitment_home"))
+    response = _client(world.carer).get(_url("commitments:home"))
     assert response.status_code == 200
     assert "Our commitment to working carers" in response.text
     assert "Sam Sponsor" in response.text
     assert "Chief People Officer" in response.text
     assert "data-draft" not in response.text
-    assert _url("commitment_adopt") not in response.text
-    assert f'href="{_url("commitment_history")}"' not in response.text
+    assert _url("commitments:adopt") not in response.text
+    assert f'href="{_url("commitments:history")}"' not in response.text
 
 
 def test_home_page_queries_do_not_grow_with_versions(
@@ -69,9 +69,9 @@ def test_home_page_queries_do_not_grow_with_versions(
     for n in range(3):
         next_published(world, text=f"Version {n + 2}")
     client = _client(world.hr_admin)
-    client.get(_url("commitment_home"))  # warm the session
+    client.get(_url("commitments:home"))  # warm the session
     with django_assert_max_num_queries(12):
-        response = client.get(_url("commitment_home"))
+        response = client.get(_url("commitments:home"))
     assert response.status_code == 200
 
 
@@ -81,9 +81,9 @@ def test_history_lists_every_version_in_constant_queries(
     published(world)
     next_published(world)
     client = _client(world.sponsor)
-    client.get(_url("commitment_home"))
+    client.get(_url("commitments:home"))
     with django_assert_max_num_queries(10):
-        response = client.get(_url("commitment_history"))
+        response = client.get(_url("commitments:history"))
     assert response.status_code == 200
     assert "Version 1" in response.text
     assert "Version 2" in response.text
@@ -92,11 +92,11 @@ def test_history_lists_every_version_in_constant_queries(
 
 def test_organisation_home_shows_the_published_commitment(world: World) -> None:
     client = _client(world.carer)
-    home = reverse("organisation_home", kwargs={"org_slug": "home-org"})
+    home = reverse("organisations:home", kwargs={"org_slug": "home-org"})
     assert "Not published yet." in client.get(home).text
     published(world)
     text = client.get(home).text
-    assert _url("commitment_home") in text
+    assert _url("commitments:home") in text
     assert "signed by Sam Sponsor, Chief People Officer" in text
 
 
@@ -107,32 +107,32 @@ def test_adopting_through_the_page_creates_draft_one_and_opens_it_for_editing(
     world: World,
 ) -> None:
     client = _client(world.hr_admin)
-    page = client.get(_url("commitment_adopt"))
+    page = client.get(_url("commitments:adopt"))
     assert "Home Trust" in page.text
     assert "{organisation}" not in page.text
-    response = client.post(_url("commitment_adopt"))
+    response = client.post(_url("commitments:adopt"))
     assert response.status_code == 302
-    assert response["Location"] == _url("commitment_edit", number=1)
+    assert response["Location"] == _url("commitments:edit", number=1)
     assert CommitmentVersion.objects.get().status == VersionStatus.DRAFT
     assert _audited("Adopted the leadership commitment template")
 
 
 def test_adopt_refuses_the_wrong_method(world: World) -> None:
-    assert _client(world.hr_admin).put(_url("commitment_adopt")).status_code == 405
+    assert _client(world.hr_admin).put(_url("commitments:adopt")).status_code == 405
 
 
 def test_adopting_twice_goes_back_to_the_commitment(world: World) -> None:
     adopted(world)
-    response = _client(world.hr_admin).post(_url("commitment_adopt"))
+    response = _client(world.hr_admin).post(_url("commitments:adopt"))
     assert response.status_code == 302
-    assert response["Location"] == _url("commitment_home")
+    assert response["Location"] == _url("commitments:home")
     assert CommitmentVersion.objects.count() == 1
 
 
 def test_editing_the_draft_saves_it(world: World) -> None:
     adopted(world)
     response = _client(world.org_admin).post(
-        _url("commitment_edit", number=1), {"revision": "1", "text": "# Ours\n\nWe care."}
+        _url("commitments:edit", number=1), {"revision": "1", "text": "# Ours\n\nWe care."}
     )
     assert response.status_code == 302
     assert CommitmentVersion.objects.get().text == "# Ours\n\nWe care.\n"
@@ -142,7 +142,7 @@ def test_editing_the_draft_saves_it(world: World) -> None:
 def test_an_empty_draft_shows_the_error_summary(world: World) -> None:
     adopted(world)
     response = _client(world.hr_admin).post(
-        _url("commitment_edit", number=1), {"revision": "1", "text": "   "}
+        _url("commitments:edit", number=1), {"revision": "1", "text": "   "}
     )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.text
@@ -156,7 +156,7 @@ def test_a_clashing_edit_keeps_what_was_typed_and_shows_the_saved_draft(world: W
     )
     client = _client(world.hr_admin)
     response = client.post(
-        _url("commitment_edit", number=1), {"revision": "1", "text": "My careful words"}
+        _url("commitments:edit", number=1), {"revision": "1", "text": "My careful words"}
     )
     assert response.status_code == 200
     assert "govuk-error-summary" in response.text
@@ -167,7 +167,7 @@ def test_a_clashing_edit_keeps_what_was_typed_and_shows_the_saved_draft(world: W
     assert CommitmentVersion.objects.get().text == "Saved by someone else\n"
     # Saving again now applies the typed text knowingly.
     again = client.post(
-        _url("commitment_edit", number=1), {"revision": "2", "text": "My careful words"}
+        _url("commitments:edit", number=1), {"revision": "2", "text": "My careful words"}
     )
     assert again.status_code == 302
     assert CommitmentVersion.objects.get().text == "My careful words\n"
@@ -175,9 +175,9 @@ def test_a_clashing_edit_keeps_what_was_typed_and_shows_the_saved_draft(world: W
 
 def test_a_signed_version_cannot_be_opened_for_editing(world: World) -> None:
     signed(world)
-    response = _client(world.hr_admin).get(_url("commitment_edit", number=1))
+    response = _client(world.hr_admin).get(_url("commitments:edit", number=1))
     assert response.status_code == 302
-    assert response["Location"] == _url("commitment_version", number=1)
+    assert response["Location"] == _url("commitments:version", number=1)
 
 
 # --- Ready, sign, publish, withdraw -----------------------------------------------------------
@@ -189,7 +189,7 @@ def test_marking_ready_emails_the_sponsor(
     adopted(world)
     with django_capture_on_commit_callbacks(execute=True):
         response = _client(world.hr_admin).post(
-            _url("commitment_ready", number=1), {"revision": "1"}
+            _url("commitments:ready", number=1), {"revision": "1"}
         )
     assert response.status_code == 302
     assert CommitmentVersion.objects.get().status == VersionStatus.READY
@@ -199,7 +199,7 @@ def test_marking_ready_emails_the_sponsor(
 
 def test_marking_ready_needs_post(world: World) -> None:
     adopted(world)
-    assert _client(world.hr_admin).get(_url("commitment_ready", number=1)).status_code == 405
+    assert _client(world.hr_admin).get(_url("commitments:ready", number=1)).status_code == 405
 
 
 def test_the_sponsor_signs_through_the_page_and_hr_is_told(
@@ -207,12 +207,12 @@ def test_the_sponsor_signs_through_the_page_and_hr_is_told(
 ) -> None:
     ready(world)
     client = _client(world.sponsor)
-    page = client.get(_url("commitment_sign", number=1))
+    page = client.get(_url("commitments:sign", number=1))
     assert page.status_code == 200
     assert "Our commitment to working carers" in page.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            _url("commitment_sign", number=1),
+            _url("commitments:sign", number=1),
             {
                 "revision": "1",
                 "name": "Dr Ada Lovelace",
@@ -235,7 +235,7 @@ def test_signing_with_a_future_date_and_no_confirmation_keeps_what_was_typed(
 ) -> None:
     ready(world)
     response = _client(world.sponsor).post(
-        _url("commitment_sign", number=1),
+        _url("commitments:sign", number=1),
         {
             "revision": "1",
             "name": "Dr Ada Lovelace",
@@ -249,7 +249,7 @@ def test_signing_with_a_future_date_and_no_confirmation_keeps_what_was_typed(
     assert "Dr Ada Lovelace" in response.text
     assert CommitmentVersion.objects.get().status == VersionStatus.READY
     future = _client(world.sponsor).post(
-        _url("commitment_sign", number=1),
+        _url("commitments:sign", number=1),
         {
             "revision": "1",
             "name": "Dr Ada Lovelace",
@@ -265,19 +265,19 @@ def test_signing_with_a_future_date_and_no_confirmation_keeps_what_was_typed(
 @pytest.mark.parametrize("persona", ["hr_admin", "org_admin", "carer", "champion"])
 def test_only_the_sponsor_may_open_the_signing_page(world: World, persona: str) -> None:
     ready(world)
-    response = _client(getattr(world, persona)).get(_url("commitment_sign", number=1))
+    response = _client(getattr(world, persona)).get(_url("commitments:sign", number=1))
     assert response.status_code == 403
 
 
 def test_a_draft_not_yet_ready_sends_the_sponsor_back(world: World) -> None:
     adopted(world)
-    response = _client(world.sponsor).get(_url("commitment_sign", number=1))
+    response = _client(world.sponsor).get(_url("commitments:sign", number=1))
     assert response.status_code == 302
 
 
 def test_publishing_through_the_page(world: World) -> None:
     signed(world)
-    response = _client(world.hr_admin).post(_url("commitment_publish", number=1))
+    response = _client(world.hr_admin).post(_url("commitments:publish", number=1))
     assert response.status_code == 302
     assert CommitmentVersion.objects.get().status == VersionStatus.PUBLISHED
     assert _audited("Published version 1")
@@ -285,33 +285,33 @@ def test_publishing_through_the_page(world: World) -> None:
 
 def test_publish_needs_post(world: World) -> None:
     signed(world)
-    assert _client(world.hr_admin).get(_url("commitment_publish", number=1)).status_code == 405
+    assert _client(world.hr_admin).get(_url("commitments:publish", number=1)).status_code == 405
 
 
 def test_the_sponsor_cannot_publish(world: World) -> None:
     signed(world)
-    assert _client(world.sponsor).post(_url("commitment_publish", number=1)).status_code == 403
+    assert _client(world.sponsor).post(_url("commitments:publish", number=1)).status_code == 403
 
 
 def test_withdrawing_needs_a_reason(world: World) -> None:
     published(world)
     client = _client(world.hr_admin)
-    empty = client.post(_url("commitment_withdraw", number=1), {"reason": ""})
+    empty = client.post(_url("commitments:withdraw", number=1), {"reason": ""})
     assert empty.status_code == 200
     assert "govuk-error-summary" in empty.text
-    response = client.post(_url("commitment_withdraw", number=1), {"reason": "Out of date"})
+    response = client.post(_url("commitments:withdraw", number=1), {"reason": "Out of date"})
     assert response.status_code == 302
     version = CommitmentVersion.objects.get()
     assert version.status == VersionStatus.WITHDRAWN
     assert _audited("Withdrew version 1 (was published)")
-    assert "There is no published commitment yet." in client.get(_url("commitment_home")).text
+    assert "There is no published commitment yet." in client.get(_url("commitments:home")).text
 
 
 def test_a_new_draft_from_the_page_copies_the_latest_text(world: World) -> None:
     first = published(world)
-    response = _client(world.hr_admin).post(_url("commitment_new_draft"))
+    response = _client(world.hr_admin).post(_url("commitments:new_draft"))
     assert response.status_code == 302
-    assert response["Location"] == _url("commitment_edit", number=2)
+    assert response["Location"] == _url("commitments:edit", number=2)
     assert CommitmentVersion.objects.get(number=2).text == first.text
 
 
@@ -324,21 +324,21 @@ def test_staff_may_read_the_published_version_but_not_a_draft(world: World) -> N
 
     commitment_start_draft(commitment=CommitmentVersion.objects.get().commitment, by=world.hr_admin)
     client = _client(world.carer)
-    assert client.get(_url("commitment_version", number=1)).status_code == 200
-    assert client.get(_url("commitment_version", number=2)).status_code == 403
-    assert client.get(_url("commitment_print", number=2)).status_code == 403
-    assert client.get(_url("commitment_version", number=9)).status_code == 404
+    assert client.get(_url("commitments:version", number=1)).status_code == 200
+    assert client.get(_url("commitments:version", number=2)).status_code == 403
+    assert client.get(_url("commitments:print", number=2)).status_code == 403
+    assert client.get(_url("commitments:version", number=9)).status_code == 404
     sponsor = _client(world.sponsor)
-    assert sponsor.get(_url("commitment_version", number=2)).status_code == 200
+    assert sponsor.get(_url("commitments:version", number=2)).status_code == 200
 
 
 def test_the_printable_view_and_pdf_carry_the_text_and_signature(world: World) -> None:
     published(world)
     client = _client(world.carer)
-    printable = client.get(_url("commitment_print", number=1))
+    printable = client.get(_url("commitments:print", number=1))
     assert printable.status_code == 200
     assert "Sam Sponsor" in printable.text
-    pdf = client.get(_url("commitment_pdf", number=1))
+    pdf = client.get(_url("commitments:pdf", number=1))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.content)).pages)
@@ -351,21 +351,21 @@ def test_another_organisations_commitment_is_not_found(world: World) -> None:
     published(world)
     outsider = _client(world.outsider)
     for name, kwargs in (
-        ("commitment_home", {}),
-        ("commitment_version", {"number": 1}),
-        ("commitment_pdf", {"number": 1}),
-        ("commitment_history", {}),
+        ("commitments:home", {}),
+        ("commitments:version", {"number": 1}),
+        ("commitments:pdf", {"number": 1}),
+        ("commitments:history", {}),
     ):
         assert outsider.get(_url(name, "home-org", **kwargs)).status_code == 404, name
     # And through their own organisation, our version number finds nothing.
-    assert outsider.get(_url("commitment_version", "other-org", number=1)).status_code == 404
+    assert outsider.get(_url("commitments:version", "other-org", number=1)).status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["carer", "champion", "sponsor"])
 def test_too_little_role_cannot_write(world: World, persona: str) -> None:
     adopted(world)
     client = _client(getattr(world, persona))
-    assert client.get(_url("commitment_edit", number=1)).status_code == 403
-    assert client.post(_url("commitment_ready", number=1), {"revision": "1"}).status_code == 403
-    assert client.post(_url("commitment_new_draft")).status_code == 403
+    assert client.get(_url("commitments:edit", number=1)).status_code == 403
+    assert client.post(_url("commitments:ready", number=1), {"revision": "1"}).status_code == 403
+    assert client.post(_url("commitments:new_draft")).status_code == 403
     assert CommitmentVersion.objects.get().status == VersionStatus.DRAFT

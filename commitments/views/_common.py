@@ -35,8 +35,10 @@ def form_errors_as_messages(request: OrgRequest, form: forms.Form) -> None:
 
 
 def to_version(request: OrgRequest, version: CommitmentVersion) -> HttpResponse:
-    return redirect("commitment_version", org_slug=request.organisation.slug, number=version.number)
+    return redirect(
+        "commitments:version", org_slug=request.organisation.slug, number=version.number
+    )
 
 
 def to_home(request: OrgRequest) -> HttpResponse:
-    return redirect("commitment_home", org_slug=request.organisation.slug)
+    return redirect("commitments:home", org_slug=request.organisation.slug)

@@ -111,7 +111,7 @@ def commitment_adopt(request: OrgRequest) -> HttpResponse:
             messages.success(
                 request, _("Draft 1 created from the template. Make it your own, then save it.")
             )
-            return redirect("commitment_edit", org_slug=organisation.slug, number=version.number)
+            return redirect("commitments:edit", org_slug=organisation.slug, number=version.number)
     return render(
         request,
         "commitments/adopt.html",
@@ -126,7 +126,7 @@ def commitment_new_draft(request: OrgRequest) -> HttpResponse:
     """A new draft copying the latest version, for when the commitment needs updating."""
     commitment = commitment_of(organisation=request.organisation)
     if commitment is None or not commitment.versions.exists():
-        return redirect("commitment_adopt", org_slug=request.organisation.slug)
+        return redirect("commitments:adopt", org_slug=request.organisation.slug)
     form = StartDraftForm(request.POST)
     form.is_valid()  # a lone button: nothing to check
     version = attempt(form, lambda: commitment_start_draft(commitment=commitment, by=request.user))
@@ -137,7 +137,7 @@ def commitment_new_draft(request: OrgRequest) -> HttpResponse:
         request,
         _("Draft %(number)s started from the latest version.") % {"number": version.number},
     )
-    return redirect("commitment_edit", org_slug=request.organisation.slug, number=version.number)
+    return redirect("commitments:edit", org_slug=request.organisation.slug, number=version.number)
 
 
 @require_safe

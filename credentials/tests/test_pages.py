@@ -43,7 +43,8 @@ def test_hr_admin_adds_a_trusted_issuer_by_url_and_it_is_audited(client, world, 
     _as(client, world, "hr_admin")
 
     response = client.post(
-        _url("trusted_issuer_add"), {"name": "Northern Hub", "jwks_url": remote.jwks_url}
+        _url("credentials:trusted_issuer_add"),
+        {"name": "Northern Hub", "jwks_url": remote.jwks_url},
     )
 
     assert response.status_code == 302
@@ -56,7 +57,7 @@ def test_hr_admin_adds_a_trusted_issuer_by_url_and_it_is_audited(client, world, 
     assert trusted.jwks["keys"][0]["kid"] == remote.kid
     event = AuditEvent.objects.get(object_type="credentials.trustedissuer")
     assert event.actor == world.hr_admin
-    listing = client.get(_url("trusted_issuer_list")).content.decode()
+    listing = client.get(_url("credentials:trusted_issuer_list")).content.decode()
     assert "Northern Hub" in listing
     assert remote.jwks_url in listing
 
@@ -75,7 +76,7 @@ def test_trusting_this_deployment_served_by_a_live_server(client, world, live_se
     _as(client, world, "hr_admin")
 
     response = client.post(
-        _url("trusted_issuer_add"),
+        _url("credentials:trusted_issuer_add"),
         {"name": "Ourselves", "jwks_url": f"{live_server.url}/.well-known/jwks.json"},
     )
 
@@ -93,7 +94,8 @@ def test_hr_admin_pastes_a_key_set_for_an_air_gapped_issuer(client, world, remot
     pasted = json.dumps({"keys": [remote.public_jwk()]})
 
     response = client.post(
-        _url("trusted_issuer_add"), {"name": "Island", "jwks_json": pasted, "issuer": ISLAND}
+        _url("credentials:trusted_issuer_add"),
+        {"name": "Island", "jwks_json": pasted, "issuer": ISLAND},
     )
 
     assert response.status_code == 302
@@ -101,14 +103,18 @@ def test_hr_admin_pastes_a_key_set_for_an_air_gapped_issuer(client, world, remot
     assert (trusted.jwks_url, trusted.issuer) == ("", ISLAND)
     token = sign(credential(ISLAND), remote.key)
     assert verify_credential(token, receiving_organisation=world.org).valid
-    assert f"Only for {ISLAND}" in client.get(_url("trusted_issuer_list")).content.decode()
+    assert (
+        f"Only for {ISLAND}" in client.get(_url("credentials:trusted_issuer_list")).content.decode()
+    )
 
 
 def test_a_pasted_key_set_without_an_issuer_id_is_refused_and_the_paste_kept(client, world, remote):
     _as(client, world, "hr_admin")
     pasted = json.dumps({"keys": [remote.public_jwk()]})
 
-    response = client.post(_url("trusted_issuer_add"), {"name": "Island", "jwks_json": pasted})
+    response = client.post(
+        _url("credentials:trusted_issuer_add"), {"name": "Island", "jwks_json": pasted}
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -124,7 +130,7 @@ def test_the_list_tells_hr_their_own_issuer_id_and_flags_an_unbound_paste(client
     )
     _as(client, world, "hr_admin")
 
-    html = client.get(_url("trusted_issuer_list")).content.decode()
+    html = client.get(_url("credentials:trusted_issuer_list")).content.decode()
 
     assert issuer_id(world.org) in html
     assert "Trusted for no issuer" in html
@@ -194,7 +200,7 @@ def test_bad_input_shows_an_error_summary_and_keeps_what_was_typed(
 ):
     _as(client, world, "hr_admin")
 
-    response = client.post(_url("trusted_issuer_add"), data)
+    response = client.post(_url("credentials:trusted_issuer_add"), data)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -212,7 +218,7 @@ def test_a_remote_answering_with_an_error_or_a_redirect_gets_the_one_message(cli
     for status in (500, 302):
         remote.status = status
         response = client.post(
-            _url("trusted_issuer_add"), {"name": "Hub", "jwks_url": remote.jwks_url}
+            _url("credentials:trusted_issuer_add"), {"name": "Hub", "jwks_url": remote.jwks_url}
         )
         html = response.content.decode()
         assert "The key set could not be fetched from that address" in html
@@ -226,7 +232,9 @@ def test_the_same_key_set_cannot_be_trusted_twice(client, world, remote):
     trusted_issuer_add_by_url(organisation=world.org, name="Hub", url=remote.jwks_url, by=None)
     _as(client, world, "hr_admin")
 
-    response = client.post(_url("trusted_issuer_add"), {"name": "Hub", "jwks_url": remote.jwks_url})
+    response = client.post(
+        _url("credentials:trusted_issuer_add"), {"name": "Hub", "jwks_url": remote.jwks_url}
+    )
 
     assert "already trusts" in response.content.decode()
     assert TrustedIssuer.objects.count() == 1
@@ -246,14 +254,14 @@ def test_refresh_picks_up_new_keys_and_a_failed_refresh_keeps_the_old_copy(clien
     _as(client, world, "hr_admin")
     remote.document = {"keys": [remote.public_jwk(), {**remote.public_jwk(), "kid": "second"}]}
 
-    response = client.post(_url("trusted_issuer_refresh", pk=trusted.pk), follow=True)
+    response = client.post(_url("credentials:trusted_issuer_refresh", pk=trusted.pk), follow=True)
 
     assert "refreshed" in response.content.decode()
     trusted.refresh_from_db()
     assert trusted.key_count == 2
 
     remote.status = 500
-    response = client.post(_url("trusted_issuer_refresh", pk=trusted.pk), follow=True)
+    response = client.post(_url("credentials:trusted_issuer_refresh", pk=trusted.pk), follow=True)
 
     assert "could not be fetched" in response.content.decode()
     trusted.refresh_from_db()
@@ -268,11 +276,11 @@ def test_removing_an_issuer_asks_first_then_stops_trusting_it(client, world, rem
     token = sign(credential(remote.issuer), remote.key)
     _as(client, world, "hr_admin")
 
-    confirm = client.get(_url("trusted_issuer_remove", pk=trusted.pk))
+    confirm = client.get(_url("credentials:trusted_issuer_remove", pk=trusted.pk))
     assert "Stop trusting" in confirm.content.decode()
     assert TrustedIssuer.objects.exists()
 
-    response = client.post(_url("trusted_issuer_remove", pk=trusted.pk))
+    response = client.post(_url("credentials:trusted_issuer_remove", pk=trusted.pk))
 
     assert response.status_code == 302
     assert not TrustedIssuer.objects.exists()
@@ -286,8 +294,8 @@ def test_another_organisations_trusted_issuer_is_not_found(client, world, remote
     )
     _as(client, world, "hr_admin")
 
-    assert client.post(_url("trusted_issuer_refresh", pk=theirs.pk)).status_code == 404
-    assert client.post(_url("trusted_issuer_remove", pk=theirs.pk)).status_code == 404
+    assert client.post(_url("credentials:trusted_issuer_refresh", pk=theirs.pk)).status_code == 404
+    assert client.post(_url("credentials:trusted_issuer_remove", pk=theirs.pk)).status_code == 404
     assert TrustedIssuer.objects.filter(pk=theirs.pk).exists()
 
 
@@ -295,17 +303,17 @@ def test_another_organisations_trusted_issuer_is_not_found(client, world, remote
 def test_only_hr_manages_trusted_issuers(client, world, persona):
     _as(client, world, persona)
 
-    assert client.get(_url("trusted_issuer_list")).status_code == 403
-    assert client.post(_url("trusted_issuer_add"), {"name": "x"}).status_code == 403
+    assert client.get(_url("credentials:trusted_issuer_list")).status_code == 403
+    assert client.post(_url("credentials:trusted_issuer_add"), {"name": "x"}).status_code == 403
 
 
 def test_home_page_links_hr_to_trusted_issuers_and_admins_to_signing_keys(client, world):
-    hr = _as(client, world, "hr_admin").get(_url("organisation_home")).content.decode()
-    assert _url("trusted_issuer_list") in hr
-    assert _url("signing_keys") not in hr
+    hr = _as(client, world, "hr_admin").get(_url("organisations:home")).content.decode()
+    assert _url("credentials:trusted_issuer_list") in hr
+    assert _url("credentials:signing_keys") not in hr
 
-    admin = _as(Client(), world, "org_admin").get(_url("organisation_home")).content.decode()
-    assert _url("signing_keys") in admin
+    admin = _as(Client(), world, "org_admin").get(_url("organisations:home")).content.decode()
+    assert _url("credentials:signing_keys") in admin
 
 
 # Signing keys --------------------------------------------------------------------------------
@@ -314,9 +322,9 @@ def test_home_page_links_hr_to_trusted_issuers_and_admins_to_signing_keys(client
 def test_org_admin_sees_keys_with_their_status(client, world):
     first = active_key(world.org, actor=None)
     _as(client, world, "org_admin")
-    client.post(_url("signing_key_rotate"))
+    client.post(_url("credentials:signing_key_rotate"))
 
-    html = client.get(_url("signing_keys")).content.decode()
+    html = client.get(_url("credentials:signing_keys")).content.decode()
 
     second = SigningKey.objects.get(organisation=world.org, retired_at__isnull=True)
     assert first.kid in html
@@ -329,10 +337,13 @@ def test_rotating_asks_first_then_makes_a_new_active_key(client, world):
     first = active_key(world.org, actor=None)
     _as(client, world, "org_admin")
 
-    assert "Rotate the signing key?" in client.get(_url("signing_key_rotate")).content.decode()
+    assert (
+        "Rotate the signing key?"
+        in client.get(_url("credentials:signing_key_rotate")).content.decode()
+    )
     assert SigningKey.objects.filter(organisation=world.org).count() == 1
 
-    response = client.post(_url("signing_key_rotate"), follow=True)
+    response = client.post(_url("credentials:signing_key_rotate"), follow=True)
 
     first.refresh_from_db()
     assert first.status == KeyStatus.RETIRED
@@ -346,7 +357,7 @@ def test_revoking_needs_a_reason_and_keeps_the_page_on_error(client, world):
     key = active_key(world.org, actor=None)
     _as(client, world, "org_admin")
 
-    response = client.post(_url("signing_key_revoke", pk=key.pk), {"reason": "  "})
+    response = client.post(_url("credentials:signing_key_revoke", pk=key.pk), {"reason": "  "})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -356,15 +367,19 @@ def test_revoking_needs_a_reason_and_keeps_the_page_on_error(client, world):
     assert key.status == KeyStatus.ACTIVE
 
     too_long = "x" * 501
-    response = client.post(_url("signing_key_revoke", pk=key.pk), {"reason": too_long})
+    response = client.post(_url("credentials:signing_key_revoke", pk=key.pk), {"reason": too_long})
     assert too_long in response.content.decode()
 
-    response = client.post(_url("signing_key_revoke", pk=key.pk), {"reason": "Laptop lost"})
+    response = client.post(
+        _url("credentials:signing_key_revoke", pk=key.pk), {"reason": "Laptop lost"}
+    )
 
     assert response.status_code == 302
     key.refresh_from_db()
     assert (key.status, key.revocation_reason) == (KeyStatus.REVOKED, "Laptop lost")
-    again = client.post(_url("signing_key_revoke", pk=key.pk), {"reason": "x"}, follow=True)
+    again = client.post(
+        _url("credentials:signing_key_revoke", pk=key.pk), {"reason": "x"}, follow=True
+    )
     assert "already been revoked" in again.content.decode()
 
 
@@ -372,7 +387,9 @@ def test_another_organisations_key_cannot_be_revoked(client, world):
     theirs = active_key(world.other_org, actor=None)
     _as(client, world, "org_admin")
 
-    response = client.post(_url("signing_key_revoke", pk=theirs.pk), {"reason": "Mine now"})
+    response = client.post(
+        _url("credentials:signing_key_revoke", pk=theirs.pk), {"reason": "Mine now"}
+    )
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -384,19 +401,22 @@ def test_only_organisation_admins_manage_signing_keys(client, world, persona):
     key = active_key(world.org, actor=None)
     _as(client, world, persona)
 
-    assert client.get(_url("signing_keys")).status_code == 403
-    assert client.post(_url("signing_key_rotate")).status_code == 403
-    assert client.post(_url("signing_key_revoke", pk=key.pk), {"reason": "x"}).status_code == 403
+    assert client.get(_url("credentials:signing_keys")).status_code == 403
+    assert client.post(_url("credentials:signing_key_rotate")).status_code == 403
+    assert (
+        client.post(_url("credentials:signing_key_revoke", pk=key.pk), {"reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_signing_keys_page_takes_constant_queries(client, world):
     _as(client, world, "org_admin")
     active_key(world.org, actor=None)
-    client.get(_url("signing_keys"))
+    client.get(_url("credentials:signing_keys"))
     with CaptureQueriesContext(connection) as few:
-        client.get(_url("signing_keys"))
+        client.get(_url("credentials:signing_keys"))
     for _ in range(5):
-        client.post(_url("signing_key_rotate"))
+        client.post(_url("credentials:signing_key_rotate"))
     with CaptureQueriesContext(connection) as many:
-        client.get(_url("signing_keys"))
+        client.get(_url("credentials:signing_keys"))
     assert len(many) == len(few)

@@ -128,7 +128,7 @@ def flexible_new(request: OrgRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your request has gone to your line manager."))
-            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+            return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     rule = flexible_working_rule(nation=request.organisation.nation, on=timezone.localdate())
     return render(
         request,
@@ -157,10 +157,10 @@ def _detail_page(
     }
     # Each form posts to its own address; crispy writes the <form> tag, never nested in ours.
     for key, url_name in (
-        ("consultation_form", "flexible_consult"),
-        ("extension_form", "flexible_extend"),
-        ("decision_form", "flexible_decide"),
-        ("appeal_form", "flexible_appeal"),
+        ("consultation_form", "flexible:consult"),
+        ("extension_form", "flexible:extend"),
+        ("decision_form", "flexible:decide"),
+        ("appeal_form", "flexible:appeal"),
     ):
         forms[key].helper.form_action = reverse(url_name, args=[request.organisation.slug, item.pk])
     forms["decision_form"].fields["refusal_reasons"].help_text = (
@@ -230,7 +230,7 @@ def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
             form.add_error("held_on", error.message)
         else:
             messages.success(request, _("Conversation recorded."))
-            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+            return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, consultation_form=form)
 
 
@@ -262,7 +262,7 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
                 request,
                 _("Decision recorded and sent to %(name)s.") % {"name": item.staff.full_name},
             )
-            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+            return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, decision_form=form)
 
 
@@ -284,7 +284,7 @@ def flexible_appeal(request: OrgRequest, pk: int) -> HttpResponse:
             form.add_error("reason", error.message)
         else:
             messages.success(request, _("Your appeal has been sent."))
-            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+            return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, appeal_form=form)
 
 
@@ -300,12 +300,12 @@ def flexible_withdraw(request: OrgRequest, pk: int) -> HttpResponse:
         flexible_request_withdraw(request=item, by=request.user)
     except LeaveRuleError as error:
         messages.error(request, error.message)
-        return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+        return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     messages.success(
         request,
         _("Request withdrawn. It still counts towards your statutory requests for the year."),
     )
-    return redirect("flexible_home", org_slug=request.organisation.slug)
+    return redirect("flexible:home", org_slug=request.organisation.slug)
 
 
 @require_safe
@@ -353,5 +353,5 @@ def flexible_extend(request: OrgRequest, pk: int) -> HttpResponse:
             form.add_error("extended_to", error.message)
         else:
             messages.success(request, _("Extension recorded."))
-            return redirect("flexible_detail", org_slug=request.organisation.slug, pk=item.pk)
+            return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, extension_form=form)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from leave.deputies import deputy_appoint
 
-HOME = reverse("organisation_home", kwargs={"org_slug": "home-org"})
+HOME = reverse("organisations:home", kwargs={"org_slug": "home-org"})
 DECIDE = "decide your team's requests"
 
 

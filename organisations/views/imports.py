@@ -60,7 +60,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
                 mark_missing_as_left=mark_missing_as_left,
                 by=request.user,
             )
-            return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
+            return redirect("organisations:import_status", org_slug=organisation.slug, pk=job.pk)
         job, plan = staff_import_stage(
             organisation=organisation,
             upload=upload,
@@ -68,7 +68,7 @@ def import_upload(request: OrgRequest) -> HttpResponse:
             by=request.user,
         )
         if plan.ok:
-            return redirect("import_preview", org_slug=organisation.slug, pk=job.pk)
+            return redirect("organisations:import_preview", org_slug=organisation.slug, pk=job.pk)
         context.update(
             error_count=plan.error_count,
             errors=plan.errors[:STAFF_IMPORT_PROBLEMS_LISTED],
@@ -83,7 +83,7 @@ def _confirm_form(
 ) -> StaffImportConfirmForm:
     form = StaffImportConfirmForm(data, counts=job.counts, marking_left=job.mark_missing_as_left)
     form.helper.form_action = reverse(
-        "import_confirm", kwargs={"org_slug": request.organisation.slug, "pk": job.pk}
+        "organisations:import_confirm", kwargs={"org_slug": request.organisation.slug, "pk": job.pk}
     )
     return form
 
@@ -113,7 +113,7 @@ def import_preview(request: OrgRequest, pk: int) -> HttpResponse:
     organisation = request.organisation
     job = _job(request, pk)
     if job.status == StaffImportStatus.CHECKING:
-        return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
+        return redirect("organisations:import_status", org_slug=organisation.slug, pk=job.pk)
     return _preview_page(request, job, _confirm_form(request, job))
 
 
@@ -137,18 +137,18 @@ def import_confirm(request: OrgRequest, pk: int) -> HttpResponse:
             staff_import_queue(
                 job=job, by=request.user, left_confirmed=left_confirmed, left_forced=left_forced
             )
-            return redirect("import_status", org_slug=organisation.slug, pk=job.pk)
+            return redirect("organisations:import_status", org_slug=organisation.slug, pk=job.pk)
         plan = staff_import_confirm(
             job=job, by=request.user, left_confirmed=left_confirmed, left_forced=left_forced
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("import_upload", org_slug=organisation.slug)
+        return redirect("organisations:import_upload", org_slug=organisation.slug)
     if not plan.ok:
         messages.error(request, _changed_since_checked())
-        return redirect("import_upload", org_slug=organisation.slug)
+        return redirect("organisations:import_upload", org_slug=organisation.slug)
     messages.success(request, _complete(plan.counts()))
-    return redirect("staff_list", org_slug=organisation.slug)
+    return redirect("organisations:staff_list", org_slug=organisation.slug)
 
 
 def _changed_since_checked() -> str:
@@ -204,4 +204,4 @@ def import_discard(request: OrgRequest, pk: int) -> HttpResponse:
     if job.status == StaffImportStatus.PREVIEWED:
         staff_import_discard(job=job)
         messages.success(request, _("The file was discarded. Nothing was imported."))
-    return redirect("import_upload", org_slug=organisation.slug)
+    return redirect("organisations:import_upload", org_slug=organisation.slug)

@@ -38,7 +38,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("You have joined %(org)s.") % {"org": invitation.organisation.name}
             )
-            return redirect("organisation_home", org_slug=invitation.organisation.slug)
+            return redirect("organisations:home", org_slug=invitation.organisation.slug)
     else:
         form = AcceptInvitationForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
@@ -61,7 +61,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                     request,
                     _("Welcome. You have joined %(org)s.") % {"org": invitation.organisation.name},
                 )
-                return redirect("organisation_home", org_slug=invitation.organisation.slug)
+                return redirect("organisations:home", org_slug=invitation.organisation.slug)
     return render(
         request, "organisations/invitation_accept.html", {"invitation": invitation, "form": form}
     )

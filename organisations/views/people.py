@@ -50,7 +50,7 @@ def invite(request: OrgRequest) -> HttpResponse:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
-            return redirect("invite", org_slug=organisation.slug)
+            return redirect("organisations:invite", org_slug=organisation.slug)
     page = countless_page(
         pending_invitations(organisation=organisation),
         number=request.GET.get("page"),
@@ -83,7 +83,7 @@ def members(request: OrgRequest) -> HttpResponse:
             form.add_error("email", error.message_dict["email"])
         else:
             messages.success(request, _("Role given."))
-            return redirect("members", org_slug=organisation.slug)
+            return redirect("organisations:members", org_slug=organisation.slug)
     search = MemberSearchForm(request.GET or None)
     typed = search.cleaned_data["q"] if search.is_valid() else ""
     page = countless_page(
@@ -118,7 +118,7 @@ def member_remove(request: OrgRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Role removed."))
-    return redirect("members", org_slug=organisation.slug)
+    return redirect("organisations:members", org_slug=organisation.slug)
 
 
 @require_safe
@@ -140,4 +140,4 @@ def invitation_revoke_view(request: OrgRequest, pk: int) -> HttpResponse:
     invitation = access_pending_invitation(organisation=organisation, pk=pk)
     invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
-    return redirect("invite", org_slug=organisation.slug)
+    return redirect("organisations:invite", org_slug=organisation.slug)

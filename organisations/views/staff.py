@@ -107,7 +107,7 @@ def staff_create(request: OrgRequest) -> HttpResponse:
             _apply_model_errors(form, error)
         else:
             messages.success(request, _("Staff record added."))
-            return redirect("staff_detail", org_slug=organisation.slug, pk=record.pk)
+            return redirect("organisations:staff_detail", org_slug=organisation.slug, pk=record.pk)
     return render(
         request,
         "organisations/staff_form.html",
@@ -146,7 +146,7 @@ def staff_edit(request: OrgRequest, pk: int) -> HttpResponse:
             _apply_model_errors(form, error)
         else:
             messages.success(request, _("Staff record updated."))
-            return redirect("staff_detail", org_slug=organisation.slug, pk=record.pk)
+            return redirect("organisations:staff_detail", org_slug=organisation.slug, pk=record.pk)
     return render(
         request,
         "organisations/staff_form.html",
@@ -170,7 +170,7 @@ def staff_mark_left(request: OrgRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(name)s is marked as having left.") % {"name": record.full_name}
         )
-        return redirect("staff_detail", org_slug=organisation.slug, pk=record.pk)
+        return redirect("organisations:staff_detail", org_slug=organisation.slug, pk=record.pk)
     return render(
         request,
         "organisations/staff_mark_left.html",
@@ -202,7 +202,7 @@ def unit_list(request: OrgRequest) -> HttpResponse:
             _apply_model_errors(form, error)
         else:
             messages.success(request, _("Unit added."))
-            return redirect("unit_list", org_slug=organisation.slug)
+            return redirect("organisations:unit_list", org_slug=organisation.slug)
     page = countless_page(
         units_of(organisation=organisation), number=request.GET.get("page"), size=PAGE_SIZE
     )

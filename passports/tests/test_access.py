@@ -11,12 +11,12 @@ from passports.models import Passport
 from passports.tests.helpers import agreed_passport
 
 PASSPORT_PAGES = [
-    ("passport_detail", {}),
-    ("passport_edit_about", {}),
-    ("adjustment_new", {}),
-    ("passport_review", {}),
-    ("conversation_new", {}),
-    ("passport_version", {"number": 1}),
+    ("passports:detail", {}),
+    ("passports:edit_about", {}),
+    ("passports:adjustment_new", {}),
+    ("passports:review", {}),
+    ("passports:conversation_new", {}),
+    ("passports:version", {"number": 1}),
 ]
 
 
@@ -30,7 +30,7 @@ def _pages(passport: Passport) -> list[str]:
     assert adjustment is not None
     urls.append(
         reverse(
-            "adjustment_edit",
+            "passports:adjustment_edit",
             kwargs={"org_slug": slug, "pk": passport.pk, "adjustment_pk": adjustment.pk},
         )
     )
@@ -51,7 +51,7 @@ def test_people_without_a_share_are_refused_every_passport_page(world, persona):
     client = _client(world.persona(persona))
     for url in _pages(passport):
         assert client.get(url).status_code == 404, url
-    sign = reverse("passport_sign", kwargs={"org_slug": "home-org", "pk": passport.pk})
+    sign = reverse("passports:sign", kwargs={"org_slug": "home-org", "pk": passport.pk})
     assert client.post(sign, {"version": passport.version}).status_code == 404
 
 
@@ -89,13 +89,13 @@ def test_previous_manager_is_refused_every_page_after_the_change(world):
     client = _client(world.manager)
     for url in _pages(passport):
         assert client.get(url).status_code == 404, url
-    team = client.get(reverse("team_passports", kwargs={"org_slug": "home-org"}))
+    team = client.get(reverse("passports:team", kwargs={"org_slug": "home-org"}))
     assert f"/passports/{passport.pk}/" not in team.text
 
 
 def test_hr_audit_log_does_not_reveal_passport_activity(world):
     agreed_passport(world)
     client = _client(world.org_admin)
-    response = client.get(reverse("audit_log", kwargs={"org_slug": "home-org"}))
+    response = client.get(reverse("organisations:audit_log", kwargs={"org_slug": "home-org"}))
     assert response.status_code == 200
     assert "passport" not in response.text.lower()

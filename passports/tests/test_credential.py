@@ -71,7 +71,7 @@ def _download(client: Client, url: str, data: dict[str, str] | None = None) -> t
 
 def _credential_url(passport) -> str:
     return reverse(
-        "passport_credential", kwargs={"org_slug": "home-org", "pk": passport.pk, "number": 1}
+        "passports:credential", kwargs={"org_slug": "home-org", "pk": passport.pk, "number": 1}
     )
 
 
@@ -195,7 +195,7 @@ def test_a_wrong_code_on_the_import_page_is_explained_and_what_was_typed_kept(wo
     token = _issue(world)
     client = _client(world.outsider)
     response = client.post(
-        reverse("passport_import", kwargs={"org_slug": "other-org"}),
+        reverse("passports:import", kwargs={"org_slug": "other-org"}),
         {"pasted": token, "holder_code": "AAAA-BBBB-CCCC"},
     )
     assert response.status_code == 200
@@ -211,7 +211,7 @@ def test_a_wrong_code_on_the_import_page_is_explained_and_what_was_typed_kept(wo
 def test_the_code_is_required_on_the_import_page(world):
     token = _issue(world)
     response = _client(world.outsider).post(
-        reverse("passport_import", kwargs={"org_slug": "other-org"}), {"pasted": token}
+        reverse("passports:import", kwargs={"org_slug": "other-org"}), {"pasted": token}
     )
     assert 'href="#id_holder_code"' in response.text
     assert "Enter the holder code" in response.text
@@ -228,7 +228,7 @@ def test_the_code_is_forgiving_of_case_spaces_and_lookalike_letters(world):
 def test_the_confirm_step_checks_the_code_again(world):
     token = _issue(world)
     client = _client(world.outsider)
-    confirm = reverse("passport_import_confirm", kwargs={"org_slug": "other-org"})
+    confirm = reverse("passports:import_confirm", kwargs={"org_slug": "other-org"})
     response = client.post(
         confirm, {"token": token, "holder_code": "AAAA-BBBB-CCCC", "chosen": ["0"]}, follow=True
     )
@@ -281,7 +281,9 @@ def test_only_the_carer_can_take_a_credential(world):
 
 def test_the_signing_does_not_tell_the_organisation_audit_log_who_is_a_carer(world):
     _issue(world)
-    response = _client(world.org_admin).get(reverse("audit_log", kwargs={"org_slug": "home-org"}))
+    response = _client(world.org_admin).get(
+        reverse("organisations:audit_log", kwargs={"org_slug": "home-org"})
+    )
     assert world.carer.email not in response.text
     assert "Passport" not in response.text
 
@@ -349,7 +351,7 @@ def test_import_pages_refuse_a_tampered_paste_and_keep_it(world):
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
     client = _client(world.carer)
     response = client.post(
-        reverse("passport_import", kwargs={"org_slug": "home-org"}),
+        reverse("passports:import", kwargs={"org_slug": "home-org"}),
         {"pasted": tampered, "holder_code": CODE},
     )
     assert response.status_code == 200
@@ -361,11 +363,11 @@ def test_import_pages_refuse_a_tampered_paste_and_keep_it(world):
 def test_import_pages_verify_then_bring_the_chosen_adjustments(world):
     token = _issue(world)
     client = _client(world.outsider)
-    url = reverse("passport_import", kwargs={"org_slug": "other-org"})
+    url = reverse("passports:import", kwargs={"org_slug": "other-org"})
     response = client.post(url, {"pasted": token, "holder_code": CODE.lower()})
     assert "This passport is genuine" in response.text
     holder = _group(r'name="holder_code" value="([^"]+)"', response.text)
-    confirm = reverse("passport_import_confirm", kwargs={"org_slug": "other-org"})
+    confirm = reverse("passports:import_confirm", kwargs={"org_slug": "other-org"})
     nothing = client.post(confirm, {"token": token, "holder_code": holder})
     assert "Choose at least one adjustment" in nothing.text
     done = client.post(confirm, {"token": token, "holder_code": holder, "chosen": ["0"]})

@@ -10,7 +10,7 @@ from django.urls import reverse
 from passports.models import CarerDeclaration, PassportShare
 from passports.services import carer_declare
 
-URL = reverse("carer_declare", kwargs={"org_slug": "home-org"})
+URL = reverse("passports:carer_declare", kwargs={"org_slug": "home-org"})
 
 
 def _client(user) -> Client:

@@ -30,7 +30,7 @@ def _pdf_text(data: bytes) -> str:
 def test_the_carer_downloads_an_agreed_version_as_a_readable_pdf(world):
     passport = agreed_passport(world)
     url = reverse(
-        "passport_version_pdf", kwargs={"org_slug": "home-org", "pk": passport.pk, "number": 1}
+        "passports:version_pdf", kwargs={"org_slug": "home-org", "pk": passport.pk, "number": 1}
     )
     response = _client(world.carer).get(url)
     assert response["Content-Type"] == "application/pdf"
@@ -44,7 +44,7 @@ def test_the_carer_downloads_an_agreed_version_as_a_readable_pdf(world):
 def test_the_data_export_pdf_holds_declaration_versions_and_conversations(world):
     agreed_passport(world)
     response = _client(world.carer).get(
-        reverse("carer_export_pdf", kwargs={"org_slug": "home-org"})
+        reverse("passports:carer_export_pdf", kwargs={"org_slug": "home-org"})
     )
     text = _pdf_text(response.content)
     assert "My declaration" in text

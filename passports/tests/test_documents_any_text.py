@@ -67,7 +67,7 @@ def awkward_passport(world):
 
 def test_an_agreed_version_pdf_prints_any_stored_text_in_an_embedded_font(world, awkward_passport):
     url = reverse(
-        "passport_version_pdf",
+        "passports:version_pdf",
         kwargs={"org_slug": world.org.slug, "pk": awkward_passport.pk, "number": 1},
     )
     response = _client(world.carer).get(url)
@@ -80,7 +80,9 @@ def test_an_agreed_version_pdf_prints_any_stored_text_in_an_embedded_font(world,
 
 
 def test_the_data_download_pdf_prints_any_stored_text(world, awkward_passport):
-    response = _client(world.carer).get(reverse("carer_export_pdf", args=[world.org.slug]))
+    response = _client(world.carer).get(
+        reverse("passports:carer_export_pdf", args=[world.org.slug])
+    )
     assert response.status_code == 200
     assert_only_embedded_dejavu(response.content)
     text = pdf_text(response.content)
@@ -90,7 +92,9 @@ def test_the_data_download_pdf_prints_any_stored_text(world, awkward_passport):
 
 
 def test_the_data_download_json_holds_stored_text_exactly(world, awkward_passport):
-    response = _client(world.carer).get(reverse("carer_export_json", args=[world.org.slug]))
+    response = _client(world.carer).get(
+        reverse("passports:carer_export_json", args=[world.org.slug])
+    )
     data = json.loads(response.content.decode("utf-8"))
     assert data["passport"]["draft"]["about_caring"] == EVERYTHING
     assert data["passport"]["agreed_versions"][0]["manager"] == POLISH + CONTROLS
@@ -108,13 +112,13 @@ def test_a_lone_surrogate_kept_in_a_json_field_neither_breaks_the_download_nor_t
         content={**version.content, "about_caring": "half an emoji: \ud83d"}
     )
     carer = _client(world.carer)
-    response = carer.get(reverse("carer_export_json", args=[world.org.slug]))
+    response = carer.get(reverse("passports:carer_export_json", args=[world.org.slug]))
     assert response.status_code == 200
     data = json.loads(response.content.decode("utf-8"))
     assert data["passport"]["agreed_versions"][0]["content"]["about_caring"] == (
         "half an emoji: \ud83d"
     )
-    pdf = carer.get(reverse("carer_export_pdf", args=[world.org.slug]))
+    pdf = carer.get(reverse("passports:carer_export_pdf", args=[world.org.slug]))
     assert "half an emoji: \ufffd" in pdf_text(pdf.content)
 
 

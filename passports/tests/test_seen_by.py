@@ -19,7 +19,7 @@ from passports.services import carer_declare
 from passports.tests.helpers import declared
 from passports.views.carer import SEEN_BY_PAGE_SIZE
 
-URL = reverse("passport_seen_by", kwargs={"org_slug": "home-org"})
+URL = reverse("passports:seen_by", kwargs={"org_slug": "home-org"})
 
 
 def _client(user) -> Client:

@@ -32,16 +32,16 @@ def _url(name: str, passport: Passport | None = None, **extra) -> str:
 
 
 def test_carer_page_explains_who_counts_and_offers_to_declare(world):
-    response = _client(world.carer).get(_url("carer_home"))
+    response = _client(world.carer).get(_url("passports:carer_home"))
     assert response.status_code == 200
     assert "Are you a carer?" in response.text
-    assert _url("carer_declare") in response.text
+    assert _url("passports:carer_declare") in response.text
 
 
 def test_declaring_through_the_page_shares_and_lands_on_the_passport(world):
     client = _client(world.carer)
     response = client.post(
-        _url("carer_declare"),
+        _url("passports:carer_declare"),
         {
             "relationship": "partner",
             "need_kinds": ["disability", "mental_health"],
@@ -52,7 +52,7 @@ def test_declaring_through_the_page_shares_and_lands_on_the_passport(world):
     )
     passport = Passport.objects.get(staff=world.carer_record)
     assert response.status_code == 302
-    assert response["Location"] == _url("passport_mine")
+    assert response["Location"] == _url("passports:mine")
     declaration = CarerDeclaration.objects.get(staff=world.carer_record)
     assert declaration.need_kinds == ["disability", "mental_health"]
     assert declaration.record_on_staff_record is False
@@ -61,7 +61,8 @@ def test_declaring_through_the_page_shares_and_lands_on_the_passport(world):
 
 def test_bad_declaration_input_is_reported_and_kept(world):
     response = _client(world.carer).post(
-        _url("carer_declare"), {"relationship": "cousin-twice-removed", "hours_band": "20_34"}
+        _url("passports:carer_declare"),
+        {"relationship": "cousin-twice-removed", "hours_band": "20_34"},
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -75,7 +76,7 @@ def test_bad_declaration_input_is_reported_and_kept(world):
 
 def test_unticking_share_on_the_declaration_stops_sharing(world):
     passport = declared(world)
-    _client(world.carer).post(_url("carer_declare"), {"include_in_counts": "on"})
+    _client(world.carer).post(_url("passports:carer_declare"), {"include_in_counts": "on"})
     assert not PassportShare.objects.filter(passport=passport, ended_at__isnull=True).exists()
 
 
@@ -86,12 +87,12 @@ def test_clashing_edit_shows_what_changed_and_keeps_what_was_typed(world):
     review_on = (timezone.localdate() + timedelta(days=60)).isoformat()
     assert (
         manager.post(
-            _url("passport_review", passport), {"version": seen, "next_review_on": review_on}
+            _url("passports:review", passport), {"version": seen, "next_review_on": review_on}
         ).status_code
         == 302
     )
     response = _client(world.carer).post(
-        _url("passport_edit_about", passport),
+        _url("passports:edit_about", passport),
         {
             "version": seen,
             "about_caring": "My new words",
@@ -113,17 +114,17 @@ def test_manager_agrees_an_adjustment_and_both_sign_through_the_pages(world):
     passport.refresh_from_db()
     manager = _client(world.manager)
     response = manager.post(
-        _url("adjustment_edit", passport, adjustment_pk=adjustment.pk),
+        _url("passports:adjustment_edit", passport, adjustment_pk=adjustment.pk),
         {"version": passport.version, "details": adjustment.details, "status": "agreed"},
     )
     assert response.status_code == 302
     passport.refresh_from_db()
     carer = _client(world.carer)
-    carer.post(_url("passport_sign", passport), {"version": passport.version})
-    manager.post(_url("passport_sign", passport), {"version": passport.version})
-    page = carer.get(_url("passport_detail", passport))
+    carer.post(_url("passports:sign", passport), {"version": passport.version})
+    manager.post(_url("passports:sign", passport), {"version": passport.version})
+    page = carer.get(_url("passports:detail", passport))
     assert "agreed version 1" in page.text
-    assert carer.get(_url("passport_version", passport, number=1)).status_code == 200
+    assert carer.get(_url("passports:version", passport, number=1)).status_code == 200
 
 
 def test_the_carer_cannot_agree_their_own_adjustment_through_the_page(world):
@@ -131,7 +132,7 @@ def test_the_carer_cannot_agree_their_own_adjustment_through_the_page(world):
     adjustment = with_adjustment(passport, world)
     passport.refresh_from_db()
     response = _client(world.carer).post(
-        _url("adjustment_edit", passport, adjustment_pk=adjustment.pk),
+        _url("passports:adjustment_edit", passport, adjustment_pk=adjustment.pk),
         {"version": passport.version, "details": "", "status": "agreed"},
     )
     assert response.status_code == 200
@@ -142,9 +143,9 @@ def test_the_carer_cannot_agree_their_own_adjustment_through_the_page(world):
 
 def test_who_has_seen_my_passport_lists_the_managers_reads(world):
     passport = declared(world)
-    _client(world.manager).get(_url("passport_detail", passport))
-    _client(world.carer).get(_url("passport_detail", passport))
-    response = _client(world.carer).get(_url("passport_seen_by"))
+    _client(world.manager).get(_url("passports:detail", passport))
+    _client(world.carer).get(_url("passports:detail", passport))
+    response = _client(world.carer).get(_url("passports:seen_by"))
     assert display_name(world.manager) in response.text
     assert "Viewed passport" in response.text
     assert display_name(world.carer) not in response.text
@@ -152,7 +153,7 @@ def test_who_has_seen_my_passport_lists_the_managers_reads(world):
 
 def test_export_holds_everything_and_is_audited(world):
     passport = agreed_passport(world)
-    response = _client(world.carer).get(_url("carer_export_json"))
+    response = _client(world.carer).get(_url("passports:carer_export_json"))
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith("attachment;")
     assert data["declaration"]["relationship"] == "parent"
@@ -164,11 +165,11 @@ def test_export_holds_everything_and_is_audited(world):
 def test_delete_needs_the_box_ticked_then_removes_everything(world):
     declared(world)
     client = _client(world.carer)
-    response = client.post(_url("carer_delete"), {})
+    response = client.post(_url("passports:carer_delete"), {})
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert Passport.objects.exists()
-    response = client.post(_url("carer_delete"), {"confirm": "delete"})
+    response = client.post(_url("passports:carer_delete"), {"confirm": "delete"})
     assert response.status_code == 302
     assert not Passport.objects.exists()
     assert not CarerDeclaration.objects.exists()
@@ -189,7 +190,7 @@ def test_hr_changing_the_line_manager_closes_the_share_and_tells_the_carer(
     share = PassportShare.objects.get(passport=passport)
     assert share.ended_at is not None
     assert [m["To"] for m in smtp_sink] == ["carer@example.org"]
-    page = _client(world.carer).get(_url("passport_detail", passport))
+    page = _client(world.carer).get(_url("passports:detail", passport))
     assert "Your line manager has changed" in page.text
     assert "Share with" in page.text
 
@@ -205,7 +206,7 @@ def test_manager_home_shows_overdue_reviews_as_a_count(world, time_machine):
         by=world.manager,
     )
     time_machine.move_to(timezone.now() + timedelta(days=10))
-    response = _client(world.manager).get(_url("organisation_home"))
+    response = _client(world.manager).get(_url("organisations:home"))
     assert "1 review overdue" in response.text
     assert world.carer_record.last_name not in response.text
 
@@ -245,13 +246,13 @@ def test_team_view_and_passport_page_queries_do_not_grow_with_the_team(world):
     passport = declared(world)
     with_adjustment(passport, world)
     counts = []
-    client.get(_url("team_passports"))  # the first request of a session loads more
+    client.get(_url("passports:team"))  # the first request of a session loads more
     for size in (2, 12):
         _team(world, size)
         with CaptureQueriesContext(connection) as team_queries:
-            assert client.get(_url("team_passports")).status_code == 200
+            assert client.get(_url("passports:team")).status_code == 200
         with CaptureQueriesContext(connection) as page_queries:
-            assert client.get(_url("passport_detail", passport)).status_code == 200
+            assert client.get(_url("passports:detail", passport)).status_code == 200
         counts.append((len(team_queries), len(page_queries)))
     assert counts[0] == counts[1], counts
 
@@ -260,7 +261,7 @@ def test_hr_sees_the_carer_flag_only_when_the_carer_chose_to_record_it(world):
     from passports.services import carer_declare
 
     hr = _client(world.hr_admin)
-    url = reverse("staff_detail", kwargs={**ORG, "pk": world.carer_record.pk})
+    url = reverse("organisations:staff_detail", kwargs={**ORG, "pk": world.carer_record.pk})
     carer_declare(staff=world.carer_record, by=world.carer)
     assert "Not recorded" in hr.get(url).text
     carer_declare(staff=world.carer_record, record_on_staff_record=True, by=world.carer)
@@ -271,7 +272,7 @@ def test_hr_sees_the_carer_flag_only_when_the_carer_chose_to_record_it(world):
 
 def test_the_conversation_form_starts_on_today_in_a_date_input(world):
     passport = declared(world)
-    page = _client(world.manager).get(_url("conversation_new", passport)).text
+    page = _client(world.manager).get(_url("passports:conversation_new", passport)).text
     assert f'value="{timezone.localdate().isoformat()}"' in page
 
 
@@ -280,10 +281,10 @@ def test_opening_an_edit_page_is_a_recorded_read(world):
     adjustment = with_adjustment(passport, world)
     manager = _client(world.manager)
     for url in (
-        _url("adjustment_edit", passport, adjustment_pk=adjustment.pk),
-        _url("passport_review", passport),
-        _url("conversation_new", passport),
-        _url("adjustment_new", passport),
+        _url("passports:adjustment_edit", passport, adjustment_pk=adjustment.pk),
+        _url("passports:review", passport),
+        _url("passports:conversation_new", passport),
+        _url("passports:adjustment_new", passport),
     ):
         manager.get(url)
     reads = AuditEvent.objects.filter(
@@ -291,7 +292,7 @@ def test_opening_an_edit_page_is_a_recorded_read(world):
     )
     assert reads.count() == 4
     # The carer's own words are not the manager's to open: no read is recorded for a refusal.
-    assert manager.get(_url("passport_edit_about", passport)).status_code == 403
+    assert manager.get(_url("passports:edit_about", passport)).status_code == 403
     assert reads.count() == 4
 
 
@@ -316,7 +317,7 @@ def test_an_import_that_changes_the_line_manager_closes_the_share_and_tells_the_
 
 def test_the_conversation_hint_speaks_to_whoever_is_writing_the_note(world):
     passport = declared(world)
-    url = _url("conversation_new", passport)
+    url = _url("passports:conversation_new", passport)
     for_manager = _client(world.manager).get(url).text
     assert "not the diagnosis or health of the person they care for" in for_manager
     assert "person you care for" not in for_manager
@@ -328,7 +329,7 @@ def test_the_conversation_hint_speaks_to_whoever_is_writing_the_note(world):
 
 def test_an_agreed_version_says_who_signed_in_words_for_its_reader(world):
     passport = agreed_passport(world)
-    url = _url("passport_version", passport, number=1)
+    url = _url("passports:version", passport, number=1)
     carer_name = world.carer_record.full_name
     for_carer = _client(world.carer).get(url).text
     assert "Signed by you on" in for_carer

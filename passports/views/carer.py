@@ -106,7 +106,7 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
                 if declaration is None
                 else _("Your answers are saved."),
             )
-            return redirect("passport_mine", org_slug=request.organisation.slug)
+            return redirect("passports:mine", org_slug=request.organisation.slug)
     return render(
         request,
         "passports/declare.html",
@@ -124,8 +124,8 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
 def passport_mine(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
-        return redirect("carer_home", org_slug=request.organisation.slug)
-    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+        return redirect("passports:carer_home", org_slug=request.organisation.slug)
+    return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
 
 
 @require_POST
@@ -133,7 +133,7 @@ def passport_mine(request: OrgRequest) -> HttpResponse:
 def passport_share_view(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
-        return redirect("carer_home", org_slug=request.organisation.slug)
+        return redirect("passports:carer_home", org_slug=request.organisation.slug)
     try:
         share = passport_share(passport=passport, by=request.user)
     except ValidationError as error:
@@ -144,7 +144,7 @@ def passport_share_view(request: OrgRequest) -> HttpResponse:
             _("Shared with %(name)s.")
             % {"name": f"{share.with_staff.first_name} {share.with_staff.last_name}"},
         )
-    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+    return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
 
 
 @require_POST
@@ -152,10 +152,10 @@ def passport_share_view(request: OrgRequest) -> HttpResponse:
 def passport_unshare_view(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
-        return redirect("carer_home", org_slug=request.organisation.slug)
+        return redirect("passports:carer_home", org_slug=request.organisation.slug)
     passport_unshare(passport=passport, by=request.user)
     messages.success(request, _("You have stopped sharing your passport."))
-    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+    return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
 
 
 @require_safe
@@ -163,7 +163,7 @@ def passport_unshare_view(request: OrgRequest) -> HttpResponse:
 def passport_seen_by_view(request: OrgRequest) -> HttpResponse:
     passport = _own_passport(request)
     if passport is None:
-        return redirect("carer_home", org_slug=request.organisation.slug)
+        return redirect("passports:carer_home", org_slug=request.organisation.slug)
     # Paged without a count: a passport read often by a manager builds up years of entries.
     page = countless_page(
         passport_seen_by_days(passport=passport),
@@ -216,7 +216,7 @@ def carer_export_pdf(request: OrgRequest) -> HttpResponse:
 def carer_delete(request: OrgRequest) -> HttpResponse:
     record = own_record(request)
     if declaration_of(staff=record) is None and passport_of(staff=record) is None:
-        return redirect("carer_home", org_slug=request.organisation.slug)
+        return redirect("passports:carer_home", org_slug=request.organisation.slug)
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm") == "delete":
@@ -224,7 +224,7 @@ def carer_delete(request: OrgRequest) -> HttpResponse:
             messages.success(
                 request, _("Your carer declaration and passport have been deleted for good.")
             )
-            return redirect("carer_home", org_slug=request.organisation.slug)
+            return redirect("passports:carer_home", org_slug=request.organisation.slug)
         error = _("Tick the box to confirm you want to delete everything.")
     return render(
         request,
@@ -281,7 +281,7 @@ def passport_import_confirm(request: OrgRequest) -> HttpResponse:
         offer = passport_credential_check(token, staff=record, holder_code=code)
     except ImportRefused as refusal:
         messages.error(request, f"{refusal.message} ({_('reason')}: {refusal.reason})")
-        return redirect("passport_import", org_slug=request.organisation.slug)
+        return redirect("passports:import", org_slug=request.organisation.slug)
     form = CarryOverForm(request.POST, choices=_offer_choices(offer))
     if form.is_valid():
         try:
@@ -304,7 +304,7 @@ def passport_import_confirm(request: OrgRequest) -> HttpResponse:
                     "manager, then agree and sign them together."
                 ),
             )
-            return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+            return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
     return render(
         request,
         "passports/import_choose.html",

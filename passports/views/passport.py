@@ -58,7 +58,7 @@ from shared.once import one_submission
 
 
 def _back(request: OrgRequest, passport: Passport) -> HttpResponse:
-    return redirect("passport_detail", org_slug=request.organisation.slug, pk=passport.pk)
+    return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
 
 
 def _context(
@@ -411,7 +411,7 @@ def passport_credential_download(request: OrgRequest, pk: int, number: int) -> H
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(
-            "passport_version", org_slug=request.organisation.slug, pk=passport.pk, number=number
+            "passports:version", org_slug=request.organisation.slug, pk=passport.pk, number=number
         )
     response = HttpResponse(token, content_type=MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="carers-passport-version-{number}.jwt"'

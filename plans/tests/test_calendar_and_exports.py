@@ -21,7 +21,7 @@ from plans.tests.helpers import personal_plan, strategy_plan
 
 def _feed_link(client, world, persona: str = "manager") -> str:
     client.force_login(world.persona(persona))
-    page = client.post(reverse("plans_calendar", args=[world.org.slug])).text
+    page = client.post(reverse("plans:calendar", args=[world.org.slug])).text
     start = page.index("http://")
     return page[start : page.index("</p>", start)].removeprefix("http://127.0.0.1:8000")
 
@@ -77,7 +77,7 @@ def test_a_new_link_stops_the_old_one_and_leaving_stops_both(client, world):
 
 def test_the_calendar_page_shows_the_link_once(client, world):
     client.force_login(world.carer)
-    url = reverse("plans_calendar", args=[world.org.slug])
+    url = reverse("plans:calendar", args=[world.org.slug])
     assert "Make my link" in client.get(url).text
     client.post(url)
     page = client.get(url).text
@@ -96,7 +96,7 @@ def _strategy_with_progress(world):
 def test_org_plan_csv_is_laid_out_by_period_and_safe_from_formulas(client, world):
     plan, _action = _strategy_with_progress(world)
     client.force_login(world.sponsor)
-    response = client.get(reverse("org_plan_csv", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:org_plan_csv", args=[world.org.slug, plan.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="carers-strategy')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -132,7 +132,7 @@ def test_org_plan_csv_is_laid_out_by_period_and_safe_from_formulas(client, world
 def test_org_plan_xlsx_opens_and_holds_text_not_formulas(client, world):
     plan, _action = _strategy_with_progress(world)
     client.force_login(world.hr_admin)
-    response = client.get(reverse("org_plan_xlsx", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:org_plan_xlsx", args=[world.org.slug, plan.pk]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert isinstance(sheet, Worksheet)
     assert sheet["A1"].value == "Priority"
@@ -144,7 +144,7 @@ def test_org_plan_xlsx_opens_and_holds_text_not_formulas(client, world):
 def test_org_plan_pdf_has_the_plan_and_its_progress(client, world):
     plan, _action = _strategy_with_progress(world)
     client.force_login(world.champion)
-    response = client.get(reverse("org_plan_pdf", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:org_plan_pdf", args=[world.org.slug, plan.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
@@ -161,7 +161,7 @@ def test_org_plan_pdf_has_the_plan_and_its_progress(client, world):
 def test_an_employee_without_an_action_cannot_export(client, world):
     plan, _action = strategy_plan(world)
     client.force_login(world.carer)
-    for name in ("org_plan_csv", "org_plan_xlsx", "org_plan_pdf"):
+    for name in ("plans:org_plan_csv", "plans:org_plan_xlsx", "plans:org_plan_pdf"):
         assert client.get(reverse(name, args=[world.org.slug, plan.pk])).status_code == 403
 
 
@@ -178,11 +178,11 @@ def test_the_owner_downloads_their_personal_plan(client, world):
         rows=[],
     )
     client.force_login(world.manager)
-    pdf = client.get(reverse("personal_plan_pdf", args=[world.org.slug, plan.pk]))
+    pdf = client.get(reverse("plans:personal_plan_pdf", args=[world.org.slug, plan.pk]))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "My action plan" in text
     assert "Phone HR this afternoon" in text
-    response = client.get(reverse("personal_plan_csv", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:personal_plan_csv", args=[world.org.slug, plan.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1] == ["My long-term goal", "", "'@SUM(1+1) a goal", "", "", ""]
     assert rows[-1][0] == "The first step I am going to take"

@@ -43,7 +43,7 @@ def test_org_plan_xlsx_with_control_characters_opens_with_text_as_stored(
     client, world, awkward_plan
 ):
     client.force_login(world.hr_admin)
-    response = client.get(reverse("org_plan_xlsx", args=[world.org.slug, awkward_plan.pk]))
+    response = client.get(reverse("plans:org_plan_xlsx", args=[world.org.slug, awkward_plan.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
@@ -62,7 +62,7 @@ def test_org_plan_csv_with_control_characters_parses_with_the_same_values(
     client, world, awkward_plan
 ):
     client.force_login(world.hr_admin)
-    response = client.get(reverse("org_plan_csv", args=[world.org.slug, awkward_plan.pk]))
+    response = client.get(reverse("plans:org_plan_csv", args=[world.org.slug, awkward_plan.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     row = rows[1]
     assert row[1] == printable(EVERYTHING)
@@ -78,7 +78,7 @@ def test_personal_plan_csv_with_control_characters_parses(client, world):
     PersonalPlan.objects.filter(pk=plan.pk).update(goal="\x0b-1 " + EVERYTHING)
     PersonalPlanRow.objects.filter(plan=plan).update(due_note="\x01@now")
     client.force_login(world.manager)
-    response = client.get(reverse("personal_plan_csv", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:personal_plan_csv", args=[world.org.slug, plan.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     assert rows[1][2] == printable("\x0b-1 " + EVERYTHING)
     assert rows[3][4] == "'@now"
@@ -86,7 +86,7 @@ def test_personal_plan_csv_with_control_characters_parses(client, world):
 
 def test_org_plan_pdf_prints_any_stored_text(client, world, awkward_plan):
     client.force_login(world.hr_admin)
-    response = client.get(reverse("org_plan_pdf", args=[world.org.slug, awkward_plan.pk]))
+    response = client.get(reverse("plans:org_plan_pdf", args=[world.org.slug, awkward_plan.pk]))
     assert response.status_code == 200
     assert_only_embedded_dejavu(response.content)
     text = pdf_text(response.content).replace("\n", " ")
@@ -103,7 +103,7 @@ def test_personal_plan_pdf_prints_any_stored_text(client, world):
     )
     PersonalPlanRow.objects.filter(plan=plan).update(action=EVERYTHING, help_from=LONG_WORD)
     client.force_login(world.manager)
-    response = client.get(reverse("personal_plan_pdf", args=[world.org.slug, plan.pk]))
+    response = client.get(reverse("plans:personal_plan_pdf", args=[world.org.slug, plan.pk]))
     assert response.status_code == 200
     assert_only_embedded_dejavu(response.content)
     text = pdf_text(response.content).replace("\n", " ")

@@ -32,7 +32,7 @@ def test_one_action_per_unmet_requirement_with_criterion_links(world):
     assert first.source_assessment_id == 7
     assert first.status == ActionStatus.OPEN
     assert [a.number for a in actions] == ["1.1", "1.2", "2.1"]
-    assert reverse("org_plan_detail", args=(world.org.slug, plan.pk)).endswith(
+    assert reverse("plans:org_plan_detail", args=(world.org.slug, plan.pk)).endswith(
         f"/plans/org/{plan.pk}/"
     )
     summaries = set(

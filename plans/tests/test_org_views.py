@@ -20,12 +20,12 @@ def _url(name: str, world, *args: int) -> str:
 def test_hr_creates_a_plan_with_financial_years(client, world):
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("org_plan_new", world),
+        _url("plans:org_plan_new", world),
         {"title": "Carers' strategy", "period_start": "2026-04-01", "period_end": "2029-03-31"},
     )
     plan = OrgPlan.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == _url("org_plan_detail", world, plan.pk)
+    assert response["Location"] == _url("plans:org_plan_detail", world, plan.pk)
     assert plan.periods == ["2026/27", "2027/28", "2028/29"]
     assert AuditEvent.objects.filter(
         object_type="plans.orgplan", object_id=str(plan.pk), action="create"
@@ -35,7 +35,7 @@ def test_hr_creates_a_plan_with_financial_years(client, world):
 def test_a_plan_with_its_end_before_its_start_keeps_what_was_typed(client, world):
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("org_plan_new", world),
+        _url("plans:org_plan_new", world),
         {"title": "Backwards", "period_start": "2027-04-01", "period_end": "2026-03-31"},
     )
     assert response.status_code == 200
@@ -48,7 +48,7 @@ def test_a_plan_with_its_end_before_its_start_keeps_what_was_typed(client, world
 def test_periods_can_be_named_by_hand(client, world):
     client.force_login(world.hr_admin)
     client.post(
-        _url("org_plan_new", world),
+        _url("plans:org_plan_new", world),
         {
             "title": "Half-yearly",
             "period_start": "2026-01-01",
@@ -62,8 +62,8 @@ def test_periods_can_be_named_by_hand(client, world):
 def test_wrong_method_is_refused(client, world):
     plan, _action = strategy_plan(world)
     client.force_login(world.hr_admin)
-    assert client.post(_url("org_plan_detail", world, plan.pk)).status_code == 405
-    assert client.delete(_url("org_plan_new", world)).status_code == 405
+    assert client.post(_url("plans:org_plan_detail", world, plan.pk)).status_code == 405
+    assert client.delete(_url("plans:org_plan_new", world)).status_code == 405
 
 
 @pytest.mark.parametrize(
@@ -81,13 +81,13 @@ def test_wrong_method_is_refused(client, world):
 def test_who_sees_a_plan(client, world, persona, status):
     plan, _action = strategy_plan(world)
     client.force_login(world.persona(persona))
-    assert client.get(_url("org_plan_detail", world, plan.pk)).status_code == status
+    assert client.get(_url("plans:org_plan_detail", world, plan.pk)).status_code == status
 
 
 def test_another_organisations_plan_is_not_found_even_for_hr(client, world):
     plan, _action = strategy_plan(world)
     client.force_login(world.outsider)
-    url = reverse("org_plan_detail", args=[world.other_org.slug, plan.pk])
+    url = reverse("plans:org_plan_detail", args=[world.other_org.slug, plan.pk])
     assert client.get(url).status_code == 404
 
 
@@ -95,8 +95,8 @@ def test_only_hr_changes_a_plan(client, world):
     plan, action = strategy_plan(world)
     for persona in ("sponsor", "champion", "manager"):
         client.force_login(world.persona(persona))
-        assert client.get(_url("org_plan_edit", world, plan.pk)).status_code == 403
-        assert client.get(_url("action_edit", world, plan.pk, action.pk)).status_code == 403
+        assert client.get(_url("plans:org_plan_edit", world, plan.pk)).status_code == 403
+        assert client.get(_url("plans:action_edit", world, plan.pk, action.pk)).status_code == 403
 
 
 def test_the_detail_page_shows_the_newest_progress_of_each_period(client, world):
@@ -106,11 +106,11 @@ def test_the_detail_page_shows_the_newest_progress_of_each_period(client, world)
     )
     progress_add(action=action, period="2026/27", text="Posters up", rag="green", by=world.manager)
     client.force_login(world.sponsor)
-    page = client.get(_url("org_plan_detail", world, plan.pk)).text
+    page = client.get(_url("plans:org_plan_detail", world, plan.pk)).text
     assert "Posters up" in page
     assert "Posters ordered" not in page
     assert "Nothing reported" in page  # 2027/28
-    history = client.get(_url("action_detail", world, plan.pk, action.pk)).text
+    history = client.get(_url("plans:action_detail", world, plan.pk, action.pk)).text
     assert "Posters ordered" in history
     assert "Posters up" in history
 
@@ -120,7 +120,7 @@ def test_the_detail_page_takes_a_constant_number_of_queries(
 ):
     plan, _action = strategy_plan(world)
     client.force_login(world.hr_admin)
-    client.get(_url("org_plan_detail", world, plan.pk))  # warm the session
+    client.get(_url("plans:org_plan_detail", world, plan.pk))  # warm the session
 
     def grow() -> None:
         priority = Priority.objects.create(plan=plan, number="9", title="More", position=9)
@@ -137,11 +137,11 @@ def test_the_detail_page_takes_a_constant_number_of_queries(
             )
 
     with django_assert_max_num_queries(12) as small:
-        client.get(_url("org_plan_detail", world, plan.pk))
+        client.get(_url("plans:org_plan_detail", world, plan.pk))
     grow()
     grow()
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(_url("org_plan_detail", world, plan.pk))
+        response = client.get(_url("plans:org_plan_detail", world, plan.pk))
     assert response.text.count('class="govuk-summary-card__title"') == 11
 
 
@@ -149,13 +149,14 @@ def test_hr_adds_a_priority_and_an_action_with_an_owner(client, world):
     plan, _action = strategy_plan(world)
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("priority_new", world, plan.pk), {"title": "Health and wellbeing", "aim": "Stay well"}
+        _url("plans:priority_new", world, plan.pk),
+        {"title": "Health and wellbeing", "aim": "Stay well"},
     )
     assert response.status_code == 302
     priority = Priority.objects.get(title="Health and wellbeing")
     assert priority.number == "3"
     response = client.post(
-        _url("action_new", world, plan.pk),
+        _url("plans:action_new", world, plan.pk),
         {
             "priority": priority.pk,
             "planned_action": "Health checks for carers",
@@ -176,7 +177,7 @@ def test_an_owner_from_outside_the_organisation_is_refused_and_nothing_is_saved(
     priority = plan.priorities.get()
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("action_new", world, plan.pk),
+        _url("plans:action_new", world, plan.pk),
         {
             "priority": priority.pk,
             "planned_action": "Something",
@@ -199,9 +200,11 @@ def test_concurrent_edits_to_an_action_never_overwrite(client, world):
         "planned_action": "First edit",
         "status": "open",
     }
-    assert client.post(_url("action_edit", world, plan.pk, action.pk), form).status_code == 302
+    assert (
+        client.post(_url("plans:action_edit", world, plan.pk, action.pk), form).status_code == 302
+    )
     stale = {**form, "planned_action": "Second edit from an old copy"}
-    response = client.post(_url("action_edit", world, plan.pk, action.pk), stale)
+    response = client.post(_url("plans:action_edit", world, plan.pk, action.pk), stale)
     assert response.status_code == 200
     assert "after you opened it" in response.text
     assert "Second edit from an old copy" in response.text
@@ -215,7 +218,7 @@ def test_the_owner_adds_progress_to_their_own_action_and_it_is_audited(client, w
     plan, action = strategy_plan(world)
     client.force_login(world.manager)
     response = client.post(
-        _url("progress_new", world, plan.pk, action.pk),
+        _url("plans:progress_new", world, plan.pk, action.pk),
         {"period": "2026/27", "rag": "amber", "text": "Half the wards done"},
     )
     assert response.status_code == 302
@@ -229,7 +232,7 @@ def test_the_owner_adds_progress_to_their_own_action_and_it_is_audited(client, w
 def test_a_sponsor_reads_but_does_not_report_progress(client, world):
     plan, action = strategy_plan(world)
     client.force_login(world.sponsor)
-    url = _url("progress_new", world, plan.pk, action.pk)
+    url = _url("plans:progress_new", world, plan.pk, action.pk)
     assert client.get(url).status_code == 403
     assert client.post(url, {"period": "2026/27", "rag": "red", "text": "x"}).status_code == 403
     assert not ProgressEntry.objects.exists()
@@ -239,7 +242,7 @@ def test_progress_without_a_status_keeps_the_text(client, world):
     plan, action = strategy_plan(world)
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("progress_new", world, plan.pk, action.pk),
+        _url("plans:progress_new", world, plan.pk, action.pk),
         {"period": "2026/27", "text": "Written but no colour"},
     )
     assert response.status_code == 200
@@ -251,7 +254,9 @@ def test_a_priority_with_actions_is_not_deleted(client, world):
     plan, _action = strategy_plan(world)
     priority = plan.priorities.get()
     client.force_login(world.hr_admin)
-    response = client.post(_url("priority_edit", world, plan.pk, priority.pk), {"delete": "1"})
+    response = client.post(
+        _url("plans:priority_edit", world, plan.pk, priority.pk), {"delete": "1"}
+    )
     assert response.status_code == 302
     assert Priority.objects.filter(pk=priority.pk).exists()
 
@@ -261,7 +266,7 @@ def test_removing_a_period_with_progress_is_refused(client, world):
     progress_add(action=action, period="2027/28", text="x", rag="red", by=world.hr_admin)
     client.force_login(world.hr_admin)
     response = client.post(
-        _url("org_plan_edit", world, plan.pk),
+        _url("plans:org_plan_edit", world, plan.pk),
         {
             "version": plan.version,
             "title": plan.title,
@@ -275,27 +280,29 @@ def test_removing_a_period_with_progress_is_refused(client, world):
     assert plan.periods == ["2026/27", "2027/28"]
 
 
-@pytest.mark.parametrize("page", ["org_plan_edit", "priority_edit", "action_edit"])
+@pytest.mark.parametrize(
+    "page", ["plans:org_plan_edit", "plans:priority_edit", "plans:action_edit"]
+)
 def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client, world, page):
     """Leaving the hidden version out must not skip the clash check (trust rule 8)."""
     plan, action = strategy_plan(world)
     form = {
-        "org_plan_edit": {
+        "plans:org_plan_edit": {
             "title": "Typed title",
             "period_start": "2026-04-01",
             "period_end": "2028-03-31",
         },
-        "priority_edit": {"title": "Typed title"},
-        "action_edit": {
+        "plans:priority_edit": {"title": "Typed title"},
+        "plans:action_edit": {
             "priority": action.priority_id,
             "planned_action": "Typed title",
             "status": "open",
         },
     }[page]
     args = {
-        "org_plan_edit": (plan.pk,),
-        "priority_edit": (plan.pk, action.priority_id),
-        "action_edit": (plan.pk, action.pk),
+        "plans:org_plan_edit": (plan.pk,),
+        "plans:priority_edit": (plan.pk, action.priority_id),
+        "plans:action_edit": (plan.pk, action.pk),
     }[page]
     client.force_login(world.hr_admin)
     response = client.post(_url(page, world, *args), form)
@@ -313,7 +320,7 @@ def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client,
 def test_creating_needs_no_version(client, world):
     plan, _action = strategy_plan(world)
     client.force_login(world.hr_admin)
-    response = client.post(_url("priority_new", world, plan.pk), {"title": "Wellbeing"})
+    response = client.post(_url("plans:priority_new", world, plan.pk), {"title": "Wellbeing"})
     assert response.status_code == 302
     assert plan.priorities.filter(title="Wellbeing").exists()
 
@@ -322,7 +329,7 @@ def test_an_action_with_progress_is_not_deleted_and_the_page_says_why(client, wo
     plan, action = strategy_plan(world)
     progress_add(action=action, period="2026/27", text="Posters up", rag="green", by=world.hr_admin)
     client.force_login(world.hr_admin)
-    url = _url("action_edit", world, plan.pk, action.pk)
+    url = _url("plans:action_edit", world, plan.pk, action.pk)
     page = client.get(url).text
     assert "Progress has been reported on this action point" in page
     assert 'name="delete"' not in page
@@ -337,10 +344,10 @@ def test_an_action_with_progress_is_not_deleted_and_the_page_says_why(client, wo
 def test_an_action_without_progress_is_deleted(client, world):
     plan, action = strategy_plan(world)
     client.force_login(world.hr_admin)
-    url = _url("action_edit", world, plan.pk, action.pk)
+    url = _url("plans:action_edit", world, plan.pk, action.pk)
     assert 'name="delete"' in client.get(url).text
     response = client.post(url, {"delete": "1"})
-    assert response["Location"] == _url("org_plan_detail", world, plan.pk)
+    assert response["Location"] == _url("plans:org_plan_detail", world, plan.pk)
     assert not ActionPoint.objects.exists()
 
 
@@ -362,11 +369,13 @@ def test_the_plan_list_shows_an_action_owner_only_their_plans(
         by=world.hr_admin,
     )
     client.force_login(world.persona(persona))
-    client.get(_url("plans_home", world))  # warm the session
+    client.get(_url("plans:home", world))  # warm the session
     with django_assert_max_num_queries(12):
-        response = client.get(_url("org_plan_list", world))
+        response = client.get(_url("plans:org_plan_list", world))
     assert response.status_code == 200
-    assert response.text.count(_url("org_plan_detail", world, plan.pk)) == (1 if listed else 0)
+    assert response.text.count(_url("plans:org_plan_detail", world, plan.pk)) == (
+        1 if listed else 0
+    )
     assert ("A plan without the manager" in response.text) == (listed == 2)
     if not listed:
         assert "You do not own an action point in any plan." in response.text

@@ -30,7 +30,7 @@ def _management(total: int, initial: int = 0) -> dict[str, str]:
 def test_a_manager_writes_a_plan_with_a_goal_rows_and_a_first_step(client, world):
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_new", world),
+        _url("plans:personal_plan_new", world),
         {
             "title": "Carer Positive",
             "goal": "A team where carers feel supported.",
@@ -50,7 +50,7 @@ def test_a_manager_writes_a_plan_with_a_goal_rows_and_a_first_step(client, world
     )
     plan = PersonalPlan.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == _url("personal_plan_detail", world, plan.pk)
+    assert response["Location"] == _url("plans:personal_plan_detail", world, plan.pk)
     assert (plan.owner, plan.goal, plan.first_step_on) == (
         world.manager,
         "A team where carers feel supported.",
@@ -72,7 +72,7 @@ def test_a_manager_writes_a_plan_with_a_goal_rows_and_a_first_step(client, world
 def test_add_another_row_keeps_what_was_typed_and_saves_nothing(client, world):
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_new", world),
+        _url("plans:personal_plan_new", world),
         {
             "title": "",
             "goal": "Typed goal",
@@ -92,7 +92,7 @@ def test_add_another_row_keeps_what_was_typed_and_saves_nothing(client, world):
 def test_a_row_without_an_action_is_an_error_that_loses_nothing(client, world):
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_new", world),
+        _url("plans:personal_plan_new", world),
         {
             "title": "Plan",
             **_management(1),
@@ -111,7 +111,7 @@ def test_the_owner_removes_a_row_and_edits_another(client, world):
     first, second = plan.rows.all()
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_edit", world, plan.pk),
+        _url("plans:personal_plan_edit", world, plan.pk),
         {
             "version": plan.version,
             "title": plan.title,
@@ -137,8 +137,10 @@ def test_a_stale_copy_does_not_overwrite_a_newer_save(client, world):
     plan = personal_plan(world)
     client.force_login(world.manager)
     data = {"version": plan.version, "title": "First", **_management(0), "save": "1"}
-    assert client.post(_url("personal_plan_edit", world, plan.pk), data).status_code == 302
-    response = client.post(_url("personal_plan_edit", world, plan.pk), {**data, "title": "Second"})
+    assert client.post(_url("plans:personal_plan_edit", world, plan.pk), data).status_code == 302
+    response = client.post(
+        _url("plans:personal_plan_edit", world, plan.pk), {**data, "title": "Second"}
+    )
     assert response.status_code == 200
     assert "after you opened it" in response.text
     plan.refresh_from_db()
@@ -150,7 +152,7 @@ def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client,
     plan = personal_plan(world)
     client.force_login(world.manager)
     data = {"title": "Typed without a version", **_management(0), "save": "1"}
-    response = client.post(_url("personal_plan_edit", world, plan.pk), data)
+    response = client.post(_url("plans:personal_plan_edit", world, plan.pk), data)
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "which version of this page you started from" in response.text
@@ -162,7 +164,7 @@ def test_an_edit_without_its_version_is_refused_and_keeps_what_was_typed(client,
 def test_a_new_plan_needs_no_version(client, world):
     client.force_login(world.manager)
     data = {"title": "New", **_management(0), "save": "1"}
-    assert client.post(_url("personal_plan_new", world), data).status_code == 302
+    assert client.post(_url("plans:personal_plan_new", world), data).status_code == 302
     assert PersonalPlan.objects.get().title == "New"
 
 
@@ -171,15 +173,15 @@ def test_nobody_else_sees_a_personal_plan_not_even_hr(client, world, persona):
     plan = personal_plan(world)
     client.force_login(world.persona(persona))
     for name in (
-        "personal_plan_detail",
-        "personal_plan_edit",
-        "personal_plan_pdf",
-        "personal_plan_csv",
-        "personal_plan_share",
-        "personal_plan_delete",
+        "plans:personal_plan_detail",
+        "plans:personal_plan_edit",
+        "plans:personal_plan_pdf",
+        "plans:personal_plan_csv",
+        "plans:personal_plan_share",
+        "plans:personal_plan_delete",
     ):
         assert client.get(_url(name, world, plan.pk)).status_code == 404, name
-    home = client.get(_url("plans_home", world)).text
+    home = client.get(_url("plans:home", world)).text
     assert plan.title not in home
 
 
@@ -187,37 +189,37 @@ def test_shared_read_only_listed_and_revocable(client, world):
     plan = personal_plan(world)
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_share", world, plan.pk), {"email": world.carer.email.upper()}
+        _url("plans:personal_plan_share", world, plan.pk), {"email": world.carer.email.upper()}
     )
     assert response.status_code == 302
     share = PersonalPlanShare.objects.get()
     assert share.with_user == world.carer
-    owner_page = client.get(_url("personal_plan_detail", world, plan.pk)).text
+    owner_page = client.get(_url("plans:personal_plan_detail", world, plan.pk)).text
     assert f"Shared with {world.carer.get_full_name()}" in owner_page
 
     client.force_login(world.carer)
-    home = client.get(_url("plans_home", world)).text
+    home = client.get(_url("plans:home", world)).text
     assert "Plans shared with you" in home
     assert plan.title in home
-    page = client.get(_url("personal_plan_detail", world, plan.pk))
+    page = client.get(_url("plans:personal_plan_detail", world, plan.pk))
     assert page.status_code == 200
     assert "You can read it but not change it" in page.text
     assert "Change this plan" not in page.text
-    assert client.get(_url("personal_plan_edit", world, plan.pk)).status_code == 403
-    assert client.get(_url("personal_plan_pdf", world, plan.pk)).status_code == 403
+    assert client.get(_url("plans:personal_plan_edit", world, plan.pk)).status_code == 403
+    assert client.get(_url("plans:personal_plan_pdf", world, plan.pk)).status_code == 403
 
     client.force_login(world.manager)
-    response = client.post(_url("personal_plan_unshare", world, plan.pk, share.pk))
+    response = client.post(_url("plans:personal_plan_unshare", world, plan.pk, share.pk))
     assert response.status_code == 302
     client.force_login(world.carer)
-    assert client.get(_url("personal_plan_detail", world, plan.pk)).status_code == 404
+    assert client.get(_url("plans:personal_plan_detail", world, plan.pk)).status_code == 404
 
 
 def test_sharing_with_someone_outside_the_organisation_is_refused(client, world):
     plan = personal_plan(world)
     client.force_login(world.manager)
     response = client.post(
-        _url("personal_plan_share", world, plan.pk), {"email": world.outsider.email}
+        _url("plans:personal_plan_share", world, plan.pk), {"email": world.outsider.email}
     )
     assert response.status_code == 200
     assert "Nobody with that email address is a member" in response.text
@@ -229,8 +231,8 @@ def test_the_owner_deletes_their_plan(client, world):
     plan = personal_plan(world)
     personal_plan_share(plan=plan, email=world.carer.email, by=world.manager)
     client.force_login(world.manager)
-    assert client.get(_url("personal_plan_delete", world, plan.pk)).status_code == 200
-    response = client.post(_url("personal_plan_delete", world, plan.pk))
+    assert client.get(_url("plans:personal_plan_delete", world, plan.pk)).status_code == 200
+    response = client.post(_url("plans:personal_plan_delete", world, plan.pk))
     assert response.status_code == 302
     assert not PersonalPlan.objects.exists()
     assert not PersonalPlanShare.objects.exists()
@@ -240,7 +242,9 @@ def test_unshare_needs_post(client, world):
     plan = personal_plan(world)
     share = personal_plan_share(plan=plan, email=world.carer.email, by=world.manager)
     client.force_login(world.manager)
-    assert client.get(_url("personal_plan_unshare", world, plan.pk, share.pk)).status_code == 405
+    assert (
+        client.get(_url("plans:personal_plan_unshare", world, plan.pk, share.pk)).status_code == 405
+    )
 
 
 def test_the_home_page_takes_a_constant_number_of_queries(
@@ -251,15 +255,15 @@ def test_the_home_page_takes_a_constant_number_of_queries(
     personal_plan(world)
     strategy_plan(world)
     client.force_login(world.manager)
-    client.get(_url("plans_home", world))
+    client.get(_url("plans:home", world))
     with django_assert_max_num_queries(12) as small:
-        client.get(_url("plans_home", world))
+        client.get(_url("plans:home", world))
     for _ in range(3):
         plan = personal_plan(world)
         personal_plan_share(plan=plan, email=world.carer.email, by=world.manager)
         strategy_plan(world)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        page = client.get(_url("plans_home", world)).text
+        page = client.get(_url("plans:home", world)).text
     assert page.count("Carer Positive 2026") == 4
 
 
@@ -269,14 +273,14 @@ def test_criteria_come_from_the_frameworks_and_fall_back_to_free_text(client, wo
     client.force_login(world.manager)
     groups = [FrameworkCriteria(name="Test scheme", criteria=(Criterion("test:one", "One"),))]
     monkeypatch.setattr("plans.views.personal.framework_criteria", lambda: [])
-    page = client.get(_url("personal_plan_new", world)).text
+    page = client.get(_url("plans:personal_plan_new", world)).text
     assert 'name="rows-0-criterion"' not in page
     assert 'name="rows-0-criterion_other"' in page
     monkeypatch.setattr("plans.views.personal.framework_criteria", lambda: groups)
-    page = client.get(_url("personal_plan_new", world)).text
+    page = client.get(_url("plans:personal_plan_new", world)).text
     assert '<optgroup label="Test scheme">' in page
     client.post(
-        _url("personal_plan_new", world),
+        _url("plans:personal_plan_new", world),
         {"title": "P", **_management(1), "rows-0-criterion": "test:one", "rows-0-action": "Do"},
     )
     row = PersonalPlanRow.objects.get()

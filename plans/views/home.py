@@ -50,7 +50,7 @@ def plans_calendar(request: OrgRequest) -> HttpResponse:
     link = None
     if request.method == "POST":
         token = plan_calendar_feed_renew(user=request.user, organisation=request.organisation)
-        link = settings.SITE_URL + reverse("plans_calendar_ics", kwargs={"token": token})
+        link = settings.SITE_URL + reverse("plans:calendar_ics", kwargs={"token": token})
     return render(
         request,
         "plans/calendar_feed.html",

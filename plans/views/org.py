@@ -54,7 +54,7 @@ from shared.once import one_submission
 
 
 def _to_plan(request: OrgRequest, plan: OrgPlan) -> HttpResponse:
-    return redirect("org_plan_detail", request.organisation.slug, plan.pk)
+    return redirect("plans:org_plan_detail", request.organisation.slug, plan.pk)
 
 
 def _managed_plan(request: OrgRequest, pk: int) -> OrgPlan:
@@ -125,7 +125,7 @@ def org_plan_new(request: OrgRequest) -> HttpResponse:
         request,
         form,
         title=_("Create an action plan"),
-        back=reverse("org_plan_list", args=[request.organisation.slug]),
+        back=reverse("plans:org_plan_list", args=[request.organisation.slug]),
     )
 
 
@@ -189,7 +189,7 @@ def org_plan_edit(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 def _plan_url(request: OrgRequest, plan: OrgPlan) -> str:
-    return reverse("org_plan_detail", args=[request.organisation.slug, plan.pk])
+    return reverse("plans:org_plan_detail", args=[request.organisation.slug, plan.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,7 +228,7 @@ def priority_edit(request: OrgRequest, pk: int, priority_pk: int) -> HttpRespons
             priority_delete(priority=priority, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("priority_edit", request.organisation.slug, plan.pk, priority.pk)
+            return redirect("plans:priority_edit", request.organisation.slug, plan.pk, priority.pk)
         messages.success(request, _("Priority deleted."))
         return _to_plan(request, plan)
     form = PriorityForm(
@@ -327,7 +327,7 @@ def action_new(request: OrgRequest, pk: int) -> HttpResponse:
     priorities = list(plan.priorities.all())
     if not priorities:
         messages.info(request, _("Add a priority first: every action point sits under one."))
-        return redirect("priority_new", request.organisation.slug, plan.pk)
+        return redirect("plans:priority_new", request.organisation.slug, plan.pk)
     chosen = request.GET.get("priority", "")
     form = _action_form(
         request, plan, initial={"priority": chosen if chosen.isdigit() else ""}, keep={}
@@ -361,7 +361,7 @@ def action_edit(request: OrgRequest, pk: int, action_pk: int) -> HttpResponse:
             action_delete(action=action, by=request.user)
         except ProgressKept as kept:
             messages.error(request, kept.message)
-            return redirect("action_edit", request.organisation.slug, plan.pk, action.pk)
+            return redirect("plans:action_edit", request.organisation.slug, plan.pk, action.pk)
         messages.success(request, _("Action point %(number)s deleted.") % {"number": action.number})
         return _to_plan(request, plan)
     form = _action_form(

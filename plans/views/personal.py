@@ -42,7 +42,7 @@ ROWS = "rows"
 
 
 def _to_plan(request: OrgRequest, plan: PersonalPlan) -> HttpResponse:
-    return redirect("personal_plan_detail", request.organisation.slug, plan.pk)
+    return redirect("plans:personal_plan_detail", request.organisation.slug, plan.pk)
 
 
 def _quiet(form: Any) -> None:
@@ -250,7 +250,7 @@ def personal_plan_delete_view(request: OrgRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         personal_plan_delete(plan=plan, by=request.user)
         messages.success(request, _("Plan deleted."))
-        return redirect(reverse("plans_home", args=[request.organisation.slug]))
+        return redirect(reverse("plans:home", args=[request.organisation.slug]))
     return render(
         request, "plans/personal_delete.html", {"organisation": request.organisation, "plan": plan}
     )
