@@ -55,7 +55,9 @@ def deputy_appoint(
     ).first()
     if deputy is None or deputy.status != StaffStatus.ACTIVE or deputy.user_id is None:
         raise LeaveRuleError(
-            "deputy_unknown", _("Choose a colleague in post here who has an account.")
+            "deputy_unknown",
+            _("Choose a colleague in post here who has an account."),
+            field="staff_number",
         )
     if deputy.pk == manager.pk:
         raise LeaveRuleError("deputy_self", _("You cannot be your own deputy."))

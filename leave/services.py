@@ -175,7 +175,9 @@ def _check_entitlement(
         )
 
 
-def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str) -> None:
+def _check_working_days(
+    *, staff: StaffRecord, days: Iterable[date], whose: str, field: str | None = None
+) -> None:
     """Every day of leave falls on a day the person would otherwise work (see the rule)."""
     works_bank_holidays = staff.bank_holidays_worked
     for day in sorted(days):
@@ -200,7 +202,7 @@ def _check_working_days(*, staff: StaffRecord, days: Iterable[date], whose: str)
                 "whose": whose,
                 "pattern": staff.working_days_display,
             }
-        raise LeaveRuleError(code, message)
+        raise LeaveRuleError(code, message, field=field)
 
 
 def _manager_user(staff: StaffRecord) -> User | None:
@@ -413,13 +415,18 @@ def carers_leave_postpone(
             )
             % {"latest": long_date(latest)},
         }
-        raise LeaveRuleError(problem, messages[problem])
+        raise LeaveRuleError(
+            problem,
+            messages[problem],
+            field="new_first_day" if problem.startswith("postponement") else None,
+        )
     previous = _snapshot(locked)
     shift = new_first_day - first_day
     _check_working_days(
         staff=locked.staff,
         days=[row.day + shift for row in days],
         whose=_("%(name)s's") % {"name": locked.staff.full_name},
+        field="new_first_day",
     )
     moved = {row.day + shift: row.amount for row in days}
     _check_overlap(

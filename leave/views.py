@@ -42,7 +42,6 @@ from leave.selectors import (
     time_off_of,
 )
 from leave.services import (
-    WORKING_DAY_CODES,
     LeaveRuleError,
     carers_leave_accept,
     carers_leave_cancel,
@@ -55,6 +54,7 @@ from organisations.access import org_view
 from organisations.models import Nation, StaffRecord, StaffStatus
 from organisations.selectors import direct_reports, staff_record_for_user
 from organisations.types import OrgRequest
+from shared.forms import attempt
 from shared.once import one_submission
 
 
@@ -93,17 +93,17 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     form = CarersLeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            leave = carers_leave_request(
+        leave = attempt(
+            form,
+            lambda: carers_leave_request(
                 staff=record,
                 days=form.chosen_days(),
                 note=form.cleaned_data["note"],
                 by=request.user,
                 today=today,
-            )
-        except LeaveRuleError as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+        )
+        if leave is not None:
             messages.success(request, _("Your request has gone to your line manager."))
             return redirect(
                 "leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk
@@ -176,22 +176,17 @@ def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PostponeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            carers_leave_postpone(
+        postponed = attempt(
+            form,
+            lambda: carers_leave_postpone(
                 request=leave,
                 by=request.user,
                 new_first_day=form.cleaned_data["new_first_day"],
                 reason=form.cleaned_data["reason"],
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error(
-                "new_first_day"
-                if error.code.startswith("postponement") or error.code in WORKING_DAY_CODES
-                else None,
-                error.message,
-            )
-        else:
+            ),
+        )
+        if postponed is not None:
             messages.success(
                 request,
                 _("Postponed. %(name)s has been told the new dates and why.")
@@ -299,18 +294,19 @@ def dependants_time_off_new(request: OrgRequest) -> HttpResponse:
     form = DependantsTimeOffForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         chosen = next(r for r in [record, *reports] if str(r.pk) == form.cleaned_data["who"])
-        try:
-            dependants_time_off_record(
+        recorded = attempt(
+            form,
+            lambda: dependants_time_off_record(
                 staff=chosen,
                 first_day=form.cleaned_data["first_day"],
                 days=form.cleaned_data["days"],
                 note=form.cleaned_data["note"],
                 by=request.user,
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error("first_day", error.message)
-        else:
+            ),
+            field="first_day",
+        )
+        if recorded is not None:
             messages.success(request, _("Time off for dependants recorded."))
             return redirect("leave:home", org_slug=request.organisation.slug)
     return render(
@@ -331,18 +327,19 @@ def leave_policy(request: OrgRequest) -> HttpResponse:
     }
     form = LeavePolicyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            leave_policy_update(
+        saved = attempt(
+            form,
+            lambda: leave_policy_update(
                 organisation_id=organisation.pk,
                 extra_days=form.cleaned_data["extra_days"],
                 paid_days=form.cleaned_data["paid_days"],
                 notice_days=form.cleaned_data["notice_days"],
                 by=request.user,
                 staff_work_bank_holidays=form.cleaned_data["staff_work_bank_holidays"],
-            )
-        except LeaveRuleError as error:
-            form.add_error("notice_days", error.message)
-        else:
+            ),
+            field="notice_days",
+        )
+        if saved is not None:
             messages.success(request, _("Leave policy saved."))
             return redirect("leave:policy", org_slug=organisation.slug)
     return render(
@@ -417,21 +414,19 @@ def deputies(request: OrgRequest) -> HttpResponse:
     record = _own_record(request)
     form = DeputyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            deputy_appoint(
+        appointed = attempt(
+            form,
+            lambda: deputy_appoint(
                 manager=record,
                 deputy_number=form.cleaned_data["staff_number"],
                 from_date=form.cleaned_data["from_date"],
                 to_date=form.cleaned_data["to_date"],
                 by=request.user,
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error(
-                "staff_number" if error.code.startswith("deputy_unknown") else "to_date",
-                error.message,
-            )
-        else:
+            ),
+            field="to_date",
+        )
+        if appointed is not None:
             messages.success(request, _("Deputy appointed."))
             return redirect("leave:deputies", org_slug=request.organisation.slug)
     appointments = deputies_named_by(manager=record, on=timezone.localdate())

@@ -199,9 +199,13 @@ def attempt[T](
     write: Callable[[], T],
     *,
     on_conflict: Callable[[EditConflict], None] | None = None,
+    field: str | None = None,
 ) -> T | None:
     """Run a service write from a page; on refusal put the reason on the form, keeping what
     was typed, and return ``None``.
+
+    A refusal goes beside the field it names (``RuleError.field``), else beside ``field``
+    (the one a page's whole question is about), else above the form.
 
     On an edit conflict the form's hidden version moves on to the current one, so saving
     again applies this person's values knowingly over the change they have now been shown;
@@ -220,7 +224,8 @@ def attempt[T](
         if on_conflict is not None:
             on_conflict(conflict)
     except RuleError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        named = error.field if error.field in form.fields else field
+        form.add_error(named if named in form.fields else None, error.message)
     except ValidationError as error:
         add_validation_errors(form, error)
     return None

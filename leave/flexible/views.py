@@ -44,7 +44,7 @@ from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.selectors import staff_record_for_user
 from organisations.types import OrgRequest
-from shared.forms import GovukForm
+from shared.forms import GovukForm, attempt
 from shared.once import one_submission
 
 #: How many requests waiting for a decision the flexible-working home page lists.
@@ -116,17 +116,17 @@ def flexible_new(request: OrgRequest) -> HttpResponse:
         raise PermissionDenied
     form = FlexibleRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = flexible_request_submit(
+        item = attempt(
+            form,
+            lambda: flexible_request_submit(
                 staff=record,
                 change_requested=form.cleaned_data["change_requested"],
                 start_from=form.cleaned_data["start_from"],
                 by=request.user,
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+        )
+        if item is not None:
             messages.success(request, _("Your request has gone to your line manager."))
             return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     rule = flexible_working_rule(nation=request.organisation.nation, on=timezone.localdate())
@@ -218,17 +218,18 @@ def flexible_consult(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ConsultationForm(request.POST)
     if form.is_valid():
-        try:
-            consultation_record(
+        consultation = attempt(
+            form,
+            lambda: consultation_record(
                 request=item,
                 held_on=form.cleaned_data["held_on"],
                 notes=form.cleaned_data["notes"],
                 by=request.user,
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error("held_on", error.message)
-        else:
+            ),
+            field="held_on",
+        )
+        if consultation is not None:
             messages.success(request, _("Conversation recorded."))
             return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, consultation_form=form)
@@ -244,8 +245,9 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FlexibleDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            flexible_request_decide(
+        decided = attempt(
+            form,
+            lambda: flexible_request_decide(
                 request=item,
                 outcome=FlexibleStatus(form.cleaned_data["outcome"]),
                 by=request.user,
@@ -254,10 +256,10 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
                 refusal_reasons=form.cleaned_data["refusal_reasons"],
                 refusal_explanation=form.cleaned_data["refusal_explanation"],
                 trial_until=form.cleaned_data["trial_until"],
-            )
-        except LeaveRuleError as error:
-            form.add_error("outcome", error.message)
-        else:
+            ),
+            field="outcome",
+        )
+        if decided is not None:
             messages.success(
                 request,
                 _("Decision recorded and sent to %(name)s.") % {"name": item.staff.full_name},
@@ -276,13 +278,14 @@ def flexible_appeal(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AppealForm(request.POST)
     if form.is_valid():
-        try:
-            flexible_request_appeal(
+        appealed = attempt(
+            form,
+            lambda: flexible_request_appeal(
                 request=item, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except LeaveRuleError as error:
-            form.add_error("reason", error.message)
-        else:
+            ),
+            field="reason",
+        )
+        if appealed is not None:
             messages.success(request, _("Your appeal has been sent."))
             return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, appeal_form=form)
@@ -342,16 +345,17 @@ def flexible_extend(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ExtensionForm(request.POST)
     if form.is_valid():
-        try:
-            flexible_extension_record(
+        extended = attempt(
+            form,
+            lambda: flexible_extension_record(
                 request=item,
                 extended_to=form.cleaned_data["extended_to"],
                 by=request.user,
                 today=timezone.localdate(),
-            )
-        except LeaveRuleError as error:
-            form.add_error("extended_to", error.message)
-        else:
+            ),
+            field="extended_to",
+        )
+        if extended is not None:
             messages.success(request, _("Extension recorded."))
             return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, extension_form=form)
