@@ -6,11 +6,15 @@ class BenchmarksConfig(AppConfig):
     verbose_name = "Benchmarks and self-assessment"
 
     def ready(self) -> None:
+        from benchmarks import hooks as benchmarks_hooks
         from benchmarks import rules  # noqa: F401  registers the permissions
         from benchmarks.frameworks import frameworks
         from benchmarks.gaps import criteria_for_plans
         from benchmarks.selectors import is_assessment_of
+        from organisations import hooks
         from plans.public import CriteriaSource, offer_criteria
+
+        hooks.home_cards.register(benchmarks_hooks.home_cards)
 
         # Load and check every framework file now: a bad file stops start-up with a message
         # naming it, rather than failing on the first page that needs it.

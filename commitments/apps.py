@@ -6,4 +6,8 @@ class CommitmentsConfig(AppConfig):
     verbose_name = "Leadership commitment"
 
     def ready(self) -> None:
+        from commitments import hooks as commitments_hooks
         from commitments import rules  # noqa: F401  registers the permissions
+        from organisations import hooks
+
+        hooks.home_cards.register(commitments_hooks.home_cards)

@@ -62,15 +62,24 @@ def test_a_hook_registered_while_the_hooks_run_waits_for_the_next_run():
 
 
 def test_the_feature_apps_register_their_hooks_when_django_starts():
+    from benchmarks import hooks as benchmarks_hooks
+    from commitments import hooks as commitments_hooks
     from leave import hooks as leave_hooks
     from passports import hooks as passport_hooks
     from passports.services import shares_close_stale, shares_restore_after_import
+    from plans import hooks as plans_hooks
 
     assert list(hooks.end_stale_ties) == [shares_close_stale]
     assert list(hooks.restore_ties) == [shares_restore_after_import]
     # INSTALLED_APPS lists leave before passports, and ready() runs in that order.
     assert list(hooks.open_ties) == [leave_hooks.open_deputyships, passport_hooks.open_shares]
-    assert list(hooks.home_cards) == [leave_hooks.home_cards, passport_hooks.home_cards]
+    assert list(hooks.home_cards) == [
+        leave_hooks.home_cards,
+        passport_hooks.home_cards,
+        plans_hooks.home_cards,
+        commitments_hooks.home_cards,
+        benchmarks_hooks.home_cards,
+    ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
 
 
