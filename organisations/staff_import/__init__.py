@@ -15,8 +15,8 @@ The file is read once, as a stream, so memory stays flat whatever its size:
    Problems are collected in an error table made only when there is one, so that they
    can be counted and the first ``ERRORS_KEPT`` listed in order.
 3. **Applying**, by one of two engines with the same results:
-   ``staff_import_postgres`` stages with ``COPY`` into temporary tables and writes with
-   two set-based statements; ``staff_import_chunked`` (SQLite, and anything else) stages
+   ``postgres`` stages with ``COPY`` into temporary tables and writes with
+   two set-based statements; ``chunked`` (SQLite, and anything else) stages
    into a scratch SQLite file and writes in batches of ``BATCH`` through the ORM.
 """
 
@@ -1001,7 +1001,7 @@ def summary_for(plan: ImportPlan, file_name: str) -> str:
 
 
 class EngineRun(Protocol):
-    """One engine's handling of one file (see ``staff_import_postgres``, ``staff_import_chunked``)."""
+    """One engine's handling of one file (see ``postgres``, ``chunked``)."""
 
     @property
     def db(self) -> StagingDb: ...
@@ -1035,10 +1035,10 @@ def _engine_run(
         "mark_missing_as_left": mark_missing_as_left,
     }
     if engine == "postgres":
-        from organisations.staff_import_postgres import PostgresRun
+        from organisations.staff_import.postgres import PostgresRun
 
         return PostgresRun(**options)
-    from organisations.staff_import_chunked import ChunkedRun
+    from organisations.staff_import.chunked import ChunkedRun
 
     return ChunkedRun(**options)
 
