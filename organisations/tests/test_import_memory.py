@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from organisations import staff_import
 from organisations.models import Organisation, StaffImport, StaffImportStatus, StaffRecord
 from organisations.services import staff_import_run_check
 from organisations.staff_import import (
@@ -31,6 +30,7 @@ from organisations.staff_import import (
     ImportPlan,
     apply_import,
     plan_import,
+    reading,
 )
 from organisations.tests.factories import OrganisationFactory
 
@@ -193,7 +193,7 @@ def test_the_command_refuses_a_huge_file_in_bounded_memory(
 def test_a_row_of_exactly_the_longest_allowed_length_is_read(
     org: Organisation, monkeypatch: Any, line_break: str
 ) -> None:
-    monkeypatch.setattr(staff_import, "MAX_ROW_CHARACTERS", 40)
+    monkeypatch.setattr(reading, "MAX_ROW_CHARACTERS", 40)
     row = "1,Ann," + "L" * 34
     assert len(row) == 40
     data = f"Staff Number,First Name,Last Name{line_break}{row}{line_break}"
@@ -208,7 +208,7 @@ def test_a_row_of_exactly_the_longest_allowed_length_is_read(
 
 
 def test_a_row_over_several_lines_counts_all_of_them(org: Organisation, monkeypatch: Any) -> None:
-    monkeypatch.setattr(staff_import, "MAX_ROW_CHARACTERS", 40)
+    monkeypatch.setattr(reading, "MAX_ROW_CHARACTERS", 40)
     fits = 'Staff Number,First Name,Last Name,Notes\n1,Ann,Lee,"one\ntwo\nthree"\n2,Bo,Ray,\n'
     plan = plan_import(organisation=org, upload=io.BytesIO(fits.encode()))
     assert plan.ok, plan.errors

@@ -3,7 +3,7 @@
 The working set lives in a private scratch SQLite database in the temporary directory
 (``sqlite3.connect("")``: on disk, deleted when closed), not in Python: the staged rows,
 the organisation's records as they are now (read once, in one query) and any problems. The
-checks across rows are the same SQL as on PostgreSQL (``staff_import._cross_row_checks``).
+checks across rows are the same SQL as on PostgreSQL (``checks.cross_row_checks``).
 Writing then reads the scratch tables ``BATCH`` rows at a time and writes each batch with
 ``bulk_create`` and ``bulk_update``, so memory stays flat and the number of queries to the
 database grows with the number of batches, never with rows.
@@ -24,15 +24,10 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record_many
 from organisations.models import Organisation, StaffRecord, StaffStatus
-from organisations.staff_import import (
-    _COMPARED,
-    BATCH,
-    NEW_RECORD_DEFAULTS,
-    PREVIEW_LIMIT,
-    STAGED,
-    ImportPlan,
-    Layout,
-    WriteAs,
+from organisations.staff_import.checks import BATCH
+from organisations.staff_import.columns import COMPARED, NEW_RECORD_DEFAULTS, STAGED, Layout
+from organisations.staff_import.plan import PREVIEW_LIMIT, ImportPlan, WriteAs
+from organisations.staff_import.preview import (
     compare,
     jsonable,
     preview_added,
@@ -60,7 +55,7 @@ _EXISTING = (
     "line_manager_id",
     "status",
     "version",
-    *_COMPARED[:-1],
+    *COMPARED[:-1],
 )
 #: The record's compared fields as the scratch tables hold them (all but status).
 _RECORD = (
@@ -91,7 +86,7 @@ def _staged(row: Sequence[Any]) -> tuple[Any, ...]:
 
 def _current(values: Sequence[Any]) -> dict[str, Any]:
     """A record's compared fields from scratch (the order of ``_RECORD``), typed."""
-    current = dict(zip(_COMPARED, values, strict=True))
+    current = dict(zip(COMPARED, values, strict=True))
     for key in ("days_per_week", "hours_per_week"):
         current[key] = Decimal(current[key])
     if current["start_date"] is not None:
@@ -301,15 +296,15 @@ class ChunkedRun:
         )
         has_manager = self.layout.has("line_manager")
         now = timezone.now()
-        fields = [*_COMPARED, "left_on", "line_manager", "version", "updated_at"]
+        fields = [*COMPARED, "left_on", "line_manager", "version", "updated_at"]
         for batch in _batches(rows):
             managed: list[StaffRecord] = []
             changed: list[StaffRecord] = []
             entries: list[tuple[str, str, dict[str, Any]]] = []
             for raw in batch:
                 row = _staged(raw)
-                record = raw[len(STAGED) : len(STAGED) + 3 + len(_COMPARED)]
-                new_id, manager_id, current_manager_id = raw[len(STAGED) + 3 + len(_COMPARED) :]
+                record = raw[len(STAGED) : len(STAGED) + 3 + len(COMPARED)]
+                new_id, manager_id, current_manager_id = raw[len(STAGED) + 3 + len(COMPARED) :]
                 wanted_manager = (manager_id if row[7] else None) if has_manager else None
                 if record[0] is None:
                     if wanted_manager is not None:

@@ -1,8 +1,8 @@
 """The staff import on PostgreSQL: COPY into a temporary table, then set-based SQL.
 
-The rows, already checked one by one in Python (``staff_import._RowChecker``), are
+The rows, already checked one by one in Python (``columns.RowChecker``), are
 streamed into ``import_rows`` with ``COPY`` as they are read. The checks across rows are
-the shared SQL in ``staff_import``. A clean file is then written by one statement: new
+the shared SQL in ``checks``. A clean file is then written by one statement: new
 records and changed ones in a single ``INSERT ... ON CONFLICT DO UPDATE`` with their line
 managers already resolved (new records get their ids from the sequence first, so a row can
 name a manager further down the file), and an audit event for each in the same statement.
@@ -20,16 +20,10 @@ from django.db import connection
 from django.utils import timezone
 
 from organisations.models import Organisation, StaffStatus
-from organisations.staff_import import (
-    _COMPARED,
-    BATCH,
-    DEFAULT_DAYS,
-    DEFAULT_HOURS,
-    PREVIEW_LIMIT,
-    STAGED,
-    ImportPlan,
-    Layout,
-    WriteAs,
+from organisations.staff_import.checks import BATCH
+from organisations.staff_import.columns import COMPARED, DEFAULT_DAYS, DEFAULT_HOURS, STAGED, Layout
+from organisations.staff_import.plan import PREVIEW_LIMIT, ImportPlan, WriteAs
+from organisations.staff_import.preview import (
     compare,
     preview_added,
     preview_updated,
@@ -141,7 +135,7 @@ def _changed(layout: Layout) -> str:
 
 
 def _changes_json(layout: Layout) -> str:
-    """SQL: the audit's changes for ``p`` over ``e``, as ``staff_import.jsonable`` makes them."""
+    """SQL: the audit's changes for ``p`` over ``e``, as ``preview.jsonable`` makes them."""
     entries: list[str] = []
 
     def entry(key: str, differs: str, old: str, new: str) -> None:
@@ -268,7 +262,7 @@ class PostgresRun:
                 [PREVIEW_LIMIT],
             ):
                 staged_row, current_manager = row[: len(STAGED)], row[len(STAGED)]
-                current = dict(zip(_COMPARED, row[len(STAGED) + 1 :], strict=True))
+                current = dict(zip(COMPARED, row[len(STAGED) + 1 :], strict=True))
                 wanted, changes = compare(
                     current=current,
                     current_manager=current_manager or "",
