@@ -18,8 +18,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from audit.models import Action, AuditEvent
+from carershub.tests.matrix_kit import ANON
 from carershub.tests.roundtrip import differences, forms_on, snapshot
-from carershub.tests.test_permission_matrix import ANON, MATRIX, _targets
+from carershub.tests.test_permission_matrix import MATRIX, _targets
 
 #: Who opens each page: everyone of these the matrix lets in.
 PREFERENCE = ("carer", "manager", "hr_admin", "org_admin", "sponsor", "champion", "lead")
