@@ -11,3 +11,4 @@ class CommitmentsConfig(AppConfig):
         from organisations import hooks
 
         hooks.home_cards.register(commitments_hooks.home_cards)
+        hooks.waiting_for.register(commitments_hooks.waiting_for)

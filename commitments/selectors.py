@@ -29,6 +29,13 @@ def published_commitment(*, organisation: Organisation) -> CommitmentVersion | N
     )
 
 
+def version_to_sign(*, organisation: Organisation) -> CommitmentVersion | None:
+    """The version HR marked ready for the executive sponsor's signature, if one waits."""
+    return CommitmentVersion.objects.filter(
+        commitment__organisation=organisation, status=VersionStatus.READY
+    ).first()
+
+
 def commitment_of(*, organisation: Organisation) -> LeadershipCommitment | None:
     return LeadershipCommitment.objects.filter(organisation=organisation).first()
 

@@ -13,3 +13,4 @@ class LeaveConfig(AppConfig):
         # Deputyships are read at query time, so leaving needs only to count them here.
         hooks.open_ties.register(leave_hooks.open_deputyships)
         hooks.home_cards.register(leave_hooks.home_cards)
+        hooks.waiting_for.register(leave_hooks.waiting_for)

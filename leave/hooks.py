@@ -9,10 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from leave.deputies import managers_deputised
-from leave.models import Deputy
-from organisations.hooks import HomeCard, HomeViewer, Tie
+from leave.flexible.selectors import flexible_waiting_queryset
+from leave.models import CarersLeaveRequest, Deputy, FlexibleStatus
+from leave.selectors import audit_ids_read, audit_list_read, carers_leave_to_decide
+from organisations.hooks import HomeCard, HomeViewer, Tie, WaitingItem
 from organisations.models import StaffStatus
+
+#: How many requests of each kind the home page lists one by one; the rest are one line.
+WAITING_LISTED = 5
+#: Where the audit says a listed request was seen (docs/adr/0014-audited-reads.md).
+WHERE = "the home page's list of what waits for a decision"
 
 #: Where the leave cards sit among the feature apps' cards on the home page: after passports.
 HOME_CARD_ORDER = 20
@@ -44,3 +55,74 @@ def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
         HomeCard(order=HOME_CARD_ORDER, template="leave/_home_card.html", data=data),
         HomeCard(order=HOME_CARD_ORDER + 1, template="leave/_home_card_flexible.html", data=data),
     ]
+
+
+def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
+    """Requests waiting for the reader's decision: carer's leave by its first day (it can only
+    be postponed before then) and flexible working by the end of its decision period.
+
+    The reader sees the names the list pages already show them: the line manager in post or a
+    deputy standing in today, the manager's manager for an appeal, HR for appeals and for
+    people nobody manages.
+    """
+    slug = viewer.organisation.slug
+    items: list[WaitingItem] = []
+    record = viewer.record
+    if record is not None:
+        leave, total = carers_leave_to_decide(manager=record, limit=WAITING_LISTED)
+        items += [
+            WaitingItem(
+                title=_("Agree or postpone %(name)s's carer's leave") % {"name": row.name},
+                url=reverse("leave:carers_leave_detail", args=[slug, row.pk]),
+                due=row.first_day,
+                due_label=_("Starts"),
+            )
+            for row in leave
+        ]
+        if total > len(leave):
+            items.append(_more(total - len(leave), reverse("leave:team", args=[slug])))
+        audit_ids_read(
+            viewer=viewer.user,
+            organisation_id=viewer.organisation.pk,
+            object_type=CarersLeaveRequest._meta.label_lower,
+            ids=[row.pk for row in leave],
+            where=WHERE,
+        )
+    waiting = flexible_waiting_queryset(
+        viewer=viewer.user, organisation=viewer.organisation, record=record
+    )
+    flexible = list(waiting[: WAITING_LISTED + 1])
+    for request in flexible[:WAITING_LISTED]:
+        appeal = request.status == FlexibleStatus.APPEALED
+        title = (
+            _("Hear %(name)s's appeal about flexible working")
+            if appeal
+            else _("Decide %(name)s's flexible working request")
+        )
+        items.append(
+            WaitingItem(
+                title=title % {"name": request.staff.full_name},
+                url=reverse("flexible:detail", args=[slug, request.pk]),
+                due=request.extension_agreed_to or request.decision_due,
+                due_label=_("Decide by"),
+            )
+        )
+    if len(flexible) > WAITING_LISTED:
+        more = waiting.count() - WAITING_LISTED
+        items.append(_more(more, reverse("flexible:home", args=[slug])))
+    audit_list_read(
+        viewer=viewer.user,
+        organisation_id=viewer.organisation.pk,
+        items=flexible[:WAITING_LISTED],
+        where=WHERE,
+    )
+    return items
+
+
+def _more(count: int, url: str) -> WaitingItem:
+    title = ngettext(
+        "%(count)s more request waiting for your decision",
+        "%(count)s more requests waiting for your decision",
+        count,
+    ) % {"count": count}
+    return WaitingItem(title=title, url=url, count=count)

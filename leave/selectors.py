@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Min, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,18 +90,48 @@ def requests_of(*, staff: StaffRecord) -> QuerySet[CarersLeaveRequest]:
     return _with_days().filter(staff=staff).order_by("-created_at")
 
 
-def requests_to_decide(*, manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
-    """Requests from a manager's direct reports that wait for a decision."""
+def _waiting_for_decision(manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
     if manager.status != StaffStatus.ACTIVE:
         return CarersLeaveRequest.objects.none()
     # Also the teams of managers this person deputises for today.
     managers = [manager.pk, *managers_deputised(deputy=manager, on=timezone.localdate())]
+    return CarersLeaveRequest.objects.filter(
+        staff__line_manager_id__in=managers, status=RequestStatus.REQUESTED
+    ).exclude(staff=manager)
+
+
+def requests_to_decide(*, manager: StaffRecord) -> QuerySet[CarersLeaveRequest]:
+    """Requests from a manager's direct reports that wait for a decision."""
     return (
-        _with_days()
-        .filter(staff__line_manager_id__in=managers, status=RequestStatus.REQUESTED)
-        .exclude(staff=manager)
+        _waiting_for_decision(manager)
+        .select_related("staff", "staff__unit")
+        .prefetch_related(Prefetch("days", queryset=CarersLeaveDay.objects.order_by("day")))
         .order_by("created_at")
     )
+
+
+@dataclass(frozen=True)
+class LeaveToDecide:
+    """A carer's leave request waiting for the reader's decision, as the home page lists it."""
+
+    pk: int
+    name: str
+    first_day: date
+
+
+def carers_leave_to_decide(*, manager: StaffRecord, limit: int) -> tuple[list[LeaveToDecide], int]:
+    """The requests ``requests_to_decide`` lists, the soonest first day first: at most
+    ``limit`` of them and how many there are, in two queries (after the deputyships')."""
+    waiting = _waiting_for_decision(manager).annotate(first=Min("days__day"))
+    rows = waiting.order_by("first", "pk").values_list(
+        "pk", "staff__first_name", "staff__last_name", "first"
+    )[:limit]
+    listed = [
+        LeaveToDecide(pk=pk, name=f"{first_name} {last_name}".strip(), first_day=first)
+        for pk, first_name, last_name, first in rows
+    ]
+    total = len(listed) if len(listed) < limit else waiting.count()
+    return listed, total
 
 
 @dataclass(frozen=True)
@@ -344,13 +374,36 @@ def audit_list_read(
     shown = [item for item in items if item.staff.user_id != viewer.pk]
     if not shown:
         return
+    audit_ids_read(
+        viewer=viewer,
+        organisation_id=organisation_id,
+        object_type=shown[0]._meta.label_lower,
+        ids=[item.pk for item in shown],
+        where=where,
+        channel=channel,
+    )
+
+
+def audit_ids_read(
+    *,
+    viewer: User,
+    organisation_id: int,
+    object_type: str,
+    ids: list[int],
+    where: str,
+    channel: Channel = Channel.WEB,
+) -> None:
+    """As ``audit_list_read``, for a list that fetched only the requests' ids (none the
+    viewer's own)."""
+    if not ids:
+        return
     audit_record_many(
         actor=viewer,
         action=Action.VIEW,
         channel=channel,
-        object_type=shown[0]._meta.label_lower,
+        object_type=object_type,
         organisation_id=organisation_id,
-        entries=((str(item.pk), f"Listed request {item.pk} on {where}", {}) for item in shown),
+        entries=((str(pk), f"Listed request {pk} on {where}", {}) for pk in ids),
     )
 
 

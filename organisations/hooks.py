@@ -48,6 +48,10 @@ The hook points:
 ``staff_record_facts``
     Rows a feature app adds to HR's view of a staff record (``staff_detail``): only what the
     trust rules let HR see by name.
+``waiting_for``
+    What waits for the reader to act on, for the "Waiting for you" list at the top of the
+    organisation home page: only what the reader can act on now, named no more than the page
+    it links to names it, and at a fixed number of queries whatever the team's size.
 """
 
 from __future__ import annotations
@@ -156,17 +160,45 @@ class StaffRecordFacts(Protocol):
     def __call__(self, *, record: StaffRecord) -> Iterable[RecordFact]: ...
 
 
+@dataclass(frozen=True)
+class WaitingItem:
+    """One thing waiting for the reader: what to do, the page where it is done, and by when.
+
+    ``due`` is the deadline the law or the product sets (the first day of carer's leave, the
+    end of a decision period, a review date), ``due_label`` says which ("Decide by"); an item
+    without one comes after every dated item. ``count`` is how many things the item stands
+    for when it is a summary ("2 passports to sign"), so the page can total them.
+    """
+
+    title: str
+    url: str
+    due: date | None = None
+    due_label: str = ""
+    count: int = 1
+
+
+class WaitingFor(Protocol):
+    def __call__(self, *, viewer: HomeViewer) -> Iterable[WaitingItem]: ...
+
+
 end_stale_ties: Hook[EndStaleTies] = Hook("end_stale_ties")
 restore_ties: Hook[RestoreTies] = Hook("restore_ties")
 open_ties: Hook[OpenTies] = Hook("open_ties")
 home_cards: Hook[HomeCards] = Hook("home_cards")
 staff_record_facts: Hook[StaffRecordFacts] = Hook("staff_record_facts")
+waiting_for: Hook[WaitingFor] = Hook("waiting_for")
 
 
 def cards_for(viewer: HomeViewer) -> list[HomeCard]:
     """Every registered card for ``viewer``, in the order the page shows them."""
     cards = [card for hook in home_cards for card in hook(viewer=viewer)]
     return sorted(cards, key=lambda card: card.order)
+
+
+def waiting_for_viewer(viewer: HomeViewer) -> list[WaitingItem]:
+    """Everything waiting for ``viewer``, the soonest deadline first, undated items last."""
+    items = [item for hook in waiting_for for item in hook(viewer=viewer)]
+    return sorted(items, key=lambda item: (item.due is None, item.due or viewer.today))
 
 
 def facts_about(record: StaffRecord) -> list[RecordFact]:

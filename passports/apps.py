@@ -20,4 +20,5 @@ class PassportsConfig(AppConfig):
         hooks.restore_ties.register(shares_restore_after_import)
         hooks.open_ties.register(passport_hooks.open_shares)
         hooks.home_cards.register(passport_hooks.home_cards)
+        hooks.waiting_for.register(passport_hooks.waiting_for)
         hooks.staff_record_facts.register(passport_hooks.carer_fact)

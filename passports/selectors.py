@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -214,3 +214,56 @@ def current_line_manager(*, staff: StaffRecord) -> StaffRecord | None:
     if manager is None or manager.status != StaffStatus.ACTIVE or manager.user_id is None:
         return None
     return manager
+
+
+@dataclass(frozen=True)
+class PassportsWaiting:
+    """How many passports wait for someone, and the soonest review among them: counts only,
+    because the home page that shows them writes no passport read (docs/trust-rules.md)."""
+
+    to_sign: int
+    reviews_due: int
+    first_review: date | None
+
+
+_SIGNED_BY_CARER_ONLY = Q(carer_signed_version=F("version")) & (
+    Q(manager_signed_version__isnull=True) | Q(manager_signed_version__lt=F("version"))
+)
+_SIGNED_BY_MANAGER_ONLY = Q(manager_signed_version=F("version")) & (
+    Q(carer_signed_version__isnull=True) | Q(carer_signed_version__lt=F("version"))
+)
+
+
+def _waiting(passports: QuerySet[Passport], *, to_sign: Q, review_by: date) -> PassportsWaiting:
+    review = Q(next_review_on__lte=review_by)
+    totals = passports.aggregate(
+        to_sign=Count("pk", filter=to_sign),
+        reviews_due=Count("pk", filter=review),
+        first_review=Min("next_review_on", filter=review),
+    )
+    return PassportsWaiting(
+        to_sign=totals["to_sign"],
+        reviews_due=totals["reviews_due"],
+        first_review=totals["first_review"],
+    )
+
+
+def waiting_for_manager(*, manager: StaffRecord, review_by: date) -> PassportsWaiting:
+    """Passports shared with a manager who still manages the carer: those the carer has signed
+    and the manager has not, and reviews due by ``review_by``. One query."""
+    if manager.status != StaffStatus.ACTIVE:
+        return PassportsWaiting(to_sign=0, reviews_due=0, first_review=None)
+    shared = Passport.objects.filter(
+        shares__with_staff=manager,
+        shares__ended_at__isnull=True,
+        staff__line_manager=manager,
+        staff__status=StaffStatus.ACTIVE,
+    )
+    return _waiting(shared, to_sign=_SIGNED_BY_CARER_ONLY, review_by=review_by)
+
+
+def waiting_for_carer(*, staff: StaffRecord, review_by: date) -> PassportsWaiting:
+    """The carer's own passport, if the manager has signed it and they have not, or its review
+    is due by ``review_by``. One query."""
+    own = Passport.objects.filter(staff=staff)
+    return _waiting(own, to_sign=_SIGNED_BY_MANAGER_ONLY, review_by=review_by)

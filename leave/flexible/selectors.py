@@ -96,7 +96,16 @@ def flexible_requests_of(*, staff: StaffRecord) -> QuerySet[FlexibleWorkingReque
 def flexible_waiting_for(
     *, viewer: User, organisation: Organisation, record: StaffRecord | None, limit: int
 ) -> list[FlexibleWorkingRequest]:
-    """Requests waiting for the viewer's decision, the soonest due first, at most ``limit``.
+    """Requests waiting for the viewer's decision, the soonest due first, at most ``limit``."""
+    return list(
+        flexible_waiting_queryset(viewer=viewer, organisation=organisation, record=record)[:limit]
+    )
+
+
+def flexible_waiting_queryset(
+    *, viewer: User, organisation: Organisation, record: StaffRecord | None
+) -> QuerySet[FlexibleWorkingRequest]:
+    """Requests waiting for the viewer's decision, the soonest due first.
 
     The line manager decides a first request (or a deputy standing in today), the manager's
     manager hears an appeal; HR hears every appeal, and decides for people nobody in post
@@ -121,12 +130,12 @@ def flexible_waiting_for(
             | ~Q(staff__line_manager__status=StaffStatus.ACTIVE)
             | Q(staff__line_manager__user__isnull=True)
         )
-    return list(
+    return (
         FlexibleWorkingRequest.objects.filter(waiting, organisation=organisation)
         .exclude(staff__user=viewer)
         .select_related("staff")
         # By the date shown in "Decide by": an agreed extension moves a request back.
-        .order_by(Coalesce("extension_agreed_to", "decision_due"), "pk")[:limit]
+        .order_by(Coalesce("extension_agreed_to", "decision_due"), "pk")
     )
 
 

@@ -81,6 +81,11 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         benchmarks_hooks.home_cards,
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
+    assert list(hooks.waiting_for) == [
+        leave_hooks.waiting_for,
+        passport_hooks.waiting_for,
+        commitments_hooks.waiting_for,
+    ]
 
 
 def test_home_cards_show_in_their_declared_order_whatever_the_registration_order(

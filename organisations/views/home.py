@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.access import org_view
-from organisations.hooks import HomeViewer, cards_for
+from organisations.hooks import HomeViewer, WaitingItem, cards_for, waiting_for_viewer
 from organisations.selectors import (
     direct_reports,
     has_left,
@@ -16,6 +16,13 @@ from organisations.selectors import (
     staff_record_for_user,
 )
 from organisations.types import OrgRequest
+
+
+def _urgency(item: WaitingItem, viewer: HomeViewer) -> str:
+    """ "overdue" or "today" when the deadline has come, for the tag beside the item."""
+    if item.due is None or item.due > viewer.today:
+        return ""
+    return "today" if item.due == viewer.today else "overdue"
 
 
 @require_safe
@@ -45,6 +52,8 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
         "report_count": report_count,
         # The feature apps' cards, each app's own (organisations.hooks.home_cards).
         "cards": cards_for(viewer),
+        # What waits for this person to act on, the soonest deadline first.
+        "waiting": [(item, _urgency(item, viewer)) for item in waiting_for_viewer(viewer)],
         "can": {
             "staff": request.user.has_perm("organisations.view_staff", organisation),
             "members": request.user.has_perm("organisations.manage_members", organisation),

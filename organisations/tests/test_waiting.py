@@ -1,0 +1,204 @@
+""" "Waiting for you" on the organisation home page: what each person can act on, by its
+deadline, one click from the page where it is done, and nothing for anyone who cannot act."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from carershub.tests.matrix_kit import LEAVE_START
+from carershub.tests.personas import World
+from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
+from leave.deputies import deputy_appoint
+from leave.flexible.services import flexible_request_decide, flexible_request_submit
+from leave.models import CarersLeaveRequest, FlexibleStatus
+from leave.services import carers_leave_accept, carers_leave_request
+from organisations.models import StaffRecord
+from organisations.tests.factories import StaffRecordFactory, UserFactory
+from passports.models import Passport
+from passports.services import carer_declare, passport_sign
+
+HOME = reverse("organisations:home", kwargs={"org_slug": "home-org"})
+
+
+def _home(user) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(HOME)
+    assert response.status_code == 200
+    return response.text
+
+
+def _waiting(page: str) -> str:
+    """The "Waiting for you" list alone, or "" when the page has none."""
+    start = page.find("data-waiting")
+    return "" if start < 0 else page[start : page.index("</ul>", start)]
+
+
+def _leave(world: World, record: StaffRecord | None = None) -> CarersLeaveRequest:
+    staff = record or world.carer_record
+    assert staff.user is not None
+    return carers_leave_request(
+        staff=staff,
+        days=[(LEAVE_START, "full")],
+        note="",
+        by=staff.user,
+        today=timezone.localdate(),
+    )
+
+
+def test_a_line_manager_sees_a_carers_leave_request_by_its_first_day_until_it_is_decided(world):
+    leave = _leave(world)
+    waiting = _waiting(_home(world.manager))
+    name = world.carer_record.full_name
+    assert f"Agree or postpone {name}&#x27;s carer&#x27;s leave" in waiting
+    detail = reverse("leave:carers_leave_detail", args=["home-org", leave.pk])
+    assert f'href="{detail}"' in waiting
+    assert f"Starts {LEAVE_START:%A} {LEAVE_START.day} {LEAVE_START:%B %Y}" in waiting
+    # Listing it is a read of someone's request, so it is audited like the team's list.
+    assert AuditEvent.objects.filter(
+        actor=world.manager, object_type="leave.carersleaverequest", object_id=str(leave.pk)
+    ).exists()
+    carers_leave_accept(request=leave, by=world.manager)
+    assert "carer&#x27;s leave" not in _waiting(_home(world.manager))
+
+
+def test_nobody_else_is_shown_the_request(world):
+    _leave(world)
+    for person in (world.carer, world.hr_admin, world.champion, world.sponsor, world.new_manager):
+        assert "carer&#x27;s leave" not in _waiting(_home(person)), person.email
+
+
+def test_a_flexible_working_request_waits_for_its_manager_by_the_decide_by_date(world):
+    request = flexible_request_submit(
+        staff=world.carer_record,
+        change_requested="Later starts",
+        start_from=LEAVE_START,
+        by=world.carer,
+        today=timezone.localdate(),
+    )
+    waiting = _waiting(_home(world.manager))
+    assert "flexible working request" in waiting
+    assert f'href="{reverse("flexible:detail", args=["home-org", request.pk])}"' in waiting
+    due = request.deadline
+    assert f"Decide by {due:%A} {due.day} {due:%B %Y}" in waiting
+    assert "flexible working" not in _waiting(_home(world.carer))
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.APPROVED,
+        by=world.manager,
+        today=timezone.localdate(),
+        agreed_change="Later starts",
+        refusal_reasons=[],
+        refusal_explanation="",
+        trial_until=None,
+    )
+    assert "flexible working" not in _waiting(_home(world.manager))
+
+
+def _signable_passport(world: World) -> Passport:
+    carer_declare(staff=world.carer_record, share_with_manager=True, by=world.carer)
+    Passport.objects.filter(staff=world.carer_record).update(about_caring="I care for my mum.")
+    return Passport.objects.get(staff=world.carer_record)
+
+
+def test_a_passport_signed_by_one_waits_for_the_other_counted_not_named(world):
+    passport = _signable_passport(world)
+    passport_sign(passport=passport, expected_version=passport.version, by=world.carer)
+    waiting = _waiting(_home(world.manager))
+    assert "Sign 1 passport shared with you" in waiting
+    assert world.carer_record.full_name not in waiting
+    assert f'href="{reverse("passports:team", args=["home-org"])}"' in waiting
+    assert "Sign your carer" not in _waiting(_home(world.carer))
+    passport.refresh_from_db()
+    passport_sign(passport=passport, expected_version=passport.version, by=world.manager)
+    assert "passport" not in _waiting(_home(world.manager))
+    assert "passport" not in _waiting(_home(world.carer))
+
+
+def test_the_carer_is_asked_to_sign_when_the_manager_signed_first(world):
+    passport = _signable_passport(world)
+    passport_sign(passport=passport, expected_version=passport.version, by=world.manager)
+    waiting = _waiting(_home(world.carer))
+    assert "Sign your carer&#x27;s passport" in waiting
+    assert f'href="{reverse("passports:mine", args=["home-org"])}"' in waiting
+
+
+def test_a_review_due_soon_waits_for_both(world):
+    passport = _signable_passport(world)
+    Passport.objects.filter(pk=passport.pk).update(next_review_on=timezone.localdate())
+    assert "Review your carer&#x27;s passport" in _waiting(_home(world.carer))
+    manager = _waiting(_home(world.manager))
+    assert "Review 1 passport shared with you" in manager
+    assert "Today" in manager
+
+
+def test_the_sponsor_is_asked_to_sign_a_commitment_marked_ready(world):
+    commitment = LeadershipCommitment.objects.create(organisation=world.org)
+    CommitmentVersion.objects.create(
+        commitment=commitment, number=1, text="We support carers.", status=VersionStatus.READY
+    )
+    waiting = _waiting(_home(world.sponsor))
+    assert "Sign the leadership commitment" in waiting
+    assert f'href="{reverse("commitments:sign", args=["home-org", 1])}"' in waiting
+    for person in (world.hr_admin, world.carer, world.manager):
+        assert "leadership commitment" not in _waiting(_home(person))
+
+
+def test_nothing_waiting_means_no_list(world):
+    assert "data-waiting" not in _home(world.carer)
+
+
+def test_the_list_costs_the_same_queries_whatever_the_team_size(world):
+    def queries() -> int:
+        client = Client()
+        client.force_login(world.manager)
+        client.get(HOME)  # the first request of a session loads more
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured)
+
+    def flexible(record: StaffRecord) -> None:
+        assert record.user is not None
+        flexible_request_submit(
+            staff=record,
+            change_requested="Later starts",
+            start_from=LEAVE_START,
+            by=record.user,
+            today=timezone.localdate(),
+        )
+
+    _leave(world)
+    flexible(world.carer_record)
+    one = queries()
+    for _ in range(8):
+        user = UserFactory.create()
+        record = StaffRecordFactory.create(
+            organisation=world.org, user=user, line_manager=world.manager_record
+        )
+        _leave(world, record)
+        flexible(record)
+    page = _waiting(_home(world.manager))
+    assert page.count("4 more requests waiting for your decision") == 2  # 9 of each, 5 listed
+    assert queries() == one + 2  # only the two counts behind "4 more"
+
+
+def test_a_deputy_standing_in_today_sees_the_teams_requests(world):
+    today = timezone.localdate()
+    _leave(world)
+    assert "carer&#x27;s leave" not in _waiting(_home(world.new_manager))
+    deputy_appoint(
+        manager=world.manager_record,
+        deputy_number="M002",
+        from_date=today,
+        to_date=today + timedelta(days=7),
+        by=world.manager,
+        today=today,
+    )
+    assert "carer&#x27;s leave" in _waiting(_home(world.new_manager))
