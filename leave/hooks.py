@@ -103,7 +103,7 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
             WaitingItem(
                 title=title % {"name": request.staff.full_name},
                 url=reverse("flexible:detail", args=[slug, request.pk]),
-                due=request.extension_agreed_to or request.decision_due,
+                due=request.deadline,
                 due_label=_("Decide by"),
             )
         )

@@ -19,7 +19,7 @@ from organisations.types import OrgRequest
 
 
 def _urgency(item: WaitingItem, viewer: HomeViewer) -> str:
-    """ "overdue" or "today" when the deadline has come, for the tag beside the item."""
+    """The tag beside an item: "overdue" or "today" once its deadline has come, else none."""
     if item.due is None or item.due > viewer.today:
         return ""
     return "today" if item.due == viewer.today else "overdue"
