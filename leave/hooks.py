@@ -16,7 +16,12 @@ from django.utils.translation import ngettext
 from leave.deputies import managers_deputised
 from leave.flexible.selectors import flexible_waiting_queryset
 from leave.models import CarersLeaveRequest, Deputy, FlexibleStatus
-from leave.selectors import audit_ids_read, audit_list_read, carers_leave_to_decide
+from leave.selectors import (
+    audit_ids_read,
+    audit_list_read,
+    carers_leave_to_decide,
+    carers_leave_waiting_count,
+)
 from organisations.hooks import HomeCard, HomeViewer, Tie, WaitingItem
 from organisations.models import StaffStatus
 
@@ -39,7 +44,8 @@ def open_deputyships(*, organisation_id: int, on: date) -> Iterator[Tie]:
 
 
 def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
-    """Carer's leave and flexible working, each telling a decider that they decide.
+    """Carer's leave and flexible working, each telling a decider that they decide and how
+    many requests wait for them (HR too, for the appeals and unmanaged requests they hear).
 
     Only someone who manages people in post, or stands in for such a manager today, decides
     requests: nobody else is told to "decide your team's requests".
@@ -50,7 +56,15 @@ def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
         and record.status == StaffStatus.ACTIVE
         and managers_deputised(deputy=record, on=viewer.today)
     )
-    data = {"decides_requests": decides}
+    leave_waiting = carers_leave_waiting_count(manager=record) if decides and record else 0
+    flexible_waiting = flexible_waiting_queryset(
+        viewer=viewer.user, organisation=viewer.organisation, record=record
+    ).count()
+    data = {
+        "decides_requests": decides,
+        "leave_waiting": leave_waiting,
+        "flexible_waiting": flexible_waiting,
+    }
     return [
         HomeCard(order=HOME_CARD_ORDER, template="leave/_home_card.html", data=data),
         HomeCard(order=HOME_CARD_ORDER + 1, template="leave/_home_card_flexible.html", data=data),

@@ -119,6 +119,11 @@ class LeaveToDecide:
     first_day: date
 
 
+def carers_leave_waiting_count(*, manager: StaffRecord) -> int:
+    """How many requests ``requests_to_decide`` lists, for the count on the home page's card."""
+    return _waiting_for_decision(manager).count()
+
+
 def carers_leave_to_decide(*, manager: StaffRecord, limit: int) -> tuple[list[LeaveToDecide], int]:
     """The requests ``requests_to_decide`` lists, the soonest first day first: at most
     ``limit`` of them and how many there are, in two queries (after the deputyships')."""

@@ -65,6 +65,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     from benchmarks import hooks as benchmarks_hooks
     from commitments import hooks as commitments_hooks
     from leave import hooks as leave_hooks
+    from organisations.waiting import imports_waiting
     from passports import hooks as passport_hooks
     from passports.services import shares_close_stale, shares_restore_after_import
     from plans import hooks as plans_hooks
@@ -82,6 +83,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
     assert list(hooks.waiting_for) == [
+        imports_waiting,
         leave_hooks.waiting_for,
         passport_hooks.waiting_for,
         commitments_hooks.waiting_for,

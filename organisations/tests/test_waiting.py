@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,8 @@ from leave.deputies import deputy_appoint
 from leave.flexible.services import flexible_request_decide, flexible_request_submit
 from leave.models import CarersLeaveRequest, FlexibleStatus
 from leave.services import carers_leave_accept, carers_leave_request
-from organisations.models import StaffRecord
+from organisations.models import StaffImport, StaffRecord
+from organisations.services import staff_import_confirm, staff_import_discard, staff_import_stage
 from organisations.tests.factories import StaffRecordFactory, UserFactory
 from passports.models import Passport
 from passports.services import carer_declare, passport_sign
@@ -55,7 +57,9 @@ def _leave(world: World, record: StaffRecord | None = None) -> CarersLeaveReques
 
 def test_a_line_manager_sees_a_carers_leave_request_by_its_first_day_until_it_is_decided(world):
     leave = _leave(world)
-    waiting = _waiting(_home(world.manager))
+    page = _home(world.manager)
+    waiting = _waiting(page)
+    assert page.count("1 waiting for your decision") == 1  # on the carer's leave card
     name = world.carer_record.full_name
     assert f"Agree or postpone {name}&#x27;s carer&#x27;s leave" in waiting
     detail = reverse("leave:carers_leave_detail", args=["home-org", leave.pk])
@@ -83,7 +87,9 @@ def test_a_flexible_working_request_waits_for_its_manager_by_the_decide_by_date(
         by=world.carer,
         today=timezone.localdate(),
     )
-    waiting = _waiting(_home(world.manager))
+    page = _home(world.manager)
+    waiting = _waiting(page)
+    assert page.count("1 waiting for your decision") == 1  # on the flexible working card
     assert "flexible working request" in waiting
     assert f'href="{reverse("flexible:detail", args=["home-org", request.pk])}"' in waiting
     due = request.deadline
@@ -202,3 +208,39 @@ def test_a_deputy_standing_in_today_sees_the_teams_requests(world):
         today=today,
     )
     assert "carer&#x27;s leave" in _waiting(_home(world.new_manager))
+
+
+def _staged(world: World):
+    upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\nZ9,Zed,Zero\n")
+    job, _plan = staff_import_stage(
+        organisation=world.org, upload=upload, mark_missing_as_left=False, by=world.hr_admin
+    )
+    return job
+
+
+def test_hr_is_asked_to_confirm_the_import_they_checked_and_told_when_it_finished(
+    world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    job = _staged(world)
+    waiting = _waiting(_home(world.hr_admin))
+    assert "Confirm or discard the staff import from staff.csv" in waiting
+    preview = reverse("organisations:import_preview", args=["home-org", job.pk])
+    assert f'href="{preview}"' in waiting
+    # Another HR person did not check it, and nobody else imports staff.
+    for person in (world.org_admin, world.carer, world.manager):
+        assert "staff import" not in _waiting(_home(person))
+    staff_import_confirm(job=job, by=world.hr_admin)
+    waiting = _waiting(_home(world.hr_admin))
+    assert "The staff import from staff.csv has finished" in waiting
+    status = reverse("organisations:import_status", args=["home-org", job.pk])
+    assert f'href="{status}"' in waiting
+    StaffImport.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=3))
+    assert "staff import" not in _waiting(_home(world.hr_admin))
+
+
+def test_a_discarded_import_leaves_the_list(world, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    job = _staged(world)
+    staff_import_discard(job=job)
+    assert "staff import" not in _waiting(_home(world.hr_admin))
