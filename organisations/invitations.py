@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.selectors import display_name
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Invitation, Organisation, Role, StaffRecord
@@ -80,7 +81,8 @@ def invitation_send(
             context={
                 "organisation": organisation,
                 "role": role.label,
-                "inviter": by,
+                # By name, as people know each other; the address only when there is none.
+                "inviter": display_name(by),
                 "path": link,
                 "expires_at": invitation.expires_at,
             },

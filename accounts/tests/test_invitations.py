@@ -202,3 +202,14 @@ def test_a_mail_server_that_is_down_does_not_break_the_page(
             f"/o/{world.org.slug}/invite/", {"email": "down@example.org", "role": "employee"}
         )
     assert response.status_code == 302
+
+
+def test_the_invitation_names_who_sent_it_by_name_not_address(
+    client, world, smtp_sink, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=world.hr_admin.pk).update(first_name="Sam", last_name="Ng")
+    world.hr_admin.refresh_from_db()
+    _invite(client, world, smtp_sink, django_capture_on_commit_callbacks, email="new@example.org")
+    text = smtp_sink[0].get_payload()[0].get_payload(decode=True).decode()
+    assert "Sam Ng has invited you to join Home Trust" in text
+    assert world.hr_admin.email not in text
