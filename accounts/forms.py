@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import DigestFrequency
 from shared.forms import GovukForm
 
 
@@ -33,3 +34,18 @@ class AcceptInvitationForm(GovukForm):
 
 class JoinForm(GovukForm):
     submit_label = _("Join")
+
+
+class DigestForm(GovukForm):
+    """The person's choice of an email of what waits for them (organisations.digest)."""
+
+    submit_label = _("Save")
+    waiting_digest = forms.ChoiceField(
+        label=_("Email me what is waiting for me"),
+        help_text=_(
+            "One email listing what waits for you in each of your organisations, only on days "
+            "when something does. Its subject and first lines never say what it is about."
+        ),
+        choices=DigestFrequency.choices,
+        widget=forms.RadioSelect,
+    )

@@ -32,11 +32,28 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
+class DigestFrequency(models.TextChoices):
+    """How often someone is emailed the list of what waits for them, if at all."""
+
+    NEVER = "never", _("Never")
+    DAILY = "daily", _("Every morning, when something is waiting")
+    WEEKLY = "weekly", _("On Monday mornings, when something is waiting")
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     #: Bumped when the user gains a role that needs MFA, so signed-in sessions check again.
     role_stamp = models.PositiveIntegerField(default=0, editable=False)
+    #: The person's choice of an email of what waits for them (organisations.digest).
+    waiting_digest = models.CharField(
+        _("email me what is waiting for me"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.NEVER,
+    )
+    #: The last day a digest was claimed, so a second run that day sends nothing.
+    waiting_digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -27,8 +27,6 @@ from organisations.models import StaffStatus
 
 #: How many requests of each kind the home page lists one by one; the rest are one line.
 WAITING_LISTED = 5
-#: Where the audit says a listed request was seen (docs/adr/0014-audited-reads.md).
-WHERE = "the home page's list of what waits for a decision"
 
 #: Where the leave cards sit among the feature apps' cards on the home page: after passports.
 HOME_CARD_ORDER = 20
@@ -100,7 +98,8 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
             organisation_id=viewer.organisation.pk,
             object_type=CarersLeaveRequest._meta.label_lower,
             ids=[row.pk for row in leave],
-            where=WHERE,
+            where=viewer.listed_in,
+            channel=viewer.channel,
         )
     waiting = flexible_waiting_queryset(
         viewer=viewer.user, organisation=viewer.organisation, record=record
@@ -128,7 +127,8 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
         viewer=viewer.user,
         organisation_id=viewer.organisation.pk,
         items=flexible[:WAITING_LISTED],
-        where=WHERE,
+        where=viewer.listed_in,
+        channel=viewer.channel,
     )
     return items
 

@@ -61,6 +61,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from audit.models import Channel
+
 if TYPE_CHECKING:
     from accounts.models import User
     from organisations.models import Organisation, StaffRecord
@@ -128,6 +130,10 @@ class HomeViewer:
     today: date
     #: How many people in post the reader line manages, already counted by the page.
     report_count: int
+    #: Where what a hook lists is seen, for the audit of listed reads: the home page, or the
+    #: email of what is waiting (``organisations.digest``).
+    listed_in: str = "the home page's list of what waits for a decision"
+    channel: Channel = Channel.WEB
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
-"""Background work for organisations: checking and applying large staff imports.
+"""Background work for organisations: checking and applying large staff imports, and the
+morning email of what is waiting.
 
 Run by ``manage.py task_worker``; see docs/staff-import.md, "Large files".
 """
 
 from __future__ import annotations
 
+from crontask import cron
 from django.tasks import task
+from django.utils import timezone
 
+from organisations.digest import send_waiting_digests
 from organisations.services import staff_import_run_check, staff_import_run_queued
 
 
@@ -20,3 +24,10 @@ def check_staff_import(*, job_id: int) -> dict[str, int]:
 def apply_staff_import(*, job_id: int) -> dict[str, int]:
     """Check a confirmed staff file again and write it, all or nothing; returns its counts."""
     return staff_import_run_queued(job_id=job_id)
+
+
+@cron("0 7 * * *")
+@task
+def waiting_digests() -> dict[str, int]:
+    """Every morning: the email of what is waiting, to those who chose it for today."""
+    return {"emails": send_waiting_digests(today=timezone.localdate())}

@@ -24,6 +24,8 @@ from django.template.utils import get_app_template_dirs
 
 from commitments.models import CommitmentVersion
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
+from organisations.digest import DigestSection
+from organisations.hooks import WaitingItem
 from organisations.models import Organisation, StaffRecord
 from passports.models import Passport
 from plans.models import ActionPoint, OrgPlan, PersonalPlan
@@ -92,6 +94,29 @@ ACTION = ActionPoint(
 )
 
 CASES: dict[str, list[Case]] = {
+    "waiting_digest": [
+        Case(
+            {
+                "sections": [
+                    DigestSection(
+                        organisation=ORG,
+                        items=[
+                            WaitingItem(
+                                title="Agree or postpone Priya Shah's carer's leave",
+                                url="/o/northshire/leave/carers/12/",
+                                due=date(2025, 3, 10),
+                                due_label="Starts",
+                            ),
+                            WaitingItem(title="Sign 1 passport shared with you", url="/o/x/"),
+                        ],
+                    )
+                ],
+                "total": count,
+            },
+            label=str(count),
+        )
+        for count in (1, 2)
+    ],
     "invitation": [
         Case(
             {

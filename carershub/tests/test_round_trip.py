@@ -29,6 +29,7 @@ PREFERENCE = ("carer", "manager", "hr_admin", "org_admin", "sponsor", "champion"
 #: edit forms shown filled in, and forms that add something, shown empty or with defaults.
 EDIT = frozenset(
     {
+        "accounts:settings",
         "plans:action_edit",
         "plans:action_new",
         "passports:adjustment_edit",
