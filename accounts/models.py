@@ -60,6 +60,17 @@ class User(AbstractUser):
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        indexes = [
+            # The morning email job reads only the few who asked for it, not every account.
+            models.Index(
+                fields=["waiting_digest"],
+                condition=~models.Q(waiting_digest="never"),
+                name="user_waiting_digest_idx",
+            )
+        ]
+
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
