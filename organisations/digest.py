@@ -17,9 +17,9 @@ from django.db.models import Q
 
 from accounts.models import DigestFrequency, User
 from audit.models import Channel
-from organisations.hooks import HomeViewer, WaitingItem, waiting_for_viewer
+from organisations.hooks import WaitingItem, waiting_for_viewer
 from organisations.models import Membership, Organisation
-from organisations.selectors import direct_reports, has_left, staff_record_for_user
+from organisations.selectors import has_left, home_viewer, staff_record_for_user
 from shared.emails import send_templated
 
 #: Monday, when the weekly email goes.
@@ -43,12 +43,11 @@ def waiting_sections(*, user: User, today: date) -> list[DigestSection]:
         if has_left(user=user, organisation=organisation):
             continue
         record = staff_record_for_user(user=user, organisation=organisation)
-        viewer = HomeViewer(
+        viewer = home_viewer(
             user=user,
             organisation=organisation,
             record=record,
             today=today,
-            report_count=direct_reports(manager=record).count() if record else 0,
             listed_in=LISTED_IN,
             channel=Channel.SYSTEM,
         )

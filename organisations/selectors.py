@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
+from organisations.hooks import HomeViewer
 from organisations.models import (
     MFA_ROLES,
     Invitation,
@@ -266,4 +268,24 @@ def recent_staff_imports(*, organisation: Organisation, count: int = 5) -> list[
     """The organisation's latest staff imports, newest first, for the upload page."""
     return list(
         StaffImport.objects.filter(organisation=organisation).select_related("uploaded_by")[:count]
+    )
+
+
+def home_viewer(
+    *,
+    user: Any,
+    organisation: Organisation,
+    record: StaffRecord | None,
+    today: date,
+    **place: Any,
+) -> HomeViewer:
+    """The reader of a home page, or of the email of what is waiting (``place`` says which,
+    for the audit of what they list): what every card and waiting item may need, read once."""
+    return HomeViewer(
+        user=user,
+        organisation=organisation,
+        record=record,
+        today=today,
+        report_count=direct_reports(manager=record).count() if record else 0,
+        **place,
     )

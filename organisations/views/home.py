@@ -12,6 +12,7 @@ from organisations.hooks import HomeViewer, WaitingItem, cards_for, waiting_for_
 from organisations.selectors import (
     direct_reports,
     has_left,
+    home_viewer,
     roles_in,
     staff_record_for_user,
 )
@@ -37,19 +38,14 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
             "organisations/home_left.html",
             {"organisation": organisation, "record": record},
         )
-    report_count = direct_reports(manager=record).count() if record else 0
-    viewer = HomeViewer(
-        user=request.user,
-        organisation=organisation,
-        record=record,
-        today=timezone.localdate(),
-        report_count=report_count,
+    viewer = home_viewer(
+        user=request.user, organisation=organisation, record=record, today=timezone.localdate()
     )
     context = {
         "organisation": organisation,
         "roles": roles_in(user=request.user, organisation=organisation),
         "record": record,
-        "report_count": report_count,
+        "report_count": viewer.report_count,
         # The feature apps' cards, each app's own (organisations.hooks.home_cards).
         "cards": cards_for(viewer),
         # What waits for this person to act on, the soonest deadline first.
