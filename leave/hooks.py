@@ -21,9 +21,10 @@ from leave.selectors import (
     audit_list_read,
     carers_leave_to_decide,
     carers_leave_waiting_count,
+    decisions_to_read,
 )
 from organisations.hooks import HomeCard, HomeViewer, Tie, WaitingItem
-from organisations.models import StaffStatus
+from organisations.models import StaffRecord, StaffStatus
 
 #: How many requests of each kind the home page lists one by one; the rest are one line.
 WAITING_LISTED = 5
@@ -81,6 +82,7 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
     items: list[WaitingItem] = []
     record = viewer.record
     if record is not None:
+        items += _decisions_to_read(record=record, slug=slug)
         leave, total = carers_leave_to_decide(manager=record, limit=WAITING_LISTED)
         items += [
             WaitingItem(
@@ -130,6 +132,29 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
         where=viewer.listed_in,
         channel=viewer.channel,
     )
+    return items
+
+
+def _decisions_to_read(*, record: StaffRecord, slug: str) -> list[WaitingItem]:
+    """The reader's own requests with a decision they have not opened: they go once opened."""
+    items = []
+    for decision in decisions_to_read(staff=record, limit=WAITING_LISTED):
+        if decision.kind == "carers_leave":
+            items.append(
+                WaitingItem(
+                    title=_("Read the decision on your carer's leave"),
+                    url=reverse("leave:carers_leave_detail", args=[slug, decision.pk]),
+                    due=decision.first_day,
+                    due_label=_("Starts"),
+                )
+            )
+        else:
+            items.append(
+                WaitingItem(
+                    title=_("Read the decision on your flexible working request"),
+                    url=reverse("flexible:detail", args=[slug, decision.pk]),
+                )
+            )
     return items
 
 

@@ -75,6 +75,9 @@ class CarersLeaveRequest(models.Model):
     #: sent for it (days before), so each goes once (``leave.reminders``).
     reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
     reminder_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    #: A manager's decision the employee has not opened yet: it waits on their home page until
+    #: they open the request (``leave.services.decision_read``).
+    decision_unread = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -227,6 +230,8 @@ class FlexibleWorkingRequest(models.Model):
     #: each goes once and a moved deadline is reminded afresh (``leave.reminders``).
     reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
     reminder_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    #: A decision (first or on appeal) the employee has not opened yet, as on carer's leave.
+    decision_unread = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]

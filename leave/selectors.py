@@ -140,6 +140,40 @@ def carers_leave_to_decide(*, manager: StaffRecord, limit: int) -> tuple[list[Le
 
 
 @dataclass(frozen=True)
+class DecisionToRead:
+    """A decision on the reader's own request they have not opened yet."""
+
+    pk: int
+    kind: str  # "carers_leave" or "flexible"
+    status: str
+    #: The first day of the carer's leave as it now stands; none for flexible working.
+    first_day: date | None
+
+
+def decisions_to_read(*, staff: StaffRecord, limit: int) -> list[DecisionToRead]:
+    """The employee's own requests with a decision they have not opened, carer's leave by its
+    first day, then flexible working newest first: two queries whatever their number."""
+    leave = (
+        CarersLeaveRequest.objects.filter(staff=staff, decision_unread=True)
+        .annotate(first=Min("days__day"))
+        .order_by("first", "pk")
+        .values_list("pk", "status", "first")[:limit]
+    )
+    flexible = (
+        FlexibleWorkingRequest.objects.filter(staff=staff, decision_unread=True)
+        .order_by("-decided_at", "-pk")
+        .values_list("pk", "status")[:limit]
+    )
+    return [
+        DecisionToRead(pk=pk, kind="carers_leave", status=status, first_day=first)
+        for pk, status, first in leave
+    ] + [
+        DecisionToRead(pk=pk, kind="flexible", status=status, first_day=None)
+        for pk, status in flexible
+    ]
+
+
+@dataclass(frozen=True)
 class CarersLeaveAccess:
     """What the viewer may do with one carer's leave request; pages and the API read this."""
 

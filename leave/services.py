@@ -25,6 +25,7 @@ from leave.models import (
     DayPart,
     DecisionKind,
     DependantsTimeOff,
+    FlexibleWorkingRequest,
     LeaveDecision,
     LeavePolicy,
     RequestStatus,
@@ -360,7 +361,8 @@ def carers_leave_accept(
         raise LeaveRuleError("already_decided", _("This request has already been dealt with."))
     locked.status = RequestStatus.ACCEPTED
     locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    locked.decision_unread = True
+    locked.save(update_fields=["status", "version", "decision_unread"])
     _decide(
         locked,
         kind=DecisionKind.ACCEPTED,
@@ -438,7 +440,8 @@ def carers_leave_postpone(
     CarersLeaveDay.objects.bulk_update(days, ["day"])
     locked.status = RequestStatus.POSTPONED
     locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    locked.decision_unread = True
+    locked.save(update_fields=["status", "version", "decision_unread"])
     _decide(
         locked,
         kind=DecisionKind.POSTPONED,
@@ -449,6 +452,23 @@ def carers_leave_postpone(
         acting_for=deputy_for,
     )
     return locked
+
+
+def decision_read(*, request: CarersLeaveRequest | FlexibleWorkingRequest, by: User) -> bool:
+    """The employee has opened their request: a decision waiting on their home page goes.
+
+    Only the person who asked marks it read; a manager or HR opening it changes nothing. One
+    conditional update, so reading twice, or reading while a decision lands, never clears a
+    newer decision than the one seen. Says whether anything changed.
+    """
+    if request.staff.user_id != by.pk or not request.decision_unread:
+        return False
+    model = type(request)
+    changed = model.objects.filter(pk=request.pk, decision_unread=True).update(
+        decision_unread=False
+    )
+    request.decision_unread = False
+    return bool(changed)
 
 
 @transaction.atomic
@@ -473,7 +493,9 @@ def carers_leave_cancel(
         )
     locked.status = RequestStatus.CANCELLED
     locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    # Whoever cancels has nothing left to read about it.
+    locked.decision_unread = False
+    locked.save(update_fields=["status", "version", "decision_unread"])
     _decide(locked, kind=DecisionKind.CANCELLED, by=by, reason="", previous=[], channel=channel)
     return locked
 

@@ -47,6 +47,7 @@ from leave.services import (
     carers_leave_cancel,
     carers_leave_postpone,
     carers_leave_request,
+    decision_read,
     dependants_time_off_record,
     leave_policy_update,
 )
@@ -134,6 +135,7 @@ def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
         organisation_id=request.organisation.pk,
         summary=f"Viewed carer's leave request {leave.pk}",
     )
+    decision_read(request=leave, by=request.user)
     return render(
         request,
         "leave/carers_leave_detail.html",

@@ -300,6 +300,7 @@ def flexible_request_decide(
     locked.decided_acting_for = (
         manager if not hearing_appeal and acting_for(user=by, manager=manager, on=today) else None
     )
+    locked.decision_unread = True
     locked.save()
     # The history keeps every decision; the request's fields above hold only the latest.
     FlexibleDecision.objects.create(
@@ -354,7 +355,9 @@ def flexible_request_appeal(
     locked.status = FlexibleStatus.APPEALED
     locked.appeal_reason = reason.strip()
     locked.appealed_at = timezone.now()
-    locked.save(update_fields=["status", "appeal_reason", "appealed_at"])
+    # Appealing is answering the decision: it has been read.
+    locked.decision_unread = False
+    locked.save(update_fields=["status", "appeal_reason", "appealed_at", "decision_unread"])
     audit_record(
         actor=by,
         action=Action.UPDATE,

@@ -38,7 +38,7 @@ from leave.flexible.services import (
 )
 from leave.models import FlexibleStatus, FlexibleWorkingRequest
 from leave.selectors import audit_list_read
-from leave.services import LeaveRuleError
+from leave.services import LeaveRuleError, decision_read
 from leave.statutory import flexible_working_latest_retrospective_extension, flexible_working_rule
 from leave.views import filtered_page, paginate
 from organisations.access import org_view
@@ -204,6 +204,7 @@ def flexible_detail(request: OrgRequest, pk: int) -> HttpResponse:
         organisation_id=request.organisation.pk,
         summary=f"Viewed flexible-working request {item.pk}",
     )
+    decision_read(request=item, by=request.user)
     return _detail_page(request, item, access)
 
 

@@ -17,9 +17,14 @@ from carershub.tests.matrix_kit import LEAVE_START
 from carershub.tests.personas import World
 from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
 from leave.deputies import deputy_appoint
-from leave.flexible.services import flexible_request_decide, flexible_request_submit
+from leave.flexible.services import (
+    consultation_record,
+    flexible_request_appeal,
+    flexible_request_decide,
+    flexible_request_submit,
+)
 from leave.models import CarersLeaveRequest, FlexibleStatus
-from leave.services import carers_leave_accept, carers_leave_request
+from leave.services import carers_leave_accept, carers_leave_cancel, carers_leave_request
 from organisations.models import StaffImport, StaffRecord
 from organisations.services import staff_import_confirm, staff_import_discard, staff_import_stage
 from organisations.tests.factories import StaffRecordFactory, UserFactory
@@ -106,6 +111,84 @@ def test_a_flexible_working_request_waits_for_its_manager_by_the_decide_by_date(
         trial_until=None,
     )
     assert "flexible working" not in _waiting(_home(world.manager))
+
+
+def test_the_carer_is_told_of_a_decision_until_they_open_it(world):
+    leave = _leave(world)
+    flexible = flexible_request_submit(
+        staff=world.carer_record,
+        change_requested="Later starts",
+        start_from=LEAVE_START,
+        by=world.carer,
+        today=timezone.localdate(),
+    )
+    assert "Read the decision" not in _waiting(_home(world.carer))
+    carers_leave_accept(request=leave, by=world.manager)
+    flexible_request_decide(
+        request=flexible,
+        outcome=FlexibleStatus.APPROVED,
+        by=world.manager,
+        today=timezone.localdate(),
+    )
+    waiting = _waiting(_home(world.carer))
+    leave_page = reverse("leave:carers_leave_detail", args=["home-org", leave.pk])
+    flexible_page = reverse("flexible:detail", args=["home-org", flexible.pk])
+    assert "Read the decision on your carer&#x27;s leave" in waiting
+    assert f'href="{leave_page}"' in waiting
+    assert f"Starts {LEAVE_START:%A} {LEAVE_START.day} {LEAVE_START:%B %Y}" in waiting
+    assert f'href="{flexible_page}"' in waiting
+    # Others opening the requests, the manager and HR, do not mark them read for the carer.
+    for person in (world.manager, world.hr_admin):
+        client = Client()
+        client.force_login(person)
+        assert client.get(leave_page).status_code == 200
+        assert client.get(flexible_page).status_code == 200
+        assert "Read the decision" not in _waiting(_home(person))
+    assert _waiting(_home(world.carer)).count("Read the decision") == 2
+    client = Client()
+    client.force_login(world.carer)
+    assert client.get(leave_page).status_code == 200
+    waiting = _waiting(_home(world.carer))
+    assert "carer&#x27;s leave" not in waiting
+    assert "Read the decision on your flexible working request" in waiting
+    assert client.get(flexible_page).status_code == 200
+    assert "data-waiting" not in _home(world.carer)
+
+
+def test_a_new_decision_after_an_appeal_waits_to_be_read_again(world):
+    today = timezone.localdate()
+    request = flexible_request_submit(
+        staff=world.carer_record,
+        change_requested="Later starts",
+        start_from=LEAVE_START,
+        by=world.carer,
+        today=today,
+    )
+    consultation_record(
+        request=request, held_on=today, notes="Talked", by=world.manager, today=today
+    )
+    flexible_request_decide(
+        request=request,
+        outcome=FlexibleStatus.REFUSED,
+        by=world.manager,
+        today=today,
+        refusal_reasons=["costs"],
+        refusal_explanation="The cover would cost too much.",
+    )
+    assert "Read the decision" in _waiting(_home(world.carer))
+    flexible_request_appeal(request=request, reason="Cover is cheap", by=world.carer)
+    assert "Read the decision" not in _waiting(_home(world.carer))
+    flexible_request_decide(
+        request=request, outcome=FlexibleStatus.APPROVED, by=world.hr_admin, today=today
+    )
+    assert "Read the decision on your flexible working request" in _waiting(_home(world.carer))
+
+
+def test_cancelling_leaves_nothing_to_read(world):
+    leave = _leave(world)
+    carers_leave_accept(request=leave, by=world.manager)
+    carers_leave_cancel(request=leave, by=world.carer, today=timezone.localdate())
+    assert "data-waiting" not in _home(world.carer)
 
 
 def _signable_passport(world: World) -> Passport:
@@ -244,3 +327,34 @@ def test_a_discarded_import_leaves_the_list(world, settings, tmp_path):
     job = _staged(world)
     staff_import_discard(job=job)
     assert "staff import" not in _waiting(_home(world.hr_admin))
+
+
+def test_decisions_to_read_cost_the_same_queries_however_many(world):
+    def queries() -> int:
+        client = Client()
+        client.force_login(world.carer)
+        client.get(HOME)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured)
+
+    today = timezone.localdate()
+    first = carers_leave_request(
+        staff=world.carer_record,
+        days=[(LEAVE_START, "full")],
+        note="",
+        by=world.carer,
+        today=today,
+    )
+    carers_leave_accept(request=first, by=world.manager)
+    one = queries()
+    for offset in (1, 2, 3):
+        day = LEAVE_START + timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        leave = carers_leave_request(
+            staff=world.carer_record, days=[(day, "am")], note="", by=world.carer, today=today
+        )
+        carers_leave_accept(request=leave, by=world.manager)
+    assert _waiting(_home(world.carer)).count("Read the decision") > 1
+    assert queries() == one
