@@ -15,7 +15,7 @@ from carershub.tests.matrix_kit import LEAVE_START
 from carershub.tests.personas import TOTP_SECRET, World
 from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
 from leave.flexible.services import flexible_request_submit
-from leave.services import carers_leave_request
+from leave.services import carers_leave_accept, carers_leave_request
 from organisations.services import staff_import_stage
 from passports.models import Passport
 from passports.services import carer_declare, passport_sign
@@ -96,3 +96,36 @@ def test_the_sponsor_and_hr_reach_theirs(
     hr = open_tab()
     sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
     assert _reach_each_item(hr, home) == [f"/o/{world.org.slug}/staff/import/{job.pk}/"]
+
+
+def test_the_carer_reaches_a_decision_and_it_leaves_the_list_once_read(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    today = timezone.localdate()
+    leave = carers_leave_request(
+        staff=world.carer_record, days=[(LEAVE_START, "full")], note="", by=world.carer, today=today
+    )
+    carers_leave_accept(request=leave, by=world.manager)
+    carer_declare(staff=world.carer_record, share_with_manager=True, by=world.carer)
+    Passport.objects.filter(staff=world.carer_record).update(about_caring="I care for my mum.")
+    passport = Passport.objects.get(staff=world.carer_record)
+    passport_sign(passport=passport, expected_version=passport.version, by=world.manager)
+
+    carer = open_tab()
+    sign_in(carer, email=world.carer.email)
+    home = f"/o/{world.org.slug}/"
+    slug = world.org.slug
+
+    def listed() -> list[str | None]:
+        carer.goto(home)
+        links = carer.page.locator("[data-waiting] a")
+        return [links.nth(i).get_attribute("href") for i in range(links.count())]
+
+    decision, passport_page = f"/o/{slug}/leave/carers/{leave.pk}/", f"/o/{slug}/passport/"
+    assert listed() == [decision, passport_page]  # dated by its first day; no deadline last
+    carer.follow(carer.page.locator("[data-waiting] a").first.click)
+    assert carer.path() == decision
+    # Opened, the decision has been read and leaves the list; the passport is still to sign.
+    assert listed() == [passport_page]
+    carer.follow(carer.page.locator("[data-waiting] a").first.click)
+    assert carer.path() == f"/o/{slug}/passports/{passport.pk}/"  # /passport/ leads to it
