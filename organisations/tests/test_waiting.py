@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Channel
 from carershub.tests.matrix_kit import LEAVE_START
 from carershub.tests.personas import World
 from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
-from leave.deputies import deputy_appoint
+from leave.deputies import deputy_appoint, deputy_end
 from leave.flexible.services import (
     consultation_record,
     flexible_request_appeal,
@@ -26,7 +26,13 @@ from leave.flexible.services import (
 from leave.models import CarersLeaveRequest, FlexibleStatus
 from leave.services import carers_leave_accept, carers_leave_cancel, carers_leave_request
 from organisations.models import StaffImport, StaffRecord
-from organisations.services import staff_import_confirm, staff_import_discard, staff_import_stage
+from organisations.services import (
+    staff_import_confirm,
+    staff_import_discard,
+    staff_import_stage,
+    staff_record_mark_left,
+    staff_record_update,
+)
 from organisations.tests.factories import StaffRecordFactory, UserFactory
 from passports.models import Passport
 from passports.services import carer_declare, passport_sign
@@ -291,6 +297,42 @@ def test_a_deputy_standing_in_today_sees_the_teams_requests(world):
         today=today,
     )
     assert "carer&#x27;s leave" in _waiting(_home(world.new_manager))
+
+
+def test_items_go_when_the_reader_loses_the_power_to_act(world):
+    """A new line manager takes the request with them; an ended deputyship takes it from the
+    deputy; a manager marked as left is shown nothing to do."""
+    today = timezone.localdate()
+    _leave(world)
+    appointment = deputy_appoint(
+        manager=world.manager_record,
+        deputy_number="M002",
+        from_date=today,
+        to_date=today + timedelta(days=7),
+        by=world.manager,
+        today=today,
+    )
+    assert "carer&#x27;s leave" in _waiting(_home(world.new_manager))
+    deputy_end(appointment=appointment, by=world.manager, now=timezone.now())
+    assert "carer&#x27;s leave" not in _waiting(_home(world.new_manager))
+
+    new_manager = StaffRecord.objects.get(organisation=world.org, staff_number="M002")
+    staff_record_update(
+        record=world.carer_record,
+        data={"line_manager": new_manager},
+        by=world.hr_admin,
+        channel=Channel.WEB,
+    )
+    assert "carer&#x27;s leave" not in _waiting(_home(world.manager))
+    assert "carer&#x27;s leave" in _waiting(_home(world.new_manager))
+
+    staff_record_mark_left(
+        record=new_manager, left_on=today, by=world.hr_admin, channel=Channel.WEB
+    )
+    client = Client()
+    client.force_login(world.new_manager)
+    response = client.get(HOME)
+    assert "data-waiting" not in response.text
 
 
 def _staged(world: World):
