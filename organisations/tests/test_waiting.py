@@ -279,8 +279,13 @@ def test_the_list_costs_the_same_queries_whatever_the_team_size(world):
         )
         _leave(world, record)
         flexible(record)
-    page = _waiting(_home(world.manager))
+    home = _home(world.manager)
+    page = _waiting(home)
     assert page.count("4 more requests waiting for your decision") == 2  # 9 of each, 5 listed
+    assert page.count("Agree or postpone") == 5
+    assert page.count("flexible working request") == 5
+    # The cards count what the list holds: 5 listed and 4 more, of each kind.
+    assert home.count("9 waiting for your decision") == 2
     assert queries() == one + 2  # only the two counts behind "4 more"
 
 
