@@ -1,7 +1,7 @@
 """How pages and emails name a person: one rule, written in docs/architecture.md ("Naming people").
 
 ``{% load people %}`` then ``{{ user|person }}`` for an account (their name, else their email
-address), and ``{{ event|actor }}`` for whoever an audit entry says acted.
+address) or a staff record, and ``{{ event|actor }}`` for whoever an audit entry says acted.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ register = template.Library()
 
 
 @register.filter
-def person(user: Any) -> str:
-    """An account as others know it; "Someone" when there is none."""
-    return display_name(user)
+def person(who: Any) -> str:
+    """An account, or a staff record, as others know them; "Someone" when there is none."""
+    full_name = getattr(who, "full_name", None)  # a staff record: its name is required
+    if isinstance(full_name, str):
+        return full_name
+    return display_name(who)
 
 
 @register.filter

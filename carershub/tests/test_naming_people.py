@@ -41,6 +41,10 @@ def test_a_person_is_named_by_name_and_by_address_only_when_they_have_no_name():
     assert _render("{{ u|person }}", u=None) == "Someone"
 
 
+def test_a_staff_record_is_named_by_the_name_on_the_record(world):
+    assert _render("{{ r|person }}", r=world.manager_record) == world.manager_record.full_name
+
+
 def test_an_audit_entry_names_the_account_else_the_copied_label_else_the_service(world):
     account = UserFactory.build(pk=1, first_name="Sam", last_name="Jones", email="sam@example.org")
     acted = AuditEvent(actor=account, actor_label="sam@example.org")
