@@ -44,3 +44,21 @@ def display_name(user: Any) -> str:
         return _("Someone")
     full = f"{user.first_name} {user.last_name}".strip()
     return full or str(user.email)
+
+
+#: The stored label of an audit entry written by no one (a scheduled job, a data migration).
+SYSTEM_LABEL = "system"
+
+
+def actor_name(*, actor: Any, label: str) -> str:
+    """Who did something recorded in the audit log, named as people know them now.
+
+    ``actor`` is the account as loaded with the entry (``select_related("actor")``, so a page of
+    entries costs one query), or None when there was none or it has since been deleted; ``label``
+    is what the audit copied when the entry was written, so a deleted account is still named.
+    """
+    if actor is not None:
+        return display_name(actor)
+    if not label or label == SYSTEM_LABEL:
+        return _("Working Carers Hub, automatically")
+    return label

@@ -20,7 +20,7 @@ class CarersLeaveForm(OnceForm, PlainForm):
     """
 
     note = forms.CharField(
-        label=_("Anything your manager should know (optional)"),
+        label=_("Anything your line manager should know (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -489,7 +489,7 @@ def carers_leave_cancel(
     if first_day is not None and first_day <= today:
         raise LeaveRuleError(
             "already_started",
-            _("Leave that has started cannot be cancelled here; talk to your manager."),
+            _("Leave that has started cannot be cancelled here; talk to your line manager."),
         )
     locked.status = RequestStatus.CANCELLED
     locked.version += 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.selectors import actor_name
 from organisations.models import StaffRecord
 from passports.models import CarerDeclaration, Passport
 from passports.selectors import passport_seen_by
@@ -73,7 +74,13 @@ def carer_data_export(*, staff: StaffRecord) -> dict[str, Any]:
                 for r in passport.revisions.all()
             ],
             "seen_by": [
-                {"at": e.at.isoformat(), "who": e.actor_label, "what": e.summary}
+                {
+                    "at": e.at.isoformat(),
+                    "who": actor_name(
+                        actor=e.actor if e.actor_id is not None else None, label=e.actor_label
+                    ),
+                    "what": e.summary,
+                }
                 for e in passport_seen_by(passport=passport)
             ],
         }

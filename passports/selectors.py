@@ -11,10 +11,9 @@ from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import display_name
+from accounts.selectors import actor_name
 from audit.models import Action, AuditEvent
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports.models import (
@@ -134,7 +133,7 @@ def passport_seen_by(*, passport: Passport) -> QuerySet[AuditEvent]:
 
     Every event on its own: the carer's download of their data lists each one.
     """
-    return _seen_by_events(passport).order_by("-at", "-id")
+    return _seen_by_events(passport).select_related("actor").order_by("-at", "-id")
 
 
 def passport_seen_by_days(*, passport: Passport) -> QuerySet[Any, Any]:
@@ -180,12 +179,12 @@ def seen_by_lines(rows: Sequence[dict[str, Any]]) -> list[SeenByLine]:
     """
 
     def who(row: dict[str, Any]) -> str:
-        if row["actor_id"] is None:
-            return _("Working Carers Hub, automatically")
-        if row["email"] is None:
-            return str(row["label"])
-        account = User(first_name=row["first_name"], last_name=row["last_name"], email=row["email"])
-        return display_name(account)
+        account = None
+        if row["actor_id"] is not None and row["email"] is not None:
+            account = User(
+                first_name=row["first_name"], last_name=row["last_name"], email=row["email"]
+            )
+        return actor_name(actor=account, label=str(row["label"] or ""))
 
     return [
         SeenByLine(who=who(row), last_at=row["last_at"], summary=row["summary"], times=row["times"])

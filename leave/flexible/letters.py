@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, Paragraph, Spacer
 
+from accounts.selectors import display_name
 from leave.flexible.services import REFUSAL_CODES
 from leave.models import DecisionStage, FlexibleStatus, FlexibleWorkingRequest
 from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
@@ -125,7 +126,7 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     story += [
         Spacer(1, 8 * mm),
         Paragraph("Yours sincerely,", body),
-        Paragraph(pdf_text(decider) if decider else "", body),
+        Paragraph(pdf_text(display_name(decider)) if decider else "", body),
     ]
     return pdf_build(
         story,

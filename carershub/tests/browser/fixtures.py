@@ -121,7 +121,7 @@ class Axe:
 
 
 #: WCAG 2.2 success criterion 1.4.10 (reflow): content fits 320 CSS pixels without scrolling
-#: sideways. Wide tables scroll inside their own box (``app-table-scroll``), never the page.
+#: sideways. Wide tables stack into one block per row (``app-table--stack``, docs/architecture.md).
 REFLOW_WIDTH = 320
 
 
