@@ -51,7 +51,7 @@ class LeavePolicy(models.Model):
 
 
 class RequestStatus(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for your manager")
+    REQUESTED = "requested", _("Waiting for the line manager")
     ACCEPTED = "accepted", _("Agreed")
     POSTPONED = "postponed", _("Moved to new dates")
     CANCELLED = "cancelled", _("Cancelled")
@@ -67,7 +67,7 @@ class CarersLeaveRequest(models.Model):
         max_length=10, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
     )
     note = models.CharField(
-        _("anything your manager should know (optional)"), max_length=500, blank=True
+        _("anything your line manager should know (optional)"), max_length=500, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)

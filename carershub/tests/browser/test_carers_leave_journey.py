@@ -38,7 +38,7 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     page.get_by_label("Day 2", exact=True).fill(second.isoformat())
     page.get_by_label("Day 2: how much").select_option("pm")
     carer.follow(lambda: page.get_by_role("button", name="Send to my line manager").click())
-    assert "Waiting for your manager" in page.content()
+    assert "Waiting for the line manager" in page.content()
     leave = CarersLeaveRequest.objects.get(staff=world.carer_record)
     assert sum(day.amount for day in leave.days.all()) == 1
 
