@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -97,3 +98,11 @@ def test_a_managers_search_costs_the_same_queries_for_a_small_team_or_a_large_on
     assert few == many
     with django_assert_num_queries(few):
         client.get(_url(world), {"q": "sam"})
+
+
+@pytest.mark.parametrize("typed", ["a\x07b", "\x00", "<script>alert(1)</script>", "a" * 5000])
+def test_hostile_searches_answer_calmly(client, world, typed):
+    client.force_login(world.hr_admin)
+    response = client.get(_url(world), {"q": typed})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
