@@ -136,8 +136,8 @@ PAGES: tuple[HelpPage, ...] = (
                 _("Sharing and stopping"),
                 (
                     _(
-                        "On your passport choose 'Share with my line manager'. To stop, choose "
-                        "'Stop sharing': your manager loses access the moment you do."
+                        "On your passport choose 'Share with' and your manager's name. To stop, "
+                        "choose 'Stop sharing': your manager loses access the moment you do."
                     ),
                     _(
                         "If your line manager changes, sharing with the old one ends by itself. "
@@ -522,9 +522,9 @@ PAGES: tuple[HelpPage, ...] = (
                 _("Naming a deputy"),
                 (
                     _(
-                        "From your team's leave page choose 'Name a deputy', give their staff "
-                        "number and the first and last days they act for you. You can end it "
-                        "early at any time."
+                        "From your team's leave requests page choose 'Name a deputy', give their "
+                        "staff number and the first and last days they act for you. You can end "
+                        "it early at any time."
                     ),
                 ),
             ),

@@ -106,3 +106,13 @@ def test_hostile_searches_answer_calmly(client, world, typed):
     response = client.get(_url(world), {"q": typed})
     assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_the_header_offers_search_to_members_in_post_but_not_to_someone_who_has_left(client, world):
+    home = reverse("organisations:home", kwargs={"org_slug": world.org.slug})
+    client.force_login(world.carer)
+    assert f'href="{_url(world)}"' in client.get(home).content.decode()
+    client.force_login(world.leaver)
+    body = client.get(home).content.decode()
+    assert f'href="{_url(world)}"' not in body
+    assert 'href="/help/"' in body
