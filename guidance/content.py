@@ -389,6 +389,54 @@ PAGES: tuple[HelpPage, ...] = (
         related=("deputies", "carers-leave"),
     ),
     HelpPage(
+        slug="time-off-for-dependants",
+        title=_("Time off for dependants in an emergency"),
+        audience=Audience.CARERS,
+        summary=_(
+            "When something unexpected happens to someone who depends on you, you can take the "
+            "time you reasonably need to deal with it."
+        ),
+        sections=(
+            Section(
+                _("When it applies"),
+                bullets=(
+                    _("they fall ill, are injured or give birth"),
+                    _("their care arrangements suddenly break down"),
+                    _("there is an incident at your child's school"),
+                    _("they have died and there are arrangements to make"),
+                ),
+            ),
+            Section(
+                _("Recording it"),
+                (
+                    _(
+                        "Tell your manager as soon as you reasonably can, then record the time on "
+                        "your leave page, even afterwards. Nobody approves it, there is no set "
+                        "limit, and it does not use up your carer's leave. For care you can plan "
+                        "ahead, ask for carer's leave instead."
+                    ),
+                ),
+            ),
+        ),
+        what_next=(
+            _(
+                "The record appears on your leave page. Recording it does not send anyone an "
+                "email, so make sure your manager knows."
+            ),
+        ),
+        who_sees=(
+            _(
+                "You, your line manager, a deputy acting for them, and HR. Colleagues see none "
+                "of it."
+            ),
+        ),
+        law=_(
+            "Section 57A of the Employment Rights Act 1996 gives employees a reasonable amount of "
+            "unpaid time off to deal with an emergency involving a dependant."
+        ),
+        related=("carers-leave", "glossary"),
+    ),
+    HelpPage(
         slug="flexible-working",
         title=_("Asking for flexible working"),
         audience=Audience.CARERS,

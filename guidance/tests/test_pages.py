@@ -21,6 +21,7 @@ JOURNEYS = {
     "passport-manager",
     "carers-leave",
     "carers-leave-deciding",
+    "time-off-for-dependants",
     "flexible-working",
     "flexible-working-deciding",
     "deputies",

@@ -102,7 +102,10 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
         if saved is not None:
             messages.success(
                 request,
-                _("Saved. Your passport is ready to fill in.")
+                _(
+                    "Saved. Your passport is ready to fill in. Your line manager sees it only "
+                    "while you share it with them."
+                )
                 if declaration is None
                 else _("Your answers are saved."),
             )
