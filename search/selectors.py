@@ -7,7 +7,7 @@
 - Anyone else, and anyone who has left the organisation, finds nobody.
 
 Results never say who is a carer or anything else the trust rules keep back
-(docs/trust-rules.md): only a name, and for HR the staff number and email its staff list
+(docs/trust-rules.md): only a name, and for HR the staff number and work email the staff record
 already shows. Each search costs the same few queries whatever the organisation's size: one
 page is read, with one row more to know whether there is a next one.
 """
