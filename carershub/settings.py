@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "plans",
     "commitments",
     "benchmarks",
+    "guidance",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("", include("plans.urls")),
     path("", include("commitments.urls")),
+    path("", include("guidance.urls")),
+    path("", include("search.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

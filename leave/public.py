@@ -3,6 +3,9 @@
 Benchmarks' live evidence asks how well the organisation answers carer's leave and
 flexible-working requests and what its leave policy gives. It gets numbers, never rows, so
 no other app depends on leave's tables. Each count is one query.
+
+Search asks whose teams someone stands in for as a deputy today, so a deputy finds the
+people whose requests they may decide (``teams_deputised``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Q
 from django.db.models.functions import Coalesce, TruncDate
 
+from leave.deputies import managers_deputised
 from leave.models import (
     CarersLeaveRequest,
     DecisionKind,
@@ -22,7 +26,7 @@ from leave.models import (
     LeavePolicy,
     RequestStatus,
 )
-from organisations.models import Organisation
+from organisations.models import Organisation, StaffRecord
 
 
 @dataclass(frozen=True)
@@ -122,3 +126,10 @@ def leave_beyond_minimum(*, organisation: Organisation) -> LeaveBeyondMinimum | 
     if policy is None:
         return None
     return LeaveBeyondMinimum(extra_days=policy.extra_days, paid_days=policy.paid_days)
+
+
+def teams_deputised(*, deputy: StaffRecord, on: date) -> list[int]:
+    """Staff ids of the managers ``deputy`` stands in for on ``on``: only appointments in
+    force that day, so a deputyship that has ended or been ended early gives nothing. One
+    query. The caller checks that the deputy is still in post."""
+    return managers_deputised(deputy=deputy, on=on)

@@ -195,8 +195,16 @@ def direct_reports(*, manager: StaffRecord) -> QuerySet[StaffRecord]:
     """People someone line manages; a manager who has left manages nobody."""
     if manager.status != StaffStatus.ACTIVE:
         return StaffRecord.objects.none()
+    return reports_of(manager_ids=[manager.pk])
+
+
+def reports_of(*, manager_ids: list[int]) -> QuerySet[StaffRecord]:
+    """People in post whose line manager is one of ``manager_ids``: the teams someone stands
+    in for as a deputy, as well as their own. Callers have checked the reader is in post."""
+    if not manager_ids:
+        return StaffRecord.objects.none()
     return StaffRecord.objects.filter(
-        line_manager=manager, status=StaffStatus.ACTIVE
+        line_manager_id__in=manager_ids, status=StaffStatus.ACTIVE
     ).select_related("unit")
 
 

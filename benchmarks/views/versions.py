@@ -60,7 +60,10 @@ def assessment_sign_off_view(request: OrgRequest, pk: int) -> HttpResponse:
         if signed is not None:
             messages.success(
                 request,
-                _("Version %(n)s signed off. It can no longer be changed.")
+                _(
+                    "Version %(n)s signed off. It can no longer be changed. Download its evidence "
+                    "pack for an award application, or start a new version when things change."
+                )
                 % {"n": assessment.number},
             )
             return to_overview(assessment)

@@ -30,6 +30,7 @@ from carershub.tests.matrix_kit import ANON, LEAVE_START, MEMBERS, Spec, Targets
 from carershub.tests.personas import PERSONAS, World
 from commitments.tests.matrix import MATRIX as COMMITMENTS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
+from guidance.tests.matrix import MATRIX as GUIDANCE
 from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request
 from leave.tests.matrix import MATRIX as LEAVE
@@ -41,6 +42,7 @@ from passports.models import Passport
 from passports.services import adjustment_add, carer_declare
 from passports.tests.matrix import MATRIX as PASSPORTS
 from plans.tests.matrix import MATRIX as PLANS
+from search.tests.matrix import MATRIX as SEARCH
 
 #: Pages about one's own records, still open to someone who has left the organisation
 #: (``organisations.use_own_records``); every other organisation page refuses them at once.
@@ -90,6 +92,8 @@ MATRIX = merged(
     PLANS,
     CREDENTIALS,
     BENCHMARKS,
+    GUIDANCE,
+    SEARCH,
 )
 
 

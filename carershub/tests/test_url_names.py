@@ -30,6 +30,8 @@ NAMESPACES = {
     "benchmarks": "benchmarks",
     "plans": "plans",
     "commitments": "commitments",
+    "guidance": "guidance",
+    "search": "search",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

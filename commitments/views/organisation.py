@@ -325,7 +325,11 @@ def commitment_publish(request: OrgRequest, number: int) -> HttpResponse:
         return to_version(request, version)
     messages.success(
         request,
-        _("Version %(number)s is now your published commitment.") % {"number": version.number},
+        _(
+            "Version %(number)s is now your published commitment. Everyone in your organisation "
+            "can read it, and so can the members of any partnership it belongs to."
+        )
+        % {"number": version.number},
     )
     return to_home(request)
 

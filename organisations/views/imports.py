@@ -147,8 +147,16 @@ def import_confirm(request: OrgRequest, pk: int) -> HttpResponse:
     if not plan.ok:
         messages.error(request, _changed_since_checked())
         return redirect("organisations:import_upload", org_slug=organisation.slug)
-    messages.success(request, _complete(plan.counts()))
+    messages.success(request, f"{_complete(plan.counts())} {_import_next()}")
     return redirect("organisations:staff_list", org_slug=organisation.slug)
+
+
+def _import_next() -> str:
+    """What happens after an import, said where HR lands (the background one says it too)."""
+    return _(
+        "Line managers see their new team members straight away. People new to the service "
+        "cannot sign in until you invite them."
+    )
 
 
 def _changed_since_checked() -> str:

@@ -36,7 +36,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             invitation_accept(invitation=invitation, user=request.user, password=None)
             messages.success(
-                request, _("You have joined %(org)s.") % {"org": invitation.organisation.name}
+                request,
+                _("You have joined %(org)s. This page lists what you can do here.")
+                % {"org": invitation.organisation.name},
             )
             return redirect("organisations:home", org_slug=invitation.organisation.slug)
     else:
@@ -59,7 +61,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 record_authentication(request, user, method="password", email=user.email)
                 messages.success(
                     request,
-                    _("Welcome. You have joined %(org)s.") % {"org": invitation.organisation.name},
+                    _("Welcome. You have joined %(org)s. This page lists what you can do here.")
+                    % {"org": invitation.organisation.name},
                 )
                 return redirect("organisations:home", org_slug=invitation.organisation.slug)
     return render(

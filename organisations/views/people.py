@@ -11,7 +11,7 @@ from audit.models import Channel
 from audit.selectors import events_for_organisation
 from organisations.access import access_membership, access_pending_invitation, org_view
 from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
-from organisations.invitations import invitation_revoke, invitation_send
+from organisations.invitations import INVITATION_LIFETIME, invitation_revoke, invitation_send
 from organisations.models import Role
 from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
 from organisations.services import membership_grant_by_email, membership_revoke
@@ -48,7 +48,12 @@ def invite(request: OrgRequest) -> HttpResponse:
             form.add_error("staff_number", error.messages)
         else:
             messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+                request,
+                _(
+                    "Invitation sent to %(email)s. The link in the email works once, for %(days)s "
+                    "days; it is listed below until they accept it."
+                )
+                % {"email": form.cleaned_data["email"], "days": INVITATION_LIFETIME.days},
             )
             return redirect("organisations:invite", org_slug=organisation.slug)
     page = countless_page(

@@ -168,7 +168,12 @@ def staff_mark_left(request: OrgRequest, pk: int) -> HttpResponse:
             channel=Channel.WEB,
         )
         messages.success(
-            request, _("%(name)s is marked as having left.") % {"name": record.full_name}
+            request,
+            _(
+                "%(name)s is marked as having left. Every role and power they held here has ended; "
+                "they can still reach their own records."
+            )
+            % {"name": record.full_name},
         )
         return redirect("organisations:staff_detail", org_slug=organisation.slug, pk=record.pk)
     return render(

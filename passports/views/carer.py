@@ -102,7 +102,10 @@ def carer_declare_view(request: OrgRequest) -> HttpResponse:
         if saved is not None:
             messages.success(
                 request,
-                _("Saved. Your passport is ready to fill in.")
+                _(
+                    "Saved. Your passport is ready to fill in. Your line manager sees it only "
+                    "while you share it with them."
+                )
                 if declaration is None
                 else _("Your answers are saved."),
             )
@@ -141,7 +144,10 @@ def passport_share_view(request: OrgRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Shared with %(name)s.")
+            _(
+                "Shared with %(name)s. They can now read your passport, add to it and sign it "
+                "with you. You can stop sharing at any time."
+            )
             % {"name": f"{share.with_staff.first_name} {share.with_staff.last_name}"},
         )
     return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
@@ -154,7 +160,10 @@ def passport_unshare_view(request: OrgRequest) -> HttpResponse:
     if passport is None:
         return redirect("passports:carer_home", org_slug=request.organisation.slug)
     passport_unshare(passport=passport, by=request.user)
-    messages.success(request, _("You have stopped sharing your passport."))
+    messages.success(
+        request,
+        _("You have stopped sharing your passport. Your line manager can no longer open it."),
+    )
     return redirect("passports:detail", org_slug=request.organisation.slug, pk=passport.pk)
 
 

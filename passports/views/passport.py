@@ -315,7 +315,10 @@ def passport_sign_view(request: OrgRequest, pk: int) -> HttpResponse:
     elif result.agreed is not None:
         messages.success(
             request,
-            _("You have both signed. This is now agreed version %(n)s.")
+            _(
+                "You have both signed. This is now agreed version %(n)s, kept as it was signed. "
+                "If it has a review date, you will both be reminded before it."
+            )
             % {"n": result.agreed.number},
         )
     else:

@@ -69,12 +69,21 @@ def test_every_page_an_organisation_admin_can_reach_passes_axe(
         # HR's lists of every leave and flexible-working request.
         "o/<slug:org_slug>/leave/all/",
         "o/<slug:org_slug>/flexible/all/",
+        # Search, from the header.
+        "o/<slug:org_slug>/search/",
     } <= routes
 
 
 def test_every_page_a_visitor_can_reach_passes_axe(open_tab: Callable[..., Tab]) -> None:
     routes = crawl(open_tab(), "/")
-    assert {"accounts/login/", "accessibility/", "privacy/"} <= routes
+    assert {
+        "accounts/login/",
+        "accessibility/",
+        "privacy/",
+        "help/",
+        "help/glossary/",
+        "help/<slug:slug>/",
+    } <= routes
 
 
 def test_every_page_a_carer_and_their_manager_can_reach_passes_axe(
