@@ -15,6 +15,7 @@ pages = [
     path("policy/", views.leave_policy, name="policy"),
     path("dependants/new/", views.dependants_time_off_new, name="dependants_time_off_new"),
     path("carers/new/", views.carers_leave_new, name="carers_leave_new"),
+    path("carers/new/check/", views.carers_leave_check, name="carers_leave_check"),
     path("carers/<int:pk>/", views.carers_leave_detail, name="carers_leave_detail"),
     path("carers/<int:pk>/accept/", views.carers_leave_accept_view, name="carers_leave_accept"),
     path(

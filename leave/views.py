@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from leave.forms import (
     StatusFilterForm,
 )
 from leave.models import RequestStatus
+from leave.preview import carers_leave_days_between, carers_leave_preview
 from leave.selectors import (
     access_carers_leave_request,
     access_deputy,
@@ -85,23 +87,40 @@ def leave_home(request: OrgRequest) -> HttpResponse:
     return render(request, "leave/home.html", context)
 
 
+def _days_typed(form: CarersLeaveForm, record: StaffRecord) -> list[tuple[date, str]]:
+    """The days a (bound) form asks for, or none while its dates are missing or wrong."""
+    if not form.is_bound or form.has_error("first_day") or form.has_error("last_day"):
+        return []
+    if form.cleaned_data.get("first_day") is None:
+        return []
+    return carers_leave_days_between(staff=record, **form.leave_range())
+
+
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 @one_submission
 def carers_leave_new(request: OrgRequest) -> HttpResponse:
+    """Ask for carer's leave. "Check" (the page without JavaScript) shows what the days mean
+    and any rule they break, without sending anything."""
     record = _own_record(request)
     today = timezone.localdate()
     form = CarersLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    checking = "check" in request.POST
+    days = _days_typed(form, record)
+    preview = carers_leave_preview(staff=record, days=days, today=today)
+    if form.is_bound and form.is_valid() and checking and preview.problem:
+        form.add_error("first_day", preview.problem)
+    elif form.is_bound and form.is_valid() and not checking:
         leave = attempt(
             form,
             lambda: carers_leave_request(
                 staff=record,
-                days=form.chosen_days(),
+                days=days,
                 note=form.cleaned_data["note"],
                 by=request.user,
                 today=today,
             ),
+            field="first_day",
         )
         if leave is not None:
             messages.success(request, _("Your request has gone to your line manager."))
@@ -115,8 +134,23 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
             "organisation": request.organisation,
             "form": form,
             "record": record,
-            "balance": balance_for(staff=record, on=today),
+            "preview": preview,
+            "checked": checking,
         },
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def carers_leave_check(request: OrgRequest) -> HttpResponse:
+    """The summary beside the request form, for the days in the query: the page's script
+    fetches it as the person types. Only for someone who may use the form: their own record."""
+    record = _own_record(request)
+    days = _days_typed(CarersLeaveForm(request.GET), record)
+    return render(
+        request,
+        "leave/_carers_leave_summary.html",
+        {"preview": carers_leave_preview(staff=record, days=days, today=timezone.localdate())},
     )
 
 

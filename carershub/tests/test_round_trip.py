@@ -37,6 +37,7 @@ EDIT = frozenset(
         "benchmarks:assessment_start",
         "passports:carer_declare",
         "leave:carers_leave_new",
+        "leave:carers_leave_new[check]",
         "leave:carers_leave_postpone",
         "commitments:edit",
         "commitments:sign",

@@ -88,6 +88,8 @@ MATRIX: dict[str, Spec] = {
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
     ),
     "leave:carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
+    # The summary the request form fetches as days are typed: exactly who may open the form.
+    "leave:carers_leave_check": page(("carer", "manager"), foreign_outsider=200),
     "leave:dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
     "leave:policy": page(HR),
     # HR's lists of every request in the organisation.

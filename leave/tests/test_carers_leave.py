@@ -168,7 +168,7 @@ def test_the_request_form_keeps_what_was_typed_when_notice_is_short(client, worl
     client.force_login(world.carer)
     response = client.post(
         f"/o/{world.org.slug}/leave/carers/new/",
-        {"day_1": "2026-11-24", "part_1": "full", "note": "Hospital"},
+        {"first_day": "2026-11-24", "note": "Hospital"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -183,7 +183,13 @@ def test_a_carer_asks_and_the_manager_agrees_through_the_pages(client, world):
     client.force_login(world.carer)
     response = client.post(
         f"/o/{world.org.slug}/leave/carers/new/",
-        {"day_1": "2026-12-01", "part_1": "am", "day_2": "2026-12-02", "part_2": "full"},
+        {
+            "first_day": "2026-12-01",
+            "last_day": "2026-12-02",
+            "part_days": "yes",
+            "first_part": "am",
+            "last_part": "full",
+        },
     )
     assert response.status_code == 302
     detail = response["Location"]
