@@ -94,9 +94,23 @@ class CarersLeaveForm(OnceForm, PlainForm):
         }
 
 
-class PostponeForm(PlainForm):
+class CarersLeaveDecisionForm(PlainForm):
+    """The manager's one decision: agree, or postpone with a new first day and the reason.
+
+    The law allows postponing, never refusing (Carer's Leave Regulations 2024, reg. 8), so
+    there are two answers. The new date and reason belong to "postpone" only: agreeing ignores
+    them. Its template writes the fields by hand, as GOV.UK radios with a conditional reveal.
+    """
+
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("accept", _("Agree to the leave")), ("postpone", _("Postpone it"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to agree to the leave or postpone it")},
+    )
     new_first_day = forms.DateField(
         label=_("New first day"),
+        required=False,
         widget=DateInput(),
         help_text=_(
             "No later than one month after the first day asked for. The other days move with it."
@@ -104,10 +118,22 @@ class PostponeForm(PlainForm):
     )
     reason = forms.CharField(
         label=_("Why would the business be unduly disrupted?"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text=_("The employee sees this. The law allows postponing, never refusing."),
+        help_text=_("The employee sees this."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "postpone":
+            if data.get("new_first_day") is None and not self.has_error("new_first_day"):
+                self.add_error("new_first_day", _("Enter the new first day"))
+            if not (data.get("reason") or "").strip() and not self.has_error("reason"):
+                self.add_error(
+                    "reason", _("Give the reason the business would be unduly disrupted.")
+                )
+        return data
 
 
 class DependantsTimeOffForm(OnceForm, GovukForm):

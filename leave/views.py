@@ -19,16 +19,17 @@ from audit.services import audit_record
 from leave.calendar import calendar_feed_for, calendar_feed_read, calendar_feed_renew
 from leave.deputies import deputy_appoint, deputy_end
 from leave.forms import (
+    CarersLeaveDecisionForm,
     CarersLeaveForm,
     DependantsTimeOffForm,
     DeputyForm,
     LeavePolicyForm,
-    PostponeForm,
     StatusFilterForm,
 )
-from leave.models import RequestStatus
+from leave.models import CarersLeaveRequest, RequestStatus
 from leave.preview import carers_leave_days_between, carers_leave_preview
 from leave.selectors import (
+    CarersLeaveAccess,
     access_carers_leave_request,
     access_deputy,
     audit_absences_read,
@@ -154,6 +155,26 @@ def carers_leave_check(request: OrgRequest) -> HttpResponse:
     )
 
 
+def _detail_page(
+    request: OrgRequest,
+    leave: CarersLeaveRequest,
+    access: CarersLeaveAccess,
+    decision_form: CarersLeaveDecisionForm | None = None,
+) -> HttpResponse:
+    """The request's page; ``decision_form`` is a decision posted with errors."""
+    return render(
+        request,
+        "leave/carers_leave_detail.html",
+        {
+            "organisation": request.organisation,
+            "leave": leave,
+            "access": access,
+            "days": balance_on_each_day(staff=leave.staff, request=leave),
+            "form": decision_form or CarersLeaveDecisionForm(),
+        },
+    )
+
+
 @require_safe
 @org_view("organisations.use_own_records")
 def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
@@ -168,72 +189,42 @@ def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
         organisation_id=request.organisation.pk,
         summary=f"Viewed carer's leave request {leave.pk}",
     )
-    return render(
-        request,
-        "leave/carers_leave_detail.html",
-        {
-            "organisation": request.organisation,
-            "leave": leave,
-            "access": access,
-            "days": balance_on_each_day(staff=leave.staff, request=leave),
-            "postpone_form": PostponeForm(),
-        },
-    )
+    return _detail_page(request, leave, access)
 
 
 @require_POST
 @org_view("organisations.use_organisation")
-def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
+def carers_leave_decide(request: OrgRequest, pk: int) -> HttpResponse:
+    """The manager agrees or postpones; a decision with errors is shown again on the page."""
     leave, access = access_carers_leave_request(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.can_decide:
         raise PermissionDenied
-    try:
-        carers_leave_accept(request=leave, by=request.user)
-    except LeaveRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Agreed. %(name)s has been told.") % {"name": leave.staff.full_name}
-        )
-    return redirect("leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@org_view("organisations.use_organisation")
-def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = access_carers_leave_request(
-        viewer=request.user, organisation=request.organisation, pk=pk
-    )
-    if not access.can_decide:
-        raise PermissionDenied
-    form = PostponeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        postponed = attempt(
-            form,
-            lambda: carers_leave_postpone(
-                request=leave,
-                by=request.user,
-                new_first_day=form.cleaned_data["new_first_day"],
-                reason=form.cleaned_data["reason"],
-                today=timezone.localdate(),
-            ),
-        )
-        if postponed is not None:
-            messages.success(
-                request,
-                _("Postponed. %(name)s has been told the new dates and why.")
-                % {"name": leave.staff.full_name},
+    form = CarersLeaveDecisionForm(request.POST)
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        if decision == "accept":
+            decided = attempt(form, lambda: carers_leave_accept(request=leave, by=request.user))
+            done = _("Agreed. %(name)s has been told.")
+        else:
+            decided = attempt(
+                form,
+                lambda: carers_leave_postpone(
+                    request=leave,
+                    by=request.user,
+                    new_first_day=form.cleaned_data["new_first_day"],
+                    reason=form.cleaned_data["reason"],
+                    today=timezone.localdate(),
+                ),
             )
+            done = _("Postponed. %(name)s has been told the new dates and why.")
+        if decided is not None:
+            messages.success(request, done % {"name": leave.staff.full_name})
             return redirect(
                 "leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk
             )
-    return render(
-        request,
-        "leave/carers_leave_postpone.html",
-        {"organisation": request.organisation, "leave": leave, "form": form},
-    )
+    return _detail_page(request, leave, access, form)
 
 
 @require_POST

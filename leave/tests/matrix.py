@@ -98,11 +98,9 @@ MATRIX: dict[str, Spec] = {
     "leave:carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
     ),
-    "leave:carers_leave_accept": replace(
-        action(("manager",), leave), role_first=False, foreign_outsider=403
-    ),
-    "leave:carers_leave_postpone": page(
-        ("manager",), kwargs=leave, cross=True, role_first=False, foreign_outsider=403
+    # One decision form on the request's page: agree, or postpone with a date and reason.
+    "leave:carers_leave_decide": replace(
+        action(("manager",), leave, {"decision": "accept"}), role_first=False, foreign_outsider=403
     ),
     "leave:carers_leave_cancel": replace(
         action(("carer",), leave), role_first=False, foreign_outsider=302

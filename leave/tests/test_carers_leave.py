@@ -198,7 +198,7 @@ def test_a_carer_asks_and_the_manager_agrees_through_the_pages(client, world):
     page = client.get(detail).content.decode()
     assert "Agree" in page
     assert "Refuse" not in page
-    client.post(detail + "accept/")
+    client.post(detail + "decide/", {"decision": "accept"})
     client.force_login(world.carer)
     assert "Agreed" in client.get(detail).content.decode()
 
@@ -439,7 +439,7 @@ def test_a_deputy_agrees_through_the_pages_and_flexible_requests_stay_visible(cl
     )
     detail = f"/o/{world.org.slug}/leave/carers/{leave.pk}/"
     assert client.get(detail).status_code == 200
-    assert client.post(detail + "accept/").status_code == 302
+    assert client.post(detail + "decide/", {"decision": "accept"}).status_code == 302
     assert leave.decisions.get().acting_for == world.manager_record
 
     flexible = flexible_request_submit(

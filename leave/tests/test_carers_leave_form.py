@@ -158,3 +158,77 @@ def test_the_summary_fragment_follows_the_days_in_the_query(client, world):
     assert "Thursday 24 December 2026" in html
     assert "Tuesday 29 December 2026" in html
     assert "Friday 25 December" not in html
+
+
+# --- the manager's decision -------------------------------------------------------------
+
+
+def _asked(world):
+    from leave.services import carers_leave_request
+
+    return carers_leave_request(
+        staff=world.carer_record,
+        days=[(date(2026, 12, 14), "full")],
+        note="",
+        by=world.carer,
+        today=TODAY,
+    )
+
+
+@time_machine.travel(TODAY)
+def test_the_decision_needs_an_answer_and_shows_the_error_summary(client, world):
+    leave = _asked(world)
+    client.force_login(world.manager)
+    response = client.post(f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/", {})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert 'href="#id_decision"' in html
+    leave.refresh_from_db()
+    assert leave.status == "requested"
+
+
+@time_machine.travel(TODAY)
+def test_postponing_needs_a_date_and_a_reason_and_keeps_what_was_typed(client, world):
+    leave = _asked(world)
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "postpone", "reason": "Inspection week"},
+    )
+    html = response.content.decode()
+    assert "Enter the new first day" in html
+    assert "Inspection week" in html
+    # The postpone answer stays chosen, its questions shown.
+    assert 'value="postpone" checked' in html
+    assert "govuk-radios__conditional--hidden" not in html
+
+
+@time_machine.travel(TODAY)
+def test_agreeing_ignores_a_date_and_reason_typed_for_postponing(client, world):
+    leave = _asked(world)
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "accept", "new_first_day": "2026-12-21", "reason": "Busy"},
+    )
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    assert leave.status == "accepted"
+    assert [d.day for d in leave.days.all()] == [date(2026, 12, 14)]
+    assert leave.decisions.get().reason == ""
+
+
+@time_machine.travel(TODAY)
+def test_postponing_through_the_page_moves_the_days_and_keeps_the_reason(client, world):
+    leave = _asked(world)
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "postpone", "new_first_day": "2026-12-21", "reason": "Inspection week"},
+    )
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    assert leave.status == "postponed"
+    assert [d.day for d in leave.days.all()] == [date(2026, 12, 21)]
+    assert leave.decisions.get().reason == "Inspection week"

@@ -158,8 +158,8 @@ def test_the_postpone_page_puts_a_weekend_date_against_the_new_date_field(client
     leave = ask(world, (date(2026, 12, 14), "full"))
     client.force_login(world.manager)
     response = client.post(
-        f"/o/{world.org.slug}/leave/carers/{leave.pk}/postpone/",
-        {"new_first_day": "2026-12-19", "reason": "Audit week"},
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "postpone", "new_first_day": "2026-12-19", "reason": "Audit week"},
     )
     html = response.content.decode()
     assert response.status_code == 200
