@@ -2,6 +2,8 @@
 // old browsers skip it and keep the no-JavaScript experience, which every journey supports.
 import { initAll } from "/static/govuk/govuk-frontend.min.js";
 import { initLeaveCheck } from "/static/js/leave-check.js";
+import { initReveals } from "/static/js/reveal.js";
 
 initAll();
+initReveals();
 initLeaveCheck();

@@ -7,7 +7,7 @@ function watch(form) {
   const summary = form.querySelector("[data-leave-summary]");
   if (!summary) return;
   const button = form.querySelector("[data-leave-check-button]");
-  if (button) button.hidden = true;
+  button?.classList.add("app-hidden-by-script");
   let timer;
   let controller;
 
@@ -30,7 +30,7 @@ function watch(form) {
     } catch (error) {
       // Offline or cut short by a newer question: the last summary stays, and sending
       // the form still checks everything.
-      if (error.name !== "AbortError" && button) button.hidden = false;
+      if (error.name !== "AbortError") button?.classList.remove("app-hidden-by-script");
     }
   }
 
