@@ -136,7 +136,6 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
             "form": form,
             "record": record,
             "preview": preview,
-            "checked": checking,
         },
     )
 
