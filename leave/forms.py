@@ -45,14 +45,14 @@ class CarersLeaveForm(OnceForm, PlainForm):
         widget=forms.RadioSelect,
     )
     first_part = forms.ChoiceField(
-        label=_("First day"),
+        label=_("How much of the first day?"),
         choices=PART_DAY_CHOICES,
         initial=DayPart.FULL.value,
         required=False,
         widget=forms.RadioSelect,
     )
     last_part = forms.ChoiceField(
-        label=_("Last day"),
+        label=_("How much of the last day?"),
         choices=PART_DAY_CHOICES,
         initial=DayPart.FULL.value,
         required=False,

@@ -37,13 +37,15 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     carer.follow(lambda: page.get_by_role("link", name="Carer's leave").click())
     carer.follow(lambda: page.get_by_role("button", name="Ask for carer's leave").click())
     # Part days are asked only when wanted: their questions are hidden until then.
-    first_part = page.get_by_role("group", name="First day")
+    first_part = page.get_by_role("group", name="How much of the first day?")
     assert not first_part.is_visible()
     page.get_by_label("First day", exact=True).fill(first.isoformat())
     page.get_by_label("Last day (optional)").fill(second.isoformat())
     page.get_by_label("Yes", exact=True).check()
     first_part.get_by_label("Morning only").check()
-    page.get_by_role("group", name="Last day").get_by_label("Afternoon only").check()
+    page.get_by_role("group", name="How much of the last day?").get_by_label(
+        "Afternoon only"
+    ).check()
     summary = page.locator("[data-leave-summary]")
     # The summary follows the days without a reload (the Check button is for no JavaScript).
     expect(summary).to_contain_text("1 working day from your allowance")

@@ -39,11 +39,11 @@ def test_carer_checks_and_sends_a_range_and_the_manager_postpones_it_without_jav
     sign_in(carer, email=world.carer.email)
     carer.goto(f"/o/{world.org.slug}/leave/carers/new/")
     # Without JavaScript the part-day questions are simply shown.
-    assert page.get_by_role("group", name="First day").is_visible()
+    assert page.get_by_role("group", name="How much of the first day?").is_visible()
     page.get_by_label("First day", exact=True).fill(monday.isoformat())
     page.get_by_label("Last day (optional)").fill(friday.isoformat())
     page.get_by_label("Yes", exact=True).check()
-    page.get_by_role("group", name="Last day").get_by_label("Morning only").check()
+    page.get_by_role("group", name="How much of the last day?").get_by_label("Morning only").check()
     carer.follow(lambda: page.get_by_role("button", name="Check the days").click())
     summary = page.locator("[data-leave-summary]").inner_text()
     assert "4.5 working days from your allowance" in summary
