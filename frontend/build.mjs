@@ -22,5 +22,7 @@ writeFileSync(join(out, "css", "app.css"), result.css);
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
 cpSync(join(govuk, "assets", "images"), join(out, "govuk", "assets", "images"), { recursive: true });
 mkdirSync(join(out, "js"), { recursive: true });
-cpSync(join(root, "frontend", "init.js"), join(out, "js", "init.js"));
+for (const script of ["init.js", "leave-check.js", "reveal.js"]) {
+  cpSync(join(root, "frontend", script), join(out, "js", script));
+}
 console.log(`Built ${out}`);

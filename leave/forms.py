@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -8,17 +7,58 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leave.models import DayPart
+from leave.preview import MAX_RANGE_DAYS
 from shared.forms import DateInput, GovukForm, OnceForm, PlainForm
 
-ROWS = 7  # at most a week of leave at a time
+PART_DAY_CHOICES = [
+    (DayPart.FULL.value, _("Full day")),
+    (DayPart.MORNING.value, _("Morning only")),
+    (DayPart.AFTERNOON.value, _("Afternoon only")),
+]
 
 
 class CarersLeaveForm(OnceForm, PlainForm):
-    """Up to seven days, each a full day, a morning or an afternoon; blank rows are ignored.
+    """A first and a last day, and a part day only at either end where wanted.
 
-    Its template writes the fields by hand, the one-time token included.
+    The days in between are full days on the person's working days
+    (``leave.preview.carers_leave_days_between`` turns the range into the list the rules
+    check). Its template writes the fields by hand, the one-time token included.
     """
 
+    first_day = forms.DateField(
+        label=_("First day"),
+        widget=DateInput(),
+        error_messages={"required": _("Enter the first day of leave")},
+    )
+    last_day = forms.DateField(
+        label=_("Last day (optional)"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave this empty for one day."),
+    )
+    part_days = forms.ChoiceField(
+        label=_("Is any day a part day?"),
+        choices=[("no", _("No, all full days")), ("yes", _("Yes"))],
+        help_text=_("Only the first or last day can be a morning or an afternoon."),
+        initial="no",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    first_part = forms.ChoiceField(
+        label=_("How much of the first day?"),
+        choices=PART_DAY_CHOICES,
+        initial=DayPart.FULL.value,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    last_part = forms.ChoiceField(
+        label=_("How much of the last day?"),
+        choices=PART_DAY_CHOICES,
+        initial=DayPart.FULL.value,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Only if you ask for more than one day."),
+    )
     note = forms.CharField(
         label=_("Anything your line manager should know (optional)"),
         required=False,
@@ -29,36 +69,48 @@ class CarersLeaveForm(OnceForm, PlainForm):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for index in range(1, ROWS + 1):
-            self.fields[f"day_{index}"] = forms.DateField(
-                label=_("Day %(n)s") % {"n": index},
-                required=index == 1,
-                widget=DateInput(),
-            )
-            self.fields[f"part_{index}"] = forms.ChoiceField(
-                label=_("Day %(n)s: how much") % {"n": index},
-                choices=DayPart.choices,
-                initial=DayPart.FULL,
-                required=False,
-            )
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        if first is not None and last is not None:
+            if last < first:
+                self.add_error(
+                    "last_day", _("The last day must be the same as or after the first day")
+                )
+            elif (last - first).days >= MAX_RANGE_DAYS:
+                self.add_error("last_day", _("Ask for less than a year at a time"))
+        return data
 
-    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"day_{i}"], self[f"part_{i}"]) for i in range(1, ROWS + 1)]
-
-    def chosen_days(self) -> list[tuple[date, str]]:
+    def leave_range(self) -> dict[str, Any]:
+        """The range asked for, for ``carers_leave_days_between``; part days only when the
+        person said so, so a part chosen and then switched off is ignored."""
         data = self.cleaned_data
-        return [
-            (data[f"day_{i}"], data.get(f"part_{i}") or DayPart.FULL)
-            for i in range(1, ROWS + 1)
-            if data.get(f"day_{i}") is not None
-        ]
+        parts = data.get("part_days") == "yes"
+        return {
+            "first_day": data["first_day"],
+            "last_day": data.get("last_day"),
+            "first_part": (data.get("first_part") or DayPart.FULL) if parts else DayPart.FULL,
+            "last_part": (data.get("last_part") or DayPart.FULL) if parts else DayPart.FULL,
+        }
 
 
-class PostponeForm(PlainForm):
+class CarersLeaveDecisionForm(PlainForm):
+    """The manager's one decision: agree, or postpone with a new first day and the reason.
+
+    The law allows postponing, never refusing (Carer's Leave Regulations 2024, reg. 8), so
+    there are two answers. The new date and reason belong to "postpone" only: agreeing ignores
+    them. Its template writes the fields by hand, as GOV.UK radios with a conditional reveal.
+    """
+
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("accept", _("Agree to the leave")), ("postpone", _("Postpone it"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to agree to the leave or postpone it")},
+    )
     new_first_day = forms.DateField(
         label=_("New first day"),
+        required=False,
         widget=DateInput(),
         help_text=_(
             "No later than one month after the first day asked for. The other days move with it."
@@ -66,10 +118,22 @@ class PostponeForm(PlainForm):
     )
     reason = forms.CharField(
         label=_("Why would the business be unduly disrupted?"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        help_text=_("The employee sees this. The law allows postponing, never refusing."),
+        help_text=_("The employee sees this."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "postpone":
+            if data.get("new_first_day") is None and not self.has_error("new_first_day"):
+                self.add_error("new_first_day", _("Enter the new first day"))
+            if not (data.get("reason") or "").strip() and not self.has_error("reason"):
+                self.add_error(
+                    "reason", _("Give the reason the business would be unduly disrupted.")
+                )
+        return data
 
 
 class DependantsTimeOffForm(OnceForm, GovukForm):

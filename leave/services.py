@@ -218,22 +218,8 @@ def _snapshot(request: CarersLeaveRequest) -> list[list[str]]:
     return [[row.day.isoformat(), row.part] for row in request.days.all()]
 
 
-@transaction.atomic
-def carers_leave_request(
-    *,
-    staff: StaffRecord,
-    days: Iterable[tuple[date, str]],
-    note: str,
-    by: User,
-    today: date,
-    channel: Channel = Channel.WEB,
-) -> CarersLeaveRequest:
-    """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 7(4))."""
-    if staff.status != StaffStatus.ACTIVE:
-        raise PermissionDenied("Only people in post can ask for carer's leave")
-    # Lock the person's record so two requests sent at once cannot both pass the checks.
-    StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
-    chosen = _normalise(days)
+def _check_new_request(*, staff: StaffRecord, chosen: list[tuple[date, str]], today: date) -> None:
+    """Every rule a new request must meet, in the order they are reported; raises the first."""
     if not chosen:
         raise LeaveRuleError("no_days", _("Choose at least one day."))
     if chosen[-1][0] > today + timedelta(days=730):
@@ -244,7 +230,6 @@ def carers_leave_request(
         )
     _check_working_days(staff=staff, days=[day for day, _part in chosen], whose=_("your"))
     amounts = {day: _amount(part) for day, part in chosen}
-    total = sum(amounts.values(), Decimal(0))
     first_day = chosen[0][0]
     needed = notice_days(staff=staff, days_or_part_days=len(chosen), first_day=first_day)
     if (first_day - today).days < needed:
@@ -262,6 +247,40 @@ def carers_leave_request(
         )
     _check_overlap(staff=staff, parts=dict(chosen), exclude=None)
     _check_entitlement(staff=staff, days=amounts, exclude=None)
+
+
+def carers_leave_request_problem(
+    *, staff: StaffRecord, days: Iterable[tuple[date, str]], today: date
+) -> LeaveRuleError | None:
+    """What would stop these days being asked for today, or None: the same rules as
+    ``carers_leave_request``, read only, so a page can say so before anything is sent."""
+    try:
+        _check_new_request(staff=staff, chosen=_normalise(days), today=today)
+    except LeaveRuleError as error:
+        return error
+    return None
+
+
+@transaction.atomic
+def carers_leave_request(
+    *,
+    staff: StaffRecord,
+    days: Iterable[tuple[date, str]],
+    note: str,
+    by: User,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> CarersLeaveRequest:
+    """Ask for carer's leave. No evidence is asked for: the request is the declaration (reg. 7(4))."""
+    if staff.status != StaffStatus.ACTIVE:
+        raise PermissionDenied("Only people in post can ask for carer's leave")
+    # Lock the person's record so two requests sent at once cannot both pass the checks.
+    StaffRecord.objects.select_for_update().filter(pk=staff.pk).first()
+    chosen = _normalise(days)
+    _check_new_request(staff=staff, chosen=chosen, today=today)
+    amounts = {day: _amount(part) for day, part in chosen}
+    total = sum(amounts.values(), Decimal(0))
+    first_day = chosen[0][0]
     request = CarersLeaveRequest.objects.create(
         organisation_id=staff.organisation_id, staff=staff, notice_given_on=today, note=note.strip()
     )

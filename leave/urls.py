@@ -15,11 +15,9 @@ pages = [
     path("policy/", views.leave_policy, name="policy"),
     path("dependants/new/", views.dependants_time_off_new, name="dependants_time_off_new"),
     path("carers/new/", views.carers_leave_new, name="carers_leave_new"),
+    path("carers/new/check/", views.carers_leave_check, name="carers_leave_check"),
     path("carers/<int:pk>/", views.carers_leave_detail, name="carers_leave_detail"),
-    path("carers/<int:pk>/accept/", views.carers_leave_accept_view, name="carers_leave_accept"),
-    path(
-        "carers/<int:pk>/postpone/", views.carers_leave_postpone_view, name="carers_leave_postpone"
-    ),
+    path("carers/<int:pk>/decide/", views.carers_leave_decide, name="carers_leave_decide"),
     path("carers/<int:pk>/cancel/", views.carers_leave_cancel_view, name="carers_leave_cancel"),
 ]
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -18,15 +19,17 @@ from audit.services import audit_record
 from leave.calendar import calendar_feed_for, calendar_feed_read, calendar_feed_renew
 from leave.deputies import deputy_appoint, deputy_end
 from leave.forms import (
+    CarersLeaveDecisionForm,
     CarersLeaveForm,
     DependantsTimeOffForm,
     DeputyForm,
     LeavePolicyForm,
-    PostponeForm,
     StatusFilterForm,
 )
-from leave.models import RequestStatus
+from leave.models import CarersLeaveRequest, RequestStatus
+from leave.preview import carers_leave_days_between, carers_leave_preview
 from leave.selectors import (
+    CarersLeaveAccess,
     access_carers_leave_request,
     access_deputy,
     audit_absences_read,
@@ -86,23 +89,40 @@ def leave_home(request: OrgRequest) -> HttpResponse:
     return render(request, "leave/home.html", context)
 
 
+def _days_typed(form: CarersLeaveForm, record: StaffRecord) -> list[tuple[date, str]]:
+    """The days a (bound) form asks for, or none while its dates are missing or wrong."""
+    if not form.is_bound or form.has_error("first_day") or form.has_error("last_day"):
+        return []
+    if form.cleaned_data.get("first_day") is None:
+        return []
+    return carers_leave_days_between(staff=record, **form.leave_range())
+
+
 @require_http_methods(["GET", "POST"])
 @org_view("organisations.use_organisation")
 @one_submission
 def carers_leave_new(request: OrgRequest) -> HttpResponse:
+    """Ask for carer's leave. "Check" (the page without JavaScript) shows what the days mean
+    and any rule they break, without sending anything."""
     record = _own_record(request)
     today = timezone.localdate()
     form = CarersLeaveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    checking = "check" in request.POST
+    days = _days_typed(form, record)
+    preview = carers_leave_preview(staff=record, days=days, today=today)
+    if form.is_bound and form.is_valid() and checking and preview.problem:
+        form.add_error("first_day", preview.problem)
+    elif form.is_bound and form.is_valid() and not checking:
         leave = attempt(
             form,
             lambda: carers_leave_request(
                 staff=record,
-                days=form.chosen_days(),
+                days=days,
                 note=form.cleaned_data["note"],
                 by=request.user,
                 today=today,
             ),
+            field="first_day",
         )
         if leave is not None:
             messages.success(request, _("Your request has gone to your line manager."))
@@ -116,7 +136,41 @@ def carers_leave_new(request: OrgRequest) -> HttpResponse:
             "organisation": request.organisation,
             "form": form,
             "record": record,
-            "balance": balance_for(staff=record, on=today),
+            "preview": preview,
+        },
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def carers_leave_check(request: OrgRequest) -> HttpResponse:
+    """The summary beside the request form, for the days in the query: the page's script
+    fetches it as the person types. Only for someone who may use the form: their own record."""
+    record = _own_record(request)
+    days = _days_typed(CarersLeaveForm(request.GET), record)
+    return render(
+        request,
+        "leave/_carers_leave_summary.html",
+        {"preview": carers_leave_preview(staff=record, days=days, today=timezone.localdate())},
+    )
+
+
+def _detail_page(
+    request: OrgRequest,
+    leave: CarersLeaveRequest,
+    access: CarersLeaveAccess,
+    decision_form: CarersLeaveDecisionForm | None = None,
+) -> HttpResponse:
+    """The request's page; ``decision_form`` is a decision posted with errors."""
+    return render(
+        request,
+        "leave/carers_leave_detail.html",
+        {
+            "organisation": request.organisation,
+            "leave": leave,
+            "access": access,
+            "days": balance_on_each_day(staff=leave.staff, request=leave),
+            "form": decision_form or CarersLeaveDecisionForm(),
         },
     )
 
@@ -136,72 +190,42 @@ def carers_leave_detail(request: OrgRequest, pk: int) -> HttpResponse:
         summary=f"Viewed carer's leave request {leave.pk}",
     )
     decision_read(request=leave, by=request.user)
-    return render(
-        request,
-        "leave/carers_leave_detail.html",
-        {
-            "organisation": request.organisation,
-            "leave": leave,
-            "access": access,
-            "days": balance_on_each_day(staff=leave.staff, request=leave),
-            "postpone_form": PostponeForm(),
-        },
-    )
+    return _detail_page(request, leave, access)
 
 
 @require_POST
 @org_view("organisations.use_organisation")
-def carers_leave_accept_view(request: OrgRequest, pk: int) -> HttpResponse:
+def carers_leave_decide(request: OrgRequest, pk: int) -> HttpResponse:
+    """The manager agrees or postpones; a decision with errors is shown again on the page."""
     leave, access = access_carers_leave_request(
         viewer=request.user, organisation=request.organisation, pk=pk
     )
     if not access.can_decide:
         raise PermissionDenied
-    try:
-        carers_leave_accept(request=leave, by=request.user)
-    except LeaveRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Agreed. %(name)s has been told.") % {"name": leave.staff.full_name}
-        )
-    return redirect("leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk)
-
-
-@require_http_methods(["GET", "POST"])
-@org_view("organisations.use_organisation")
-def carers_leave_postpone_view(request: OrgRequest, pk: int) -> HttpResponse:
-    leave, access = access_carers_leave_request(
-        viewer=request.user, organisation=request.organisation, pk=pk
-    )
-    if not access.can_decide:
-        raise PermissionDenied
-    form = PostponeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        postponed = attempt(
-            form,
-            lambda: carers_leave_postpone(
-                request=leave,
-                by=request.user,
-                new_first_day=form.cleaned_data["new_first_day"],
-                reason=form.cleaned_data["reason"],
-                today=timezone.localdate(),
-            ),
-        )
-        if postponed is not None:
-            messages.success(
-                request,
-                _("Postponed. %(name)s has been told the new dates and why.")
-                % {"name": leave.staff.full_name},
+    form = CarersLeaveDecisionForm(request.POST)
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        if decision == "accept":
+            decided = attempt(form, lambda: carers_leave_accept(request=leave, by=request.user))
+            done = _("Agreed. %(name)s has been told.")
+        else:
+            decided = attempt(
+                form,
+                lambda: carers_leave_postpone(
+                    request=leave,
+                    by=request.user,
+                    new_first_day=form.cleaned_data["new_first_day"],
+                    reason=form.cleaned_data["reason"],
+                    today=timezone.localdate(),
+                ),
             )
+            done = _("Postponed. %(name)s has been told the new dates and why.")
+        if decided is not None:
+            messages.success(request, done % {"name": leave.staff.full_name})
             return redirect(
                 "leave:carers_leave_detail", org_slug=request.organisation.slug, pk=leave.pk
             )
-    return render(
-        request,
-        "leave/carers_leave_postpone.html",
-        {"organisation": request.organisation, "leave": leave, "form": form},
-    )
+    return _detail_page(request, leave, access, form)
 
 
 @require_POST

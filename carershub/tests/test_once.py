@@ -112,7 +112,7 @@ def test_a_carers_leave_request_sent_twice_is_made_once(world: World) -> None:
     carer = _client(world.carer)
     url = reverse("leave:carers_leave_new", kwargs={"org_slug": world.org.slug})
     page = carer.get(url).text
-    data = {"day_1": _leave_day().isoformat(), "part_1": "full", "form_token": token_on(page)}
+    data = {"first_day": _leave_day().isoformat(), "form_token": token_on(page)}
 
     first = carer.post(url, data)
     second = carer.post(url, data)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -44,7 +45,7 @@ from leave.views import filtered_page, paginate
 from organisations.access import org_view
 from organisations.selectors import staff_record_for_user
 from organisations.types import OrgRequest
-from shared.forms import GovukForm, attempt
+from shared.forms import attempt
 from shared.once import one_submission
 
 #: How many requests waiting for a decision the flexible-working home page lists.
@@ -141,29 +142,31 @@ def _detail_page(
     request: OrgRequest,
     item: FlexibleWorkingRequest,
     access: FlexibleAccess,
-    **bound: GovukForm,
+    **bound: forms.BaseForm,
 ) -> HttpResponse:
     """The request's page; ``bound`` holds a form posted with errors, shown in its place."""
     # The wording follows the rule row the request is governed by (NI needs no conversation).
     rule = flexible_working_rule(nation=item.staff.organisation.nation, on=item.received_on)
     today = timezone.localdate()
     period_ended = item.decision_period_ended_on(today)
-    forms: dict[str, GovukForm] = {
+    page_forms: dict[str, forms.BaseForm] = {
         "consultation_form": ConsultationForm(),
         "decision_form": FlexibleDecisionForm(),
         "appeal_form": AppealForm(),
         "extension_form": ExtensionForm(),
         **bound,
     }
-    # Each form posts to its own address; crispy writes the <form> tag, never nested in ours.
+    # Each crispy form posts to its own address; crispy writes the <form> tag, never nested
+    # in ours. The decision form's template writes its own tag.
     for key, url_name in (
         ("consultation_form", "flexible:consult"),
         ("extension_form", "flexible:extend"),
-        ("decision_form", "flexible:decide"),
         ("appeal_form", "flexible:appeal"),
     ):
-        forms[key].helper.form_action = reverse(url_name, args=[request.organisation.slug, item.pk])
-    forms["decision_form"].fields["refusal_reasons"].help_text = (
+        page_forms[key].helper.form_action = reverse(  # type: ignore[attr-defined]
+            url_name, args=[request.organisation.slug, item.pk]
+        )
+    page_forms["decision_form"].fields["refusal_reasons"].help_text = (
         _("Only these reasons are allowed by law. You must have talked it through first.")
         if rule.consultation_before_refusal
         else _("Only these reasons are allowed by law.")
@@ -185,7 +188,9 @@ def _detail_page(
         else None,
         "today": today,
         "history": flexible_history(request=item),
-        **forms,
+        # Refusing needs a recorded conversation first where the rule row says so.
+        "consultation_needed": rule.consultation_before_refusal and not item.consultations.exists(),
+        **page_forms,
     }
     return render(request, "leave/flexible_detail.html", context)
 
@@ -246,20 +251,26 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = FlexibleDecisionForm(request.POST)
     if form.is_valid():
-        decided = attempt(
-            form,
-            lambda: flexible_request_decide(
-                request=item,
-                outcome=FlexibleStatus(form.cleaned_data["outcome"]),
-                by=request.user,
-                today=timezone.localdate(),
-                agreed_change=form.cleaned_data["agreed_change"],
-                refusal_reasons=form.cleaned_data["refusal_reasons"],
-                refusal_explanation=form.cleaned_data["refusal_explanation"],
-                trial_until=form.cleaned_data["trial_until"],
-            ),
-            field="outcome",
-        )
+        chosen = form.decision()
+
+        def decide() -> FlexibleWorkingRequest:
+            try:
+                return flexible_request_decide(
+                    request=item,
+                    outcome=FlexibleStatus(chosen["outcome"]),
+                    by=request.user,
+                    today=timezone.localdate(),
+                    agreed_change=chosen["agreed_change"],
+                    refusal_reasons=chosen["refusal_reasons"],
+                    refusal_explanation=chosen["refusal_explanation"],
+                    trial_until=chosen["trial_until"],
+                )
+            except LeaveRuleError as error:
+                # Beside the question it is about, as the person sees it.
+                error.field = form.field_for(error.code)
+                raise
+
+        decided = attempt(form, decide, field="outcome")
         if decided is not None:
             messages.success(
                 request,

@@ -88,6 +88,8 @@ MATRIX: dict[str, Spec] = {
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"token": "not-a-real-secret"}
     ),
     "leave:carers_leave_new": page(("carer", "manager"), foreign_outsider=200),
+    # The summary the request form fetches as days are typed: exactly who may open the form.
+    "leave:carers_leave_check": page(("carer", "manager"), foreign_outsider=200),
     "leave:dependants_time_off_new": page(("carer", "manager"), foreign_outsider=200),
     "leave:policy": page(HR),
     # HR's lists of every request in the organisation.
@@ -96,11 +98,9 @@ MATRIX: dict[str, Spec] = {
     "leave:carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
     ),
-    "leave:carers_leave_accept": replace(
-        action(("manager",), leave), role_first=False, foreign_outsider=403
-    ),
-    "leave:carers_leave_postpone": page(
-        ("manager",), kwargs=leave, cross=True, role_first=False, foreign_outsider=403
+    # One decision form on the request's page: agree, or postpone with a date and reason.
+    "leave:carers_leave_decide": replace(
+        action(("manager",), leave, {"decision": "accept"}), role_first=False, foreign_outsider=403
     ),
     "leave:carers_leave_cancel": replace(
         action(("carer",), leave), role_first=False, foreign_outsider=302

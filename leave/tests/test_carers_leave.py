@@ -168,7 +168,7 @@ def test_the_request_form_keeps_what_was_typed_when_notice_is_short(client, worl
     client.force_login(world.carer)
     response = client.post(
         f"/o/{world.org.slug}/leave/carers/new/",
-        {"day_1": "2026-11-24", "part_1": "full", "note": "Hospital"},
+        {"first_day": "2026-11-24", "note": "Hospital"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -183,7 +183,13 @@ def test_a_carer_asks_and_the_manager_agrees_through_the_pages(client, world):
     client.force_login(world.carer)
     response = client.post(
         f"/o/{world.org.slug}/leave/carers/new/",
-        {"day_1": "2026-12-01", "part_1": "am", "day_2": "2026-12-02", "part_2": "full"},
+        {
+            "first_day": "2026-12-01",
+            "last_day": "2026-12-02",
+            "part_days": "yes",
+            "first_part": "am",
+            "last_part": "full",
+        },
     )
     assert response.status_code == 302
     detail = response["Location"]
@@ -192,7 +198,7 @@ def test_a_carer_asks_and_the_manager_agrees_through_the_pages(client, world):
     page = client.get(detail).content.decode()
     assert "Agree" in page
     assert "Refuse" not in page
-    client.post(detail + "accept/")
+    client.post(detail + "decide/", {"decision": "accept"})
     client.force_login(world.carer)
     assert "Agreed" in client.get(detail).content.decode()
 
@@ -433,7 +439,7 @@ def test_a_deputy_agrees_through_the_pages_and_flexible_requests_stay_visible(cl
     )
     detail = f"/o/{world.org.slug}/leave/carers/{leave.pk}/"
     assert client.get(detail).status_code == 200
-    assert client.post(detail + "accept/").status_code == 302
+    assert client.post(detail + "decide/", {"decision": "accept"}).status_code == 302
     assert leave.decisions.get().acting_for == world.manager_record
 
     flexible = flexible_request_submit(

@@ -143,7 +143,7 @@ def test_the_form_names_the_bank_holiday_and_keeps_what_was_typed(client, world)
     client.force_login(world.carer)
     response = client.post(
         f"/o/{world.org.slug}/leave/carers/new/",
-        {"day_1": "2026-12-25", "part_1": "full", "note": "Hospital visit"},
+        {"first_day": "2026-12-25", "note": "Hospital visit"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -158,8 +158,8 @@ def test_the_postpone_page_puts_a_weekend_date_against_the_new_date_field(client
     leave = ask(world, (date(2026, 12, 14), "full"))
     client.force_login(world.manager)
     response = client.post(
-        f"/o/{world.org.slug}/leave/carers/{leave.pk}/postpone/",
-        {"new_first_day": "2026-12-19", "reason": "Audit week"},
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "postpone", "new_first_day": "2026-12-19", "reason": "Audit week"},
     )
     html = response.content.decode()
     assert response.status_code == 200

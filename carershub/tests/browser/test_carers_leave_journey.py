@@ -1,4 +1,6 @@
-"""A carer asks for two half days; the manager postpones with a reason; the carer sees it."""
+"""A carer asks for two half days as a first and last day; the manager postpones with a
+reason in the one decision form; the carer sees it. With JavaScript the summary follows
+the days as they are typed; without it, "Check the days" shows the same."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
@@ -33,10 +36,23 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     sign_in(carer, email=world.carer.email)
     carer.follow(lambda: page.get_by_role("link", name="Carer's leave").click())
     carer.follow(lambda: page.get_by_role("button", name="Ask for carer's leave").click())
-    page.get_by_label("Day 1", exact=True).fill(first.isoformat())
-    page.get_by_label("Day 1: how much").select_option("am")
-    page.get_by_label("Day 2", exact=True).fill(second.isoformat())
-    page.get_by_label("Day 2: how much").select_option("pm")
+    # Part days are asked only when wanted: their questions are hidden until then.
+    first_part = page.get_by_role("group", name="How much of the first day?")
+    assert not first_part.is_visible()
+    page.get_by_label("First day", exact=True).fill(first.isoformat())
+    page.get_by_label("Last day (optional)").fill(second.isoformat())
+    page.get_by_label("Yes", exact=True).check()
+    first_part.get_by_label("Morning only").check()
+    page.get_by_role("group", name="How much of the last day?").get_by_label(
+        "Afternoon only"
+    ).check()
+    summary = page.locator("[data-leave-summary]")
+    # The summary follows the days without a reload (the Check button is for no JavaScript).
+    expect(summary).to_contain_text("1 working day from your allowance")
+    expect(summary).to_contain_text(f"{first:%A} {first.day} {first:%B %Y}, morning")
+    expect(summary).to_contain_text("Ask at least 5 days before the first day")
+    assert not page.get_by_role("button", name="Check the days").is_visible()
+    carer.check()  # axe and 320px reflow, with the part-day questions and summary shown
     carer.follow(lambda: page.get_by_role("button", name="Send to my line manager").click())
     assert "Waiting for the line manager" in page.content()
     leave = CarersLeaveRequest.objects.get(staff=world.carer_record)
@@ -49,22 +65,27 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     manager.follow(
         lambda: mpage.get_by_role("link", name=f"Decide {world.carer_record.full_name}").click()
     )
-    assert mpage.get_by_role("button", name="Refuse").count() == 0
-    manager.follow(lambda: mpage.get_by_role("button", name="Postpone").click())
+    assert mpage.get_by_role("radio", name="Refuse").count() == 0
+    # One decision form: the new date and reason appear only under "Postpone it".
+    assert not mpage.get_by_label("New first day").is_visible()
+    mpage.get_by_label("Postpone it").check()
+    expect(mpage.get_by_label("New first day")).to_be_visible()
+    manager.check()
     # Too late a date first: the error summary explains the one-month limit and keeps the reason.
     mpage.get_by_label("New first day").fill((first + timedelta(days=40)).isoformat())
     mpage.get_by_label("Why would the business be unduly disrupted?").fill(
         "Two colleagues on the ward are off sick."
     )
-    manager.follow(lambda: mpage.get_by_role("button", name="Postpone and tell them").click())
+    manager.follow(lambda: mpage.get_by_role("button", name="Send the decision").click())
     assert "one month after the first day" in mpage.locator(".govuk-error-summary").inner_text()
+    assert mpage.get_by_label("Postpone it").is_checked()
     assert (
         mpage.get_by_label("Why would the business be unduly disrupted?")
         .input_value()
         .startswith("Two colleagues")
     )
     mpage.get_by_label("New first day").fill(moved.isoformat())
-    manager.follow(lambda: mpage.get_by_role("button", name="Postpone and tell them").click())
+    manager.follow(lambda: mpage.get_by_role("button", name="Send the decision").click())
 
     carer.goto(f"/o/{world.org.slug}/leave/carers/{leave.pk}/")
     html = page.content()

@@ -1,4 +1,5 @@
-"""A flexible-working request is consulted on and approved with a trial period."""
+"""A flexible-working request is consulted on and approved with a trial period, in one
+decision form whose answers each reveal only their own questions."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
@@ -42,11 +44,29 @@ def test_request_is_consulted_on_and_approved_with_a_trial(
     manager.follow(
         lambda: mpage.get_by_role("link", name=f"Open {world.carer_record.full_name}").click()
     )
+    # The conversation comes first: refusing needs one, and the page asks for it above the decision.
+    talk = mpage.get_by_role("heading", name="Before you decide: talk it through")
+    decide = mpage.get_by_role("group", name="Your decision")
+    assert talk.bounding_box()["y"] < decide.bounding_box()["y"]  # type: ignore[index]
+    # The extension waits in a details component.
+    assert not mpage.get_by_label("New date for the decision").is_visible()
     mpage.get_by_label("Date of the conversation").fill(today.isoformat())
     mpage.get_by_label("What was discussed").fill("Agreed cover with the team for early shifts.")
     manager.follow(lambda: mpage.get_by_role("button", name="Record the conversation").click())
-    mpage.get_by_label("Approve", exact=True).check()
-    mpage.get_by_label("Trial period ends (optional)").fill(
+    # Nothing of refusing shows while approving.
+    reasons = mpage.get_by_role("group", name="Business reasons for refusing")
+    assert not reasons.is_visible()
+    decide.get_by_label("Approve", exact=True).check()
+    assert not reasons.is_visible()
+    approve = mpage.locator("#conditional-id_outcome-approved")
+    expect(approve.get_by_label("Trial period ends (optional)")).to_be_visible()
+    manager.check()
+    decide.get_by_label("Refuse").check()
+    expect(reasons).to_be_visible()
+    expect(approve).to_be_hidden()
+    manager.check()
+    decide.get_by_label("Approve", exact=True).check()
+    approve.get_by_label("Trial period ends (optional)").fill(
         (today + timedelta(days=90)).isoformat()
     )
     manager.follow(lambda: mpage.get_by_role("button", name="Record the decision").click())

@@ -105,6 +105,6 @@ def test_hr_lists_history_deputies_and_working_days_pass_axe(
     sign_in(carer, email=world.carer.email)
     carer.goto(f"/o/{world.org.slug}/leave/carers/new/")
     saturday = _monday_ahead(21) + timedelta(days=5)
-    carer.page.get_by_label("Day 1", exact=True).fill(saturday.isoformat())
+    carer.page.get_by_label("First day", exact=True).fill(saturday.isoformat())
     carer.follow(lambda: carer.page.get_by_role("button", name="Send to my line manager").click())
     assert "is not one of your working days" in carer.page.content()
