@@ -274,7 +274,11 @@ def flexible_decide(request: OrgRequest, pk: int) -> HttpResponse:
         if decided is not None:
             messages.success(
                 request,
-                _("Decision recorded and sent to %(name)s.") % {"name": item.staff.full_name},
+                _(
+                    "Decision recorded and sent to %(name)s. What happens next: download the "
+                    "decision letter below for your records; a refusal can be appealed once."
+                )
+                % {"name": item.staff.full_name},
             )
             return redirect("flexible:detail", org_slug=request.organisation.slug, pk=item.pk)
     return _detail_page(request, item, access, decision_form=form)
