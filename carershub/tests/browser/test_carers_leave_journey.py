@@ -53,6 +53,7 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     expect(summary).to_contain_text("Ask at least 5 days before the first day")
     assert not page.get_by_role("button", name="Check the days").is_visible()
     carer.check()  # axe and 320px reflow, with the part-day questions and summary shown
+    carer.screenshot("carers-leave-form")
     carer.follow(lambda: page.get_by_role("button", name="Send to my line manager").click())
     assert "Waiting for the line manager" in page.content()
     leave = CarersLeaveRequest.objects.get(staff=world.carer_record)

@@ -65,6 +65,7 @@ def test_request_is_consulted_on_and_approved_with_a_trial(
     expect(reasons).to_be_visible()
     expect(approve).to_be_hidden()
     manager.check()
+    manager.screenshot("flexible-decision")
     decide.get_by_label("Approve", exact=True).check()
     approve.get_by_label("Trial period ends (optional)").fill(
         (today + timedelta(days=90)).isoformat()

@@ -76,6 +76,7 @@ def test_a_visitor_reads_help_from_the_footer_without_signing_in(
     assert tab.path() == "/help/"
     tab.follow(lambda: tab.page.get_by_role("link", name="Asking for carer's leave").click())
     assert tab.page.get_by_role("heading", name="What the law says").is_visible()
+    tab.screenshot("help-page")
     tab.follow(lambda: tab.page.get_by_role("link", name="Glossary").first.click())
     assert tab.path() == "/help/glossary/"
     tab.assert_every_page_scanned()

@@ -65,6 +65,7 @@ def test_a_manager_reaches_each_waiting_request_and_passport_in_one_click(
     home = f"/o/{world.org.slug}/"
     manager.goto(home)
     assert manager.page.get_by_role("heading", name="Waiting for you").is_visible()
+    manager.screenshot("manager-home")
     reached = _reach_each_item(manager, home)
     slug = world.org.slug
     assert reached == [
