@@ -10,6 +10,7 @@ function watch(form) {
   button?.classList.add("app-hidden-by-script");
   let timer;
   let controller;
+  let last = summary.innerHTML;
 
   async function refresh() {
     const data = new FormData(form);
@@ -21,16 +22,25 @@ function watch(form) {
     controller?.abort();
     controller = new AbortController();
     try {
+      // A redirect means the session ended (to the sign-in page): never paste that page in.
       const response = await fetch(`${form.dataset.leaveCheck}?${query}`, {
         signal: controller.signal,
         credentials: "same-origin",
+        redirect: "error",
         headers: { Accept: "text/html" },
       });
-      if (response.ok) summary.innerHTML = await response.text();
+      if (!response.ok) throw new Error(`summary answered ${response.status}`);
+      const html = await response.text();
+      // Unchanged, it is not replaced, so a screen reader does not hear it all again.
+      if (html !== last) {
+        summary.innerHTML = html;
+        last = html;
+      }
     } catch (error) {
-      // Offline or cut short by a newer question: the last summary stays, and sending
-      // the form still checks everything.
-      if (error.name !== "AbortError") button?.classList.remove("app-hidden-by-script");
+      if (error.name === "AbortError") return; // a newer question replaced this one
+      // Offline, signed out or a fault: the summary may be out of date, so the button that
+      // checks by reloading comes back, and sending the form still checks everything.
+      button?.classList.remove("app-hidden-by-script");
     }
   }
 
@@ -39,9 +49,13 @@ function watch(form) {
     timer = setTimeout(refresh, delay);
   }
 
-  form.addEventListener("change", () => soon(100));
+  // Only the questions the summary depends on: typing the note changes nothing in it.
+  const asked = (event) => FIELDS.includes(event.target.name);
+  form.addEventListener("change", (event) => {
+    if (asked(event)) soon(100);
+  });
   form.addEventListener("input", (event) => {
-    if (event.target.type === "date") soon(400);
+    if (asked(event) && event.target.type === "date") soon(400);
   });
 }
 

@@ -308,8 +308,8 @@ PAGES: tuple[HelpPage, ...] = (
                 _("Notice"),
                 (
                     _(
-                        "Ask at least twice as many days ahead as the days you want, and never "
-                        "less than 3 days ahead. For 1 day, ask more than 3 days before; for "
+                        "Ask more than twice as many days ahead as the days you want, and always "
+                        "more than 3 days ahead. For 1 day, ask more than 3 days before; for "
                         "5 days, more than 10 days before. The form tells you if you are too late."
                     ),
                     _(
@@ -362,7 +362,7 @@ PAGES: tuple[HelpPage, ...] = (
                 _("Postponing"),
                 (
                     _(
-                        "You may postpone only if the leave would seriously disrupt the work. "
+                        "You may postpone only if the business would be unduly disrupted. "
                         "You must do it before the leave was due to start, explain why in "
                         "writing, and offer new dates that start within one month of the first "
                         "day asked for. Talk to the person first."
@@ -441,8 +441,9 @@ PAGES: tuple[HelpPage, ...] = (
         title=_("Asking for flexible working"),
         audience=Audience.CARERS,
         summary=_(
-            "Anyone can ask to change when, where or how long they work, from their first day "
-            "in the job."
+            "In England, Wales and Scotland anyone can ask to change when, where or how long "
+            "they work, from their first day in the job. Northern Ireland has its own rules: "
+            "the request's page follows them."
         ),
         sections=(
             Section(
@@ -452,7 +453,8 @@ PAGES: tuple[HelpPage, ...] = (
                         "Say what change you would like and when it should start. You do not "
                         "have to explain how the organisation should cope with it. You can make "
                         "two requests in any 12 months, but not while another is still being "
-                        "decided."
+                        "decided. In Northern Ireland it is one request in 12 months, after 26 "
+                        "weeks in the job."
                     ),
                 ),
             ),
@@ -462,7 +464,8 @@ PAGES: tuple[HelpPage, ...] = (
                     _(
                         "The whole decision, including any appeal, must be made within two "
                         "months, starting with the day your request arrives, unless you agree to "
-                        "a longer time. The request's page shows the date."
+                        "a longer time (three months in Northern Ireland). The request's page "
+                        "shows the date."
                     ),
                 ),
             ),
@@ -470,9 +473,9 @@ PAGES: tuple[HelpPage, ...] = (
                 _("If the answer is no"),
                 (
                     _(
-                        "Your manager must talk to you before refusing, and can refuse only for "
-                        "one of the business reasons the law lists. You can appeal, and the "
-                        "appeal is decided within the same period."
+                        "Your manager can refuse only for one of the business reasons the law "
+                        "lists and, outside Northern Ireland, must talk to you first. You can "
+                        "appeal, and the appeal is decided within the same period."
                     ),
                 ),
             ),
@@ -489,7 +492,8 @@ PAGES: tuple[HelpPage, ...] = (
         ),
         law=_(
             "Since 6 April 2024 the Employment Rights Act 1996, as amended in 2023, allows two "
-            "requests a year from day one and a decision within two months including any appeal."
+            "requests a year from day one and a decision within two months including any appeal; "
+            "this does not apply in Northern Ireland, where its own regulations apply."
         ),
         related=("flexible-working-deciding", "glossary"),
     ),
@@ -507,8 +511,9 @@ PAGES: tuple[HelpPage, ...] = (
                 (
                     _(
                         "Before you refuse, record a conversation with the person about the "
-                        "request and what might work instead. The service will not let you "
-                        "refuse without one."
+                        "request and what might work instead. Outside Northern Ireland the law "
+                        "requires it for requests made since 6 April 2024, and the service will "
+                        "not let you refuse such a request without one."
                     ),
                 ),
             ),
@@ -547,13 +552,15 @@ PAGES: tuple[HelpPage, ...] = (
         what_next=(
             _(
                 "The person is told and gets a letter setting out the decision. If you agreed, "
-                "their contract should be updated within 28 days."
+                "they should be given a written statement of the change to their terms within one "
+                "month."
             ),
         ),
         who_sees=(_("The person, you, your own manager, a deputy acting for you, and HR."),),
         law=_(
             "Section 80G of the Employment Rights Act 1996 allows a refusal only on one or more of "
-            "eight business grounds, and since April 2024 only after consulting the employee."
+            "eight business grounds, and since April 2024 only after consulting the employee; "
+            "Northern Ireland's own regulations do not require the consultation."
         ),
         related=("flexible-working", "deputies"),
     ),
@@ -744,7 +751,7 @@ GLOSSARY: tuple[Term, ...] = (
         _("Consultation"),
         _(
             "A conversation a manager must have with the person about a flexible working request "
-            "before refusing it."
+            "before refusing it (not required in Northern Ireland)."
         ),
     ),
     Term(
@@ -752,7 +759,8 @@ GLOSSARY: tuple[Term, ...] = (
         _("Decision period"),
         _(
             "The time an employer has to decide a flexible working request, including any "
-            "appeal: two months from the day it arrives, unless both agree longer."
+            "appeal: two months from the day it arrives (three in Northern Ireland), unless both "
+            "agree longer."
         ),
     ),
     Term(

@@ -40,10 +40,11 @@ def carers_leave_days_between(
     ``bank_holiday``) rather than silently dropped. Days in between that are not working days
     for them (``statutory.carers_leave_day_problem``: their pattern and bank holidays, as the
     rules read them) are left out: nobody takes leave on a day off. With no last day, or the
-    same day twice, it is one day with the first day's part.
+    same day twice, it is one day with the first day's part, or the last day's where only
+    that one was made a part day, so a morning or afternoon chosen is never lost.
     """
     if last_day is None or last_day <= first_day:
-        return [(first_day, first_part)]
+        return [(first_day, first_part if first_part != DayPart.FULL else last_part)]
     works_bank_holidays = staff.bank_holidays_worked
     nation = staff.organisation.nation
     days: list[tuple[date, str]] = [(first_day, first_part)]

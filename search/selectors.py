@@ -1,9 +1,11 @@
-"""Who a searcher may find: only people they could already open a page about.
+"""Who a searcher may find: only people whose names their role already puts in front of them.
 
 - HR (whoever may view staff records) finds the organisation's staff records by name, staff
   number or email, and opens the staff record.
 - A line manager finds, by name, the people they manage and, while a deputyship lasts, the
-  teams they stand in for; they open the team page they already have.
+  teams they stand in for; they open the team page they already have. A deputy stands in for
+  the line manager, so knowing who is in the team (names only) is part of the job, although
+  the team's leave page lists only those with a request waiting.
 - Anyone else, and anyone who has left the organisation, finds nobody.
 
 Results never say who is a carer or anything else the trust rules keep back
@@ -90,9 +92,9 @@ def people_for(
     if own is None or own.status != StaffStatus.ACTIVE:
         return _empty(page)
     managers = [own.pk, *teams_deputised(deputy=own, on=today)]
-    team = _by_name(reports_of(manager_ids=managers).exclude(pk=own.pk), query).order_by(
-        "last_name", "first_name", "pk"
-    )
+    # The organisation again, although line managers are kept within it when they are set.
+    in_post = reports_of(manager_ids=managers).filter(organisation=organisation)
+    team = _by_name(in_post.exclude(pk=own.pk), query).order_by("last_name", "first_name", "pk")
     found = countless_page(team, number=page, size=PAGE_SIZE)
     own_team = reverse("organisations:my_team", args=[slug])
     deputised_team = reverse("leave:team", args=[slug])

@@ -21,6 +21,9 @@ def person(who: Any) -> str:
     full_name = getattr(who, "full_name", None)  # a staff record: its name is required
     if isinstance(full_name, str):
         return full_name
+    if not hasattr(who, "first_name"):
+        # Nobody, or a name missing from the page's context (Django passes ""): never a fault.
+        return display_name(None)
     return display_name(who)
 
 

@@ -39,6 +39,8 @@ def test_a_person_is_named_by_name_and_by_address_only_when_they_have_no_name():
     assert _render("{{ u|person }}", u=named) == "Sam Jones"
     assert _render("{{ u|person }}", u=nameless) == "pat@example.org"
     assert _render("{{ u|person }}", u=None) == "Someone"
+    # A name missing from the context reaches the filter as "": it names nobody, never a 500.
+    assert _render("{{ missing|person }}") == "Someone"
 
 
 def test_a_staff_record_is_named_by_the_name_on_the_record(world):

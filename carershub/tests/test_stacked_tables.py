@@ -15,6 +15,7 @@ HEAD = re.compile(r"<thead.*?</thead>", re.S)
 HEADING = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 CELL = re.compile(r"<t[dh]\b[^>]*>")
 
+
 def _templates() -> list[Path]:
     root = Path(settings.BASE_DIR)
     return sorted(

@@ -81,6 +81,23 @@ class FlexibleDecisionForm(PlainForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    #: The questions under each answer; the others' are ignored, errors and all.
+    QUESTIONS = {
+        "approved": ("trial_until",),
+        "approved_changes": ("agreed_change", "changes_trial_until"),
+        "refused": ("refusal_reasons", "refusal_explanation"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("outcome")
+        if chosen in self.QUESTIONS:
+            for outcome, names in self.QUESTIONS.items():
+                if outcome != chosen:
+                    for name in names:
+                        self._errors.pop(name, None)
+        return data
+
     #: Which question a refusal from ``flexible_request_decide`` is about, by its code.
     FIELD_FOR_CODE = {
         "refusal_not_allowed": "refusal_reasons",

@@ -44,6 +44,18 @@ def test_no_last_day_is_one_day_with_the_first_days_part(world):
     assert days == [(date(2026, 12, 4), "am")]
 
 
+def test_one_day_given_as_first_and_last_keeps_a_part_chosen_for_either(world):
+    day = date(2026, 12, 4)
+    kept = carers_leave_days_between(
+        staff=world.carer_record, first_day=day, last_day=day, last_part="pm"
+    )
+    assert kept == [(day, "pm")]
+    first = carers_leave_days_between(
+        staff=world.carer_record, first_day=day, last_day=day, first_part="am", last_part="pm"
+    )
+    assert first == [(day, "am")]
+
+
 def test_the_preview_gives_the_notice_the_earliest_day_and_the_allowance(world):
     preview = carers_leave_preview(
         staff=world.carer_record,
@@ -232,3 +244,18 @@ def test_postponing_through_the_page_moves_the_days_and_keeps_the_reason(client,
     assert leave.status == "postponed"
     assert [d.day for d in leave.days.all()] == [date(2026, 12, 21)]
     assert leave.decisions.get().reason == "Inspection week"
+
+
+@time_machine.travel(TODAY)
+def test_agreeing_ignores_even_invalid_postponing_answers(client, world):
+    """Hidden under "postpone", a bad date or an over-long reason must not stop agreeing."""
+    leave = _asked(world)
+    client.force_login(world.manager)
+    response = client.post(
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/",
+        {"decision": "accept", "new_first_day": "not a date", "reason": "x" * 2001},
+    )
+    assert response.status_code == 302
+    leave.refresh_from_db()
+    assert leave.status == "accepted"
+    assert leave.decisions.get().reason == ""

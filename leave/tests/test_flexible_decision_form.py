@@ -111,3 +111,33 @@ def test_the_page_asks_for_the_conversation_before_the_decision_where_refusing_n
     consultation_record(request=item, held_on=TODAY, notes="Talked", by=world.manager, today=TODAY)
     html = client.get(f"/o/{world.org.slug}/flexible/{item.pk}/").content.decode()
     assert "Before you decide: talk it through" not in html
+
+
+@time_machine.travel(TODAY)
+def test_invalid_answers_under_another_choice_do_not_block_the_decision(client, world):
+    item = _request(world)
+    typed = {
+        "trial_until": "2027-03-01",
+        "agreed_change": "x" * 3001,
+        "changes_trial_until": "not a date",
+        "refusal_reasons": ["not_a_reason"],
+        "refusal_explanation": "y" * 5001,
+    }
+    response = _decide(client, world, item, {"outcome": "approved", **typed})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == FlexibleStatus.APPROVED
+    assert item.trial_until == date(2027, 3, 1)
+    assert (item.agreed_change, item.refusal_reasons, item.refusal_explanation) == ("", [], "")
+
+
+@time_machine.travel(TODAY)
+def test_an_invalid_answer_under_the_choice_made_is_still_an_error(client, world):
+    item = _request(world)
+    response = _decide(
+        client, world, item, {"outcome": "approved_changes", "agreed_change": "x" * 3001}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.text
+    item.refresh_from_db()
+    assert item.status == FlexibleStatus.SUBMITTED

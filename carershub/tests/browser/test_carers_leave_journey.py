@@ -95,3 +95,23 @@ def test_carer_asks_for_two_half_days_and_the_manager_postpones_them(
     leave.refresh_from_db()
     assert leave.status == RequestStatus.POSTPONED
     assert min(day.day for day in leave.days.all()) == moved
+
+
+def test_a_summary_that_cannot_be_fetched_brings_the_check_button_back(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    """Signed out in another tab, the summary's request is sent to the sign-in page: that
+    page is never pasted into the form, and the button that checks by reloading returns."""
+    carer = open_tab()
+    page = carer.page
+    sign_in(carer, email=world.carer.email)
+    carer.goto(f"/o/{world.org.slug}/leave/carers/new/")
+    button = page.get_by_role("button", name="Check the days")
+    expect(button).to_be_hidden()
+    page.context.clear_cookies()
+    page.get_by_label("First day", exact=True).fill(
+        (timezone.localdate() + timedelta(days=20)).isoformat()
+    )
+    expect(button).to_be_visible()
+    summary = page.locator("[data-leave-summary]")
+    assert summary.locator("input[type=password], form").count() == 0
