@@ -129,7 +129,7 @@ class CarersLeaveDecisionForm(PlainForm):
         if data.get("decision") == "accept":
             # Hidden under "postpone": what was typed there, even if invalid, is ignored.
             for name in ("new_first_day", "reason"):
-                self._errors.pop(name, None)
+                self.errors.pop(name, None)
         if data.get("decision") == "postpone":
             if data.get("new_first_day") is None and not self.has_error("new_first_day"):
                 self.add_error("new_first_day", _("Enter the new first day"))

@@ -95,7 +95,7 @@ class FlexibleDecisionForm(PlainForm):
             for outcome, names in self.QUESTIONS.items():
                 if outcome != chosen:
                     for name in names:
-                        self._errors.pop(name, None)
+                        self.errors.pop(name, None)
         return data
 
     #: Which question a refusal from ``flexible_request_decide`` is about, by its code.
