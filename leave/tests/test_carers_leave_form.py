@@ -259,3 +259,21 @@ def test_agreeing_ignores_even_invalid_postponing_answers(client, world):
     leave.refresh_from_db()
     assert leave.status == "accepted"
     assert leave.decisions.get().reason == ""
+
+
+@time_machine.travel(TODAY)
+def test_each_error_message_is_tied_to_its_question(client, world):
+    """A screen reader hears the error with the question: the message's id is in the
+    field's aria-describedby, as GOV.UK's own components do."""
+    leave = _asked(world)
+    client.force_login(world.manager)
+    html = client.post(
+        f"/o/{world.org.slug}/leave/carers/{leave.pk}/decide/", {"decision": "postpone"}
+    ).text
+    assert 'id="id_new_first_day-error"' in html
+    assert 'aria-describedby="id_new_first_day-hint id_new_first_day-error"' in html
+    assert 'id="id_reason-error"' in html
+    client.force_login(world.carer)
+    html = client.post(_url(world), {"first_day": "", "note": "x" * 501}).text
+    assert 'id="id_note-error"' in html
+    assert 'aria-describedby="id_note-hint id_note-error"' in html
