@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "benchmarks",
     "guidance",
     "search",
+    "learning",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("guidance.urls")),
     path("", include("search.urls")),
+    path("", include("learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

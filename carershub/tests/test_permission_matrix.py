@@ -31,6 +31,7 @@ from carershub.tests.personas import PERSONAS, World
 from commitments.tests.matrix import MATRIX as COMMITMENTS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
 from guidance.tests.matrix import MATRIX as GUIDANCE
+from learning.tests.matrix import MATRIX as LEARNING
 from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request
 from leave.tests.matrix import MATRIX as LEAVE
@@ -94,6 +95,7 @@ MATRIX = merged(
     BENCHMARKS,
     GUIDANCE,
     SEARCH,
+    LEARNING,
 )
 
 

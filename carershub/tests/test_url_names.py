@@ -32,6 +32,7 @@ NAMESPACES = {
     "commitments": "commitments",
     "guidance": "guidance",
     "search": "search",
+    "learning": "learning",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

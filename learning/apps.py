@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "learning"
+    verbose_name = "Learning"
+
+    def ready(self) -> None:
+        from audit.selectors import register_private_object_type
+        from learning import hooks as learning_hooks
+        from organisations import hooks
+
+        hooks.home_cards.register(learning_hooks.home_cards)
+        # A quiz result is the learner's own, like their personal plan.
+        register_private_object_type("learning.quizattempt")

@@ -1,0 +1,247 @@
+"""Modules as files: ``learning/content/<module-slug>/`` holds ``module.yaml``, the lessons as
+Markdown in ``lessons/NN-<slug>.md`` and the question pool in ``quiz.yaml``
+(docs/learning.md describes the format).
+
+Files are checked against the JSON Schemas in ``learning/content/schema/`` when they are read,
+so a broken module fails loudly (and in ``learning/tests/test_content.py``) rather than showing
+a learner half a quiz. The files are read once per process: they change only with a release.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SCHEMA_DIR = CONTENT_DIR / "schema"
+
+Audience = Literal["everyone", "managers", "leaders"]
+
+
+class ContentError(Exception):
+    """A module's files break the format: a mistake in the content, found before anyone reads it."""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Literal["single", "multiple"]
+    prompt: str
+    scenario: str
+    options: tuple[Option, ...]
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+    @property
+    def option_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    slug: str
+    title: str
+    minutes: int
+    number: int
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    summary: str
+    audience: Audience
+    version: int
+    pass_mark: int
+    questions_per_attempt: int
+    lessons: tuple[Lesson, ...]
+    questions: tuple[Question, ...]
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def next_lesson(self, lesson: Lesson) -> Lesson | None:
+        return self.lessons[lesson.number] if lesson.number < len(self.lessons) else None
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+
+def _schema(name: str) -> dict[str, Any]:
+    with (SCHEMA_DIR / f"{name}.schema.json").open(encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+def _read_yaml(path: Path, schema: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(f"{path}: {error}") from error
+    validator = jsonschema.Draft202012Validator(_schema(schema))
+    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if problems:
+        where = "/".join(str(part) for part in problems[0].absolute_path) or "(top)"
+        raise ContentError(f"{path}: {where}: {problems[0].message}")
+    assert isinstance(data, dict)
+    return data
+
+
+def load_module(folder: Path) -> Module:
+    """One module from its folder, checked against the schemas and for what they cannot say
+    (lesson files present, ids unique, enough questions for an attempt)."""
+    meta = _read_yaml(folder / "module.yaml", "module")
+    quiz = _read_yaml(folder / "quiz.yaml", "quiz")
+    lessons = []
+    for number, entry in enumerate(meta["lessons"], start=1):
+        path = folder / "lessons" / f"{number:02d}-{entry['slug']}.md"
+        if not path.is_file():
+            raise ContentError(f"{folder.name}: lesson {number} has no file {path.name}")
+        lessons.append(
+            Lesson(
+                slug=entry["slug"],
+                title=entry["title"],
+                minutes=entry["minutes"],
+                number=number,
+                markdown=path.read_text(encoding="utf-8"),
+            )
+        )
+    questions = tuple(
+        Question(
+            id=q["id"],
+            kind=q["kind"],
+            prompt=q["prompt"],
+            scenario=q.get("scenario", ""),
+            options=tuple(
+                Option(
+                    id=o["id"],
+                    text=o["text"],
+                    correct=o.get("correct", False),
+                    feedback=o["feedback"],
+                )
+                for o in q["options"]
+            ),
+        )
+        for q in quiz["questions"]
+    )
+    _check_unique(folder.name, "lesson", (lesson.slug for lesson in lessons))
+    _check_unique(folder.name, "question", (q.id for q in questions))
+    for question in questions:
+        _check_unique(f"{folder.name}/{question.id}", "option", (o.id for o in question.options))
+    if meta["questions_per_attempt"] > len(questions):
+        raise ContentError(f"{folder.name}: the pool has fewer questions than one attempt draws")
+    return Module(
+        slug=folder.name,
+        title=meta["title"],
+        summary=meta["summary"],
+        audience=meta["audience"],
+        version=meta["version"],
+        pass_mark=meta["pass_mark"],
+        questions_per_attempt=meta["questions_per_attempt"],
+        lessons=tuple(lessons),
+        questions=questions,
+    )
+
+
+def _check_unique(where: str, what: str, ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ContentError(f"{where}: the {what} id {item!r} is used twice")
+        seen.add(item)
+
+
+@cache
+def modules() -> Mapping[str, Module]:
+    """Every shipped module by slug, in folder order."""
+    return {
+        folder.name: load_module(folder)
+        for folder in sorted(CONTENT_DIR.iterdir())
+        if folder.is_dir() and folder.name != "schema"
+    }
+
+
+def module(slug: str) -> Module | None:
+    return modules().get(slug)
+
+
+# CommonMark with raw HTML turned off: a lesson's "<script>" is shown as text, never run.
+# markdown-it's link validation stays on, so "javascript:" links are dropped.
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def render_lesson(lesson: Lesson, *, resolve_link: Callable[[str], str]) -> SafeString:
+    """The lesson as HTML with GOV.UK classes. Links written ``product:<name>`` or
+    ``help:<slug>`` go to this service's own pages, through ``resolve_link``, so a lesson
+    points at the organisation's live pages instead of copying them."""
+    tokens = _markdown.parse(lesson.markdown)
+    for token in _walk(tokens):
+        _style(token, resolve_link)
+    html: str = _markdown.renderer.render(tokens, _markdown.options, {})
+    return mark_safe(html)  # raw HTML is off: every character of the lesson was escaped
+
+
+def _walk(tokens: list[Token]) -> Iterable[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+_CLASSES = {
+    "paragraph_open": "govuk-body",
+    "bullet_list_open": "govuk-list govuk-list--bullet",
+    "ordered_list_open": "govuk-list govuk-list--number",
+    "link_open": "govuk-link",
+}
+_HEADINGS = {"h1": "govuk-heading-l", "h2": "govuk-heading-m", "h3": "govuk-heading-s"}
+
+
+def _style(token: Token, resolve_link: Callable[[str], str]) -> None:
+    if token.type == "heading_open":
+        # The page's own <h1> is the lesson title: a lesson's headings start at h2.
+        level = max(int(token.tag[1]), 2)
+        token.tag = f"h{level}"
+        token.attrSet("class", _HEADINGS.get(token.tag, "govuk-heading-s"))
+    elif token.type == "heading_close":
+        token.tag = f"h{max(int(token.tag[1]), 2)}"
+    elif token.type in _CLASSES:
+        token.attrSet("class", _CLASSES[token.type])
+    if token.type == "link_open":
+        href = str(token.attrGet("href") or "")
+        if href.startswith(("product:", "help:")):
+            token.attrSet("href", resolve_link(href))
+
+
+def links_in(lesson: Lesson) -> list[str]:
+    """Every link target the lesson's Markdown writes (for the content tests)."""
+    return [
+        str(token.attrGet("href"))
+        for token in _walk(_markdown.parse(lesson.markdown))
+        if token.type == "link_open"
+    ]

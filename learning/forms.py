@@ -1,0 +1,75 @@
+"""The quiz form: one field per question asked, built from the attempt's stored questions.
+
+It carries no hint of which options are right; scoring is ``learning.services.attempt_submit``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from learning.content import Question
+from shared.forms import PlainForm
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.id}"
+
+
+class QuizForm(PlainForm):
+    """Answers to ``questions``; the template writes GOV.UK radios and checkboxes by hand."""
+
+    attempt = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            choices = [(option.id, option.text) for option in question.options]
+            field: forms.Field
+            if question.kind == "multiple":
+                field = forms.MultipleChoiceField(
+                    choices=choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    error_messages={
+                        "required": _("Select at least one answer to “%(prompt)s”")
+                        % {"prompt": question.prompt}
+                    },
+                )
+            else:
+                field = forms.ChoiceField(
+                    choices=choices,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": _("Select an answer to “%(prompt)s”")
+                        % {"prompt": question.prompt}
+                    },
+                )
+            field.label = question.prompt
+            self.fields[field_name(question)] = field
+
+    def answers(self) -> dict[str, list[str]]:
+        """Question id to the option ids chosen, from the cleaned data."""
+        out: dict[str, list[str]] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(field_name(question))
+            if value:
+                out[question.id] = list(value) if isinstance(value, list) else [value]
+        return out
+
+    def rows(self) -> list[tuple[Question, forms.BoundField, list[str]]]:
+        """Each question beside its field and what was chosen, for the template."""
+        return [(q, self[field_name(q)], self.chosen(q)) for q in self.questions]
+
+    def chosen(self, question: Question) -> list[str]:
+        """What the learner picked for ``question``, kept when the form comes back with errors."""
+        if not self.is_bound:
+            return []
+        value = self.data.getlist(self.add_prefix(field_name(question)))  # type: ignore[attr-defined]
+        return [str(v) for v in value]
+
+
+class LessonDoneForm(PlainForm):
+    """ "Mark as done and continue": the button is the whole form."""

@@ -1,0 +1,88 @@
+"""A learner's progress through a module and their quiz attempts.
+
+A learner is a person in one organisation: the same person in two organisations learns in
+each. Modules live in files (``learning.content``), so rows name a module by its slug and keep
+the version the learner read or was tested on: a passed attempt stays what it was when the
+module changes, and is what a badge will later be issued for.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from organisations.models import Organisation
+
+
+class ModuleProgress(models.Model):
+    """How far a learner has come in one module."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.SlugField(max_length=50)
+    #: The module version the lessons were read in.
+    module_version = models.PositiveIntegerField()
+    #: Slugs of the lessons marked as done, in the order they were done.
+    lessons_done = models.JSONField(default=list)
+    started_at = models.DateTimeField(auto_now_add=True)
+    #: When the learner first passed the quiz; the attempt that did it.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    passed_attempt = models.ForeignKey(
+        "QuizAttempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "module"], name="learning_one_progress_per_module"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} progress {self.pk}"
+
+
+class QuizAttempt(models.Model):
+    """One go at a module's quiz. The questions are drawn and stored when it starts, so the
+    answers are scored against what was asked, on the server; it is scored once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.SlugField(max_length=50)
+    module_version = models.PositiveIntegerField()
+    #: The ids of the questions asked, in the order shown.
+    questions = models.JSONField()
+    #: Question id to the option ids chosen; empty until submitted.
+    answers = models.JSONField(default=dict)
+    score = models.PositiveIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "module"],
+                condition=Q(submitted_at__isnull=True),
+                name="learning_one_open_attempt_per_module",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True, score__isnull=True, passed__isnull=True)
+                | Q(submitted_at__isnull=False, score__isnull=False, passed__isnull=False),
+                name="learning_attempt_scored_when_submitted",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "user", "module", "-started_at"],
+                name="learning_attempts_latest",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} attempt {self.pk}"
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None

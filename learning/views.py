@@ -1,0 +1,173 @@
+"""Learning pages: the list of modules, a module, its lessons, its quiz and the result.
+
+Any member in post may learn; someone who has left is refused like every other page that is
+not about their own records. Each page shows only the viewer's own progress and attempts.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from learning.content import Module, render_lesson
+from learning.forms import LessonDoneForm, QuizForm
+from learning.links import resolve_link
+from learning.selectors import (
+    access_attempt,
+    access_module,
+    attempt_review,
+    latest_result,
+    modules_for,
+    open_attempt,
+    progress_for,
+    questions_of,
+)
+from learning.services import attempt_start, attempt_submit, lesson_mark_done
+from organisations.access import org_view
+from organisations.types import OrgRequest
+from shared.forms import attempt
+
+PERMISSION = "organisations.use_organisation"
+
+
+@require_safe
+@org_view(PERMISSION)
+def home(request: OrgRequest) -> HttpResponse:
+    """The modules, with how far the viewer has come in each."""
+    return render(
+        request,
+        "learning/home.html",
+        {
+            "organisation": request.organisation,
+            "statuses": modules_for(viewer=request.user, organisation=request.organisation),
+        },
+    )
+
+
+def _done(request: OrgRequest, module: Module) -> set[str]:
+    progress = progress_for(viewer=request.user, organisation=request.organisation, module=module)
+    return set(progress.lessons_done) if progress else set()
+
+
+@require_safe
+@org_view(PERMISSION)
+def module_detail(request: OrgRequest, module: str) -> HttpResponse:
+    found = access_module(slug=module)
+    progress = progress_for(viewer=request.user, organisation=request.organisation, module=found)
+    done = set(progress.lessons_done) if progress else set()
+    return render(
+        request,
+        "learning/module.html",
+        {
+            "organisation": request.organisation,
+            "module": found,
+            "lessons": [(lesson, lesson.slug in done) for lesson in found.lessons],
+            "passed": progress is not None and progress.completed_at is not None,
+            "result": latest_result(
+                viewer=request.user, organisation=request.organisation, module=found
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(PERMISSION)
+def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
+    """A lesson; its button marks it as done and goes on to the next lesson, or the quiz."""
+    found = access_module(slug=module)
+    current = found.lesson(lesson)
+    if current is None:
+        raise Http404
+    following = found.next_lesson(current)
+    if request.method == "POST":
+        lesson_mark_done(
+            organisation=request.organisation,
+            user=request.user,
+            module=found,
+            lesson_slug=current.slug,
+        )
+        if following is not None:
+            return redirect(
+                "learning:lesson", request.organisation.slug, found.slug, following.slug
+            )
+        return redirect("learning:quiz", request.organisation.slug, found.slug)
+    slug = request.organisation.slug
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            "organisation": request.organisation,
+            "module": found,
+            "lesson": current,
+            "following": following,
+            "done": current.slug in _done(request, found),
+            "body": render_lesson(
+                current, resolve_link=lambda href: resolve_link(href, org_slug=slug)
+            ),
+            "form": LessonDoneForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(PERMISSION)
+def quiz(request: OrgRequest, module: str) -> HttpResponse:
+    """The open attempt's questions, or the start button; the answers are posted here."""
+    found = access_module(slug=module)
+    context = {"organisation": request.organisation, "module": found}
+    if request.method == "POST":
+        pk = request.POST.get("attempt", "")
+        if not pk.isdigit():  # no attempt started: the page shows the start button
+            return redirect("learning:quiz", request.organisation.slug, found.slug)
+        chosen = access_attempt(
+            viewer=request.user, organisation=request.organisation, module=found, pk=int(pk)
+        )
+        form = QuizForm(request.POST, questions=questions_of(chosen, found))
+        if chosen.submitted:
+            # Posted again (the back button, a second click): the result stands as it was.
+            return redirect("learning:result", request.organisation.slug, found.slug)
+        if form.is_valid():
+            done = attempt(
+                form,
+                lambda: attempt_submit(
+                    attempt=chosen, module=found, answers=form.answers(), by=request.user
+                ),
+            )
+            if done is not None:
+                return redirect("learning:result", request.organisation.slug, found.slug)
+        return render(request, "learning/quiz.html", {**context, "form": form})
+    current = open_attempt(viewer=request.user, organisation=request.organisation, module=found)
+    start: QuizForm | None = (
+        QuizForm(initial={"attempt": current.pk}, questions=questions_of(current, found))
+        if current is not None
+        else None
+    )
+    return render(request, "learning/quiz.html", {**context, "form": start})
+
+
+@require_POST
+@org_view(PERMISSION)
+def quiz_start(request: OrgRequest, module: str) -> HttpResponse:
+    """Start the quiz, or a retry with questions drawn afresh; an open attempt carries on."""
+    found = access_module(slug=module)
+    attempt_start(organisation=request.organisation, user=request.user, module=found)
+    return redirect("learning:quiz", request.organisation.slug, found.slug)
+
+
+@require_safe
+@org_view(PERMISSION)
+def result(request: OrgRequest, module: str) -> HttpResponse:
+    """The viewer's latest result, with feedback on every option."""
+    found = access_module(slug=module)
+    latest = latest_result(viewer=request.user, organisation=request.organisation, module=found)
+    return render(
+        request,
+        "learning/result.html",
+        {
+            "organisation": request.organisation,
+            "module": found,
+            "result": latest,
+            "review": attempt_review(latest, found) if latest is not None else [],
+        },
+    )
