@@ -89,9 +89,16 @@ def test_every_page_a_visitor_can_reach_passes_axe(open_tab: Callable[..., Tab])
 def test_every_page_a_carer_and_their_manager_can_reach_passes_axe(
     world: World, open_tab: Callable[..., Tab]
 ) -> None:
+    from learning.content import modules
+    from learning.services import attempt_start, attempt_submit
     from passports.tests.helpers import agreed_passport
 
     agreed_passport(world)
+    # A quiz result, so the module page links to it.
+    carer_aware = modules()["carer-aware"]
+    tried = attempt_start(organisation=world.org, user=world.carer, module=carer_aware)
+    answers = {q: ["a"] for q in tried.questions}
+    attempt_submit(attempt=tried, module=carer_aware, answers=answers, by=world.carer)
     carer = open_tab()
     sign_in(carer, email=world.carer.email)
     routes = crawl(carer, f"/o/{world.org.slug}/")
@@ -104,6 +111,12 @@ def test_every_page_a_carer_and_their_manager_can_reach_passes_axe(
         "o/<slug:org_slug>/passports/<int:pk>/about/",
         "o/<slug:org_slug>/passports/<int:pk>/adjustments/<int:adjustment_pk>/",
         "o/<slug:org_slug>/passports/<int:pk>/versions/<int:number>/",
+        # Learning, from its home card: a module, a lesson, the quiz and the result.
+        "o/<slug:org_slug>/learning/",
+        "o/<slug:org_slug>/learning/<slug:module>/",
+        "o/<slug:org_slug>/learning/<slug:module>/lessons/<slug:lesson>/",
+        "o/<slug:org_slug>/learning/<slug:module>/quiz/",
+        "o/<slug:org_slug>/learning/<slug:module>/quiz/result/",
     } <= routes
     manager = open_tab()
     sign_in(manager, email=world.manager.email)
