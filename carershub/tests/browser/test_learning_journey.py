@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from playwright.sync_api import ViewportSize
 
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
@@ -15,7 +16,7 @@ from learning.models import QuizAttempt
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 MODULE = modules()["carer-aware"]
 
 
