@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from audit.models import AuditEvent
+from audit.selectors import events_for_organisation
 from learning.content import modules
 from learning.models import ModuleProgress, QuizAttempt
 from learning.services import (
@@ -82,6 +83,9 @@ def test_right_answers_pass_and_complete_the_module(world):
     assert progress.completed_at is not None
     assert progress.passed_attempt == attempt
     assert AuditEvent.objects.filter(object_type="learning.quizattempt").count() == 1
+    # A result is the learner's own: HR's audit page never lists it.
+    listed = events_for_organisation(organisation_id=world.org.pk)
+    assert not listed.filter(object_type="learning.quizattempt").exists()
 
 
 def test_wrong_answers_fail_and_leave_the_module_incomplete(world):
