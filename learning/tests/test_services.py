@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
+from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from audit.selectors import events_for_organisation
@@ -18,6 +20,7 @@ from learning.services import (
     draw_questions,
     lesson_mark_done,
 )
+from organisations.models import StaffRecord, StaffStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +201,31 @@ def test_a_passed_attempt_keeps_its_version_when_the_module_changes(world):
     assert progress.module_version == MODULE.version
     assert progress.passed_attempt is not None
     assert progress.passed_attempt.module_version == MODULE.version
+
+
+def _fresh(user):
+    """The account as the next request reads it: roles are cached on the user object."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_someone_who_has_left_cannot_learn(world):
+    leaver = _fresh(world.leaver)
+    with pytest.raises(PermissionDenied):
+        attempt_start(organisation=world.org, user=leaver, module=MODULE)
+    with pytest.raises(PermissionDenied):
+        lesson_mark_done(
+            organisation=world.org, user=leaver, module=MODULE, lesson_slug="who-carers-are"
+        )
+    assert not ModuleProgress.objects.filter(user=world.leaver).exists()
+
+
+def test_an_attempt_cannot_be_submitted_after_leaving(world):
+    attempt = start(world)
+    StaffRecord.objects.filter(pk=world.carer_record.pk).update(
+        status=StaffStatus.LEFT, left_on=date(2026, 1, 31)
+    )
+    with pytest.raises(PermissionDenied):
+        attempt_submit(
+            attempt=attempt, module=MODULE, answers=right_answers(attempt), by=_fresh(world.carer)
+        )
+    assert not QuizAttempt.objects.get(pk=attempt.pk).submitted
