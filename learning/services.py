@@ -128,7 +128,12 @@ def passes(module: Module, *, score: int, asked: int) -> bool:
 
 @transaction.atomic
 def attempt_submit(
-    *, attempt: QuizAttempt, module: Module, answers: Mapping[str, Sequence[str]], by: User
+    *,
+    attempt: QuizAttempt,
+    module: Module,
+    answers: Mapping[str, Sequence[str]],
+    by: User,
+    channel: Channel = Channel.WEB,
 ) -> QuizAttempt:
     """Score the answers to an open attempt and, on a pass, complete the module.
 
@@ -186,7 +191,7 @@ def attempt_submit(
     audit_record(
         actor=by,
         action=Action.UPDATE,
-        channel=Channel.WEB,
+        channel=channel,
         target=attempt,
         organisation_id=attempt.organisation_id,
         summary=f"Submitted a {module.title} quiz attempt",

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from benchmarks import demo as benchmarks_demo
 from commitments import demo as commitments_demo
+from learning import demo as learning_demo
 from leave import demo as leave_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
@@ -49,3 +50,4 @@ class Command(BaseCommand):
         )
         commitments_demo.seed(organisation=trust, hr=users["hr"], sponsor=users["sponsor"])
         benchmarks_demo.seed(organisation=trust, hr=users["hr"])
+        learning_demo.seed(organisation=trust, carer=users["carer"], manager=users["manager"])
