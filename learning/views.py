@@ -63,6 +63,9 @@ def module_detail(request: OrgRequest, module: str) -> HttpResponse:
             "organisation": request.organisation,
             "module": found,
             "lessons": [(lesson, lesson.slug in done) for lesson in found.lessons],
+            # Where "Start" or "Continue" leads: the first lesson not done yet, else the quiz.
+            "next_lesson": next((ls for ls in found.lessons if ls.slug not in done), None),
+            "started": bool(done),
             "passed": progress is not None and progress.completed_at is not None,
             "result": latest_result(
                 viewer=request.user, organisation=request.organisation, module=found

@@ -50,6 +50,10 @@ def test_mark_as_done_saves_progress_and_goes_to_the_next_lesson_then_the_quiz(w
     assert progress.lessons_done == [first.slug, last.slug]
     page = client.get(url(world, "home")).content.decode()
     assert "2 of 3 lessons done" in page
+    # The module page carries on where the learner stopped.
+    module_page = client.get(url(world, "module", module=MODULE.slug)).content.decode()
+    following = url(world, "lesson", module=MODULE.slug, lesson=MODULE.lessons[1].slug)
+    assert f'href="{following}">Continue</a>' in module_page
 
 
 def test_a_lesson_links_to_this_organisations_own_pages(world):
