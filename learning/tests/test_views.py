@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -206,3 +208,24 @@ def test_the_learners_pages_cost_the_same_queries_however_many_learn(world):
     few = [_queries(client, page) for page in pages]
     _more_learners(world, 5, 1)
     assert [_queries(client, page) for page in pages] == few
+
+
+def test_a_module_updated_mid_quiz_says_so_keeps_the_answers_and_offers_a_new_start(
+    world, monkeypatch
+):
+    client = signed_in(world.carer)
+    attempt = attempt_start(organisation=world.org, user=world.carer, module=MODULE)
+    newer = replace(MODULE, version=MODULE.version + 1)
+    monkeypatch.setattr("learning.selectors.module", lambda slug: newer)
+    answers = right_answers(attempt)
+    response = client.post(url(world, "quiz", module=MODULE.slug), quiz_data(attempt, answers))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This module has been updated since you started the quiz" in html
+    assert "Start the quiz again" in html
+    first = attempt.questions[0]
+    assert f'value="{answers[first][0]}" checked' in html
+    assert not QuizAttempt.objects.get(pk=attempt.pk).submitted
+    client.post(url(world, "quiz_start", module=MODULE.slug))
+    fresh = QuizAttempt.objects.get(user=world.carer)
+    assert fresh.module_version == newer.version
