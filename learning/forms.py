@@ -69,7 +69,3 @@ class QuizForm(PlainForm):
             return []
         value = self.data.getlist(self.add_prefix(field_name(question)))  # type: ignore[attr-defined]
         return [str(v) for v in value]
-
-
-class LessonDoneForm(PlainForm):
-    """ "Mark as done and continue": the button is the whole form."""

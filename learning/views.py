@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learning.content import Module, render_lesson
-from learning.forms import LessonDoneForm, QuizForm
+from learning.forms import QuizForm
 from learning.links import resolve_link
 from learning.selectors import (
     access_attempt,
@@ -108,7 +108,6 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
             "body": render_lesson(
                 current, resolve_link=lambda href: resolve_link(href, org_slug=slug)
             ),
-            "form": LessonDoneForm(),
         },
     )
 
@@ -121,7 +120,7 @@ def quiz(request: OrgRequest, module: str) -> HttpResponse:
     context = {"organisation": request.organisation, "module": found}
     if request.method == "POST":
         pk = request.POST.get("attempt", "")
-        if not pk.isdigit():  # no attempt started: the page shows the start button
+        if not pk.isdigit() or len(pk) > 18:  # no attempt started: show the start button
             return redirect("learning:quiz", request.organisation.slug, found.slug)
         chosen = access_attempt(
             viewer=request.user, organisation=request.organisation, module=found, pk=int(pk)

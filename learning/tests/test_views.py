@@ -229,3 +229,12 @@ def test_a_module_updated_mid_quiz_says_so_keeps_the_answers_and_offers_a_new_st
     client.post(url(world, "quiz_start", module=MODULE.slug))
     fresh = QuizAttempt.objects.get(user=world.carer)
     assert fresh.module_version == newer.version
+
+
+@pytest.mark.parametrize("posted", ["", "x", "9" * 40])
+def test_a_quiz_posted_without_a_real_attempt_goes_back_to_the_quiz(world, posted):
+    response = signed_in(world.carer).post(
+        url(world, "quiz", module=MODULE.slug), {"attempt": posted}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(world, "quiz", module=MODULE.slug)
