@@ -56,6 +56,11 @@ class Question:
     def option_ids(self) -> frozenset[str]:
         return frozenset(option.id for option in self.options)
 
+    def answered_by(self, chosen: frozenset[str]) -> bool:
+        """Right when exactly the correct options are chosen: every one of them for a "select
+        all that apply" question, and nothing else. Scoring and the review both ask this."""
+        return chosen == self.correct_ids
+
 
 @dataclass(frozen=True)
 class Lesson:

@@ -131,7 +131,7 @@ def attempt_review(attempt: QuizAttempt, module: Module) -> list[QuestionReview]
             QuestionReview(
                 question=question,
                 options=[OptionReview(option=o, chosen=o.id in chosen) for o in question.options],
-                correct=frozenset(chosen) == question.correct_ids,
+                correct=question.answered_by(frozenset(chosen)),
             )
         )
     return review

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from learning.content import Module, Question
+from learning.content import Module
 from learning.models import ModuleProgress, QuizAttempt
 from organisations.models import Organisation
 from shared.writes import RuleError, lock
@@ -115,12 +115,6 @@ def attempt_start(
         return mine.get(submitted_at__isnull=True)
 
 
-def is_correct(question: Question, chosen: frozenset[str]) -> bool:
-    """Right when exactly the correct options are chosen: every one of them for a "select all
-    that apply" question, and nothing else."""
-    return chosen == question.correct_ids
-
-
 def passes(module: Module, *, score: int, asked: int) -> bool:
     """At least ``pass_mark`` per cent of the questions asked answered correctly."""
     return score * 100 >= module.pass_mark * asked
@@ -174,7 +168,7 @@ def attempt_submit(
                 "unknown_option", "Choose from the answers shown.", field=f"q_{question_id}"
             )
         chosen[question_id] = sorted(picked)
-        score += is_correct(question, picked)
+        score += question.answered_by(picked)
     now = timezone.now()
     attempt.answers = chosen
     attempt.score = score
