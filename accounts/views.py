@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import DigestForm
+from accounts.hooks import panels_for
 from accounts.models import DigestFrequency
 from accounts.services import digest_choose
 from accounts.types import AuthenticatedRequest
@@ -24,4 +25,6 @@ def account_settings(request: AuthenticatedRequest) -> HttpResponse:
         if digest_choose(user=request.user, frequency=frequency):
             messages.success(request, _("Saved. %(choice)s.") % {"choice": frequency.label})
         return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    return render(
+        request, "accounts/settings.html", {"form": form, "panels": panels_for(request.user)}
+    )

@@ -62,6 +62,26 @@ def published_jwks() -> dict[str, Any]:
     return {"keys": keys, "revoked": revoked}
 
 
+def public_key_of(*, kid: str) -> dict[str, Any] | None:
+    """One key of this deployment as the key set shows it, or its revocation; None if unknown."""
+    from credentials.services import issuer_url
+
+    key = (
+        SigningKey.objects.select_related("organisation__credential_issuer")
+        .defer("private_jwk_encrypted")
+        .filter(kid=kid)
+        .first()
+    )
+    if key is None:
+        return None
+    issuer = getattr(key.organisation, "credential_issuer", None)
+    issuer_id = issuer_url(issuer.public_id) if issuer is not None else None
+    if key.revoked_at is not None:
+        revoked_at = key.revoked_at.isoformat().replace("+00:00", "Z")
+        return {"kid": key.kid, "revoked_at": revoked_at, "issuer": issuer_id}
+    return {**key.public_jwk, "kid": key.kid, "alg": "EdDSA", "use": "sig", "issuer": issuer_id}
+
+
 def _clean_key(key: Any, index: int) -> dict[str, Any] | None:
     """A public Ed25519 signing key from a remote set, or None for keys we cannot use."""
     if not isinstance(key, dict):

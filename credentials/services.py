@@ -39,6 +39,10 @@ JWS_TYP = "vc+jwt"
 JWS_CTY = "vc"
 #: The largest credential we sign or accept; far above any real one, small enough to be safe.
 MAX_TOKEN_BYTES = 64 * 1024
+#: The context an Open Badges 3.0 credential adds after the VC 2.0 one.
+OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+#: Open Badges 3.0's JWT proof format (section 8.2) allows only ``typ: JWT`` in the header.
+OB_JWS_TYP = "JWT"
 
 
 def _channel(channel: Channel | None, actor: User | None) -> Channel:
@@ -89,6 +93,12 @@ def is_on_this_deployment(issuer: str | None) -> bool:
 
 def jwks_url() -> str:
     return f"{settings.SITE_URL}/.well-known/jwks.json"
+
+
+def key_url(kid: str) -> str:
+    """Where one public key can be fetched on its own. Open Badges 3.0 asks for a ``kid`` that
+    is a URL dereferencing to the key, so badges name their key this way."""
+    return f"{settings.SITE_URL}/keys/{kid}"
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -254,14 +264,74 @@ def _complete(
     return payload
 
 
-def sign_payload(key: SigningKey, payload: dict[str, Any]) -> str:
-    """A compact JWS of ``payload`` with the header VC-JOSE-COSE asks for."""
+def sign_payload(
+    key: SigningKey, payload: dict[str, Any], *, header: dict[str, str] | None = None
+) -> str:
+    """A compact JWS of ``payload``, by default with the header VC-JOSE-COSE asks for."""
     private = JWK.from_json(decrypt_secret(key.private_jwk_encrypted))
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     jws = JWS(body)
-    header = {"alg": JWS_ALG, "typ": JWS_TYP, "cty": JWS_CTY, "kid": key.kid}
+    if header is None:
+        header = {"alg": JWS_ALG, "typ": JWS_TYP, "cty": JWS_CTY, "kid": key.kid}
     jws.add_signature(private, alg=None, protected=json.dumps(header))
     return str(jws.serialize(compact=True))
+
+
+def _numeric_date(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def issue_open_badge(
+    organisation: Organisation,
+    credential: dict[str, Any],
+    *,
+    valid_from: datetime,
+    valid_until: datetime,
+) -> str:
+    """Sign an Open Badges 3.0 ``OpenBadgeCredential`` in the standard's JWT proof format.
+
+    The payload is the credential plus the JWT claims Open Badges requires (``iss``, ``jti``,
+    ``nbf``, ``sub`` and ``exp``, each equal to the credential field it mirrors), and the header
+    holds only ``alg``, ``typ: JWT`` and a ``kid`` that is the key's own URL. That header is not
+    the ``vc+jwt`` one passports carry, so neither kind can be passed off as the other.
+
+    Nothing is audited here: whether someone passed a module is theirs to share, so the caller
+    records the badge privately; a key made on the way is made by the system.
+    """
+    if valid_until <= valid_from:
+        raise ValueError("validUntil must be after validFrom")
+    name = organisation.name
+    issuer = credential.get("issuer")
+    payload = _complete(
+        {**credential, "issuer": issuer if isinstance(issuer, dict) else {"name": name}},
+        issuer=issuer_id(organisation),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    payload["issuer"] = {"type": ["Profile"], **payload["issuer"]}
+    contexts = payload["@context"]
+    if OB_V3_CONTEXT not in contexts:
+        contexts.insert(1, OB_V3_CONTEXT)
+    subject = payload.get("credentialSubject")
+    if not isinstance(payload.get("id"), str) or not isinstance(subject, dict):
+        raise ValueError("An Open Badge needs an id and a credentialSubject")
+    if not isinstance(subject.get("id"), str):
+        raise ValueError("An Open Badge's credentialSubject needs an id")
+    payload.update(
+        iss=payload["issuer"]["id"],
+        jti=payload["id"],
+        sub=subject["id"],
+        nbf=_numeric_date(valid_from),
+        exp=_numeric_date(valid_until),
+    )
+    with transaction.atomic():
+        key = active_key(organisation, actor=None, channel=Channel.SYSTEM)
+        token = sign_payload(
+            key, payload, header={"alg": JWS_ALG, "kid": key_url(key.kid), "typ": OB_JWS_TYP}
+        )
+    if len(token) > MAX_TOKEN_BYTES:
+        raise ValueError(f"The signed credential is larger than {MAX_TOKEN_BYTES} bytes")
+    return token
 
 
 def issue_credential(

@@ -27,4 +27,5 @@ urlpatterns = [
     # Public and sign-in free: what remote verifiers fetch.
     path(".well-known/jwks.json", views.jwks, name="jwks"),
     path("issuers/<uuid:public_id>", views.issuer_profile, name="issuer_profile"),
+    path("keys/<str:kid>", views.public_key, name="public_key"),
 ]

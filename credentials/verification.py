@@ -20,6 +20,11 @@ The token is untrusted input. Checks run in this order, and the first failure is
 7. ``issuer_mismatch``: the key is genuine but belongs to an issuer other than the one the
    credential names (or than its ``iss`` claim, when it has one).
 8. ``not_yet_valid`` / ``expired``: ``validFrom`` / ``validUntil`` against ``now``.
+
+An Open Badge (``profile="open-badge"``) is checked the same way with three differences that
+Open Badges 3.0's JWT proof format makes: its header's ``typ`` is ``JWT`` (or absent) instead
+of ``vc+jwt``, its ``kid`` may be the key's URL, and once the issuer is settled it must be a
+badge (``not_a_badge``) whose JWT claims agree with the fields they mirror (``malformed``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from jwcrypto.common import JWException
@@ -42,6 +47,7 @@ from credentials.services import (
     JWS_ALG,
     JWS_TYP,
     MAX_TOKEN_BYTES,
+    OB_JWS_TYP,
     is_on_this_deployment,
     issuer_id,
     issuer_origin,
@@ -51,6 +57,8 @@ from organisations.models import Organisation
 
 _COMPACT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 _TYP_DETAIL = f"Its header does not say it is a verifiable credential (typ {JWS_TYP})."
+_BADGE_TYP_DETAIL = f"Its header does not say it is a badge (typ {OB_JWS_TYP})."
+_CLAIMS_DETAIL = "Its signed claims do not agree with the badge they carry."
 
 #: Every reason code, with the explanation shown to a person.
 MESSAGES: dict[str, str] = {
@@ -73,7 +81,13 @@ MESSAGES: dict[str, str] = {
     ),
     "not_yet_valid": "The credential is not valid yet.",
     "expired": "The credential has expired.",
+    "not_a_badge": "This is a genuine credential, but it is not a badge.",
 }
+
+#: Which kind of credential is being checked: a VC-JOSE-COSE credential (passports) or an
+#: Open Badges 3.0 badge.
+Profile = Literal["vc", "open-badge"]
+BADGE_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
 @dataclass(frozen=True)
@@ -162,6 +176,16 @@ class _FoundKey:
     remote: bool = False
 
 
+def _key_ref(kid: str) -> str:
+    """The key id a ``kid`` names. Open Badges write the key's URL (``<site>/keys/<id>``,
+    ``credentials.services.key_url``); the header is signed, so reading the id from it lets
+    nobody swap keys."""
+    head, separator, tail = kid.rpartition("/keys/")
+    if separator and tail and "/" not in tail and issuer_origin(head) is not None:
+        return tail
+    return kid
+
+
 def _local_key(kid: str) -> _FoundKey | None:
     key = (
         SigningKey.objects.select_related("organisation__credential_issuer").filter(kid=kid).first()
@@ -206,6 +230,35 @@ def _remote_key(kid: str, organisation: Organisation) -> _FoundKey | None:
     return None
 
 
+def _badge_problem(
+    payload: dict[str, Any], *, valid_from: datetime | None, valid_until: datetime | None
+) -> tuple[str, str] | None:
+    """Why a genuine credential is not a well-formed Open Badge, or None.
+
+    Open Badges 3.0 has each JWT claim mirror a credential field; a claim that disagrees would
+    let a reader of the claims and a reader of the credential see two different badges."""
+    types = payload.get("type")
+    if not isinstance(types, list) or not BADGE_TYPES & {t for t in types if isinstance(t, str)}:
+        return ("not_a_badge", "")
+    subject = payload.get("credentialSubject")
+    subject_id = subject.get("id") if isinstance(subject, dict) else None
+
+    def numeric(moment: datetime | None) -> int | None:
+        return int(moment.timestamp()) if moment is not None else None
+
+    agree = (
+        isinstance(payload.get("iss"), str)
+        and isinstance(payload.get("jti"), str)
+        and payload.get("jti") == payload.get("id")
+        and isinstance(subject_id, str)
+        and payload.get("sub") == subject_id
+        and valid_from is not None
+        and payload.get("nbf") == numeric(valid_from)
+        and payload.get("exp") == numeric(valid_until)
+    )
+    return None if agree else ("malformed", _CLAIMS_DETAIL)
+
+
 def _signature_ok(token: str, jwk: dict[str, Any]) -> bool:
     try:
         key = JWK(**jwk)
@@ -219,10 +272,15 @@ def _signature_ok(token: str, jwk: dict[str, Any]) -> bool:
 
 
 def verify_credential(
-    token: str, *, receiving_organisation: Organisation, now: datetime | None = None
+    token: str,
+    *,
+    receiving_organisation: Organisation | None,
+    now: datetime | None = None,
+    profile: Profile = "vc",
 ) -> VerificationResult:
     """Check a compact-JWS credential for ``receiving_organisation``, which decides whom to trust.
 
+    Without one (a public page, signed out) only this deployment's own keys are trusted.
     Never raises for bad input: every outcome is a ``VerificationResult``.
     """
     now = now or timezone.now()
@@ -254,15 +312,19 @@ def verify_credential(
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid or len(kid) > 200 or "crit" in header or "b64" in header:
         return _fail("malformed", issuer=claimed_issuer)
-    if header.get("typ") not in {JWS_TYP, f"application/{JWS_TYP}"}:
+    if profile == "vc" and header.get("typ") not in {JWS_TYP, f"application/{JWS_TYP}"}:
         # Without it, any other JWT signed by a trusted key (a sign-in token, say) could be
         # passed off as a credential.
         return _fail("malformed", issuer=claimed_issuer, kid=kid, detail=_TYP_DETAIL)
+    if profile == "open-badge" and header.get("typ", OB_JWS_TYP) != OB_JWS_TYP:
+        return _fail("malformed", issuer=claimed_issuer, kid=kid, detail=_BADGE_TYP_DETAIL)
 
     claims_local = is_on_this_deployment(claimed_issuer)
-    found = _local_key(kid)
-    if found is None and not claims_local:
-        found = _remote_key(kid, receiving_organisation)
+    found = _local_key(_key_ref(kid))
+    if found is None and not claims_local and receiving_organisation is not None:
+        found = _remote_key(kid, receiving_organisation) or _remote_key(
+            _key_ref(kid), receiving_organisation
+        )
     if found is None:
         reason = "unknown_key" if claims_local else "untrusted_issuer"
         return _fail(reason, issuer=claimed_issuer, kid=kid)
@@ -306,6 +368,12 @@ def verify_credential(
             kid=kid,
             detail="Its validity dates cannot be read.",
         )
+    if profile == "open-badge":
+        problem = _badge_problem(payload, valid_from=valid_from, valid_until=valid_until)
+        if problem is not None:
+            return _fail(
+                problem[0], issuer=issuer, issuer_name=found.issuer_name, kid=kid, detail=problem[1]
+            )
     if valid_from is not None and now < valid_from:
         return _fail("not_yet_valid", issuer=issuer, issuer_name=found.issuer_name, kid=kid)
     if valid_until is not None and now >= valid_until:

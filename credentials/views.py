@@ -4,14 +4,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import Channel
 from credentials.forms import RevokeKeyForm, RotateKeyForm, TrustedIssuerForm
-from credentials.jwks import published_jwks
+from credentials.jwks import public_key_of, published_jwks
 from credentials.selectors import (
     access_signing_key,
     access_trusted_issuer,
@@ -51,6 +51,19 @@ def _public_json(body: dict[str, object]) -> JsonResponse:
 def jwks(request: HttpRequest) -> HttpResponse:
     """Every organisation's public keys on this deployment, and the ones revoked."""
     return _public_json(published_jwks())
+
+
+@require_safe
+def public_key(request: HttpRequest, kid: str) -> HttpResponse:
+    """One public key by its id, as the ``kid`` URL of an Open Badge points at it. A revoked
+    key is gone (410), with when it was revoked; an unknown one is not found."""
+    found = public_key_of(kid=kid)
+    if found is None:
+        raise Http404
+    response = _public_json(found)
+    if "revoked_at" in found:
+        response.status_code = 410
+    return response
 
 
 @require_safe

@@ -6,6 +6,7 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self) -> None:
+        from accounts import hooks as account_hooks
         from audit.selectors import register_private_object_type
         from learning import hooks as learning_hooks
         from organisations import hooks
@@ -13,3 +14,5 @@ class LearningConfig(AppConfig):
         hooks.home_cards.register(learning_hooks.home_cards)
         # A quiz result is the learner's own, like their personal plan.
         register_private_object_type("learning.quizattempt")
+        register_private_object_type("learning.badge")
+        account_hooks.account_panels.register(learning_hooks.account_panels)

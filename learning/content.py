@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -82,6 +82,12 @@ class Module:
     questions_per_attempt: int
     lessons: tuple[Lesson, ...]
     questions: tuple[Question, ...]
+    #: Earlier versions withdrawn because they were wrong, with the reason learners are shown.
+    withdrawn: Mapping[int, str] = field(default_factory=dict)
+
+    def withdrawn_reason(self, version: int) -> str | None:
+        """Why ``version`` was withdrawn, or None while a badge earned on it still stands."""
+        return self.withdrawn.get(version)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
@@ -160,6 +166,9 @@ def load_module(folder: Path) -> Module:
         _check_unique(f"{folder.name}/{question.id}", "option", (o.id for o in question.options))
     if meta["questions_per_attempt"] > len(questions):
         raise ContentError(f"{folder.name}: the pool has fewer questions than one attempt draws")
+    withdrawn = {entry["version"]: entry["reason"] for entry in meta.get("withdrawn_versions", [])}
+    if any(version >= meta["version"] for version in withdrawn):
+        raise ContentError(f"{folder.name}: only versions before the current one can be withdrawn")
     return Module(
         slug=folder.name,
         title=meta["title"],
@@ -170,6 +179,7 @@ def load_module(folder: Path) -> Module:
         questions_per_attempt=meta["questions_per_attempt"],
         lessons=tuple(lessons),
         questions=questions,
+        withdrawn=withdrawn,
     )
 
 

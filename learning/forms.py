@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from learning.content import Question
-from shared.forms import PlainForm
+from shared.forms import GovukForm, PlainForm
 
 
 def field_name(question: Question) -> str:
@@ -69,3 +69,70 @@ class QuizForm(PlainForm):
             return []
         value = self.data.getlist(self.add_prefix(field_name(question)))  # type: ignore[attr-defined]
         return [str(v) for v in value]
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class BadgeShareForm(GovukForm):
+    """What the public page of one badge shows: the holder's choice, off until they choose."""
+
+    submit_label = _("Save")
+    shared = forms.ChoiceField(
+        label=_("Let anyone with the link check this badge"),
+        help_text=_(
+            "The page shows the badge, who issued it, when and whether it is still valid. "
+            "If you say no, the link shows nothing."
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    show_name = forms.ChoiceField(
+        label=_("Show your name on that page"),
+        help_text=_("Your name is never inside the badge file itself."),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def choice(self) -> tuple[bool, bool]:
+        return self.cleaned_data["shared"] == "yes", self.cleaned_data["show_name"] == "yes"
+
+
+#: A badge file is a few kilobytes; anything far larger is not one.
+MAX_BADGE_FILE_BYTES = 64 * 1024
+
+
+class BadgeCheckForm(GovukForm):
+    """A badge to check, as the downloaded file or its text pasted in."""
+
+    submit_label = _("Check the badge")
+    file = forms.FileField(
+        label=_("Upload the badge file"),
+        help_text=_("The file the holder downloaded, ending in .jws"),
+        required=False,
+    )
+    token = forms.CharField(
+        label=_("Or paste the badge"),
+        help_text=_("It is one long line of letters, numbers and full stops."),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        required=False,
+        max_length=MAX_BADGE_FILE_BYTES,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > MAX_BADGE_FILE_BYTES:
+                self.add_error(
+                    "file", _("The file is larger than any badge. Check it is the right file.")
+                )
+                return data
+            try:
+                data["token"] = upload.read().decode("utf-8").strip()
+            except UnicodeDecodeError:
+                self.add_error("file", _("The file is not a badge. Check it is the right file."))
+                return data
+        if not data.get("token"):
+            self.add_error("file", _("Upload the badge file or paste the badge"))
+        return data

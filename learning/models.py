@@ -8,6 +8,8 @@ module changes, and is what a badge will later be issued for.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -86,3 +88,35 @@ class QuizAttempt(models.Model):
     @property
     def submitted(self) -> bool:
         return self.submitted_at is not None
+
+
+class Badge(models.Model):
+    """An Open Badges 3.0 credential issued for passing a module, as it was signed.
+
+    The signed token is kept so that every download is the same credential. The public page
+    (``public_id``) shows only what the holder chooses; a badge whose module version has been
+    withdrawn, or that has expired, is shown as no longer valid.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    module = models.SlugField(max_length=50)
+    module_version = models.PositiveIntegerField()
+    attempt = models.OneToOneField(QuizAttempt, on_delete=models.PROTECT, related_name="badge")
+    #: In the credential's id and the public page's address: random, so not guessable.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    #: The compact JWS, exactly as signed.
+    token = models.TextField(editable=False)
+    #: The holder's choices for the public page: whether it exists, and whether it names them.
+    shared = models.BooleanField(default=True)
+    show_name = models.BooleanField(default=False)
+
+    class Meta:
+        # One badge per passing attempt (the one-to-one above); a learner whose badge was
+        # withdrawn or has expired can earn another on a later pass.
+        indexes = [models.Index(fields=["user", "-issued_at"], name="learning_badges_of_user")]
+
+    def __str__(self) -> str:
+        return f"{self.module} badge {self.pk}"

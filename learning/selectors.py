@@ -7,13 +7,14 @@ filtered to the viewer, on indexed columns.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.http import Http404
 
 from accounts.models import User
 from learning.content import Module, Option, Question, module, modules
-from learning.models import ModuleProgress, QuizAttempt
+from learning.models import Badge, ModuleProgress, QuizAttempt
 from organisations.models import Organisation
 
 
@@ -53,10 +54,19 @@ def modules_for(*, viewer: User, organisation: Organisation) -> list[ModuleStatu
             ModuleStatus(
                 module=item,
                 lessons_done=len(done),
-                passed=row is not None and row.completed_at is not None,
+                passed=has_passed(row, item),
             )
         )
     return out
+
+
+def has_passed(progress: ModuleProgress | None, module: Module) -> bool:
+    """Passed, on a version that still stands (a withdrawn one must be taken again)."""
+    return (
+        progress is not None
+        and progress.completed_at is not None
+        and module.withdrawn_reason(progress.module_version) is None
+    )
 
 
 def progress_for(
@@ -135,3 +145,73 @@ def attempt_review(attempt: QuizAttempt, module: Module) -> list[QuestionReview]
             )
         )
     return review
+
+
+# Badges -------------------------------------------------------------------------------------
+
+
+def badges_of(*, viewer: User, organisation: Organisation) -> list[Badge]:
+    """The viewer's badges here, newest first, in one query."""
+    return list(
+        Badge.objects.filter(organisation=organisation, user=viewer)
+        .defer("token")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def badge_of_attempt(attempt: QuizAttempt) -> Badge | None:
+    """The badge a passing attempt earned; None when the learner already held one."""
+    return Badge.objects.filter(attempt=attempt).defer("token").first()
+
+
+def badges_for_account(*, user: User) -> list[Badge]:
+    """The user's badges in every organisation, for their account page, in one query."""
+    return list(
+        Badge.objects.filter(user=user)
+        .select_related("organisation")
+        .defer("token")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def access_badge(*, viewer: User, organisation: Organisation, public_id: uuid.UUID) -> Badge:
+    """One of the viewer's own badges; anyone else's is a 404."""
+    found = Badge.objects.filter(
+        organisation=organisation, user=viewer, public_id=public_id
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def own_badge(*, holder: User, public_id: uuid.UUID) -> Badge:
+    """One of the holder's badges from any organisation, whether or not they are still there."""
+    found = Badge.objects.filter(user=holder, public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def public_badge(*, public_id: uuid.UUID) -> Badge:
+    """A badge whose holder shares its page; one they do not share is as unknown as none."""
+    found = (
+        Badge.objects.filter(public_id=public_id, shared=True)
+        .select_related("organisation", "user")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def badge_of_credential(credential: dict[str, object]) -> Badge | None:
+    """The badge a verified credential is, by its id (the badge's public page address)."""
+    credential_id = credential.get("id")
+    if not isinstance(credential_id, str):
+        return None
+    tail = credential_id.rstrip("/").rpartition("/")[2]
+    try:
+        public_id = uuid.UUID(tail)
+    except ValueError:
+        return None
+    return Badge.objects.filter(public_id=public_id).first()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from learning.badges import badge_issue
 from learning.content import Module
 from learning.models import ModuleProgress, QuizAttempt
 from organisations.models import Organisation
@@ -41,6 +42,11 @@ def _progress(*, organisation: Organisation, user: User, module: Module) -> Modu
         module=module.slug,
         defaults={"module_version": module.version},
     )
+    if progress.completed_at is not None and module.withdrawn_reason(progress.module_version):
+        # Passed on a version since withdrawn as wrong: the learner takes the module again.
+        progress.completed_at = None
+        progress.passed_attempt = None
+        progress.save(update_fields=["completed_at", "passed_attempt"])
     if progress.completed_at is None and progress.module_version != module.version:
         # Not passed yet: carry on in the current version, keeping lessons that still exist.
         progress.module_version = module.version
@@ -131,6 +137,7 @@ def attempt_submit(
 ) -> QuizAttempt:
     """Score the answers to an open attempt and, on a pass, complete the module.
 
+    A pass also issues the learner's badge (``learning.badges``), in the same transaction.
     Refused, with nothing saved: an attempt already submitted (a second submission changes
     nothing), a module that changed version since the attempt began, an answer to a question
     the attempt did not ask, an unanswered question, or an option the question does not have.
@@ -182,6 +189,7 @@ def attempt_submit(
             progress.passed_attempt = attempt
             progress.module_version = attempt.module_version
             progress.save(update_fields=["completed_at", "passed_attempt", "module_version"])
+        badge_issue(attempt=attempt, module=module, learner=by)
     audit_record(
         actor=by,
         action=Action.UPDATE,

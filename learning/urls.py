@@ -1,11 +1,13 @@
 from django.urls import include, path
 
-from learning import views
+from learning import badge_views, views
 
 app_name = "learning"
 
 pages = [
     path("", views.home, name="home"),
+    path("badges/", badge_views.badges, name="badges"),
+    path("badges/<uuid:public_id>/", badge_views.badge, name="badge"),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),
     path("<slug:module>/quiz/", views.quiz, name="quiz"),
@@ -13,4 +15,16 @@ pages = [
     path("<slug:module>/quiz/result/", views.result, name="result"),
 ]
 
-urlpatterns = [path("o/<slug:org_slug>/learning/", include(pages))]
+# Public and sign-in free: what anyone given a badge opens to check it.
+public = [
+    path("check/", badge_views.badge_verify, name="badge_verify"),
+    # The holder's own file, from any page: a badge is theirs to keep after they leave.
+    path("mine/<uuid:public_id>/download/", badge_views.badge_download, name="badge_download"),
+    path("images/<slug:module>.svg", badge_views.badge_image, name="badge_image"),
+    path("<uuid:public_id>/", badge_views.badge_public, name="badge_public"),
+]
+
+urlpatterns = [
+    path("o/<slug:org_slug>/learning/", include(pages)),
+    path("badges/", include(public)),
+]

@@ -17,6 +17,8 @@ from learning.selectors import (
     access_attempt,
     access_module,
     attempt_review,
+    badge_of_attempt,
+    has_passed,
     latest_result,
     modules_for,
     open_attempt,
@@ -66,7 +68,7 @@ def module_detail(request: OrgRequest, module: str) -> HttpResponse:
             # Where "Start" or "Continue" leads: the first lesson not done yet, else the quiz.
             "next_lesson": next((ls for ls in found.lessons if ls.slug not in done), None),
             "started": bool(done),
-            "passed": progress is not None and progress.completed_at is not None,
+            "passed": has_passed(progress, found),
             "result": latest_result(
                 viewer=request.user, organisation=request.organisation, module=found
             ),
@@ -171,5 +173,6 @@ def result(request: OrgRequest, module: str) -> HttpResponse:
             "module": found,
             "result": latest,
             "review": attempt_review(latest, found) if latest is not None else [],
+            "badge": badge_of_attempt(latest) if latest is not None and latest.passed else None,
         },
     )

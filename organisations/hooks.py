@@ -56,12 +56,13 @@ The hook points:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from audit.models import Channel
+from shared.hooks import Hook
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -70,30 +71,6 @@ if TYPE_CHECKING:
 #: A tie that leaving ends, as (kind, staff record id, staff record id). ``kind`` is the
 #: name the import preview counts it under: "share" or "deputyship" so far.
 Tie = tuple[str, int, int]
-
-
-class Hook[F: Callable[..., object]]:
-    """One named hook point: the functions registered on it, in registration order."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._functions: list[F] = []
-
-    def register(self, function: F) -> F:
-        """Add ``function`` to the end of the point, once; returns it, so it can decorate."""
-        if function not in self._functions:
-            self._functions.append(function)
-        return function
-
-    def __iter__(self) -> Iterator[F]:
-        # A copy, so a registration made while the hooks run cannot change this run.
-        return iter(tuple(self._functions))
-
-    def __len__(self) -> int:
-        return len(self._functions)
-
-    def __repr__(self) -> str:
-        return f"<Hook {self.name}: {len(self._functions)} registered>"
 
 
 class EndStaleTies(Protocol):

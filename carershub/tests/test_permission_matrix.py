@@ -223,7 +223,15 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
 
 
 #: Public on purpose, for verifiers anywhere: the only responses a cache may keep.
-PUBLIC_RESPONSES = frozenset({"credentials:jwks", "credentials:issuer_profile"})
+PUBLIC_RESPONSES = frozenset(
+    {
+        "credentials:jwks",
+        "credentials:issuer_profile",
+        "credentials:public_key",
+        # The same picture for every badge of a module: it says nothing about anyone.
+        "learning:badge_image",
+    }
+)
 
 
 def _request(client: Client, spec: Spec, path: str, token: str | None) -> int:

@@ -30,6 +30,11 @@ MATRIX: dict[str, Spec] = {
     "credentials:issuer_profile": Spec(
         "GET", dict.fromkeys(EVERYONE, 200), lambda t: {"public_id": issuer_for(t.org).public_id}
     ),
+    "credentials:public_key": Spec(
+        "GET",
+        dict.fromkeys(EVERYONE, 200),
+        lambda t: {"kid": active_key(t.org, actor=None).kid},
+    ),
     # Whom to trust is an HR decision; the organisation's own signing keys are its admins'.
     "credentials:trusted_issuer_list": page(HR),
     "credentials:trusted_issuer_add": page(HR),

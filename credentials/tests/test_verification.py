@@ -66,6 +66,7 @@ def test_every_reason_has_a_plain_english_message():
         "issuer_mismatch",
         "not_yet_valid",
         "expired",
+        "not_a_badge",
     }
     assert all(message.endswith(".") for message in MESSAGES.values())
 

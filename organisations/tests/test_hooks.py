@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, Channel
 from organisations import hooks
-from organisations.hooks import HomeCard, HomeViewer, Hook
+from organisations.hooks import HomeCard, HomeViewer
 from organisations.models import StaffStatus
 from organisations.services import staff_record_mark_left
+from shared.hooks import Hook
 
 
 def test_hooks_run_in_the_order_they_were_registered():
