@@ -9,8 +9,9 @@ from __future__ import annotations
 from accounts.hooks import AccountPanel
 from accounts.models import User
 from learning.content import module as find_module
-from learning.selectors import badges_for_account, modules_for
+from learning.selectors import audiences_for, badges_for_account, modules_for
 from organisations.hooks import HomeCard, HomeViewer
+from organisations.selectors import roles_in
 
 #: After plans (30) and commitments (40).
 HOME_CARD_ORDER = 50
@@ -18,8 +19,17 @@ HOME_CARD_ORDER = 50
 
 def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
     """Every member in post may learn (the home page of someone who has left has no cards);
-    the card counts the viewer's own modules, in one query."""
-    statuses = modules_for(viewer=viewer.user, organisation=viewer.organisation)
+    the card counts the modules recommended for the viewer, with their own progress, in one
+    query (the page has already counted whom they manage and read their roles)."""
+    audiences = audiences_for(
+        roles=roles_in(user=viewer.user, organisation=viewer.organisation),
+        manages_people=viewer.report_count > 0,
+    )
+    statuses = [
+        s
+        for s in modules_for(viewer=viewer.user, organisation=viewer.organisation)
+        if s.module.audience in audiences
+    ]
     return [
         HomeCard(
             order=HOME_CARD_ORDER,

@@ -3,6 +3,9 @@ fetched for a page, so another person's attempt cannot be shown, only not found.
 
 Every learner's page costs the same few queries however many people learn here: each read is
 filtered to the viewer, on indexed columns.
+
+A module's audience only decides what the list recommends first. Any member in post may open
+and take every module: knowing how a manager supports carers helps a carer ask, too.
 """
 
 from __future__ import annotations
@@ -13,14 +16,19 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from accounts.models import User
-from learning.content import Module, Option, Question, module, modules
+from learning.content import Audience, Module, Option, Question, module, modules
 from learning.models import Badge, ModuleProgress, QuizAttempt
-from organisations.models import Organisation
+from organisations.models import HR_ROLES, Organisation, Role
+from organisations.selectors import direct_reports, roles_in, staff_record_for_user
+
+#: Roles whose holders shape the organisation's approach to carers: HR, organisation admins and
+#: the executive sponsor, who signs the leadership commitment.
+LEADER_ROLES = HR_ROLES | {Role.SPONSOR}
 
 
 def access_module(*, slug: str) -> Module:
-    """A shipped module by slug; an unknown one is a 404. Every module in this version is for
-    everyone, so any member in post may open any of them."""
+    """A shipped module by slug; an unknown one is a 404. The audience does not limit who may
+    open it: any member in post may open any module (the audience only orders the list)."""
     found = module(slug)
     if found is None:
         raise Http404
@@ -38,6 +46,56 @@ class ModuleStatus:
     @property
     def started(self) -> bool:
         return self.lessons_done > 0 or self.passed
+
+
+def audiences_for(*, roles: frozenset[Role], manages_people: bool) -> frozenset[Audience]:
+    """Whose modules are recommended to a reader: everyone's always; the managers' module to
+    someone who line manages people in post, or to HR, who advise managers and stand in when
+    nobody manages someone; the leaders' module to HR, organisation admins and the sponsor.
+    Someone who has left holds no roles and manages nobody (they cannot reach these pages)."""
+    found: set[Audience] = {"everyone"}
+    if manages_people or roles & HR_ROLES:
+        found.add("managers")
+    if roles & LEADER_ROLES:
+        found.add("leaders")
+    return frozenset(found)
+
+
+def viewer_audiences(*, viewer: User, organisation: Organisation) -> frozenset[Audience]:
+    """The audiences the viewer belongs to, by the rules of ``audiences_for``. Line managing is
+    decided as everywhere else (``direct_reports``: people in post whose staff record names the
+    viewer's record, itself in post), in two queries however large the team; the roles are
+    already read once per request."""
+    record = staff_record_for_user(user=viewer, organisation=organisation)
+    manages = record is not None and direct_reports(manager=record).exists()
+    return audiences_for(
+        roles=roles_in(user=viewer, organisation=organisation), manages_people=manages
+    )
+
+
+#: The order modules are listed in: the one for everyone first, then for the wider roles.
+_AUDIENCE_ORDER: tuple[Audience, ...] = ("everyone", "managers", "leaders")
+
+
+@dataclass(frozen=True)
+class LearningHome:
+    """The list of modules as one learner sees it: those for them first, then the rest."""
+
+    recommended: list[ModuleStatus]
+    other: list[ModuleStatus]
+
+
+def learning_home(*, viewer: User, organisation: Organisation) -> LearningHome:
+    """Every module with the viewer's progress, split by whether its audience includes them."""
+    audiences = viewer_audiences(viewer=viewer, organisation=organisation)
+    statuses = sorted(
+        modules_for(viewer=viewer, organisation=organisation),
+        key=lambda s: _AUDIENCE_ORDER.index(s.module.audience),
+    )
+    return LearningHome(
+        recommended=[s for s in statuses if s.module.audience in audiences],
+        other=[s for s in statuses if s.module.audience not in audiences],
+    )
 
 
 def modules_for(*, viewer: User, organisation: Organisation) -> list[ModuleStatus]:

@@ -20,7 +20,7 @@ from learning.selectors import (
     badge_of_attempt,
     has_passed,
     latest_result,
-    modules_for,
+    learning_home,
     open_attempt,
     progress_for,
     questions_of,
@@ -36,13 +36,14 @@ PERMISSION = "organisations.use_organisation"
 @require_safe
 @org_view(PERMISSION)
 def home(request: OrgRequest) -> HttpResponse:
-    """The modules, with how far the viewer has come in each."""
+    """The modules, with how far the viewer has come in each: those recommended for the
+    viewer's roles first, then the others, which they may take just the same."""
     return render(
         request,
         "learning/home.html",
         {
             "organisation": request.organisation,
-            "statuses": modules_for(viewer=request.user, organisation=request.organisation),
+            "home": learning_home(viewer=request.user, organisation=request.organisation),
         },
     )
 

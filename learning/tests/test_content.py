@@ -13,7 +13,11 @@ from learning.links import resolve_link
 
 def test_every_shipped_module_passes_the_schemas():
     loaded = modules()
-    assert "carer-aware" in loaded
+    assert {slug: m.audience for slug, m in loaded.items()} == {
+        "carer-aware": "everyone",
+        "supporting-carers": "managers",
+        "equal-partners": "leaders",
+    }
     folders = [p for p in CONTENT_DIR.iterdir() if p.is_dir() and p.name != "schema"]
     assert len(loaded) == len(folders)
 
@@ -36,6 +40,22 @@ def test_every_option_has_feedback_and_single_choice_has_one_answer(slug):
         if question.kind == "single":
             assert len(question.correct_ids) == 1
         assert question.correct_ids
+
+
+@pytest.mark.parametrize("slug", sorted(modules()))
+def test_every_quiz_mixes_kinds_of_question_and_a_retry_can_ask_new_ones(slug):
+    module = modules()[slug]
+    assert len(module.questions) >= 2 * module.questions_per_attempt
+    assert any(q.kind == "single" and not q.scenario for q in module.questions)
+    assert any(q.kind == "multiple" for q in module.questions)
+    least = [q for q in module.questions if "LEAST" in q.prompt]
+    assert len(least) >= 2
+    assert all(q.scenario and q.kind == "single" for q in least)
+
+
+def test_the_managers_and_leaders_modules_have_a_few_short_lessons():
+    assert len(modules()["supporting-carers"].lessons) == 5
+    assert len(modules()["equal-partners"].lessons) == 4
 
 
 def test_carer_aware_is_for_everyone_and_asks_a_least_appropriate_question():

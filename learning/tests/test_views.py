@@ -171,7 +171,7 @@ def test_the_home_card_shows_the_viewers_own_progress(world):
     html = signed_in(world.carer).get(reverse("organisations:home", args=[world.org.slug]))
     text = html.content.decode()
     assert url(world, "home") in text
-    assert "You have passed 0 of 1." in text
+    assert "You have passed 0 of the 1 module recommended for you." in text
     assert "1 in progress." in text
 
 
