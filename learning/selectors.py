@@ -208,13 +208,12 @@ def attempt_review(attempt: QuizAttempt, module: Module) -> list[QuestionReview]
 # Badges -------------------------------------------------------------------------------------
 
 
-def badges_of(*, viewer: User, organisation: Organisation) -> list[Badge]:
-    """The viewer's badges here, newest first, in one query."""
-    return list(
-        Badge.objects.filter(organisation=organisation, user=viewer)
-        .defer("token")
-        .order_by("-issued_at", "-pk")
-    )
+def badges_of(*, viewer: User, organisation: Organisation, token: bool = False) -> list[Badge]:
+    """The viewer's badges here, newest first, in one query; the signed tokens only if asked."""
+    found = Badge.objects.filter(organisation=organisation, user=viewer)
+    if not token:
+        found = found.defer("token")
+    return list(found.order_by("-issued_at", "-pk"))
 
 
 def badge_of_attempt(attempt: QuizAttempt) -> Badge | None:

@@ -15,6 +15,7 @@ from carershub.tests.matrix_kit import (
     Spec,
     Targets,
     action,
+    api,
     page,
     private_page,
 )
@@ -79,5 +80,14 @@ MATRIX: dict[str, Spec] = {
     ),
     "learning:badge_public": Spec("GET", dict.fromkeys(EVERYONE, 200), badge_only),
     "learning:badge_verify": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    # The API is personal-token only: an organisation token (what the matrix holds) never
+    # reads or writes anyone's learning, not even its owner's.
+    "api-v1:list_modules": api("GET", (), 403),
+    "api-v1:get_module": api("GET", (), 403, kwargs=lambda t: {"slug": MODULE}),
+    "api-v1:start_attempt": api("POST", (), 403, kwargs=lambda t: {"slug": MODULE}),
+    "api-v1:submit_answers": api(
+        "POST", (), 403, kwargs=lambda t: {"slug": MODULE, "attempt_id": 1}, data={"answers": {}}
+    ),
+    "api-v1:list_badges": api("GET", (), 403),
     "learning:badge_image": Spec("GET", dict.fromkeys(EVERYONE, 200), lambda t: {"module": MODULE}),
 }
