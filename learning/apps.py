@@ -13,3 +13,5 @@ class LearningConfig(AppConfig):
         hooks.home_cards.register(learning_hooks.home_cards)
         # A quiz result is the learner's own, like their personal plan.
         register_private_object_type("learning.quizattempt")
+        # So is what they write in their reflection log: even "Saved a reflection" is theirs.
+        register_private_object_type("learning.reflectionentry")
