@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.selectors import events_for_organisation
+from carershub.tests.pdfs import pdf_text
 from learning.models import FIRST_STEP_MAX, NOTES_MAX, ReflectionEntry
 from learning.principles import PRINCIPLES, principle
 from learning.reflection import ReflectionConflict, reflection_save, reflection_step_to_plan
@@ -252,3 +253,26 @@ def test_the_log_costs_the_same_queries_however_much_is_written(world):
         response = client.get(url(world, "reflection"))
     assert response.content.decode().count("First step written") == 6
     assert len(full) == len(empty)
+
+
+def test_the_download_everything_about_me_files_carry_the_owners_reflections(world):
+    save(world)
+    client = signed_in(world.carer)
+    data = client.get(reverse("passports:carer_export_json", args=[world.org.slug])).json()
+    assert data["reflection_log"] == [
+        {
+            "principle": "Identify carers early",
+            "notes": NOTES,
+            "first_step": STEP,
+            "saved_at": ReflectionEntry.objects.get().updated_at.isoformat(),
+        }
+    ]
+    pdf = client.get(reverse("passports:carer_export_pdf", args=[world.org.slug])).content
+    text = pdf_text(pdf)
+    assert "My reflection log" in text
+    assert "Zyxquorn" in text
+    # The line manager's own download holds their own log, which is empty.
+    theirs = signed_in(world.manager).get(
+        reverse("passports:carer_export_json", args=[world.org.slug])
+    )
+    assert theirs.json()["reflection_log"] == []
