@@ -97,6 +97,14 @@ def test_submitting_the_same_words_again_writes_nothing(world):
     entry.refresh_from_db()
     assert entry.version == 1
     assert AuditEvent.objects.count() == before
+    # A browser sends line breaks as CR LF: the same words, so still nothing is written.
+    two_lines = save(world, notes="First line\nSecond line", version=entry.version)
+    assert two_lines is not None
+    client.post(
+        edit_url(world),
+        {"notes": "First line\r\nSecond line", "first_step": STEP, "version": "2"},
+    )
+    assert ReflectionEntry.objects.get(user=world.carer).version == 2
     # Two empty boxes where nothing was written are not an entry either.
     client.post(edit_url(world, "equal-partners"), {"notes": "", "first_step": "", "version": "0"})
     assert ReflectionEntry.objects.filter(user=world.carer).count() == 1
