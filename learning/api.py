@@ -166,7 +166,7 @@ def get_module(request: OrgRequest, slug: str) -> dict[str, Any]:
     return {
         **_module_out(
             module,
-            lessons_done=sum(item["done"] for item in lessons),
+            lessons_done=sum(ls.slug in done for ls in module.lessons),
             passed=has_passed(progress, module),
         ),
         "lessons": lessons,

@@ -16,3 +16,5 @@ class LearningConfig(AppConfig):
         register_private_object_type("learning.quizattempt")
         register_private_object_type("learning.badge")
         account_hooks.account_panels.register(learning_hooks.account_panels)
+        # So is what they write in their reflection log: even "Saved a reflection" is theirs.
+        register_private_object_type("learning.reflectionentry")

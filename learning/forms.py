@@ -1,6 +1,8 @@
-"""The quiz form: one field per question asked, built from the attempt's stored questions.
+"""The quiz form, one field per question asked, built from the attempt's stored questions,
+and the reflection form for one Core Principle.
 
-It carries no hint of which options are right; scoring is ``learning.services.attempt_submit``.
+The quiz form carries no hint of which options are right; scoring is
+``learning.services.attempt_submit``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from learning.content import Question
+from learning.models import FIRST_STEP_MAX, NOTES_MAX
 from shared.forms import GovukForm, PlainForm
 
 
@@ -136,3 +139,46 @@ class BadgeCheckForm(GovukForm):
         if not data.get("token"):
             self.add_error("file", _("Upload the badge file or paste the badge"))
         return data
+
+
+class ReflectionForm(GovukForm):
+    """My notes and the first step I will take, on one principle. The length rule is the
+    service's (``learning.reflection.too_long``), so a page and any other caller say the same."""
+
+    submit_label = _("Save my reflection")
+
+    notes = forms.CharField(
+        label=_("My notes"),
+        help_text=_(
+            "Only you can read these. Write about your own practice and ideas; leave out "
+            "colleagues' names and anyone's health. Up to %(max)s characters."
+        )
+        % {"max": NOTES_MAX},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    first_step = forms.CharField(
+        label=_("The first step I will take"),
+        help_text=_(
+            "One small, practical thing you will do soon, such as “Ask my team how they "
+            "would like to hear about support for carers”. Up to %(max)s characters."
+        )
+        % {"max": FIRST_STEP_MAX},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    #: The entry's version when the page was opened; 0 when there was no entry yet.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "version" in self.errors:
+            # The field is hidden, so say so at the top rather than beside it.
+            self.errors.pop("version")
+            raise forms.ValidationError(
+                _(
+                    "We could not tell which copy of this page you started from, so nothing "
+                    "has been saved. Open the page again and write your reflection there."
+                )
+            )
+        return cleaned

@@ -4,6 +4,9 @@ A learner is a person in one organisation: the same person in two organisations 
 each. Modules live in files (``learning.content``), so rows name a module by its slug and keep
 the version the learner read or was tested on: a passed attempt stays what it was when the
 module changes, and is what a badge will later be issued for.
+
+A reflection on one of the Core Principles (``learning.principles``) is the learner's alone,
+like their personal plan: no page, report or admin screen shows it to anyone else.
 """
 
 from __future__ import annotations
@@ -120,3 +123,35 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module} badge {self.pk}"
+
+
+#: Longest reflection notes and first step, in characters: room for a few paragraphs, and a
+#: step short enough to be one row of a personal plan.
+NOTES_MAX = 4000
+FIRST_STEP_MAX = 1000
+
+
+class ReflectionEntry(models.Model):
+    """A learner's own notes on one Core Principle and the first step they will take."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: A ``learning.principles.Principle`` slug.
+    principle = models.SlugField(max_length=50)
+    notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    first_step = models.TextField(max_length=FIRST_STEP_MAX, blank=True)
+    #: Goes up with every save, so a save from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user", "principle"],
+                name="learning_one_reflection_per_principle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection {self.pk}"

@@ -1,5 +1,5 @@
-"""Reads of learning, always the viewer's own: nobody else's progress or attempts are ever
-fetched for a page, so another person's attempt cannot be shown, only not found.
+"""Reads of learning, always the viewer's own: nobody else's progress, attempts or reflections
+are ever fetched for a page, so another person's attempt cannot be shown, only not found.
 
 Every learner's page costs the same few queries however many people learn here: each read is
 filtered to the viewer, on indexed columns.
@@ -17,9 +17,11 @@ from django.http import Http404
 
 from accounts.models import User
 from learning.content import Audience, Module, Option, Question, module, modules
-from learning.models import Badge, ModuleProgress, QuizAttempt
+from learning.models import Badge, ModuleProgress, QuizAttempt, ReflectionEntry
+from learning.principles import PRINCIPLES, Principle, principle
 from organisations.models import HR_ROLES, Organisation, Role
 from organisations.selectors import direct_reports, roles_in, staff_record_for_user
+from plans.public import PlanStep, personal_plan_with_step
 
 #: Roles whose holders shape the organisation's approach to carers: HR, organisation admins and
 #: the executive sponsor, who signs the leadership commitment.
@@ -272,3 +274,70 @@ def badge_of_credential(credential: dict[str, object]) -> Badge | None:
     except ValueError:
         return None
     return Badge.objects.filter(public_id=public_id).first()
+
+
+# --- The reflection log ----------------------------------------------------------------------
+
+
+def access_principle(*, slug: str) -> Principle:
+    """A Core Principle by slug; an unknown one is a 404."""
+    found = principle(slug)
+    if found is None:
+        raise Http404
+    return found
+
+
+def is_line_manager(*, viewer: User, organisation: Organisation) -> bool:
+    """Whether the viewer line manages anyone in post here, as the staff records say (the
+    home page and leave decide it the same way): two queries whatever the team's size."""
+    record = staff_record_for_user(user=viewer, organisation=organisation)
+    return record is not None and direct_reports(manager=record).exists()
+
+
+@dataclass(frozen=True)
+class ReflectionStatus:
+    """One principle in the viewer's log."""
+
+    principle: Principle
+    entry: ReflectionEntry | None
+
+    @property
+    def started(self) -> bool:
+        return self.entry is not None and bool(self.entry.notes or self.entry.first_step)
+
+    @property
+    def has_step(self) -> bool:
+        return self.entry is not None and bool(self.entry.first_step)
+
+
+def reflection_log(*, viewer: User, organisation: Organisation) -> list[ReflectionStatus]:
+    """Every principle with the viewer's own entry, in one query. Nobody else's entries are
+    ever read: there is no way to ask for them."""
+    entries = {
+        row.principle: row
+        for row in ReflectionEntry.objects.filter(organisation=organisation, user=viewer)
+    }
+    return [ReflectionStatus(principle=p, entry=entries.get(p.slug)) for p in PRINCIPLES]
+
+
+def reflection_of(
+    *, viewer: User, organisation: Organisation, principle: Principle
+) -> ReflectionEntry | None:
+    """The viewer's own entry on one principle."""
+    return ReflectionEntry.objects.filter(
+        organisation=organisation, user=viewer, principle=principle.slug
+    ).first()
+
+
+def step_in_plan(
+    *, viewer: User, organisation: Organisation, principle: Principle, entry: ReflectionEntry | None
+) -> PlanStep | None:
+    """The viewer's personal plan that already holds the saved first step, if one does."""
+    if entry is None or not entry.first_step:
+        return None
+    return personal_plan_with_step(
+        organisation=organisation,
+        owner=viewer,
+        criterion_ref=principle.criterion_ref,
+        action=entry.first_step,
+    )

@@ -29,7 +29,7 @@ class QuizRuleError(RuleError):
     title: ClassVar[str] = "The quiz cannot take these answers"
 
 
-def _check_learner(user: User, organisation: Organisation) -> None:
+def check_learner(user: User, organisation: Organisation) -> None:
     """Any member in post may learn; someone who has left holds no power (trust rule 10)."""
     if not user.has_perm("organisations.use_organisation", organisation):
         raise PermissionDenied("Only members of the organisation in post can learn here")
@@ -60,7 +60,7 @@ def lesson_mark_done(
     *, organisation: Organisation, user: User, module: Module, lesson_slug: str
 ) -> ModuleProgress:
     """Record that the learner has read a lesson. Marking it again changes nothing."""
-    _check_learner(user, organisation)
+    check_learner(user, organisation)
     if module.lesson(lesson_slug) is None:
         raise RuleError("unknown_lesson", "That lesson is not part of this module.")
     progress = _progress(organisation=organisation, user=user, module=module)
@@ -94,7 +94,7 @@ def attempt_start(
 
     Starting twice (a double click, the back button) returns the same open attempt. An open
     attempt from an older module version is dropped: its questions may no longer exist."""
-    _check_learner(user, organisation)
+    check_learner(user, organisation)
     _progress(organisation=organisation, user=user, module=module)  # locks the learner's row
     mine = QuizAttempt.objects.filter(organisation=organisation, user=user, module=module.slug)
     open_attempt = mine.filter(submitted_at__isnull=True).first()
@@ -145,7 +145,7 @@ def attempt_submit(
     attempt = lock(QuizAttempt, attempt.pk)
     if attempt.user_id != by.pk or attempt.module != module.slug:
         raise QuizRuleError("not_your_attempt", "This quiz attempt is not yours.")
-    _check_learner(by, attempt.organisation)
+    check_learner(by, attempt.organisation)
     if attempt.submitted:
         raise QuizRuleError(
             "already_submitted",

@@ -8,6 +8,10 @@ pages = [
     path("", views.home, name="home"),
     path("badges/", badge_views.badges, name="badges"),
     path("badges/<uuid:public_id>/", badge_views.badge, name="badge"),
+    # Before the module addresses, which would otherwise take "reflection" as a module.
+    path("reflection/", views.reflection, name="reflection"),
+    path("reflection/<slug:principle>/", views.reflection_edit, name="reflection_edit"),
+    path("reflection/<slug:principle>/plan/", views.reflection_to_plan, name="reflection_to_plan"),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),
     path("<slug:module>/quiz/", views.quiz, name="quiz"),

@@ -1,4 +1,5 @@
-"""Learning pages: the list of modules, a module, its lessons, its quiz and the result.
+"""Learning pages: the list of modules, a module, its lessons, its quiz and the result, and
+the reflection log on the Core Principles.
 
 Any member in post may learn; someone who has left is refused like every other page that is
 not about their own records. Each page shows only the viewer's own progress and attempts.
@@ -6,29 +7,38 @@ not about their own records. Each page shows only the viewer's own progress and 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learning.content import Module, render_lesson
-from learning.forms import QuizForm
+from learning.forms import QuizForm, ReflectionForm
 from learning.links import resolve_link
+from learning.reflection import reflection_save, reflection_step_to_plan
 from learning.selectors import (
     access_attempt,
     access_module,
+    access_principle,
     attempt_review,
     badge_of_attempt,
     has_passed,
+    is_line_manager,
     latest_result,
     learning_home,
     open_attempt,
     progress_for,
     questions_of,
+    reflection_log,
+    reflection_of,
+    step_in_plan,
 )
 from learning.services import attempt_start, attempt_submit, lesson_mark_done
 from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import attempt
+from shared.writes import RuleError
 
 PERMISSION = "organisations.use_organisation"
 
@@ -177,3 +187,94 @@ def result(request: OrgRequest, module: str) -> HttpResponse:
             "badge": badge_of_attempt(latest) if latest is not None and latest.passed else None,
         },
     )
+
+
+@require_safe
+@org_view(PERMISSION)
+def reflection(request: OrgRequest) -> HttpResponse:
+    """The viewer's own reflection log: each principle, and whether they have written on it."""
+    return render(
+        request,
+        "learning/reflection.html",
+        {
+            "organisation": request.organisation,
+            "statuses": reflection_log(viewer=request.user, organisation=request.organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(PERMISSION)
+def reflection_edit(request: OrgRequest, principle: str) -> HttpResponse:
+    """One principle: what it means, prompts at the viewer's level, and their own entry.
+    Saving here saves this principle only."""
+    found = access_principle(slug=principle)
+    entry = reflection_of(viewer=request.user, organisation=request.organisation, principle=found)
+    if request.method == "POST":
+        form = ReflectionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            saved = attempt(
+                form,
+                lambda: reflection_save(
+                    organisation=request.organisation,
+                    user=request.user,
+                    principle=found,
+                    notes=data["notes"],
+                    first_step=data["first_step"],
+                    expected_version=data["version"] or 0,
+                ),
+            )
+            if not form.errors:
+                if saved is not None and saved.version != data["version"]:
+                    messages.success(request, _("Your reflection is saved."))
+                return redirect("learning:reflection_edit", request.organisation.slug, found.slug)
+    else:
+        form = ReflectionForm(
+            initial={
+                "notes": entry.notes if entry else "",
+                "first_step": entry.first_step if entry else "",
+                "version": entry.version if entry else 0,
+            }
+        )
+    manages = is_line_manager(viewer=request.user, organisation=request.organisation)
+    return render(
+        request,
+        "learning/reflection_edit.html",
+        {
+            "organisation": request.organisation,
+            "principle": found,
+            "entry": entry,
+            "form": form,
+            "line_manager": manages,
+            "prompts": found.prompts_for(line_manager=manages),
+            "in_plan": step_in_plan(
+                viewer=request.user,
+                organisation=request.organisation,
+                principle=found,
+                entry=entry,
+            ),
+        },
+    )
+
+
+@require_POST
+@org_view(PERMISSION)
+def reflection_to_plan(request: OrgRequest, principle: str) -> HttpResponse:
+    """Add the saved first step to the viewer's personal plan; pressed twice, it adds one row."""
+    found = access_principle(slug=principle)
+    try:
+        done = reflection_step_to_plan(
+            organisation=request.organisation, user=request.user, principle=found
+        )
+    except RuleError as refusal:  # a bare button: the reason becomes a message
+        messages.error(request, refusal.message)
+    else:
+        if not done.added:
+            text = _("This step is already in your plan “%(title)s”.")
+        elif done.plan_created:
+            text = _("We made you a personal plan, “%(title)s”, and added this step to it.")
+        else:
+            text = _("This step is added to your plan “%(title)s”.")
+        messages.success(request, text % {"title": done.step.plan_title})
+    return redirect("learning:reflection_edit", request.organisation.slug, found.slug)

@@ -154,4 +154,16 @@ def carer_data_pdf(data: dict[str, Any]) -> bytes:
                     body,
                 )
             )
+    reflections = data.get("reflection_log") or []
+    if reflections:
+        story.append(Paragraph("My reflection log", styles["Heading1"]))
+        for entry in reflections:
+            story += [
+                Paragraph(pdf_text(entry["principle"]), heading),
+                Paragraph(f"<b>My notes:</b> {pdf_text(entry['notes'] or '-')}", body),
+                Paragraph(
+                    f"<b>The first step I will take:</b> {pdf_text(entry['first_step'] or '-')}",
+                    body,
+                ),
+            ]
     return pdf_build(story, title="My carer data", author=str(data["organisation"]))

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.selectors import actor_name
+from learning.public import reflection_log_export
 from organisations.models import StaffRecord
 from passports.models import CarerDeclaration, Passport
 from passports.selectors import passport_seen_by
@@ -22,6 +23,12 @@ def carer_data_export(*, staff: StaffRecord) -> dict[str, Any]:
         "staff_number": staff.staff_number,
         "declaration": None,
         "passport": None,
+        # Written by the person alone, and theirs to take (learning.public).
+        "reflection_log": (
+            reflection_log_export(organisation_id=staff.organisation_id, user_id=staff.user_id)
+            if staff.user_id is not None
+            else []
+        ),
     }
     if declaration is not None:
         data["declaration"] = {

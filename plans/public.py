@@ -8,14 +8,20 @@ references, titles and assessment ids it is given as plain values. The criteria 
 offer, and whether an assessment id is the organisation's own, are offered to plans when
 benchmarks starts (``offer_criteria``) instead of being read from benchmarks: plans imports
 nothing of benchmarks, so the two never depend on each other both ways.
+
+Learning hands plans the first step a learner wrote in their reflection log
+(``personal_plan_add_step``), and asks whether it is in one of their plans already
+(``personal_plan_with_step``): the step becomes a row of the learner's own plan, private to
+them like the rest of it.
 """
 
 from __future__ import annotations
 
 from plans.criteria import CriteriaSource, Criterion, FrameworkCriteria, offer_criteria
 from plans.gaps import Gap, GapsAdded, PlanOption, PlanSummary
-from plans.selectors import latest_plan_made_from, plan_options_for_gaps
-from plans.services import PlanMadeMeanwhile, gaps_into_plan
+from plans.selectors import latest_plan_made_from, personal_plan_with_step, plan_options_for_gaps
+from plans.services import PlanMadeMeanwhile, gaps_into_plan, personal_plan_add_step
+from plans.steps import PlanStep, StepAdded
 
 __all__ = [
     "CriteriaSource",
@@ -25,9 +31,13 @@ __all__ = [
     "GapsAdded",
     "PlanMadeMeanwhile",
     "PlanOption",
+    "PlanStep",
     "PlanSummary",
+    "StepAdded",
     "gaps_into_plan",
     "latest_plan_made_from",
     "offer_criteria",
+    "personal_plan_add_step",
+    "personal_plan_with_step",
     "plan_options_for_gaps",
 ]

@@ -19,12 +19,14 @@ from plans.models import (
     ActionStatus,
     OrgPlan,
     PersonalPlan,
+    PersonalPlanRow,
     PersonalPlanShare,
     PlanCalendarFeed,
     Priority,
     ProgressEntry,
 )
 from plans.rules import reads_all_plans
+from plans.steps import PlanStep
 
 # --- Personal plans --------------------------------------------------------------------------
 
@@ -62,6 +64,25 @@ def personal_plans_shared_with(
         .select_related("owner")
         .order_by("owner__last_name", "owner__first_name", "title", "id")
     )
+
+
+def personal_plan_with_step(
+    *, organisation: Organisation, owner: User, criterion_ref: str, action: str
+) -> PlanStep | None:
+    """The owner's plan here holding a row for ``criterion_ref`` worded exactly ``action``,
+    if any: one query."""
+    row = (
+        PersonalPlanRow.objects.filter(
+            plan__organisation=organisation,
+            plan__owner=owner,
+            criterion_ref=criterion_ref,
+            action=action.strip(),
+        )
+        .select_related("plan")
+        .order_by("plan_id", "id")
+        .first()
+    )
+    return PlanStep(plan_id=row.plan.pk, plan_title=row.plan.title) if row else None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,14 @@
 """Learning in the permission matrix (carershub/tests/test_permission_matrix.py): any member in
 post may learn, and sees only their own progress and attempts (no page takes another person's
 attempt: learning/tests/test_views.py); someone who has left is refused, like every page that
-is not about their own records."""
+is not about their own records.
+
+The reflection log is private like a personal plan, but its addresses name no person and no
+entry: each is always the viewer's own log, so every member in post gets their own (200)
+and there is no address at which anyone could ask for someone else's (``private_page`` is
+for addresses that carry another person's record id). That another member, the line
+manager, HR or an admin never see the owner's words is in learning/tests/test_reflection.py.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,7 @@ from learning.services import attempt_start, attempt_submit
 
 MODULE = "carer-aware"
 LESSON = "who-carers-are"
+PRINCIPLE = "identify-early"
 
 
 def module(t: Targets) -> dict[str, Any]:
@@ -56,6 +64,10 @@ def badge(t: Targets) -> dict[str, Any]:
 
 def badge_only(t: Targets) -> dict[str, Any]:
     return {"public_id": _badge(t).public_id}
+
+
+def principle(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "principle": PRINCIPLE}
 
 
 def _own(spec: Spec) -> Spec:
@@ -90,4 +102,8 @@ MATRIX: dict[str, Spec] = {
     ),
     "api-v1:list_badges": api("GET", (), 403),
     "learning:badge_image": Spec("GET", dict.fromkeys(EVERYONE, 200), lambda t: {"module": MODULE}),
+    "learning:reflection": page(MEMBERS),
+    "learning:reflection_edit": page(MEMBERS, kwargs=principle),
+    # With no first step saved, the button is refused with a message and back to the page.
+    "learning:reflection_to_plan": _own(action(MEMBERS, principle)),
 }

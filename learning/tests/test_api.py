@@ -4,6 +4,8 @@ badges."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -30,7 +32,7 @@ def token_client(user, organisation, *, personal: bool = True) -> Client:
     return Client(headers={"Authorization": f"Bearer {secret}"})
 
 
-def start(client) -> dict:
+def start(client) -> dict[str, Any]:
     response = client.post(f"{BASE}/modules/{MODULE.slug}/attempts")
     assert response.status_code == 201, response.content
     return response.json()

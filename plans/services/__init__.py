@@ -30,6 +30,7 @@ from plans.services.org import (
 from plans.services.personal import (
     MAX_ROWS,
     RowInput,
+    personal_plan_add_step,
     personal_plan_create,
     personal_plan_delete,
     personal_plan_share,
@@ -54,6 +55,7 @@ __all__ = [
     "org_plan_create",
     "org_plan_delete",
     "org_plan_update",
+    "personal_plan_add_step",
     "personal_plan_create",
     "personal_plan_delete",
     "personal_plan_share",

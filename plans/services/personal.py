@@ -17,8 +17,10 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Organisation
 from plans.models import PersonalPlan, PersonalPlanRow, PersonalPlanShare
+from plans.selectors import personal_plan_with_step
 from plans.services._common import PlanConflict, changed_fields, clean, is_member
-from shared.writes import check_version, lock
+from plans.steps import PlanStep, StepAdded
+from shared.writes import RuleError, check_version, lock
 
 MAX_ROWS = 30
 
@@ -258,4 +260,78 @@ def personal_plan_unshare(
         target=locked,
         organisation_id=locked.plan.organisation_id,
         summary=f"Stopped sharing a personal action plan with {locked.with_user.email}",
+    )
+
+
+@transaction.atomic
+def personal_plan_add_step(
+    *,
+    organisation: Organisation,
+    by: User,
+    action: str,
+    criterion_ref: str,
+    criterion_title: str,
+    plan_title: str,
+    channel: Channel = Channel.WEB,
+) -> StepAdded:
+    """Add one step as a row of the person's own plan (the one they changed last), making a
+    plan called ``plan_title`` if they have none here.
+
+    A step already in one of their plans, with the same criterion and the same words, is not
+    added again: pressing the button twice gives one row. Someone who has left adds nothing.
+    """
+    if not is_member(by, organisation):
+        raise PermissionDenied("Only members of the organisation have plans in it")
+    wanted = clean(action)
+    if not wanted:
+        raise RuleError("no_step", _("There is no step to add to your plan."))
+    if len(wanted) > PersonalPlanRow._meta.get_field("action").max_length:  # type: ignore[operator]
+        raise RuleError("step_too_long", _("The step is too long for a row of your plan."))
+    # One person's additions wait for each other, so two presses cannot both add the row
+    # (or both make a plan).
+    lock(User, by.pk)
+    found = personal_plan_with_step(
+        organisation=organisation, owner=by, criterion_ref=criterion_ref, action=wanted
+    )
+    if found is not None:
+        return StepAdded(step=found, added=False, plan_created=False)
+    latest = PersonalPlan.objects.filter(organisation=organisation, owner=by).first()
+    if latest is None:
+        plan = personal_plan_create(
+            organisation=organisation, by=by, title=plan_title, channel=channel
+        )
+        created = True
+    else:
+        plan = lock(PersonalPlan, latest.pk)
+        created = False
+    rows = plan.rows.count()
+    if rows >= MAX_ROWS:
+        raise RuleError(
+            "plan_full",
+            _(
+                "Your plan “%(title)s” already has %(max)s rows, the most a plan can have. "
+                "Remove a row you no longer need, then add this step."
+            )
+            % {"title": plan.title, "max": MAX_ROWS},
+        )
+    PersonalPlanRow.objects.create(
+        plan=plan,
+        position=rows,
+        criterion_ref=criterion_ref,
+        criterion_title=clean(criterion_title),
+        action=wanted,
+    )
+    if not created:
+        plan.version += 1  # an edit page open on the old rows must not overwrite the new one
+        plan.save()
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=plan,
+        organisation_id=organisation.pk,
+        summary="Added a step to a personal action plan",
+    )
+    return StepAdded(
+        step=PlanStep(plan_id=plan.pk, plan_title=plan.title), added=True, plan_created=created
     )

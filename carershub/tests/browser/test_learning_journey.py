@@ -69,3 +69,32 @@ def test_a_carer_takes_carer_aware_on_a_phone_fails_retries_and_passes(
 
     tab.follow(lambda: page.get_by_role("link", name="Back to all learning").click())
     assert "Passed" in page.locator(".govuk-task-list").inner_text()
+
+
+def test_a_line_manager_writes_a_reflection_fixes_a_too_long_step_and_plans_it(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.set_viewport_size(PHONE)
+    sign_in(tab, email=world.manager.email)
+    tab.follow(lambda: page.get_by_role("link", name="Learning", exact=True).click())
+    tab.follow(lambda: page.get_by_role("link", name="Your reflection log").click())
+    tab.follow(lambda: page.get_by_role("link", name="Treat them as equal partners").click())
+    assert page.get_by_role(
+        "heading", name="Questions to think about as a line manager"
+    ).is_visible()
+
+    page.get_by_label("My notes").fill("Qwimble notes on agreeing changes")
+    page.get_by_label("The first step I will take").fill("x" * 1001)
+    tab.follow(lambda: page.get_by_role("button", name="Save my reflection").click())
+    assert "must be 1000 characters or fewer" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("My notes").input_value() == "Qwimble notes on agreeing changes"
+
+    page.get_by_label("The first step I will take").fill("Ask Qwimble how the rota suits them")
+    tab.follow(lambda: page.get_by_role("button", name="Save my reflection").click())
+    assert "Your reflection is saved." in page.content()
+    tab.follow(lambda: page.get_by_role("button", name="Add this step to my personal plan").click())
+    assert "added this step" in page.content()
+    tab.follow(lambda: page.get_by_role("link", name="Open the plan").click())
+    assert "Ask Qwimble how the rota suits them" in page.content()
