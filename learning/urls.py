@@ -8,6 +8,7 @@ pages = [
     path("", views.home, name="home"),
     path("badges/", badge_views.badges, name="badges"),
     path("badges/<uuid:public_id>/", badge_views.badge, name="badge"),
+    path("figures/", views.figures, name="figures"),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),
     path("<slug:module>/quiz/", views.quiz, name="quiz"),

@@ -1,7 +1,7 @@
 """Learning in the permission matrix (carershub/tests/test_permission_matrix.py): any member in
 post may learn, and sees only their own progress and attempts (no page takes another person's
 attempt: learning/tests/test_views.py); someone who has left is refused, like every page that
-is not about their own records."""
+is not about their own records. Only HR sees the completion figures, which name nobody."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from carershub.tests.matrix_kit import (
     ANON,
     EVERYONE,
+    HR,
     MEMBERS,
     Spec,
     Targets,
@@ -69,6 +70,7 @@ MATRIX: dict[str, Spec] = {
     "learning:quiz": page(MEMBERS, kwargs=module),
     "learning:result": page(MEMBERS, kwargs=module),
     "learning:quiz_start": _own(action(MEMBERS, module)),
+    "learning:figures": page(HR),
     # Badges: the list is every member's own; one badge's page only its holder's (anyone else
     # learns nothing, not even that it exists). The file is the holder's from any page, also
     # after leaving; the public page, the check and the image are for anyone.
