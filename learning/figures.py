@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from learning.content import Audience, Module, modules
 from learning.public import Group, completion, completion_by_unit
 from organisations.models import Organisation
-from shared.suppression import Share, suppress_shares
+from shared.suppression import Share, suppress_share, suppress_shares
 
 #: Whose completion the by-unit table counts for a module: the people it is written for, where
 #: the page has such a group; the leaders' module is for too few people to split by unit.
@@ -56,9 +56,7 @@ def module_figures(*, organisation: Organisation, module: Module) -> ModuleFigur
         for group in Group
     }
     everyone = counts[Group.EVERYONE]
-    groups = [
-        GroupFigure(Group.EVERYONE, suppress_shares({0: (everyone.passed, everyone.total)})[0])
-    ]
+    groups = [GroupFigure(Group.EVERYONE, suppress_share(everyone.passed, everyone.total))]
     for group in (Group.MANAGERS, Group.CHAMPIONS):
         part = counts[group]
         # The group beside everyone else: hidden too when the others' figure would be small.
