@@ -8,10 +8,12 @@ so history does not move.
 Measures report numbers about the organisation, never about a person: a count between
 1 and 4 is shown as "fewer than 5" and its value is not kept (docs/trust-rules.md,
 rule 4), and a share is shown only when neither of its parts is that small. Carers who
-chose not to be included in anonymised counts are left out of every count.
+chose not to be included in anonymised counts are left out of every count of carers.
+Counts of staff who passed a module say nothing about who is a carer, so they count
+everyone in the group.
 
-Measures for learning (managers trained) and the staff carer network (meetings held)
-will come with those apps; none is faked here.
+A measure for the staff carer network (meetings held) will come with that app; none is
+faked here.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from commitments import public as commitments
+from learning import public as learning
 from leave import public as leave
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports import public as passports
@@ -242,6 +245,62 @@ def leave_policy_enhanced(organisation: Organisation, today: date) -> Measuremen
         % {"extra": _days(policy.extra_days), "paid": _days(policy.paid_days)},
         today,
         _("From the organisation's leave policy."),
+    )
+
+
+# --- Training -----------------------------------------------------------------------------
+
+
+def _passed(
+    organisation: Organisation, today: date, *, module: str, among: learning.Group, what: str
+) -> Measurement:
+    done = learning.completion(organisation=organisation, module_slug=module, among=among)
+    return _share(
+        today=today,
+        good=done.passed,
+        bad=done.not_passed,
+        what=what,
+        detail=_(
+            "People in post with an account here who passed the module on a version that "
+            "still stands; people who have left are not counted."
+        ),
+    )
+
+
+@measure("managers_trained", gettext_lazy("Line managers who passed Supporting working carers"))
+def managers_trained(organisation: Organisation, today: date) -> Measurement:
+    """Line managers: people in post who manage at least one person in post, as the staff
+    records say (the same rule that lets them decide leave)."""
+    return _passed(
+        organisation,
+        today,
+        module="supporting-carers",
+        among=learning.Group.MANAGERS,
+        what=_("line managers passed"),
+    )
+
+
+@measure("staff_carer_aware", gettext_lazy("Staff who passed Carer Aware"))
+def staff_carer_aware(organisation: Organisation, today: date) -> Measurement:
+    return _passed(
+        organisation,
+        today,
+        module="carer-aware",
+        among=learning.Group.EVERYONE,
+        what=_("staff passed"),
+    )
+
+
+@measure("champions_trained", gettext_lazy("Carer champions who passed Supporting working carers"))
+def champions_trained(organisation: Organisation, today: date) -> Measurement:
+    """Champions take the managers' module too: it covers the passport conversation, leave,
+    adjustments and confidentiality, which carers bring to a champion as well."""
+    return _passed(
+        organisation,
+        today,
+        module="supporting-carers",
+        among=learning.Group.CHAMPIONS,
+        what=_("carer champions passed"),
     )
 
 

@@ -9,6 +9,7 @@ class LearningConfig(AppConfig):
         from accounts import hooks as account_hooks
         from audit.selectors import register_private_object_type
         from learning import hooks as learning_hooks
+        from learning import rules  # noqa: F401  registers the permissions
         from organisations import hooks
 
         hooks.home_cards.register(learning_hooks.home_cards)

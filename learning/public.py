@@ -1,15 +1,137 @@
 """What other feature apps may use from learning; nothing else in the app is theirs to import.
 
+Benchmarks' live evidence asks how many line managers, staff and champions passed a module.
+It gets numbers, never rows and never names, so no other app depends on learning's tables or
+sees one person's result (docs/learning.md: results are the learner's own). Small numbers are
+the caller's to hide (docs/trust-rules.md, rule 4).
+
+A group is people in post with an account here: a staff record in post can learn only once
+someone signs in with it, and someone who has left is counted nowhere. A pass counts when it was
+on a version of the module that still stands (``Module.withdrawn_reason``), as ``has_passed``
+decides for the learner. The carers' choice not to be counted (``include_in_counts``) is about
+carer status, which these counts neither read nor reveal, so it does not apply here.
+
+Each function is a fixed number of queries however many staff there are: ``completion`` one,
+``completion_by_unit`` one, grouped by unit in the database.
+
 Passports builds the person's "download everything about me" file (trust rule 7), and takes
 their own reflection log into it from here as plain values, never reading learning's tables.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from learning.models import ReflectionEntry
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from learning.content import Module, module
+from learning.models import ModuleProgress, ReflectionEntry
 from learning.principles import PRINCIPLES
+from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
+
+
+class Group(models.TextChoices):
+    """Whose completion is counted."""
+
+    #: Everyone in post with an account.
+    EVERYONE = "everyone", _("Everyone in post")
+    #: People in post who line manage at least one person in post, the rule that decides who
+    #: is recommended the managers' module and who decides leave (``direct_reports``).
+    MANAGERS = "managers", _("Line managers")
+    #: People in post who hold the carer champion role.
+    CHAMPIONS = "champions", _("Carer champions")
+
+
+@dataclass(frozen=True)
+class Completion:
+    """How many of a group passed a module, out of how many in the group."""
+
+    passed: int
+    total: int
+
+    @property
+    def not_passed(self) -> int:
+        return self.total - self.passed
+
+
+@dataclass(frozen=True)
+class UnitCompletion:
+    """``Completion`` in one unit; ``unit_id`` None for people with no unit on their record."""
+
+    unit_id: int | None
+    unit_name: str
+    completion: Completion
+
+
+def _module(slug: str) -> Module:
+    found = module(slug)
+    if found is None:
+        raise ValueError(f"No module {slug!r}")
+    return found
+
+
+def _group(organisation: Organisation, among: Group) -> QuerySet[StaffRecord]:
+    people = StaffRecord.objects.filter(
+        organisation=organisation, status=StaffStatus.ACTIVE, user__isnull=False
+    )
+    if among == Group.MANAGERS:
+        reports = StaffRecord.objects.filter(
+            line_manager_id=OuterRef("pk"), status=StaffStatus.ACTIVE
+        )
+        return people.filter(Exists(reports))
+    if among == Group.CHAMPIONS:
+        # In post (above), so the role still carries power (``Membership.with_power``).
+        champion = Membership.objects.filter(
+            organisation=organisation, user_id=OuterRef("user_id"), role=Role.CHAMPION
+        )
+        return people.filter(Exists(champion))
+    return people
+
+
+def _passed(organisation: Organisation, found: Module) -> Q:
+    """A person passed ``found`` on a version that still stands."""
+    passes = ModuleProgress.objects.filter(
+        organisation=organisation,
+        user_id=OuterRef("user_id"),
+        module=found.slug,
+        completed_at__isnull=False,
+    ).exclude(module_version__in=list(found.withdrawn))
+    return Q(Exists(passes))
+
+
+def completion(*, organisation: Organisation, module_slug: str, among: Group) -> Completion:
+    """How many of ``among`` passed the module, and how many there are: one query."""
+    found = _module(module_slug)
+    counts = _group(organisation, among).aggregate(
+        total=Count("pk"), passed=Count("pk", filter=_passed(organisation, found))
+    )
+    return Completion(passed=counts["passed"], total=counts["total"])
+
+
+def completion_by_unit(
+    *, organisation: Organisation, module_slug: str, among: Group
+) -> list[UnitCompletion]:
+    """``completion`` for each unit that has someone in the group, by unit name, with people
+    on no unit last: one grouped query. Together the rows add up to ``completion``."""
+    found = _module(module_slug)
+    rows = (
+        _group(organisation, among)
+        .order_by()
+        .values("unit_id", "unit__name")
+        .annotate(total=Count("pk"), passed=Count("pk", filter=_passed(organisation, found)))
+    )
+    out = [
+        UnitCompletion(
+            unit_id=row["unit_id"],
+            unit_name=row["unit__name"] or "",
+            completion=Completion(passed=row["passed"], total=row["total"]),
+        )
+        for row in rows
+    ]
+    return sorted(out, key=lambda r: (r.unit_id is None, r.unit_name.casefold(), r.unit_id or 0))
 
 
 def reflection_log_export(*, organisation_id: int, user_id: int) -> list[dict[str, Any]]:

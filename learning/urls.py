@@ -12,6 +12,7 @@ pages = [
     path("reflection/", views.reflection, name="reflection"),
     path("reflection/<slug:principle>/", views.reflection_edit, name="reflection_edit"),
     path("reflection/<slug:principle>/plan/", views.reflection_to_plan, name="reflection_to_plan"),
+    path("figures/", views.figures, name="figures"),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),
     path("<slug:module>/quiz/", views.quiz, name="quiz"),

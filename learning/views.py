@@ -2,7 +2,8 @@
 the reflection log on the Core Principles.
 
 Any member in post may learn; someone who has left is refused like every other page that is
-not about their own records. Each page shows only the viewer's own progress and attempts.
+not about their own records. Each page shows only the viewer's own progress and attempts,
+except HR's completion figures, which are numbers about everyone and name nobody.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learning.content import Module, render_lesson
+from learning.figures import completion_figures
 from learning.forms import QuizForm, ReflectionForm
 from learning.links import resolve_link
 from learning.reflection import reflection_save, reflection_step_to_plan
@@ -41,6 +43,7 @@ from shared.forms import attempt
 from shared.writes import RuleError
 
 PERMISSION = "organisations.use_organisation"
+FIGURES = "learning.view_figures"
 
 
 @require_safe
@@ -54,6 +57,21 @@ def home(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "home": learning_home(viewer=request.user, organisation=request.organisation),
+            "can_see_figures": request.user.has_perm(FIGURES, request.organisation),
+        },
+    )
+
+
+@require_safe
+@org_view(FIGURES)
+def figures(request: OrgRequest) -> HttpResponse:
+    """How many people passed each module, for HR: numbers with small ones hidden, never who."""
+    return render(
+        request,
+        "learning/figures.html",
+        {
+            "organisation": request.organisation,
+            "figures": completion_figures(organisation=request.organisation),
         },
     )
 

@@ -8,6 +8,8 @@ entry: each is always the viewer's own log, so every member in post gets their o
 and there is no address at which anyone could ask for someone else's (``private_page`` is
 for addresses that carry another person's record id). That another member, the line
 manager, HR or an admin never see the owner's words is in learning/tests/test_reflection.py.
+
+Only HR sees the completion figures, which name nobody.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from carershub.tests.matrix_kit import (
     ANON,
     EVERYONE,
+    HR,
     MEMBERS,
     Spec,
     Targets,
@@ -82,6 +85,7 @@ MATRIX: dict[str, Spec] = {
     "learning:quiz": page(MEMBERS, kwargs=module),
     "learning:result": page(MEMBERS, kwargs=module),
     "learning:quiz_start": _own(action(MEMBERS, module)),
+    "learning:figures": page(HR),
     # Badges: the list is every member's own; one badge's page only its holder's (anyone else
     # learns nothing, not even that it exists). The file is the holder's from any page, also
     # after leaving; the public page, the check and the image are for anyone.

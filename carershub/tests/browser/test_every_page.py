@@ -71,6 +71,8 @@ def test_every_page_an_organisation_admin_can_reach_passes_axe(
         "o/<slug:org_slug>/flexible/all/",
         # Search, from the header.
         "o/<slug:org_slug>/search/",
+        # Learning's completion figures, from the learning home page.
+        "o/<slug:org_slug>/learning/figures/",
     } <= routes
 
 
