@@ -46,6 +46,8 @@ EDIT = frozenset(
         "passports:conversation_new",
         "benchmarks:criterion_detail",
         "leave:dependants_time_off_new",
+        "learning:badge",
+        "learning:badge_verify",
         "learning:quiz",
         "learning:reflection_edit",
         "leave:deputies",
