@@ -1,18 +1,23 @@
-"""Carer Aware in Chromium with axe-core, on a phone-sized screen: read the lessons, fail the
-quiz, read the feedback, try again with other questions, and pass."""
+"""Learning in Chromium with axe-core, on a phone-sized screen: Carer Aware read, failed, retried
+and passed; its badge downloaded and checked signed out; a line manager's pass moving the
+training figure on HR's self-assessment; and the private reflection log."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import ViewportSize
 
+from benchmarks.models import Assessment
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
-from carershub.tests.personas import World
-from learning.content import modules
-from learning.models import QuizAttempt
+from carershub.tests.personas import TOTP_SECRET, World
+from learning.content import Module, modules
+from learning.models import Badge, ModuleProgress, QuizAttempt
+from organisations.models import Membership, Role
+from organisations.tests.factories import StaffRecordFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +25,10 @@ PHONE: ViewportSize = {"width": 375, "height": 740}
 MODULE = modules()["carer-aware"]
 
 
-def _answer(tab: Tab, attempt: QuizAttempt, *, right: bool) -> None:
+def _answer(tab: Tab, attempt: QuizAttempt, *, right: bool, module: Module = MODULE) -> None:
     """Tick each question's right options, or one wrong option, as a learner would."""
     for question_id in attempt.questions:
-        question = MODULE.question(question_id)
+        question = module.question(question_id)
         assert question is not None
         wanted = [
             i
@@ -67,8 +72,102 @@ def test_a_carer_takes_carer_aware_on_a_phone_fails_retries_and_passes(
     tab.follow(lambda: page.get_by_role("button", name="Submit answers").click())
     assert page.get_by_role("heading", name="You passed").is_visible()
 
-    tab.follow(lambda: page.get_by_role("link", name="Back to all learning").click())
-    assert "Passed" in page.locator(".govuk-task-list").inner_text()
+    # The badge: downloaded as the signed file, then checked by someone signed out.
+    tab.follow(lambda: page.get_by_role("link", name="See and download your badge").click())
+    assert "Valid" in page.locator(".govuk-summary-list").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your badge").click()
+    badge_file = download.value.path()
+    assert badge_file.read_text().strip() == Badge.objects.get(user=world.carer).token
+    public_url = page.locator("a[href*='/badges/']").filter(has_text="/badges/").inner_text()
+
+    stranger = open_tab()
+    stranger.page.set_viewport_size(PHONE)
+    stranger.goto(public_url.removeprefix(stranger.base_url))
+    assert "The badge is genuine" not in stranger.page.content()  # this is the badge's own page
+    assert "Carer Aware" in stranger.page.get_by_role("heading", level=1).inner_text()
+    assert world.carer.last_name not in stranger.page.content()  # no name unless chosen
+    stranger.follow(lambda: stranger.page.get_by_role("link", name="Check a badge file").click())
+    stranger.page.get_by_label("Upload the badge file").set_input_files(badge_file)
+    stranger.follow(lambda: stranger.page.get_by_role("button", name="Check the badge").click())
+    assert stranger.page.get_by_role("heading", name="The badge is genuine").is_visible()
+
+    # A changed file fails the same check.
+    token = badge_file.read_text().strip()
+    header, payload, signature = token.split(".")
+    tampered = ".".join(
+        [header, payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:], signature]
+    )
+    stranger.page.get_by_label("Or paste the badge").fill(tampered)
+    stranger.follow(lambda: stranger.page.get_by_role("button", name="Check the badge").click())
+    assert "The badge did not pass the check" in stranger.page.content()
+
+    tab.goto(f"/o/{world.org.slug}/learning/")
+    assert "Passed" in page.locator(".govuk-task-list").first.inner_text()
+
+
+def _line_managers(world: World, *, passed: int, not_passed: int, module: Module) -> None:
+    """Line managers in post, each with one report in post; ``passed`` of them passed."""
+    for number in range(passed + not_passed):
+        user = UserFactory.create(email=f"line.manager.{number}@example.org")
+        Membership.objects.create(user=user, organisation=world.org, role=Role.EMPLOYEE)
+        record = StaffRecordFactory.create(organisation=world.org, user=user)
+        StaffRecordFactory.create(organisation=world.org, line_manager=record)
+        if number < passed:
+            ModuleProgress.objects.create(
+                organisation=world.org,
+                user=user,
+                module=module.slug,
+                module_version=module.version,
+                completed_at=timezone.now(),
+            )
+
+
+def test_a_line_manager_passes_their_module_and_the_training_figure_moves(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    managers = modules()["supporting-carers"]
+    # With the manager persona, 11 line managers: 5 passed and 6 not, so neither part is small.
+    _line_managers(world, passed=5, not_passed=5, module=managers)
+
+    hr = open_tab()
+    sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
+    hr.goto(f"/o/{world.org.slug}/")
+    hr.follow(
+        lambda: hr.page.get_by_role("link", name="Benchmarks and self-assessment").first.click()
+    )
+    hr.follow(lambda: hr.page.get_by_role("button", name="Start a self-assessment").click())
+    hr.page.get_by_label("Carer Positive").check()
+    hr.follow(lambda: hr.page.get_by_role("button", name="Start the self-assessment").click())
+    hr.follow(
+        lambda: hr.page.get_by_role(
+            "link", name="Communication, awareness raising and training"
+        ).click()
+    )
+    figure = hr.page.locator("[data-measure='managers_trained']")
+    assert figure.inner_text() == "45% of 11 line managers passed"
+    criterion = hr.path()
+
+    tab = open_tab()
+    page = tab.page
+    page.set_viewport_size(PHONE)
+    sign_in(tab, email=world.manager.email)
+    tab.follow(lambda: page.get_by_role("link", name="Learning", exact=True).click())
+    recommended = page.locator("h2:has-text('Recommended for you') + ul")
+    tab.follow(lambda: recommended.get_by_role("link", name=managers.title).click())
+    tab.follow(lambda: page.get_by_role("link", name=managers.lessons[0].title).click())
+    for _lesson in managers.lessons[:-1]:
+        tab.follow(lambda: page.get_by_role("button", name="Mark as done and continue").click())
+    tab.follow(lambda: page.get_by_role("button", name="Mark as done and go to the quiz").click())
+    tab.follow(lambda: page.get_by_role("button", name="Start the quiz").click())
+    attempt = QuizAttempt.objects.get(user=world.manager, module=managers.slug)
+    _answer(tab, attempt, right=True, module=managers)
+    tab.follow(lambda: page.get_by_role("button", name="Submit answers").click())
+    assert page.get_by_role("heading", name="You passed").is_visible()
+
+    hr.goto(criterion)
+    assert figure.inner_text() == "55% of 11 line managers passed"
+    assert Assessment.objects.filter(organisation=world.org).count() == 1
 
 
 def test_a_line_manager_writes_a_reflection_fixes_a_too_long_step_and_plans_it(
