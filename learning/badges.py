@@ -183,6 +183,23 @@ class BadgeCheck:
     def valid(self) -> bool:
         return self.verification.valid and self.withdrawn is None
 
+    def _date(self, field: str) -> datetime | None:
+        credential = self.verification.credential or {}
+        value = credential.get(field)
+        try:
+            return datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    @property
+    def valid_from(self) -> datetime | None:
+        """When the verified badge was issued, for people to read."""
+        return self._date("validFrom")
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return self._date("validUntil")
+
     @property
     def message(self) -> str:
         if self.verification.valid and self.withdrawn is not None:

@@ -91,6 +91,7 @@ def test_a_carer_takes_carer_aware_on_a_phone_fails_retries_and_passes(
     stranger.page.get_by_label("Upload the badge file").set_input_files(badge_file)
     stranger.follow(lambda: stranger.page.get_by_role("button", name="Check the badge").click())
     assert stranger.page.get_by_role("heading", name="The badge is genuine").is_visible()
+    stranger.screenshot("badge-check")
 
     # A changed file fails the same check.
     token = badge_file.read_text().strip()
