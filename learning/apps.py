@@ -13,6 +13,7 @@ class LearningConfig(AppConfig):
         from organisations import hooks
 
         hooks.home_cards.register(learning_hooks.home_cards)
+        hooks.waiting_for.register(learning_hooks.waiting_for)
         # A quiz result is the learner's own, like their personal plan.
         register_private_object_type("learning.quizattempt")
         register_private_object_type("learning.badge")

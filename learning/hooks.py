@@ -6,11 +6,21 @@ Registered in ``LearningConfig.ready()``.
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from accounts.hooks import AccountPanel
 from accounts.models import User
 from learning.content import module as find_module
-from learning.selectors import audiences_for, badges_for_account, modules_for
-from organisations.hooks import HomeCard, HomeViewer
+from learning.selectors import (
+    audiences_for,
+    badges_for_account,
+    has_passed,
+    modules_for,
+    progress_for,
+)
+from organisations.hooks import HomeCard, HomeViewer, WaitingItem
+from organisations.models import Role
 from organisations.selectors import roles_in
 
 #: After plans (30) and commitments (40).
@@ -57,5 +67,30 @@ def account_panels(*, user: User) -> list[AccountPanel]:
             order=ACCOUNT_PANEL_ORDER,
             template="learning/_account_badges.html",
             data={"badges": [(badge, find_module(badge.module)) for badge in held]},
+        )
+    ]
+
+
+#: The module every carer champion is asked to complete when appointed.
+CHAMPIONS_MODULE = "carer-aware"
+
+
+def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
+    """A carer champion who has not passed Carer Aware is asked to take it, from the day they
+    are appointed until they pass: champions are the people colleagues turn to first. One
+    query, for the viewer's own progress; the roles were read with the page."""
+    if Role.CHAMPION not in roles_in(user=viewer.user, organisation=viewer.organisation):
+        return []
+    module = find_module(CHAMPIONS_MODULE)
+    if module is None:
+        return []
+    progress = progress_for(viewer=viewer.user, organisation=viewer.organisation, module=module)
+    if has_passed(progress, module):
+        return []
+    url = reverse("learning:module", args=[viewer.organisation.slug, module.slug])
+    return [
+        WaitingItem(
+            title=_("Take %(module)s: every carer champion is asked to") % {"module": module.title},
+            url=url,
         )
     ]

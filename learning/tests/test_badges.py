@@ -326,3 +326,19 @@ def test_the_account_page_lists_badges_from_every_organisation(world):
         "Your badges"
         not in signed_in(world.manager).get(reverse("accounts:settings")).content.decode()
     )
+
+
+# Champions ---------------------------------------------------------------------------------
+
+
+def test_a_champion_is_asked_to_take_carer_aware_until_they_pass(world):
+    home = reverse("organisations:home", args=[world.org.slug])
+    wanted = "Take Carer Aware: every carer champion is asked to"
+
+    assert wanted in signed_in(world.champion).get(home).content.decode()
+    assert wanted not in signed_in(world.carer).get(home).content.decode()
+    assert wanted not in signed_in(world.leaver).get(home).content.decode()
+
+    pass_module(world, world.champion)
+
+    assert wanted not in signed_in(world.champion).get(home).content.decode()
