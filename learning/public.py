@@ -28,7 +28,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from learning.content import Module, module
-from learning.models import ModuleProgress, ReflectionEntry
+from learning.models import Badge, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES
 from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
 
@@ -151,3 +151,47 @@ def reflection_log_export(*, organisation_id: int, user_id: int) -> list[dict[st
         for item in PRINCIPLES
         if (entry := entries.get(item.slug)) is not None
     ]
+
+
+def learning_export(*, organisation_id: int, user_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The person's own learning here as plain values for their download: how far they came in
+    each module, every quiz attempt with its score, and their badges with the signed file.
+    Three queries. Only for the person themselves: results are theirs alone."""
+    mine = {"organisation_id": organisation_id, "user_id": user_id}
+    progress = [
+        {
+            "module": row.module,
+            "module_version": row.module_version,
+            "lessons_done": list(row.lessons_done),
+            "started_at": row.started_at.isoformat(),
+            "passed_at": row.completed_at.isoformat() if row.completed_at else None,
+        }
+        for row in ModuleProgress.objects.filter(**mine).order_by("started_at", "pk")
+    ]
+    attempts = [
+        {
+            "module": row.module,
+            "module_version": row.module_version,
+            "started_at": row.started_at.isoformat(),
+            "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+            "questions": list(row.questions),
+            "answers": dict(row.answers),
+            "score": row.score,
+            "passed": row.passed,
+        }
+        for row in QuizAttempt.objects.filter(**mine).order_by("started_at", "pk")
+    ]
+    badges = [
+        {
+            "id": str(row.public_id),
+            "module": row.module,
+            "module_version": row.module_version,
+            "issued_at": row.issued_at.isoformat(),
+            "valid_until": row.valid_until.isoformat(),
+            "public_page": row.shared,
+            "public_page_shows_name": row.show_name,
+            "credential": row.token,
+        }
+        for row in Badge.objects.filter(**mine).order_by("issued_at", "pk")
+    ]
+    return {"modules": progress, "quiz_attempts": attempts, "badges": badges}

@@ -154,6 +154,20 @@ def carer_data_pdf(data: dict[str, Any]) -> bytes:
                     body,
                 )
             )
+    learned = data.get("learning") or {}
+    if learned.get("modules") or learned.get("badges"):
+        story.append(Paragraph("My learning", styles["Heading1"]))
+        for row in learned.get("modules", []):
+            passed = f"passed on {row['passed_at'][:10]}" if row["passed_at"] else "not passed yet"
+            story.append(Paragraph(f"{pdf_text(row['module'])}: {pdf_text(passed)}", body))
+        for badge in learned.get("badges", []):
+            story.append(
+                Paragraph(
+                    f"Badge for {pdf_text(badge['module'])}, issued {badge['issued_at'][:10]}, "
+                    f"valid until {badge['valid_until'][:10]} (the signed file is in the JSON copy)",
+                    body,
+                )
+            )
     reflections = data.get("reflection_log") or []
     if reflections:
         story.append(Paragraph("My reflection log", styles["Heading1"]))

@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.selectors import actor_name
-from learning.public import reflection_log_export
+from learning.public import learning_export, reflection_log_export
 from organisations.models import StaffRecord
 from passports.models import CarerDeclaration, Passport
 from passports.selectors import passport_seen_by
@@ -28,6 +28,12 @@ def carer_data_export(*, staff: StaffRecord) -> dict[str, Any]:
             reflection_log_export(organisation_id=staff.organisation_id, user_id=staff.user_id)
             if staff.user_id is not None
             else []
+        ),
+        # Their modules, quiz results and badges: private to them, so theirs to take.
+        "learning": (
+            learning_export(organisation_id=staff.organisation_id, user_id=staff.user_id)
+            if staff.user_id is not None
+            else {"modules": [], "quiz_attempts": [], "badges": []}
         ),
     }
     if declaration is not None:

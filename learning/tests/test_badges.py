@@ -19,6 +19,7 @@ from joserfc.jwk import KeySet
 
 from audit.models import AuditEvent
 from audit.selectors import events_for_organisation
+from carershub.tests.pdfs import pdf_text
 from credentials.tests.helpers import flip, header_of, payload_of
 from learning import badges as badges_module
 from learning.badges import badge_check_file
@@ -342,3 +343,23 @@ def test_a_champion_is_asked_to_take_carer_aware_until_they_pass(world):
     pass_module(world, world.champion)
 
     assert wanted not in signed_in(world.champion).get(home).content.decode()
+
+
+def test_the_download_everything_about_me_files_carry_the_learners_own_learning(world):
+    badge = earned(world)
+    client = signed_in(world.carer)
+
+    data = client.get(reverse("passports:carer_export_json", args=[world.org.slug])).json()
+
+    learned = data["learning"]
+    assert [row["module"] for row in learned["modules"]] == [MODULE.slug]
+    assert learned["modules"][0]["passed_at"] is not None
+    assert [a["passed"] for a in learned["quiz_attempts"]] == [True]
+    assert learned["badges"][0]["credential"] == badge.token
+    pdf = client.get(reverse("passports:carer_export_pdf", args=[world.org.slug])).content
+    assert "My learning" in pdf_text(pdf)
+    # The manager's own download holds only their own learning, which is none.
+    theirs = signed_in(world.manager).get(
+        reverse("passports:carer_export_json", args=[world.org.slug])
+    )
+    assert theirs.json()["learning"] == {"modules": [], "quiz_attempts": [], "badges": []}
