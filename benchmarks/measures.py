@@ -34,7 +34,7 @@ from learning import public as learning
 from leave import public as leave
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports import public as passports
-from shared.suppression import suppress, suppress_with_total
+from shared.suppression import THRESHOLD, suppress, suppress_with_total
 
 JsonValue = int | float | bool | str | None
 #: How far back the leave and flexible-working measures look.
@@ -252,9 +252,25 @@ def leave_policy_enhanced(organisation: Organisation, today: date) -> Measuremen
 
 
 def _passed(
-    organisation: Organisation, today: date, *, module: str, among: learning.Group, what: str
+    organisation: Organisation,
+    today: date,
+    *,
+    module: str,
+    among: learning.Group,
+    what: str,
+    beside_everyone: bool = False,
 ) -> Measurement:
+    """``among``'s share who passed. ``beside_everyone`` when the same assessment also shows
+    everyone's figure for the module: the people outside the group are then everyone less the
+    group, so the share is hidden when they would be a small number."""
     done = learning.completion(organisation=organisation, module_slug=module, among=among)
+    if beside_everyone:
+        everyone = learning.completion(
+            organisation=organisation, module_slug=module, among=learning.Group.EVERYONE
+        )
+        others = (everyone.passed - done.passed, everyone.not_passed - done.not_passed)
+        if any(0 < count < THRESHOLD for count in others):
+            return Measurement(None, _("Too few to show (fewer than 5 in a group)"), today, "")
     return _share(
         today=today,
         good=done.passed,
@@ -291,16 +307,18 @@ def staff_carer_aware(organisation: Organisation, today: date) -> Measurement:
     )
 
 
-@measure("champions_trained", gettext_lazy("Carer champions who passed Supporting working carers"))
+@measure("champions_trained", gettext_lazy("Carer champions who passed Carer Aware"))
 def champions_trained(organisation: Organisation, today: date) -> Measurement:
-    """Champions take the managers' module too: it covers the passport conversation, leave,
-    adjustments and confidentiality, which carers bring to a champion as well."""
+    """Champions are asked to take Carer Aware when appointed (learning's waiting item), so
+    that is what this counts. Shown beside ``staff_carer_aware``, so the people who are not
+    champions must not be few."""
     return _passed(
         organisation,
         today,
-        module="supporting-carers",
+        module="carer-aware",
         among=learning.Group.CHAMPIONS,
         what=_("carer champions passed"),
+        beside_everyone=True,
     )
 
 

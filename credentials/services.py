@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
@@ -193,7 +194,9 @@ def revoke_key(
 ) -> SigningKey:
     """Stop trusting a key for good: everything it signed fails verification from now on.
 
-    Meant for a key that may be compromised. The organisation's next credential gets a new key.
+    Meant for a key that may be compromised. Revoking the active key makes its replacement at
+    once, as part of the same action: a key made later, by the next credential signed, would
+    date that signing in the organisation's audit log (a badge says who passed a module).
     """
     reason = reason.strip()
     if not reason:
@@ -220,8 +223,43 @@ def revoke_key(
                 "reason": reason,
             },
         )
+        if locked.retired_at is None:
+            lock_organisation(locked.organisation_id)
+            _create_key(
+                organisation=locked.organisation,
+                actor=actor,
+                channel=_channel(channel, actor),
+                summary="Created a credential signing key (replacing a revoked one)",
+            )
     key.revoked_at, key.revocation_reason = locked.revoked_at, locked.revocation_reason
     return key
+
+
+def keys_ensure() -> int:
+    """Give every organisation without an active key one; returns how many were made.
+
+    Run daily, so an organisation's first key is made by this job rather than by the first
+    credential it signs, whose time the key's audit entry would otherwise record.
+    """
+    made = 0
+    active = SigningKey.objects.filter(
+        organisation=OuterRef("pk"), retired_at__isnull=True, revoked_at__isnull=True
+    )
+    missing = Organisation.objects.filter(~Exists(active)).only("pk")
+    for organisation in missing.iterator():
+        with transaction.atomic():
+            lock_organisation(organisation.pk)
+            if not SigningKey.objects.filter(
+                organisation=organisation, retired_at__isnull=True, revoked_at__isnull=True
+            ).exists():
+                _create_key(
+                    organisation=organisation,
+                    actor=None,
+                    channel=Channel.SYSTEM,
+                    summary="Created a credential signing key",
+                )
+                made += 1
+    return made
 
 
 def reencrypt_keys() -> int:

@@ -29,7 +29,9 @@ from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import attempt
 
-PERMISSION = "organisations.use_organisation"
+#: A badge is the holder's to keep: someone who has left still sees theirs and decides what
+#: its public page shows, though they can no longer learn here.
+PERMISSION = "organisations.use_own_records"
 
 
 @require_safe

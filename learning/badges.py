@@ -118,8 +118,10 @@ def badge_issue(*, attempt: QuizAttempt, module: Module, learner: User) -> Badge
     now = timezone.now()
     held = Badge.objects.filter(
         organisation=attempt.organisation, user=learner, module=module.slug, valid_until__gt=now
-    ).values_list("module_version", flat=True)
-    if any(module.withdrawn_reason(version) is None for version in held):
+    )
+    # One that still stands: in date, on a version not withdrawn, and still verifying (its
+    # signing key may have been revoked since).
+    if any(badge_check(badge.token, badge=badge, module=module).valid for badge in held):
         return None
     badge = Badge(
         organisation=attempt.organisation,

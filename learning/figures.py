@@ -56,8 +56,15 @@ def module_figures(*, organisation: Organisation, module: Module) -> ModuleFigur
         for group in Group
     }
     everyone = counts[Group.EVERYONE]
-    groups = [GroupFigure(Group.EVERYONE, suppress_share(everyone.passed, everyone.total))]
-    for group in (Group.MANAGERS, Group.CHAMPIONS):
+    unit_group = UNIT_GROUP[module.audience]
+    if unit_group is not Group.EVERYONE:
+        # A module for one group shows that group only: everyone beside it would give away how
+        # many outside the group took it, and the units add up to the group's own figure.
+        mine = counts[unit_group]
+        groups = [GroupFigure(unit_group, suppress_share(mine.passed, mine.total))]
+    else:
+        groups = [GroupFigure(Group.EVERYONE, suppress_share(everyone.passed, everyone.total))]
+    for group in (Group.MANAGERS, Group.CHAMPIONS) if unit_group is Group.EVERYONE else ():
         part = counts[group]
         # The group beside everyone else: hidden too when the others' figure would be small.
         shares = suppress_shares(
@@ -67,7 +74,6 @@ def module_figures(*, organisation: Organisation, module: Module) -> ModuleFigur
             }
         )
         groups.append(GroupFigure(group, shares["group"]))
-    unit_group = UNIT_GROUP[module.audience]
     by_unit = completion_by_unit(
         organisation=organisation, module_slug=module.slug, among=unit_group
     )

@@ -105,7 +105,8 @@ class Badge(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     module = models.SlugField(max_length=50)
     module_version = models.PositiveIntegerField()
-    attempt = models.OneToOneField(QuizAttempt, on_delete=models.PROTECT, related_name="badge")
+    #: Deleting the attempt (with its learner's account) deletes the badge: it is theirs.
+    attempt = models.OneToOneField(QuizAttempt, on_delete=models.CASCADE, related_name="badge")
     #: In the credential's id and the public page's address: random, so not guessable.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issued_at = models.DateTimeField()

@@ -96,9 +96,10 @@ def suppress_shares[K](
 
     Wholes say how many there are, not which way anyone went: they are suppressed as counts
     beside their total (``suppress_with_total``). A row whose part or rest is small, or whose
-    whole is hidden, hides its part and rest. Then, because the overall figure less the rows
-    shown gives the hidden rows' sum, more rows are hidden, smallest first, until the hidden
-    rows' parts and rests each add up to none or to at least ``threshold``.
+    whole is hidden, hides its part, rest and whole. Then, because the overall figure less the
+    rows shown gives the hidden rows' sums, more rows are hidden, smallest first, until the
+    hidden rows' parts, rests and wholes each add up to none or to at least ``threshold``, and
+    the hidden people did not all go the same way while a small row is among them.
     """
     wholes, _total = suppress_with_total(
         {key: whole for key, (_part, whole) in rows.items()}, threshold
@@ -113,7 +114,13 @@ def suppress_shares[K](
     def recoverable() -> bool:
         parts = sum(rows[key][0] for key in hidden)
         rests = sum(rest[key] for key in hidden)
-        return 0 < parts < threshold or 0 < rests < threshold
+        sizes = sum(rows[key][1] for key in hidden)
+        if 0 < parts < threshold or 0 < rests < threshold or 0 < sizes < threshold:
+            return True
+        # Every hidden person went the same way (nobody passed, or everybody did): a small row
+        # among them is then known person by person, however many rows are hidden with it.
+        same_way = parts == 0 or rests == 0
+        return same_way and any(0 < rows[key][1] < threshold for key in hidden)
 
     while hidden and recoverable():
         candidates = sorted(
@@ -134,9 +141,11 @@ def suppress_shares[K](
         key: Share(
             part=cell(key, part),
             rest=cell(key, rest[key]),
+            # A hidden row hides its size too: sizes beside the total would pin down how many
+            # the hidden rows hold, and so what they hide.
             whole=(
                 Count(None, secondary=not 0 < whole < threshold)
-                if wholes[key].suppressed
+                if wholes[key].suppressed or key in hidden
                 else wholes[key]
             ),
         )

@@ -224,7 +224,7 @@ def test_overview_queries_do_not_grow_with_answers_and_files(world, django_asser
     assessment = started(world)
     client = client_for(world.hr_admin)
     client.get(url("benchmarks:assessment_detail", assessment.pk))
-    with django_assert_num_queries(22) as few:
+    with django_assert_num_queries(23) as few:
         client.get(url("benchmarks:assessment_detail", assessment.pk))
     meet(world, assessment, up_to="exemplary")
     uploaded(world, assessment)

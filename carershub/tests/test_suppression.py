@@ -34,7 +34,7 @@ def test_a_share_hides_its_part_and_rest_together_when_either_is_small():
     assert (shown.part.value, shown.rest.value, shown.whole.value, shown.percent) == (8, 5, 13, 62)
     few_left = suppress_share(8, 10)
     assert few_left.hidden
-    assert (few_left.part.value, few_left.rest.value, few_left.whole.value) == (None, None, 10)
+    assert (few_left.part.value, few_left.rest.value, few_left.whole.value) == (None, None, None)
     assert few_left.percent is None
     assert (str(few_left.part), str(few_left.rest)) == ("not shown", "fewer than 5")
 
@@ -52,7 +52,15 @@ def test_a_share_of_large_parts_or_of_nobody_is_shown():
 def test_one_hidden_row_takes_the_next_smallest_row_with_it():
     shares = suppress_shares({"a": (3, 10), "b": (20, 40), "c": (6, 12)})
     assert [s.hidden for s in shares.values()] == [True, False, True]
-    assert [s.whole.value for s in shares.values()] == [10, 40, 12]
+    assert [s.whole.value for s in shares.values()] == [None, 40, None]
+
+
+def test_hidden_rows_that_all_went_the_same_way_take_more_rows_with_them():
+    # a and b hold one person each and c ten, none passed: beside the total, hiding a and b
+    # (and c for their sum) would still say nobody in them passed. d goes too.
+    shares = suppress_shares({"a": (0, 1), "b": (0, 1), "c": (0, 10), "d": (10, 20)})
+    assert all(s.hidden for s in shares.values())
+    assert all(s.whole.value is None for s in shares.values())
 
 
 def test_hidden_rows_grow_until_their_sums_give_nothing_small_away():

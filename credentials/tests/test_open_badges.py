@@ -188,3 +188,27 @@ def test_signed_out_verification_trusts_no_organisations_remote_issuers(world, r
     assert verify_credential(token, receiving_organisation=None, now=NOW).reason == (
         "untrusted_issuer"
     )
+
+
+def test_revoking_the_active_key_makes_its_replacement_at_once(world):
+    from credentials.models import SigningKey
+
+    key = active_key(world.org, actor=None)
+    revoke_key(key, actor=world.org_admin, reason="Lost laptop")
+
+    replacement = SigningKey.objects.get(
+        organisation=world.org, retired_at__isnull=True, revoked_at__isnull=True
+    )
+    assert replacement.pk != key.pk
+
+
+def test_the_daily_job_gives_every_organisation_a_key_before_it_signs_anything(world):
+    from credentials.models import SigningKey
+    from credentials.services import keys_ensure
+    from credentials.tasks import ensure_signing_keys
+
+    assert not SigningKey.objects.exists()
+
+    assert ensure_signing_keys.call() == 2  # the world's two organisations
+    assert keys_ensure() == 0
+    assert SigningKey.objects.filter(organisation=world.org).count() == 1

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 (
                     "attempt",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="badge",
                         to="learning.quizattempt",
                     ),

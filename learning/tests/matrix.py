@@ -89,8 +89,8 @@ MATRIX: dict[str, Spec] = {
     # Badges: the list is every member's own; one badge's page only its holder's (anyone else
     # learns nothing, not even that it exists). The file is the holder's from any page, also
     # after leaving; the public page, the check and the image are for anyone.
-    "learning:badges": page(MEMBERS),
-    "learning:badge": private_page(("carer",), badge),
+    "learning:badges": page(MEMBERS) | {"leaver": 200},
+    "learning:badge": private_page(("carer",), badge) | {"leaver": 404},
     "learning:badge_download": Spec(
         "GET", dict.fromkeys(EVERYONE, 404) | {ANON: 302, "carer": 200}, badge_only
     ),

@@ -363,3 +363,44 @@ def test_the_download_everything_about_me_files_carry_the_learners_own_learning(
         reverse("passports:carer_export_json", args=[world.org.slug])
     )
     assert theirs.json()["learning"] == {"modules": [], "quiz_attempts": [], "badges": []}
+
+
+def test_after_the_signing_key_is_revoked_a_new_pass_earns_a_badge_that_verifies(world):
+    from credentials.services import active_key, revoke_key
+
+    first = earned(world)
+    revoke_key(active_key(world.org, actor=None), actor=None, reason="Laptop lost")
+    assert not badge_check_file(first.token).valid
+
+    pass_module(world)
+
+    newest = Badge.objects.filter(user=world.carer).order_by("-issued_at", "-pk").first()
+    assert newest is not None
+    assert newest.pk != first.pk
+    assert badge_check_file(newest.token).valid
+
+
+def test_someone_who_has_left_still_decides_what_their_badges_page_shows(world):
+    badge = earned(world)
+    world.carer_record.status = "left"
+    world.carer_record.left_on = timezone.localdate()
+    world.carer_record.save()
+    client = signed_in(world.carer)
+
+    response = client.post(
+        org_url(world, "badge", public_id=badge.public_id), {"shared": "no", "show_name": "no"}
+    )
+
+    assert response.status_code == 302
+    badge.refresh_from_db()
+    assert not badge.shared
+    # Learning itself is closed to them.
+    assert client.get(org_url(world, "home")).status_code == 403
+
+
+def test_a_learner_with_a_badge_can_still_be_deleted(world):
+    earned(world)
+
+    world.carer.delete()
+
+    assert not Badge.objects.exists()

@@ -68,7 +68,7 @@ def test_figures_by_role_are_counted_and_small_ones_hidden(world):
     groups = f'data-groups="{AWARE}"'
     assert row(html, groups, "Everyone in post") == ["19", "23", "42", "45%"]
     # The 6 managers in Quokka ward and the world's manager: 1 not passed hides the row.
-    assert row(html, groups, "Line managers") == ["not shown", "fewer than 5", "7", "—"]
+    assert row(html, groups, "Line managers") == ["not shown", "fewer than 5", "not shown", "—"]
     # The world's champion has no staff record, so is not staff in post.
     assert row(html, groups, "Carer champions") == ["0", "0", "0", "—"]
 
@@ -83,7 +83,8 @@ def test_figures_by_unit_hide_small_units_and_one_more_so_totals_give_nothing_aw
     # overall figure, so the next smallest unit, Okapi clinic, is hidden as well.
     assert row(html, units, "Ward 1") == ["not shown", "fewer than 5", "fewer than 5", "—"]
     assert row(html, units, "Narwhal unit") == ["fewer than 5", *HIDDEN, "—"]
-    assert row(html, units, "Okapi clinic") == [*HIDDEN, "10", "—"]
+    # A hidden row hides its size too, or the sizes beside the total would pin the hidden down.
+    assert row(html, units, "Okapi clinic") == [*HIDDEN, "not shown", "—"]
 
 
 def test_the_managers_module_is_split_by_unit_among_line_managers(world):
@@ -109,7 +110,37 @@ def test_a_group_that_would_give_away_the_others_is_hidden(world):
     groups = f'data-groups="{AWARE}"'
     assert row(html, groups, "Everyone in post") == ["19", "7", "26", "73%"]
     # Managers: 9 of 14 passed; everyone else: 10 of 12 (the new manager and the carer not).
-    assert row(html, groups, "Line managers") == [*HIDDEN, "14", "—"]
+    assert row(html, groups, "Line managers") == [*HIDDEN, "not shown", "—"]
+
+
+def test_a_module_for_one_group_shows_that_group_only(world):
+    """Everyone's figure for the managers' module beside the managers' own would give away how
+    many people who are not managers took it."""
+    unit = UnitFactory.create(organisation=world.org, name="Quokka ward")
+    pass_(people(world.org, 10, unit=unit, manages=True), "supporting-carers")
+    people(world.org, 10, unit=unit, manages=True)
+    pass_(people(world.org, 1, unit=unit), "supporting-carers")
+    html = figures(world)
+    groups = 'data-groups="supporting-carers"'
+    assert row(html, groups, "Line managers") == ["10", "11", "21", "48%"]
+    with pytest.raises(AssertionError, match="no row"):
+        row(html, groups, "Everyone in post")
+
+
+def test_units_of_one_that_all_went_the_same_way_are_never_pinned_down(world):
+    """Two units of one person and a unit where nobody passed, beside a total: hiding the small
+    ones alone would show, by subtraction, that nobody in them passed."""
+    for name, not_passed in [("Auk", 1), ("Bittern", 1), ("Crane", 10)]:
+        unit = UnitFactory.create(organisation=world.org, name=name)
+        people(world.org, not_passed, unit=unit)
+    dunlin = UnitFactory.create(organisation=world.org, name="Dunlin")
+    pass_(people(world.org, 10, unit=dunlin), AWARE)
+    people(world.org, 10, unit=dunlin)
+    html = figures(world)
+    units = f'data-units="{AWARE}"'
+    for name in ("Auk", "Bittern", "Crane", "Dunlin"):
+        assert row(html, units, name)[:2] != ["0", "1"]
+        assert row(html, units, name)[-1] == "—", name
 
 
 def test_the_page_takes_the_same_queries_however_many_learn(world, django_assert_num_queries):
