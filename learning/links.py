@@ -13,6 +13,7 @@ from guidance.public import help_url
 #: The product pages a lesson may link to, by the name written after ``product:``.
 PRODUCT_PAGES = {
     "passport": "passports:carer_home",
+    "team-passports": "passports:team",
     "carers-leave": "leave:home",
     "flexible-working": "flexible:home",
     "learning": "learning:home",

@@ -27,6 +27,11 @@ pages = [
     path(
         "passports/<int:pk>/conversations/new/", passport.conversation_new, name="conversation_new"
     ),
+    path(
+        "passports/<int:pk>/conversation-guide/",
+        passport.conversation_guide_view,
+        name="conversation_guide",
+    ),
     path("passports/<int:pk>/sign/", passport.passport_sign_view, name="sign"),
     path(
         "passports/<int:pk>/versions/<int:number>/",

@@ -86,6 +86,8 @@ MATRIX: dict[str, Spec] = {
     ),
     "passports:review": passport_page(("carer", "manager")),
     "passports:conversation_new": passport_page(("carer", "manager")),
+    # The same door as noting a conversation: the carer may read what their manager is prompted.
+    "passports:conversation_guide": passport_page(("carer", "manager")),
     "passports:sign": passport_action(("carer", "manager"), data={"version": "1"}),
     # Nothing is agreed yet, so there is no version 1 to show anyone.
     "passports:version": passport_page(

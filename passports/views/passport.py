@@ -33,6 +33,7 @@ from passports.forms import (
     ReviewForm,
     VersionedForm,
 )
+from passports.guide import conversation_guide
 from passports.models import AdjustmentStatus, Passport
 from passports.selectors import (
     PassportAccess,
@@ -290,6 +291,29 @@ def conversation_new(request: OrgRequest, pk: int) -> HttpResponse:
         ),
         done=_("Conversation noted."),
         title=_("Note a conversation"),
+    )
+
+
+@require_safe
+@org_view("organisations.use_organisation")
+def conversation_guide_view(request: OrgRequest, pk: int) -> HttpResponse:
+    """Prompts for the manager beside the passport as it stands. Nothing is stored here: the
+    read is audited like any other, and a note is kept only if they go on to write one.
+
+    The same door as noting a conversation (the carer and the manager they shared with, in
+    post), so the carer can always read what their manager is prompted to ask.
+    """
+    passport, access = access_passport(
+        viewer=request.user, organisation=request.organisation, pk=pk
+    )
+    audit_view(request, passport, "Opened passport with the conversation guide")
+    guide = conversation_guide(
+        passport=passport, adjustments=passport.adjustments.all(), today=timezone.localdate()
+    )
+    return render(
+        request,
+        "passports/conversation_guide.html",
+        _context(request, passport, access, guide=guide),
     )
 
 
