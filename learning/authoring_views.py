@@ -57,6 +57,7 @@ def content(request: OrgRequest) -> HttpResponse:
             "organisation": request.organisation,
             "overview": overview,
             "any_stale": any(item.stale for entry in overview for item in entry.lessons),
+            "any_broken": any(item.broken for entry in overview for item in entry.lessons),
         },
     )
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from django.http import Http404
 
 from accounts.models import User
+from learning.authoring import lesson_text_problems
 from learning.content import Audience, Lesson, Module, Option, Question, module, modules
 from learning.models import Badge, LessonText, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES, Principle, principle
@@ -370,6 +371,9 @@ class LessonContent:
     own: LessonText | None
     #: The module has a newer version than the one the organisation's text was written for.
     stale: bool
+    #: The organisation's text breaks a rule it was published under (a ``product:`` or
+    #: ``help:`` link to a page a later release removed), so learners read the standard text.
+    broken: bool = False
 
 
 @dataclass(frozen=True)
@@ -383,9 +387,7 @@ def content_overview(*, organisation: Organisation) -> list[ModuleContent]:
     of those were written against an earlier version of the module, in one query."""
     own = {
         (row.module, row.lesson): row
-        for row in LessonText.objects.filter(organisation=organisation).only(
-            "module", "lesson", "module_version", "updated_at"
-        )
+        for row in LessonText.objects.filter(organisation=organisation)
     }
     out = []
     for item in modules().values():
@@ -393,6 +395,9 @@ def content_overview(*, organisation: Organisation) -> list[ModuleContent]:
         for lesson in item.lessons:
             row = own.get((item.slug, lesson.slug))
             stale = row is not None and row.module_version < item.version
-            lessons.append(LessonContent(lesson=lesson, own=row, stale=stale))
+            broken = row is not None and bool(
+                lesson_text_problems(row.markdown, organisation=organisation)
+            )
+            lessons.append(LessonContent(lesson=lesson, own=row, stale=stale, broken=broken))
         out.append(ModuleContent(module=item, lessons=lessons))
     return out

@@ -130,6 +130,18 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
             )
         return redirect("learning:quiz", request.organisation.slug, found.slug)
     slug = request.organisation.slug
+
+    def links(href: str) -> str:
+        return resolve_link(href, org_slug=slug)
+
+    # The organisation's own text when it has replaced the standard one.
+    shown = lesson_as_shown(organisation=request.organisation, module=found, lesson=current)
+    try:
+        body = render_lesson(shown, resolve_link=links)
+    except KeyError:
+        # Its text links to a page a later release removed: learners read the standard text
+        # until HR puts it right (the content page says which lesson).
+        body = render_lesson(current, resolve_link=links)
     return render(
         request,
         "learning/lesson.html",
@@ -139,11 +151,7 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
             "lesson": current,
             "following": following,
             "done": current.slug in _done(request, found),
-            # The organisation's own text when it has replaced the standard one.
-            "body": render_lesson(
-                lesson_as_shown(organisation=request.organisation, module=found, lesson=current),
-                resolve_link=lambda href: resolve_link(href, org_slug=slug),
-            ),
+            "body": body,
         },
     )
 

@@ -272,3 +272,19 @@ def test_only_hr_is_offered_the_content_page_from_the_learning_home(world):
     assert link in signed_in(world.hr_admin).get(home).content.decode()
     assert link in signed_in(world.org_admin).get(home).content.decode()
     assert link not in signed_in(world.manager).get(home).content.decode()
+
+
+def test_text_whose_link_has_since_gone_falls_back_to_the_standard_text(world):
+    # Published when the page existed; a later release removed it.
+    LessonText.objects.create(
+        organisation=world.org,
+        module=MODULE.slug,
+        lesson=LESSON.slug,
+        markdown="Zyxandra says [see this](product:gone-since)",
+        module_version=MODULE.version,
+    )
+    page = signed_in(world.carer).get(lesson_url(world))
+    assert page.status_code == 200
+    assert "Zyxandra" not in page.content.decode()
+    listing = signed_in(world.hr_admin).get(list_url(world)).content.decode()
+    assert "A link in your text leads nowhere" in listing
