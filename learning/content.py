@@ -254,9 +254,18 @@ def _style(token: Token, resolve_link: Callable[[str], str]) -> None:
 
 
 def links_in(lesson: Lesson) -> list[str]:
-    """Every link target the lesson's Markdown writes (for the content tests)."""
+    """Every link target the lesson's Markdown writes (for the content tests, and to check an
+    organisation's own text before it is published)."""
     return [
         str(token.attrGet("href"))
         for token in _walk(_markdown.parse(lesson.markdown))
         if token.type == "link_open"
     ]
+
+
+def has_top_heading(markdown: str) -> bool:
+    """Whether the Markdown has a level 1 heading (``#`` or underlined with ``=``), which a
+    lesson must not: the page's own heading is the lesson's title."""
+    return any(
+        token.type == "heading_open" and token.tag == "h1" for token in _markdown.parse(markdown)
+    )

@@ -1,5 +1,6 @@
 """The quiz form, one field per question asked, built from the attempt's stored questions,
-and the reflection form for one Core Principle.
+the reflection form for one Core Principle, and HR's form for the organisation's own text of
+a lesson.
 
 The quiz form carries no hint of which options are right; scoring is
 ``learning.services.attempt_submit``.
@@ -13,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from learning.content import Question
-from learning.models import FIRST_STEP_MAX, NOTES_MAX
+from learning.models import FIRST_STEP_MAX, LESSON_TEXT_MAX, NOTES_MAX
 from shared.forms import GovukForm, PlainForm
 
 
@@ -179,6 +180,37 @@ class ReflectionForm(GovukForm):
                 _(
                     "We could not tell which copy of this page you started from, so nothing "
                     "has been saved. Open the page again and write your reflection there."
+                )
+            )
+        return cleaned
+
+
+class LessonTextForm(PlainForm):
+    """The organisation's own text for one lesson, written by hand in the template for its two
+    buttons (Preview and Publish). What may be published is the service's rule
+    (``learning.authoring.lesson_text_problems``), so a preview and a publish say the same."""
+
+    markdown = forms.CharField(
+        label=_("Lesson text"),
+        help_text=_(
+            "Write in Markdown, as the standard lessons are. Start sections with ##, not a "
+            "single #. Up to %(max)s characters."
+        )
+        % {"max": f"{LESSON_TEXT_MAX:,}"},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+    )
+    #: The organisation's text's version when the page was opened; 0 for the standard text.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "version" in self.errors:
+            self.errors.pop("version")
+            raise forms.ValidationError(
+                _(
+                    "We could not tell which copy of this page you started from, so nothing "
+                    "has been saved. Open the page again and make your change there."
                 )
             )
         return cleaned

@@ -156,3 +156,38 @@ class ReflectionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Reflection {self.pk}"
+
+
+#: Longest text an organisation may put in place of a lesson, in characters: several times
+#: the longest shipped lesson, and short enough to read in one sitting.
+LESSON_TEXT_MAX = 20_000
+
+
+class LessonText(models.Model):
+    """An organisation's own text for one lesson of a shipped module, shown to its learners in
+    place of the standard text (typically its own policy or contacts). Organisation content,
+    not anyone's own: HR writes it and its audit entries are ordinary ones."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    module = models.SlugField(max_length=50)
+    lesson = models.SlugField(max_length=50)
+    markdown = models.TextField(max_length=LESSON_TEXT_MAX)
+    #: The module version the text was written against: a later version means the standard
+    #: lesson may have changed, and HR is asked to check their text.
+    module_version = models.PositiveIntegerField()
+    #: Goes up with every save, so a save from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "module", "lesson"], name="learning_one_text_per_lesson"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module}/{self.lesson} text {self.pk}"

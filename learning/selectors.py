@@ -11,13 +11,14 @@ and take every module: knowing how a manager supports carers helps a carer ask, 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404
 
 from accounts.models import User
-from learning.content import Audience, Module, Option, Question, module, modules
-from learning.models import Badge, ModuleProgress, QuizAttempt, ReflectionEntry
+from learning.authoring import lesson_text_problems
+from learning.content import Audience, Lesson, Module, Option, Question, module, modules
+from learning.models import Badge, LessonText, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES, Principle, principle
 from organisations.models import HR_ROLES, Organisation, Role
 from organisations.selectors import direct_reports, roles_in, staff_record_for_user
@@ -341,3 +342,62 @@ def step_in_plan(
         criterion_ref=principle.criterion_ref,
         action=entry.first_step,
     )
+
+
+# --- The organisation's own lesson text -----------------------------------------------------
+
+
+def lesson_text_of(
+    *, organisation: Organisation, module: Module, lesson: Lesson
+) -> LessonText | None:
+    """The organisation's own text for the lesson, if it has replaced the standard one."""
+    return LessonText.objects.filter(
+        organisation=organisation, module=module.slug, lesson=lesson.slug
+    ).first()
+
+
+def lesson_as_shown(*, organisation: Organisation, module: Module, lesson: Lesson) -> Lesson:
+    """The lesson as the organisation's learners read it: its own text when it has one, else
+    the standard text. One query, whoever asks."""
+    own = lesson_text_of(organisation=organisation, module=module, lesson=lesson)
+    return replace(lesson, markdown=own.markdown) if own is not None else lesson
+
+
+@dataclass(frozen=True)
+class LessonContent:
+    """One lesson on HR's content page."""
+
+    lesson: Lesson
+    own: LessonText | None
+    #: The module has a newer version than the one the organisation's text was written for.
+    stale: bool
+    #: The organisation's text breaks a rule it was published under (a ``product:`` or
+    #: ``help:`` link to a page a later release removed), so learners read the standard text.
+    broken: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    module: Module
+    lessons: list[LessonContent]
+
+
+def content_overview(*, organisation: Organisation) -> list[ModuleContent]:
+    """Every shipped module's lessons, saying which use the organisation's own text and which
+    of those were written against an earlier version of the module, in one query."""
+    own = {
+        (row.module, row.lesson): row
+        for row in LessonText.objects.filter(organisation=organisation)
+    }
+    out = []
+    for item in modules().values():
+        lessons = []
+        for lesson in item.lessons:
+            row = own.get((item.slug, lesson.slug))
+            stale = row is not None and row.module_version < item.version
+            broken = row is not None and bool(
+                lesson_text_problems(row.markdown, organisation=organisation)
+            )
+            lessons.append(LessonContent(lesson=lesson, own=row, stale=stale, broken=broken))
+        out.append(ModuleContent(module=item, lessons=lessons))
+    return out

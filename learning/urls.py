@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from learning import badge_views, views
+from learning import authoring_views, badge_views, views
 
 app_name = "learning"
 
@@ -13,6 +13,17 @@ pages = [
     path("reflection/<slug:principle>/", views.reflection_edit, name="reflection_edit"),
     path("reflection/<slug:principle>/plan/", views.reflection_to_plan, name="reflection_to_plan"),
     path("figures/", views.figures, name="figures"),
+    path("content/", authoring_views.content, name="content"),
+    path(
+        "content/<slug:module>/<slug:lesson>/",
+        authoring_views.content_edit,
+        name="content_edit",
+    ),
+    path(
+        "content/<slug:module>/<slug:lesson>/standard/",
+        authoring_views.content_reset,
+        name="content_reset",
+    ),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),
     path("<slug:module>/quiz/", views.quiz, name="quiz"),

@@ -29,6 +29,7 @@ from learning.selectors import (
     is_line_manager,
     latest_result,
     learning_home,
+    lesson_as_shown,
     open_attempt,
     progress_for,
     questions_of,
@@ -44,6 +45,7 @@ from shared.writes import RuleError
 
 PERMISSION = "organisations.use_organisation"
 FIGURES = "learning.view_figures"
+EDIT_CONTENT = "learning.edit_content"
 
 
 @require_safe
@@ -58,6 +60,7 @@ def home(request: OrgRequest) -> HttpResponse:
             "organisation": request.organisation,
             "home": learning_home(viewer=request.user, organisation=request.organisation),
             "can_see_figures": request.user.has_perm(FIGURES, request.organisation),
+            "can_edit_content": request.user.has_perm(EDIT_CONTENT, request.organisation),
         },
     )
 
@@ -127,6 +130,18 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
             )
         return redirect("learning:quiz", request.organisation.slug, found.slug)
     slug = request.organisation.slug
+
+    def links(href: str) -> str:
+        return resolve_link(href, org_slug=slug)
+
+    # The organisation's own text when it has replaced the standard one.
+    shown = lesson_as_shown(organisation=request.organisation, module=found, lesson=current)
+    try:
+        body = render_lesson(shown, resolve_link=links)
+    except KeyError:
+        # Its text links to a page a later release removed: learners read the standard text
+        # until HR puts it right (the content page says which lesson).
+        body = render_lesson(current, resolve_link=links)
     return render(
         request,
         "learning/lesson.html",
@@ -136,9 +151,7 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
             "lesson": current,
             "following": following,
             "done": current.slug in _done(request, found),
-            "body": render_lesson(
-                current, resolve_link=lambda href: resolve_link(href, org_slug=slug)
-            ),
+            "body": body,
         },
     )
 

@@ -9,7 +9,8 @@ and there is no address at which anyone could ask for someone else's (``private_
 for addresses that carry another person's record id). That another member, the line
 manager, HR or an admin never see the owner's words is in learning/tests/test_reflection.py.
 
-Only HR sees the completion figures, which name nobody.
+Only HR sees the completion figures, which name nobody, and only HR changes the
+organisation's own text of a lesson (a leaver, like any member without the role, is refused).
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ MATRIX: dict[str, Spec] = {
     "learning:result": page(MEMBERS, kwargs=module),
     "learning:quiz_start": _own(action(MEMBERS, module)),
     "learning:figures": page(HR),
+    "learning:content": page(HR),
+    "learning:content_edit": page(HR, kwargs=lesson),
+    # With no text of the organisation's own, going back to the standard one changes nothing.
+    "learning:content_reset": _own(action(HR, lesson, {"version": "0"})),
     # Badges: the list is every member's own; one badge's page only its holder's (anyone else
     # learns nothing, not even that it exists). The file is the holder's from any page, also
     # after leaving; the public page, the check and the image are for anyone.

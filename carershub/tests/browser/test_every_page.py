@@ -73,6 +73,10 @@ def test_every_page_an_organisation_admin_can_reach_passes_axe(
         "o/<slug:org_slug>/search/",
         # Learning's completion figures, from the learning home page.
         "o/<slug:org_slug>/learning/figures/",
+        # The organisation's own lesson text, from the learning home page: the list and a
+        # lesson's edit page.
+        "o/<slug:org_slug>/learning/content/",
+        "o/<slug:org_slug>/learning/content/<slug:module>/<slug:lesson>/",
     } <= routes
 
 
