@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -274,8 +275,8 @@ def personal_plan_add_step(
     plan_title: str,
     channel: Channel = Channel.WEB,
 ) -> StepAdded:
-    """Add one step as a row of the person's own plan (the one they changed last), making a
-    plan called ``plan_title`` if they have none here.
+    """Add one step as a row of the person's own plan (the unshared one they changed last),
+    making a plan called ``plan_title`` if they have none here that nobody else reads.
 
     A step already in one of their plans, with the same criterion and the same words, is not
     added again: pressing the button twice gives one row. Someone who has left adds nothing.
@@ -295,7 +296,14 @@ def personal_plan_add_step(
     )
     if found is not None:
         return StepAdded(step=found, added=False, plan_created=False)
-    latest = PersonalPlan.objects.filter(organisation=organisation, owner=by).first()
+    # Only into a plan nobody else reads: a step written privately (a reflection) must not
+    # appear to a colleague the person once shared another plan with.
+    open_share = PersonalPlanShare.objects.filter(plan=OuterRef("pk"), ended_at__isnull=True)
+    latest = (
+        PersonalPlan.objects.filter(organisation=organisation, owner=by)
+        .exclude(Exists(open_share))
+        .first()
+    )
     if latest is None:
         plan = personal_plan_create(
             organisation=organisation, by=by, title=plan_title, channel=channel

@@ -78,3 +78,16 @@ def test_a_full_plan_or_an_empty_step_is_refused(world):
         add(world, action="   ")
     assert empty.value.code == "no_step"
     assert PersonalPlanRow.objects.filter(plan=plan).count() == MAX_ROWS
+
+
+def test_a_step_never_goes_into_a_plan_a_colleague_reads(world):
+    from plans.models import PersonalPlanShare
+
+    shared = personal_plan_create(organisation=world.org, by=world.carer, title="Shared")
+    PersonalPlanShare.objects.create(plan=shared, with_user=world.manager)
+
+    done = add(world)
+
+    assert done.plan_created
+    assert done.step.plan_id != shared.pk
+    assert not shared.rows.exists()
