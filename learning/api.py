@@ -21,6 +21,7 @@ from audit.models import Channel
 from learning.badges import badge_check, badge_url
 from learning.content import Module
 from learning.content import module as find_module
+from learning.figures import completion_figures
 from learning.selectors import (
     access_attempt,
     access_module,
@@ -34,6 +35,7 @@ from learning.selectors import (
 )
 from learning.services import attempt_start, attempt_submit
 from organisations.types import OrgRequest
+from shared.suppression import Share
 from shared.text import SingleLine
 
 router = Router(tags=["learning"])
@@ -43,6 +45,8 @@ WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 400: Problem, 409: Problem}
 LEARNER = BearerToken("organisations.use_organisation", personal=True)
 #: A badge is the holder's to keep after leaving, like their passport.
 HOLDER = BearerToken("organisations.use_own_records", personal=True)
+#: Completion figures are HR's, through an organisation token, exactly as the page shows them.
+FIGURES = BearerToken("learning.view_figures")
 
 
 class LessonOut(Schema):
@@ -129,6 +133,40 @@ class BadgeOut(Schema):
     shared: bool
     public_url: str | None = Field(description="The public page, when the holder shares it.")
     credential: str = Field(description="The Open Badges 3.0 credential as a compact JWS.")
+
+
+class FigureOut(Schema):
+    passed: int | None = Field(
+        description="Null when hidden: fewer than 5, or it would give one away."
+    )
+    not_passed: int | None
+    total: int | None
+    percent: int | None
+
+
+class GroupFigureOut(FigureOut):
+    group: str = Field(description="everyone, managers or champions")
+
+
+class UnitFigureOut(FigureOut):
+    unit: str = Field(description="The unit's name; empty for people with no unit.")
+
+
+class ModuleFiguresOut(Schema):
+    module: str
+    title: str
+    groups: list[GroupFigureOut]
+    units_among: str = Field(description="The group the by-unit figures count.")
+    units: list[UnitFigureOut]
+
+
+def _figure(share: Share) -> dict[str, int | None]:
+    return {
+        "passed": share.part.value,
+        "not_passed": share.rest.value,
+        "total": share.whole.value,
+        "percent": share.percent,
+    }
 
 
 def _module_out(module: Module, *, lessons_done: int, passed: bool) -> dict[str, Any]:
@@ -264,3 +302,19 @@ def list_badges(request: OrgRequest) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+@router.get("/figures", auth=FIGURES, response={200: list[ModuleFiguresOut], **ERRORS})
+def completion_figures_list(request: OrgRequest) -> list[dict[str, Any]]:
+    """How many passed each module, by group and by unit, suppressed as on HR's page: never a
+    name, never a number from 1 to 4, nothing that gives one away by subtraction."""
+    return [
+        {
+            "module": item.module.slug,
+            "title": item.module.title,
+            "groups": [{"group": g.group.value, **_figure(g.share)} for g in item.groups],
+            "units_among": item.unit_group.value,
+            "units": [{"unit": u.name, **_figure(u.share)} for u in item.units],
+        }
+        for item in completion_figures(organisation=request.organisation)
+    ]

@@ -110,6 +110,7 @@ MATRIX: dict[str, Spec] = {
         "POST", (), 403, kwargs=lambda t: {"slug": MODULE, "attempt_id": 1}, data={"answers": {}}
     ),
     "api-v1:list_badges": api("GET", (), 403),
+    "api-v1:completion_figures_list": api("GET", HR, 200),
     "learning:badge_image": Spec("GET", dict.fromkeys(EVERYONE, 200), lambda t: {"module": MODULE}),
     "learning:reflection": page(MEMBERS),
     "learning:reflection_edit": page(MEMBERS, kwargs=principle),

@@ -148,3 +148,32 @@ def test_a_leaver_keeps_their_badges_but_learns_no_more(world):
     badges = client.get(f"{BASE}/badges")
     assert badges.status_code == 200
     assert len(badges.json()) == 1
+
+
+def test_hr_reads_the_completion_figures_with_small_numbers_hidden(world):
+    from learning.tests.learners import pass_, people
+
+    pass_(people(world.org, 6), MODULE.slug)
+    people(world.org, 6)
+    client = token_client(world.hr_admin, world.org, personal=False)
+
+    response = client.get(f"{BASE}/figures")
+
+    assert response.status_code == 200
+    aware = next(m for m in response.json() if m["module"] == MODULE.slug)
+    everyone = next(g for g in aware["groups"] if g["group"] == "everyone")
+    # The world's carer, manager and new manager are in post too, and have not passed.
+    assert (everyone["passed"], everyone["not_passed"], everyone["total"]) == (6, 9, 15)
+    assert all(
+        value is None or value == 0 or value >= 5
+        for m in response.json()
+        for row in [*m["groups"], *m["units"]]
+        for value in (row["passed"], row["not_passed"], row["total"])
+    )
+    assert "@" not in response.content.decode()
+
+
+def test_the_figures_are_hrs_only(world):
+    client = token_client(world.carer, world.org, personal=False)
+
+    assert client.get(f"{BASE}/figures").status_code == 403
