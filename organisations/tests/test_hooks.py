@@ -90,7 +90,15 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         leave_hooks.waiting_for,
         passport_hooks.waiting_for,
         commitments_hooks.waiting_for,
+        learning_hooks.waiting_for,
     ]
+
+
+def test_learning_puts_badges_on_the_account_page_when_django_starts():
+    from accounts import hooks as account_hooks
+    from learning import hooks as learning_hooks
+
+    assert list(account_hooks.account_panels) == [learning_hooks.account_panels]
 
 
 def test_home_cards_show_in_their_declared_order_whatever_the_registration_order(
