@@ -44,6 +44,10 @@ def badges(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "badges": [(badge, find_module(badge.module)) for badge in mine],
+            # Someone who has left keeps their badges but no longer learns here.
+            "can_learn": request.user.has_perm(
+                "organisations.use_organisation", request.organisation
+            ),
         },
     )
 

@@ -404,3 +404,15 @@ def test_a_learner_with_a_badge_can_still_be_deleted(world):
     world.carer.delete()
 
     assert not Badge.objects.exists()
+
+
+def test_the_badges_list_leads_someone_who_has_left_back_to_their_account(world):
+    earned(world)
+    world.carer_record.status = "left"
+    world.carer_record.left_on = timezone.localdate()
+    world.carer_record.save()
+
+    page = signed_in(world.carer).get(org_url(world, "badges")).content.decode()
+
+    assert f'href="{reverse("accounts:settings")}" class="govuk-back-link"' in page
+    assert f'href="{org_url(world, "home")}"' not in page
