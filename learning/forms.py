@@ -142,7 +142,30 @@ class BadgeCheckForm(GovukForm):
         return data
 
 
-class ReflectionForm(GovukForm):
+class PageVersion(PlainForm):
+    """The version of a record the page was opened at (0: none yet), so a save from an older
+    copy (another tab) is caught by the service. The field is hidden: when it is missing or
+    wrong the form says so at the top, not beside it."""
+
+    #: The edit the page is for, ending the sentence "Open the page again and … there."
+    redo: Any = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "version" in self.errors:
+            self.errors.pop("version")
+            raise forms.ValidationError(
+                _(
+                    "We could not tell which copy of this page you started from, so nothing "
+                    "has been saved. Open the page again and %(redo)s there."
+                )
+                % {"redo": self.redo}
+            )
+        return cleaned
+
+
+class ReflectionForm(PageVersion, GovukForm):
     """My notes and the first step I will take, on one principle. The length rule is the
     service's (``learning.reflection.too_long``), so a page and any other caller say the same."""
 
@@ -168,24 +191,10 @@ class ReflectionForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    #: The entry's version when the page was opened; 0 when there was no entry yet.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "version" in self.errors:
-            # The field is hidden, so say so at the top rather than beside it.
-            self.errors.pop("version")
-            raise forms.ValidationError(
-                _(
-                    "We could not tell which copy of this page you started from, so nothing "
-                    "has been saved. Open the page again and write your reflection there."
-                )
-            )
-        return cleaned
+    redo = _("write your reflection")
 
 
-class LessonTextForm(PlainForm):
+class LessonTextForm(PageVersion):
     """The organisation's own text for one lesson, written by hand in the template for its two
     buttons (Preview and Publish). What may be published is the service's rule
     (``learning.authoring.lesson_text_problems``), so a preview and a publish say the same."""
@@ -200,17 +209,4 @@ class LessonTextForm(PlainForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 20}),
     )
-    #: The organisation's text's version when the page was opened; 0 for the standard text.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "version" in self.errors:
-            self.errors.pop("version")
-            raise forms.ValidationError(
-                _(
-                    "We could not tell which copy of this page you started from, so nothing "
-                    "has been saved. Open the page again and make your change there."
-                )
-            )
-        return cleaned
+    redo = _("make your change")
