@@ -19,8 +19,8 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Channel
 from learning.badges import badge_check, badge_url
+from learning.catalogue import find_module
 from learning.content import Module
-from learning.content import module as find_module
 from learning.figures import completion_figures
 from learning.selectors import (
     access_attempt,
@@ -194,7 +194,7 @@ def list_modules(request: OrgRequest) -> list[dict[str, Any]]:
 
 @router.get("/modules/{slug}", auth=LEARNER, response={200: ModuleDetailOut, **ERRORS})
 def get_module(request: OrgRequest, slug: str) -> dict[str, Any]:
-    module = access_module(slug=slug)
+    module = access_module(organisation=request.organisation, slug=slug)
     progress = progress_for(viewer=request.user, organisation=request.organisation, module=module)
     done = set(progress.lessons_done) if progress is not None else set()
     lessons = [
@@ -214,7 +214,7 @@ def get_module(request: OrgRequest, slug: str) -> dict[str, Any]:
 @router.post("/modules/{slug}/attempts", auth=LEARNER, response={201: AttemptOut, **WRITE_ERRORS})
 def start_attempt(request: OrgRequest, slug: str) -> Status[dict[str, Any]]:
     """The open attempt at the module's quiz, or a new one with questions drawn afresh."""
-    module = access_module(slug=slug)
+    module = access_module(organisation=request.organisation, slug=slug)
     started = attempt_start(organisation=request.organisation, user=request.user, module=module)
     questions = [
         {
@@ -244,7 +244,7 @@ def submit_answers(
     request: OrgRequest, slug: str, attempt_id: int, payload: AnswersIn
 ) -> dict[str, Any]:
     """Score the answers on the server; the result carries feedback on every option."""
-    module = access_module(slug=slug)
+    module = access_module(organisation=request.organisation, slug=slug)
     mine = access_attempt(
         viewer=request.user, organisation=request.organisation, module=module, pk=attempt_id
     )
@@ -285,7 +285,9 @@ def list_badges(request: OrgRequest) -> list[dict[str, Any]]:
     """The token owner's badges from this organisation, each checked as a verifier would."""
     out = []
     for badge in badges_of(viewer=request.user, organisation=request.organisation, token=True):
-        module = find_module(badge.module)
+        module = find_module(
+            organisation_id=badge.organisation_id, slug=badge.module, include_retired=True
+        )
         check = badge_check(badge.token, badge=badge, module=module)
         out.append(
             {

@@ -25,7 +25,7 @@ from learning.authoring import (
 from learning.content import Lesson, Module, render_lesson
 from learning.forms import LessonTextForm
 from learning.links import resolve_link
-from learning.selectors import access_module, content_overview, lesson_text_of
+from learning.selectors import access_shipped_module, content_overview, lesson_text_of
 from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import add_validation_errors, attempt
@@ -33,7 +33,7 @@ from shared.writes import RuleError
 
 
 def _lesson(module: str, lesson: str) -> tuple[Module, Lesson]:
-    found = access_module(slug=module)
+    found = access_shipped_module(slug=module)
     current = found.lesson(lesson)
     if current is None:
         raise Http404

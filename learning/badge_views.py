@@ -22,10 +22,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.selectors import display_name
 from accounts.types import AuthenticatedRequest
 from learning.badges import badge_check, badge_check_file, badge_share, badge_url
-from learning.content import module as find_module
+from learning.catalogue import find_module, modules_named
+from learning.content import Module
 from learning.forms import BadgeCheckForm, BadgeShareForm
+from learning.models import Badge
 from learning.selectors import access_badge, badges_of, own_badge, public_badge
 from organisations.access import org_view
+from organisations.models import Organisation
 from organisations.types import OrgRequest
 from shared.forms import attempt
 
@@ -38,12 +41,13 @@ PERMISSION = "organisations.use_own_records"
 @org_view(PERMISSION)
 def badges(request: OrgRequest) -> HttpResponse:
     mine = badges_of(viewer=request.user, organisation=request.organisation)
+    named = modules_named((badge.organisation_id, badge.module) for badge in mine)
     return render(
         request,
         "learning/badges.html",
         {
             "organisation": request.organisation,
-            "badges": [(badge, find_module(badge.module)) for badge in mine],
+            "badges": [(badge, named[badge.organisation_id, badge.module]) for badge in mine],
             # Someone who has left keeps their badges but no longer learns here.
             "can_learn": request.user.has_perm(
                 "organisations.use_organisation", request.organisation
@@ -64,7 +68,7 @@ def badge(request: OrgRequest, public_id: uuid.UUID) -> HttpResponse:
     found = access_badge(
         viewer=request.user, organisation=request.organisation, public_id=public_id
     )
-    module = find_module(found.module)
+    module = _module_of(found)
     initial = {"shared": _yes_no(found.shared), "show_name": _yes_no(found.show_name)}
     form = BadgeShareForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +113,7 @@ def badge_public(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A badge's public page (its credential id), for anyone, signed in or not: checked afresh
     each time. A badge its holder does not share is not found, like one that never existed."""
     found = public_badge(public_id=public_id)
-    module = find_module(found.module)
+    module = _module_of(found)
     return render(
         request,
         "learning/badge_public.html",
@@ -135,9 +139,25 @@ def badge_verify(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @cache_control(public=True, max_age=86400)
-def badge_image(request: HttpRequest, module: str) -> HttpResponse:
-    """The badge's picture, at an address that never changes, as the credential names it."""
-    found = find_module(module)
+def badge_image(request: HttpRequest, module: str, org_slug: str = "") -> HttpResponse:
+    """The badge's picture, at an address that never changes, as the credential names it. An
+    organisation's own module's picture is under the organisation's address."""
+    organisation = Organisation.objects.filter(slug=org_slug).first() if org_slug else None
+    if org_slug and organisation is None:
+        raise Http404
+    found = find_module(
+        organisation_id=organisation.pk if organisation else None,
+        slug=module,
+        include_retired=True,
+    )
     if found is None:
         raise Http404
     return render(request, "learning/badge.svg", {"module": found}, content_type="image/svg+xml")
+
+
+def _module_of(badge: Badge) -> Module | None:
+    """The badge's module as its organisation has it now, including an own module HR has
+    taken away from learners (the badge still stands)."""
+    return find_module(
+        organisation_id=badge.organisation_id, slug=badge.module, include_retired=True
+    )

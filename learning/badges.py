@@ -30,10 +30,11 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from credentials.services import OB_V3_CONTEXT, VC_V2_CONTEXT, issue_open_badge, issuer_id
 from credentials.verification import VerificationResult, verify_credential
+from learning.catalogue import find_module
 from learning.content import Module
-from learning.content import module as find_module
 from learning.models import Badge, QuizAttempt
 from learning.selectors import badge_of_credential
+from organisations.models import Organisation
 from shared.writes import RuleError, lock
 
 #: Awareness fades and the rules change: after three years a badge expires and the learner
@@ -47,8 +48,12 @@ def badge_url(badge: Badge) -> str:
     return f"{settings.SITE_URL}{reverse('learning:badge_public', args=[badge.public_id])}"
 
 
-def badge_image_url(module_slug: str) -> str:
-    return f"{settings.SITE_URL}{reverse('learning:badge_image', args=[module_slug])}"
+def badge_image_url(module: Module, organisation: Organisation) -> str:
+    if module.own:
+        path = reverse("learning:badge_image_own", args=[organisation.slug, module.slug])
+    else:
+        path = reverse("learning:badge_image", args=[module.slug])
+    return f"{settings.SITE_URL}{path}"
 
 
 def achievement_id(*, issuer: str, module: str, version: int) -> str:
@@ -99,7 +104,10 @@ def badge_credential(badge: Badge, module: Module, *, email: str) -> dict[str, A
                         f"at least {module.pass_mark}% of a {asked}-question quiz correctly."
                     )
                 },
-                "image": {"id": badge_image_url(module.slug), "type": "Image"},
+                "image": {
+                    "id": badge_image_url(module, badge.organisation),
+                    "type": "Image",
+                },
                 "version": str(badge.module_version),
             },
         },
@@ -229,7 +237,11 @@ def badge_check_file(token: str) -> BadgeCheck:
     check = badge_check(token, badge=None, module=None)
     credential = check.verification.credential
     known = badge_of_credential(credential) if credential is not None else None
-    found = find_module(known.module) if known is not None else None
+    found = (
+        find_module(organisation_id=known.organisation_id, slug=known.module, include_retired=True)
+        if known is not None
+        else None
+    )
     if known is None or found is None:
         return check
     return BadgeCheck(

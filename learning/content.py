@@ -84,6 +84,12 @@ class Module:
     questions: tuple[Question, ...]
     #: Earlier versions withdrawn because they were wrong, with the reason learners are shown.
     withdrawn: Mapping[int, str] = field(default_factory=dict)
+    #: The organisation whose own module this is (``learning.own_modules``); None when shipped.
+    organisation_id: int | None = None
+
+    @property
+    def own(self) -> bool:
+        return self.organisation_id is not None
 
     def withdrawn_reason(self, version: int) -> str | None:
         """Why ``version`` was withdrawn, or None while a badge earned on it still stands."""
@@ -109,18 +115,28 @@ def _schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def _read_yaml(path: Path, schema: str) -> dict[str, Any]:
+def _read_yaml(path: Path, schema: Literal["module", "quiz"]) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: {error}") from error
-    validator = jsonschema.Draft202012Validator(_schema(schema))
-    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    if problems:
-        where = "/".join(str(part) for part in problems[0].absolute_path) or "(top)"
-        raise ContentError(f"{path}: {where}: {problems[0].message}")
+    problem = schema_problem(data, schema)
+    if problem:
+        raise ContentError(f"{path}: {problem}")
     assert isinstance(data, dict)
     return data
+
+
+def schema_problem(data: object, schema: Literal["module", "quiz"]) -> str | None:
+    """The first way ``data`` breaks the module or quiz schema, where it is and what; None when
+    it keeps it. Files and an organisation's own modules (``learning.own_modules``) are held to
+    the same schemas."""
+    validator = jsonschema.Draft202012Validator(_schema(schema))
+    problems = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not problems:
+        return None
+    where = "/".join(str(part) for part in problems[0].absolute_path) or "(top)"
+    return f"{where}: {problems[0].message}"
 
 
 def load_module(folder: Path) -> Module:
@@ -128,20 +144,37 @@ def load_module(folder: Path) -> Module:
     (lesson files present, ids unique, enough questions for an attempt)."""
     meta = _read_yaml(folder / "module.yaml", "module")
     quiz = _read_yaml(folder / "quiz.yaml", "quiz")
-    lessons = []
+    texts = []
     for number, entry in enumerate(meta["lessons"], start=1):
         path = folder / "lessons" / f"{number:02d}-{entry['slug']}.md"
         if not path.is_file():
             raise ContentError(f"{folder.name}: lesson {number} has no file {path.name}")
-        lessons.append(
-            Lesson(
-                slug=entry["slug"],
-                title=entry["title"],
-                minutes=entry["minutes"],
-                number=number,
-                markdown=path.read_text(encoding="utf-8"),
-            )
+        texts.append(path.read_text(encoding="utf-8"))
+    return build_module(folder.name, meta, quiz, texts)
+
+
+def build_module(
+    slug: str,
+    meta: Mapping[str, Any],
+    quiz: Mapping[str, Any],
+    texts: list[str],
+    *,
+    organisation_id: int | None = None,
+) -> Module:
+    """A module from data already checked against the schemas (``meta`` as module.yaml,
+    ``quiz`` as quiz.yaml, ``texts`` the lessons' Markdown in order), checked for what the
+    schemas cannot say: ids unique, enough questions for an attempt, only earlier versions
+    withdrawn."""
+    lessons = tuple(
+        Lesson(
+            slug=entry["slug"],
+            title=entry["title"],
+            minutes=entry["minutes"],
+            number=number,
+            markdown=text,
         )
+        for number, (entry, text) in enumerate(zip(meta["lessons"], texts, strict=True), start=1)
+    )
     questions = tuple(
         Question(
             id=q["id"],
@@ -160,26 +193,27 @@ def load_module(folder: Path) -> Module:
         )
         for q in quiz["questions"]
     )
-    _check_unique(folder.name, "lesson", (lesson.slug for lesson in lessons))
-    _check_unique(folder.name, "question", (q.id for q in questions))
+    _check_unique(slug, "lesson", (lesson.slug for lesson in lessons))
+    _check_unique(slug, "question", (q.id for q in questions))
     for question in questions:
-        _check_unique(f"{folder.name}/{question.id}", "option", (o.id for o in question.options))
+        _check_unique(f"{slug}/{question.id}", "option", (o.id for o in question.options))
     if meta["questions_per_attempt"] > len(questions):
-        raise ContentError(f"{folder.name}: the pool has fewer questions than one attempt draws")
+        raise ContentError(f"{slug}: the pool has fewer questions than one attempt draws")
     withdrawn = {entry["version"]: entry["reason"] for entry in meta.get("withdrawn_versions", [])}
     if any(version >= meta["version"] for version in withdrawn):
-        raise ContentError(f"{folder.name}: only versions before the current one can be withdrawn")
+        raise ContentError(f"{slug}: only versions before the current one can be withdrawn")
     return Module(
-        slug=folder.name,
+        slug=slug,
         title=meta["title"],
         summary=meta["summary"],
         audience=meta["audience"],
         version=meta["version"],
         pass_mark=meta["pass_mark"],
         questions_per_attempt=meta["questions_per_attempt"],
-        lessons=tuple(lessons),
+        lessons=lessons,
         questions=questions,
         withdrawn=withdrawn,
+        organisation_id=organisation_id,
     )
 
 
@@ -191,14 +225,19 @@ def _check_unique(where: str, what: str, ids: Iterable[str]) -> None:
         seen.add(item)
 
 
+#: The start of every organisation's own module's slug (``learning.catalogue``), which a
+#: shipped module may not take.
+RESERVED_PREFIX = "our-"
+
+
 @cache
 def modules() -> Mapping[str, Module]:
     """Every shipped module by slug, in folder order."""
-    return {
-        folder.name: load_module(folder)
-        for folder in sorted(CONTENT_DIR.iterdir())
-        if folder.is_dir() and folder.name != "schema"
-    }
+    folders = [f for f in sorted(CONTENT_DIR.iterdir()) if f.is_dir() and f.name != "schema"]
+    for folder in folders:
+        if folder.name.startswith(RESERVED_PREFIX):
+            raise ContentError(f"{folder.name}: {RESERVED_PREFIX} starts organisations' modules")
+    return {folder.name: load_module(folder) for folder in folders}
 
 
 def module(slug: str) -> Module | None:

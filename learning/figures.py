@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learning.content import Audience, Module, modules
+from learning.catalogue import catalogue
+from learning.content import Audience, Module
 from learning.public import Group, completion, completion_by_unit
 from organisations.models import Organisation
 from shared.suppression import Share, suppress_share, suppress_shares
@@ -96,5 +97,8 @@ def completion_figures(*, organisation: Organisation) -> list[ModuleFigures]:
     order: tuple[Audience, ...] = ("everyone", "managers", "leaders")
     return [
         module_figures(organisation=organisation, module=found)
-        for found in sorted(modules().values(), key=lambda m: order.index(m.audience))
+        for found in sorted(
+            catalogue(organisation_id=organisation.pk).values(),
+            key=lambda m: order.index(m.audience),
+        )
     ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.hooks import AccountPanel
 from accounts.models import User
-from learning.content import module as find_module
+from learning.catalogue import find_module, modules_named
 from learning.selectors import (
     audiences_for,
     badges_for_account,
@@ -58,15 +58,19 @@ ACCOUNT_PANEL_ORDER = 50
 
 
 def account_panels(*, user: User) -> list[AccountPanel]:
-    """The person's badges from every organisation, on their account page, in one query."""
+    """The person's badges from every organisation, on their account page: one query, and one
+    more when any is for an organisation's own module."""
     held = badges_for_account(user=user)
     if not held:
         return []
+    named = modules_named((badge.organisation_id, badge.module) for badge in held)
     return [
         AccountPanel(
             order=ACCOUNT_PANEL_ORDER,
             template="learning/_account_badges.html",
-            data={"badges": [(badge, find_module(badge.module)) for badge in held]},
+            data={
+                "badges": [(badge, named[badge.organisation_id, badge.module]) for badge in held]
+            },
         )
     ]
 
@@ -81,7 +85,7 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
     query, for the viewer's own progress; the roles were read with the page."""
     if Role.CHAMPION not in roles_in(user=viewer.user, organisation=viewer.organisation):
         return []
-    module = find_module(CHAMPIONS_MODULE)
+    module = find_module(organisation_id=None, slug=CHAMPIONS_MODULE)
     if module is None:
         return []
     progress = progress_for(viewer=viewer.user, organisation=viewer.organisation, module=module)

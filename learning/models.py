@@ -191,3 +191,65 @@ class LessonText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module}/{self.lesson} text {self.pk}"
+
+
+class OwnModule(models.Model):
+    """A module an organisation wrote itself through pages (``learning.own_modules``).
+
+    HR edits a draft: the module as ``module.yaml`` and ``quiz.yaml`` would hold it, with each
+    lesson's Markdown beside its entry. Publishing checks the draft against the same schemas as
+    the shipped modules and keeps it as a new ``OwnModuleVersion``, which is what learners
+    read; the draft can then change without touching anyone's module until it is published
+    again. Organisation content: its audit entries are ordinary ones.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    #: Always starts ``our-`` (``learning.own_modules.OWN_PREFIX``), which no shipped module
+    #: may, so progress, attempts and badges name one module whatever a later release ships.
+    slug = models.SlugField(max_length=50)
+    draft = models.JSONField()
+    #: Goes up with every change to the draft, so a save from an older copy is caught.
+    version = models.PositiveIntegerField(default=1)
+    #: The version learners read; 0 until the first publish.
+    published_version = models.PositiveIntegerField(default=0)
+    #: When HR took the module away from learners; badges earned on it still stand.
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "slug"], name="learning_own_module_slug_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.pk}"
+
+
+class OwnModuleVersion(models.Model):
+    """One published version of an organisation's own module, kept as it was published, so a
+    learner's result and badge are read against the version they took."""
+
+    module = models.ForeignKey(OwnModule, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    #: ``{"module": <module.yaml>, "quiz": <quiz.yaml>, "lessons": [<Markdown>, …]}``.
+    content = models.JSONField()
+    published_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "version"], name="learning_own_module_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module_id} v{self.version}"

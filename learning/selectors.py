@@ -17,6 +17,7 @@ from django.http import Http404
 
 from accounts.models import User
 from learning.authoring import lesson_text_problems
+from learning.catalogue import catalogue, find_module
 from learning.content import Audience, Lesson, Module, Option, Question, module, modules
 from learning.models import Badge, LessonText, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES, Principle, principle
@@ -29,9 +30,18 @@ from plans.public import PlanStep, personal_plan_with_step
 LEADER_ROLES = HR_ROLES | {Role.SPONSOR}
 
 
-def access_module(*, slug: str) -> Module:
-    """A shipped module by slug; an unknown one is a 404. The audience does not limit who may
-    open it: any member in post may open any module (the audience only orders the list)."""
+def access_module(*, organisation: Organisation, slug: str) -> Module:
+    """A module the organisation's learners may take, shipped or its own, by slug; an unknown
+    one (or another organisation's own) is a 404. The audience does not limit who may open it:
+    any member in post may open any module (the audience only orders the list)."""
+    found = find_module(organisation_id=organisation.pk, slug=slug)
+    if found is None:
+        raise Http404
+    return found
+
+
+def access_shipped_module(*, slug: str) -> Module:
+    """A shipped module by slug, for HR's own text of its lessons; an unknown one is a 404."""
     found = module(slug)
     if found is None:
         raise Http404
@@ -108,7 +118,7 @@ def modules_for(*, viewer: User, organisation: Organisation) -> list[ModuleStatu
         for row in ModuleProgress.objects.filter(organisation=organisation, user=viewer)
     }
     out = []
-    for item in modules().values():
+    for item in catalogue(organisation_id=organisation.pk).values():
         row = progress.get(item.slug)
         done = {s for s in (row.lessons_done if row else []) if item.lesson(s) is not None}
         out.append(

@@ -37,6 +37,11 @@ public = [
     # The holder's own file, from any page: a badge is theirs to keep after they leave.
     path("mine/<uuid:public_id>/download/", badge_views.badge_download, name="badge_download"),
     path("images/<slug:module>.svg", badge_views.badge_image, name="badge_image"),
+    path(
+        "images/<slug:org_slug>/<slug:module>.svg",
+        badge_views.badge_image,
+        name="badge_image_own",
+    ),
     path("<uuid:public_id>/", badge_views.badge_public, name="badge_public"),
 ]
 

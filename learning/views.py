@@ -87,7 +87,7 @@ def _done(request: OrgRequest, module: Module) -> set[str]:
 @require_safe
 @org_view(PERMISSION)
 def module_detail(request: OrgRequest, module: str) -> HttpResponse:
-    found = access_module(slug=module)
+    found = access_module(organisation=request.organisation, slug=module)
     progress = progress_for(viewer=request.user, organisation=request.organisation, module=found)
     done = set(progress.lessons_done) if progress else set()
     return render(
@@ -112,7 +112,7 @@ def module_detail(request: OrgRequest, module: str) -> HttpResponse:
 @org_view(PERMISSION)
 def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
     """A lesson; its button marks it as done and goes on to the next lesson, or the quiz."""
-    found = access_module(slug=module)
+    found = access_module(organisation=request.organisation, slug=module)
     current = found.lesson(lesson)
     if current is None:
         raise Http404
@@ -160,7 +160,7 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
 @org_view(PERMISSION)
 def quiz(request: OrgRequest, module: str) -> HttpResponse:
     """The open attempt's questions, or the start button; the answers are posted here."""
-    found = access_module(slug=module)
+    found = access_module(organisation=request.organisation, slug=module)
     context = {"organisation": request.organisation, "module": found}
     if request.method == "POST":
         pk = request.POST.get("attempt", "")
@@ -196,7 +196,7 @@ def quiz(request: OrgRequest, module: str) -> HttpResponse:
 @org_view(PERMISSION)
 def quiz_start(request: OrgRequest, module: str) -> HttpResponse:
     """Start the quiz, or a retry with questions drawn afresh; an open attempt carries on."""
-    found = access_module(slug=module)
+    found = access_module(organisation=request.organisation, slug=module)
     attempt_start(organisation=request.organisation, user=request.user, module=found)
     return redirect("learning:quiz", request.organisation.slug, found.slug)
 
@@ -205,7 +205,7 @@ def quiz_start(request: OrgRequest, module: str) -> HttpResponse:
 @org_view(PERMISSION)
 def result(request: OrgRequest, module: str) -> HttpResponse:
     """The viewer's latest result, with feedback on every option."""
-    found = access_module(slug=module)
+    found = access_module(organisation=request.organisation, slug=module)
     latest = latest_result(viewer=request.user, organisation=request.organisation, module=found)
     return render(
         request,

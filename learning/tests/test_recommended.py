@@ -114,8 +114,8 @@ def test_the_recommendation_costs_the_same_queries_however_many_people_someone_m
     def read() -> None:
         # A fresh user object each time: its roles are read once, as on a page.
         viewer = User.objects.get(pk=world.manager.pk)
-        # The roles, the viewer's staff record, whether they manage anyone, their progress.
-        with django_assert_num_queries(4):
+        # The roles, the staff record, whether they manage anyone, their progress, own modules.
+        with django_assert_num_queries(5):
             home = learning_home(viewer=viewer, organisation=world.org)
         assert MANAGERS in [s.module for s in home.recommended]
 

@@ -216,7 +216,7 @@ def test_a_module_updated_mid_quiz_says_so_keeps_the_answers_and_offers_a_new_st
     client = signed_in(world.carer)
     attempt = attempt_start(organisation=world.org, user=world.carer, module=MODULE)
     newer = replace(MODULE, version=MODULE.version + 1)
-    monkeypatch.setattr("learning.selectors.module", lambda slug: newer)
+    monkeypatch.setattr("learning.catalogue.module", lambda slug: newer)
     answers = right_answers(attempt)
     response = client.post(url(world, "quiz", module=MODULE.slug), quiz_data(attempt, answers))
     html = response.content.decode()
