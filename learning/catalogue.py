@@ -94,6 +94,7 @@ def modules_named(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Mod
     }
     own = {(org, slug) for org, slug in wanted if slug.startswith(OWN_PREFIX)}
     if own:
+        out.update(dict.fromkeys(own))
         query = Q()
         for org, slug in own:
             query |= Q(module__organisation_id=org, module__slug=slug)

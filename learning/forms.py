@@ -10,11 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from learning.content import Question
 from learning.models import FIRST_STEP_MAX, LESSON_TEXT_MAX, NOTES_MAX
+from learning.own_modules import (
+    FEEDBACK_MAX,
+    MAX_OPTIONS,
+    OPTION_MAX,
+    PROMPT_MAX,
+    REASON_MAX,
+    SCENARIO_MAX,
+    Details,
+    LessonDraft,
+    OptionDraft,
+    QuestionDraft,
+)
 from shared.forms import GovukForm, PlainForm
 
 
@@ -210,3 +223,235 @@ class LessonTextForm(PageVersion):
         widget=forms.Textarea(attrs={"rows": 20}),
     )
     redo = _("make your change")
+
+
+# --- An organisation's own modules -------------------------------------------------------------
+
+AUDIENCES = [
+    ("everyone", _("Everyone")),
+    ("managers", _("Line managers")),
+    ("leaders", _("Leaders: HR, directors and the executive sponsor")),
+]
+
+
+class OwnModuleForm(GovukForm):
+    """A new module's details. The rules are the service's (``learning.own_modules``)."""
+
+    submit_label = _("Add the module")
+    prevent_double_click = True
+
+    title = forms.CharField(label=_("Title"), max_length=100)
+    summary = forms.CharField(
+        label=_("What the module is about"),
+        help_text=_("One or two sentences, shown in the list of modules and on the badge."),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who the module is for"),
+        help_text=_("It is recommended to them first. Anyone here can still take it."),
+        choices=AUDIENCES,
+        widget=forms.RadioSelect,
+    )
+    pass_mark = forms.IntegerField(
+        label=_("Pass mark, in per cent"),
+        help_text=_("The share of a quiz's questions a learner must answer correctly."),
+        min_value=1,
+        max_value=100,
+        initial=80,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    questions_per_attempt = forms.IntegerField(
+        label=_("Questions in each attempt"),
+        help_text=_(
+            "Drawn from the module's questions. Write more questions than this, so a retry "
+            "asks different ones."
+        ),
+        min_value=1,
+        max_value=30,
+        initial=5,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        return Details(
+            title=data["title"],
+            summary=data["summary"],
+            audience=data["audience"],
+            pass_mark=data["pass_mark"],
+            questions_per_attempt=data["questions_per_attempt"],
+        )
+
+
+class OwnModuleDetailsForm(PageVersion, OwnModuleForm):
+    submit_label = _("Save")
+    prevent_double_click = False
+    redo = _("make your change")
+
+
+class OwnLessonForm(PageVersion):
+    """One lesson of an organisation's own module, written by hand in the template for its two
+    buttons (Preview and Save)."""
+
+    title = forms.CharField(label=_("Lesson title"), max_length=100)
+    minutes = forms.IntegerField(
+        label=_("Minutes to read"),
+        help_text=_("Lessons stay under ten minutes: split a longer one in two."),
+        min_value=1,
+        max_value=9,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-2"}),
+    )
+    markdown = forms.CharField(
+        label=_("Lesson text"),
+        help_text=_(
+            "Write in Markdown. Start sections with ##, not a single #. Up to %(max)s characters."
+        )
+        % {"max": f"{LESSON_TEXT_MAX:,}"},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+    )
+    redo = _("make your change")
+
+    def lesson(self) -> LessonDraft:
+        data = self.cleaned_data
+        return LessonDraft(title=data["title"], minutes=data["minutes"], markdown=data["markdown"])
+
+
+QUESTION_KINDS = [
+    ("single", _("One answer is right (the learner chooses one)")),
+    ("multiple", _("Several answers may be right (the learner chooses every right one)")),
+]
+
+
+class OwnQuestionForm(PageVersion, GovukForm):
+    """One question of an organisation's own module, with up to six answers; rows left blank
+    are dropped. What makes a question answerable is the service's rule
+    (``learning.own_modules.question_problems``)."""
+
+    submit_label = _("Save the question")
+    redo = _("make your change")
+
+    kind = forms.ChoiceField(
+        label=_("Kind of question"), choices=QUESTION_KINDS, widget=forms.RadioSelect
+    )
+    scenario = forms.CharField(
+        label=_("Situation (optional)"),
+        help_text=_("A short situation the learner reads before the question."),
+        max_length=SCENARIO_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    prompt = forms.CharField(
+        label=_("Question"),
+        help_text=_(
+            "For example “Which is the least appropriate response?”: asking for the worst "
+            "answer makes learners weigh every option."
+        ),
+        max_length=PROMPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        layout: list[Any] = [Field("version"), Field.radios("kind"), "scenario", "prompt"]
+        for number in range(1, MAX_OPTIONS + 1):
+            self.fields[f"option_{number}_text"] = forms.CharField(
+                label=_("Text of answer %(n)s") % {"n": number},
+                max_length=OPTION_MAX,
+                required=False,
+            )
+            self.fields[f"option_{number}_correct"] = forms.BooleanField(
+                label=_("Answer %(n)s is right") % {"n": number}, required=False
+            )
+            self.fields[f"option_{number}_feedback"] = forms.CharField(
+                label=_("Feedback on answer %(n)s") % {"n": number},
+                help_text=_("Why this answer is right or not, shown after the quiz."),
+                max_length=FEEDBACK_MAX,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            layout.append(
+                Fieldset(
+                    f"option_{number}_text",
+                    f"option_{number}_correct",
+                    f"option_{number}_feedback",
+                    legend=(_("Answer %(n)s") if number <= 2 else _("Answer %(n)s (optional)"))
+                    % {"n": number},
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper.layout = Layout(*layout)
+
+    @staticmethod
+    def initial_for(question: dict[str, Any], version: int) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "version": version,
+            "kind": question["kind"],
+            "scenario": question["scenario"],
+            "prompt": question["prompt"],
+        }
+        for number, option in enumerate(question["options"], start=1):
+            initial[f"option_{number}_text"] = option["text"]
+            initial[f"option_{number}_correct"] = option["correct"]
+            initial[f"option_{number}_feedback"] = option["feedback"]
+        return initial
+
+    def question(self) -> QuestionDraft:
+        data = self.cleaned_data
+        return QuestionDraft(
+            kind=data["kind"],
+            prompt=data["prompt"],
+            scenario=data["scenario"],
+            options=tuple(
+                OptionDraft(
+                    text=data[f"option_{n}_text"],
+                    correct=data[f"option_{n}_correct"],
+                    feedback=data[f"option_{n}_feedback"],
+                )
+                for n in range(1, MAX_OPTIONS + 1)
+            ),
+        )
+
+
+class OwnModulePublishForm(PageVersion, GovukForm):
+    """Publishing the draft; once a version is out, whether badges from earlier versions
+    still stand."""
+
+    submit_label = _("Publish")
+    prevent_double_click = True
+    redo = _("publish")
+
+    earlier = forms.ChoiceField(
+        label=_("Do badges earned on earlier versions still stand?"),
+        choices=[
+            ("keep", _("Yes: the change does not make what learners learnt wrong")),
+            ("withdraw", _("No: withdraw them, and ask those learners to take the module again")),
+        ],
+        initial="keep",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why the earlier versions are withdrawn"),
+        help_text=_("Learners and anyone checking their badge read this. Only when withdrawing."),
+        max_length=REASON_MAX,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, first: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if first:
+            del self.fields["earlier"]
+            del self.fields["reason"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("earlier") == "withdraw" and not cleaned.get("reason"):
+            self.add_error("reason", _("Enter why the earlier versions are withdrawn"))
+        return cleaned
+
+    def withdraw_reason(self) -> str:
+        if self.cleaned_data.get("earlier") != "withdraw":
+            return ""
+        return str(self.cleaned_data.get("reason", ""))

@@ -43,6 +43,9 @@ SCENARIO_MAX = 1000
 OPTION_MAX = 300
 FEEDBACK_MAX = 600
 REASON_MAX = 300
+#: As the module schema has them (``learning/content/schema/module.schema.json``).
+TITLE_MAX = 100
+SUMMARY_MAX = 300
 OPTION_IDS = "abcdef"
 
 
@@ -152,8 +155,21 @@ def own_module_create(
 def _check_details(details: Details) -> None:
     if not details.title.strip():
         raise RuleError("title_missing", _("Enter the module's title"), field="title")
+    if len(details.title.strip()) > TITLE_MAX:
+        raise RuleError(
+            "title_too_long",
+            _("The title must be %(max)s characters or fewer") % {"max": TITLE_MAX},
+            field="title",
+        )
     if not details.summary.strip():
         raise RuleError("summary_missing", _("Enter what the module is about"), field="summary")
+    if len(details.summary.strip()) > SUMMARY_MAX:
+        raise RuleError(
+            "summary_too_long",
+            _("What the module is about must be %(max)s characters or fewer")
+            % {"max": SUMMARY_MAX},
+            field="summary",
+        )
     if not 1 <= details.pass_mark <= 100:
         raise RuleError(
             "bad_pass_mark", _("The pass mark must be from 1 to 100 per cent"), field="pass_mark"
@@ -215,7 +231,8 @@ def own_module_details_save(
 
 def _lesson_slug(draft: dict[str, Any], title: str) -> str:
     base = slugify(title)[:40].strip("-") or "lesson"
-    taken = {entry["slug"] for entry in draft["lessons"]}
+    # "new" is the address of the page that adds a lesson.
+    taken = {entry["slug"] for entry in draft["lessons"]} | {"new"}
     slug, n = base, 1
     while slug in taken:
         n += 1
@@ -237,6 +254,12 @@ def own_lesson_save(
     which stays as it was made: learners' progress names lessons by it."""
     if not lesson.title.strip():
         raise RuleError("title_missing", _("Enter the lesson's title"), field="title")
+    if len(lesson.title.strip()) > TITLE_MAX:
+        raise RuleError(
+            "title_too_long",
+            _("The title must be %(max)s characters or fewer") % {"max": TITLE_MAX},
+            field="title",
+        )
     if not 1 <= lesson.minutes <= 9:
         raise RuleError(
             "bad_minutes",
@@ -352,12 +375,37 @@ def question_problems(question: QuestionDraft) -> list[tuple[str | None, str]]:
         problems.append(("kind", _("Select the kind of question")))
     if not question.prompt.strip():
         problems.append(("prompt", _("Enter the question")))
+    too_long = _("%(what)s must be %(max)s characters or fewer")
+    if len(question.prompt.strip()) > PROMPT_MAX:
+        problems.append(("prompt", too_long % {"what": _("The question"), "max": PROMPT_MAX}))
+    if len(question.scenario.strip()) > SCENARIO_MAX:
+        problems.append(("scenario", too_long % {"what": _("The situation"), "max": SCENARIO_MAX}))
+    if len(question.options) > MAX_OPTIONS:
+        problems.append((None, _("Give at most %(n)s answers") % {"n": MAX_OPTIONS}))
     filled = [o for o in question.options if o.text.strip() or o.feedback.strip() or o.correct]
     for number, option in enumerate(question.options, start=1):
         if option not in filled:
             continue
         if not option.text.strip():
             problems.append((f"option_{number}_text", _("Enter answer %(n)s") % {"n": number}))
+        elif len(option.text.strip()) > OPTION_MAX:
+            problems.append(
+                (
+                    f"option_{number}_text",
+                    too_long % {"what": _("Answer %(n)s") % {"n": number}, "max": OPTION_MAX},
+                )
+            )
+        if len(option.feedback.strip()) > FEEDBACK_MAX:
+            problems.append(
+                (
+                    f"option_{number}_feedback",
+                    too_long
+                    % {
+                        "what": _("The feedback on answer %(n)s") % {"n": number},
+                        "max": FEEDBACK_MAX,
+                    },
+                )
+            )
         if not option.feedback.strip():
             problems.append(
                 (
@@ -535,6 +583,14 @@ def current_version(own: OwnModule) -> OwnModuleVersion | None:
     return OwnModuleVersion.objects.filter(module=own, version=own.published_version).first()
 
 
+def has_unpublished_changes(own: OwnModule, published: OwnModuleVersion | None) -> bool:
+    """Whether the draft differs from what learners read (always, before the first publish)."""
+    if published is None:
+        return True
+    files = as_files(own.draft, version=own.published_version, withdrawn=[])
+    return not _same_content(published, files)
+
+
 def _same_content(published: OwnModuleVersion, files: dict[str, Any]) -> bool:
     mine = copy.deepcopy(published.content)
     mine["module"].pop("version", None)
@@ -596,13 +652,16 @@ def own_module_publish(
             own.retired_at = None
             _audit(locked, by=user, channel=channel, action=Action.UPDATE, summary="Offered again")
         return None
+    withdrew = False
     if reason:
         gone = {entry["version"] for entry in earlier}
+        before = len(earlier)
         earlier += [
             {"version": v, "reason": reason}
             for v in range(1, locked.published_version + 1)
             if v not in gone
         ]
+        withdrew = len(earlier) > before
     files = as_files(locked.draft, version=locked.published_version + 1, withdrawn=earlier)
     version = OwnModuleVersion.objects.create(
         module=locked, version=locked.published_version + 1, content=files, published_by=user
@@ -613,7 +672,7 @@ def own_module_publish(
     locked.save()
     own.published_version, own.retired_at = locked.published_version, None
     summary = f"Published version {version.version}"
-    if reason:
+    if withdrew:
         summary += " and withdrew the earlier versions"
     _audit(locked, by=user, channel=channel, action=Action.UPDATE, summary=summary)
     return version

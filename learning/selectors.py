@@ -19,7 +19,14 @@ from accounts.models import User
 from learning.authoring import lesson_text_problems
 from learning.catalogue import catalogue, find_module
 from learning.content import Audience, Lesson, Module, Option, Question, module, modules
-from learning.models import Badge, LessonText, ModuleProgress, QuizAttempt, ReflectionEntry
+from learning.models import (
+    Badge,
+    LessonText,
+    ModuleProgress,
+    OwnModule,
+    QuizAttempt,
+    ReflectionEntry,
+)
 from learning.principles import PRINCIPLES, Principle, principle
 from organisations.models import HR_ROLES, Organisation, Role
 from organisations.selectors import direct_reports, roles_in, staff_record_for_user
@@ -411,3 +418,50 @@ def content_overview(*, organisation: Organisation) -> list[ModuleContent]:
             lessons.append(LessonContent(lesson=lesson, own=row, stale=stale, broken=broken))
         out.append(ModuleContent(module=item, lessons=lessons))
     return out
+
+
+# --- An organisation's own modules ----------------------------------------------------------
+
+
+def own_modules_of(*, organisation: Organisation) -> list[OwnModule]:
+    """The organisation's own modules for HR's list, newest first, in one query."""
+    return list(OwnModule.objects.filter(organisation=organisation).order_by("-created_at", "-pk"))
+
+
+def access_own_module(*, organisation: Organisation, slug: str) -> OwnModule:
+    """One of the organisation's own modules, for HR to edit; another organisation's is a 404."""
+    found = OwnModule.objects.filter(organisation=organisation, slug=slug).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def draft_lessons(own: OwnModule) -> list[Lesson]:
+    """The draft's lessons as learners would read them, for the editor and the preview."""
+    return [
+        Lesson(
+            slug=entry["slug"],
+            title=entry["title"],
+            minutes=entry["minutes"],
+            number=number,
+            markdown=entry["markdown"],
+        )
+        for number, entry in enumerate(own.draft["lessons"], start=1)
+    ]
+
+
+def draft_questions(own: OwnModule) -> list[Question]:
+    """The draft's question pool, for the editor and the preview (correct answers shown)."""
+    return [
+        Question(
+            id=q["id"],
+            kind=q["kind"],
+            prompt=q["prompt"],
+            scenario=q["scenario"],
+            options=tuple(
+                Option(id=o["id"], text=o["text"], correct=o["correct"], feedback=o["feedback"])
+                for o in q["options"]
+            ),
+        )
+        for q in own.draft["questions"]
+    ]

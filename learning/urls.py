@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from learning import authoring_views, badge_views, views
+from learning import authoring_views, badge_views, own_module_views, views
 
 app_name = "learning"
 
@@ -23,6 +23,61 @@ pages = [
         "content/<slug:module>/<slug:lesson>/standard/",
         authoring_views.content_reset,
         name="content_reset",
+    ),
+    # An organisation's own modules: before the module addresses, like the pages above.
+    path("modules/", own_module_views.own_modules, name="own_modules"),
+    path("modules/new/", own_module_views.own_module_new, name="own_module_new"),
+    path("modules/<slug:module>/", own_module_views.own_module, name="own_module"),
+    path(
+        "modules/<slug:module>/details/",
+        own_module_views.own_module_details,
+        name="own_module_details",
+    ),
+    path(
+        "modules/<slug:module>/preview/",
+        own_module_views.own_module_preview,
+        name="own_module_preview",
+    ),
+    path(
+        "modules/<slug:module>/publish/",
+        own_module_views.own_module_publish_view,
+        name="own_module_publish",
+    ),
+    path(
+        "modules/<slug:module>/retire/",
+        own_module_views.own_module_retire_view,
+        name="own_module_retire",
+    ),
+    path("modules/<slug:module>/lessons/new/", own_module_views.own_lesson, name="own_lesson_new"),
+    path(
+        "modules/<slug:module>/lessons/<slug:lesson>/",
+        own_module_views.own_lesson,
+        name="own_lesson",
+    ),
+    path(
+        "modules/<slug:module>/lessons/<slug:lesson>/move/",
+        own_module_views.own_lesson_move_view,
+        name="own_lesson_move",
+    ),
+    path(
+        "modules/<slug:module>/lessons/<slug:lesson>/remove/",
+        own_module_views.own_lesson_remove_view,
+        name="own_lesson_remove",
+    ),
+    path(
+        "modules/<slug:module>/questions/new/",
+        own_module_views.own_question,
+        name="own_question_new",
+    ),
+    path(
+        "modules/<slug:module>/questions/<slug:question>/",
+        own_module_views.own_question,
+        name="own_question",
+    ),
+    path(
+        "modules/<slug:module>/questions/<slug:question>/remove/",
+        own_module_views.own_question_remove_view,
+        name="own_question_remove",
     ),
     path("<slug:module>/", views.module_detail, name="module"),
     path("<slug:module>/lessons/<slug:lesson>/", views.lesson, name="lesson"),

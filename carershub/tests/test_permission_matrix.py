@@ -230,6 +230,7 @@ PUBLIC_RESPONSES = frozenset(
         "credentials:public_key",
         # The same picture for every badge of a module: it says nothing about anyone.
         "learning:badge_image",
+        "learning:badge_image_own",
     }
 )
 

@@ -31,7 +31,8 @@ from carershub.tests.matrix_kit import (
     private_page,
 )
 from learning.content import modules
-from learning.models import Badge
+from learning.models import Badge, OwnModule, OwnModuleVersion
+from learning.own_modules import as_files
 from learning.services import attempt_start, attempt_submit
 
 MODULE = "carer-aware"
@@ -74,6 +75,54 @@ def principle(t: Targets) -> dict[str, Any]:
     return {"org_slug": t.org.slug, "principle": PRINCIPLE}
 
 
+def _own_module(t: Targets) -> OwnModule:
+    """A published module of ``t.org``'s own, with one lesson and one question, its draft
+    what learners read (so nothing waits to be published)."""
+    slug = f"our-matrix-{t.org.slug}"
+    found = OwnModule.objects.filter(organisation=t.org, slug=slug).first()
+    if found is not None:
+        return found
+    option = {"text": "Yes", "correct": True, "feedback": "Right."}
+    draft = {
+        "title": "Our own module",
+        "summary": "About this organisation.",
+        "audience": "everyone",
+        "pass_mark": 80,
+        "questions_per_attempt": 1,
+        "lessons": [{"slug": "first", "title": "First", "minutes": 2, "markdown": "Read me."}],
+        "questions": [
+            {
+                "id": "q1",
+                "kind": "single",
+                "prompt": "Is this ours?",
+                "scenario": "",
+                "options": [
+                    {"id": "a", **option},
+                    {"id": "b", "text": "No", "correct": False, "feedback": "It is."},
+                ],
+            }
+        ],
+        "next_question": 2,
+    }
+    own = OwnModule.objects.create(organisation=t.org, slug=slug, draft=draft, published_version=1)
+    OwnModuleVersion.objects.create(
+        module=own, version=1, content=as_files(draft, version=1, withdrawn=[])
+    )
+    return own
+
+
+def own_module(t: Targets) -> dict[str, Any]:
+    return {"org_slug": t.org.slug, "module": _own_module(t).slug}
+
+
+def own_lesson(t: Targets) -> dict[str, Any]:
+    return {**own_module(t), "lesson": "first"}
+
+
+def own_question(t: Targets) -> dict[str, Any]:
+    return {**own_module(t), "question": "q1"}
+
+
 def _own(spec: Spec) -> Spec:
     """Not tried with the other organisation's ids: the URL takes none."""
     return replace(spec, cross=False)
@@ -114,6 +163,25 @@ MATRIX: dict[str, Spec] = {
     "learning:badge_image": Spec("GET", dict.fromkeys(EVERYONE, 200), lambda t: {"module": MODULE}),
     "learning:reflection": page(MEMBERS),
     "learning:reflection_edit": page(MEMBERS, kwargs=principle),
+    # The organisation's own modules: HR's to write. Their addresses carry the organisation's
+    # own module's slug, which no other organisation has, so they are not tried crosswise
+    # (learning/tests/test_own_module_pages.py tries another organisation's slug).
+    "learning:own_modules": page(HR),
+    "learning:own_module_new": page(HR),
+    "learning:own_module": page(HR, kwargs=own_module),
+    "learning:own_module_details": page(HR, kwargs=own_module),
+    "learning:own_module_preview": page(HR, kwargs=own_module),
+    "learning:own_lesson_new": page(HR, kwargs=own_module),
+    "learning:own_lesson": page(HR, kwargs=own_lesson),
+    "learning:own_question_new": page(HR, kwargs=own_module),
+    "learning:own_question": page(HR, kwargs=own_question),
+    # Unchanged since published: publishing writes nothing, moving the only lesson up neither.
+    "learning:own_module_publish": _own(action(HR, own_module, {"version": "1"})),
+    "learning:own_lesson_move": _own(action(HR, own_lesson, {"version": "1", "direction": "up"})),
+    "learning:own_lesson_remove": _own(action(HR, own_lesson, {"version": "1"})),
+    "learning:own_question_remove": _own(action(HR, own_question, {"version": "1"})),
+    "learning:own_module_retire": _own(action(HR, own_module, {"version": "1"})),
+    "learning:badge_image_own": Spec("GET", dict.fromkeys(EVERYONE, 200), own_module),
     # With no first step saved, the button is refused with a message and back to the page.
     "learning:reflection_to_plan": _own(action(MEMBERS, principle)),
 }
