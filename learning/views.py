@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learning.catalogue import module_at
 from learning.content import Module, render_lesson
 from learning.figures import completion_figures
 from learning.forms import QuizForm, ReflectionForm
@@ -214,7 +215,12 @@ def result(request: OrgRequest, module: str) -> HttpResponse:
             "organisation": request.organisation,
             "module": found,
             "result": latest,
-            "review": attempt_review(latest, found) if latest is not None else [],
+            # Against the version the attempt asked: an own module keeps every version.
+            "review": (
+                attempt_review(latest, module_at(found, version=latest.module_version))
+                if latest is not None
+                else []
+            ),
             "badge": badge_of_attempt(latest) if latest is not None and latest.passed else None,
         },
     )

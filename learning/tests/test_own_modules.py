@@ -864,11 +864,6 @@ def test_modules_named_takes_one_query_however_many_own_modules(world, django_as
 # Limits the schemas set -----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="own_module_create accepts a title the module schema refuses (over 100 characters); "
-    "only publishing finds it, as a fault rather than the person's mistake",
-    strict=True,
-)
 def test_a_title_longer_than_the_schema_allows_is_refused_when_created(world):
     long = Details(
         title="Caring " * 20,
@@ -883,11 +878,6 @@ def test_a_title_longer_than_the_schema_allows_is_refused_when_created(world):
     assert error.field == "title"
 
 
-@pytest.mark.xfail(
-    reason="own_lesson_save accepts a lesson title the module schema refuses (over 100 "
-    "characters); only publishing finds it",
-    strict=True,
-)
 def test_a_lesson_title_longer_than_the_schema_allows_is_refused(world):
     own = create(world)
 
@@ -903,11 +893,6 @@ def test_a_lesson_title_longer_than_the_schema_allows_is_refused(world):
     assert error.field == "title"
 
 
-@pytest.mark.xfail(
-    reason="PROMPT_MAX (and OPTION_MAX, FEEDBACK_MAX, SCENARIO_MAX) are defined in "
-    "learning.own_modules but question_problems never checks them",
-    strict=True,
-)
 def test_a_question_longer_than_its_limit_is_refused(world):
     own = create(world)
 
@@ -923,11 +908,6 @@ def test_a_question_longer_than_its_limit_is_refused(world):
     assert error.field == "prompt"
 
 
-@pytest.mark.xfail(
-    reason="modules_named answers None for an unknown shipped slug but leaves an unknown own "
-    "pair out, though its type says every pair maps to a Module or None",
-    strict=True,
-)
 def test_modules_named_answers_none_for_an_own_module_it_does_not_know(world):
     named = modules_named([(world.org.pk, "our-nothing-here"), (world.org.pk, "no-such-module")])
 
