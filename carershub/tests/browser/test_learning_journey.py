@@ -198,3 +198,74 @@ def test_a_line_manager_writes_a_reflection_fixes_a_too_long_step_and_plans_it(
     assert "added this step" in page.content()
     tab.follow(lambda: page.get_by_role("link", name="Open the plan").click())
     assert "Ask Qwimble how the rota suits them" in page.content()
+
+
+def test_hr_writes_its_own_module_in_pages_and_a_carer_passes_it(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    hr = open_tab()
+    page = hr.page
+    sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
+    hr.goto(f"/o/{world.org.slug}/learning/")
+    hr.follow(lambda: page.get_by_role("link", name="Your organisation's modules").click())
+    hr.follow(lambda: page.get_by_role("link", name="Add a module").click())
+    page.get_by_label("Title").fill("Caring at Quorvath")
+    page.get_by_label("What the module is about").fill(
+        "Who to ask here when caring and work clash."
+    )
+    page.get_by_label("Everyone").check()
+    page.get_by_label("Questions in each attempt").fill("1")
+    hr.follow(lambda: page.get_by_role("button", name="Add the module").click())
+
+    # A lesson: a link that leads nowhere is refused with the text kept; the preview shows it.
+    hr.follow(lambda: page.get_by_role("link", name="Add a lesson").click())
+    page.get_by_label("Lesson title").fill("Who to ask")
+    page.get_by_label("Lesson text").fill("## Our people team\n\nSee [the rota](product:rota).")
+    hr.follow(lambda: page.get_by_role("button", name="Save the lesson").click())
+    assert "leads nowhere" in page.locator(".govuk-error-summary").inner_text()
+    assert "## Our people team" in page.get_by_label("Lesson text").input_value()
+    page.get_by_label("Lesson text").fill(
+        "## Our people team\n\nTalk to Zyxandra Plimbrook, or read about "
+        "[carer's leave](product:carers-leave)."
+    )
+    hr.follow(lambda: page.get_by_role("button", name="Preview").click())
+    assert page.get_by_role("heading", name="Our people team").is_visible()
+    hr.follow(lambda: page.get_by_role("button", name="Save the lesson").click())
+
+    # A question: no right answer marked is refused, what was typed stays.
+    hr.follow(lambda: page.get_by_role("link", name="Add a question").click())
+    page.get_by_label("One answer is right").check()
+    page.get_by_label("Question", exact=True).fill("Who do you talk to first?")
+    page.get_by_label("Text of answer 1").fill("Zyxandra Plimbrook")
+    page.get_by_label("Feedback on answer 1").fill("She looks after carers here.")
+    page.get_by_label("Text of answer 2").fill("Nobody")
+    page.get_by_label("Feedback on answer 2").fill("There is always someone to ask.")
+    hr.follow(lambda: page.get_by_role("button", name="Save the question").click())
+    assert "Mark exactly one answer" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Text of answer 1").input_value() == "Zyxandra Plimbrook"
+    page.get_by_label("Answer 1 is right").check()
+    hr.follow(lambda: page.get_by_role("button", name="Save the question").click())
+
+    hr.follow(lambda: page.get_by_role("link", name="Preview the whole module").click())
+    assert "Right answer" in page.locator(".app-quiz-review").inner_text()
+    hr.follow(lambda: page.get_by_role("link", name="Back to the module").click())
+    hr.follow(lambda: page.get_by_role("button", name="Publish").click())
+    assert "Version 1 is published" in page.content()
+    hr.screenshot("own-module-editor")
+
+    tab = open_tab()
+    learner = tab.page
+    learner.set_viewport_size(PHONE)
+    sign_in(tab, email=world.carer.email)
+    tab.follow(lambda: learner.get_by_role("link", name="Learning", exact=True).click())
+    tab.follow(lambda: learner.get_by_role("link", name="Caring at Quorvath").click())
+    tab.follow(lambda: learner.get_by_role("link", name="Who to ask").click())
+    assert "Zyxandra Plimbrook" in learner.content()
+    tab.follow(
+        lambda: learner.get_by_role("button", name="Mark as done and go to the quiz").click()
+    )
+    tab.follow(lambda: learner.get_by_role("button", name="Start the quiz").click())
+    learner.get_by_label("Zyxandra Plimbrook").check()
+    tab.follow(lambda: learner.get_by_role("button", name="Submit answers").click())
+    assert learner.get_by_role("heading", name="You passed").is_visible()
+    assert Badge.objects.filter(user=world.carer, module__startswith="our-").count() == 1
