@@ -19,7 +19,7 @@ from api.auth import BearerToken
 from api.schemas import Problem
 from audit.models import Channel
 from learning.badges import badge_check, badge_url
-from learning.catalogue import find_module
+from learning.catalogue import modules_named
 from learning.content import Module
 from learning.figures import completion_figures
 from learning.selectors import (
@@ -284,10 +284,10 @@ def submit_answers(
 def list_badges(request: OrgRequest) -> list[dict[str, Any]]:
     """The token owner's badges from this organisation, each checked as a verifier would."""
     out = []
-    for badge in badges_of(viewer=request.user, organisation=request.organisation, token=True):
-        module = find_module(
-            organisation_id=badge.organisation_id, slug=badge.module, include_retired=True
-        )
+    held = badges_of(viewer=request.user, organisation=request.organisation, token=True)
+    named = modules_named((badge.organisation_id, badge.module) for badge in held)
+    for badge in held:
+        module = named[badge.organisation_id, badge.module]
         check = badge_check(badge.token, badge=badge, module=module)
         out.append(
             {

@@ -21,14 +21,19 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.selectors import display_name
 from accounts.types import AuthenticatedRequest
-from learning.badges import badge_check, badge_check_file, badge_share, badge_url
-from learning.catalogue import find_module, modules_named
+from learning.badges import (
+    badge_check,
+    badge_check_file,
+    badge_image_path,
+    badge_share,
+    badge_url,
+)
+from learning.catalogue import find_module, modules_named, own_module_by_organisation_slug
 from learning.content import Module
 from learning.forms import BadgeCheckForm, BadgeShareForm
 from learning.models import Badge
 from learning.selectors import access_badge, badges_of, own_badge, public_badge
 from organisations.access import org_view
-from organisations.models import Organisation
 from organisations.types import OrgRequest
 from shared.forms import attempt
 
@@ -88,6 +93,7 @@ def badge(request: OrgRequest, public_id: uuid.UUID) -> HttpResponse:
             "organisation": request.organisation,
             "badge": found,
             "module": module,
+            "image": badge_image_path(found.module, found.organisation),
             "check": badge_check(found.token, badge=found, module=module),
             "public_url": badge_url(found),
             "form": form,
@@ -120,6 +126,7 @@ def badge_public(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "badge": found,
             "module": module,
+            "image": badge_image_path(found.module, found.organisation),
             "check": badge_check(found.token, badge=found, module=module),
             "holder": display_name(found.user) if found.show_name else None,
         },
@@ -142,13 +149,10 @@ def badge_verify(request: HttpRequest) -> HttpResponse:
 def badge_image(request: HttpRequest, module: str, org_slug: str = "") -> HttpResponse:
     """The badge's picture, at an address that never changes, as the credential names it. An
     organisation's own module's picture is under the organisation's address."""
-    organisation = Organisation.objects.filter(slug=org_slug).first() if org_slug else None
-    if org_slug and organisation is None:
-        raise Http404
-    found = find_module(
-        organisation_id=organisation.pk if organisation else None,
-        slug=module,
-        include_retired=True,
+    found = (
+        own_module_by_organisation_slug(organisation_slug=org_slug, slug=module)
+        if org_slug
+        else find_module(organisation_id=None, slug=module)
     )
     if found is None:
         raise Http404

@@ -30,7 +30,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from credentials.services import OB_V3_CONTEXT, VC_V2_CONTEXT, issue_open_badge, issuer_id
 from credentials.verification import VerificationResult, verify_credential
-from learning.catalogue import find_module
+from learning.catalogue import OWN_PREFIX, find_module
 from learning.content import Module
 from learning.models import Badge, QuizAttempt
 from learning.selectors import badge_of_credential
@@ -48,12 +48,15 @@ def badge_url(badge: Badge) -> str:
     return f"{settings.SITE_URL}{reverse('learning:badge_public', args=[badge.public_id])}"
 
 
+def badge_image_path(module_slug: str, organisation: Organisation) -> str:
+    """The badge's picture; an organisation's own module's is under the organisation's name."""
+    if module_slug.startswith(OWN_PREFIX):
+        return reverse("learning:badge_image_own", args=[organisation.slug, module_slug])
+    return reverse("learning:badge_image", args=[module_slug])
+
+
 def badge_image_url(module: Module, organisation: Organisation) -> str:
-    if module.own:
-        path = reverse("learning:badge_image_own", args=[organisation.slug, module.slug])
-    else:
-        path = reverse("learning:badge_image", args=[module.slug])
-    return f"{settings.SITE_URL}{path}"
+    return f"{settings.SITE_URL}{badge_image_path(module.slug, organisation)}"
 
 
 def achievement_id(*, issuer: str, module: str, version: int) -> str:

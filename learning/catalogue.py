@@ -105,3 +105,17 @@ def modules_named(pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str], Mod
             org = row.module.organisation_id
             out[(org, row.module.slug)] = _built([row], org)[0]
     return out
+
+
+def own_module_by_organisation_slug(*, organisation_slug: str, slug: str) -> Module | None:
+    """An organisation's own module, also one taken away, by the organisation's address, for
+    its badge's picture (public: it shows only the title every badge of it carries)."""
+    if not slug.startswith(OWN_PREFIX):
+        return None
+    rows = OwnModuleVersion.objects.filter(
+        module__organisation__slug=organisation_slug,
+        module__slug=slug,
+        version=F("module__published_version"),
+    ).select_related("module")
+    row = rows.first()
+    return _built([row], row.module.organisation_id)[0] if row is not None else None

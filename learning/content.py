@@ -249,13 +249,24 @@ def module(slug: str) -> Module | None:
 _markdown = MarkdownIt("commonmark", {"html": False})
 
 
-def render_lesson(lesson: Lesson, *, resolve_link: Callable[[str], str]) -> SafeString:
+def render_lesson(
+    lesson: Lesson, *, resolve_link: Callable[[str], str], broken_links_as_text: bool = False
+) -> SafeString:
     """The lesson as HTML with GOV.UK classes. Links written ``product:<name>`` or
     ``help:<slug>`` go to this service's own pages, through ``resolve_link``, so a lesson
-    points at the organisation's live pages instead of copying them."""
+    points at the organisation's live pages instead of copying them.
+
+    A link to a page that does not exist raises ``KeyError``, unless ``broken_links_as_text``:
+    then its words stay, as text (for an organisation's own lesson after a release removed a
+    page it linked to: there is no standard text to fall back on)."""
     tokens = _markdown.parse(lesson.markdown)
     for token in _walk(tokens):
-        _style(token, resolve_link)
+        try:
+            _style(token, resolve_link)
+        except KeyError:
+            if not broken_links_as_text:
+                raise
+            token.attrs.pop("href", None)
     html: str = _markdown.renderer.render(tokens, _markdown.options, {})
     return mark_safe(html)  # raw HTML is off: every character of the lesson was escaped
 

@@ -28,7 +28,7 @@ from learning.own_modules import (
     OptionDraft,
     QuestionDraft,
 )
-from shared.forms import GovukForm, PlainForm
+from shared.forms import GovukForm, OnceForm, PlainForm
 
 
 def field_name(question: Question) -> str:
@@ -238,7 +238,6 @@ class OwnModuleForm(GovukForm):
     """A new module's details. The rules are the service's (``learning.own_modules``)."""
 
     submit_label = _("Add the module")
-    prevent_double_click = True
 
     title = forms.CharField(label=_("Title"), max_length=100)
     summary = forms.CharField(
@@ -282,6 +281,10 @@ class OwnModuleForm(GovukForm):
             pass_mark=data["pass_mark"],
             questions_per_attempt=data["questions_per_attempt"],
         )
+
+
+class OwnModuleNewForm(OnceForm, OwnModuleForm):
+    """Adding a module: sent twice, it adds one."""
 
 
 class OwnModuleDetailsForm(PageVersion, OwnModuleForm):

@@ -24,7 +24,7 @@ from learning.forms import (
     AUDIENCES,
     OwnLessonForm,
     OwnModuleDetailsForm,
-    OwnModuleForm,
+    OwnModuleNewForm,
     OwnModulePublishForm,
     OwnQuestionForm,
 )
@@ -53,12 +53,18 @@ from learning.selectors import (
 from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import add_validation_errors, attempt
+from shared.once import one_submission
 from shared.writes import RuleError
 
 
 def _render(request: OrgRequest, lesson: Lesson) -> SafeString:
     slug = request.organisation.slug
-    return render_lesson(lesson, resolve_link=lambda href: resolve_link(href, org_slug=slug))
+    # A link a later release broke shows as text; the editor lists it as a problem.
+    return render_lesson(
+        lesson,
+        resolve_link=lambda href: resolve_link(href, org_slug=slug),
+        broken_links_as_text=True,
+    )
 
 
 def _editor(request: OrgRequest, own: OwnModule) -> HttpResponse:
@@ -87,8 +93,9 @@ def own_modules(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(EDIT_CONTENT)
+@one_submission
 def own_module_new(request: OrgRequest) -> HttpResponse:
-    form = OwnModuleForm(request.POST if request.method == "POST" else None)
+    form = OwnModuleNewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         own = attempt(
             form,
@@ -247,7 +254,8 @@ def own_lesson(request: OrgRequest, module: str, lesson: str = "") -> HttpRespon
     learners would see it and saves nothing; "Save" keeps it in the draft."""
     own = access_own_module(organisation=request.organisation, slug=module)
     entry = next((e for e in own.draft["lessons"] if e["slug"] == lesson), None)
-    if lesson and entry is None:
+    if lesson and entry is None and request.method != "POST":
+        # Posted, the service says it was removed meanwhile and the page keeps what was typed.
         raise Http404
     preview: SafeString | None = None
     if request.method == "POST":
@@ -357,7 +365,8 @@ def own_question(request: OrgRequest, module: str, question: str = "") -> HttpRe
     """A new question (no ``question``) or one of the draft's pool."""
     own = access_own_module(organisation=request.organisation, slug=module)
     entry = next((q for q in own.draft["questions"] if q["id"] == question), None)
-    if question and entry is None:
+    if question and entry is None and request.method != "POST":
+        # Posted, the service says it was removed meanwhile and the page keeps what was typed.
         raise Http404
     if request.method == "POST":
         form = OwnQuestionForm(request.POST)

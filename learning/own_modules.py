@@ -14,6 +14,7 @@ changes nothing writes nothing. Organisation content: the audit entries are ordi
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -109,8 +110,14 @@ class OwnModuleConflict(EditConflict):
 # --- Creating and editing the draft --------------------------------------------------------
 
 
+def _slug(text: str) -> str:
+    """Lower-case letters, digits and single hyphens, as the module schema's slugs are
+    (``slugify`` keeps underscores, which the schema refuses)."""
+    return re.sub(r"[^a-z0-9]+", "-", slugify(text)).strip("-")
+
+
 def _slug_for(organisation: Organisation, title: str) -> str:
-    base = (OWN_PREFIX + slugify(title))[:44].strip("-")
+    base = (OWN_PREFIX + _slug(title))[:44].strip("-")
     if base == OWN_PREFIX.rstrip("-"):
         base = OWN_PREFIX + "module"
     taken = set(
@@ -230,7 +237,7 @@ def own_module_details_save(
 
 
 def _lesson_slug(draft: dict[str, Any], title: str) -> str:
-    base = slugify(title)[:40].strip("-") or "lesson"
+    base = _slug(title)[:40].strip("-") or "lesson"
     # "new" is the address of the page that adds a lesson.
     taken = {entry["slug"] for entry in draft["lessons"]} | {"new"}
     slug, n = base, 1

@@ -27,7 +27,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from learning.content import Module, module
+from learning.catalogue import find_module
+from learning.content import Module
 from learning.models import Badge, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES
 from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
@@ -66,8 +67,10 @@ class UnitCompletion:
     completion: Completion
 
 
-def _module(slug: str) -> Module:
-    found = module(slug)
+def _module(organisation: Organisation, slug: str) -> Module:
+    """A shipped module or one of the organisation's own, also one taken away from learners:
+    the passes on it still count."""
+    found = find_module(organisation_id=organisation.pk, slug=slug, include_retired=True)
     if found is None:
         raise ValueError(f"No module {slug!r}")
     return found
@@ -104,7 +107,7 @@ def _passed(organisation: Organisation, found: Module) -> Q:
 
 def completion(*, organisation: Organisation, module_slug: str, among: Group) -> Completion:
     """How many of ``among`` passed the module, and how many there are: one query."""
-    found = _module(module_slug)
+    found = _module(organisation, module_slug)
     counts = _group(organisation, among).aggregate(
         total=Count("pk"), passed=Count("pk", filter=_passed(organisation, found))
     )
@@ -116,7 +119,7 @@ def completion_by_unit(
 ) -> list[UnitCompletion]:
     """``completion`` for each unit that has someone in the group, by unit name, with people
     on no unit last: one grouped query. Together the rows add up to ``completion``."""
-    found = _module(module_slug)
+    found = _module(organisation, module_slug)
     rows = (
         _group(organisation, among)
         .order_by()

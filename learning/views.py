@@ -138,10 +138,12 @@ def lesson(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
     # The organisation's own text when it has replaced the standard one.
     shown = lesson_as_shown(organisation=request.organisation, module=found, lesson=current)
     try:
-        body = render_lesson(shown, resolve_link=links)
+        body = render_lesson(shown, resolve_link=links, broken_links_as_text=found.own)
     except KeyError:
         # Its text links to a page a later release removed: learners read the standard text
-        # until HR puts it right (the content page says which lesson).
+        # until HR puts it right (the content page says which lesson). An organisation's own
+        # module has no standard text: its broken links show as text (above), and its editor
+        # lists them.
         body = render_lesson(current, resolve_link=links)
     return render(
         request,

@@ -7,11 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from learning.catalogue import find_module
-from learning.models import Badge, OwnModule, OwnModuleVersion
+from learning.models import Badge, OwnModule, OwnModuleVersion, QuizAttempt
+from learning.tests.learners import pass_, people
+from learning.tests.test_api import token_client
 
 pytestmark = [
     pytest.mark.django_db,
@@ -260,3 +264,153 @@ def test_taking_a_module_away_hides_it_and_publishing_brings_it_back(world):
     assert hidden == 404
     assert carer.get(url(world, "module", module=own.slug)).status_code == 200
     assert OwnModuleVersion.objects.filter(module=own).count() == 1
+
+
+def published(world) -> tuple[Client, OwnModule]:
+    client, own = ready(world)
+    client.post(url(world, "own_module_publish", module=own.slug), {"version": own.version})
+    own.refresh_from_db()
+    return client, own
+
+
+def test_the_completion_figures_count_an_own_module(world):
+    client, own = published(world)
+    pass_(people(world.org, 6), own.slug)
+    people(world.org, 4)
+
+    html = client.get(url(world, "figures")).content.decode()
+    api = token_client(world.hr_admin, world.org, personal=False).get("/api/v1/learning/figures")
+
+    assert "Caring at Quorvath" in html
+    assert api.status_code == 200
+    assert own.slug in api.content.decode()
+
+
+def test_an_own_modules_badge_shows_its_picture(world):
+    _, own = published(world)
+    carer = signed_in(world.carer)
+    carer.post(url(world, "quiz_start", module=own.slug))
+    attempt = QuizAttempt.objects.get(user=world.carer, module=own.slug)
+    carer.post(url(world, "quiz", module=own.slug), {"attempt": attempt.pk, "q_q1": "a"})
+    badge = Badge.objects.get(user=world.carer, module=own.slug)
+    badge.shared = True
+    badge.save()
+
+    for page in (
+        carer.get(url(world, "badge", public_id=badge.public_id)),
+        Client().get(reverse("learning:badge_public", args=[badge.public_id])),
+    ):
+        image = re.search(r'<img[^>]*src="([^"]+)"', page.content.decode())
+        assert image is not None
+        assert Client().get(image[1]).status_code == 200
+
+
+def test_a_lesson_title_with_an_underscore_still_publishes(world):
+    client, own = ready(world)
+    client.post(
+        url(world, "own_lesson_new", module=own.slug),
+        {**LESSON, "title": "Step_one", "version": own.version, "save": "1"},
+    )
+    own.refresh_from_db()
+
+    response = client.post(
+        url(world, "own_module_publish", module=own.slug), {"version": own.version}
+    )
+
+    assert [e["slug"] for e in own.draft["lessons"]] == ["who-to-ask", "step-one"]
+    assert response.status_code == 302
+    assert OwnModuleVersion.objects.filter(module=own).count() == 1
+
+
+def test_saving_a_lesson_removed_meanwhile_says_so_and_keeps_the_words(world):
+    client, own = ready(world)
+    page_version = own.version
+    client.post(
+        url(world, "own_lesson_remove", module=own.slug, lesson="who-to-ask"),
+        {"version": own.version},
+    )
+
+    response = client.post(
+        url(world, "own_lesson", module=own.slug, lesson="who-to-ask"),
+        {**LESSON, "markdown": "Words of Quentin Vorbask", "version": page_version, "save": "1"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "Words of Quentin Vorbask" in html
+
+
+def test_adding_a_module_sent_twice_adds_one(world):
+    client = signed_in(world.hr_admin)
+    page = client.get(url(world, "own_module_new")).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+
+    for _ in range(2):
+        client.post(url(world, "own_module_new"), {**DETAILS, "form_token": token[1]})
+
+    assert OwnModule.objects.filter(organisation=world.org).count() == 1
+
+
+def test_the_api_reads_own_modules_once_however_many_badges(world):
+    def earn(n: int) -> None:
+        for index in range(n):
+            own = OwnModule.objects.create(
+                organisation=world.org,
+                slug=f"our-extra-{index}",
+                draft={},
+                published_version=1,
+            )
+            OwnModuleVersion.objects.create(
+                module=own, version=1, content=OwnModuleVersion.objects.first().content
+            )
+            mine = Badge.objects.first()
+            Badge.objects.create(
+                organisation=world.org,
+                user=world.carer,
+                module=own.slug,
+                module_version=1,
+                attempt=QuizAttempt.objects.create(
+                    organisation=world.org,
+                    user=world.carer,
+                    module=own.slug,
+                    module_version=1,
+                    questions=["q1"],
+                ),
+                issued_at=mine.issued_at,
+                valid_until=mine.valid_until,
+                token=mine.token,
+            )
+
+    _, own = published(world)
+    carer = signed_in(world.carer)
+    carer.post(url(world, "quiz_start", module=own.slug))
+    attempt = QuizAttempt.objects.get(user=world.carer, module=own.slug)
+    carer.post(url(world, "quiz", module=own.slug), {"attempt": attempt.pk, "q_q1": "a"})
+    client = token_client(world.carer, world.org)
+    earn(4)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(client.get("/api/v1/learning/badges").json()) == 5
+
+    # (Each badge's signature is still checked against its key: a query each, as before.)
+    reads = [q for q in queries.captured_queries if "learning_ownmoduleversion" in q["sql"]]
+    assert len(reads) == 1
+
+
+def test_a_link_a_release_broke_in_an_own_lesson_shows_as_text(world):
+    _, own = published(world)
+    version = OwnModuleVersion.objects.get(module=own)
+    version.content["lessons"][0] = "Read [the old rota](product:rota-gone) first."
+    version.save()
+    own.draft["lessons"][0]["markdown"] = version.content["lessons"][0]
+    own.save()
+
+    lesson = signed_in(world.carer).get(url(world, "lesson", module=own.slug, lesson="who-to-ask"))
+    preview = signed_in(world.hr_admin).get(url(world, "own_module_preview", module=own.slug))
+
+    assert lesson.status_code == 200
+    assert "the old rota" in lesson.content.decode()
+    assert "product:rota-gone" not in lesson.content.decode()
+    assert preview.status_code == 200
+    assert "leads nowhere" in preview.content.decode()

@@ -45,7 +45,7 @@ def test_a_pass_on_a_withdrawn_version_no_longer_counts(monkeypatch):
     pass_(people(organisation, 6), AWARE, version=1)
     pass_(people(organisation, 5), AWARE, version=2)
     newer = replace(modules()[AWARE], version=2, withdrawn={1: "it gave a wrong date."})
-    monkeypatch.setattr(public, "module", lambda slug: newer)
+    monkeypatch.setattr(public, "find_module", lambda **kw: newer)
     got = completion(organisation=organisation, module_slug=AWARE, among=Group.EVERYONE)
     assert got == Completion(passed=5, total=11)
     by_unit = completion_by_unit(organisation=organisation, module_slug=AWARE, among=Group.EVERYONE)
