@@ -116,9 +116,9 @@ def own_module_new(request: OrgRequest) -> HttpResponse:
     )
 
 
-def _editor_context(request: OrgRequest, own: OwnModule) -> dict[str, Any]:
+def _editor_page(request: OrgRequest, own: OwnModule, form: OwnModulePublishForm) -> HttpResponse:
     published = current_version(own)
-    return {
+    context = {
         "organisation": request.organisation,
         "own": own,
         "draft": own.draft,
@@ -128,7 +128,9 @@ def _editor_context(request: OrgRequest, own: OwnModule) -> dict[str, Any]:
         "changed": has_unpublished_changes(own, published),
         "problems": publish_problems(own),
         "audience": dict(AUDIENCES)[own.draft["audience"]],
+        "form": form,
     }
+    return render(request, "learning/own_module.html", context)
 
 
 @require_safe
@@ -137,11 +139,7 @@ def own_module(request: OrgRequest, module: str) -> HttpResponse:
     """The editor: the module's details, lessons and questions, and publishing."""
     own = access_own_module(organisation=request.organisation, slug=module)
     form = OwnModulePublishForm(initial={"version": own.version}, first=own.published_version == 0)
-    return render(
-        request,
-        "learning/own_module.html",
-        {**_editor_context(request, own), "form": form},
-    )
+    return _editor_page(request, own, form)
 
 
 @require_POST
@@ -172,11 +170,7 @@ def own_module_publish_view(request: OrgRequest, module: str) -> HttpResponse:
                 messages.success(request, _("Learners here can take the module again."))
             return _editor(request, own)
     own.refresh_from_db()
-    return render(
-        request,
-        "learning/own_module.html",
-        {**_editor_context(request, own), "form": form},
-    )
+    return _editor_page(request, own, form)
 
 
 @require_POST

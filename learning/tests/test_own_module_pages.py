@@ -355,6 +355,8 @@ def test_adding_a_module_sent_twice_adds_one(world):
 
 def test_the_api_reads_own_modules_once_however_many_badges(world):
     def earn(n: int) -> None:
+        first = OwnModuleVersion.objects.get()
+        mine = Badge.objects.get()
         for index in range(n):
             own = OwnModule.objects.create(
                 organisation=world.org,
@@ -362,10 +364,7 @@ def test_the_api_reads_own_modules_once_however_many_badges(world):
                 draft={},
                 published_version=1,
             )
-            OwnModuleVersion.objects.create(
-                module=own, version=1, content=OwnModuleVersion.objects.first().content
-            )
-            mine = Badge.objects.first()
+            OwnModuleVersion.objects.create(module=own, version=1, content=first.content)
             Badge.objects.create(
                 organisation=world.org,
                 user=world.carer,
