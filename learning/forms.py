@@ -28,7 +28,7 @@ from learning.own_modules import (
     OptionDraft,
     QuestionDraft,
 )
-from shared.forms import GovukForm, OnceForm, PlainForm
+from shared.forms import GovukForm, OnceForm, PageVersion, PlainForm
 
 
 def field_name(question: Question) -> str:
@@ -153,29 +153,6 @@ class BadgeCheckForm(GovukForm):
         if not data.get("token"):
             self.add_error("file", _("Upload the badge file or paste the badge"))
         return data
-
-
-class PageVersion(PlainForm):
-    """The version of a record the page was opened at (0: none yet), so a save from an older
-    copy (another tab) is caught by the service. The field is hidden: when it is missing or
-    wrong the form says so at the top, not beside it."""
-
-    #: The edit the page is for, ending the sentence "Open the page again and … there."
-    redo: Any = ""
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "version" in self.errors:
-            self.errors.pop("version")
-            raise forms.ValidationError(
-                _(
-                    "We could not tell which copy of this page you started from, so nothing "
-                    "has been saved. Open the page again and %(redo)s there."
-                )
-                % {"redo": self.redo}
-            )
-        return cleaned
 
 
 class ReflectionForm(PageVersion, GovukForm):

@@ -229,3 +229,26 @@ def attempt[T](
     except ValidationError as error:
         add_validation_errors(form, error)
     return None
+
+
+class PageVersion(PlainForm):
+    """The version of a record the page was opened at (0: none yet), so a save from an older
+    copy (another tab) is caught by the service. The field is hidden: when it is missing or
+    wrong the form says so at the top, not beside it."""
+
+    #: The edit the page is for, ending the sentence "Open the page again and … there."
+    redo: Any = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "version" in self.errors:
+            self.errors.pop("version")
+            raise forms.ValidationError(
+                _(
+                    "We could not tell which copy of this page you started from, so nothing "
+                    "has been saved. Open the page again and %(redo)s there."
+                )
+                % {"redo": self.redo}
+            )
+        return cleaned

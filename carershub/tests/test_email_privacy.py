@@ -24,6 +24,7 @@ from django.template.utils import get_app_template_dirs
 
 from commitments.models import CommitmentVersion
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
+from networks.models import Meeting, Network
 from organisations.digest import DigestSection
 from organisations.hooks import WaitingItem
 from organisations.models import Organisation, StaffRecord
@@ -93,7 +94,24 @@ ACTION = ActionPoint(
     pk=7, plan=ORG_PLAN, number="2.1.1", planned_action="Set up a carers' network at every site"
 )
 
+NETWORK = Network(pk=4, organisation=ORG, name="Carers together", about="For carers.")
+MEETING = Meeting(
+    pk=8,
+    network=NETWORK,
+    title="Carers' coffee: caring for a parent",
+    kind="coffee",
+    starts_at=datetime(2025, 6, 10, 12, 30, tzinfo=LONDON),
+    minutes=20,
+    place="Carers room, Ward 4",
+    link="https://meet.example.org/carers",
+)
+
 CASES: dict[str, list[Case]] = {
+    "network_meeting": [
+        Case({"meeting": MEETING, "organisation": ORG, "changed": changed}, private=(), label=label)
+        for changed, label in ((False, "new"), (True, "moved"))
+    ],
+    "network_meeting_reminder": [Case({"meeting": MEETING, "organisation": ORG}, private=())],
     "waiting_digest": [
         Case(
             {

@@ -32,6 +32,7 @@ from commitments.tests.matrix import MATRIX as COMMITMENTS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
 from guidance.tests.matrix import MATRIX as GUIDANCE
 from learning.tests.matrix import MATRIX as LEARNING
+from networks.tests.matrix import MATRIX as NETWORKS
 from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request
 from leave.tests.matrix import MATRIX as LEAVE
@@ -66,6 +67,7 @@ OWN_RECORDS = frozenset(
         "flexible:home",
         "flexible:detail",
         "flexible:letter",
+        "networks:leave",
     }
 )
 
@@ -96,6 +98,7 @@ MATRIX = merged(
     GUIDANCE,
     SEARCH,
     LEARNING,
+    NETWORKS,
 )
 
 

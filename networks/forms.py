@@ -1,0 +1,135 @@
+"""Forms of the staff carer network. The rules are the services' (``networks.services``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import ABOUT_MAX, AGENDA_MAX, NOTES_MAX, Meeting, MeetingKind
+from networks.services import MINUTES_MAX, MINUTES_MIN, MeetingDetails
+from shared.forms import GovukForm, OnceForm, PageVersion, date_field
+
+
+class NetworkForm(GovukForm):
+    submit_label = _("Start the network")
+
+    name = forms.CharField(
+        label=_("Name of the network"),
+        help_text=_("For example “Carers network” or “Balancing work and caring”."),
+        max_length=100,
+    )
+    about = forms.CharField(
+        label=_("About the network"),
+        help_text=_(
+            "Who it is for, what happens at meetings, and that joining is private: only the "
+            "champions see who belongs. Everyone here can read this."
+        ),
+        max_length=ABOUT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class NetworkStartForm(OnceForm, NetworkForm):
+    """Starting the network: sent twice, it starts one."""
+
+
+class NetworkEditForm(PageVersion, NetworkForm):
+    submit_label = _("Save")
+    redo = _("make your change")
+
+
+class MeetingForm(GovukForm):
+    submit_label = _("Arrange the meeting")
+
+    title = forms.CharField(
+        label=_("Title"), help_text=_("For example “Coffee and a chat”."), max_length=100
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of meeting"), choices=MeetingKind.choices, widget=forms.RadioSelect
+    )
+    day = date_field(_("Day"), required=True)
+    time = forms.TimeField(
+        label=_("Start time"),
+        help_text=_("In 24-hour time, for example 12:30"),
+        input_formats=["%H:%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
+    )
+    minutes = forms.IntegerField(
+        label=_("How long, in minutes"),
+        min_value=MINUTES_MIN,
+        max_value=MINUTES_MAX,
+        initial=30,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    place = forms.CharField(
+        label=_("Where (optional if there is a link)"),
+        help_text=_("A room and building, or the meeting whose agenda it joins."),
+        max_length=200,
+        required=False,
+    )
+    link = forms.CharField(
+        label=_("Link to join (optional)"),
+        help_text=_("For a call: the address starting https://"),
+        max_length=500,
+        required=False,
+    )
+    agenda = forms.CharField(
+        label=_("Agenda (optional)"),
+        max_length=AGENDA_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def starts_at(self) -> datetime:
+        data = self.cleaned_data
+        return timezone.make_aware(datetime.combine(data["day"], data["time"]))
+
+    def details(self, *, notes: str = "") -> MeetingDetails:
+        data = self.cleaned_data
+        return MeetingDetails(
+            title=data["title"],
+            kind=data["kind"],
+            starts_at=self.starts_at(),
+            minutes=data["minutes"],
+            place=data["place"],
+            link=data["link"],
+            agenda=data["agenda"],
+            notes=notes,
+        )
+
+
+class MeetingNewForm(OnceForm, MeetingForm):
+    """Arranging a meeting: sent twice, it arranges one."""
+
+
+class MeetingEditForm(PageVersion, MeetingForm):
+    submit_label = _("Save")
+    redo = _("make your change")
+
+    notes = forms.CharField(
+        label=_("Notes (optional)"),
+        help_text=_("What was talked about and agreed, for members to read afterwards."),
+        max_length=NOTES_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    @staticmethod
+    def initial_for(meeting: Meeting) -> dict[str, Any]:
+        local = timezone.localtime(meeting.starts_at)
+        return {
+            "version": meeting.version,
+            "title": meeting.title,
+            "kind": meeting.kind,
+            "day": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "minutes": meeting.minutes,
+            "place": meeting.place,
+            "link": meeting.link,
+            "agenda": meeting.agenda,
+            "notes": meeting.notes,
+        }

@@ -1,0 +1,94 @@
+"""A staff carer network: run by the organisation's carer champions, joined by choice.
+
+Membership is private (docs/networks.md): members see the network's meetings; only champions
+see who the members are; HR, line managers and the sponsor never do, and membership is never
+written on a staff record. Leaving the network deletes the membership row, so nothing about
+the person stays behind.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+#: Longest description of a network and longest agenda or notes of a meeting, in characters.
+ABOUT_MAX = 4000
+AGENDA_MAX = 4000
+NOTES_MAX = 8000
+
+
+class Network(models.Model):
+    """The organisation's staff carer network (one per organisation)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    #: What the network is, who it is for and how it works, shown to everyone here.
+    about = models.TextField(max_length=ABOUT_MAX)
+    #: Goes up with every save, so a save from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Network {self.pk}"
+
+
+class NetworkMember(models.Model):
+    """Someone who chose to join. Only champions ever read these rows as a list."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], name="networks_one_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"Network member {self.pk}"
+
+
+class MeetingKind(models.TextChoices):
+    COFFEE = "coffee", _("A short coffee and chat")
+    ONLINE = "online", _("An online call")
+    IN_PERSON = "in_person", _("A meeting in person")
+    TEAM_ITEM = "team_item", _("An item on another meeting's agenda")
+
+
+class Meeting(models.Model):
+    """A get-together of the network, of any size or kind."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveIntegerField()
+    #: Where, for a meeting in a room; the joining link, for a call (http or https only).
+    place = models.CharField(max_length=200, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    agenda = models.TextField(max_length=AGENDA_MAX, blank=True)
+    #: Written afterwards by a champion; members read them.
+    notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    #: Goes up with every save, so a save from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+    #: The start the reminder went out for (``shared.reminders``): a moved meeting is
+    #: reminded again.
+    reminder_sent_for = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["network", "starts_at"], name="networks_meetings_by_time")]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.pk}"

@@ -1,0 +1,296 @@
+"""Writes of the staff carer network: champions start it, describe it and arrange meetings;
+anyone in post joins or leaves.
+
+Membership is private: joining and leaving write no audit entry (the organisation's log is
+read by HR), and leaving deletes the membership row, so nothing about the person remains.
+Emails about meetings go to each member separately (nobody sees who else was sent one), with
+a neutral subject and opening: an inbox preview is public (docs/trust-rules.md, rule 11).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from audit.models import Action, Channel
+from audit.services import audit_record
+from networks.calendar import meeting_invitation
+from networks.models import Meeting, Network, NetworkMember
+from networks.selectors import member_emails
+from organisations.models import Organisation
+from shared.dates import long_datetime
+from shared.emails import send_templated
+from shared.writes import EditConflict, RuleError, check_version, lock
+
+RUN = "networks.run_network"
+VIEW = "networks.view_network"
+#: A meeting lasts at least a few minutes and at most a working day.
+MINUTES_MIN, MINUTES_MAX = 5, 480
+
+
+def _check(user: User, organisation: Organisation, permission: str) -> None:
+    if not user.has_perm(permission, organisation):
+        raise PermissionDenied
+
+
+class NetworkConflict(EditConflict):
+    def __init__(self, network: Network) -> None:
+        super().__init__(
+            _(
+                "Someone changed the network's page at %(when)s, after you opened this page. "
+                "Nothing has been saved. What you typed is still here: save again to use it."
+            )
+            % {"when": long_datetime(network.updated_at)},
+            current_version=network.version,
+        )
+
+
+class MeetingConflict(EditConflict):
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__(
+            _(
+                "Someone changed this meeting at %(when)s, after you opened this page. Nothing "
+                "has been saved. What you typed is still here: save again to use it."
+            )
+            % {"when": long_datetime(meeting.updated_at)},
+            current_version=meeting.version,
+        )
+
+
+def _audit(
+    target: Network | Meeting,
+    organisation_id: int,
+    *,
+    by: User,
+    action: Action,
+    channel: Channel,
+    summary: str,
+) -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        channel=channel,
+        target=target,
+        organisation_id=organisation_id,
+        summary=summary,
+    )
+
+
+@transaction.atomic
+def network_start(
+    *, organisation: Organisation, user: User, name: str, about: str, channel: Channel = Channel.WEB
+) -> Network:
+    """Start the organisation's network (a champion); there is one per organisation."""
+    _check(user, organisation, RUN)
+    try:
+        with transaction.atomic():
+            network = Network.objects.create(
+                organisation=organisation, name=name.strip(), about=about.strip(), updated_by=user
+            )
+    except IntegrityError:
+        raise RuleError(
+            "network_exists",
+            _("This organisation already has a network: open it from the network's page."),
+        ) from None
+    _audit(
+        network,
+        organisation.pk,
+        by=user,
+        action=Action.CREATE,
+        channel=channel,
+        summary="Started the staff carer network",
+    )
+    return network
+
+
+@transaction.atomic
+def network_edit(
+    *,
+    network: Network,
+    user: User,
+    name: str,
+    about: str,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Change the network's name and description; unchanged, nothing is written."""
+    _check(user, network.organisation, RUN)
+    locked = lock(Network, network.pk)
+    check_version(locked.version, expected_version, lambda: NetworkConflict(locked))
+    if (locked.name, locked.about) == (name.strip(), about.strip()):
+        return False
+    locked.name, locked.about = name.strip(), about.strip()
+    locked.version += 1
+    locked.updated_by = user
+    locked.save()
+    _audit(
+        locked,
+        locked.organisation_id,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary="Changed the network's page",
+    )
+    return True
+
+
+@transaction.atomic
+def network_join(*, network: Network, user: User) -> bool:
+    """Join the network; already a member, nothing happens. Not audited: membership is private."""
+    _check(user, network.organisation, VIEW)
+    _, created = NetworkMember.objects.get_or_create(network=network, user=user)
+    return created
+
+
+@transaction.atomic
+def network_leave(*, network: Network, user: User) -> bool:
+    """Leave the network: the membership is deleted, and with it everything that said the
+    person belonged. Someone who has left the organisation may still take themselves off."""
+    deleted, _ = NetworkMember.objects.filter(network=network, user=user).delete()
+    return bool(deleted)
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    title: str
+    kind: str
+    starts_at: datetime
+    minutes: int
+    place: str
+    link: str
+    agenda: str
+    notes: str = ""
+
+
+def _check_meeting(details: MeetingDetails, *, now: datetime, start_changed: bool) -> None:
+    if not details.title.strip():
+        raise RuleError("title_missing", _("Enter a title for the meeting"), field="title")
+    if start_changed and details.starts_at < now:
+        raise RuleError(
+            "meeting_in_the_past",
+            _("The meeting must start in the future"),
+            field="starts_at",
+        )
+    if not MINUTES_MIN <= details.minutes <= MINUTES_MAX:
+        raise RuleError(
+            "bad_minutes",
+            _("A meeting lasts from %(min)s to %(max)s minutes")
+            % {"min": MINUTES_MIN, "max": MINUTES_MAX},
+            field="minutes",
+        )
+    link = details.link.strip()
+    if link and not link.lower().startswith(("https://", "http://")):
+        raise RuleError(
+            "unsafe_link",
+            _("Enter a link starting with https:// or http://"),
+            field="link",
+        )
+    if not details.place.strip() and not link:
+        raise RuleError(
+            "nowhere", _("Say where the meeting is, or give the link to join it"), field="place"
+        )
+
+
+def _fields(details: MeetingDetails) -> dict[str, object]:
+    return {
+        "title": details.title.strip(),
+        "kind": details.kind,
+        # To the minute, as pages show and take it, so an unchanged form matches.
+        "starts_at": details.starts_at.replace(second=0, microsecond=0),
+        "minutes": details.minutes,
+        "place": details.place.strip(),
+        "link": details.link.strip(),
+        "agenda": details.agenda.strip(),
+        "notes": details.notes.strip(),
+    }
+
+
+def _send_invitations(meeting: Meeting, *, changed: bool) -> None:
+    """One email per member in post, each with the calendar invitation, after the commit."""
+    emails = member_emails(network=meeting.network)
+    invitation = meeting_invitation(meeting)
+
+    def queue() -> None:
+        for address in emails:
+            send_templated(
+                template="network_meeting",
+                to=[address],
+                context={
+                    "meeting": meeting,
+                    "changed": changed,
+                    "organisation": meeting.network.organisation,
+                },
+                attachments=[("meeting.ics", invitation, "text/calendar")],
+            )
+
+    transaction.on_commit(queue)
+
+
+@transaction.atomic
+def meeting_create(
+    *, network: Network, user: User, details: MeetingDetails, channel: Channel = Channel.WEB
+) -> Meeting:
+    """Arrange a meeting; every member in post is sent an invitation."""
+    _check(user, network.organisation, RUN)
+    _check_meeting(details, now=timezone.now(), start_changed=True)
+    meeting = Meeting.objects.create(network=network, created_by=user, **_fields(details))
+    _audit(
+        meeting,
+        network.organisation_id,
+        by=user,
+        action=Action.CREATE,
+        channel=channel,
+        summary="Arranged a network meeting",
+    )
+    _send_invitations(meeting, changed=False)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    user: User,
+    details: MeetingDetails,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Change a meeting, or add its notes afterwards. A move to another time or place sends
+    members the updated invitation; unchanged, nothing is written."""
+    _check(user, meeting.network.organisation, RUN)
+    locked = lock(Meeting, meeting.pk)
+    check_version(locked.version, expected_version, lambda: MeetingConflict(locked))
+    now = timezone.now()
+    _check_meeting(details, now=now, start_changed=details.starts_at != locked.starts_at)
+    fields = _fields(details)
+    if all(getattr(locked, name) == value for name, value in fields.items()):
+        return False
+    moved = any(
+        getattr(locked, name) != fields[name] for name in ("starts_at", "minutes", "place", "link")
+    )
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    locked.network = meeting.network
+    _audit(
+        locked,
+        meeting.network.organisation_id,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary="Changed a network meeting",
+    )
+    if moved and locked.starts_at >= now:
+        _send_invitations(locked, changed=True)
+    return True
+
+
+#: Reminders go out when a meeting is this close.
+REMIND_BEFORE = timedelta(hours=24)

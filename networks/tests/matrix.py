@@ -1,0 +1,73 @@
+"""The staff carer network in the permission matrix (carershub/tests/test_permission_matrix.py).
+
+Anyone in post reads what the network is and joins it; carer champions run it and are the
+only ones who see who belongs: HR, the org admin, line managers and the sponsor are refused
+the member list. A meeting is for the network's members and its champions: anyone else gets
+a 404, as if there were none (in the world, the carer belongs). Someone who has left holds no
+power here, but may still take themselves off the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from carershub.tests.matrix_kit import MEMBERS, Spec, Targets, action, page, private_page
+from networks.models import Meeting, MeetingKind, Network, NetworkMember
+
+CHAMPIONS = ("champion",)
+
+
+def _network(t: Targets) -> Network:
+    """The network of the staff record's organisation, with that person as a member and one
+    meeting next week (so the other organisation's meeting is tried through this one)."""
+    organisation = t.staff.organisation
+    network, created = Network.objects.get_or_create(
+        organisation=organisation, defaults={"name": "Carers together", "about": "Join us."}
+    )
+    if created:
+        assert t.staff.user is not None
+        NetworkMember.objects.create(network=network, user=t.staff.user)
+        Meeting.objects.create(
+            network=network,
+            title="Coffee",
+            kind=MeetingKind.COFFEE,
+            starts_at=(timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0),
+            minutes=20,
+            place="The canteen",
+        )
+    return network
+
+
+def network(t: Targets) -> dict[str, Any]:
+    _network(t)
+    return {"org_slug": t.org.slug}
+
+
+def meeting(t: Targets) -> dict[str, Any]:
+    found = Meeting.objects.filter(network=_network(t)).first()
+    assert found is not None
+    return {"org_slug": t.org.slug, "pk": found.pk}
+
+
+def _own(spec: Spec) -> Spec:
+    """Not tried with the other organisation's ids: the URL takes none."""
+    return replace(spec, cross=False)
+
+
+MATRIX: dict[str, Spec] = {
+    "networks:home": page(MEMBERS, kwargs=network),
+    "networks:start": page(CHAMPIONS),
+    "networks:edit": page(CHAMPIONS, kwargs=network),
+    "networks:members": page(CHAMPIONS, kwargs=network),
+    "networks:meeting_new": page(CHAMPIONS, kwargs=network),
+    "networks:join": _own(action(MEMBERS, network)),
+    # Leaving is the person's own record: someone who has left may still take themselves off.
+    "networks:leave": _own(action(MEMBERS, network)) | {"leaver": 302},
+    "networks:meeting": private_page(("carer", "champion"), meeting),
+    "networks:meeting_calendar": private_page(("carer", "champion"), meeting),
+    "networks:meeting_edit": page(CHAMPIONS, kwargs=meeting, cross=True),
+}

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from networks import views
+
+app_name = "networks"
+
+pages = [
+    path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
+    path("edit/", views.edit, name="edit"),
+    path("join/", views.join, name="join"),
+    path("leave/", views.leave, name="leave"),
+    path("members/", views.members, name="members"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/meeting.ics", views.meeting_calendar, name="meeting_calendar"),
+]
+
+urlpatterns = [path("o/<slug:org_slug>/network/", include(pages))]

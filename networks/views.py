@@ -1,0 +1,236 @@
+"""Pages of the staff carer network: its page (what it is, joining and leaving, meetings for
+members), starting and describing it, the champions' member list, and meetings.
+
+Thin views: the rules are ``networks.services``'s and ``networks.rules``'s; who may read a
+meeting is ``networks.selectors.access_meeting``'s.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from networks.calendar import meeting_invitation
+from networks.forms import MeetingEditForm, MeetingNewForm, NetworkEditForm, NetworkStartForm
+from networks.selectors import (
+    access_meeting,
+    access_network,
+    belongs,
+    meetings_of,
+    member_count,
+    members_of,
+    network_of,
+)
+from networks.services import (
+    RUN,
+    VIEW,
+    meeting_create,
+    meeting_update,
+    network_edit,
+    network_join,
+    network_leave,
+    network_start,
+)
+from organisations.access import org_view
+from organisations.types import OrgRequest
+from shared.forms import attempt
+from shared.once import one_submission
+
+
+def _home(request: OrgRequest) -> HttpResponse:
+    return redirect("networks:home", request.organisation.slug)
+
+
+@require_safe
+@org_view(VIEW)
+def home(request: OrgRequest) -> HttpResponse:
+    """What the network is and how to join; for members and champions, its meetings."""
+    network = network_of(organisation=request.organisation)
+    runs = request.user.has_perm(RUN, request.organisation)
+    context: dict[str, object] = {
+        "organisation": request.organisation,
+        "network": network,
+        "runs": runs,
+    }
+    if network is not None:
+        member = belongs(network=network, user=request.user)
+        context["member"] = member
+        if member or runs:
+            context["meetings"] = meetings_of(network=network, now=timezone.now())
+        if runs:
+            context["member_count"] = member_count(network=network)
+    return render(request, "networks/home.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+@one_submission
+def start(request: OrgRequest) -> HttpResponse:
+    if network_of(organisation=request.organisation) is not None:
+        return _home(request)
+    form = NetworkStartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        network = attempt(
+            form,
+            lambda: network_start(
+                organisation=request.organisation,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                about=form.cleaned_data["about"],
+            ),
+        )
+        if network is not None:
+            messages.success(request, _("The network has started. Tell people about it."))
+            return _home(request)
+    return render(
+        request, "networks/start.html", {"organisation": request.organisation, "form": form}
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+def edit(request: OrgRequest) -> HttpResponse:
+    network = access_network(organisation=request.organisation)
+    if request.method == "POST":
+        form = NetworkEditForm(request.POST)
+        if form.is_valid():
+            attempt(
+                form,
+                lambda: network_edit(
+                    network=network,
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    about=form.cleaned_data["about"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if not form.errors:
+                return _home(request)
+    else:
+        form = NetworkEditForm(
+            initial={"version": network.version, "name": network.name, "about": network.about}
+        )
+    return render(
+        request,
+        "networks/edit.html",
+        {"organisation": request.organisation, "network": network, "form": form},
+    )
+
+
+@require_POST
+@org_view(VIEW)
+def join(request: OrgRequest) -> HttpResponse:
+    network = access_network(organisation=request.organisation)
+    if network_join(network=network, user=request.user):
+        messages.success(request, _("You have joined. You will be invited to its meetings."))
+    return _home(request)
+
+
+@require_POST
+@org_view("organisations.use_own_records")
+def leave(request: OrgRequest) -> HttpResponse:
+    """Leave the network; someone who has left the organisation may still take themselves off
+    (then back to their organisation's page, which they may still open)."""
+    network = access_network(organisation=request.organisation)
+    if network_leave(network=network, user=request.user):
+        messages.success(
+            request,
+            _("You have left the network. Nothing now says you belonged to it."),
+        )
+    if not request.user.has_perm(VIEW, request.organisation):
+        return redirect("organisations:home", request.organisation.slug)
+    return _home(request)
+
+
+@require_safe
+@org_view(RUN)
+def members(request: OrgRequest) -> HttpResponse:
+    """Who belongs: for the champions only."""
+    network = access_network(organisation=request.organisation)
+    return render(
+        request,
+        "networks/members.html",
+        {
+            "organisation": request.organisation,
+            "network": network,
+            "members": members_of(network=network),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+@one_submission
+def meeting_new(request: OrgRequest) -> HttpResponse:
+    network = access_network(organisation=request.organisation)
+    form = MeetingNewForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        meeting = attempt(
+            form,
+            lambda: meeting_create(network=network, user=request.user, details=form.details()),
+        )
+        if meeting is not None:
+            messages.success(request, _("The meeting is arranged and members are invited."))
+            return redirect("networks:meeting", request.organisation.slug, meeting.pk)
+    return render(
+        request,
+        "networks/meeting_new.html",
+        {"organisation": request.organisation, "network": network, "form": form},
+    )
+
+
+@require_safe
+@org_view(VIEW)
+def meeting(request: OrgRequest, pk: int) -> HttpResponse:
+    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    return render(
+        request,
+        "networks/meeting.html",
+        {
+            "organisation": request.organisation,
+            "meeting": found,
+            "runs": request.user.has_perm(RUN, request.organisation),
+            "past": found.starts_at < timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+def meeting_edit(request: OrgRequest, pk: int) -> HttpResponse:
+    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    if request.method == "POST":
+        form = MeetingEditForm(request.POST)
+        if form.is_valid():
+            attempt(
+                form,
+                lambda: meeting_update(
+                    meeting=found,
+                    user=request.user,
+                    details=form.details(notes=form.cleaned_data["notes"]),
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if not form.errors:
+                return redirect("networks:meeting", request.organisation.slug, found.pk)
+    else:
+        form = MeetingEditForm(initial=MeetingEditForm.initial_for(found))
+    return render(
+        request,
+        "networks/meeting_edit.html",
+        {"organisation": request.organisation, "meeting": found, "form": form},
+    )
+
+
+@require_safe
+@org_view(VIEW)
+def meeting_calendar(request: OrgRequest, pk: int) -> HttpResponse:
+    """The meeting as a calendar file, for members and champions."""
+    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    response = HttpResponse(meeting_invitation(found), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{found.pk}.ics"'
+    return response
