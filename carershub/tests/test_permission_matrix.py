@@ -32,10 +32,10 @@ from commitments.tests.matrix import MATRIX as COMMITMENTS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
 from guidance.tests.matrix import MATRIX as GUIDANCE
 from learning.tests.matrix import MATRIX as LEARNING
-from networks.tests.matrix import MATRIX as NETWORKS
 from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request
 from leave.tests.matrix import MATRIX as LEAVE
+from networks.tests.matrix import MATRIX as NETWORKS
 from organisations.invitations import invitation_send
 from organisations.models import Membership, Organisation, Role
 from organisations.services import staff_import_stage

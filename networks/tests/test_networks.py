@@ -5,7 +5,9 @@ calendar files parse; nobody but a champion sees who belongs."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import icalendar
 import pytest
@@ -53,17 +55,17 @@ def started(world) -> Network:
     )
 
 
-def details(**overrides) -> MeetingDetails:
-    fields = {
-        "title": "Coffee and a chat",
-        "kind": MeetingKind.COFFEE,
-        "starts_at": (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0),
-        "minutes": 20,
-        "place": "The Quorvath canteen",
-        "link": "",
-        "agenda": "Introductions; what helps at work.",
-    }
-    return MeetingDetails(**(fields | overrides))
+def details(**overrides: Any) -> MeetingDetails:
+    base = MeetingDetails(
+        title="Coffee and a chat",
+        kind=MeetingKind.COFFEE,
+        starts_at=(timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0),
+        minutes=20,
+        place="The Quorvath canteen",
+        link="",
+        agenda="Introductions; what helps at work.",
+    )
+    return replace(base, **overrides)
 
 
 def arranged(world, network: Network, **overrides) -> Meeting:

@@ -16,6 +16,7 @@ from benchmarks import demo as benchmarks_demo
 from commitments import demo as commitments_demo
 from learning import demo as learning_demo
 from leave import demo as leave_demo
+from networks import demo as networks_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
 from plans import demo as plans_demo
@@ -51,3 +52,4 @@ class Command(BaseCommand):
         commitments_demo.seed(organisation=trust, hr=users["hr"], sponsor=users["sponsor"])
         benchmarks_demo.seed(organisation=trust, hr=users["hr"])
         learning_demo.seed(organisation=trust, carer=users["carer"], manager=users["manager"])
+        networks_demo.seed(organisation=trust, champion=users["champion"], carer=users["carer"])

@@ -1,0 +1,63 @@
+"""The network's part of the demo: the champion has started it and arranged two meetings, and
+the carer belongs."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import Channel
+from networks.models import MeetingKind
+from networks.services import MeetingDetails, meeting_create, network_join, network_start
+from organisations.models import Organisation
+
+
+def _at(days: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def seed(*, organisation: Organisation, champion: User, carer: User) -> None:
+    network = network_start(
+        organisation=organisation,
+        user=champion,
+        name="Carers together",
+        about=(
+            "A friendly group for anyone at Eastbrook who looks after someone outside work, "
+            "or has done. We meet for twenty minutes over coffee each month, and online for "
+            "those on other sites or shifts.\n\nJoining is private: only the carer champions "
+            "see who belongs. Come to one meeting and see if it helps."
+        ),
+        channel=Channel.COMMAND,
+    )
+    network_join(network=network, user=carer)
+    meeting_create(
+        network=network,
+        user=champion,
+        details=MeetingDetails(
+            title="Coffee and a chat",
+            kind=MeetingKind.COFFEE,
+            starts_at=_at(7, 12),
+            minutes=20,
+            place="Staff restaurant, main building",
+            link="",
+            agenda="Introductions, then what has helped you balance work and caring.",
+        ),
+        channel=Channel.COMMAND,
+    )
+    meeting_create(
+        network=network,
+        user=champion,
+        details=MeetingDetails(
+            title="Online catch-up for other sites",
+            kind=MeetingKind.ONLINE,
+            starts_at=_at(21, 17),
+            minutes=30,
+            place="",
+            link="https://meet.example.org/eastbrook-carers",
+            agenda="Carer's leave: how to ask, and what others have found.",
+        ),
+        channel=Channel.COMMAND,
+    )
