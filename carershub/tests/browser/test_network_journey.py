@@ -1,0 +1,77 @@
+"""The staff carer network in Chromium with axe-core: a champion starts it and arranges a
+meeting; a carer joins on a phone and sees the meeting; HR cannot see who belongs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.utils import timezone
+from playwright.sync_api import ViewportSize
+
+from carershub.tests.browser.fixtures import Tab
+from carershub.tests.browser.steps import sign_in
+from carershub.tests.personas import TOTP_SECRET, World
+from networks.models import NetworkMember
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE: ViewportSize = {"width": 375, "height": 740}
+
+
+def test_a_champion_starts_the_network_a_carer_joins_and_hr_cannot_see_who(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    champion = open_tab()
+    page = champion.page
+    sign_in(champion, email=world.champion.email)
+    champion.goto(f"/o/{world.org.slug}/")
+    champion.follow(lambda: page.get_by_role("link", name="Staff carer network").click())
+    champion.follow(lambda: page.get_by_role("link", name="Start the network").click())
+    page.get_by_label("Name of the network").fill("Carers together")
+    page.get_by_label("About the network").fill("A monthly coffee. Only champions see who belongs.")
+    champion.follow(lambda: page.get_by_role("button", name="Start the network").click())
+    champion.follow(lambda: page.get_by_role("link", name="Arrange a meeting").click())
+
+    # A day in the past is refused, with what was typed kept.
+    page.get_by_label("Title").fill("Coffee and a chat")
+    page.get_by_label("A short coffee and chat").check()
+    page.get_by_label("Day").fill((timezone.localdate() - timedelta(days=1)).isoformat())
+    page.get_by_label("Start time").fill("12:30")
+    page.get_by_label("Where (optional if there is a link)").fill("Staff restaurant")
+    champion.follow(lambda: page.get_by_role("button", name="Arrange the meeting").click())
+    assert "must start in the future" in page.locator(".govuk-error-summary").inner_text()
+    assert page.get_by_label("Title").input_value() == "Coffee and a chat"
+    page.get_by_label("Day").fill((timezone.localdate() + timedelta(days=5)).isoformat())
+    champion.follow(lambda: page.get_by_role("button", name="Arrange the meeting").click())
+    assert page.get_by_role("heading", name="Coffee and a chat").is_visible()
+
+    carer = open_tab()
+    phone = carer.page
+    phone.set_viewport_size(PHONE)
+    sign_in(carer, email=world.carer.email)
+    carer.goto(f"/o/{world.org.slug}/")
+    carer.follow(lambda: phone.get_by_role("link", name="Carers together").click())
+    assert "Coffee and a chat" not in phone.content()  # not a member yet
+    carer.follow(lambda: phone.get_by_role("button", name="Join the network").click())
+    carer.follow(lambda: phone.get_by_role("link", name="Coffee and a chat").click())
+    assert "Staff restaurant" in phone.content()
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Add it to your calendar").click()
+    event = icalendar.Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
+    assert str(event["summary"]) == "Coffee and a chat"
+    assert NetworkMember.objects.filter(user=world.carer).exists()
+
+    champion.goto(f"/o/{world.org.slug}/network/members/")
+    assert world.carer.get_full_name() in page.locator("table").inner_text()
+
+    hr = open_tab()
+    sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
+    hr.goto(f"/o/{world.org.slug}/network/")
+    assert "See who belongs" not in hr.page.content()
+    # Asked for directly, with HR's own session (not a page load: it would be a 403 page).
+    response = hr.page.request.get(f"{hr.base_url}/o/{world.org.slug}/network/members/")
+    assert response.status == 403
+    assert world.carer.get_full_name() not in response.text()
