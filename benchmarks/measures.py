@@ -12,15 +12,15 @@ chose not to be included in anonymised counts are left out of every count of car
 Counts of staff who passed a module say nothing about who is a carer, so they count
 everyone in the group.
 
-A measure for the staff carer network (meetings held) will come with that app; none is
-faked here.
+The staff carer network's measures count its members in post (hidden from 1 to 4, like every
+count) and the meetings held; who belongs is never read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from commitments import public as commitments
 from learning import public as learning
 from leave import public as leave
+from networks import public as networks
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports import public as passports
 from shared.suppression import THRESHOLD, suppress, suppress_with_total
@@ -319,6 +320,42 @@ def champions_trained(organisation: Organisation, today: date) -> Measurement:
         among=learning.Group.CHAMPIONS,
         what=_("carer champions passed"),
         beside_everyone=True,
+    )
+
+
+# --- The staff carer network ---------------------------------------------------------------
+
+
+def _year_of_network(organisation: Organisation, today: date) -> networks.NetworkFigures:
+    until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    since = until - timedelta(days=LOOK_BACK_DAYS)
+    return networks.network_figures(organisation=organisation, since=since, until=until)
+
+
+@measure("network_members", gettext_lazy("Members of the staff carer network"))
+def network_members(organisation: Organisation, today: date) -> Measurement:
+    figures = _year_of_network(organisation, today)
+    if not figures.exists:
+        return Measurement(None, _("No network yet"), today, "")
+    count = suppress(figures.members)
+    return Measurement(
+        count.value,
+        str(count),
+        today,
+        _("Staff in post who chose to join the network; who they are is never shown."),
+    )
+
+
+@measure("network_meetings", gettext_lazy("Staff carer network meetings in the last year"))
+def network_meetings(organisation: Organisation, today: date) -> Measurement:
+    figures = _year_of_network(organisation, today)
+    if not figures.exists:
+        return Measurement(None, _("No network yet"), today, "")
+    return Measurement(
+        figures.meetings_held,
+        str(figures.meetings_held),
+        today,
+        _("Meetings of the network of any kind that took place in the last 12 months."),
     )
 
 

@@ -75,7 +75,7 @@ def test_a_pass_on_a_withdrawn_version_is_not_counted(measure, module, kind, wha
     pass_(people(organisation, 5, **kind), module, version=1)
     pass_(people(organisation, 5, **kind), module, version=2)
     newer = replace(modules()[module], version=2, withdrawn={1: "it gave a wrong date."})
-    monkeypatch.setattr(learning_public, "module", lambda slug: newer)
+    monkeypatch.setattr(learning_public, "find_module", lambda **kw: newer)
     assert measure(organisation, TODAY).value == 50
 
 

@@ -369,3 +369,18 @@ def test_the_home_page_offers_the_network(world):
     html = signed_in(world.carer).get(reverse("organisations:home", args=[world.org.slug]))
 
     assert "Carers together" in html.content.decode()
+
+
+def test_starting_the_network_sent_twice_starts_one(world):
+    champion = signed_in(world.champion)
+    page = champion.get(url(world, "start")).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    data = {"form_token": token[1], "name": "Carers together", "about": "Join us."}
+
+    first = champion.post(url(world, "start"), data)
+    second = champion.post(url(world, "start"), data)
+
+    assert first.status_code == 302
+    assert second.status_code == 302
+    assert Network.objects.count() == 1

@@ -1,0 +1,38 @@
+"""What other feature apps may use from networks; nothing else in the app is theirs to import.
+
+Benchmarks' live evidence asks how big the staff carer network is and how often it meets. It
+gets numbers, never rows and never names: who belongs is for the champions alone
+(docs/networks.md). Small numbers are the caller's to hide (docs/trust-rules.md, rule 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from networks.models import Meeting
+from networks.selectors import member_count, network_of
+from organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class NetworkFigures:
+    #: Whether the organisation has a network at all.
+    exists: bool
+    #: Members in post.
+    members: int
+    #: Meetings that took place between ``since`` and ``until``.
+    meetings_held: int
+
+
+def network_figures(
+    *, organisation: Organisation, since: datetime, until: datetime
+) -> NetworkFigures:
+    """The network's size and the meetings held in the period: three queries at most."""
+    network = network_of(organisation=organisation)
+    if network is None:
+        return NetworkFigures(exists=False, members=0, meetings_held=0)
+    held = Meeting.objects.filter(
+        network=network, starts_at__gte=since, starts_at__lt=until
+    ).count()
+    return NetworkFigures(exists=True, members=member_count(network=network), meetings_held=held)
