@@ -158,4 +158,11 @@ def test_the_button_that_starts_a_new_commitment_draft_is_sent_once(world: Any) 
     client = Client()
     client.force_login(world.hr_admin)
     path = reverse("commitments:home", kwargs={"org_slug": world.org.slug})
-    assert _check_forms_on(client, path, "hr_admin") == NOT_SHOWN_IN_THE_MATRIX
+    assert _check_forms_on(client, path, "hr_admin") == {"commitments:new_draft"}
+
+
+def test_the_form_that_starts_the_network_is_sent_once(world: Any) -> None:
+    client = Client()
+    client.force_login(world.champion)
+    path = reverse("networks:start", kwargs={"org_slug": world.org.slug})
+    assert _check_forms_on(client, path, "champion") == {"networks:start"}
