@@ -21,7 +21,8 @@ TODAY = date(2026, 3, 2)
 def _network(organisation, members: int) -> Network:
     network = Network.objects.create(organisation=organisation, name="Ours", about="Join.")
     for record in people(organisation, members):
-        NetworkMember.objects.create(network=network, user_id=record.user_id)
+        assert record.user is not None
+        NetworkMember.objects.create(network=network, user=record.user)
     return network
 
 
@@ -45,7 +46,8 @@ def test_members_in_post_are_counted_and_small_numbers_hidden(members, value, di
     organisation = OrganisationFactory.create()
     network = _network(organisation, members)
     for record in people(organisation, 2, status=StaffStatus.LEFT):
-        NetworkMember.objects.create(network=network, user_id=record.user_id)
+        assert record.user is not None
+        NetworkMember.objects.create(network=network, user=record.user)
 
     measurement = network_members(organisation, TODAY)
 

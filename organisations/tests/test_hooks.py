@@ -67,6 +67,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     from commitments import hooks as commitments_hooks
     from learning import hooks as learning_hooks
     from leave import hooks as leave_hooks
+    from networks import hooks as networks_hooks
     from organisations.waiting import imports_waiting
     from passports import hooks as passport_hooks
     from passports.services import shares_close_stale, shares_restore_after_import
@@ -83,6 +84,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         commitments_hooks.home_cards,
         benchmarks_hooks.home_cards,
         learning_hooks.home_cards,
+        networks_hooks.home_cards,
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
     assert list(hooks.waiting_for) == [
