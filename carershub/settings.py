@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "guidance",
     "search",
     "learning",
+    "signposting",
 ]
 
 MIDDLEWARE = [
