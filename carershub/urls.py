@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("guidance.urls")),
     path("", include("search.urls")),
     path("", include("learning.urls")),
+    path("", include("signposting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

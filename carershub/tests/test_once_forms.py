@@ -45,6 +45,10 @@ ADDS_RECORDS = frozenset(
         "api:token_list",
         "credentials:trusted_issuer_add",
         "organisations:unit_list",
+        "signposting:entry_new",
+        "signposting:code_new",
+        "signposting:partnership_entry_new",
+        "signposting:partnership_code_new",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted

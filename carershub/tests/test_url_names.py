@@ -33,6 +33,7 @@ NAMESPACES = {
     "guidance": "guidance",
     "search": "search",
     "learning": "learning",
+    "signposting": "signposting",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}
