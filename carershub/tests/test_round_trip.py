@@ -60,6 +60,12 @@ EDIT = frozenset(
         "learning:own_lesson_new[save]",
         "learning:own_question",
         "learning:own_question_new",
+        "signposting:entry_new",
+        "signposting:entry_edit",
+        "signposting:code_new",
+        "signposting:partnership_entry_new",
+        "signposting:partnership_entry_edit",
+        "signposting:partnership_code_new",
         "leave:deputies",
         "benchmarks:evidence_upload[upload]",
         "flexible:appeal",
@@ -137,6 +143,10 @@ ACTIONS: dict[str, str] = {
     "api:token_revoke": "revokes a token",
     "credentials:trusted_issuer_remove": "stops trusting an issuer, after a confirmation page",
     "credentials:trusted_issuer_refresh": "fetches an issuer's keys again",
+    "signposting:entry_remove": "removes a directory entry",
+    "signposting:code_remove": "removes an access code",
+    "signposting:partnership_entry_remove": "removes a partnership's directory entry",
+    "signposting:partnership_code_remove": "removes an access code",
 }
 
 
