@@ -8,8 +8,6 @@ pass the code on to whoever it shows it to, where the pages show it only to staf
 signed in.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
