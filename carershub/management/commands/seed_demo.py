@@ -19,6 +19,7 @@ from leave import demo as leave_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
 from plans import demo as plans_demo
+from signposting import demo as signposting_demo
 
 
 class Command(BaseCommand):
@@ -51,3 +52,6 @@ class Command(BaseCommand):
         commitments_demo.seed(organisation=trust, hr=users["hr"], sponsor=users["sponsor"])
         benchmarks_demo.seed(organisation=trust, hr=users["hr"])
         learning_demo.seed(organisation=trust, carer=users["carer"], manager=users["manager"])
+        signposting_demo.seed(
+            organisation=trust, partnership=base.partnership, hr=users["hr"], lead=users["lead"]
+        )
