@@ -11,18 +11,14 @@ signed in.
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from api.auth import BearerToken
-from api.models import ApiToken
 from api.pagination import Pages
 from api.problems import ApiProblem
 from api.schemas import Problem
-from api.services import api_token_authenticate
 from organisations.types import OrgRequest
 from shared.text import SingleLine
 from signposting.models import Entry, Kind, Topic
@@ -34,22 +30,8 @@ router = Router(tags=["signposting"])
 ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
-class MemberToken(BearerToken):
-    """An organisation token or a personal one, of a member in post (``BearerToken`` takes one
-    kind only). Which it was is ``request.auth.personal``."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        api_token = api_token_authenticate(token)
-        if api_token is None:
-            return None
-        request.user = api_token.user
-        request.organisation = api_token.organisation  # type: ignore[attr-defined]
-        if not api_token.user.has_perm(self.permission, api_token.organisation):
-            raise PermissionDenied
-        return api_token
-
-
-MEMBER = MemberToken(VIEW_DIRECTORY)
+#: Any member in post, with an organisation token or a personal one.
+MEMBER = BearerToken(VIEW_DIRECTORY, personal=None)
 
 
 class AreaOut(Schema):
@@ -107,8 +89,8 @@ class EntryDetailOut(EntryOut):
 
 class Filters(Schema):
     area: SingleLine = Field("", description="A postcode, postcode district or local authority")
-    topic: str = Field("", description="One of: " + ", ".join(Topic.values))
-    kind: str = Field("", description="One of: " + ", ".join(Kind.values))
+    topic: SingleLine = Field("", description="One of: " + ", ".join(Topic.values))
+    kind: SingleLine = Field("", description="One of: " + ", ".join(Kind.values))
 
 
 def _search(filters: Filters) -> Search:
