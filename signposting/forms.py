@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from organisations.models import Organisation
 from passports.public import need_kind_choices
 from shared.forms import GovukForm, OnceForm, PlainForm, date_field
+from shared.writes import RuleError
 from signposting.models import (
     CODE_MAX,
     HOW_TO_GET_MAX,
@@ -221,17 +222,15 @@ class CodeForm(OnceForm, GovukForm):
                 (WHOLE_PARTNERSHIP, _("Staff of every organisation in the partnership")),
                 *((pk, o.name) for pk, o in self.members.items()),
             ]
-            # A choice made on a page opened before an organisation left stays a choice here,
-            # so the service can say why it is refused (the organisation left).
+            # A choice made on a page opened before an organisation left stays a choice, so
+            # the person is told why it is refused rather than "select a valid choice". It is
+            # never looked up: the page names no organisation outside the partnership.
             posted = self.data.get(self.add_prefix("holder")) if self.is_bound else None
-            if posted and posted.isdigit() and posted not in self.members and len(posted) < 10:
-                found = Organisation.objects.filter(pk=int(posted)).first()
-                if found is not None:
-                    self.members[posted] = found
-                    self.fields["holder"].choices = [  # type: ignore[attr-defined]
-                        *self.fields["holder"].choices,  # type: ignore[attr-defined]
-                        (posted, found.name),
-                    ]
+            if posted and posted != WHOLE_PARTNERSHIP and posted not in self.members:
+                self.fields["holder"].choices = [  # type: ignore[attr-defined]
+                    *self.fields["holder"].choices,  # type: ignore[attr-defined]
+                    (posted, _("An organisation no longer in the partnership")),
+                ]
 
     def details(self) -> CodeDetails:
         data = self.cleaned_data
@@ -240,8 +239,19 @@ class CodeForm(OnceForm, GovukForm):
             holder = Owner(organisation=self.owner.organisation)
         elif data["holder"] == WHOLE_PARTNERSHIP:
             holder = Owner(partnership=self.owner.partnership)
-        else:
+        elif data["holder"] in self.members:
             holder = Owner(organisation=self.members[data["holder"]])
+        else:
+            raise RuleError(
+                "not_in_partnership",
+                str(
+                    _(
+                        "That organisation is no longer in the partnership, so its staff cannot "
+                        "see this entry. Choose another organisation or the whole partnership."
+                    )
+                ),
+                field="holder",
+            )
         return CodeDetails(
             code=data["code"],
             holder=holder,

@@ -136,7 +136,11 @@ def test_a_code_for_an_organisation_that_left_is_refused_on_the_partnership_page
         },
     )
     assert response.status_code == 200
-    assert "no longer in the partnership" in response.content.decode()
+    page = response.content.decode()
+    assert "no longer in the partnership" in page
+    # The page never names an organisation outside the partnership.
+    assert world.other_org.name not in page
+    assert 'value="PLIM-7781"' in page
     assert not AccessCode.objects.exists()
 
 
