@@ -243,10 +243,13 @@ def _entry_edit(keeping: Keeping, pk: int) -> HttpResponse:
 
 
 def _entry_remove(keeping: Keeping, pk: int) -> HttpResponse:
+    """Asks first; the button removes the entry and its codes."""
     found = access_kept_entry(owner=keeping.owner, pk=pk)
-    entry_remove(entry=found, by=keeping.request.user)  # type: ignore[arg-type]
-    messages.success(keeping.request, _("“%(name)s” has been removed.") % {"name": found.name})
-    return keeping.go_to("manage")
+    if keeping.request.method == "POST":
+        entry_remove(entry=found, by=keeping.request.user)  # type: ignore[arg-type]
+        messages.success(keeping.request, _("“%(name)s” has been removed.") % {"name": found.name})
+        return keeping.go_to("manage")
+    return render(keeping.request, "signposting/entry_remove.html", keeping.context(entry=found))
 
 
 def _code_new(keeping: Keeping, pk: int) -> HttpResponse:
@@ -302,7 +305,7 @@ def entry_edit(request: OrgRequest, pk: int) -> HttpResponse:
     return _entry_edit(_org_keeping(request), pk)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @org_view(KEEP_ENTRIES)
 def entry_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
     return _entry_remove(_org_keeping(request), pk)
@@ -341,7 +344,7 @@ def partnership_entry_edit(request: AuthenticatedRequest, slug: str, pk: int) ->
     return _entry_edit(_partnership_keeping(request, slug), pk)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def partnership_entry_remove(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return _entry_remove(_partnership_keeping(request, slug), pk)

@@ -143,9 +143,11 @@ ACTIONS: dict[str, str] = {
     "api:token_revoke": "revokes a token",
     "credentials:trusted_issuer_remove": "stops trusting an issuer, after a confirmation page",
     "credentials:trusted_issuer_refresh": "fetches an issuer's keys again",
-    "signposting:entry_remove": "removes a directory entry",
+    "signposting:entry_remove": "removes a directory entry, after a confirmation page",
     "signposting:code_remove": "removes an access code",
-    "signposting:partnership_entry_remove": "removes a partnership's directory entry",
+    "signposting:partnership_entry_remove": (
+        "removes a partnership's directory entry, after a confirmation page"
+    ),
     "signposting:partnership_code_remove": "removes an access code",
 }
 

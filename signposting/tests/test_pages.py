@@ -216,3 +216,17 @@ def test_the_search_stays_at_the_same_number_of_queries_for_ten_and_ten_thousand
     few = queries(10)
     fill(9_990, 10)
     assert queries(20) == few
+
+
+def test_removing_an_entry_asks_first_then_takes_it_and_its_codes_away(world):
+    entry = add_entry(
+        Owner(organisation=world.org), world.hr_admin, kind="digital", covers_everywhere=True
+    )
+    add_code(entry, world.hr_admin, Owner(organisation=world.org))
+    client = signed_in(world.champion)
+    asked = client.get(url(world, "entry_remove", pk=entry.pk))
+    assert "Remove this entry?" in asked.content.decode()
+    assert Entry.objects.filter(pk=entry.pk).exists()
+    assert client.post(url(world, "entry_remove", pk=entry.pk)).status_code == 302
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+    assert not AccessCode.objects.exists()
