@@ -22,9 +22,12 @@ class BearerToken(HttpBearer):
     ``permission`` is the ``rules`` permission the route needs in that organisation. It is
     checked here, before the request body is read, so that someone without the role gets a
     403 whatever they send rather than being told how to fix a request they may not make.
+
+    ``personal`` says which kind of token the route takes; ``None`` takes either, for reads
+    open to any member (the route reads ``request.auth.personal`` where the kinds differ).
     """
 
-    def __init__(self, permission: str, *, personal: bool = False) -> None:
+    def __init__(self, permission: str, *, personal: bool | None = False) -> None:
         super().__init__()
         self.permission = permission
         self.personal = personal
@@ -33,7 +36,7 @@ class BearerToken(HttpBearer):
         api_token = api_token_authenticate(token)
         if api_token is None:
             return None
-        if api_token.personal != self.personal:
+        if self.personal is not None and api_token.personal != self.personal:
             # An HR system's token never reads a passport; a personal token never does HR work.
             raise WrongTokenKind(personal_needed=self.personal)
         request.user = api_token.user

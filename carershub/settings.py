@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "search",
     "learning",
     "networks",
+    "signposting",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("learning.urls")),
     path("", include("networks.urls")),
+    path("", include("signposting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,8 @@
 
 Benchmarks' live evidence counts carers and passports. It gets numbers, never rows, and
 only of carers in post who agreed to be counted (trust rule 4 and the carer's consent):
-small numbers are the caller's to hide.
+small numbers are the caller's to hide. The support directory reads the kinds of need a
+carer chose, for that carer's own eyes only.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from accounts.models import User
 from organisations.models import Organisation, StaffStatus
-from passports.models import AgreedVersion, CarerDeclaration, Passport
+from passports.models import AgreedVersion, CarerDeclaration, NeedKind, Passport
 
 
 def carers_declared(*, organisation: Organisation) -> int:
@@ -59,3 +61,22 @@ def passport_reviews(*, organisation: Organisation, today: date) -> PassportRevi
         )
     )
     return PassportReviews(on_time=counts["on_time"], overdue=counts["overdue"])
+
+
+def need_kind_choices() -> list[tuple[str, str]]:
+    """The kinds of caring need a carer may choose in their declaration, as (value, label):
+    what another app may tag its content with, in the same words."""
+    return [(value, str(label)) for value, label in NeedKind.choices]
+
+
+def need_kinds_of(*, user: User, organisation: Organisation) -> list[str]:
+    """The kinds of need ``user`` chose in their carer declaration in ``organisation``, while
+    they are in post there; ``[]`` when they have not declared or chose none. Read for the
+    person themselves only: the caller shows the result to ``user`` and keeps nothing."""
+    declaration = CarerDeclaration.objects.filter(
+        staff__user=user, staff__organisation=organisation, staff__status=StaffStatus.ACTIVE
+    ).first()
+    if declaration is None:
+        return []
+    known = set(NeedKind.values)
+    return [kind for kind in declaration.need_kinds if kind in known]

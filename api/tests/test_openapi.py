@@ -23,6 +23,7 @@ from learning.api import router as learning_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+from signposting.api import router as signposting_router
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,7 @@ ROUTERS = (
     ("/plans", plans_router),
     ("/commitments", commitments_router),
     ("/learning", learning_router),
+    ("/signposting", signposting_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -48,6 +48,10 @@ ADDS_RECORDS = frozenset(
         "learning:own_module_new",
         "networks:start",
         "networks:meeting_new",
+        "signposting:entry_new",
+        "signposting:code_new",
+        "signposting:partnership_entry_new",
+        "signposting:partnership_code_new",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted

@@ -45,6 +45,7 @@ from passports.services import adjustment_add, carer_declare
 from passports.tests.matrix import MATRIX as PASSPORTS
 from plans.tests.matrix import MATRIX as PLANS
 from search.tests.matrix import MATRIX as SEARCH
+from signposting.tests.matrix import MATRIX as SIGNPOSTING
 
 #: Pages about one's own records, still open to someone who has left the organisation
 #: (``organisations.use_own_records``); every other organisation page refuses them at once.
@@ -99,6 +100,7 @@ MATRIX = merged(
     SEARCH,
     LEARNING,
     NETWORKS,
+    SIGNPOSTING,
 )
 
 

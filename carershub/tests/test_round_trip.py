@@ -64,6 +64,12 @@ EDIT = frozenset(
         "networks:edit",
         "networks:meeting_new",
         "networks:meeting_edit",
+        "signposting:entry_new",
+        "signposting:entry_edit",
+        "signposting:code_new",
+        "signposting:partnership_entry_new",
+        "signposting:partnership_entry_edit",
+        "signposting:partnership_code_new",
         "leave:deputies",
         "benchmarks:evidence_upload[upload]",
         "flexible:appeal",
@@ -143,6 +149,12 @@ ACTIONS: dict[str, str] = {
     "api:token_revoke": "revokes a token",
     "credentials:trusted_issuer_remove": "stops trusting an issuer, after a confirmation page",
     "credentials:trusted_issuer_refresh": "fetches an issuer's keys again",
+    "signposting:entry_remove": "removes a directory entry, after a confirmation page",
+    "signposting:code_remove": "removes an access code",
+    "signposting:partnership_entry_remove": (
+        "removes a partnership's directory entry, after a confirmation page"
+    ),
+    "signposting:partnership_code_remove": "removes an access code",
 }
 
 

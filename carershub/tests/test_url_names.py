@@ -34,6 +34,7 @@ NAMESPACES = {
     "search": "search",
     "learning": "learning",
     "networks": "networks",
+    "signposting": "signposting",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

@@ -20,6 +20,7 @@ from networks import demo as networks_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
 from plans import demo as plans_demo
+from signposting import demo as signposting_demo
 
 
 class Command(BaseCommand):
@@ -53,3 +54,6 @@ class Command(BaseCommand):
         benchmarks_demo.seed(organisation=trust, hr=users["hr"])
         learning_demo.seed(organisation=trust, carer=users["carer"], manager=users["manager"])
         networks_demo.seed(organisation=trust, champion=users["champion"], carer=users["carer"])
+        signposting_demo.seed(
+            organisation=trust, partnership=base.partnership, hr=users["hr"], lead=users["lead"]
+        )
