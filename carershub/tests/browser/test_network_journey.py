@@ -1,5 +1,6 @@
-"""The staff carer network in Chromium with axe-core: a champion starts it and arranges a
-meeting; a carer joins on a phone and sees the meeting; HR cannot see who belongs."""
+"""The staff carer network and the support directory in Chromium with axe-core: a champion
+starts the network and arranges a meeting; a carer joins on a phone, sees the meeting and a
+resource matching their passport with its access code; HR cannot see who belongs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
 from networks.models import NetworkMember
+from passports.tests.helpers import declared
+from signposting.services import Owner
+from signposting.tests.helpers import add_code, add_entry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +67,27 @@ def test_a_champion_starts_the_network_a_carer_joins_and_hr_cannot_see_who(
     event = icalendar.Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
     assert str(event["summary"]) == "Coffee and a chat"
     assert NetworkMember.objects.filter(user=world.carer).exists()
+
+    # From their passport, the support that suits what they told us, with the code.
+    declared(world)  # cares for an older parent ("older_age")
+    resource = add_entry(
+        Owner(organisation=world.org),
+        world.hr_admin,
+        kind="digital",
+        name="Zyxandra Online Carers Course",
+        covers_everywhere=True,
+        areas="",
+        needs=("older_age",),
+    )
+    add_code(resource, world.hr_admin, Owner(organisation=world.org), code="QV-PLIMBROOK-42")
+    carer.goto(f"/o/{world.org.slug}/carer/")
+    carer.follow(
+        lambda: phone.get_by_role(
+            "link", name="Support that suits the kind of care you give"
+        ).click()
+    )
+    carer.follow(lambda: phone.get_by_role("link", name="Zyxandra Online Carers Course").click())
+    assert "QV-PLIMBROOK-42" in phone.locator("[data-access-code]").inner_text()
 
     champion.goto(f"/o/{world.org.slug}/network/members/")
     assert world.carer.get_full_name() in page.locator("table").inner_text()
