@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from networks.models import Meeting
-from networks.selectors import member_count, network_of
+from networks.selectors import members_in_post, network_of
 from organisations.models import Organisation
+from passports import public as passports
 
 
 @dataclass(frozen=True)
 class NetworkFigures:
     #: Whether the organisation has a network at all.
     exists: bool
-    #: Members in post.
+    #: Members in post, leaving out carers who chose not to be counted.
     members: int
     #: Meetings that took place between ``since`` and ``until``.
     meetings_held: int
@@ -35,4 +36,11 @@ def network_figures(
     held = Meeting.objects.filter(
         network=network, starts_at__gte=since, starts_at__lt=until
     ).count()
-    return NetworkFigures(exists=True, members=member_count(network=network), meetings_held=held)
+    # Belonging says much the same as being a carer: those who chose not to be counted as
+    # carers are not counted here either.
+    members = (
+        members_in_post(network=network)
+        .exclude(user_id__in=passports.users_not_counted(organisation=organisation))
+        .count()
+    )
+    return NetworkFigures(exists=True, members=members, meetings_held=held)

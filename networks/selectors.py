@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -63,8 +63,12 @@ def member_emails(*, network: Network) -> list[str]:
     )
 
 
+def members_in_post(*, network: Network) -> QuerySet[NetworkMember]:
+    return NetworkMember.objects.filter(network=network).filter(_in_post(network))
+
+
 def member_count(*, network: Network) -> int:
-    return NetworkMember.objects.filter(network=network).filter(_in_post(network)).count()
+    return members_in_post(network=network).count()
 
 
 @dataclass(frozen=True)

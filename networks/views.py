@@ -46,10 +46,20 @@ def _home(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-@org_view(VIEW)
+@org_view("organisations.use_own_records")
 def home(request: OrgRequest) -> HttpResponse:
-    """What the network is and how to join; for members and champions, its meetings."""
+    """What the network is and how to join; for members and champions, its meetings. Someone
+    who has left sees only whether they still belong, and can take themselves off."""
     network = network_of(organisation=request.organisation)
+    if not request.user.has_perm(VIEW, request.organisation):
+        return render(
+            request,
+            "networks/home_left.html",
+            {
+                "organisation": request.organisation,
+                "member": network is not None and belongs(network=network, user=request.user),
+            },
+        )
     runs = request.user.has_perm(RUN, request.organisation)
     context: dict[str, object] = {
         "organisation": request.organisation,

@@ -80,3 +80,12 @@ def need_kinds_of(*, user: User, organisation: Organisation) -> list[str]:
         return []
     known = set(NeedKind.values)
     return [kind for kind in declaration.need_kinds if kind in known]
+
+
+def users_not_counted(*, organisation: Organisation) -> QuerySet[CarerDeclaration, int]:
+    """The user ids of people here who said they are carers but chose not to be counted, as a
+    subquery for another app's count to leave out (a staff carer network's size says as much
+    about carers as a count of carers does)."""
+    return CarerDeclaration.objects.filter(
+        staff__organisation=organisation, include_in_counts=False, staff__user__isnull=False
+    ).values_list("staff__user_id", flat=True)

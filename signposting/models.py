@@ -72,7 +72,8 @@ class Entry(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=NAME_MAX)
     #: The name folded for comparison (case and spacing), so one owner lists a place once.
-    name_key = models.CharField(max_length=NAME_MAX)
+    #: Case folding can lengthen a name ("ß" becomes "ss"), so the key has room for that.
+    name_key = models.CharField(max_length=NAME_MAX * 3)
     who_for = models.TextField(_("who it is for"), max_length=WHO_FOR_MAX)
     how_to_get = models.TextField(_("how to get it"), max_length=HOW_TO_GET_MAX)
     phone = models.CharField(_("phone"), max_length=50, blank=True)

@@ -26,7 +26,7 @@ from django.http import Http404
 
 from organisations.models import Organisation, Partnership
 from shared.paging import CountlessPage, countless_page
-from signposting.models import AccessCode, AreaKind, Entry, EntryArea, EntryNeed, EntryTopic
+from signposting.models import AccessCode, AreaKind, Entry, EntryArea, EntryNeed, EntryTopic, Kind
 from signposting.services import Owner
 
 PAGE_SIZE = 20
@@ -114,7 +114,9 @@ def codes_for(*, entry: Entry, organisation: Organisation, today: date) -> list[
     if organisation.partnership_id is not None:
         entitled |= Q(partnership_id=organisation.partnership_id)
     return list(
-        AccessCode.objects.filter(entitled, entry=entry)
+        # Only a digital resource carries codes (``entry_update`` refuses to change the kind of
+        # one that has any; this keeps a code from showing if one slipped through).
+        AccessCode.objects.filter(entitled, entry=entry, entry__kind=Kind.DIGITAL)
         .filter(valid_from__lte=today, valid_until__gte=today)
         .order_by("valid_until", "pk")
     )

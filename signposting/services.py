@@ -270,6 +270,19 @@ def entry_update(
     locked = lock(Entry, entry.pk)
     check_version(locked.version, expected_version, lambda: EntryConflict(locked))
     areas, topics, needs = _checked(details)
+    if (
+        locked.kind == Kind.DIGITAL
+        and details.kind != Kind.DIGITAL
+        and AccessCode.objects.filter(entry=locked).exists()
+    ):
+        raise RuleError(
+            "has_codes",
+            _(
+                "This resource has access codes, and only a digital resource can have them. "
+                "Remove its codes first, then change its kind."
+            ),
+            field="kind",
+        )
     fields = _fields(details)
     same = all(getattr(locked, name) == value for name, value in fields.items())
     if same and _parts_of(locked) == (set(areas), topics, needs):

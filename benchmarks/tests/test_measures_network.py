@@ -11,8 +11,9 @@ from benchmarks.frameworks import frameworks
 from benchmarks.measures import network_meetings, network_members
 from learning.tests.learners import people
 from networks.models import Meeting, MeetingKind, Network, NetworkMember
-from organisations.models import StaffStatus
+from organisations.models import StaffRecord, StaffStatus
 from organisations.tests.factories import OrganisationFactory
+from passports.models import CarerDeclaration
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 2)
@@ -80,3 +81,14 @@ def test_every_framework_shows_the_network_on_its_peer_support_network_requireme
         ("carer-confident", "peer-support-group"),
         ("efc-action-list", "efc-network"),
     }
+
+
+def test_members_who_chose_not_to_be_counted_as_carers_are_not_counted():
+    organisation = OrganisationFactory.create()
+    network = _network(organisation, 6)
+    member = NetworkMember.objects.filter(network=network).first()
+    assert member is not None
+    record = StaffRecord.objects.get(user=member.user, organisation=organisation)
+    CarerDeclaration.objects.create(staff=record, include_in_counts=False)
+
+    assert network_members(organisation, TODAY).value == 5

@@ -69,6 +69,7 @@ OWN_RECORDS = frozenset(
         "flexible:detail",
         "flexible:letter",
         "networks:leave",
+        "networks:home",
     }
 )
 

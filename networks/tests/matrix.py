@@ -59,7 +59,8 @@ def _own(spec: Spec) -> Spec:
 
 
 MATRIX: dict[str, Spec] = {
-    "networks:home": page(MEMBERS, kwargs=network),
+    # Someone who has left sees only whether they still belong, to take themselves off.
+    "networks:home": page(MEMBERS, kwargs=network) | {"leaver": 200},
     "networks:start": page(CHAMPIONS),
     "networks:edit": page(CHAMPIONS, kwargs=network),
     "networks:members": page(CHAMPIONS, kwargs=network),

@@ -384,3 +384,19 @@ def test_starting_the_network_sent_twice_starts_one(world):
     assert first.status_code == 302
     assert second.status_code == 302
     assert Network.objects.count() == 1
+
+
+def test_someone_who_has_left_can_take_themselves_off_the_network(world):
+    network = started(world)
+    network_join(network=network, user=world.carer)
+    StaffRecord.objects.filter(user=world.carer).update(status=StaffStatus.LEFT)
+    carer = signed_in(world.carer)
+
+    home = carer.get(reverse("organisations:home", args=[world.org.slug])).content.decode()
+    page = carer.get(url(world, "home"))
+    carer.post(url(world, "leave"))
+
+    assert url(world, "home") in home
+    assert "You still belong to the network here" in page.content.decode()
+    assert "Carers together" not in page.content.decode()
+    assert not NetworkMember.objects.exists()

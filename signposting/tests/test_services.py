@@ -252,3 +252,36 @@ def test_areas_are_kept_upper_case_once_each(world):
         "LEEDS",
         "LS1",
     ]
+
+
+def test_a_resource_with_codes_keeps_its_kind_until_they_are_removed(world):
+    owner = Owner(organisation=world.org)
+    entry = add_entry(owner, world.hr_admin, kind="digital", name="Zyxandra Online")
+    add_code(entry, world.hr_admin, owner)
+
+    with pytest.raises(RuleError) as refused:
+        entry_update(
+            entry=entry,
+            by=world.hr_admin,
+            details=details(kind="guide", name="Zyxandra Online"),
+            expected_version=entry.version,
+        )
+
+    assert refused.value.field == "kind"
+    entry.refresh_from_db()
+    assert entry.kind == "digital"
+
+
+def test_a_code_on_an_entry_that_is_no_longer_digital_is_never_shown(world):
+    owner = Owner(organisation=world.org)
+    entry = add_entry(owner, world.hr_admin, kind="digital", name="Zyxandra Online")
+    add_code(entry, world.hr_admin, owner)
+    Entry.objects.filter(pk=entry.pk).update(kind="guide")
+
+    assert codes_for(entry=entry, organisation=world.org, today=TODAY) == []
+
+
+def test_a_name_that_folds_longer_is_kept(world):
+    entry = add_entry(Owner(organisation=world.org), world.hr_admin, name="ß" * 200)
+
+    assert len(entry.name_key) == 400
