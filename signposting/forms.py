@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
 from passports.public import need_kind_choices
-from shared.forms import GovukForm, OnceForm, PlainForm, date_field
+from shared.forms import GovukForm, OnceForm, PageVersion, PlainForm, date_field
 from shared.writes import RuleError
 from signposting.models import (
     CODE_MAX,
@@ -51,25 +51,6 @@ class SearchForm(PlainForm):
             return place(text)
         except PlaceError as error:
             raise forms.ValidationError(str(error)) from None
-
-
-class PageVersion(PlainForm):
-    """The version of the entry the page was opened at, so a save from an older copy (another
-    tab) is caught by the service and shown, never silently applied."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if "version" in self.errors:
-            self.errors.pop("version")
-            raise forms.ValidationError(
-                _(
-                    "We could not tell which copy of this page you started from, so nothing "
-                    "has been saved. Open the entry again and make your change there."
-                )
-            )
-        return cleaned
 
 
 class EntryForm(GovukForm):
@@ -158,6 +139,7 @@ class EntryNewForm(OnceForm, EntryForm):
 
 
 class EntryEditForm(PageVersion, EntryForm):
+    redo = _("make your change")
     submit_label = _("Save")
     prevent_double_click = False
 
