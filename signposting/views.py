@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from organisations.access import access_partnership, org_view
 from organisations.models import Partnership
+from organisations.selectors import staff_record_for_user
 from organisations.types import AuthenticatedRequest, OrgRequest
 from passports.public import need_kind_choices, need_kinds_of
 from shared.forms import attempt
@@ -119,6 +120,11 @@ def for_you(request: OrgRequest) -> HttpResponse:
             "needs": [labels[need] for need in needs],
             "entries": entries_for_needs(organisation=request.organisation, needs=needs),
             "today": timezone.localdate(),
+            # Only someone with a staff record here has a carer's passport page to go to.
+            "has_record": staff_record_for_user(
+                user=request.user, organisation=request.organisation
+            )
+            is not None,
         },
     )
 
