@@ -21,6 +21,8 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("uid", f"network-meeting-{meeting.pk}@{host}")
     event.add("sequence", meeting.version - 1)
     event.add("summary", printable(meeting.title))
+    if meeting.cancelled_at is not None:
+        event.add("status", "CANCELLED")
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.minutes))
     event.add("dtstamp", meeting.updated_at)

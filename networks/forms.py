@@ -9,8 +9,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import ABOUT_MAX, AGENDA_MAX, NOTES_MAX, Meeting, MeetingKind
-from networks.services import MINUTES_MAX, MINUTES_MIN, MeetingDetails
+from networks.models import (
+    ABOUT_MAX,
+    AGENDA_MAX,
+    ANNOUNCEMENT_MAX,
+    NOTES_MAX,
+    Meeting,
+    MeetingKind,
+)
+from networks.services import MINUTES_MAX, MINUTES_MIN, AnnouncementDetails, MeetingDetails
 from shared.forms import GovukForm, OnceForm, PageVersion, date_field
 
 
@@ -133,3 +140,22 @@ class MeetingEditForm(PageVersion, MeetingForm):
             "agenda": meeting.agenda,
             "notes": meeting.notes,
         }
+
+
+class AnnouncementForm(OnceForm, GovukForm):
+    """News for the members: sent twice, it is posted once."""
+
+    submit_label = _("Post and email the members")
+
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(
+        label=_("The news"),
+        help_text=_(
+            "Each member is emailed it. Do not name anyone or say anything about their family."
+        ),
+        max_length=ANNOUNCEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def details(self) -> AnnouncementDetails:
+        return AnnouncementDetails(title=self.cleaned_data["title"], body=self.cleaned_data["body"])

@@ -78,6 +78,8 @@ class Meeting(models.Model):
     notes = models.TextField(max_length=NOTES_MAX, blank=True)
     #: Goes up with every save, so a save from an older copy (another tab) is caught.
     version = models.PositiveIntegerField(default=1)
+    #: When a champion called it off: members were told, and it is no longer reminded.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     #: The start the reminder went out for (``shared.reminders``): a moved meeting is
     #: reminded again.
     reminder_sent_for = models.DateTimeField(null=True, blank=True)
@@ -92,3 +94,26 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"Meeting {self.pk}"
+
+
+#: Longest announcement, in characters.
+ANNOUNCEMENT_MAX = 4000
+
+
+class Announcement(models.Model):
+    """News from the champions to the network's members: shown on the network's page to
+    members and emailed to each of them."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=100)
+    body = models.TextField(max_length=ANNOUNCEMENT_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["network", "-created_at"], name="networks_news_latest")]
+
+    def __str__(self) -> str:
+        return f"Announcement {self.pk}"

@@ -19,7 +19,9 @@ from shared.reminders import send_each
 def meeting_reminders(*, now: datetime) -> int:
     """Queue reminders of the meetings starting within a day; returns meetings reminded."""
     due = (
-        Meeting.objects.filter(starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE)
+        Meeting.objects.filter(
+            starts_at__gt=now, starts_at__lte=now + REMIND_BEFORE, cancelled_at__isnull=True
+        )
         .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("starts_at")))
         .select_related("network", "network__organisation")
     )

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from networks.models import Meeting, Network, NetworkMember
+from networks.models import Announcement, Meeting, Network, NetworkMember
 from networks.rules import is_champion
 from organisations.models import Membership, Organisation
 
@@ -110,3 +110,13 @@ def access_meeting(*, viewer: User, organisation: Organisation, pk: int) -> Meet
     if found is None or not may_see_meetings(network=found.network, user=viewer):
         raise Http404
     return found
+
+
+#: How many announcements the network's page shows, newest first.
+NEWS_SHOWN = 5
+
+
+def latest_news(*, network: Network) -> list[Announcement]:
+    return list(
+        Announcement.objects.filter(network=network).order_by("-created_at", "-pk")[:NEWS_SHOWN]
+    )

@@ -21,7 +21,7 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from networks.calendar import meeting_invitation
-from networks.models import Meeting, Network, NetworkMember
+from networks.models import Announcement, Meeting, Network, NetworkMember
 from networks.selectors import member_emails
 from organisations.models import Organisation
 from shared.dates import long_datetime
@@ -64,7 +64,7 @@ class MeetingConflict(EditConflict):
 
 
 def _audit(
-    target: Network | Meeting,
+    target: Network | Meeting | Announcement,
     organisation_id: int,
     *,
     by: User,
@@ -211,15 +211,17 @@ def _fields(details: MeetingDetails) -> dict[str, object]:
     }
 
 
-def _send_invitations(meeting: Meeting, *, changed: bool) -> None:
-    """One email per member in post, each with the calendar invitation, after the commit."""
+def _send_invitations(
+    meeting: Meeting, *, changed: bool, template: str = "network_meeting"
+) -> None:
+    """One email per member in post, each with the calendar entry, after the commit."""
     emails = member_emails(network=meeting.network)
     invitation = meeting_invitation(meeting)
 
     def queue() -> None:
         for address in emails:
             send_templated(
-                template="network_meeting",
+                template=template,
                 to=[address],
                 context={
                     "meeting": meeting,
@@ -266,6 +268,8 @@ def meeting_update(
     _check(user, meeting.network.organisation, RUN)
     locked = lock(Meeting, meeting.pk)
     check_version(locked.version, expected_version, lambda: MeetingConflict(locked))
+    if locked.cancelled_at is not None:
+        raise RuleError("cancelled", _("This meeting was called off: arrange a new one instead."))
     now = timezone.now()
     _check_meeting(details, now=now, start_changed=details.starts_at != locked.starts_at)
     fields = _fields(details)
@@ -290,6 +294,84 @@ def meeting_update(
     if moved and locked.starts_at >= now:
         _send_invitations(locked, changed=True)
     return True
+
+
+@transaction.atomic
+def meeting_cancel(
+    *, meeting: Meeting, user: User, expected_version: int | None, channel: Channel = Channel.WEB
+) -> bool:
+    """Call a meeting off: members are told (the calendar entry marked cancelled) and it is
+    no longer reminded. Already called off, nothing happens; one that has started stays."""
+    _check(user, meeting.network.organisation, RUN)
+    locked = lock(Meeting, meeting.pk)
+    check_version(locked.version, expected_version, lambda: MeetingConflict(locked))
+    if locked.cancelled_at is not None:
+        return False
+    now = timezone.now()
+    if locked.starts_at < now:
+        raise RuleError(
+            "meeting_over", _("This meeting has already started, so it cannot be called off.")
+        )
+    locked.cancelled_at = now
+    locked.version += 1
+    locked.save()
+    locked.network = meeting.network
+    meeting.cancelled_at, meeting.version = locked.cancelled_at, locked.version
+    _audit(
+        locked,
+        meeting.network.organisation_id,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary="Called off a network meeting",
+    )
+    _send_invitations(locked, changed=True, template="network_meeting_cancelled")
+    return True
+
+
+@dataclass(frozen=True)
+class AnnouncementDetails:
+    title: str
+    body: str
+
+
+@transaction.atomic
+def announcement_post(
+    *,
+    network: Network,
+    user: User,
+    details: AnnouncementDetails,
+    channel: Channel = Channel.WEB,
+) -> Announcement:
+    """News for the members: on the network's page, and emailed to each member separately."""
+    _check(user, network.organisation, RUN)
+    if not details.title.strip():
+        raise RuleError("title_missing", _("Enter a title"), field="title")
+    if not details.body.strip():
+        raise RuleError("body_missing", _("Enter the news"), field="body")
+    announcement = Announcement.objects.create(
+        network=network, title=details.title.strip(), body=details.body.strip(), created_by=user
+    )
+    _audit(
+        announcement,
+        network.organisation_id,
+        by=user,
+        action=Action.CREATE,
+        channel=channel,
+        summary="Posted news to the network",
+    )
+    emails = member_emails(network=network)
+
+    def queue() -> None:
+        for address in emails:
+            send_templated(
+                template="network_announcement",
+                to=[address],
+                context={"announcement": announcement, "organisation": network.organisation},
+            )
+
+    transaction.on_commit(queue)
+    return announcement
 
 
 #: Reminders go out when a meeting is this close.

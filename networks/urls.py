@@ -15,6 +15,8 @@ pages = [
     path("meetings/<int:pk>/", views.meeting, name="meeting"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/meeting.ics", views.meeting_calendar, name="meeting_calendar"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel_view, name="meeting_cancel"),
+    path("news/new/", views.announcement_new, name="announcement_new"),
 ]
 
 urlpatterns = [path("o/<slug:org_slug>/network/", include(pages))]

@@ -15,11 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from networks.calendar import meeting_invitation
-from networks.forms import MeetingEditForm, MeetingNewForm, NetworkEditForm, NetworkStartForm
+from networks.forms import (
+    AnnouncementForm,
+    MeetingEditForm,
+    MeetingNewForm,
+    NetworkEditForm,
+    NetworkStartForm,
+)
 from networks.selectors import (
     access_meeting,
     access_network,
     belongs,
+    latest_news,
     meetings_of,
     member_count,
     members_of,
@@ -28,6 +35,8 @@ from networks.selectors import (
 from networks.services import (
     RUN,
     VIEW,
+    announcement_post,
+    meeting_cancel,
     meeting_create,
     meeting_update,
     network_edit,
@@ -39,6 +48,7 @@ from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import attempt
 from shared.once import one_submission
+from shared.writes import RuleError
 
 
 def _home(request: OrgRequest) -> HttpResponse:
@@ -71,6 +81,7 @@ def home(request: OrgRequest) -> HttpResponse:
         context["member"] = member
         if member or runs:
             context["meetings"] = meetings_of(network=network, now=timezone.now())
+            context["news"] = latest_news(network=network)
         if runs:
             context["member_count"] = member_count(network=network)
     return render(request, "networks/home.html", context)
@@ -205,6 +216,7 @@ def meeting(request: OrgRequest, pk: int) -> HttpResponse:
             "meeting": found,
             "runs": request.user.has_perm(RUN, request.organisation),
             "past": found.starts_at < timezone.now(),
+            "cancelled": found.cancelled_at is not None,
         },
     )
 
@@ -244,3 +256,44 @@ def meeting_calendar(request: OrgRequest, pk: int) -> HttpResponse:
     response = HttpResponse(meeting_invitation(found), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{found.pk}.ics"'
     return response
+
+
+@require_POST
+@org_view(RUN)
+def meeting_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
+    """Call a meeting off (a bare button with the page version): members are told."""
+    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    raw = request.POST.get("version", "")
+    try:
+        cancelled = meeting_cancel(
+            meeting=found,
+            user=request.user,
+            expected_version=int(raw) if raw.isdigit() and len(raw) < 10 else -1,
+        )
+    except RuleError as refusal:  # a bare button: the reason becomes a message
+        messages.error(request, refusal.message)
+    else:
+        if cancelled:
+            messages.success(request, _("The meeting is called off and members are told."))
+    return redirect("networks:meeting", request.organisation.slug, found.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+@one_submission
+def announcement_new(request: OrgRequest) -> HttpResponse:
+    network = access_network(organisation=request.organisation)
+    form = AnnouncementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        posted = attempt(
+            form,
+            lambda: announcement_post(network=network, user=request.user, details=form.details()),
+        )
+        if posted is not None:
+            messages.success(request, _("The news is posted and members are emailed."))
+            return _home(request)
+    return render(
+        request,
+        "networks/announcement_new.html",
+        {"organisation": request.organisation, "network": network, "form": form},
+    )

@@ -111,6 +111,19 @@ CASES: dict[str, list[Case]] = {
         Case({"meeting": MEETING, "organisation": ORG, "changed": changed}, private=(), label=label)
         for changed, label in ((False, "new"), (True, "moved"))
     ],
+    "network_meeting_cancelled": [Case({"meeting": MEETING, "organisation": ORG}, private=())],
+    "network_announcement": [
+        Case(
+            {
+                "announcement": SimpleNamespace(
+                    title="Carers' week lunch",
+                    body="Come and talk about caring for a parent with dementia.",
+                ),
+                "organisation": ORG,
+            },
+            private=(),
+        )
+    ],
     "network_meeting_reminder": [Case({"meeting": MEETING, "organisation": ORG}, private=())],
     "waiting_digest": [
         Case(

@@ -48,6 +48,7 @@ ADDS_RECORDS = frozenset(
         "learning:own_module_new",
         "networks:start",
         "networks:meeting_new",
+        "networks:announcement_new",
         "signposting:entry_new",
         "signposting:code_new",
         "signposting:partnership_entry_new",

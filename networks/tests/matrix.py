@@ -71,4 +71,7 @@ MATRIX: dict[str, Spec] = {
     "networks:meeting": private_page(("carer", "champion"), meeting),
     "networks:meeting_calendar": private_page(("carer", "champion"), meeting),
     "networks:meeting_edit": page(CHAMPIONS, kwargs=meeting, cross=True),
+    "networks:announcement_new": page(CHAMPIONS, kwargs=network),
+    # A stale page version: refused with a message, back to the meeting; nothing changes.
+    "networks:meeting_cancel": replace(action(CHAMPIONS, meeting, {"version": "99"}), cross=True),
 }

@@ -21,7 +21,10 @@ from audit.models import AuditEvent
 from networks.models import Meeting, MeetingKind, Network, NetworkMember
 from networks.reminders import meeting_reminders
 from networks.services import (
+    AnnouncementDetails,
     MeetingDetails,
+    announcement_post,
+    meeting_cancel,
     meeting_create,
     meeting_update,
     network_edit,
@@ -400,3 +403,73 @@ def test_someone_who_has_left_can_take_themselves_off_the_network(world):
     assert "You still belong to the network here" in page.content.decode()
     assert "Carers together" not in page.content.decode()
     assert not NetworkMember.objects.exists()
+
+
+# Calling off and news ---------------------------------------------------------------------------
+
+
+def test_calling_a_meeting_off_tells_each_member_and_stops_the_reminder(
+    world, smtp_sink, django_capture_on_commit_callbacks
+):
+    network = started(world)
+    network_join(network=network, user=world.carer)
+    meeting = arranged(world, network)
+    smtp_sink.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert meeting_cancel(meeting=meeting, user=world.champion, expected_version=1) is True
+    again = meeting_cancel(meeting=meeting, user=world.champion, expected_version=2)
+
+    assert again is False
+    assert [m["To"] for m in smtp_sink] == [world.carer.email]
+    assert "called off" in smtp_sink[0]["Subject"]
+    part = next(p for p in smtp_sink[0].walk() if p.get_content_type() == "text/calendar")
+    event = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+    assert str(event["status"]) == "CANCELLED"
+    assert event.decoded("sequence") == 1
+    assert meeting_reminders(now=meeting.starts_at - timedelta(hours=2)) == 0
+
+
+def test_a_meeting_that_has_started_is_not_called_off(world):
+    network = started(world)
+    meeting = arranged(world, network)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    meeting.refresh_from_db()
+
+    with pytest.raises(RuleError) as refused:
+        meeting_cancel(meeting=meeting, user=world.champion, expected_version=meeting.version)
+
+    assert refused.value.code == "meeting_over"
+
+
+def test_news_is_shown_to_members_and_emailed_to_each(
+    world, smtp_sink, django_capture_on_commit_callbacks
+):
+    network = started(world)
+    network_join(network=network, user=world.carer)
+    network_join(network=network, user=world.manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_post(
+            network=network,
+            user=world.champion,
+            details=AnnouncementDetails(title="Lunch on Friday", body="Bring a friend."),
+        )
+
+    member = signed_in(world.carer).get(url(world, "home")).content.decode()
+    stranger = signed_in(world.hr_admin).get(url(world, "home")).content.decode()
+    assert "Lunch on Friday" in member
+    assert "Lunch on Friday" not in stranger
+    assert sorted(m["To"] for m in smtp_sink) == sorted([world.carer.email, world.manager.email])
+    assert smtp_sink[0]["Subject"] == "News from a group you belong to"
+
+
+def test_only_champions_post_news(world):
+    network = started(world)
+
+    with pytest.raises(PermissionDenied):
+        announcement_post(
+            network=network,
+            user=world.hr_admin,
+            details=AnnouncementDetails(title="Hello", body="Hi."),
+        )

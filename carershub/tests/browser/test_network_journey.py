@@ -51,6 +51,11 @@ def test_a_champion_starts_the_network_a_carer_joins_and_hr_cannot_see_who(
     page.get_by_label("Day").fill((timezone.localdate() + timedelta(days=5)).isoformat())
     champion.follow(lambda: page.get_by_role("button", name="Arrange the meeting").click())
     assert page.get_by_role("heading", name="Coffee and a chat").is_visible()
+    champion.goto(f"/o/{world.org.slug}/network/")
+    champion.follow(lambda: page.get_by_role("link", name="Post news to the members").click())
+    page.get_by_label("Title").fill("Lunch on Friday")
+    page.get_by_label("The news").fill("Bring a colleague who might like to come.")
+    champion.follow(lambda: page.get_by_role("button", name="Post and email the members").click())
 
     carer = open_tab()
     phone = carer.page
@@ -60,6 +65,7 @@ def test_a_champion_starts_the_network_a_carer_joins_and_hr_cannot_see_who(
     carer.follow(lambda: phone.get_by_role("link", name="Carers together").click())
     assert "Coffee and a chat" not in phone.content()  # not a member yet
     carer.follow(lambda: phone.get_by_role("button", name="Join the network").click())
+    assert phone.get_by_role("heading", name="Lunch on Friday").is_visible()
     carer.follow(lambda: phone.get_by_role("link", name="Coffee and a chat").click())
     assert "Staff restaurant" in phone.content()
     with phone.expect_download() as download:
