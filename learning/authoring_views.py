@@ -28,7 +28,7 @@ from learning.links import resolve_link
 from learning.selectors import access_shipped_module, content_overview, lesson_text_of
 from organisations.access import org_view
 from organisations.types import OrgRequest
-from shared.forms import add_validation_errors, attempt
+from shared.forms import add_validation_errors, attempt, posted_version
 from shared.writes import RuleError
 
 
@@ -129,14 +129,13 @@ def content_edit(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
 def content_reset(request: OrgRequest, module: str, lesson: str) -> HttpResponse:
     """Go back to the standard text; the organisation's own is deleted."""
     found, standard = _lesson(module, lesson)
-    raw = request.POST.get("version", "")
     try:
         removed = lesson_text_reset(
             organisation=request.organisation,
             user=request.user,
             module=found,
             lesson=standard,
-            expected_version=int(raw) if raw.isdigit() and len(raw) < 10 else -1,
+            expected_version=posted_version(request),
         )
     except RuleError as refusal:  # a bare button: the reason becomes a message
         messages.error(request, refusal.message)

@@ -52,7 +52,7 @@ from learning.selectors import (
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
-from shared.forms import add_validation_errors, attempt
+from shared.forms import add_validation_errors, attempt, posted_version
 from shared.once import one_submission
 from shared.writes import RuleError
 
@@ -69,12 +69,6 @@ def _render(request: OrgRequest, lesson: Lesson) -> SafeString:
 
 def _editor(request: OrgRequest, own: OwnModule) -> HttpResponse:
     return redirect("learning:own_module", request.organisation.slug, own.slug)
-
-
-def _posted_version(request: OrgRequest) -> int:
-    """The page version a bare button sent; anything unreadable never matches (a conflict)."""
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
 
 
 @require_safe
@@ -180,7 +174,7 @@ def own_module_retire_view(request: OrgRequest, module: str) -> HttpResponse:
     was_retired = own.retired_at is not None
     try:
         deleted = own_module_retire(
-            own=own, user=request.user, expected_version=_posted_version(request)
+            own=own, user=request.user, expected_version=posted_version(request)
         )
     except RuleError as refusal:  # a bare button: the reason becomes a message
         messages.error(request, refusal.message)
@@ -317,7 +311,7 @@ def own_lesson(request: OrgRequest, module: str, lesson: str = "") -> HttpRespon
 def _bare_button(request: OrgRequest, own: OwnModule, write: Any) -> HttpResponse:
     """A button with only the page version: a refusal becomes a message on the editor."""
     try:
-        write(_posted_version(request))
+        write(posted_version(request))
     except RuleError as refusal:
         messages.error(request, refusal.message)
     return _editor(request, own)

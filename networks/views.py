@@ -46,7 +46,7 @@ from networks.services import (
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
-from shared.forms import attempt
+from shared.forms import attempt, posted_version
 from shared.once import one_submission
 from shared.writes import RuleError
 
@@ -263,12 +263,11 @@ def meeting_calendar(request: OrgRequest, pk: int) -> HttpResponse:
 def meeting_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
     """Call a meeting off (a bare button with the page version): members are told."""
     found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
-    raw = request.POST.get("version", "")
     try:
         cancelled = meeting_cancel(
             meeting=found,
             user=request.user,
-            expected_version=int(raw) if raw.isdigit() and len(raw) < 10 else -1,
+            expected_version=posted_version(request),
         )
     except RuleError as refusal:  # a bare button: the reason becomes a message
         messages.error(request, refusal.message)

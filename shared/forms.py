@@ -11,6 +11,7 @@ from crispy_forms_gds.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from shared.text import clean_text
@@ -252,3 +253,10 @@ class PageVersion(PlainForm):
                 % {"redo": self.redo}
             )
         return cleaned
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The page version a bare button (a form with only a hidden ``version``) sent; anything
+    unreadable is -1, which never matches, so the service refuses it as an edit conflict."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
