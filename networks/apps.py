@@ -11,3 +11,4 @@ class NetworksConfig(AppConfig):
         from organisations import hooks
 
         hooks.home_cards.register(networks_hooks.home_cards)
+        hooks.waiting_for.register(networks_hooks.waiting_for)

@@ -13,11 +13,20 @@ from networks.models import (
     ABOUT_MAX,
     AGENDA_MAX,
     ANNOUNCEMENT_MAX,
+    ANSWER_MAX,
     NOTES_MAX,
+    QUESTION_MAX,
+    ChampionContact,
     Meeting,
     MeetingKind,
 )
-from networks.services import MINUTES_MAX, MINUTES_MIN, AnnouncementDetails, MeetingDetails
+from networks.services import (
+    MINUTES_MAX,
+    MINUTES_MIN,
+    AnnouncementDetails,
+    ContactDetails,
+    MeetingDetails,
+)
 from shared.forms import GovukForm, OnceForm, PageVersion, date_field
 
 
@@ -159,3 +168,86 @@ class AnnouncementForm(OnceForm, GovukForm):
 
     def details(self) -> AnnouncementDetails:
         return AnnouncementDetails(title=self.cleaned_data["title"], body=self.cleaned_data["body"])
+
+
+class QuestionAskForm(GovukForm):
+    """A question for the champions. Deliberately not a ``OnceForm``: its one-time token is
+    recorded with the person who sent it, which would say who asked. The service adds a
+    resent copy once instead."""
+
+    submit_label = _("Send the question")
+
+    text = forms.CharField(
+        label=_("Your question"),
+        help_text=_(
+            "Nobody, not even the champions, can see who asked. Leave out names and details "
+            "that would tell them: the answer is shown to every member."
+        ),
+        max_length=QUESTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class QuestionAnswerForm(PageVersion, GovukForm):
+    submit_label = _("Publish to the members")
+    redo = _("answer it")
+
+    text = forms.CharField(
+        label=_("The question, as members will read it"),
+        help_text=_(
+            "Reword it if anything in it could tell people who asked, or who they care for."
+        ),
+        max_length=QUESTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    answer = forms.CharField(
+        label=_("Your answer"),
+        help_text=_("Every member of the network can read it, without a name on it."),
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+
+class ContactForm(PageVersion, GovukForm):
+    submit_label = _("Save")
+    redo = _("make your change")
+
+    listed = forms.TypedChoiceField(
+        label=_("List me as a carer champion staff can contact"),
+        help_text=_(
+            "Your name is shown on the network's page and on staff's carer pages, for as long "
+            "as you are a carer champion here."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    how_to_reach = forms.CharField(
+        label=_("How staff can reach you (optional)"),
+        help_text=_("For example your phone extension, where you work, or which days you are in."),
+        max_length=300,
+        required=False,
+    )
+    show_email = forms.TypedChoiceField(
+        label=_("Show your work email address"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    @staticmethod
+    def initial_for(contact: ChampionContact | None) -> dict[str, Any]:
+        if contact is None:
+            return {"version": 0, "listed": "no", "how_to_reach": "", "show_email": "no"}
+        return {
+            "version": contact.version,
+            "listed": "yes",
+            "how_to_reach": contact.how_to_reach,
+            "show_email": "yes" if contact.show_email else "no",
+        }
+
+    def details(self) -> ContactDetails:
+        data = self.cleaned_data
+        return ContactDetails(
+            listed=data["listed"], how_to_reach=data["how_to_reach"], show_email=data["show_email"]
+        )

@@ -117,3 +117,60 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"Announcement {self.pk}"
+
+
+#: Longest question and longest answer in the question box, in characters.
+QUESTION_MAX = 2000
+ANSWER_MAX = 4000
+
+
+class Question(models.Model):
+    """A question put anonymously to the champions, answered for every member to read.
+
+    Nothing here says who asked: no person, no time of day, no form token, no audit entry
+    (docs/networks.md). The day alone is kept, to show how long a question has waited; there
+    is deliberately no ``updated_at``, which would record the minute it was asked.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=QUESTION_MAX)
+    asked_on = models.DateField()
+    answer = models.TextField(max_length=ANSWER_MAX, blank=True)
+    #: When it was first answered, and so published to the members.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    #: Goes up with every save, so a save from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["network", "answered_at"], name="networks_questions_answered")
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.pk}"
+
+
+class ChampionContact(models.Model):
+    """A champion's consent to be listed as someone to talk to, on the carer pages.
+
+    Only a champion writes their own row; it lists them only while they are a champion in
+    post (read live), so a champion who steps down or leaves drops off at once.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: How to reach them: a phone extension, where they sit, when they are in.
+    how_to_reach = models.CharField(max_length=300, blank=True)
+    show_email = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="networks_one_contact_listing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Champion contact {self.pk}"

@@ -6,15 +6,23 @@ themselves belong. Every read here is a fixed number of queries however many mem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from networks.models import Announcement, Meeting, Network, NetworkMember
+from networks.models import (
+    Announcement,
+    ChampionContact,
+    Meeting,
+    Network,
+    NetworkMember,
+    Question,
+)
 from networks.rules import is_champion
-from organisations.models import Membership, Organisation
+from organisations.models import Membership, Organisation, Role
+from shared.paging import CountlessPage, countless_page
 
 
 def network_of(*, organisation: Organisation) -> Network | None:
@@ -120,3 +128,102 @@ def latest_news(*, network: Network) -> list[Announcement]:
     return list(
         Announcement.objects.filter(network=network).order_by("-created_at", "-pk")[:NEWS_SHOWN]
     )
+
+
+#: Answered questions shown on one page of the question box, newest answer first.
+ANSWERS_PER_PAGE = 20
+
+
+def questions_answered(*, network: Network, page: str | None) -> CountlessPage:
+    """The published questions and answers, newest answer first, a page at a time: one query."""
+    return countless_page(
+        Question.objects.filter(network=network, answered_at__isnull=False).order_by(
+            "-answered_at", "-pk"
+        ),
+        number=page,
+        size=ANSWERS_PER_PAGE,
+    )
+
+
+def questions_waiting(*, network: Network) -> list[Question]:
+    """What the champions have still to answer, the longest waiting first: one query. The
+    box holds at most ``services.WAITING_MAX`` of them."""
+    return list(
+        Question.objects.filter(network=network, answered_at__isnull=True).order_by(
+            "asked_on", "pk"
+        )
+    )
+
+
+def waiting_count(*, organisation: Organisation) -> int:
+    """How many questions wait in the organisation's box (none without a network): one query."""
+    return Question.objects.filter(
+        network__organisation=organisation, answered_at__isnull=True
+    ).count()
+
+
+def access_question(*, viewer: User, organisation: Organisation, pk: int) -> Question:
+    """A question in the organisation's box, for the champions who answer it; anyone else
+    (and another organisation's question) gets a 404."""
+    found = (
+        Question.objects.filter(pk=pk, network__organisation=organisation)
+        .select_related("network", "network__organisation")
+        .first()
+    )
+    if found is None or not is_champion(viewer, organisation):
+        raise Http404
+    return found
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A champion who agreed to be listed, as the carer pages show them."""
+
+    user: User
+    how_to_reach: str
+    email: str
+
+
+def champion_contacts(*, organisation: Organisation) -> list[Contact]:
+    """The carer champions who agreed to be listed, while they are champions in post: one
+    query. A champion who steps down or leaves drops off the list at once, whatever their
+    listing says."""
+    still_champion = Exists(
+        Membership.objects.with_power().filter(
+            user_id=OuterRef("user_id"), organisation_id=organisation.pk, role=Role.CHAMPION
+        )
+    )
+    rows = (
+        ChampionContact.objects.filter(organisation=organisation, user__is_active=True)
+        .filter(still_champion)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    return [
+        Contact(
+            user=row.user,
+            how_to_reach=row.how_to_reach,
+            email=row.user.email if row.show_email else "",
+        )
+        for row in rows
+    ]
+
+
+def contact_of(*, organisation: Organisation, user: User) -> ChampionContact | None:
+    """The champion's own listing, if they agreed to one."""
+    return ChampionContact.objects.filter(organisation=organisation, user=user).first()
+
+
+#: The champions' home counts meetings held over this many days.
+HELD_OVER_DAYS = 365
+
+
+def meetings_held(*, network: Network, now: datetime) -> int:
+    """Meetings that took place (not called off) in the last year, for the champions: one
+    query."""
+    return Meeting.objects.filter(
+        network=network,
+        cancelled_at__isnull=True,
+        starts_at__lt=now,
+        starts_at__gte=now - timedelta(days=HELD_OVER_DAYS),
+    ).count()

@@ -21,8 +21,15 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from networks.calendar import meeting_invitation
-from networks.models import Announcement, Meeting, Network, NetworkMember
-from networks.selectors import member_emails
+from networks.models import (
+    Announcement,
+    ChampionContact,
+    Meeting,
+    Network,
+    NetworkMember,
+    Question,
+)
+from networks.selectors import may_see_meetings, member_emails
 from organisations.models import Organisation
 from shared.dates import long_datetime
 from shared.emails import send_templated
@@ -64,7 +71,7 @@ class MeetingConflict(EditConflict):
 
 
 def _audit(
-    target: Network | Meeting | Announcement,
+    target: Network | Meeting | Announcement | Question | ChampionContact,
     organisation_id: int,
     *,
     by: User,
@@ -376,3 +383,216 @@ def announcement_post(
 
 #: Reminders go out when a meeting is this close.
 REMIND_BEFORE = timedelta(hours=24)
+
+
+class QuestionConflict(EditConflict):
+    def __init__(self, question: Question) -> None:
+        super().__init__(
+            _(
+                "Another champion changed this question or its answer after you opened this "
+                "page. Nothing has been saved. What you typed is still here: save again to use it."
+            ),
+            current_version=question.version,
+        )
+
+
+#: A box this full takes no more questions until the champions have worked through it: one
+#: person, unseen, cannot bury everyone else's questions.
+WAITING_MAX = 100
+
+
+@transaction.atomic
+def question_ask(*, network: Network, user: User, text: str) -> bool:
+    """Put a question to the champions without saying who asked.
+
+    The asker must be a member (or a champion) in post, but nothing about them is written:
+    no person, no time of day, no audit entry, no one-time form token (which records who sent
+    it). A second copy of a question still waiting is not added, so a double click or a
+    resend makes one question. Returns whether a question was added.
+    """
+    _check(user, network.organisation, VIEW)
+    if not may_see_meetings(network=network, user=user):
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise RuleError("question_missing", _("Enter your question"), field="text")
+    lock(Network, network.pk)  # one asker at a time, so the checks below hold
+    waiting = Question.objects.filter(network=network, answered_at__isnull=True)
+    if waiting.filter(text=text).exists():
+        return False
+    if waiting.count() >= WAITING_MAX:
+        raise RuleError(
+            "box_full",
+            _(
+                "The question box is full while the champions work through it. Please ask "
+                "again in a few days, or talk to a champion."
+            ),
+            field="text",
+        )
+    Question.objects.create(network=network, text=text, asked_on=timezone.localdate())
+    return True
+
+
+@transaction.atomic
+def question_answer(
+    *,
+    question: Question,
+    user: User,
+    text: str,
+    answer: str,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Answer a question, publishing it with its answer to the members. The champion may
+    reword the question first, so that nobody can be recognised from it. Unchanged, nothing
+    is written. The audit entry names the champion's act, never the question's words."""
+    organisation = question.network.organisation
+    _check(user, organisation, RUN)
+    locked = lock(Question, question.pk)
+    check_version(locked.version, expected_version, lambda: QuestionConflict(locked))
+    text, answer = text.strip(), answer.strip()
+    if not text:
+        raise RuleError(
+            "question_missing", _("Enter the question as members will read it"), field="text"
+        )
+    if not answer:
+        raise RuleError("answer_missing", _("Enter the answer"), field="answer")
+    if (locked.text, locked.answer) == (text, answer):
+        return False
+    first = locked.answered_at is None
+    locked.text, locked.answer = text, answer
+    if first:
+        locked.answered_at = timezone.now()
+    locked.version += 1
+    locked.save()
+    _audit(
+        locked,
+        organisation.pk,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary=(
+            "Answered a question in the network's question box"
+            if first
+            else "Changed an answer in the network's question box"
+        ),
+    )
+    question.text, question.answer = locked.text, locked.answer
+    question.answered_at, question.version = locked.answered_at, locked.version
+    return True
+
+
+@transaction.atomic
+def question_remove(
+    *, question: Question, user: User, expected_version: int | None, channel: Channel = Channel.WEB
+) -> bool:
+    """Take a question out of the box (unanswerable, unkind, or one that would say who asked),
+    or an answered one off the members' page. Already gone, nothing happens."""
+    organisation = question.network.organisation
+    _check(user, organisation, RUN)
+    locked = Question.objects.select_for_update().filter(pk=question.pk).first()
+    if locked is None:
+        return False
+    check_version(locked.version, expected_version, lambda: QuestionConflict(locked))
+    _audit(
+        locked,
+        organisation.pk,
+        by=user,
+        action=Action.DELETE,
+        channel=channel,
+        summary="Removed a question from the network's question box",
+    )
+    locked.delete()
+    return True
+
+
+class ContactConflict(EditConflict):
+    def __init__(self, contact: ChampionContact) -> None:
+        super().__init__(
+            _(
+                "Your listing was changed at %(when)s, after you opened this page (perhaps in "
+                "another tab). Nothing has been saved. What you typed is still here: save again "
+                "to use it."
+            )
+            % {"when": long_datetime(contact.updated_at)},
+            current_version=contact.version,
+        )
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    listed: bool
+    how_to_reach: str
+    show_email: bool
+
+
+@transaction.atomic
+def contact_set(
+    *,
+    organisation: Organisation,
+    user: User,
+    details: ContactDetails,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """A champion says whether to be listed as a contact on the carer pages, and how to reach
+    them. Only they decide: nobody lists a champion without their consent. Not listing
+    deletes the row. Unchanged, nothing is written."""
+    _check(user, organisation, RUN)
+    current = (
+        ChampionContact.objects.select_for_update()
+        .filter(organisation=organisation, user=user)
+        .first()
+    )
+    if current is not None:
+        check_version(current.version, expected_version, lambda: ContactConflict(current))
+    elif expected_version not in (None, 0):
+        # Listed in another tab and taken off since: the page's copy is stale.
+        raise EditConflict(
+            _(
+                "Your listing was changed after you opened this page (perhaps in another "
+                "tab). Nothing has been saved: check what is shown and save again."
+            ),
+            current_version=0,
+        )
+    how = details.how_to_reach.strip()
+    if not details.listed:
+        if current is None:
+            return False
+        _audit(
+            current,
+            organisation.pk,
+            by=user,
+            action=Action.DELETE,
+            channel=channel,
+            summary="Stopped being listed as a carer champion to contact",
+        )
+        current.delete()
+        return True
+    if current is None:
+        created = ChampionContact.objects.create(
+            organisation=organisation, user=user, how_to_reach=how, show_email=details.show_email
+        )
+        _audit(
+            created,
+            organisation.pk,
+            by=user,
+            action=Action.CREATE,
+            channel=channel,
+            summary="Agreed to be listed as a carer champion to contact",
+        )
+        return True
+    if (current.how_to_reach, current.show_email) == (how, details.show_email):
+        return False
+    current.how_to_reach, current.show_email = how, details.show_email
+    current.version += 1
+    current.save()
+    _audit(
+        current,
+        organisation.pk,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary="Changed how staff can reach them as a carer champion",
+    )
+    return True

@@ -17,6 +17,11 @@ pages = [
     path("meetings/<int:pk>/meeting.ics", views.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel_view, name="meeting_cancel"),
     path("news/new/", views.announcement_new, name="announcement_new"),
+    path("questions/", views.questions, name="questions"),
+    path("questions/ask/", views.question_ask_view, name="question_ask"),
+    path("questions/<int:pk>/answer/", views.question_answer_view, name="question_answer"),
+    path("questions/<int:pk>/remove/", views.question_remove_view, name="question_remove"),
+    path("contact/", views.contact, name="contact"),
 ]
 
 urlpatterns = [path("o/<slug:org_slug>/network/", include(pages))]

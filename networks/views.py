@@ -8,34 +8,48 @@ meeting is ``networks.selectors.access_meeting``'s.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from networks.calendar import meeting_invitation
 from networks.forms import (
     AnnouncementForm,
+    ContactForm,
     MeetingEditForm,
     MeetingNewForm,
     NetworkEditForm,
     NetworkStartForm,
+    QuestionAnswerForm,
+    QuestionAskForm,
 )
+from networks.models import Network
 from networks.selectors import (
     access_meeting,
     access_network,
+    access_question,
     belongs,
+    champion_contacts,
+    contact_of,
     latest_news,
+    may_see_meetings,
+    meetings_held,
     meetings_of,
     member_count,
     members_of,
     network_of,
+    questions_answered,
+    questions_waiting,
+    waiting_count,
 )
 from networks.services import (
     RUN,
     VIEW,
     announcement_post,
+    contact_set,
     meeting_cancel,
     meeting_create,
     meeting_update,
@@ -43,6 +57,9 @@ from networks.services import (
     network_join,
     network_leave,
     network_start,
+    question_answer,
+    question_ask,
+    question_remove,
 )
 from organisations.access import org_view
 from organisations.types import OrgRequest
@@ -75,6 +92,7 @@ def home(request: OrgRequest) -> HttpResponse:
         "organisation": request.organisation,
         "network": network,
         "runs": runs,
+        "contacts": champion_contacts(organisation=request.organisation),
     }
     if network is not None:
         member = belongs(network=network, user=request.user)
@@ -83,7 +101,11 @@ def home(request: OrgRequest) -> HttpResponse:
             context["meetings"] = meetings_of(network=network, now=timezone.now())
             context["news"] = latest_news(network=network)
         if runs:
+            now = timezone.now()
             context["member_count"] = member_count(network=network)
+            context["waiting_count"] = waiting_count(organisation=request.organisation)
+            context["held"] = meetings_held(network=network, now=now)
+            context["listed"] = contact_of(organisation=request.organisation, user=request.user)
     return render(request, "networks/home.html", context)
 
 
@@ -295,4 +317,135 @@ def announcement_new(request: OrgRequest) -> HttpResponse:
         request,
         "networks/announcement_new.html",
         {"organisation": request.organisation, "network": network, "form": form},
+    )
+
+
+def _network_for_members(request: OrgRequest) -> Network:
+    """The network, for its members and champions; anyone else gets a 404, as for a meeting."""
+    network = access_network(organisation=request.organisation)
+    if not may_see_meetings(network=network, user=request.user):
+        raise Http404
+    return network
+
+
+@require_safe
+@org_view(VIEW)
+def questions(request: OrgRequest) -> HttpResponse:
+    """The question box: answered questions for members; for champions, what waits too."""
+    network = _network_for_members(request)
+    runs = request.user.has_perm(RUN, request.organisation)
+    return render(
+        request,
+        "networks/questions.html",
+        {
+            "organisation": request.organisation,
+            "network": network,
+            "runs": runs,
+            "answered": questions_answered(network=network, page=request.GET.get("page")),
+            "waiting": questions_waiting(network=network) if runs else [],
+        },
+    )
+
+
+@sensitive_post_parameters("text")
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(VIEW)
+def question_ask_view(request: OrgRequest) -> HttpResponse:
+    """Ask the champions anonymously. The question never reaches an error report or log
+    (``sensitive_post_parameters``), and nothing records who sent it."""
+    network = _network_for_members(request)
+    form = QuestionAskForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: question_ask(
+                network=network, user=request.user, text=form.cleaned_data["text"]
+            ),
+        )
+        if not form.errors:
+            if done:
+                messages.success(
+                    request,
+                    _("Your question is in the box. Its answer will be on this page for members."),
+                )
+            return redirect("networks:questions", request.organisation.slug)
+    return render(
+        request,
+        "networks/question_ask.html",
+        {"organisation": request.organisation, "network": network, "form": form},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+def question_answer_view(request: OrgRequest, pk: int) -> HttpResponse:
+    found = access_question(viewer=request.user, organisation=request.organisation, pk=pk)
+    if request.method == "POST":
+        form = QuestionAnswerForm(request.POST)
+        if form.is_valid():
+            attempt(
+                form,
+                lambda: question_answer(
+                    question=found,
+                    user=request.user,
+                    text=form.cleaned_data["text"],
+                    answer=form.cleaned_data["answer"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if not form.errors:
+                return redirect("networks:questions", request.organisation.slug)
+    else:
+        form = QuestionAnswerForm(
+            initial={"version": found.version, "text": found.text, "answer": found.answer}
+        )
+    return render(
+        request,
+        "networks/question_answer.html",
+        {"organisation": request.organisation, "question": found, "form": form},
+    )
+
+
+@require_POST
+@org_view(RUN)
+def question_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
+    """Take a question out of the box (a bare button with the page version)."""
+    found = access_question(viewer=request.user, organisation=request.organisation, pk=pk)
+    try:
+        removed = question_remove(
+            question=found, user=request.user, expected_version=posted_version(request)
+        )
+    except RuleError as refusal:  # a bare button: the reason becomes a message
+        messages.error(request, refusal.message)
+    else:
+        if removed:
+            messages.success(request, _("The question is removed."))
+    return redirect("networks:questions", request.organisation.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+def contact(request: OrgRequest) -> HttpResponse:
+    """A champion's own choice to be listed as someone staff can talk to."""
+    current = contact_of(organisation=request.organisation, user=request.user)
+    if request.method == "POST":
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            attempt(
+                form,
+                lambda: contact_set(
+                    organisation=request.organisation,
+                    user=request.user,
+                    details=form.details(),
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if not form.errors:
+                return _home(request)
+    else:
+        form = ContactForm(initial=ContactForm.initial_for(current))
+    return render(
+        request,
+        "networks/contact.html",
+        {"organisation": request.organisation, "form": form},
     )

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from carershub.tests.matrix_kit import MEMBERS, Spec, Targets, action, page, private_page
-from networks.models import Meeting, MeetingKind, Network, NetworkMember
+from networks.models import Meeting, MeetingKind, Network, NetworkMember, Question
 
 CHAMPIONS = ("champion",)
 
@@ -39,6 +39,11 @@ def _network(t: Targets) -> Network:
             minutes=20,
             place="The canteen",
         )
+        Question.objects.create(
+            network=network,
+            text="Can I swap shifts to get to appointments?",
+            asked_on=timezone.localdate(),
+        )
     return network
 
 
@@ -51,6 +56,18 @@ def meeting(t: Targets) -> dict[str, Any]:
     found = Meeting.objects.filter(network=_network(t)).first()
     assert found is not None
     return {"org_slug": t.org.slug, "pk": found.pk}
+
+
+def question(t: Targets) -> dict[str, Any]:
+    found = Question.objects.filter(network=_network(t)).first()
+    assert found is not None
+    return {"org_slug": t.org.slug, "pk": found.pk}
+
+
+#: The question box is the members' and the champions'; anyone else here gets a 404, as for
+#: a meeting. The outsider belongs to their own organisation's network, so opens it there.
+IN_THE_NETWORK = ("carer", "champion")
+NOT_IN_THE_NETWORK = {p: 404 for p in MEMBERS if p not in IN_THE_NETWORK}
 
 
 def _own(spec: Spec) -> Spec:
@@ -74,4 +91,12 @@ MATRIX: dict[str, Spec] = {
     "networks:announcement_new": page(CHAMPIONS, kwargs=network),
     # A stale page version: refused with a message, back to the meeting; nothing changes.
     "networks:meeting_cancel": replace(action(CHAMPIONS, meeting, {"version": "99"}), cross=True),
+    "networks:questions": page(IN_THE_NETWORK, kwargs=network, foreign_outsider=200)
+    | NOT_IN_THE_NETWORK,
+    "networks:question_ask": page(IN_THE_NETWORK, kwargs=network, foreign_outsider=200)
+    | NOT_IN_THE_NETWORK,
+    "networks:question_answer": page(CHAMPIONS, kwargs=question, cross=True),
+    # A stale page version: refused with a message, back to the box; nothing changes.
+    "networks:question_remove": action(CHAMPIONS, question, {"version": "99"}),
+    "networks:contact": page(CHAMPIONS, kwargs=network),
 }

@@ -95,6 +95,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         passport_hooks.waiting_for,
         commitments_hooks.waiting_for,
         learning_hooks.waiting_for,
+        networks_hooks.waiting_for,
     ]
 
 
