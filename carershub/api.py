@@ -14,6 +14,7 @@ from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
+from networks.api import router as networks_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
 from signposting.api import router as signposting_router
@@ -41,4 +42,5 @@ api.add_router("/benchmarks", benchmarks_router)
 api.add_router("/plans", plans_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/learning", learning_router)
+api.add_router("/networks", networks_router)
 api.add_router("/signposting", signposting_router)

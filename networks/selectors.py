@@ -227,3 +227,15 @@ def meetings_held(*, network: Network, now: datetime) -> int:
         starts_at__lt=now,
         starts_at__gte=now - timedelta(days=HELD_OVER_DAYS),
     ).count()
+
+
+def meetings_for_api(*, network: Network) -> QuerySet[Meeting]:
+    """Every meeting of the network, latest start first, for the API's pages."""
+    return Meeting.objects.filter(network=network).order_by("-starts_at", "-pk")
+
+
+def questions_answered_for_api(*, network: Network) -> QuerySet[Question]:
+    """The published questions and answers, newest answer first, for the API's pages."""
+    return Question.objects.filter(network=network, answered_at__isnull=False).order_by(
+        "-answered_at", "-pk"
+    )

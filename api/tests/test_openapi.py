@@ -21,6 +21,7 @@ from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
+from networks.api import router as networks_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
 from signposting.api import router as signposting_router
@@ -37,6 +38,7 @@ ROUTERS = (
     ("/plans", plans_router),
     ("/commitments", commitments_router),
     ("/learning", learning_router),
+    ("/networks", networks_router),
     ("/signposting", signposting_router),
 )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from carershub.tests.matrix_kit import MEMBERS, Spec, Targets, action, page, private_page
+from carershub.tests.matrix_kit import MEMBERS, Spec, Targets, action, api, page, private_page
 from networks.models import Meeting, MeetingKind, Network, NetworkMember, Question
 
 CHAMPIONS = ("champion",)
@@ -99,4 +99,16 @@ MATRIX: dict[str, Spec] = {
     # A stale page version: refused with a message, back to the box; nothing changes.
     "networks:question_remove": action(CHAMPIONS, question, {"version": "99"}),
     "networks:contact": page(CHAMPIONS, kwargs=network),
+    # What the network is: any member's token. The rest is personal-token only (belonging is
+    # a person's own fact): every token the matrix holds is an organisation token, so 403;
+    # personal tokens are tried in networks/tests/test_api.py.
+    # The outsider's token reads their own organisation, which has no network: 404.
+    "api-v1:get_network": api("GET", MEMBERS, 200, kwargs=lambda t: network(t) and {})
+    | {"outsider": 404},
+    "api-v1:list_network_members": api("GET", (), 403),
+    "api-v1:list_network_meetings": api("GET", (), 403),
+    "api-v1:get_network_meeting": api(
+        "GET", (), 403, kwargs=lambda t: {"meeting_id": meeting(t)["pk"]}
+    ),
+    "api-v1:list_network_answers": api("GET", (), 403),
 }

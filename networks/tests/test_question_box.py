@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from networks.models import ChampionContact, Network, NetworkMember, Question
@@ -218,8 +219,8 @@ def test_questions_waiting_reach_the_champions_list_as_a_count(world, network):
         user=world.champion,
         organisation=world.org,
         record=None,
-        today=None,
-        report_count=0,  # type: ignore[arg-type]
+        today=timezone.localdate(),
+        report_count=0,
     )
     items = waiting_for(viewer=viewer)
     assert [item.count for item in items] == [2]
@@ -228,8 +229,8 @@ def test_questions_waiting_reach_the_champions_list_as_a_count(world, network):
         user=world.carer,
         organisation=world.org,
         record=None,
-        today=None,
-        report_count=0,  # type: ignore[arg-type]
+        today=timezone.localdate(),
+        report_count=0,
     )
     assert waiting_for(viewer=carer) == []
     assert waiting_count(organisation=world.other_org) == 0
