@@ -58,6 +58,23 @@ class NetworkEditForm(PageVersion, NetworkForm):
     redo = _("make your change")
 
 
+class NetworkShareForm(PageVersion, GovukForm):
+    submit_label = _("Save")
+    redo = _("make your change")
+
+    shared = forms.TypedChoiceField(
+        label=_("Open the network to the partnership's other organisations"),
+        help_text=_(
+            "Staff of every organisation in the partnership without a network of its own can "
+            "then join, come to meetings and use the question box. You, the champions here, "
+            "still run it and see who belongs, including people from other organisations."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
 class MeetingForm(GovukForm):
     submit_label = _("Arrange the meeting")
 

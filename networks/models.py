@@ -27,6 +27,10 @@ class Network(models.Model):
     name = models.CharField(max_length=100)
     #: What the network is, who it is for and how it works, shown to everyone here.
     about = models.TextField(max_length=ABOUT_MAX)
+    #: Open to the staff of every organisation in the organisation's partnership that has no
+    #: network of its own (read live: an organisation that leaves the partnership is out at
+    #: once). The organisation's champions still run it. One per partnership.
+    shared = models.BooleanField(default=False)
     #: Goes up with every save, so a save from an older copy (another tab) is caught.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Exists, OuterRef
+
 from networks.models import Meeting
 from networks.selectors import members_in_post, network_of
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
 from passports import public as passports
 
 
@@ -29,7 +31,8 @@ class NetworkFigures:
 def network_figures(
     *, organisation: Organisation, since: datetime, until: datetime
 ) -> NetworkFigures:
-    """The network's size and the meetings held in the period: three queries at most."""
+    """The network's size and the meetings held in the period: three queries at most. For an
+    organisation that uses a network another shares, the meetings are that network's."""
     network = network_of(organisation=organisation)
     if network is None:
         return NetworkFigures(exists=False, members=0, meetings_held=0)
@@ -37,9 +40,17 @@ def network_figures(
         network=network, starts_at__gte=since, starts_at__lt=until
     ).count()
     # Belonging says much the same as being a carer: those who chose not to be counted as
-    # carers are not counted here either.
+    # carers are not counted here either. A shared network counts, for each organisation,
+    # its own staff only: one organisation's evidence never counts another's people.
     members = (
         members_in_post(network=network)
+        .filter(
+            Exists(
+                Membership.objects.with_power().filter(
+                    user_id=OuterRef("user_id"), organisation=organisation
+                )
+            )
+        )
         .exclude(user_id__in=passports.users_not_counted(organisation=organisation))
         .count()
     )

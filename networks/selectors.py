@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 
 from accounts.models import User
@@ -25,16 +25,64 @@ from organisations.models import Membership, Organisation, Role
 from shared.paging import CountlessPage, countless_page
 
 
-def network_of(*, organisation: Organisation) -> Network | None:
+def own_network(*, organisation: Organisation) -> Network | None:
+    """The network the organisation itself runs, if it has started one."""
     return Network.objects.filter(organisation=organisation).first()
 
 
+def network_of(*, organisation: Organisation) -> Network | None:
+    """The network the organisation's staff use: its own, or else the one another
+    organisation of its partnership shares (the oldest, should there ever be two). One query."""
+    reach = Q(organisation=organisation)
+    if organisation.partnership_id is not None:
+        reach |= Q(shared=True, organisation__partnership_id=organisation.partnership_id)
+    return (
+        Network.objects.filter(reach)
+        .select_related("organisation")
+        .annotate(theirs=Case(When(organisation=organisation, then=0), default=1))
+        .order_by("theirs", "created_at", "pk")
+        .first()
+    )
+
+
 def access_network(*, organisation: Organisation) -> Network:
-    """The organisation's network; none yet is a 404 (its pages start with starting it)."""
+    """The network the organisation's staff use; none yet is a 404 (its pages start with
+    starting it)."""
     found = network_of(organisation=organisation)
     if found is None:
         raise Http404
     return found
+
+
+def reached(network: Network) -> QuerySet[Organisation, int]:
+    """The ids of the organisations whose staff the network is for: its own, and when shared,
+    every other organisation now in its partnership that has no network of its own. A
+    subquery, so the reads below stay one query."""
+    host = network.organisation
+    if not network.shared or host.partnership_id is None:
+        return Organisation.objects.filter(pk=host.pk).values_list("pk", flat=True)
+    return (
+        Organisation.objects.filter(partnership_id=host.partnership_id)
+        .exclude(
+            Exists(Network.objects.filter(organisation_id=OuterRef("pk")).exclude(pk=network.pk))
+        )
+        .values_list("pk", flat=True)
+    )
+
+
+def in_reach(*, network: Network, user: User) -> bool:
+    """Whether the person is in post at an organisation the network is for: one query."""
+    return (
+        Membership.objects.with_power()
+        .filter(user=user, organisation_id__in=reached(network))
+        .exists()
+    )
+
+
+def runs(*, network: Network, user: User) -> bool:
+    """The champions of the organisation that started the network run it, also when it is
+    shared: a champion elsewhere in the partnership is a member like anyone else."""
+    return bool(is_champion(user, network.organisation))
 
 
 def belongs(*, network: Network, user: User) -> bool:
@@ -42,21 +90,30 @@ def belongs(*, network: Network, user: User) -> bool:
 
 
 def _in_post(network: Network) -> Exists:
-    """The member still holds power in the network's organisation (has not left)."""
+    """The member still holds power at an organisation the network is for (has not left it,
+    and, for a shared network, their organisation is still in the partnership)."""
     return Exists(
         Membership.objects.with_power().filter(
-            user_id=OuterRef("user_id"), organisation_id=network.organisation_id
+            user_id=OuterRef("user_id"), organisation_id__in=reached(network)
         )
     )
 
 
 def members_of(*, network: Network) -> list[NetworkMember]:
     """The members in post, for the champions' list, longest-standing first: one query.
-    Someone who has left the organisation drops out at once (and is never reminded)."""
+    Someone who has left the organisation drops out at once (and is never reminded). Each row
+    carries ``organisation_name``, where they work, for a shared network's list."""
+    where = (
+        Membership.objects.with_power()
+        .filter(user_id=OuterRef("user_id"), organisation_id__in=reached(network))
+        .order_by("organisation__name")
+        .values("organisation__name")[:1]
+    )
     return list(
         NetworkMember.objects.filter(network=network)
         .filter(_in_post(network))
         .select_related("user")
+        .annotate(organisation_name=Subquery(where))
         .order_by("joined_at", "pk")
     )
 
@@ -104,19 +161,18 @@ def meetings_of(*, network: Network, now: datetime) -> MeetingLists:
 
 def may_see_meetings(*, network: Network, user: User) -> bool:
     """Members, and the champions who run the network, read its meetings."""
-    return is_champion(user, network.organisation) or belongs(network=network, user=user)
+    return runs(network=network, user=user) or belongs(network=network, user=user)
 
 
 def access_meeting(*, viewer: User, organisation: Organisation, pk: int) -> Meeting:
-    """One of the network's meetings, for a member or a champion; anyone else (and another
-    organisation's meeting) gets a 404, as if there were none."""
-    found = (
-        Meeting.objects.filter(pk=pk, network__organisation=organisation)
-        .select_related("network", "network__organisation")
-        .first()
-    )
-    if found is None or not may_see_meetings(network=found.network, user=viewer):
+    """One of the meetings of the network the organisation's staff use, for a member or a
+    champion who runs it; anyone else (and any other network's meeting) gets a 404, as if
+    there were none."""
+    network = network_of(organisation=organisation)
+    found = Meeting.objects.filter(pk=pk, network=network).first() if network is not None else None
+    if found is None or network is None or not may_see_meetings(network=network, user=viewer):
         raise Http404
+    found.network = network
     return found
 
 
@@ -156,22 +212,22 @@ def questions_waiting(*, network: Network) -> list[Question]:
 
 
 def waiting_count(*, organisation: Organisation) -> int:
-    """How many questions wait in the organisation's box (none without a network): one query."""
+    """How many questions wait in the box of the network the organisation runs (none without
+    one; a network it only uses, shared by another, is that one's champions' to answer): one
+    query."""
     return Question.objects.filter(
         network__organisation=organisation, answered_at__isnull=True
     ).count()
 
 
 def access_question(*, viewer: User, organisation: Organisation, pk: int) -> Question:
-    """A question in the organisation's box, for the champions who answer it; anyone else
-    (and another organisation's question) gets a 404."""
-    found = (
-        Question.objects.filter(pk=pk, network__organisation=organisation)
-        .select_related("network", "network__organisation")
-        .first()
-    )
-    if found is None or not is_champion(viewer, organisation):
+    """A question in the box of the network the organisation's staff use, for the champions
+    who run it; anyone else (and any other network's question) gets a 404."""
+    network = network_of(organisation=organisation)
+    found = Question.objects.filter(pk=pk, network=network).first() if network is not None else None
+    if found is None or network is None or not runs(network=network, user=viewer):
         raise Http404
+    found.network = network
     return found
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,8 @@ from networks.models import (
     NetworkMember,
     Question,
 )
-from networks.selectors import may_see_meetings, member_emails
-from organisations.models import Organisation
+from networks.selectors import in_reach, may_see_meetings, member_emails, reached
+from organisations.models import Membership, Organisation, Partnership
 from shared.dates import long_datetime
 from shared.emails import send_templated
 from shared.writes import EditConflict, RuleError, check_version, lock
@@ -147,10 +148,16 @@ def network_edit(
     return True
 
 
+def _check_reach(user: User, network: Network) -> None:
+    """In post at an organisation the network is for: its own, or one it is shared with."""
+    if not in_reach(network=network, user=user):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def network_join(*, network: Network, user: User) -> bool:
     """Join the network; already a member, nothing happens. Not audited: membership is private."""
-    _check(user, network.organisation, VIEW)
+    _check_reach(user, network)
     _, created = NetworkMember.objects.get_or_create(network=network, user=user)
     return created
 
@@ -161,6 +168,81 @@ def network_leave(*, network: Network, user: User) -> bool:
     person belonged. Someone who has left the organisation may still take themselves off."""
     deleted, _ = NetworkMember.objects.filter(network=network, user=user).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def network_share(
+    *,
+    network: Network,
+    user: User,
+    shared: bool,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Open the network to the staff of every other organisation in the partnership that has
+    no network of its own, or close it to them again.
+
+    The organisation's champions go on running it. A partnership has at most one shared
+    network, so its staff are never asked to choose. Closing it deletes the memberships of
+    everyone no longer reached, so nothing about them stays behind. Unchanged, nothing is
+    written.
+    """
+    _check(user, network.organisation, RUN)
+    locked = lock(Network.objects.select_related("organisation"), network.pk)
+    check_version(locked.version, expected_version, lambda: NetworkConflict(locked))
+    if locked.shared == shared:
+        return False
+    partnership_id = locked.organisation.partnership_id
+    if shared:
+        if partnership_id is None:
+            raise RuleError(
+                "no_partnership",
+                _("Your organisation is not in a partnership, so there is no one to share with."),
+                field="shared",
+            )
+        lock(Partnership, partnership_id)  # one sharer at a time, so the check below holds
+        other = (
+            Network.objects.filter(shared=True, organisation__partnership_id=partnership_id)
+            .exclude(pk=locked.pk)
+            .select_related("organisation")
+            .first()
+        )
+        if other is not None:
+            raise RuleError(
+                "partnership_has_one",
+                _(
+                    "%(organisation)s already shares its network with the partnership. Your "
+                    "staff can use that one, or keep this one to yourselves."
+                )
+                % {"organisation": other.organisation.name},
+                field="shared",
+            )
+    locked.shared = shared
+    locked.version += 1
+    locked.updated_by = user
+    locked.save()
+    if not shared:
+        NetworkMember.objects.filter(network=locked).exclude(
+            Exists(
+                Membership.objects.with_power().filter(
+                    user_id=OuterRef("user_id"), organisation_id__in=reached(locked)
+                )
+            )
+        ).delete()
+    _audit(
+        locked,
+        locked.organisation_id,
+        by=user,
+        action=Action.UPDATE,
+        channel=channel,
+        summary=(
+            "Shared the network with the partnership"
+            if shared
+            else "Stopped sharing the network with the partnership"
+        ),
+    )
+    network.shared, network.version = locked.shared, locked.version
+    return True
 
 
 @dataclass(frozen=True)
@@ -410,7 +492,7 @@ def question_ask(*, network: Network, user: User, text: str) -> bool:
     it). A second copy of a question still waiting is not added, so a double click or a
     resend makes one question. Returns whether a question was added.
     """
-    _check(user, network.organisation, VIEW)
+    _check_reach(user, network)
     if not may_see_meetings(network=network, user=user):
         raise PermissionDenied
     text = text.strip()

@@ -22,6 +22,7 @@ pages = [
     path("questions/<int:pk>/answer/", views.question_answer_view, name="question_answer"),
     path("questions/<int:pk>/remove/", views.question_remove_view, name="question_remove"),
     path("contact/", views.contact, name="contact"),
+    path("sharing/", views.share, name="share"),
 ]
 
 urlpatterns = [path("o/<slug:org_slug>/network/", include(pages))]

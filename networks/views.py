@@ -8,6 +8,7 @@ meeting is ``networks.selectors.access_meeting``'s.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,11 +23,12 @@ from networks.forms import (
     MeetingEditForm,
     MeetingNewForm,
     NetworkEditForm,
+    NetworkShareForm,
     NetworkStartForm,
     QuestionAnswerForm,
     QuestionAskForm,
 )
-from networks.models import Network
+from networks.models import Meeting, Network
 from networks.selectors import (
     access_meeting,
     access_network,
@@ -41,8 +43,10 @@ from networks.selectors import (
     member_count,
     members_of,
     network_of,
+    own_network,
     questions_answered,
     questions_waiting,
+    runs,
     waiting_count,
 )
 from networks.services import (
@@ -56,6 +60,7 @@ from networks.services import (
     network_edit,
     network_join,
     network_leave,
+    network_share,
     network_start,
     question_answer,
     question_ask,
@@ -87,20 +92,25 @@ def home(request: OrgRequest) -> HttpResponse:
                 "member": network is not None and belongs(network=network, user=request.user),
             },
         )
-    runs = request.user.has_perm(RUN, request.organisation)
+    champion_here = request.user.has_perm(RUN, request.organisation)
+    running = champion_here if network is None else runs(network=network, user=request.user)
     context: dict[str, object] = {
         "organisation": request.organisation,
         "network": network,
-        "runs": runs,
+        "runs": running,
         "contacts": champion_contacts(organisation=request.organisation),
     }
     if network is not None:
         member = belongs(network=network, user=request.user)
         context["member"] = member
-        if member or runs:
+        guest = network.organisation_id != request.organisation.pk
+        context["shared_by"] = network.organisation if guest else None
+        # A champion here may still start a network of the organisation's own.
+        context["may_start_own"] = guest and champion_here
+        if member or running:
             context["meetings"] = meetings_of(network=network, now=timezone.now())
             context["news"] = latest_news(network=network)
-        if runs:
+        if running:
             now = timezone.now()
             context["member_count"] = member_count(network=network)
             context["waiting_count"] = waiting_count(organisation=request.organisation)
@@ -113,7 +123,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @org_view(RUN)
 @one_submission
 def start(request: OrgRequest) -> HttpResponse:
-    if network_of(organisation=request.organisation) is not None:
+    if own_network(organisation=request.organisation) is not None:
         return _home(request)
     form = NetworkStartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -134,10 +144,26 @@ def start(request: OrgRequest) -> HttpResponse:
     )
 
 
+def _run_network(request: OrgRequest) -> Network:
+    """The network, for the champions who run it: those of the organisation that started it.
+    A champion of an organisation that only uses a shared network is refused."""
+    network = access_network(organisation=request.organisation)
+    if not runs(network=network, user=request.user):
+        raise PermissionDenied
+    return network
+
+
+def _run_meeting(request: OrgRequest, pk: int) -> Meeting:
+    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    if not runs(network=found.network, user=request.user):
+        raise PermissionDenied
+    return found
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(RUN)
 def edit(request: OrgRequest) -> HttpResponse:
-    network = access_network(organisation=request.organisation)
+    network = _run_network(request)
     if request.method == "POST":
         form = NetworkEditForm(request.POST)
         if form.is_valid():
@@ -193,7 +219,7 @@ def leave(request: OrgRequest) -> HttpResponse:
 @org_view(RUN)
 def members(request: OrgRequest) -> HttpResponse:
     """Who belongs: for the champions only."""
-    network = access_network(organisation=request.organisation)
+    network = _run_network(request)
     return render(
         request,
         "networks/members.html",
@@ -209,7 +235,7 @@ def members(request: OrgRequest) -> HttpResponse:
 @org_view(RUN)
 @one_submission
 def meeting_new(request: OrgRequest) -> HttpResponse:
-    network = access_network(organisation=request.organisation)
+    network = _run_network(request)
     form = MeetingNewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         meeting = attempt(
@@ -236,7 +262,7 @@ def meeting(request: OrgRequest, pk: int) -> HttpResponse:
         {
             "organisation": request.organisation,
             "meeting": found,
-            "runs": request.user.has_perm(RUN, request.organisation),
+            "runs": runs(network=found.network, user=request.user),
             "past": found.starts_at < timezone.now(),
             "cancelled": found.cancelled_at is not None,
         },
@@ -246,7 +272,7 @@ def meeting(request: OrgRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(RUN)
 def meeting_edit(request: OrgRequest, pk: int) -> HttpResponse:
-    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    found = _run_meeting(request, pk)
     if request.method == "POST":
         form = MeetingEditForm(request.POST)
         if form.is_valid():
@@ -284,7 +310,7 @@ def meeting_calendar(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view(RUN)
 def meeting_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
     """Call a meeting off (a bare button with the page version): members are told."""
-    found = access_meeting(viewer=request.user, organisation=request.organisation, pk=pk)
+    found = _run_meeting(request, pk)
     try:
         cancelled = meeting_cancel(
             meeting=found,
@@ -303,7 +329,7 @@ def meeting_cancel_view(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view(RUN)
 @one_submission
 def announcement_new(request: OrgRequest) -> HttpResponse:
-    network = access_network(organisation=request.organisation)
+    network = _run_network(request)
     form = AnnouncementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         posted = attempt(
@@ -333,16 +359,16 @@ def _network_for_members(request: OrgRequest) -> Network:
 def questions(request: OrgRequest) -> HttpResponse:
     """The question box: answered questions for members; for champions, what waits too."""
     network = _network_for_members(request)
-    runs = request.user.has_perm(RUN, request.organisation)
+    running = runs(network=network, user=request.user)
     return render(
         request,
         "networks/questions.html",
         {
             "organisation": request.organisation,
             "network": network,
-            "runs": runs,
+            "runs": running,
             "answered": questions_answered(network=network, page=request.GET.get("page")),
-            "waiting": questions_waiting(network=network) if runs else [],
+            "waiting": questions_waiting(network=network) if running else [],
         },
     )
 
@@ -448,4 +474,40 @@ def contact(request: OrgRequest) -> HttpResponse:
         request,
         "networks/contact.html",
         {"organisation": request.organisation, "form": form},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@org_view(RUN)
+def share(request: OrgRequest) -> HttpResponse:
+    """Open the network to the partnership's other organisations, or close it again."""
+    network = _run_network(request)
+    partnership = request.organisation.partnership
+    if request.method == "POST":
+        form = NetworkShareForm(request.POST)
+        if form.is_valid():
+            attempt(
+                form,
+                lambda: network_share(
+                    network=network,
+                    user=request.user,
+                    shared=form.cleaned_data["shared"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+            if not form.errors:
+                return _home(request)
+    else:
+        form = NetworkShareForm(
+            initial={"version": network.version, "shared": "yes" if network.shared else "no"}
+        )
+    return render(
+        request,
+        "networks/share.html",
+        {
+            "organisation": request.organisation,
+            "network": network,
+            "partnership": partnership,
+            "form": form,
+        },
     )

@@ -68,6 +68,7 @@ EDIT = frozenset(
         "networks:question_ask",
         "networks:question_answer",
         "networks:contact",
+        "networks:share",
         "signposting:entry_new",
         "signposting:entry_edit",
         "signposting:code_new",

@@ -99,6 +99,7 @@ MATRIX: dict[str, Spec] = {
     # A stale page version: refused with a message, back to the box; nothing changes.
     "networks:question_remove": action(CHAMPIONS, question, {"version": "99"}),
     "networks:contact": page(CHAMPIONS, kwargs=network),
+    "networks:share": page(CHAMPIONS, kwargs=network),
     # What the network is: any member's token. The rest is personal-token only (belonging is
     # a person's own fact): every token the matrix holds is an organisation token, so 403;
     # personal tokens are tried in networks/tests/test_api.py.
