@@ -44,7 +44,7 @@ PERSON = BearerToken(VIEW, personal=True)
 CHAMPION = BearerToken(RUN, personal=True)
 
 
-class NetworkOut(Schema):
+class NetworkDescriptionOut(Schema):
     id: int
     name: str
     about: str
@@ -53,7 +53,7 @@ class NetworkOut(Schema):
     )
 
 
-class MemberOut(Schema):
+class NetworkMemberOut(Schema):
     name: str
     email: str
     joined_at: datetime
@@ -67,7 +67,7 @@ class MemberOut(Schema):
         return member.user.email
 
 
-class MeetingOut(Schema):
+class NetworkMeetingOut(Schema):
     id: int
     title: str
     kind: str
@@ -92,7 +92,7 @@ class MeetingOut(Schema):
         )
 
 
-class AnswerOut(Schema):
+class NetworkAnswerOut(Schema):
     id: int
     question: str = Field(alias="text")
     answer: str
@@ -111,7 +111,7 @@ def _members_network(request: OrgRequest) -> Network:
     return network
 
 
-@router.get("/network", auth=ANY_MEMBER, response={200: NetworkOut, **ERRORS})
+@router.get("/network", auth=ANY_MEMBER, response={200: NetworkDescriptionOut, **ERRORS})
 def get_network(request: OrgRequest) -> Any:
     """The organisation's network; 404 when there is none yet."""
     network = access_network(organisation=request.organisation)
@@ -120,7 +120,7 @@ def get_network(request: OrgRequest) -> Any:
     return network
 
 
-@router.get("/network/members", auth=CHAMPION, response={200: list[MemberOut], **ERRORS})
+@router.get("/network/members", auth=CHAMPION, response={200: list[NetworkMemberOut], **ERRORS})
 @paginate(Pages, page_size=100, max_page_size=500)
 def list_network_members(request: OrgRequest) -> Any:
     """Members in post, longest-standing first: for carer champions' own tokens only."""
@@ -128,19 +128,19 @@ def list_network_members(request: OrgRequest) -> Any:
     return members_in_post(network=network).select_related("user").order_by("joined_at", "pk")
 
 
-@router.get("/meetings", auth=PERSON, response={200: list[MeetingOut], **ERRORS})
+@router.get("/meetings", auth=PERSON, response={200: list[NetworkMeetingOut], **ERRORS})
 @paginate(Pages, page_size=50, max_page_size=200)
 def list_network_meetings(request: OrgRequest) -> Any:
     """The network's meetings, latest start first, for members and champions."""
     return meetings_for_api(network=_members_network(request))
 
 
-@router.get("/meetings/{meeting_id}", auth=PERSON, response={200: MeetingOut, **ERRORS})
+@router.get("/meetings/{meeting_id}", auth=PERSON, response={200: NetworkMeetingOut, **ERRORS})
 def get_network_meeting(request: OrgRequest, meeting_id: int) -> Any:
     return access_meeting(viewer=request.user, organisation=request.organisation, pk=meeting_id)
 
 
-@router.get("/answers", auth=PERSON, response={200: list[AnswerOut], **ERRORS})
+@router.get("/answers", auth=PERSON, response={200: list[NetworkAnswerOut], **ERRORS})
 @paginate(Pages, page_size=50, max_page_size=200)
 def list_network_answers(request: OrgRequest) -> Any:
     """The question box's published questions and answers, newest answer first."""

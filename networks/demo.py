@@ -1,5 +1,6 @@
-"""The network's part of the demo: the champion has started it and arranged two meetings, and
-the carer belongs."""
+"""The network's part of the demo: the champion has started it, arranged two meetings, answered
+one question from the box and agreed to be listed as a contact; the carer belongs, and one
+question waits for an answer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import Channel
 from networks.models import MeetingKind
-from networks.services import MeetingDetails, meeting_create, network_join, network_start
+from networks.selectors import questions_waiting
+from networks.services import (
+    ContactDetails,
+    MeetingDetails,
+    contact_set,
+    meeting_create,
+    network_join,
+    network_start,
+    question_answer,
+    question_ask,
+)
 from organisations.models import Organisation
 
 
@@ -59,5 +70,37 @@ def seed(*, organisation: Organisation, champion: User, carer: User) -> None:
             link="https://meet.example.org/eastbrook-carers",
             agenda="Carer's leave: how to ask, and what others have found.",
         ),
+        channel=Channel.COMMAND,
+    )
+    question_ask(
+        network=network,
+        user=carer,
+        text="Can I use carer's leave for half a day, for a hospital appointment?",
+    )
+    question_ask(
+        network=network,
+        user=carer,
+        text="Is there somewhere quiet to make a private phone call at lunchtime?",
+    )
+    first = questions_waiting(network=network)[0]
+    question_answer(
+        question=first,
+        user=champion,
+        text=first.text,
+        answer=(
+            "Yes. Carer's leave can be taken as half days, or as single days, up to a week in "
+            "any 12 months. Ask your manager as early as you can: the notice is twice the time "
+            "you want off, or three days if that is longer."
+        ),
+        expected_version=first.version,
+        channel=Channel.COMMAND,
+    )
+    contact_set(
+        organisation=organisation,
+        user=champion,
+        details=ContactDetails(
+            listed=True, how_to_reach="Extension 4021, Monday to Wednesday", show_email=True
+        ),
+        expected_version=None,
         channel=Channel.COMMAND,
     )

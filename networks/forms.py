@@ -64,6 +64,7 @@ class NetworkShareForm(PageVersion, GovukForm):
 
     shared = forms.TypedChoiceField(
         label=_("Open the network to the partnership's other organisations"),
+        error_messages={"required": _("Say whether to share the network")},
         help_text=_(
             "Staff of every organisation in the partnership without a network of its own can "
             "then join, come to meetings and use the question box. You, the champions here, "
@@ -196,6 +197,7 @@ class QuestionAskForm(GovukForm):
 
     text = forms.CharField(
         label=_("Your question"),
+        error_messages={"required": _("Enter your question")},
         help_text=_(
             "Nobody, not even the champions, can see who asked. Leave out names and details "
             "that would tell them: the answer is shown to every member."
@@ -211,6 +213,7 @@ class QuestionAnswerForm(PageVersion, GovukForm):
 
     text = forms.CharField(
         label=_("The question, as members will read it"),
+        error_messages={"required": _("Enter the question as members will read it")},
         help_text=_(
             "Reword it if anything in it could tell people who asked, or who they care for."
         ),
@@ -219,6 +222,7 @@ class QuestionAnswerForm(PageVersion, GovukForm):
     )
     answer = forms.CharField(
         label=_("Your answer"),
+        error_messages={"required": _("Enter the answer")},
         help_text=_("Every member of the network can read it, without a name on it."),
         max_length=ANSWER_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -231,6 +235,7 @@ class ContactForm(PageVersion, GovukForm):
 
     listed = forms.TypedChoiceField(
         label=_("List me as a carer champion staff can contact"),
+        error_messages={"required": _("Say whether to list you as a contact")},
         help_text=_(
             "Your name is shown on the network's page and on staff's carer pages, for as long "
             "as you are a carer champion here."
@@ -247,6 +252,7 @@ class ContactForm(PageVersion, GovukForm):
     )
     show_email = forms.TypedChoiceField(
         label=_("Show your work email address"),
+        error_messages={"required": _("Say whether to show your work email address")},
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,

@@ -16,7 +16,9 @@ from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
 from networks.models import NetworkMember
+from networks.services import network_join, network_start
 from passports.tests.helpers import declared
+from shared.models import FormSubmission
 from signposting.services import Owner
 from signposting.tests.helpers import add_code, add_entry
 
@@ -106,3 +108,54 @@ def test_a_champion_starts_the_network_a_carer_joins_and_hr_cannot_see_who(
     response = hr.page.request.get(f"{hr.base_url}/o/{world.org.slug}/network/members/")
     assert response.status == 403
     assert world.carer.get_full_name() not in response.text()
+
+
+def test_a_carer_asks_without_a_name_and_reads_the_champions_answer(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    network = network_start(
+        organisation=world.org, user=world.champion, name="Carers together", about="Join us."
+    )
+    network_join(network=network, user=world.carer)
+
+    carer = open_tab()
+    phone = carer.page
+    phone.set_viewport_size(PHONE)
+    sign_in(carer, email=world.carer.email)
+    carer.goto(f"/o/{world.org.slug}/network/")
+    carer.follow(lambda: phone.get_by_role("link", name="Question box").first.click())
+    carer.follow(lambda: phone.get_by_role("link", name="Ask a question").click())
+    carer.follow(lambda: phone.get_by_role("button", name="Send the question").click())
+    assert "Enter your question" in phone.locator(".govuk-error-summary").inner_text()
+    phone.get_by_label("Your question").fill("My dad Brannoc needs me on Tuesdays. Can I swap?")
+    carer.follow(lambda: phone.get_by_role("button", name="Send the question").click())
+    assert "Your question is in the box" in phone.content()
+    assert not FormSubmission.objects.exists()  # nothing that could name who asked
+
+    champion = open_tab()
+    page = champion.page
+    sign_in(champion, email=world.champion.email)
+    champion.goto(f"/o/{world.org.slug}/")
+    champion.follow(
+        lambda: page.get_by_role(
+            "link", name="Answer 1 question in the network's question box"
+        ).click()
+    )
+    champion.follow(lambda: page.get_by_role("link", name="Answer and publish").click())
+    page.get_by_label("The question, as members will read it").fill(
+        "Can I change my working days to fit caring?"
+    )
+    page.get_by_label("Your answer").fill("Yes: ask for flexible working from your first day.")
+    champion.follow(lambda: page.get_by_role("button", name="Publish to the members").click())
+    champion.goto(f"/o/{world.org.slug}/network/contact/")
+    page.get_by_label("Yes").first.check()
+    page.get_by_label("How staff can reach you (optional)").fill("Extension 4021")
+    page.get_by_label("No").last.check()
+    champion.follow(lambda: page.get_by_role("button", name="Save").click())
+
+    carer.goto(f"/o/{world.org.slug}/network/questions/")
+    answered = phone.locator("main").inner_text()
+    assert "Can I change my working days to fit caring?" in answered
+    assert "Brannoc" not in answered
+    carer.goto(f"/o/{world.org.slug}/network/")
+    assert "Extension 4021" in phone.locator("main").inner_text()
