@@ -4,8 +4,8 @@ Members in post search the directory, open an entry (with the access codes their
 organisation may use today) and see "Support for you", the entries suited to the kinds of
 need they chose in their declaration. Keepers (HR admins, organisation admins and carer
 champions for the organisation; the partnership's leads for the partnership) add, change and
-remove entries and codes. The rules are ``signposting.services``'s; these views only turn a
-request into a call.
+remove entries and codes, and mark an entry as still right. The rules are
+``signposting.services``'s; these views only turn a request into a call.
 
 Nothing is stored or audited about what a member searches for or opens.
 """
@@ -266,7 +266,7 @@ def _entry_remove(keeping: Keeping, pk: int) -> HttpResponse:
 
 
 def _entry_confirm(keeping: Keeping, pk: int) -> HttpResponse:
-    """ "Still right" (a bare button with the page version): the check-by date moves on."""
+    """Still right: a bare button with the page version; the check-by date moves on."""
     found = access_kept_entry(owner=keeping.owner, pk=pk)
     try:
         entry_confirm(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -105,7 +106,7 @@ NEW = {
 }
 
 
-def _send(client: Client, method: str, path: str, body: dict | None = None):
+def _send(client: Client, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
     return client.generic(method, path, json.dumps(body or {}), content_type="application/json")
 
 
