@@ -14,6 +14,9 @@ everyone in the group.
 
 The staff carer network's measures count its members in post (hidden from 1 to 4, like every
 count) and the meetings held; who belongs is never read.
+
+The support directory's measures count entries, the areas they name and access codes: places
+and resources, not people, so they are shown whatever their size (``signposting.public``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commitments import public as commitments
 from learning import public as learning
@@ -36,6 +39,7 @@ from networks import public as networks
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports import public as passports
 from shared.suppression import THRESHOLD, suppress, suppress_with_total
+from signposting import public as signposting
 
 JsonValue = int | float | bool | str | None
 #: How far back the leave and flexible-working measures look.
@@ -356,6 +360,128 @@ def network_meetings(organisation: Organisation, today: date) -> Measurement:
         str(figures.meetings_held),
         today,
         _("Meetings of the network of any kind that took place in the last 12 months."),
+    )
+
+
+# --- The support directory ----------------------------------------------------------------
+
+DIRECTORY_DETAIL = gettext_lazy(
+    "Entries of the support directory that staff here can find today: the organisation's own "
+    "and its partnership's."
+)
+
+
+def _coverage(organisation: Organisation, today: date) -> signposting.DirectoryCoverage:
+    return signposting.directory_coverage(organisation=organisation, today=today)
+
+
+def _kinds(by_kind: dict[str, int]) -> str:
+    """ "3 national organisations, 1 local carers' centre", leaving out kinds with none."""
+    words = {
+        "national": lambda n: ngettext(
+            "%(n)s national organisation", "%(n)s national organisations", n
+        ),
+        "local_centre": lambda n: ngettext(
+            "%(n)s local carers' centre", "%(n)s local carers' centres", n
+        ),
+        "digital": lambda n: ngettext("%(n)s digital resource", "%(n)s digital resources", n),
+        "guide": lambda n: ngettext("%(n)s guide", "%(n)s guides", n),
+        "own_offer": lambda n: ngettext(
+            "%(n)s offer of the organisation's own", "%(n)s offers of the organisation's own", n
+        ),
+    }
+    return ", ".join(
+        words[kind](count) % {"n": f"{count:,}"} if kind in words else f"{kind}: {count:,}"
+        for kind, count in by_kind.items()
+        if count
+    )
+
+
+@measure("directory_entries", gettext_lazy("Support directory entries staff can find"))
+def directory_entries(organisation: Organisation, today: date) -> Measurement:
+    figures = _coverage(organisation, today)
+    if not figures.entries:
+        return Measurement(0, _("None yet"), today, str(DIRECTORY_DETAIL))
+    return Measurement(
+        figures.entries,
+        ngettext("%(n)s entry: %(kinds)s", "%(n)s entries: %(kinds)s", figures.entries)
+        % {"n": f"{figures.entries:,}", "kinds": _kinds(figures.by_kind)},
+        today,
+        str(DIRECTORY_DETAIL),
+    )
+
+
+@measure("directory_areas", gettext_lazy("Areas the support directory covers"))
+def directory_areas(organisation: Organisation, today: date) -> Measurement:
+    figures = _coverage(organisation, today)
+    areas = ngettext("%(n)s area named", "%(n)s areas named", figures.areas) % {
+        "n": f"{figures.areas:,}"
+    }
+    everywhere = ngettext(
+        "%(n)s entry available everywhere in the UK",
+        "%(n)s entries available everywhere in the UK",
+        figures.everywhere,
+    ) % {"n": f"{figures.everywhere:,}"}
+    return Measurement(
+        figures.areas,
+        f"{areas}; {everywhere}",
+        today,
+        _(
+            "Different postcode districts and local authorities the entries name, beside those "
+            "available everywhere."
+        ),
+    )
+
+
+@measure("directory_checked", gettext_lazy("Support directory entries past their check-by date"))
+def directory_checked(organisation: Organisation, today: date) -> Measurement:
+    """How many entries wait to be checked: fewer is better, so the value is that number."""
+    figures = _coverage(organisation, today)
+    if not figures.entries:
+        return Measurement(0, _("No entries yet"), today, str(DIRECTORY_DETAIL))
+    return Measurement(
+        figures.past_review,
+        _("None: every entry is within its check-by date")
+        if not figures.past_review
+        else _("%(late)s of %(total)s past their check-by date")
+        % {"late": f"{figures.past_review:,}", "total": f"{figures.entries:,}"},
+        today,
+        _("Keepers check each entry by the date they set and mark it as still right or change it."),
+    )
+
+
+@measure("directory_peer_support", gettext_lazy("Peer support in the support directory"))
+def directory_peer_support(organisation: Organisation, today: date) -> Measurement:
+    figures = _coverage(organisation, today)
+    return Measurement(
+        figures.peer_support,
+        ngettext(
+            "%(n)s entry about peer support",
+            "%(n)s entries about peer support",
+            figures.peer_support,
+        )
+        % {"n": f"{figures.peer_support:,}"},
+        today,
+        _("Entries staff can find with the topic “Peer support”, such as a carers' group."),
+    )
+
+
+@measure("directory_access_codes", gettext_lazy("Digital resources staff can unlock"))
+def directory_access_codes(organisation: Organisation, today: date) -> Measurement:
+    figures = _coverage(organisation, today)
+    return Measurement(
+        figures.digital_with_code,
+        ngettext(
+            "%(n)s digital resource with an access code for staff here",
+            "%(n)s digital resources with an access code for staff here",
+            figures.digital_with_code,
+        )
+        % {"n": f"{figures.digital_with_code:,}"},
+        today,
+        _(
+            "Digital resources in the directory with a code staff here may use today; staff see "
+            "the code on the resource's page."
+        ),
     )
 
 

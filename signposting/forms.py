@@ -143,6 +143,16 @@ class EntryEditForm(PageVersion, EntryForm):
     submit_label = _("Save")
     prevent_double_click = False
 
+    #: The check-by date as the page showed it, so a "Still right" pressed meanwhile is not
+    #: undone by a save that left the date alone (``entry_update``).
+    review_by_shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_review_by_shown(self) -> date | None:
+        try:
+            return date.fromisoformat(self.cleaned_data.get("review_by_shown") or "")
+        except ValueError:
+            return None  # unreadable: the date typed is saved as it is
+
 
 def entry_initial(entry: Entry) -> dict[str, Any]:
     """The entry as the edit form shows it; sent back unchanged, it changes nothing."""
@@ -160,6 +170,7 @@ def entry_initial(entry: Entry) -> dict[str, Any]:
         "topics": [topic.topic for topic in entry.topics.all()],
         "needs": [need.need for need in entry.needs.all()],
         "review_by": entry.review_by,
+        "review_by_shown": entry.review_by.isoformat(),
     }
 
 

@@ -13,8 +13,11 @@ organisation's current partnership, so leaving the partnership ends it at once.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation, Partnership
@@ -52,6 +55,9 @@ HOW_TO_GET_MAX = 2000
 WEBSITE_MAX = 500
 CODE_MAX = 200
 NOTES_MAX = 500
+#: The days from one check to the next when an entry was made with a check-by date on or
+#: before the day it was added, which says nothing about how often to check it.
+DEFAULT_REVIEW_DAYS = 180
 
 
 class Entry(models.Model):
@@ -81,6 +87,12 @@ class Entry(models.Model):
     website = models.URLField(_("website"), max_length=WEBSITE_MAX, blank=True)
     covers_everywhere = models.BooleanField(_("available everywhere in the UK"), default=False)
     review_by = models.DateField(_("check again by"))
+    #: Days from one check to the next: the check-by date less the day the entry was made,
+    #: fixed then, so "Still right" moves the date on by what the keeper first chose.
+    review_days = models.PositiveIntegerField(default=DEFAULT_REVIEW_DAYS)
+    #: The last day a keeper confirmed the entry is still right without changing it. Not a
+    #: change to what it says: neither ``version`` nor ``updated_at`` moves.
+    reviewed_on = models.DateField(null=True, blank=True)
     #: Counts every change, so an edit made on an old copy of the page is caught.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,6 +127,13 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def last_checked(self) -> date:
+        """The later of the last change and the last "Still right", for readers to judge
+        how fresh the entry is."""
+        changed = timezone.localdate(self.updated_at)
+        return max(changed, self.reviewed_on) if self.reviewed_on else changed
 
 
 class EntryArea(models.Model):

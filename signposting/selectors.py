@@ -82,19 +82,21 @@ def directory_page(
     return page
 
 
-def entries_for_needs(*, organisation: Organisation, needs: list[str]) -> list[Entry]:
-    """The entries suited to any of ``needs``, by name, with their parts. Worked out on every
-    request from what the carer chose; nothing about it is kept."""
-    if not needs:
-        return []
+def for_you_page(
+    *, organisation: Organisation, needs: list[str], number: str | None
+) -> CountlessPage:
+    """A page of the entries suited to any of ``needs``, by name, with their parts: the same
+    few queries however many there are. Worked out on every request from what the carer
+    chose; nothing about it is kept."""
     suited = EntryNeed.objects.filter(entry=OuterRef("pk"), need__in=needs)
-    return with_parts(
-        list(
-            visible_entries(organisation=organisation)
-            .filter(Exists(suited))
-            .order_by("name", "pk")[:100]
-        )
+    found = (
+        visible_entries(organisation=organisation).filter(Exists(suited)).order_by("name", "pk")
+        if needs
+        else Entry.objects.none()
     )
+    page = countless_page(found, number=number, size=PAGE_SIZE)
+    with_parts(list(page.object_list))
+    return page
 
 
 def access_entry(*, organisation: Organisation, pk: int) -> Entry:

@@ -11,12 +11,13 @@ or removed, never the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -28,6 +29,7 @@ from shared.dates import long_datetime
 from shared.writes import EditConflict, RuleError, check_version, lock
 from signposting.models import (
     CODE_MAX,
+    DEFAULT_REVIEW_DAYS,
     HOW_TO_GET_MAX,
     NAME_MAX,
     NOTES_MAX,
@@ -99,6 +101,43 @@ class EntryConflict(EditConflict):
             % {"when": long_datetime(entry.updated_at)},
             current_version=entry.version,
         )
+
+
+class ConfirmConflict(EditConflict):
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(
+            _(
+                "Someone changed this entry at %(when)s, after you opened the page, so it has "
+                "not been marked as still right. Look at it again first."
+            )
+            % {"when": long_datetime(entry.updated_at)},
+            current_version=entry.version,
+        )
+
+
+def details_of(entry: Entry) -> EntryDetails:
+    """The entry as a keeper would write it, areas one a line: a change starts from this."""
+    return EntryDetails(
+        kind=entry.kind,
+        name=entry.name,
+        who_for=entry.who_for,
+        how_to_get=entry.how_to_get,
+        phone=entry.phone,
+        email=entry.email,
+        website=entry.website,
+        covers_everywhere=entry.covers_everywhere,
+        areas="\n".join(area.value for area in entry.areas.all()),
+        topics=tuple(topic.topic for topic in entry.topics.all()),
+        needs=tuple(need.need for need in entry.needs.all()),
+        review_by=entry.review_by,
+    )
+
+
+def review_period(*, added: date, review_by: date) -> int:
+    """Days from one check to the next, as the keeper chose them by the first check-by
+    date; a date on or before the day the entry was added gives the default."""
+    days = (review_by - added).days
+    return days if days > 0 else DEFAULT_REVIEW_DAYS
 
 
 def name_key(name: str) -> str:
@@ -223,9 +262,15 @@ def _audit(entry: Entry, *, by: User, channel: Channel, action: Action, summary:
 
 @transaction.atomic
 def entry_create(
-    *, owner: Owner, by: User, details: EntryDetails, channel: Channel = Channel.WEB
+    *,
+    owner: Owner,
+    by: User,
+    details: EntryDetails,
+    channel: Channel = Channel.WEB,
+    today: date | None = None,
 ) -> Entry:
-    """A new entry in the owner's directory; the same name twice is refused."""
+    """A new entry in the owner's directory; the same name twice is refused. The time from
+    today to its check-by date is kept as the period "Still right" moves the date on by."""
     owner.check_keeper(by)
     areas, topics, needs = _checked(details)
     fields = _fields(details)
@@ -238,7 +283,15 @@ def entry_create(
         raise _duplicate(details.name)
     try:
         with transaction.atomic():
-            entry = Entry.objects.create(**scope, **fields, created_by=by, updated_by=by)
+            entry = Entry.objects.create(
+                **scope,
+                **fields,
+                review_days=review_period(
+                    added=today or timezone.localdate(), review_by=details.review_by
+                ),
+                created_by=by,
+                updated_by=by,
+            )
     except IntegrityError:  # the same name added at the same moment in another tab
         raise _duplicate(details.name) from None
     _write_parts(entry, areas, topics, needs)
@@ -262,13 +315,21 @@ def entry_update(
     details: EntryDetails,
     expected_version: int | None,
     channel: Channel = Channel.WEB,
+    review_by_shown: date | None = None,
 ) -> bool:
     """Change an entry; returns whether anything changed. Saved unchanged, nothing is
     written, not even the version or an audit entry. A name another entry of the same owner
-    has is refused."""
+    has is refused.
+
+    ``review_by_shown`` is the check-by date the page showed. "Still right" moves the date
+    without a new version (it changes nothing the entry says), so a page opened before it
+    still saves; when the keeper left the date as shown, the later date stays rather than
+    being put back."""
     Owner.of(entry).check_keeper(by)
     locked = lock(Entry, entry.pk)
     check_version(locked.version, expected_version, lambda: EntryConflict(locked))
+    if review_by_shown is not None and details.review_by == review_by_shown:
+        details = replace(details, review_by=locked.review_by)
     areas, topics, needs = _checked(details)
     if (
         locked.kind == Kind.DIGITAL
@@ -303,6 +364,42 @@ def entry_update(
     entry.refresh_from_db()
     _audit(
         locked, by=by, channel=channel, action=Action.UPDATE, summary="Changed the support entry"
+    )
+    return True
+
+
+@transaction.atomic
+def entry_confirm(
+    *,
+    entry: Entry,
+    by: User,
+    expected_version: int | None,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Record that a keeper checked the entry today and it is still right: its check-by date
+    moves to today plus the entry's period (never earlier than it was). Returns whether
+    anything changed; pressed twice in a day, the second writes nothing.
+
+    Nothing the entry says changes, so neither does its version or its "last changed" time:
+    someone editing it meanwhile saves without a conflict (``entry_update`` keeps the new
+    date). ``expected_version`` is the version the keeper looked at: confirming a copy that
+    someone has since changed is refused."""
+    Owner.of(entry).check_keeper(by)
+    locked = lock(Entry, entry.pk)
+    check_version(locked.version, expected_version, lambda: ConfirmConflict(locked))
+    review_by = max(locked.review_by, today + timedelta(days=locked.review_days))
+    if locked.reviewed_on == today and locked.review_by == review_by:
+        return False
+    # An update, not a save: ``updated_at`` says when the entry last changed, and it has not.
+    Entry.objects.filter(pk=locked.pk).update(review_by=review_by, reviewed_on=today)
+    entry.review_by, entry.reviewed_on = review_by, today
+    _audit(
+        locked,
+        by=by,
+        channel=channel,
+        action=Action.UPDATE,
+        summary="Checked the support entry is still right",
     )
     return True
 

@@ -4,8 +4,8 @@ Members in post search the directory, open an entry (with the access codes their
 organisation may use today) and see "Support for you", the entries suited to the kinds of
 need they chose in their declaration. Keepers (HR admins, organisation admins and carer
 champions for the organisation; the partnership's leads for the partnership) add, change and
-remove entries and codes. The rules are ``signposting.services``'s; these views only turn a
-request into a call.
+remove entries and codes, and mark an entry as still right. The rules are
+``signposting.services``'s; these views only turn a request into a call.
 
 Nothing is stored or audited about what a member searches for or opens.
 """
@@ -27,8 +27,10 @@ from organisations.models import Partnership
 from organisations.selectors import staff_record_for_user
 from organisations.types import AuthenticatedRequest, OrgRequest
 from passports.public import need_kind_choices, need_kinds_of
-from shared.forms import attempt
+from shared.dates import long_date
+from shared.forms import attempt, posted_version
 from shared.once import one_submission
+from shared.writes import RuleError
 from signposting.forms import CodeForm, EntryEditForm, EntryNewForm, SearchForm, entry_initial
 from signposting.rules import KEEP_ENTRIES, KEEP_PARTNERSHIP_ENTRIES, VIEW_DIRECTORY
 from signposting.selectors import (
@@ -39,7 +41,7 @@ from signposting.selectors import (
     codes_for,
     codes_of,
     directory_page,
-    entries_for_needs,
+    for_you_page,
     kept_page,
     partnership_members,
     stale_count,
@@ -48,6 +50,7 @@ from signposting.services import (
     Owner,
     code_add,
     code_remove,
+    entry_confirm,
     entry_create,
     entry_remove,
     entry_update,
@@ -109,7 +112,7 @@ def entry(request: OrgRequest, pk: int) -> HttpResponse:
 @org_view(VIEW_DIRECTORY)
 def for_you(request: OrgRequest) -> HttpResponse:
     """The entries suited to the kinds of need the reader chose in their declaration, worked
-    out now from their own answers; nothing about it is kept or logged."""
+    out now from their own answers, a page at a time; nothing about it is kept or logged."""
     needs = need_kinds_of(user=request.user, organisation=request.organisation)
     labels = dict(need_kind_choices())
     return render(
@@ -118,7 +121,9 @@ def for_you(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "needs": [labels[need] for need in needs],
-            "entries": entries_for_needs(organisation=request.organisation, needs=needs),
+            "page": for_you_page(
+                organisation=request.organisation, needs=needs, number=request.GET.get("page")
+            ),
             "today": timezone.localdate(),
             # Only someone with a staff record here has a carer's passport page to go to.
             "has_record": staff_record_for_user(
@@ -165,6 +170,7 @@ class Keeping:
                     "entry_new",
                     "entry_edit",
                     "entry_remove",
+                    "entry_confirm",
                     "code_new",
                     "code_remove",
                 )
@@ -231,6 +237,7 @@ def _entry_edit(keeping: Keeping, pk: int) -> HttpResponse:
                     by=request.user,  # type: ignore[arg-type]
                     details=form.details(),
                     expected_version=form.cleaned_data["version"],
+                    review_by_shown=form.cleaned_data["review_by_shown"],
                 ),
             )
             if not form.errors:
@@ -256,6 +263,28 @@ def _entry_remove(keeping: Keeping, pk: int) -> HttpResponse:
         messages.success(keeping.request, _("“%(name)s” has been removed.") % {"name": found.name})
         return keeping.go_to("manage")
     return render(keeping.request, "signposting/entry_remove.html", keeping.context(entry=found))
+
+
+def _entry_confirm(keeping: Keeping, pk: int) -> HttpResponse:
+    """Still right: a bare button with the page version; the check-by date moves on."""
+    found = access_kept_entry(owner=keeping.owner, pk=pk)
+    try:
+        entry_confirm(
+            entry=found,
+            by=keeping.request.user,  # type: ignore[arg-type]
+            expected_version=posted_version(keeping.request),
+            today=timezone.localdate(),
+        )
+    except RuleError as refusal:  # a bare button: the reason becomes a message
+        messages.error(keeping.request, refusal.message)
+        return keeping.go_to("entry_edit", found.pk)
+    # Said again on a second press too: the entry is still right either way.
+    messages.success(
+        keeping.request,
+        _("“%(name)s” is marked as still right. Check it again by %(date)s.")
+        % {"name": found.name, "date": long_date(found.review_by)},
+    )
+    return keeping.go_to("manage")
 
 
 def _code_new(keeping: Keeping, pk: int) -> HttpResponse:
@@ -317,6 +346,12 @@ def entry_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
     return _entry_remove(_org_keeping(request), pk)
 
 
+@require_POST
+@org_view(KEEP_ENTRIES)
+def entry_confirm_view(request: OrgRequest, pk: int) -> HttpResponse:
+    return _entry_confirm(_org_keeping(request), pk)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(KEEP_ENTRIES)
 @one_submission
@@ -354,6 +389,12 @@ def partnership_entry_edit(request: AuthenticatedRequest, slug: str, pk: int) ->
 @login_required
 def partnership_entry_remove(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return _entry_remove(_partnership_keeping(request, slug), pk)
+
+
+@require_POST
+@login_required
+def partnership_entry_confirm(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    return _entry_confirm(_partnership_keeping(request, slug), pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

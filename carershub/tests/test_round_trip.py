@@ -158,6 +158,10 @@ ACTIONS: dict[str, str] = {
     "credentials:trusted_issuer_refresh": "fetches an issuer's keys again",
     "signposting:entry_remove": "removes a directory entry, after a confirmation page",
     "signposting:code_remove": "removes an access code",
+    "signposting:entry_confirm": "records that an entry was checked today and moves its check-by date on",
+    "signposting:partnership_entry_confirm": (
+        "records that a partnership's entry was checked today and moves its check-by date on"
+    ),
     "signposting:partnership_entry_remove": (
         "removes a partnership's directory entry, after a confirmation page"
     ),

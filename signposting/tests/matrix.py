@@ -91,6 +91,17 @@ def api_entry(t: Targets) -> dict[str, Any]:
     return {"entry_id": _entry(t).pk}
 
 
+NEW_ENTRY = {
+    "kind": "national",
+    "name": "Matrix helpline",
+    "who_for": "Anyone looking after someone.",
+    "how_to_get": "Phone the helpline.",
+    "covers_everywhere": True,
+    "topics": ["money"],
+    "review_by": (timezone.localdate() + timedelta(days=90)).isoformat(),
+}
+
+
 def _leads_only(method: str, kwargs: Any) -> Spec:
     """A partnership keeper's page or action: its leads only; 404 for everyone else."""
     ok = 200 if method == "GET" else 302
@@ -105,15 +116,24 @@ MATRIX: dict[str, Spec] = {
     "signposting:entry_new": page(KEEPERS),
     "signposting:entry_edit": page(KEEPERS, kwargs=entry, cross=True),
     "signposting:entry_remove": page(KEEPERS, kwargs=entry, cross=True),
+    "signposting:entry_confirm": action(KEEPERS, entry, {"version": "1"}),
     "signposting:code_new": page(KEEPERS, kwargs=entry, cross=True),
     "signposting:code_remove": action(KEEPERS, code),
     "signposting:partnership_manage": _leads_only("GET", partnership),
     "signposting:partnership_entry_new": _leads_only("GET", partnership),
     "signposting:partnership_entry_edit": _leads_only("GET", partnership_entry),
     "signposting:partnership_entry_remove": _leads_only("GET", partnership_entry),
+    "signposting:partnership_entry_confirm": _leads_only("POST", partnership_entry),
     "signposting:partnership_code_new": _leads_only("GET", partnership_entry),
     "signposting:partnership_code_remove": _leads_only("POST", partnership_code),
     # Any member's token reads the directory; the outsider's lists their own organisation's.
     "api-v1:list_support_entries": api("GET", MEMBERS, 200),
     "api-v1:get_support_entry": api("GET", MEMBERS, 200, kwargs=api_entry, cross=True),
+    # Keepers write their organisation's entries with an organisation token (the matrix's
+    # tokens are all organisation tokens); an empty PATCH changes nothing and answers 200.
+    "api-v1:create_support_entry": api("POST", KEEPERS, 201, data=NEW_ENTRY),
+    "api-v1:update_support_entry": api(
+        "PATCH", KEEPERS, 200, kwargs=api_entry, data={"version": 1}, cross=True
+    ),
+    "api-v1:delete_support_entry": api("DELETE", KEEPERS, 204, kwargs=api_entry, cross=True),
 }

@@ -11,9 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from organisations.models import Organisation
 from passports.services import carer_declare
-from signposting.models import AccessCode, Entry, EntryArea, EntryTopic
+from signposting.models import AccessCode, Entry, EntryArea, EntryNeed, EntryTopic
 from signposting.services import Owner
 from signposting.tests.helpers import TODAY, add_code, add_entry
 
@@ -230,3 +231,145 @@ def test_removing_an_entry_asks_first_then_takes_it_and_its_codes_away(world):
     assert client.post(url(world, "entry_remove", pk=entry.pk)).status_code == 302
     assert not Entry.objects.filter(pk=entry.pk).exists()
     assert not AccessCode.objects.exists()
+
+
+def test_a_keeper_marks_an_entry_still_right_from_the_list_and_twice_is_harmless(world):
+    entry = add_entry(
+        Owner(organisation=world.org), world.hr_admin, review_by=TODAY + timedelta(days=30)
+    )
+    Entry.objects.filter(pk=entry.pk).update(review_by=TODAY - timedelta(days=1))
+    client = signed_in(world.champion)
+    listed = client.get(url(world, "manage")).content.decode()
+    action = url(world, "entry_confirm", pk=entry.pk)
+    assert f'action="{action}"' in listed
+    assert "Still right" in listed
+    for _press in range(2):
+        pressed = client.post(action, {"version": "1"}, follow=True)
+        assert "is marked as still right" in pressed.content.decode()
+    entry.refresh_from_db()
+    assert (entry.review_by, entry.reviewed_on, entry.version) == (
+        TODAY + timedelta(days=30),
+        TODAY,
+        1,
+    )
+    assert "Needs checking" not in client.get(url(world, "manage")).content.decode()
+    assert AuditEvent.objects.filter(summary__startswith="Checked the support entry").count() == 1
+
+
+def test_still_right_on_a_copy_someone_has_changed_says_so_and_changes_nothing(world):
+    entry = add_entry(Owner(organisation=world.org), world.hr_admin)
+    Entry.objects.filter(pk=entry.pk).update(version=2)
+    response = signed_in(world.hr_admin).post(
+        url(world, "entry_confirm", pk=entry.pk), {"version": "1"}, follow=True
+    )
+    assert "Look at it again first" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.reviewed_on is None
+
+
+def test_the_partnerships_leads_mark_its_entries_still_right(world):
+    entry = add_entry(Owner(partnership=world.partnership), world.lead)
+    path = reverse(
+        "signposting:partnership_entry_confirm",
+        kwargs={"slug": world.partnership.slug, "pk": entry.pk},
+    )
+    edit = reverse(
+        "signposting:partnership_entry_edit",
+        kwargs={"slug": world.partnership.slug, "pk": entry.pk},
+    )
+    assert f'action="{path}"' in signed_in(world.lead).get(edit).content.decode()
+    assert signed_in(world.hr_admin).post(path, {"version": "1"}).status_code == 404
+    assert signed_in(world.lead).post(path, {"version": "1"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.reviewed_on == TODAY
+
+
+def test_saving_an_edit_page_opened_before_still_right_keeps_the_new_date(world):
+    entry = add_entry(Owner(organisation=world.org), world.hr_admin)
+    client = signed_in(world.hr_admin)
+    opened = client.get(url(world, "entry_edit", pk=entry.pk)).content.decode()
+    assert f'name="review_by_shown" value="{entry.review_by.isoformat()}"' in opened
+    signed_in(world.champion).post(url(world, "entry_confirm", pk=entry.pk), {"version": "1"})
+    form = {
+        **FORM,
+        "name": entry.name,
+        "version": "1",
+        "review_by": entry.review_by.isoformat(),
+        "review_by_shown": entry.review_by.isoformat(),
+        "phone": "0113 496 0222",
+    }
+    assert client.post(url(world, "entry_edit", pk=entry.pk), form).status_code == 302
+    entry.refresh_from_db()
+    assert entry.phone == "0113 496 0222"
+    assert entry.review_by == TODAY + timedelta(days=180)
+    assert entry.reviewed_on == TODAY
+
+
+def _for_you_carer(world) -> Client:
+    carer_declare(staff=world.carer_record, share_with_manager=False, by=world.carer)
+    world.carer_record.carer_declaration.need_kinds = ["older_age"]
+    world.carer_record.carer_declaration.save()
+    return signed_in(world.carer)
+
+
+def _suited(world, count: int, start: int) -> None:
+    rows = Entry.objects.bulk_create(
+        Entry(
+            organisation=world.org,
+            kind="national",
+            name=f"Suited {n:05}",
+            name_key=f"suited {n:05}",
+            who_for="Anyone",
+            how_to_get="Ask",
+            review_by=TODAY,
+            covers_everywhere=True,
+        )
+        for n in range(start, start + count)
+    )
+    EntryNeed.objects.bulk_create(EntryNeed(entry=row, need="older_age") for row in rows)
+    EntryTopic.objects.bulk_create(EntryTopic(entry=row, topic="money") for row in rows)
+
+
+def test_support_for_you_comes_a_page_at_a_time(world):
+    client = _for_you_carer(world)
+    _suited(world, 25, 0)
+    first = client.get(url(world, "for_you")).content.decode()
+    assert first.count('class="app-entry"') == 20
+    assert "Suited 00000" in first
+    assert "?page=2" in first
+    second = client.get(url(world, "for_you"), {"page": "2"}).content.decode()
+    assert second.count('class="app-entry"') == 5
+    assert "Suited 00024" in second
+    past = client.get(url(world, "for_you"), {"page": "9"}).content.decode()
+    assert "There are no more entries to show." in past
+
+
+def test_support_for_you_is_the_same_number_of_queries_for_few_and_many_entries(world):
+    client = _for_you_carer(world)
+    client.get(url(world, "for_you"))  # the session and the organisation, read once
+
+    def queries(shown: int) -> int:
+        with CaptureQueriesContext(connection) as done:
+            response = client.get(url(world, "for_you"))
+        assert response.content.decode().count('class="app-entry"') == shown
+        return len(done)
+
+    _suited(world, 3, 0)
+    few = queries(3)
+    _suited(world, 2_000, 3)
+    assert queries(20) == few
+
+
+def test_the_keepers_list_is_the_same_number_of_queries_for_few_and_many_entries(world):
+    client = signed_in(world.hr_admin)
+    client.get(url(world, "manage"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(url(world, "manage")).status_code == 200
+        return len(done)
+
+    _suited(world, 3, 0)
+    few = queries()
+    _suited(world, 500, 3)
+    assert queries() == few

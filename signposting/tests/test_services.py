@@ -12,10 +12,10 @@ from audit.models import AuditEvent
 from organisations.models import Organisation
 from organisations.tests.factories import OrganisationFactory, PartnershipFactory
 from shared.writes import EditConflict, RuleError
-from signposting.models import AreaKind, Entry, EntryArea
+from signposting.models import DEFAULT_REVIEW_DAYS, AreaKind, Entry, EntryArea
 from signposting.places import PlaceError, place
 from signposting.selectors import Search, codes_for, search_entries, visible_entries
-from signposting.services import Owner, entry_update
+from signposting.services import Owner, entry_confirm, entry_update, review_period
 from signposting.tests.helpers import TODAY, add_code, add_entry, details
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +285,95 @@ def test_a_name_that_folds_longer_is_kept(world):
     entry = add_entry(Owner(organisation=world.org), world.hr_admin, name="ß" * 200)
 
     assert len(entry.name_key) == 400
+
+
+# --- "Still right" -----------------------------------------------------------------------
+
+
+def test_still_right_moves_the_date_on_by_the_period_chosen_when_the_entry_was_made(world):
+    entry = add_entry(Owner(organisation=world.org), world.champion)
+    assert entry.review_days == 180
+    entry.refresh_from_db()
+    before = Entry.objects.values().get(pk=entry.pk)
+    later = TODAY + timedelta(days=200)
+
+    assert entry_confirm(entry=entry, by=world.hr_admin, expected_version=1, today=later)
+
+    after = Entry.objects.values().get(pk=entry.pk)
+    assert after["review_by"] == later + timedelta(days=180)
+    assert after["reviewed_on"] == later
+    # Nothing the entry says, not its version, not when it last changed.
+    moved = {"review_by", "reviewed_on"}
+    assert {k: v for k, v in after.items() if k not in moved} == {
+        k: v for k, v in before.items() if k not in moved
+    }
+    assert AuditEvent.objects.filter(
+        summary=f"Checked the support entry is still right: {entry.name}"
+    ).exists()
+
+
+def test_still_right_twice_in_a_day_writes_once_and_never_brings_the_date_closer(world):
+    entry = add_entry(
+        Owner(organisation=world.org), world.champion, review_by=TODAY + timedelta(days=30)
+    )
+    assert entry.review_days == 30
+    assert entry_confirm(entry=entry, by=world.champion, expected_version=1, today=TODAY)
+    events = AuditEvent.objects.count()
+    assert not entry_confirm(entry=entry, by=world.champion, expected_version=1, today=TODAY)
+    assert AuditEvent.objects.count() == events
+    entry.refresh_from_db()
+    assert entry.review_by == TODAY + timedelta(days=30)
+    # A date a keeper set further off stays.
+    far = TODAY + timedelta(days=400)
+    Entry.objects.filter(pk=entry.pk).update(review_by=far)
+    entry.refresh_from_db()
+    entry_confirm(entry=entry, by=world.champion, expected_version=1, today=TODAY + timedelta(1))
+    entry.refresh_from_db()
+    assert entry.review_by == far
+
+
+def test_a_check_by_date_in_the_past_gives_the_default_period():
+    assert review_period(added=TODAY, review_by=TODAY) == DEFAULT_REVIEW_DAYS
+    assert review_period(added=TODAY, review_by=TODAY - timedelta(days=3)) == DEFAULT_REVIEW_DAYS
+    assert review_period(added=TODAY, review_by=TODAY + timedelta(days=7)) == 7
+
+
+def test_still_right_on_a_copy_someone_has_changed_is_refused_and_only_keepers_may(world):
+    entry = add_entry(Owner(organisation=world.org), world.champion)
+    entry_update(entry=entry, by=world.hr_admin, details=details(phone="1"), expected_version=1)
+    with pytest.raises(EditConflict):
+        entry_confirm(entry=entry, by=world.champion, expected_version=1, today=TODAY)
+    for someone in (world.carer, world.sponsor, world.leaver, world.outsider, world.lead):
+        with pytest.raises(PermissionDenied):
+            entry_confirm(entry=entry, by=someone, expected_version=2, today=TODAY)
+    entry.refresh_from_db()
+    assert entry.reviewed_on is None
+
+
+def test_an_edit_from_a_page_opened_before_still_right_saves_and_keeps_the_new_date(world):
+    entry = add_entry(Owner(organisation=world.org), world.champion)
+    shown = entry.review_by
+    later = TODAY + timedelta(days=10)
+    entry_confirm(entry=entry, by=world.hr_admin, expected_version=1, today=later)
+    # The other keeper's page still says version 1 and the old date; they change the phone.
+    assert entry_update(
+        entry=entry,
+        by=world.champion,
+        details=details(phone="0113 496 0111"),
+        expected_version=1,
+        review_by_shown=shown,
+    )
+    entry.refresh_from_db()
+    assert entry.phone == "0113 496 0111"
+    assert entry.review_by == later + timedelta(days=180)
+    # A date the editor typed themselves is theirs.
+    mine = TODAY + timedelta(days=20)
+    entry_update(
+        entry=entry,
+        by=world.champion,
+        details=details(phone="0113 496 0111", review_by=mine),
+        expected_version=2,
+        review_by_shown=shown,
+    )
+    entry.refresh_from_db()
+    assert entry.review_by == mine
