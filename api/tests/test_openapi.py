@@ -19,6 +19,7 @@ from benchmarks.api import router as benchmarks_router
 from carershub.api import api
 from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
+from forum.api import router as forum_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
@@ -38,6 +39,7 @@ ROUTERS = (
     ("/commitments", commitments_router),
     ("/learning", learning_router),
     ("/signposting", signposting_router),
+    ("/forum", forum_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
