@@ -157,11 +157,13 @@ def may_change_case_study(*, user: User, case_study: CaseStudy) -> bool:
     )
 
 
-def _audit_case_study(case_study: CaseStudy, *, by: User, action: Action, summary: str) -> None:
+def _audit_case_study(
+    case_study: CaseStudy, *, by: User, action: Action, summary: str, channel: Channel
+) -> None:
     audit_record(
         actor=by,
         action=action,
-        channel=Channel.WEB,
+        channel=channel,
         target=case_study,
         # In the publishing organisation's log; a lead's is in no organisation's.
         organisation_id=case_study.organisation_id,
@@ -171,7 +173,11 @@ def _audit_case_study(case_study: CaseStudy, *, by: User, action: Action, summar
 
 @transaction.atomic
 def case_study_publish(
-    *, partnership: Partnership, by: User, details: CaseStudyDetails
+    *,
+    partnership: Partnership,
+    by: User,
+    details: CaseStudyDetails,
+    channel: Channel = Channel.WEB,
 ) -> CaseStudy:
     """Share good practice with the partnership's member organisations, with the writer's
     agreement recorded."""
@@ -186,14 +192,23 @@ def case_study_publish(
         **fields,
     )
     _audit_case_study(
-        case_study, by=by, action=Action.CREATE, summary="Published a case study to the forum"
+        case_study,
+        by=by,
+        action=Action.CREATE,
+        summary="Published a case study to the forum",
+        channel=channel,
     )
     return case_study
 
 
 @transaction.atomic
 def case_study_update(
-    *, case_study: CaseStudy, by: User, details: CaseStudyDetails, expected_version: int | None
+    *,
+    case_study: CaseStudy,
+    by: User,
+    details: CaseStudyDetails,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
 ) -> bool:
     """Change a case study; returns whether anything changed. Saved unchanged, nothing is
     written."""
@@ -211,13 +226,21 @@ def case_study_update(
     locked.version += 1
     locked.updated_by = by
     locked.save()
-    _audit_case_study(locked, by=by, action=Action.UPDATE, summary="Changed a forum case study")
+    _audit_case_study(
+        locked, by=by, action=Action.UPDATE, summary="Changed a forum case study", channel=channel
+    )
     case_study.refresh_from_db()
     return True
 
 
 @transaction.atomic
-def case_study_withdraw(*, case_study: CaseStudy, by: User, expected_version: int | None) -> bool:
+def case_study_withdraw(
+    *,
+    case_study: CaseStudy,
+    by: User,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
     """Take a case study back: no reader sees it again. Already withdrawn, nothing happens."""
     if not may_change_case_study(user=by, case_study=case_study):
         raise PermissionDenied
@@ -229,7 +252,9 @@ def case_study_withdraw(*, case_study: CaseStudy, by: User, expected_version: in
     locked.version += 1
     locked.updated_by = by
     locked.save()
-    _audit_case_study(locked, by=by, action=Action.DELETE, summary="Withdrew a forum case study")
+    _audit_case_study(
+        locked, by=by, action=Action.DELETE, summary="Withdrew a forum case study", channel=channel
+    )
     return True
 
 
@@ -387,11 +412,11 @@ def _event_fields(details: EventDetails, *, now: datetime, check_start: bool) ->
     }
 
 
-def _audit_event(event: Event, *, by: User, action: Action, summary: str) -> None:
+def _audit_event(event: Event, *, by: User, action: Action, summary: str, channel: Channel) -> None:
     audit_record(
         actor=by,
         action=action,
-        channel=Channel.WEB,
+        channel=channel,
         target=event,
         organisation_id=None,  # the partnership's, in no one organisation's log
         summary=f"{summary}: {event.title}",
@@ -399,18 +424,27 @@ def _audit_event(event: Event, *, by: User, action: Action, summary: str) -> Non
 
 
 @transaction.atomic
-def event_add(*, partnership: Partnership, by: User, details: EventDetails) -> Event:
+def event_add(
+    *, partnership: Partnership, by: User, details: EventDetails, channel: Channel = Channel.WEB
+) -> Event:
     """A partnership event for the member organisations (a lead)."""
     _check(by, partnership, RUN_EVENTS)
     fields = _event_fields(details, now=timezone.now(), check_start=True)
     event = Event.objects.create(partnership=partnership, created_by=by, **fields)
-    _audit_event(event, by=by, action=Action.CREATE, summary="Added a partnership event")
+    _audit_event(
+        event, by=by, action=Action.CREATE, summary="Added a partnership event", channel=channel
+    )
     return event
 
 
 @transaction.atomic
 def event_update(
-    *, event: Event, by: User, details: EventDetails, expected_version: int | None
+    *,
+    event: Event,
+    by: User,
+    details: EventDetails,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
 ) -> bool:
     """Change an event; a start already past may stay as it was, but not move into the
     past. Unchanged, nothing is written."""
@@ -425,7 +459,9 @@ def event_update(
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
-    _audit_event(locked, by=by, action=Action.UPDATE, summary="Changed a partnership event")
+    _audit_event(
+        locked, by=by, action=Action.UPDATE, summary="Changed a partnership event", channel=channel
+    )
     event.refresh_from_db()
     return True
 
