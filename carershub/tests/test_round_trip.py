@@ -165,7 +165,7 @@ ACTIONS: dict[str, str] = {
     "signposting:partnership_code_remove": "removes an access code",
     "forum:case_study_withdraw": "withdraws a case study from the partnership's forum",
     "forum:thread_close": "closes a discussion to further replies",
-    "forum:reply_remove": "removes a reply, leaving \"removed\" in its place",
+    "forum:reply_remove": 'removes a reply, leaving "removed" in its place',
 }
 
 

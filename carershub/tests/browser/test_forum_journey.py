@@ -65,8 +65,6 @@ def test_an_anonymised_case_study_reaches_another_member_without_naming_its_auth
     sign_in(employee, email=world.carer.email)
     employee.goto(f"/o/{world.org.slug}/")
     assert "Employers' forum" not in employee.page.content()
-    response = employee.page.request.get(
-        f"{employee.base_url}/p/{world.partnership.slug}/forum/"
-    )
+    response = employee.page.request.get(f"{employee.base_url}/p/{world.partnership.slug}/forum/")
     assert response.status == 404
     assert "Quiet rota swaps" not in response.text()
