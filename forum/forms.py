@@ -27,11 +27,14 @@ from shared.forms import GovukForm, OnceForm, PageVersion, date_field
 class CaseStudyForm(GovukForm):
     submit_label = _("Publish to the partnership")
 
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX, error_messages={"required": _("Enter a title")}
+    )
     summary = forms.CharField(
         label=_("Summary"),
         help_text=_("A sentence or two that says what you did and what changed."),
         max_length=SUMMARY_MAX,
+        error_messages={"required": _("Enter a short summary")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     body = forms.CharField(
@@ -42,6 +45,7 @@ class CaseStudyForm(GovukForm):
             "about anyone's family."
         ),
         max_length=CASE_STUDY_MAX,
+        error_messages={"required": _("Enter the case study")},
         widget=forms.Textarea(attrs={"rows": 12}),
     )
     anonymous = forms.BooleanField(
@@ -93,11 +97,14 @@ class ThreadForm(OnceForm, GovukForm):
 
     submit_label = _("Start the thread")
 
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX, error_messages={"required": _("Enter a title")}
+    )
     body = forms.CharField(
         label=_("What you want to say or ask"),
         help_text=_("Do not name staff or say anything about anyone's family."),
         max_length=POST_MAX,
+        error_messages={"required": _("Enter what you want to say")},
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
@@ -110,6 +117,7 @@ class ReplyForm(OnceForm, GovukForm):
     body = forms.CharField(
         label=_("Your reply"),
         max_length=POST_MAX,
+        error_messages={"required": _("Enter your reply")},
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -117,12 +125,23 @@ class ReplyForm(OnceForm, GovukForm):
 class EventForm(GovukForm):
     submit_label = _("Add the event")
 
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX, error_messages={"required": _("Enter a title")}
+    )
     day = date_field(_("Day"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].error_messages["required"] = _("Enter the day of the event")
+
     time = forms.TimeField(
         label=_("Start time"),
         help_text=_("In 24-hour time, for example 12:30"),
         input_formats=["%H:%M", "%H.%M"],
+        error_messages={
+            "required": _("Enter the start time"),
+            "invalid": _("Enter the start time in 24-hour time, for example 12:30"),
+        },
         widget=forms.TimeInput(format="%H:%M", attrs={"class": "govuk-input--width-5"}),
     )
     place = forms.CharField(
@@ -140,6 +159,7 @@ class EventForm(GovukForm):
     description = forms.CharField(
         label=_("What it is about"),
         max_length=DESCRIPTION_MAX,
+        error_messages={"required": _("Enter what the event is about")},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 

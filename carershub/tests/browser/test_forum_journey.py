@@ -1,13 +1,17 @@
 """The employers' forum in Chromium with axe-core: an HR admin publishes an anonymised case
 study (after forgetting the agreement tick, which keeps what was typed); the HR admin of
 another member organisation reads it on a phone without the author's organisation or name;
-an employee cannot open the forum."""
+an employee cannot open the forum. A champion's discussion is replied to and closed; a lead
+adds an event (after an unsafe link is refused) and a sponsor downloads it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
+import icalendar
 import pytest
+from django.utils import timezone
 from playwright.sync_api import ViewportSize
 
 from carershub.tests.browser.fixtures import Tab
@@ -68,3 +72,52 @@ def test_an_anonymised_case_study_reaches_another_member_without_naming_its_auth
     response = employee.page.request.get(f"{employee.base_url}/p/{world.partnership.slug}/forum/")
     assert response.status == 404
     assert "Quiet rota swaps" not in response.text()
+
+
+def test_a_discussion_is_replied_to_and_closed_and_a_lead_adds_an_event(
+    world: World, open_tab: Callable[..., Tab]
+) -> None:
+    champion = open_tab()
+    page = champion.page
+    sign_in(champion, email=world.champion.email)
+    champion.goto(f"/p/{world.partnership.slug}/forum/")
+    champion.follow(lambda: page.get_by_role("link", name="Start a discussion").click())
+    page.get_by_label("Title").fill("Summer network meetings")
+    page.get_by_label("What you want to say or ask").fill("Ours thin out in July. Ideas?")
+    champion.follow(lambda: page.get_by_role("button", name="Start the thread").click())
+    champion.follow(lambda: page.get_by_role("button", name="Post your reply").click())
+    assert "Enter your reply" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Your reply").fill("We could try an online call.")
+    champion.follow(lambda: page.get_by_role("button", name="Post your reply").click())
+    assert "We could try an online call." in page.locator("main").inner_text()
+    champion.follow(lambda: page.get_by_role("button", name="Close the discussion").click())
+    assert "takes no more replies" in page.locator("main").inner_text()
+
+    lead = open_tab()
+    desk = lead.page
+    sign_in(lead, email=world.lead.email, totp_secret=TOTP_SECRET)
+    lead.goto(f"/p/{world.partnership.slug}/")
+    lead.follow(lambda: desk.get_by_role("link", name="Employers' forum").click())
+    lead.follow(lambda: desk.get_by_role("link", name="Add an event").first.click())
+    desk.get_by_label("Title").fill("Employers' breakfast")
+    desk.get_by_label("Day").fill((timezone.localdate() + timedelta(days=9)).isoformat())
+    desk.get_by_label("Start time").fill("08:30")
+    desk.get_by_label("Link to join or book (optional)").fill("javascript:alert(1)")
+    desk.get_by_label("What it is about").fill("Two employers on rota changes.")
+    lead.follow(lambda: desk.get_by_role("button", name="Add the event").click())
+    assert "https://" in desk.locator(".govuk-error-summary").inner_text()
+    assert desk.get_by_label("Title").input_value() == "Employers' breakfast"
+    desk.get_by_label("Link to join or book (optional)").fill("https://events.example.org/b")
+    lead.follow(lambda: desk.get_by_role("button", name="Add the event").click())
+    assert desk.get_by_role("heading", name="Employers' breakfast").is_visible()
+
+    sponsor = open_tab()
+    sign_in(sponsor, email=world.sponsor.email)
+    sponsor.goto(f"/p/{world.partnership.slug}/forum/events/")
+    sponsor.follow(lambda: sponsor.page.get_by_role("link", name="Employers' breakfast").click())
+    with sponsor.page.expect_download() as download:
+        sponsor.page.get_by_role("link", name="Add it to your calendar").click()
+    entry = icalendar.Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
+    assert str(entry["summary"]) == "Employers' breakfast"
+    sponsor.goto(f"/p/{world.partnership.slug}/forum/threads/")
+    assert "Closed" in sponsor.page.locator("main").inner_text()
