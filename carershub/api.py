@@ -12,6 +12,7 @@ from api.endpoints import router
 from benchmarks.api import router as benchmarks_router
 from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
+from forum.api import router as forum_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
 from networks.api import router as networks_router
@@ -44,3 +45,4 @@ api.add_router("/commitments", commitments_router)
 api.add_router("/learning", learning_router)
 api.add_router("/networks", networks_router)
 api.add_router("/signposting", signposting_router)
+api.add_router("/forum", forum_router)

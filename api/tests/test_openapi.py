@@ -19,6 +19,7 @@ from benchmarks.api import router as benchmarks_router
 from carershub.api import api
 from commitments.api import router as commitments_router
 from credentials.api import router as credentials_router
+from forum.api import router as forum_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
 from networks.api import router as networks_router
@@ -40,6 +41,7 @@ ROUTERS = (
     ("/learning", learning_router),
     ("/networks", networks_router),
     ("/signposting", signposting_router),
+    ("/forum", forum_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -53,6 +53,10 @@ ADDS_RECORDS = frozenset(
         "signposting:code_new",
         "signposting:partnership_entry_new",
         "signposting:partnership_code_new",
+        "forum:case_study_new",
+        "forum:thread_new",
+        "forum:thread",
+        "forum:event_new",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted

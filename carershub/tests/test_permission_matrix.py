@@ -30,6 +30,7 @@ from carershub.tests.matrix_kit import ANON, LEAVE_START, MEMBERS, Spec, Targets
 from carershub.tests.personas import PERSONAS, World
 from commitments.tests.matrix import MATRIX as COMMITMENTS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
+from forum.tests.matrix import MATRIX as FORUM
 from guidance.tests.matrix import MATRIX as GUIDANCE
 from learning.tests.matrix import MATRIX as LEARNING
 from leave.flexible.services import flexible_request_submit
@@ -102,6 +103,7 @@ MATRIX = merged(
     LEARNING,
     NETWORKS,
     SIGNPOSTING,
+    FORUM,
 )
 
 

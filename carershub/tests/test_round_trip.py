@@ -75,6 +75,12 @@ EDIT = frozenset(
         "signposting:partnership_entry_new",
         "signposting:partnership_entry_edit",
         "signposting:partnership_code_new",
+        "forum:case_study_new",
+        "forum:case_study_edit",
+        "forum:thread_new",
+        "forum:thread",
+        "forum:event_new",
+        "forum:event_edit",
         "leave:deputies",
         "benchmarks:evidence_upload[upload]",
         "flexible:appeal",
@@ -166,6 +172,9 @@ ACTIONS: dict[str, str] = {
         "removes a partnership's directory entry, after a confirmation page"
     ),
     "signposting:partnership_code_remove": "removes an access code",
+    "forum:case_study_withdraw": "withdraws a case study from the partnership's forum",
+    "forum:thread_close": "closes a discussion to further replies",
+    "forum:reply_remove": 'removes a reply, leaving "removed" in its place',
 }
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from benchmarks import demo as benchmarks_demo
 from commitments import demo as commitments_demo
+from forum import demo as forum_demo
 from learning import demo as learning_demo
 from leave import demo as leave_demo
 from networks import demo as networks_demo
@@ -56,4 +57,11 @@ class Command(BaseCommand):
         networks_demo.seed(organisation=trust, champion=users["champion"], carer=users["carer"])
         signposting_demo.seed(
             organisation=trust, partnership=base.partnership, hr=users["hr"], lead=users["lead"]
+        )
+        forum_demo.seed(
+            partnership=base.partnership,
+            hr=users["hr"],
+            council_hr=users["council.hr"],
+            champion=users["champion"],
+            lead=users["lead"],
         )
