@@ -3,6 +3,9 @@
 Benchmarks' live evidence asks how big the staff carer network is and how often it meets. It
 gets numbers, never rows and never names: who belongs is for the champions alone
 (docs/networks.md). Small numbers are the caller's to hide (docs/trust-rules.md, rule 4).
+
+The carer pages (the support directory's) list the champions who agreed to be contacts, as
+plain values: a name, how to reach them, and their email only if they chose to show it.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
+from accounts.selectors import display_name
+from networks import selectors
 from networks.models import Meeting
 from networks.selectors import members_in_post, network_of
 from organisations.models import Membership, Organisation
@@ -55,3 +60,22 @@ def network_figures(
         .count()
     )
     return NetworkFigures(exists=True, members=members, meetings_held=held)
+
+
+@dataclass(frozen=True)
+class ChampionContact:
+    name: str
+    how_to_reach: str
+    #: Empty unless the champion chose to show it.
+    email: str
+
+
+def champion_contacts(*, organisation: Organisation) -> list[ChampionContact]:
+    """The organisation's carer champions who agreed to be listed, while they are champions
+    in post: one query."""
+    return [
+        ChampionContact(
+            name=display_name(contact.user), how_to_reach=contact.how_to_reach, email=contact.email
+        )
+        for contact in selectors.champion_contacts(organisation=organisation)
+    ]

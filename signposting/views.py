@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from networks.public import champion_contacts
 from organisations.access import access_partnership, org_view
 from organisations.models import Partnership
 from organisations.selectors import staff_record_for_user
@@ -125,6 +126,7 @@ def for_you(request: OrgRequest) -> HttpResponse:
                 organisation=request.organisation, needs=needs, number=request.GET.get("page")
             ),
             "today": timezone.localdate(),
+            "champions": champion_contacts(organisation=request.organisation),
             # Only someone with a staff record here has a carer's passport page to go to.
             "has_record": staff_record_for_user(
                 user=request.user, organisation=request.organisation

@@ -327,3 +327,12 @@ def test_members_do_not_see_the_member_count_but_champions_see_their_activity(wo
     carer_page = signed_in(world.carer).get(url(world, "home"))
     assert b"Questions waiting" not in carer_page.content
     assert NetworkMember.objects.filter(network=network).count() == 1
+
+
+def test_support_for_you_lists_the_champions_who_agreed(world, network):
+    path = reverse("signposting:for_you", kwargs={"org_slug": world.org.slug})
+    assert b"Someone to talk to here" not in signed_in(world.carer).get(path).content
+    listed(world, show_email=True)
+    shown = signed_in(world.carer).get(path).content
+    assert b"Extension 4021, Tuesdays" in shown
+    assert world.champion.email.encode() in shown
