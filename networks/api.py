@@ -9,7 +9,9 @@ questions are for members and champions, and anyone else is told there is nothin
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +31,7 @@ from networks.selectors import (
     meetings_for_api,
     members_in_post,
     questions_answered_for_api,
+    runs,
 )
 from networks.services import RUN, VIEW
 from organisations.types import OrgRequest
@@ -93,7 +96,7 @@ class NetworkMeetingOut(Schema):
 
 
 class NetworkAnswerOut(Schema):
-    id: int
+    id: UUID = Field(description="Random: it says nothing of when the question was asked.")
     question: str = Field(alias="text")
     answer: str
     answered_on: date
@@ -125,6 +128,9 @@ def get_network(request: OrgRequest) -> Any:
 def list_network_members(request: OrgRequest) -> Any:
     """Members in post, longest-standing first: for carer champions' own tokens only."""
     network = access_network(organisation=request.organisation)
+    if not runs(network=network, user=request.user):
+        # A champion of an organisation that only uses a network shared by another.
+        raise PermissionDenied
     return members_in_post(network=network).select_related("user").order_by("joined_at", "pk")
 
 

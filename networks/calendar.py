@@ -15,7 +15,9 @@ from shared.calendars import calendar_bytes, new_calendar
 from shared.printable import printable
 
 
-def meeting_event(meeting: Meeting) -> Event:
+def meeting_event(meeting: Meeting, *, org_slug: str | None = None) -> Event:
+    """``org_slug``: the organisation whose pages the reader opens the network from (their own,
+    for a shared network); the one that runs it when not given."""
     event = Event()
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "workingcarershub"
     event.add("uid", f"network-meeting-{meeting.pk}@{host}")
@@ -30,7 +32,9 @@ def meeting_event(meeting: Meeting) -> Event:
         event.add("location", printable(meeting.place))
     elif meeting.link:
         event.add("location", printable(meeting.link))
-    page = reverse("networks:meeting", args=[meeting.network.organisation.slug, meeting.pk])
+    page = reverse(
+        "networks:meeting", args=[org_slug or meeting.network.organisation.slug, meeting.pk]
+    )
     event.add("url", f"{settings.SITE_URL}{page}")
     description = "\n\n".join(
         part for part in (meeting.agenda, meeting.link, f"{settings.SITE_URL}{page}") if part
@@ -39,8 +43,8 @@ def meeting_event(meeting: Meeting) -> Event:
     return event
 
 
-def meeting_invitation(meeting: Meeting) -> str:
+def meeting_invitation(meeting: Meeting, *, org_slug: str | None = None) -> str:
     """The meeting as a one-entry calendar, as text (an email attachment or a download)."""
     calendar = new_calendar(product="Network meeting", method="PUBLISH")
-    calendar.add_component(meeting_event(meeting))
+    calendar.add_component(meeting_event(meeting, org_slug=org_slug))
     return calendar_bytes(calendar).decode("utf-8")

@@ -8,6 +8,8 @@ the person stays behind.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +29,18 @@ class Network(models.Model):
     name = models.CharField(max_length=100)
     #: What the network is, who it is for and how it works, shown to everyone here.
     about = models.TextField(max_length=ABOUT_MAX)
-    #: Open to the staff of every organisation in the organisation's partnership that has no
-    #: network of its own (read live: an organisation that leaves the partnership is out at
-    #: once). The organisation's champions still run it. One per partnership.
-    shared = models.BooleanField(default=False)
+    #: The partnership the network is open to: the staff of its other organisations without a
+    #: network of their own use it (read live: an organisation that leaves the partnership is
+    #: out at once). It holds only while the organisation is still in that partnership, so a
+    #: move to another partnership never shares it there unasked. The organisation's
+    #: champions still run it. One per partnership (the constraint below).
+    shared_with = models.ForeignKey(
+        "organisations.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     #: Goes up with every save, so a save from an older copy (another tab) is caught.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -39,8 +49,23 @@ class Network(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shared_with"], name="networks_one_shared_per_partnership"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Network {self.pk}"
+
+    @property
+    def shared(self) -> bool:
+        """Shared with the partnership the organisation is in now."""
+        return (
+            self.shared_with_id is not None
+            and self.shared_with_id == self.organisation.partnership_id
+        )
 
 
 class NetworkMember(models.Model):
@@ -136,6 +161,9 @@ class Question(models.Model):
     is deliberately no ``updated_at``, which would record the minute it was asked.
     """
 
+    #: Random, not counting up: a counter would tell a champion who asked one question
+    #: which others came before or after theirs.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(max_length=QUESTION_MAX)
     asked_on = models.DateField()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from accounts.selectors import display_name
 from networks import selectors
@@ -41,8 +42,12 @@ def network_figures(
     network = network_of(organisation=organisation)
     if network is None:
         return NetworkFigures(exists=False, members=0, meetings_held=0)
+    # Held: not called off, and already started (``until`` may run to the end of today).
     held = Meeting.objects.filter(
-        network=network, starts_at__gte=since, starts_at__lt=until
+        network=network,
+        cancelled_at__isnull=True,
+        starts_at__gte=since,
+        starts_at__lt=min(until, timezone.now()),
     ).count()
     # Belonging says much the same as being a carer: those who chose not to be counted as
     # carers are not counted here either. A shared network counts, for each organisation,

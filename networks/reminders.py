@@ -10,7 +10,7 @@ from django.db.models import F, Q
 
 from networks.calendar import meeting_invitation
 from networks.models import Meeting
-from networks.selectors import member_emails
+from networks.selectors import member_recipients
 from networks.services import REMIND_BEFORE
 from shared.emails import send_templated
 from shared.reminders import send_each
@@ -27,16 +27,20 @@ def meeting_reminders(*, now: datetime) -> int:
     )
 
     def send(meeting: Meeting, when: date) -> bool:
-        emails = member_emails(network=meeting.network)
-        if not emails:
+        recipients = member_recipients(network=meeting.network)
+        if not recipients:
             return False
-        invitation = meeting_invitation(meeting)
-        for address in emails:
+        invitations: dict[str, str] = {}
+        for address, slug in recipients:
+            # Each link opens the network from the member's own organisation (a shared
+            # network's members are not all where it is run).
+            if slug not in invitations:
+                invitations[slug] = meeting_invitation(meeting, org_slug=slug)
             send_templated(
                 template="network_meeting_reminder",
                 to=[address],
-                context={"meeting": meeting, "organisation": meeting.network.organisation},
-                attachments=[("meeting.ics", invitation, "text/calendar")],
+                context={"meeting": meeting, "org_slug": slug},
+                attachments=[("meeting.ics", invitations[slug], "text/calendar")],
             )
         return True
 

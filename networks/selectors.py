@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
@@ -35,7 +36,10 @@ def network_of(*, organisation: Organisation) -> Network | None:
     organisation of its partnership shares (the oldest, should there ever be two). One query."""
     reach = Q(organisation=organisation)
     if organisation.partnership_id is not None:
-        reach |= Q(shared=True, organisation__partnership_id=organisation.partnership_id)
+        reach |= Q(
+            shared_with_id=organisation.partnership_id,
+            organisation__partnership_id=organisation.partnership_id,
+        )
     return (
         Network.objects.filter(reach)
         .select_related("organisation")
@@ -120,12 +124,28 @@ def members_of(*, network: Network) -> list[NetworkMember]:
 
 def member_emails(*, network: Network) -> list[str]:
     """Where invitations and reminders go: each member in post with an active account."""
-    return list(
-        NetworkMember.objects.filter(network=network, user__is_active=True)
-        .filter(_in_post(network))
-        .order_by("pk")
-        .values_list("user__email", flat=True)
+    return [email for email, _slug in member_recipients(network=network)]
+
+
+def member_recipients(*, network: Network) -> list[tuple[str, str]]:
+    """Each member in post with an active account, with the organisation whose pages they
+    open the network from (their own: for a shared network, not always the one that runs it),
+    so the links in their email work for them: one query."""
+    where = (
+        Membership.objects.with_power()
+        .filter(user_id=OuterRef("user_id"), organisation_id__in=reached(network))
+        .annotate(host_first=Case(When(organisation_id=network.organisation_id, then=0), default=1))
+        .order_by("host_first", "organisation__slug")
+        .values("organisation__slug")[:1]
     )
+    rows = (
+        NetworkMember.objects.filter(network=network, user__is_active=True)
+        .annotate(slug=Subquery(where))
+        .filter(slug__isnull=False)
+        .order_by("pk")
+        .values_list("user__email", "slug")
+    )
+    return list(rows)
 
 
 def members_in_post(*, network: Network) -> QuerySet[NetworkMember]:
@@ -194,7 +214,7 @@ def questions_answered(*, network: Network, page: str | None) -> CountlessPage:
     """The published questions and answers, newest answer first, a page at a time: one query."""
     return countless_page(
         Question.objects.filter(network=network, answered_at__isnull=False).order_by(
-            "-answered_at", "-pk"
+            "-answered_at", "text"
         ),
         number=page,
         size=ANSWERS_PER_PAGE,
@@ -204,9 +224,10 @@ def questions_answered(*, network: Network, page: str | None) -> CountlessPage:
 def questions_waiting(*, network: Network) -> list[Question]:
     """What the champions have still to answer, the longest waiting first: one query. The
     box holds at most ``services.WAITING_MAX`` of them."""
+    # By day, then by the words: nothing that says which came first within a day.
     return list(
         Question.objects.filter(network=network, answered_at__isnull=True).order_by(
-            "asked_on", "pk"
+            "asked_on", "text"
         )
     )
 
@@ -220,7 +241,7 @@ def waiting_count(*, organisation: Organisation) -> int:
     ).count()
 
 
-def access_question(*, viewer: User, organisation: Organisation, pk: int) -> Question:
+def access_question(*, viewer: User, organisation: Organisation, pk: UUID) -> Question:
     """A question in the box of the network the organisation's staff use, for the champions
     who run it; anyone else (and any other network's question) gets a 404."""
     network = network_of(organisation=organisation)
@@ -293,5 +314,5 @@ def meetings_for_api(*, network: Network) -> QuerySet[Meeting]:
 def questions_answered_for_api(*, network: Network) -> QuerySet[Question]:
     """The published questions and answers, newest answer first, for the API's pages."""
     return Question.objects.filter(network=network, answered_at__isnull=False).order_by(
-        "-answered_at", "-pk"
+        "-answered_at", "text"
     )

@@ -30,8 +30,8 @@ from networks.models import (
     NetworkMember,
     Question,
 )
-from networks.selectors import in_reach, may_see_meetings, member_emails, reached
-from organisations.models import Membership, Organisation, Partnership
+from networks.selectors import in_reach, may_see_meetings, member_recipients, reached
+from organisations.models import Membership, Organisation
 from shared.dates import long_datetime
 from shared.emails import send_templated
 from shared.writes import EditConflict, RuleError, check_version, lock
@@ -114,6 +114,14 @@ def network_start(
         channel=channel,
         summary="Started the staff carer network",
     )
+    # The staff here now use this network, not one shared in the partnership: their
+    # memberships of that one go, so nothing about them stays behind.
+    if organisation.partnership_id is not None:
+        for shared in Network.objects.filter(
+            shared_with_id=organisation.partnership_id,
+            organisation__partnership_id=organisation.partnership_id,
+        ).select_related("organisation"):
+            _prune_unreached(shared)
     return network
 
 
@@ -157,6 +165,8 @@ def _check_reach(user: User, network: Network) -> None:
 @transaction.atomic
 def network_join(*, network: Network, user: User) -> bool:
     """Join the network; already a member, nothing happens. Not audited: membership is private."""
+    # Locked, so a join cannot slip in just after sharing stopped and its rows were pruned.
+    network = lock(Network.objects.select_related("organisation"), network.pk)
     _check_reach(user, network)
     _, created = NetworkMember.objects.get_or_create(network=network, user=user)
     return created
@@ -168,6 +178,18 @@ def network_leave(*, network: Network, user: User) -> bool:
     person belonged. Someone who has left the organisation may still take themselves off."""
     deleted, _ = NetworkMember.objects.filter(network=network, user=user).delete()
     return bool(deleted)
+
+
+def _prune_unreached(network: Network) -> None:
+    """Delete the memberships of everyone the network no longer reaches (sharing stopped, or
+    their organisation started its own), so nothing about them stays behind."""
+    NetworkMember.objects.filter(network=network).exclude(
+        Exists(
+            Membership.objects.with_power().filter(
+                user_id=OuterRef("user_id"), organisation_id__in=reached(network)
+            )
+        )
+    ).delete()
 
 
 @transaction.atomic
@@ -183,9 +205,8 @@ def network_share(
     no network of its own, or close it to them again.
 
     The organisation's champions go on running it. A partnership has at most one shared
-    network, so its staff are never asked to choose. Closing it deletes the memberships of
-    everyone no longer reached, so nothing about them stays behind. Unchanged, nothing is
-    written.
+    network (a database constraint), so its staff are never asked to choose. Closing it
+    deletes the memberships of everyone no longer reached. Unchanged, nothing is written.
     """
     _check(user, network.organisation, RUN)
     locked = lock(Network.objects.select_related("organisation"), network.pk)
@@ -200,35 +221,34 @@ def network_share(
                 _("Your organisation is not in a partnership, so there is no one to share with."),
                 field="shared",
             )
-        lock(Partnership, partnership_id)  # one sharer at a time, so the check below holds
+        # A network whose organisation has since moved to another partnership no longer
+        # shares anything here: free the place it holds.
+        Network.objects.filter(shared_with_id=partnership_id).exclude(
+            organisation__partnership_id=partnership_id
+        ).update(shared_with=None)
         other = (
-            Network.objects.filter(shared=True, organisation__partnership_id=partnership_id)
+            Network.objects.filter(shared_with_id=partnership_id)
             .exclude(pk=locked.pk)
             .select_related("organisation")
             .first()
         )
         if other is not None:
-            raise RuleError(
-                "partnership_has_one",
-                _(
-                    "%(organisation)s already shares its network with the partnership. Your "
-                    "staff can use that one, or keep this one to yourselves."
-                )
-                % {"organisation": other.organisation.name},
-                field="shared",
-            )
-    locked.shared = shared
+            raise _already_shared(other)
+    locked.shared_with_id = partnership_id if shared else None
     locked.version += 1
     locked.updated_by = user
-    locked.save()
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:  # another organisation shared at the same moment
+        other = (
+            Network.objects.filter(shared_with_id=partnership_id)
+            .select_related("organisation")
+            .first()
+        )
+        raise _already_shared(other) from None
     if not shared:
-        NetworkMember.objects.filter(network=locked).exclude(
-            Exists(
-                Membership.objects.with_power().filter(
-                    user_id=OuterRef("user_id"), organisation_id__in=reached(locked)
-                )
-            )
-        ).delete()
+        _prune_unreached(locked)
     _audit(
         locked,
         locked.organisation_id,
@@ -241,8 +261,20 @@ def network_share(
             else "Stopped sharing the network with the partnership"
         ),
     )
-    network.shared, network.version = locked.shared, locked.version
+    network.shared_with_id, network.version = locked.shared_with_id, locked.version
     return True
+
+
+def _already_shared(other: Network | None) -> RuleError:
+    return RuleError(
+        "partnership_has_one",
+        _(
+            "%(organisation)s already shares its network with the partnership. Your staff can "
+            "use that one, or keep this one to yourselves."
+        )
+        % {"organisation": other.organisation.name if other else _("Another organisation")},
+        field="shared",
+    )
 
 
 @dataclass(frozen=True)
@@ -304,20 +336,18 @@ def _send_invitations(
     meeting: Meeting, *, changed: bool, template: str = "network_meeting"
 ) -> None:
     """One email per member in post, each with the calendar entry, after the commit."""
-    emails = member_emails(network=meeting.network)
-    invitation = meeting_invitation(meeting)
+    recipients = member_recipients(network=meeting.network)
+    invitations: dict[str, str] = {}
 
     def queue() -> None:
-        for address in emails:
+        for address, slug in recipients:
+            if slug not in invitations:
+                invitations[slug] = meeting_invitation(meeting, org_slug=slug)
             send_templated(
                 template=template,
                 to=[address],
-                context={
-                    "meeting": meeting,
-                    "changed": changed,
-                    "organisation": meeting.network.organisation,
-                },
-                attachments=[("meeting.ics", invitation, "text/calendar")],
+                context={"meeting": meeting, "changed": changed, "org_slug": slug},
+                attachments=[("meeting.ics", invitations[slug], "text/calendar")],
             )
 
     transaction.on_commit(queue)
@@ -449,14 +479,14 @@ def announcement_post(
         channel=channel,
         summary="Posted news to the network",
     )
-    emails = member_emails(network=network)
+    recipients = member_recipients(network=network)
 
     def queue() -> None:
-        for address in emails:
+        for address, slug in recipients:
             send_templated(
                 template="network_announcement",
                 to=[address],
-                context={"announcement": announcement, "organisation": network.organisation},
+                context={"announcement": announcement, "org_slug": slug},
             )
 
     transaction.on_commit(queue)
@@ -652,9 +682,22 @@ def contact_set(
         current.delete()
         return True
     if current is None:
-        created = ChampionContact.objects.create(
-            organisation=organisation, user=user, how_to_reach=how, show_email=details.show_email
-        )
+        try:
+            with transaction.atomic():
+                created = ChampionContact.objects.create(
+                    organisation=organisation,
+                    user=user,
+                    how_to_reach=how,
+                    show_email=details.show_email,
+                )
+        except IntegrityError:  # listed in another tab at the same moment
+            raise EditConflict(
+                _(
+                    "Your listing was changed after you opened this page (perhaps in another "
+                    "tab). Nothing has been saved: check what is shown and save again."
+                ),
+                current_version=1,
+            ) from None
         _audit(
             created,
             organisation.pk,

@@ -19,8 +19,8 @@ pages = [
     path("news/new/", views.announcement_new, name="announcement_new"),
     path("questions/", views.questions, name="questions"),
     path("questions/ask/", views.question_ask_view, name="question_ask"),
-    path("questions/<int:pk>/answer/", views.question_answer_view, name="question_answer"),
-    path("questions/<int:pk>/remove/", views.question_remove_view, name="question_remove"),
+    path("questions/<uuid:pk>/answer/", views.question_answer_view, name="question_answer"),
+    path("questions/<uuid:pk>/remove/", views.question_remove_view, name="question_remove"),
     path("contact/", views.contact, name="contact"),
     path("sharing/", views.share, name="share"),
 ]

@@ -7,6 +7,8 @@ meeting is ``networks.selectors.access_meeting``'s.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -100,6 +102,10 @@ def home(request: OrgRequest) -> HttpResponse:
         "runs": running,
         "contacts": champion_contacts(organisation=request.organisation),
     }
+    if network is not None and network.organisation_id != request.organisation.pk:
+        # A shared network: its own champions answer the question box and run it, so they
+        # are listed too, after the reader's own organisation's.
+        context["host_contacts"] = champion_contacts(organisation=network.organisation)
     if network is not None:
         member = belongs(network=network, user=request.user)
         context["member"] = member
@@ -382,18 +388,19 @@ def question_ask_view(request: OrgRequest) -> HttpResponse:
     network = _network_for_members(request)
     form = QuestionAskForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        done = attempt(
+        attempt(
             form,
             lambda: question_ask(
                 network=network, user=request.user, text=form.cleaned_data["text"]
             ),
         )
         if not form.errors:
-            if done:
-                messages.success(
-                    request,
-                    _("Your question is in the box. Its answer will be on this page for members."),
-                )
+            # The same words whether or not the question was new: a different message would
+            # tell the asker that someone else had already asked it.
+            messages.success(
+                request,
+                _("Your question is in the box. Its answer will be on this page for members."),
+            )
             return redirect("networks:questions", request.organisation.slug)
     return render(
         request,
@@ -404,7 +411,7 @@ def question_ask_view(request: OrgRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(RUN)
-def question_answer_view(request: OrgRequest, pk: int) -> HttpResponse:
+def question_answer_view(request: OrgRequest, pk: UUID) -> HttpResponse:
     found = access_question(viewer=request.user, organisation=request.organisation, pk=pk)
     if request.method == "POST":
         form = QuestionAnswerForm(request.POST)
@@ -434,7 +441,7 @@ def question_answer_view(request: OrgRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(RUN)
-def question_remove_view(request: OrgRequest, pk: int) -> HttpResponse:
+def question_remove_view(request: OrgRequest, pk: UUID) -> HttpResponse:
     """Take a question out of the box (a bare button with the page version)."""
     found = access_question(viewer=request.user, organisation=request.organisation, pk=pk)
     try:

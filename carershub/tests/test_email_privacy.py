@@ -108,10 +108,12 @@ MEETING = Meeting(
 
 CASES: dict[str, list[Case]] = {
     "network_meeting": [
-        Case({"meeting": MEETING, "organisation": ORG, "changed": changed}, private=(), label=label)
+        Case(
+            {"meeting": MEETING, "org_slug": ORG.slug, "changed": changed}, private=(), label=label
+        )
         for changed, label in ((False, "new"), (True, "moved"))
     ],
-    "network_meeting_cancelled": [Case({"meeting": MEETING, "organisation": ORG}, private=())],
+    "network_meeting_cancelled": [Case({"meeting": MEETING, "org_slug": ORG.slug}, private=())],
     "network_announcement": [
         Case(
             {
@@ -119,12 +121,12 @@ CASES: dict[str, list[Case]] = {
                     title="Carers' week lunch",
                     body="Come and talk about caring for a parent with dementia.",
                 ),
-                "organisation": ORG,
+                "org_slug": ORG.slug,
             },
             private=(),
         )
     ],
-    "network_meeting_reminder": [Case({"meeting": MEETING, "organisation": ORG}, private=())],
+    "network_meeting_reminder": [Case({"meeting": MEETING, "org_slug": ORG.slug}, private=())],
     "waiting_digest": [
         Case(
             {

@@ -127,6 +127,15 @@ def partner_hr_of_a_shared_network(world: World, place: Place) -> tuple[User, Pl
     return world.outsider, shared
 
 
+def partner_champion_of_a_shared_network(world: World, place: Place) -> tuple[User, Place]:
+    champion_there = UserFactory.create(email="champ2@example.org")
+    for role in (Role.EMPLOYEE, Role.CHAMPION):
+        Membership.objects.create(user=champion_there, organisation=world.other_org, role=role)
+    shared = _shared(world, place)
+    network_join(network=shared.network, user=_guest(world))
+    return champion_there, shared
+
+
 def partner_member_whose_organisation_left(world: World, place: Place) -> tuple[User, Place]:
     guest = _guest(world)
     shared = _shared(world, place)
@@ -158,6 +167,7 @@ NETWORK_ROWS: dict[Callable[[World, Place], tuple[User, Place]], dict[str, int]]
     member_who_left_the_organisation: {"home": 200, "questions": 403, "meeting": 403, "ics": 403, "members": 403, "answer": 403},
     partner_member_of_a_shared_network: {"home": 200, "questions": 200, "meeting": 200, "ics": 200, "members": 403, "answer": 403},
     partner_hr_of_a_shared_network: {"home": 200, "questions": 404, "meeting": 404, "ics": 404, "members": 403, "answer": 403},
+    partner_champion_of_a_shared_network: {"home": 200, "questions": 404, "meeting": 404, "ics": 404, "members": 403, "answer": 404},
     partner_member_whose_organisation_left: {"home": 200, "questions": 404, "meeting": 404, "ics": 404, "members": 403, "answer": 403},
     partner_member_after_sharing_stopped: {"home": 200, "questions": 404, "meeting": 404, "ics": 404, "members": 403, "answer": 403},
 }  # fmt: skip

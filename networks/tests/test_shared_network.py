@@ -17,7 +17,13 @@ from accounts.models import User
 from networks.models import Meeting, MeetingKind, Network, NetworkMember
 from networks.public import network_figures
 from networks.selectors import member_emails, members_of, network_of
-from networks.services import network_join, network_share, network_start
+from networks.services import (
+    MeetingDetails,
+    meeting_create,
+    network_join,
+    network_share,
+    network_start,
+)
 from organisations.models import Membership, Organisation, Role
 from organisations.tests.factories import OrganisationFactory, PartnershipFactory, UserFactory
 from shared.writes import RuleError
@@ -182,3 +188,103 @@ def test_the_share_page_saves_and_an_unchanged_submit_writes_nothing(world):
     client.post(page(world.org, "share"), {**form, "shared": "yes"})
     network.refresh_from_db()
     assert network.shared
+
+
+def _links(message) -> str:
+    return "".join(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() in ("text/plain", "text/calendar")
+    )
+
+
+def test_a_guests_emails_and_calendar_entry_link_to_their_own_organisations_pages(
+    world, shared, guest, smtp_sink, django_capture_on_commit_callbacks
+):
+    network_join(network=shared, user=guest)
+    network_join(network=shared, user=world.carer)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_create(
+            network=shared,
+            user=world.champion,
+            details=MeetingDetails(
+                title="Lunch",
+                kind=MeetingKind.IN_PERSON,
+                starts_at=(timezone.now() + timedelta(days=4)).replace(second=0, microsecond=0),
+                minutes=30,
+                place="Room 2",
+                link="",
+                agenda="",
+            ),
+        )
+    by_address = {message["To"]: _links(message) for message in smtp_sink}
+    assert "/o/other-org/network/meetings/" in by_address[guest.email]
+    assert "/o/home-org/" not in by_address[guest.email]
+    assert "/o/home-org/network/meetings/" in by_address[world.carer.email]
+    # And the link works for them.
+    path = by_address[guest.email].split("/o/other-org/network/meetings/")[1].split("/")[0]
+    opened = signed_in(guest).get(page(world.other_org, "meeting", pk=int(path)))
+    assert opened.status_code == 200
+
+
+def test_a_guest_champions_token_does_not_list_the_shared_networks_members(world, shared):
+    from api.services import api_token_create
+    from audit.models import Channel
+
+    champion_there = employee(world.other_org, "champ2@example.org", Role.CHAMPION)
+    network_join(network=shared, user=world.carer)
+    _token, secret = api_token_create(
+        user=champion_there,
+        organisation=world.other_org,
+        name="Mine",
+        channel=Channel.WEB,
+        personal=True,
+    )
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert client.get("/api/v1/networks/network/members").status_code == 403
+
+
+def test_a_guest_champion_is_not_asked_to_answer_the_shared_box(world, shared):
+    from networks.hooks import waiting_for
+    from networks.models import Question
+    from organisations.hooks import HomeViewer
+
+    Question.objects.create(network=shared, text="Waiting", asked_on=timezone.localdate())
+    champion_there = employee(world.other_org, "champ2@example.org", Role.CHAMPION)
+    viewer = HomeViewer(
+        user=champion_there,
+        organisation=world.other_org,
+        record=None,
+        today=timezone.localdate(),
+        report_count=0,
+    )
+    assert waiting_for(viewer=viewer) == []
+    host = HomeViewer(
+        user=world.champion,
+        organisation=world.org,
+        record=None,
+        today=timezone.localdate(),
+        report_count=0,
+    )
+    assert [item.count for item in waiting_for(viewer=host)] == [1]
+
+
+def test_starting_a_network_of_their_own_takes_its_staff_off_the_shared_one(world, shared, guest):
+    network_join(network=shared, user=guest)
+    champion_there = employee(world.other_org, "champ2@example.org", Role.CHAMPION)
+    own = network_start(organisation=world.other_org, user=champion_there, name="Ours", about=".")
+    assert network_of(organisation=world.other_org) == own
+    assert not NetworkMember.objects.filter(network=shared, user=guest).exists()
+
+
+def test_a_network_is_not_shared_in_a_partnership_its_organisation_moves_to(world, shared):
+    elsewhere = PartnershipFactory.create()
+    Organisation.objects.filter(pk=world.org.pk).update(partnership=elsewhere)
+    neighbour = OrganisationFactory.create(partnership=elsewhere, slug="neighbour")
+    assert network_of(organisation=neighbour) is None
+    # Its old partnership is free to share another network.
+    third = OrganisationFactory.create(partnership=world.partnership, slug="third")
+    champion = employee(third, "c3@example.org", Role.CHAMPION)
+    theirs = network_start(organisation=third, user=champion, name="Theirs", about=".")
+    assert network_share(network=theirs, user=champion, shared=True, expected_version=1)
+    assert network_of(organisation=world.other_org) == theirs
