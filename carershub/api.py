@@ -16,6 +16,7 @@ from learning.api import router as learning_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+from policies.api import router as policies_router
 from signposting.api import router as signposting_router
 
 api = CarersHubAPI(
@@ -42,3 +43,4 @@ api.add_router("/plans", plans_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/learning", learning_router)
 api.add_router("/signposting", signposting_router)
+api.add_router("/policies", policies_router)

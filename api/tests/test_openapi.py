@@ -23,6 +23,7 @@ from learning.api import router as learning_router
 from leave.api import router as leave_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+from policies.api import router as policies_router
 from signposting.api import router as signposting_router
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ ROUTERS = (
     ("/commitments", commitments_router),
     ("/learning", learning_router),
     ("/signposting", signposting_router),
+    ("/policies", policies_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}
