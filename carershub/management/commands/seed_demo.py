@@ -20,6 +20,7 @@ from networks import demo as networks_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
 from plans import demo as plans_demo
+from policies import demo as policies_demo
 from signposting import demo as signposting_demo
 
 
@@ -57,3 +58,4 @@ class Command(BaseCommand):
         signposting_demo.seed(
             organisation=trust, partnership=base.partnership, hr=users["hr"], lead=users["lead"]
         )
+        policies_demo.seed(organisation=trust, hr=users["hr"])
