@@ -10,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from commitments.models import (
-    PartnershipPage,
     OPEN_STATUSES,
     CommitmentVersion,
     LeadershipCommitment,
+    PartnershipPage,
     VersionStatus,
 )
 from organisations.models import Organisation, Partnership

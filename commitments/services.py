@@ -21,10 +21,10 @@ from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from commitments.models import (
-    PartnershipPage,
     OPEN_STATUSES,
     CommitmentVersion,
     LeadershipCommitment,
+    PartnershipPage,
     VersionStatus,
 )
 from commitments.rules import is_sponsor

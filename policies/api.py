@@ -21,11 +21,11 @@ from policies.rules import VIEW
 from policies.selectors import PolicyState, kind_of, policies_of, policy_state
 
 router = Router(tags=["policies"])
-ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem}
+ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 MEMBER = BearerToken(VIEW, personal=None)
 
 
-class VersionOut(Schema):
+class PolicyVersionOut(Schema):
     number: int
     summary: str
     body: str = Field(description="Markdown, as HR wrote it.")
@@ -34,17 +34,17 @@ class VersionOut(Schema):
     published_at: datetime
 
 
-class VersionListItem(Schema):
+class PolicyVersionItem(Schema):
     number: int
     changes: str
     published_at: datetime
 
 
-class PolicyOut(Schema):
+class OrganisationPolicyOut(Schema):
     kind: str = Field(description=", ".join(PolicyKind.values))
     title: str
-    current: VersionOut | None = Field(description="The version that applies now.")
-    versions: list[VersionListItem] = Field(description="Every published version, newest first.")
+    current: PolicyVersionOut | None = Field(description="The version that applies now.")
+    versions: list[PolicyVersionItem] = Field(description="Every published version, newest first.")
 
 
 def _out(state: PolicyState) -> dict[str, Any]:
@@ -56,13 +56,13 @@ def _out(state: PolicyState) -> dict[str, Any]:
     }
 
 
-@router.get("", auth=MEMBER, response={200: list[PolicyOut], **ERRORS})
+@router.get("", auth=MEMBER, response={200: list[OrganisationPolicyOut], **ERRORS})
 def list_policies(request: OrgRequest) -> Any:
     """Each kind of policy with a published version."""
     return [_out(s) for s in policies_of(organisation=request.organisation) if s.current]
 
 
-@router.get("/{kind}", auth=MEMBER, response={200: PolicyOut, **ERRORS})
+@router.get("/{kind}", auth=MEMBER, response={200: OrganisationPolicyOut, **ERRORS})
 def get_policy(request: OrgRequest, kind: str) -> Any:
     """One kind of policy; not published yet is a 404."""
     state = policy_state(organisation=request.organisation, kind=kind_of(kind))

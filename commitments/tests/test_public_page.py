@@ -105,7 +105,8 @@ def test_an_unchanged_choice_writes_nothing_and_a_change_is_audited(world):
     assert not PartnershipPage.objects.exists()
     assert make_public(world)
     event = AuditEvent.objects.get(object_id=str(PartnershipPage.objects.get().pk))
-    assert event.actor == world.lead and event.organisation_id is None
+    assert event.actor == world.lead
+    assert event.organisation_id is None
     assert not make_public(world)
     assert AuditEvent.objects.filter(object_id=event.object_id).count() == 1
 
@@ -138,7 +139,8 @@ def test_the_lead_chooses_on_the_signed_commitments_page(world):
     lead = signed_in(world.lead)
     page = lead.get(list_url(world)).content.decode()
     assert "Show this page to anyone, without signing in" in page
-    assert 'value="no"' in page and "checked" in page
+    assert 'value="no"' in page
+    assert "checked" in page
     response = lead.post(setting_url(world), {"public": "yes", "version": "0"})
     assert response.status_code == 302
     assert PartnershipPage.objects.get().public

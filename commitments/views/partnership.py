@@ -41,7 +41,7 @@ def _access_partnership(request: AuthenticatedRequest, slug: str) -> Partnership
 def _public_form(partnership: Partnership, data: object = None) -> PublicPageForm:
     page = partnership_page(partnership=partnership)
     form = PublicPageForm(
-        data,  # type: ignore[arg-type]
+        data,
         initial={
             "version": page.version if page else 0,
             "public": "yes" if page and page.public else "no",

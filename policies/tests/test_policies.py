@@ -63,10 +63,12 @@ def test_publishing_makes_numbered_versions_and_keeps_the_earlier_ones(world):
     first = publish(world)
     second = publish(world, body="## Who\n\nAnyone.", changes="Shorter")
     assert (first.number, second.number) == (1, 2)
-    assert first.changes == "" and second.changes == "Shorter"
+    assert first.changes == ""
+    assert second.changes == "Shorter"
     assert list(PolicyVersion.objects.values_list("number", flat=True)) == [2, 1]
     policy = Policy.objects.get()
-    assert policy.body == "## Who\n\nAnyone." and policy.changes == ""
+    assert policy.body == "## Who\n\nAnyone."
+    assert policy.changes == ""
 
 
 def test_publishing_is_audited_with_the_version_number(world):
@@ -314,7 +316,8 @@ def test_public_module_gives_the_version_that_applies_now(world):
     publish(world)
     publish(world, body="Other", changes="Changed")
     found = published_policy(organisation=world.org)
-    assert found is not None and found.number == 2
+    assert found is not None
+    assert found.number == 2
     assert [p.kind for p in published_policies(organisation=world.org)] == [CARERS]
     assert published_policy(organisation=world.other_org) is None
 
@@ -342,7 +345,8 @@ def test_api_reads_the_current_version_and_the_list_of_versions(world):
     assert listed.status_code == 200
     assert [p["kind"] for p in listed.json()] == ["carers"]
     one = client.get("/api/v1/policies/carers").json()
-    assert one["current"]["number"] == 2 and one["current"]["body"] == "Other words"
+    assert one["current"]["number"] == 2
+    assert one["current"]["body"] == "Other words"
     assert [v["number"] for v in one["versions"]] == [2, 1]
     assert client.get("/api/v1/policies/leave").status_code == 404
     assert client.get("/api/v1/policies/nonsense").status_code == 404
