@@ -25,14 +25,24 @@ from shared.writes import EditConflict, RuleError, check_version, lock
 
 class PolicyConflict(EditConflict):
     def __init__(self, policy: Policy | None) -> None:
-        super().__init__(
-            _(
-                "Someone changed this policy at %(when)s, after you opened this page. Nothing "
+        if policy is None:
+            message = _(
+                "This page was opened from a copy of the policy that is no longer here. Nothing "
                 "has been saved. What you typed is still here: save again to use it."
             )
-            % {"when": long_datetime(policy.updated_at) if policy else "?"},
-            current_version=policy.version if policy else 0,
-        )
+        else:
+            message = _(
+                "Someone changed this policy at %(when)s, after you opened this page. Nothing "
+                "has been saved. What you typed is still here: save again to use it."
+            ) % {"when": long_datetime(policy.updated_at)}
+        super().__init__(message, current_version=policy.version if policy else 0)
+
+
+#: How the audit log names each kind: fixed English, whatever the publisher's language.
+_AUDIT_NAMES = {
+    PolicyKind.CARERS: "carers' policy",
+    PolicyKind.LEAVE: "leave policy in plain words",
+}
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,6 @@ def policy_publish(
         channel=channel,
         target=version,
         organisation_id=organisation.pk,
-        summary=f"Published version {version.number} of the {kind.label}",
+        summary=f"Published version {version.number} of the {_AUDIT_NAMES[kind]}",
     )
     return version

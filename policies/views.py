@@ -31,12 +31,14 @@ def _markdown(request: OrgRequest, text: str) -> SafeString:
 @org_view(VIEW)
 def home(request: OrgRequest) -> HttpResponse:
     """Both policies, as published now; HR also sees which have unpublished drafts."""
+    policies = policies_of(organisation=request.organisation)
     return render(
         request,
         "policies/home.html",
         {
             "organisation": request.organisation,
-            "policies": policies_of(organisation=request.organisation),
+            "policies": policies,
+            "any_published": any(state.current for state in policies),
             "manages": request.user.has_perm(MANAGE, request.organisation),
         },
     )

@@ -380,3 +380,20 @@ def test_leaver_status_is_read_on_every_request(world):
     world.carer_record.status = StaffStatus.LEFT
     world.carer_record.save()
     assert signed_in(world.carer).get(url(world, "policy", kind="carers")).status_code == 403
+
+
+def test_staff_are_told_when_nothing_is_published(world):
+    text = signed_in(world.carer).get(url(world, "home")).content.decode()
+    assert "Nothing is published yet" in text
+
+
+def test_a_page_opened_before_someone_else_published_keeps_what_was_typed(world):
+    publish(world)
+    response = signed_in(world.org_admin).post(
+        url(world, "edit", kind="carers"), form(0, body="My late words", save="1")
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "after you opened this page" in text
+    assert "My late words" in text
+    assert Policy.objects.get().body != "My late words"
