@@ -48,8 +48,10 @@ def published_policies(*, organisation: Organisation) -> list[PublishedPolicy]:
 def published_policy(
     *, organisation: Organisation, kind: PolicyKind = PolicyKind.CARERS
 ) -> PublishedPolicy | None:
-    """The published version of one kind that applies now, or None."""
-    for found in published_policies(organisation=organisation):
-        if found.kind == kind:
-            return found
-    return None
+    """The published version of one kind that applies now, or None: one query."""
+    found = (
+        PolicyVersion.objects.filter(policy__organisation=organisation, policy__kind=kind)
+        .order_by("-number")
+        .first()
+    )
+    return _published(found, kind) if found is not None else None

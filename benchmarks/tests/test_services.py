@@ -393,7 +393,7 @@ def test_a_bigger_assessment_is_read_in_the_same_number_of_queries(
     assessment = started(world)
     today = timezone.localdate()
     assessment = Assessment.objects.select_related("organisation").get(pk=assessment.pk)
-    with django_assert_num_queries(19) as small:
+    with django_assert_num_queries(20) as small:
         assessment_view(assessment, today=today)
     meet(world, assessment, up_to="exemplary")
     uploaded(world, assessment)
