@@ -38,6 +38,7 @@ from leave import public as leave
 from networks import public as networks
 from organisations.models import Organisation, StaffRecord, StaffStatus
 from passports import public as passports
+from policies import public as policies
 from shared.suppression import THRESHOLD, suppress, suppress_with_total
 from signposting import public as signposting
 
@@ -519,6 +520,29 @@ def carers_policy_uploaded(organisation: Organisation, today: date) -> Measureme
         % {"name": found.download_name, "date": _long(timezone.localdate(found.uploaded_at))},
         today,
         _("The most recent file marked as the carers policy in a current assessment."),
+    )
+
+
+@measure("carers_policy_published", gettext_lazy("Carers' policy published to staff here"))
+def carers_policy_published(organisation: Organisation, today: date) -> Measurement:
+    """The carers' policy HR published on the service's policy pages, where every member of
+    staff can read it (docs/policies.md): its version and date."""
+    found = policies.published_policy(organisation=organisation)
+    if found is None:
+        return Measurement(
+            False,
+            _("Not yet"),
+            today,
+            _(
+                "Publish your carers' policy on the policies page, so every member of staff can read it."
+            ),
+        )
+    return Measurement(
+        True,
+        _("Yes: version %(number)s, published on %(date)s")
+        % {"number": found.number, "date": _long(timezone.localdate(found.published_at))},
+        today,
+        _("The carers' policy staff read on this service now."),
     )
 
 

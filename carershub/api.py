@@ -18,6 +18,7 @@ from leave.api import router as leave_router
 from networks.api import router as networks_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+from policies.api import router as policies_router
 from signposting.api import router as signposting_router
 
 api = CarersHubAPI(
@@ -46,3 +47,4 @@ api.add_router("/learning", learning_router)
 api.add_router("/networks", networks_router)
 api.add_router("/signposting", signposting_router)
 api.add_router("/forum", forum_router)
+api.add_router("/policies", policies_router)

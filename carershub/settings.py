@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "networks",
     "signposting",
     "forum",
+    "policies",
 ]
 
 MIDDLEWARE = [

@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("signposting.urls")),
     path("", include("forum.urls")),
+    path("", include("policies.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

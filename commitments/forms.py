@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shared.forms import DateInput, GovukForm, OnceForm
+from shared.forms import DateInput, GovukForm, OnceForm, PageVersion
 
 
 class RevisionForm(GovukForm):
@@ -86,4 +86,22 @@ class WithdrawForm(GovukForm):
         help_text=_("Staff with access to the history will see this reason."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class PublicPageForm(PageVersion, GovukForm):
+    """The partnership lead's choice: whether anyone may read the signed commitments."""
+
+    submit_label = _("Save")
+    redo = _("make your choice")
+
+    public = forms.TypedChoiceField(
+        label=_("Show this page to anyone, without signing in"),
+        help_text=_(
+            "The public page lists the member organisations that published a commitment, who "
+            "signed it and when, and its words. Drafts and everything else stay private."
+        ),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
     )

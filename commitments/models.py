@@ -151,3 +151,25 @@ class CommitmentVersion(models.Model):
         raise CommitmentVersionImmutableError(
             "Commitment versions are kept as the organisation's history"
         )
+
+
+class PartnershipPage(models.Model):
+    """How a partnership shows its page of signed commitments. Only its leads change it.
+
+    Made public, a signed-out page lists the member organisations that published a
+    commitment: their names, who signed and when, and the published words. Nothing else."""
+
+    partnership = models.OneToOneField(
+        "organisations.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    #: Whether anyone, without signing in, may read the signed commitments.
+    public = models.BooleanField(default=False)
+    #: Goes up with every change, so a change from an older copy (another tab) is caught.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Commitments page of partnership {self.partnership_id}"

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from commitments.models import (
     OPEN_STATUSES,
     CommitmentVersion,
     LeadershipCommitment,
+    PartnershipPage,
     VersionStatus,
 )
 from organisations.models import Organisation, Partnership
@@ -107,3 +109,19 @@ def published_text_in_partnership(
         commitment__organisation__slug=organisation_slug,
         status=VersionStatus.PUBLISHED,
     )
+
+
+def partnership_page(*, partnership: Partnership) -> PartnershipPage | None:
+    return PartnershipPage.objects.filter(partnership=partnership).first()
+
+
+def access_public_partnership(*, slug: str) -> Partnership:
+    """The partnership whose leads made its signed commitments public; otherwise a 404, so a
+    signed-out visitor is not told whether the partnership exists."""
+    found = PartnershipPage.objects.filter(partnership__slug=slug, public=True).select_related(
+        "partnership"
+    )
+    page = found.first()
+    if page is None:
+        raise Http404
+    return page.partnership

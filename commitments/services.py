@@ -24,11 +24,12 @@ from commitments.models import (
     OPEN_STATUSES,
     CommitmentVersion,
     LeadershipCommitment,
+    PartnershipPage,
     VersionStatus,
 )
 from commitments.rules import is_sponsor
 from commitments.template import template_for
-from organisations.models import HR_ROLES, Organisation, Role
+from organisations.models import HR_ROLES, Organisation, Partnership, Role
 from organisations.rules import is_hr_admin
 from shared.dates import long_datetime
 from shared.emails import send_templated
@@ -417,3 +418,55 @@ def version_withdraw(
         summary=f"Withdrew version {locked.number}" + (" (was published)" if was_published else ""),
     )
     return locked
+
+
+class PartnershipPageConflict(EditConflict):
+    def __init__(self, page: PartnershipPage | None) -> None:
+        super().__init__(
+            _(
+                "Someone changed who can see this page at %(when)s, after you opened it. "
+                "Nothing has been saved: check the choice and save again."
+            )
+            % {"when": long_datetime(page.updated_at) if page else "?"},
+            current_version=page.version if page else 0,
+        )
+
+
+@transaction.atomic
+def partnership_page_set_public(
+    *,
+    partnership: Partnership,
+    by: User,
+    public: bool,
+    expected_version: int | None,
+    channel: Channel = Channel.WEB,
+) -> bool:
+    """Show the partnership's signed commitments to anyone, signed out, or stop; only its
+    leads decide. Unchanged, nothing is written. Audited outside any one organisation's log:
+    the page is the partnership's."""
+    if not by.has_perm("organisations.lead_partnership", partnership):
+        raise PermissionDenied
+    lock(Partnership, partnership.pk)
+    page = PartnershipPage.objects.select_for_update().filter(partnership=partnership).first()
+    check_version(
+        page.version if page else 0, expected_version, lambda: PartnershipPageConflict(page)
+    )
+    if (page.public if page else False) == public:
+        return False
+    if page is None:
+        page = PartnershipPage(partnership=partnership, version=0)
+    page.public = public
+    page.version += 1
+    page.updated_by = by
+    page.save()
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=page,
+        organisation_id=None,
+        summary="Made the signed commitments page public"
+        if public
+        else "Made the signed commitments page private again",
+    )
+    return True

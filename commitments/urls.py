@@ -21,10 +21,18 @@ pages = [
 
 partnership_pages = [
     path("", partnership.partnership_commitment_list, name="partnership_list"),
+    # Two segments, so no organisation's slug can hide them.
+    path("settings/public/", partnership.partnership_public_set, name="partnership_public_set"),
     path("<slug:org_slug>/", partnership.partnership_commitment_text, name="partnership_member"),
+]
+
+# Signed out, once the partnership's leads made the page public.
+public_pages = [
+    path("", partnership.partnership_public_list, name="partnership_public"),
 ]
 
 urlpatterns = [
     path("o/<slug:org_slug>/commitment/", include(pages)),
     path("p/<slug:slug>/commitments/", include(partnership_pages)),
+    path("partnerships/<slug:slug>/commitments/", include(public_pages)),
 ]

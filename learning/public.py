@@ -16,6 +16,9 @@ Each function is a fixed number of queries however many staff there are: ``compl
 
 Passports builds the person's "download everything about me" file (trust rule 7), and takes
 their own reflection log into it from here as plain values, never reading learning's tables.
+
+Policies shows an organisation's own policy text with the lessons' Markdown renderer
+(``render_markdown``), so there is one safe way to turn what HR types into a page.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from learning.catalogue import find_module
-from learning.content import Module
+from learning.content import Lesson, Module, render_lesson
+from learning.links import resolve_link
 from learning.models import Badge, ModuleProgress, QuizAttempt, ReflectionEntry
 from learning.principles import PRINCIPLES
 from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus
@@ -198,3 +203,16 @@ def learning_export(*, organisation_id: int, user_id: int) -> dict[str, list[dic
         for row in Badge.objects.filter(**mine).order_by("issued_at", "pk")
     ]
     return {"modules": progress, "quiz_attempts": attempts, "badges": badges}
+
+
+def render_markdown(markdown: str, *, org_slug: str) -> SafeString:
+    """``markdown`` as GOV.UK-styled HTML, the way an organisation's own lesson is shown: raw
+    HTML is shown as text, only safe links are kept, headings start at level 2 (the page has
+    the level 1), and ``product:``/``help:`` links lead to this organisation's pages (an
+    unknown one stays as its words)."""
+    probe = Lesson(slug="", title="", minutes=1, number=1, markdown=markdown)
+    return render_lesson(
+        probe,
+        resolve_link=lambda href: resolve_link(href, org_slug=org_slug),
+        broken_links_as_text=True,
+    )

@@ -25,6 +25,7 @@ from leave.api import router as leave_router
 from networks.api import router as networks_router
 from passports.api import router as passports_router
 from plans.api import router as plans_router
+from policies.api import router as policies_router
 from signposting.api import router as signposting_router
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,7 @@ ROUTERS = (
     ("/networks", networks_router),
     ("/signposting", signposting_router),
     ("/forum", forum_router),
+    ("/policies", policies_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -45,6 +45,7 @@ from passports.models import Passport
 from passports.services import adjustment_add, carer_declare
 from passports.tests.matrix import MATRIX as PASSPORTS
 from plans.tests.matrix import MATRIX as PLANS
+from policies.tests.matrix import MATRIX as POLICIES
 from search.tests.matrix import MATRIX as SEARCH
 from signposting.tests.matrix import MATRIX as SIGNPOSTING
 
@@ -104,6 +105,7 @@ MATRIX = merged(
     NETWORKS,
     SIGNPOSTING,
     FORUM,
+    POLICIES,
 )
 
 

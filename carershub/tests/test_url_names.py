@@ -36,6 +36,7 @@ NAMESPACES = {
     "networks": "networks",
     "signposting": "signposting",
     "forum": "forum",
+    "policies": "policies",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

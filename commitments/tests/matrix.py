@@ -21,7 +21,12 @@ from carershub.tests.matrix_kit import (
     org,
     page,
 )
-from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
+from commitments.models import (
+    CommitmentVersion,
+    LeadershipCommitment,
+    PartnershipPage,
+    VersionStatus,
+)
 
 
 def _commitment_version(t: Targets, status: VersionStatus) -> dict[str, Any]:
@@ -72,6 +77,13 @@ def partnership_commitment(t: Targets) -> dict[str, Any]:
     return {"slug": t.partnership.slug, "org_slug": t.org.slug}
 
 
+def public_partnership(t: Targets) -> dict[str, Any]:
+    """The partnership's signed commitments, made public by a lead, with one published."""
+    commitment_published(t)
+    PartnershipPage.objects.get_or_create(partnership=t.partnership, defaults={"public": True})
+    return {"slug": t.partnership.slug}
+
+
 def published_commitment_api(t: Targets) -> dict[str, Any]:
     commitment_published(t)
     return {}
@@ -115,6 +127,19 @@ MATRIX: dict[str, Spec] = {
         "GET",
         {**dict.fromkeys(EVERYONE, 200), ANON: 302, "leaver": 404},
         partnership_commitment,
+    ),
+    # Only the partnership's leads choose whether the page is public; anyone else is told
+    # nothing (404). Sent unchanged ("no" while private), nothing changes: back to the page.
+    "commitments:partnership_public_set": Spec(
+        "POST",
+        {**dict.fromkeys(EVERYONE, 404), ANON: 302, "lead": 302},
+        lambda t: {"slug": t.partnership.slug},
+        data={"public": "no", "version": "0"},
+    ),
+    # Made public: anyone at all, signed in or out, a leaver too (commitments/tests say 404
+    # while it is not).
+    "commitments:partnership_public": Spec(
+        "GET", {**dict.fromkeys(EVERYONE, 200), ANON: 200}, public_partnership
     ),
     # The outsider's token is for their own organisation, which has published nothing.
     "api-v1:get_published_commitment": api("GET", MEMBERS, 200, kwargs=published_commitment_api)

@@ -73,6 +73,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     from passports import hooks as passport_hooks
     from passports.services import shares_close_stale, shares_restore_after_import
     from plans import hooks as plans_hooks
+    from policies import hooks as policies_hooks
     from signposting import hooks as signposting_hooks
 
     assert list(hooks.end_stale_ties) == [shares_close_stale]
@@ -89,6 +90,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         networks_hooks.home_cards,
         signposting_hooks.home_cards,
         forum_hooks.home_cards,
+        policies_hooks.home_cards,
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
     assert list(hooks.waiting_for) == [

@@ -21,6 +21,7 @@ from networks import demo as networks_demo
 from organisations import demo as organisations_demo
 from passports import demo as passports_demo
 from plans import demo as plans_demo
+from policies import demo as policies_demo
 from signposting import demo as signposting_demo
 
 
@@ -65,3 +66,4 @@ class Command(BaseCommand):
             champion=users["champion"],
             lead=users["lead"],
         )
+        policies_demo.seed(organisation=trust, hr=users["hr"])

@@ -26,8 +26,7 @@ from carershub.tests.test_round_trip import EDIT, FIRST_TIME, PAGES, _url_name
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-#: A partnership lead's pages hold no form but signing out.
-PERSONAS = sorted({persona for _name, persona in PAGES} - {"lead"})
+PERSONAS = sorted({persona for _name, persona in PAGES})
 
 #: Presses the n-th POST form's button called ``name`` ("" for its plain submit button),
 #: as a click would: the browser collects the fields and adds the button's own name.
