@@ -11,6 +11,7 @@ from api.auth import BearerToken
 from api.endpoints import router
 from benchmarks.api import router as benchmarks_router
 from commitments.api import router as commitments_router
+from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
@@ -42,3 +43,4 @@ api.add_router("/plans", plans_router)
 api.add_router("/commitments", commitments_router)
 api.add_router("/learning", learning_router)
 api.add_router("/signposting", signposting_router)
+api.add_router("/communications", communications_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "learning",
     "networks",
     "signposting",
+    "communications",
 ]
 
 MIDDLEWARE = [

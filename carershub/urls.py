@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("networks.urls")),
     path("", include("signposting.urls")),
+    path("", include("communications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from api.tests.helpers import API
 from benchmarks.api import router as benchmarks_router
 from carershub.api import api
 from commitments.api import router as commitments_router
+from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
@@ -38,6 +39,7 @@ ROUTERS = (
     ("/commitments", commitments_router),
     ("/learning", learning_router),
     ("/signposting", signposting_router),
+    ("/communications", communications_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -53,6 +53,7 @@ ADDS_RECORDS = frozenset(
         "signposting:code_new",
         "signposting:partnership_entry_new",
         "signposting:partnership_code_new",
+        "communications:article_new",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted

@@ -35,6 +35,7 @@ NAMESPACES = {
     "learning": "learning",
     "networks": "networks",
     "signposting": "signposting",
+    "communications": "communications",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}
