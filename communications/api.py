@@ -19,7 +19,7 @@ from communications.selectors import access_published_article, published_article
 from organisations.types import OrgRequest
 
 router = Router(tags=["communications"])
-ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem}
+ERRORS: dict[int, type[Schema]] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 #: Any member in post, with an organisation token or a personal one.
 MEMBER = BearerToken(READ_NEWS, personal=None)

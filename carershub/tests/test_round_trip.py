@@ -71,6 +71,10 @@ EDIT = frozenset(
         "signposting:partnership_entry_new",
         "signposting:partnership_entry_edit",
         "signposting:partnership_code_new",
+        "communications:article_new[preview]",
+        "communications:article_new",
+        "communications:article_edit[preview]",
+        "communications:article_edit",
         "leave:deputies",
         "benchmarks:evidence_upload[upload]",
         "flexible:appeal",
@@ -157,6 +161,9 @@ ACTIONS: dict[str, str] = {
         "removes a partnership's directory entry, after a confirmation page"
     ),
     "signposting:partnership_code_remove": "removes an access code",
+    "communications:article_publish": "publishes an article for staff",
+    "communications:article_unpublish": "takes an article back to a draft",
+    "communications:suggestion_add": "adds an awareness day's suggestion to the action plan",
 }
 
 
