@@ -14,6 +14,7 @@ from django.db import transaction
 
 from benchmarks import demo as benchmarks_demo
 from commitments import demo as commitments_demo
+from communications import demo as communications_demo
 from learning import demo as learning_demo
 from leave import demo as leave_demo
 from networks import demo as networks_demo
@@ -57,3 +58,4 @@ class Command(BaseCommand):
         signposting_demo.seed(
             organisation=trust, partnership=base.partnership, hr=users["hr"], lead=users["lead"]
         )
+        communications_demo.seed(organisation=trust, hr=users["hr"])
