@@ -201,3 +201,18 @@ def test_the_news_lists_the_newest_first_a_page_at_a_time_in_a_fixed_number_of_q
     assert "Not ready" not in first + second
     assert "Story 00" in second
     assert len(queries) <= 12
+
+
+def test_the_prompt_costs_the_home_page_no_query(world):
+    def queries_on(moment: datetime) -> tuple[int, bool]:
+        with time_machine.travel(moment, tick=False):
+            client = signed_in(world.hr_admin)
+            client.get(f"/o/{world.org.slug}/")
+            with CaptureQueriesContext(connection) as captured:
+                page = client.get(f"/o/{world.org.slug}/").content.decode()
+        return len(captured), "Coming up" in page
+
+    prompted, shown = queries_on(BEFORE_RIGHTS_DAY)
+    quiet, not_shown = queries_on(BEFORE_RIGHTS_DAY - timedelta(days=60))
+    assert (shown, not_shown) == (True, False)
+    assert prompted == quiet
