@@ -11,6 +11,7 @@ from api.auth import BearerToken
 from api.endpoints import router
 from benchmarks.api import router as benchmarks_router
 from commitments.api import router as commitments_router
+from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from forum.api import router as forum_router
 from learning.api import router as learning_router
@@ -48,3 +49,4 @@ api.add_router("/networks", networks_router)
 api.add_router("/signposting", signposting_router)
 api.add_router("/forum", forum_router)
 api.add_router("/policies", policies_router)
+api.add_router("/communications", communications_router)

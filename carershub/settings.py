@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "signposting",
     "forum",
     "policies",
+    "communications",
 ]
 
 MIDDLEWARE = [

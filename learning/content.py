@@ -19,8 +19,9 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from shared.markdown import MARKDOWN, style, walk
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SCHEMA_DIR = CONTENT_DIR / "schema"
@@ -244,11 +245,6 @@ def module(slug: str) -> Module | None:
     return modules().get(slug)
 
 
-# CommonMark with raw HTML turned off: a lesson's "<script>" is shown as text, never run.
-# markdown-it's link validation stays on, so "javascript:" links are dropped.
-_markdown = MarkdownIt("commonmark", {"html": False})
-
-
 def render_lesson(
     lesson: Lesson, *, resolve_link: Callable[[str], str], broken_links_as_text: bool = False
 ) -> SafeString:
@@ -259,44 +255,20 @@ def render_lesson(
     A link to a page that does not exist raises ``KeyError``, unless ``broken_links_as_text``:
     then its words stay, as text (for an organisation's own lesson after a release removed a
     page it linked to: there is no standard text to fall back on)."""
-    tokens = _markdown.parse(lesson.markdown)
-    for token in _walk(tokens):
+    tokens = MARKDOWN.parse(lesson.markdown)
+    for token in walk(tokens):
         try:
             _style(token, resolve_link)
         except KeyError:
             if not broken_links_as_text:
                 raise
             token.attrs.pop("href", None)
-    html: str = _markdown.renderer.render(tokens, _markdown.options, {})
+    html: str = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return mark_safe(html)  # raw HTML is off: every character of the lesson was escaped
 
 
-def _walk(tokens: list[Token]) -> Iterable[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
-
-
-_CLASSES = {
-    "paragraph_open": "govuk-body",
-    "bullet_list_open": "govuk-list govuk-list--bullet",
-    "ordered_list_open": "govuk-list govuk-list--number",
-    "link_open": "govuk-link",
-}
-_HEADINGS = {"h1": "govuk-heading-l", "h2": "govuk-heading-m", "h3": "govuk-heading-s"}
-
-
 def _style(token: Token, resolve_link: Callable[[str], str]) -> None:
-    if token.type == "heading_open":
-        # The page's own <h1> is the lesson title: a lesson's headings start at h2.
-        level = max(int(token.tag[1]), 2)
-        token.tag = f"h{level}"
-        token.attrSet("class", _HEADINGS.get(token.tag, "govuk-heading-s"))
-    elif token.type == "heading_close":
-        token.tag = f"h{max(int(token.tag[1]), 2)}"
-    elif token.type in _CLASSES:
-        token.attrSet("class", _CLASSES[token.type])
+    style(token)
     if token.type == "link_open":
         href = str(token.attrGet("href") or "")
         if href.startswith(("product:", "help:")):
@@ -308,7 +280,7 @@ def links_in(lesson: Lesson) -> list[str]:
     organisation's own text before it is published)."""
     return [
         str(token.attrGet("href"))
-        for token in _walk(_markdown.parse(lesson.markdown))
+        for token in walk(MARKDOWN.parse(lesson.markdown))
         if token.type == "link_open"
     ]
 
@@ -317,5 +289,5 @@ def has_top_heading(markdown: str) -> bool:
     """Whether the Markdown has a level 1 heading (``#`` or underlined with ``=``), which a
     lesson must not: the page's own heading is the lesson's title."""
     return any(
-        token.type == "heading_open" and token.tag == "h1" for token in _markdown.parse(markdown)
+        token.type == "heading_open" and token.tag == "h1" for token in MARKDOWN.parse(markdown)
     )

@@ -13,15 +13,32 @@ Learning hands plans the first step a learner wrote in their reflection log
 (``personal_plan_add_step``), and asks whether it is in one of their plans already
 (``personal_plan_with_step``): the step becomes a row of the learner's own plan, private to
 them like the rest of it.
+
+Communications suggests actions for an awareness day (Carers Week, Carers Rights Day) and
+puts one into the organisation's plan when HR asks (``suggestion_into_plan``), asking which
+are in a plan already (``suggestions_in_plans``) and whether the reader may add any
+(``may_change_org_plans``), so it never shows a button that would be refused.
 """
 
 from __future__ import annotations
 
 from plans.criteria import CriteriaSource, Criterion, FrameworkCriteria, offer_criteria
 from plans.gaps import Gap, GapsAdded, PlanOption, PlanSummary
-from plans.selectors import latest_plan_made_from, personal_plan_with_step, plan_options_for_gaps
-from plans.services import PlanMadeMeanwhile, gaps_into_plan, personal_plan_add_step
+from plans.selectors import (
+    latest_plan_made_from,
+    may_change_org_plans,
+    personal_plan_with_step,
+    plan_options_for_gaps,
+    suggestions_in_plans,
+)
+from plans.services import (
+    PlanMadeMeanwhile,
+    gaps_into_plan,
+    personal_plan_add_step,
+    suggestion_into_plan,
+)
 from plans.steps import PlanStep, StepAdded
+from plans.suggestions import SuggestedAction, SuggestionAdded
 
 __all__ = [
     "CriteriaSource",
@@ -34,10 +51,15 @@ __all__ = [
     "PlanStep",
     "PlanSummary",
     "StepAdded",
+    "SuggestedAction",
+    "SuggestionAdded",
     "gaps_into_plan",
     "latest_plan_made_from",
+    "may_change_org_plans",
     "offer_criteria",
     "personal_plan_add_step",
     "personal_plan_with_step",
     "plan_options_for_gaps",
+    "suggestion_into_plan",
+    "suggestions_in_plans",
 ]

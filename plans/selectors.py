@@ -313,3 +313,21 @@ def access_plan_share(*, plan: PersonalPlan, pk: int) -> PersonalPlanShare:
     if share is None:
         raise Http404
     return share
+
+
+def suggestions_in_plans(*, organisation: Organisation, refs: Collection[str]) -> set[str]:
+    """Which of the suggestions ``refs`` (``SuggestedAction.ref``) any of the organisation's
+    plans already holds, done or not. One query."""
+    if not refs:
+        return set()
+    return set(
+        ActionPoint.objects.filter(
+            plan__organisation=organisation, requirement_ref__in=set(refs)
+        ).values_list("requirement_ref", flat=True)
+    )
+
+
+def may_change_org_plans(*, user: User, organisation: Organisation) -> bool:
+    """Whether ``user`` may add to the organisation's plans (HR admins and organisation admins
+    in post), so another app shows an "add to the plan" button only to those it works for."""
+    return bool(user.has_perm("plans.manage_org_plans", organisation))

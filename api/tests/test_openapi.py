@@ -18,6 +18,7 @@ from api.tests.helpers import API
 from benchmarks.api import router as benchmarks_router
 from carershub.api import api
 from commitments.api import router as commitments_router
+from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from forum.api import router as forum_router
 from learning.api import router as learning_router
@@ -44,6 +45,7 @@ ROUTERS = (
     ("/signposting", signposting_router),
     ("/forum", forum_router),
     ("/policies", policies_router),
+    ("/communications", communications_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

@@ -57,6 +57,7 @@ ADDS_RECORDS = frozenset(
         "forum:thread_new",
         "forum:thread",
         "forum:event_new",
+        "communications:article_new",
     }
 )
 #: Forms the matrix's world shows on no page: the commitment there has not been adopted

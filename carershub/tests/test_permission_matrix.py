@@ -29,6 +29,7 @@ from carershub.tests.matrix import MATRIX as SITE
 from carershub.tests.matrix_kit import ANON, LEAVE_START, MEMBERS, Spec, Targets
 from carershub.tests.personas import PERSONAS, World
 from commitments.tests.matrix import MATRIX as COMMITMENTS
+from communications.tests.matrix import MATRIX as COMMUNICATIONS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
 from forum.tests.matrix import MATRIX as FORUM
 from guidance.tests.matrix import MATRIX as GUIDANCE
@@ -106,6 +107,7 @@ MATRIX = merged(
     SIGNPOSTING,
     FORUM,
     POLICIES,
+    COMMUNICATIONS,
 )
 
 

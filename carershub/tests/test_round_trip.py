@@ -85,6 +85,10 @@ EDIT = frozenset(
         "policies:edit[save]",
         "policies:edit[publish]",
         "commitments:partnership_public_set",
+        "communications:article_new[preview]",
+        "communications:article_new",
+        "communications:article_edit[preview]",
+        "communications:article_edit",
         "leave:deputies",
         "benchmarks:evidence_upload[upload]",
         "flexible:appeal",
@@ -179,6 +183,9 @@ ACTIONS: dict[str, str] = {
     "forum:case_study_withdraw": "withdraws a case study from the partnership's forum",
     "forum:thread_close": "closes a discussion to further replies",
     "forum:reply_remove": 'removes a reply, leaving "removed" in its place',
+    "communications:article_publish": "publishes an article for staff",
+    "communications:article_unpublish": "takes an article back to a draft",
+    "communications:suggestion_add": "adds an awareness day's suggestion to the action plan",
 }
 
 

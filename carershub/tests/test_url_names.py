@@ -37,6 +37,7 @@ NAMESPACES = {
     "signposting": "signposting",
     "forum": "forum",
     "policies": "policies",
+    "communications": "communications",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

@@ -66,6 +66,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     from benchmarks import hooks as benchmarks_hooks
     from commitments import hooks as commitments_hooks
     from forum import hooks as forum_hooks
+    from communications import hooks as communications_hooks
     from learning import hooks as learning_hooks
     from leave import hooks as leave_hooks
     from networks import hooks as networks_hooks
@@ -91,6 +92,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         signposting_hooks.home_cards,
         forum_hooks.home_cards,
         policies_hooks.home_cards,
+        communications_hooks.home_cards,
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
     assert list(hooks.waiting_for) == [

@@ -37,6 +37,7 @@ from plans.services.personal import (
     personal_plan_unshare,
     personal_plan_update,
 )
+from plans.services.suggested import suggestion_into_plan
 
 __all__ = [
     "MAX_PERIODS",
@@ -65,4 +66,5 @@ __all__ = [
     "priority_delete",
     "priority_update",
     "progress_add",
+    "suggestion_into_plan",
 ]
