@@ -850,7 +850,9 @@ def test_running_it_again_defaults_to_the_plan_made_before_and_adds_only_what_is
     with CaptureQueriesContext(connection) as few:
         client.get(url("benchmarks:assessment_plan", assessment.pk))
     queries = len(few.captured_queries)
-    assert queries < 37  # two for the network measures, four for the directory's, one for the policy
+    assert (
+        queries < 37
+    )  # two for the network measures, four for the directory's, one for the policy
     assert checked(page, str(made.pk))
     assert not checked(page, str(other.pk))
     assert "Wellbeing plan" in page

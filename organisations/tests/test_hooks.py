@@ -65,8 +65,8 @@ def test_a_hook_registered_while_the_hooks_run_waits_for_the_next_run():
 def test_the_feature_apps_register_their_hooks_when_django_starts():
     from benchmarks import hooks as benchmarks_hooks
     from commitments import hooks as commitments_hooks
-    from forum import hooks as forum_hooks
     from communications import hooks as communications_hooks
+    from forum import hooks as forum_hooks
     from learning import hooks as learning_hooks
     from leave import hooks as leave_hooks
     from networks import hooks as networks_hooks

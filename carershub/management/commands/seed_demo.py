@@ -14,8 +14,8 @@ from django.db import transaction
 
 from benchmarks import demo as benchmarks_demo
 from commitments import demo as commitments_demo
-from forum import demo as forum_demo
 from communications import demo as communications_demo
+from forum import demo as forum_demo
 from learning import demo as learning_demo
 from leave import demo as leave_demo
 from networks import demo as networks_demo
