@@ -98,8 +98,9 @@ class PublicPageForm(PageVersion, GovukForm):
     public = forms.TypedChoiceField(
         label=_("Show this page to anyone, without signing in"),
         help_text=_(
-            "The public page lists the member organisations that published a commitment, who "
-            "signed it and when, and its words. Drafts and everything else stay private."
+            "The public page lists the member organisations that published a commitment and the "
+            "date each signed: not who signed, nor the words. Drafts and everything else stay "
+            "private."
         ),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",

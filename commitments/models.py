@@ -157,7 +157,7 @@ class PartnershipPage(models.Model):
     """How a partnership shows its page of signed commitments. Only its leads change it.
 
     Made public, a signed-out page lists the member organisations that published a
-    commitment: their names, who signed and when, and the published words. Nothing else."""
+    commitment and the date each signed. Nothing else: not who signed, nor the words."""
 
     partnership = models.OneToOneField(
         "organisations.Partnership", on_delete=models.CASCADE, related_name="+"

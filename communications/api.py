@@ -29,7 +29,12 @@ class ArticleOut(Schema):
     id: int
     title: str
     summary: str
-    body: str = Field(description="Markdown (CommonMark); raw HTML in it is text, not markup.")
+    body: str = Field(
+        description=(
+            "Markdown (CommonMark) as HR typed it. Render it with raw HTML, images and links "
+            "other than http and https turned off, as the pages do: it is not sanitised here."
+        )
+    )
     published_at: datetime
 
 

@@ -72,14 +72,18 @@ class Prompt:
     can_add: bool
 
 
-def prompt_for(*, viewer: User, organisation: Organisation, found: Occurrence) -> Prompt:
-    """One awareness day with which of its suggestions are in the plan already (one query)."""
+def prompt_for(
+    *, viewer: User, organisation: Organisation, found: Occurrence, today: date
+) -> Prompt:
+    """One awareness day with which of its suggestions are in the plan already (one query).
+    Once the day is over its suggestions are only read: added then, they would be overdue."""
     refs = {found.ref(s): s for s in found.suggestions}
     held = suggestions_in_plans(organisation=organisation, refs=refs.keys())
     return Prompt(
         occurrence=found,
         rows=[SuggestionRow(s, ref in held) for ref, s in refs.items()],
-        can_add=may_change_org_plans(user=viewer, organisation=organisation),
+        can_add=found.ends >= today
+        and may_change_org_plans(user=viewer, organisation=organisation),
     )
 
 

@@ -179,6 +179,12 @@ def suggestion_add(
     """Put an awareness day's suggested action into the organisation's plan, due on the first
     day; plans checks that the person may change plans and never adds it twice."""
     _check(user, organisation, SEE_PROMPTS)
+    if occurrence.ends < timezone.localdate():
+        raise RuleError(
+            "day_over",
+            _("%(name)s %(year)s is over, so its suggestions are no longer added to the plan.")
+            % {"name": occurrence.name, "year": occurrence.year},
+        )
     return suggestion_into_plan(
         organisation=organisation,
         suggestion=SuggestedAction(

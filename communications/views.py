@@ -198,7 +198,12 @@ def awareness_day(request: OrgRequest, campaign: str, year: int) -> HttpResponse
     """An awareness day, its dates and the actions we suggest, each with whether it is in the
     plan already."""
     found = access_occurrence(campaign=campaign, year=year, today=timezone.localdate())
-    prompt = prompt_for(viewer=request.user, organisation=request.organisation, found=found)
+    prompt = prompt_for(
+        viewer=request.user,
+        organisation=request.organisation,
+        found=found,
+        today=timezone.localdate(),
+    )
     return render(
         request,
         "communications/awareness_day.html",
@@ -213,12 +218,16 @@ def suggestion_add_view(request: OrgRequest, campaign: str, year: int, key: str)
     else). Sent twice, it is added once: plans finds it there the second time."""
     found = access_occurrence(campaign=campaign, year=year, today=timezone.localdate())
     suggestion = access_suggestion(found=found, key=key)
-    added = suggestion_add(
-        organisation=request.organisation,
-        user=request.user,
-        occurrence=found,
-        suggestion=suggestion,
-    )
+    try:
+        added = suggestion_add(
+            organisation=request.organisation,
+            user=request.user,
+            occurrence=found,
+            suggestion=suggestion,
+        )
+    except RuleError as refusal:  # a bare button: the reason becomes a message
+        messages.error(request, refusal.message)
+        return redirect("communications:awareness_day", request.organisation.slug, campaign, year)
     if added.added:
         messages.success(
             request,

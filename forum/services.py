@@ -221,13 +221,36 @@ def case_study_update(
     fields = _case_study_fields(details)
     if all(getattr(locked, name) == value for name, value in fields.items()):
         return False
+    revealed = locked.anonymous and not fields["anonymous"]
+    if revealed and by.pk != locked.author_id:
+        # Only the person who wrote it may put their organisation's name (and theirs) on it:
+        # not a lead, and not a colleague who happens to be HR there too.
+        raise RuleError(
+            "only_the_author_reveals",
+            _(
+                "Only the person who wrote this case study can stop it being anonymous. You "
+                "can change everything else."
+            ),
+            field="anonymous",
+        )
     for name, value in fields.items():
         setattr(locked, name, value)
+    if revealed:
+        # Sharing it under their name is a new agreement, given now.
+        locked.consent_at = timezone.now()
     locked.version += 1
     locked.updated_by = by
     locked.save()
     _audit_case_study(
-        locked, by=by, action=Action.UPDATE, summary="Changed a forum case study", channel=channel
+        locked,
+        by=by,
+        action=Action.UPDATE,
+        summary=(
+            "Changed a forum case study and stopped it being anonymous"
+            if revealed
+            else "Changed a forum case study"
+        ),
+        channel=channel,
     )
     case_study.refresh_from_db()
     return True

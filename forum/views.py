@@ -255,7 +255,8 @@ def thread(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
                 (reply, may_remove(user=request.user, reply=reply, partnership=partnership))
                 for reply in replies
             ],
-            form=form if may_talk and found.closed_at is None else None,
+            # Closed while they were writing: the form stays, with the reason and their words.
+            form=form if may_talk and (found.closed_at is None or form.errors) else None,
             may_close=found.closed_at is None and may_close(user=request.user, thread=found),
         ),
     )

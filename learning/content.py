@@ -19,9 +19,10 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from shared.markdown import MARKDOWN, style, walk
+from shared.markdown import MARKDOWN, is_web_link, style, walk
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SCHEMA_DIR = CONTENT_DIR / "schema"
@@ -255,7 +256,7 @@ def render_lesson(
     A link to a page that does not exist raises ``KeyError``, unless ``broken_links_as_text``:
     then its words stay, as text (for an organisation's own lesson after a release removed a
     page it linked to: there is no standard text to fall back on)."""
-    tokens = MARKDOWN.parse(lesson.markdown)
+    tokens = _LESSONS.parse(lesson.markdown)
     for token in walk(tokens):
         try:
             _style(token, resolve_link)
@@ -263,16 +264,27 @@ def render_lesson(
             if not broken_links_as_text:
                 raise
             token.attrs.pop("href", None)
-    html: str = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+    html: str = _LESSONS.renderer.render(tokens, _LESSONS.options, {})
     return mark_safe(html)  # raw HTML is off: every character of the lesson was escaped
 
 
+#: Lessons, and everything an organisation writes through them (its own lessons and modules,
+#: its policies), show no images: one would be fetched by every reader's browser, signed in,
+#: from wherever the writer chose.
+_LESSONS = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
 def _style(token: Token, resolve_link: Callable[[str], str]) -> None:
+    """GOV.UK classes; ``product:`` and ``help:`` links to this service's pages; any link
+    other than those and http or https keeps its words and loses its target (``mailto:``,
+    ``tel:``, ``data:`` and the schemes that start programs)."""
     style(token)
     if token.type == "link_open":
         href = str(token.attrGet("href") or "")
         if href.startswith(("product:", "help:")):
             token.attrSet("href", resolve_link(href))
+        elif not is_web_link(href):
+            token.attrs.pop("href", None)
 
 
 def links_in(lesson: Lesson) -> list[str]:

@@ -249,8 +249,12 @@ def update_support_entry(request: OrgRequest, entry_id: int, payload: EntryPatch
         entry=found,
         by=request.user,
         details=_details(details_of(found), data),
-        expected_version=version,
+        # Without a version, the copy this request read: a change saved meanwhile is a
+        # conflict, not quietly undone for the fields left out.
+        expected_version=found.version if version is None else version,
         channel=Channel.API,
+        # A "Still right" pressed meanwhile keeps its later date unless a date is sent.
+        review_by_shown=found.review_by,
     )
     return _kept(request, entry_id)
 

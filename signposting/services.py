@@ -154,6 +154,13 @@ def _limit(value: str, most: int, code: str, field: str, what: str) -> None:
         )
 
 
+#: Longest email address an entry keeps (the column's size).
+EMAIL_MAX = 254
+#: An entry is checked at least this often: a later check-by date is refused, and "Still
+#: right" never moves the date further than this.
+REVIEW_AT_MOST = timedelta(days=5 * 365)
+
+
 def _checked(details: EntryDetails) -> tuple[list[tuple[str, str]], set[str], set[str]]:
     """The details held to the directory's rules; returns the areas, topics and needs."""
     if details.kind not in Kind.values:
@@ -175,6 +182,13 @@ def _checked(details: EntryDetails) -> tuple[list[tuple[str, str]], set[str], se
         _("How to get it"),
     )
     _limit(details.phone.strip(), 50, "phone_too_long", "phone", _("The phone number"))
+    _limit(details.email.strip(), EMAIL_MAX, "email_too_long", "email", _("The email address"))
+    if details.review_by > timezone.localdate() + REVIEW_AT_MOST:
+        raise RuleError(
+            "review_too_far",
+            _("Choose a check-by date within the next 5 years"),
+            field="review_by",
+        )
     if details.email.strip():
         try:
             validate_email(details.email.strip())
@@ -359,7 +373,11 @@ def entry_update(
         setattr(locked, name, value)
     locked.version += 1
     locked.updated_by = by
-    locked.save()
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError:  # renamed at the same moment as another entry took the name
+        raise _duplicate(details.name) from None
     _write_parts(locked, areas, topics, needs)
     entry.refresh_from_db()
     _audit(
@@ -388,7 +406,8 @@ def entry_confirm(
     Owner.of(entry).check_keeper(by)
     locked = lock(Entry, entry.pk)
     check_version(locked.version, expected_version, lambda: ConfirmConflict(locked))
-    review_by = max(locked.review_by, today + timedelta(days=locked.review_days))
+    period = timedelta(days=min(locked.review_days, REVIEW_AT_MOST.days))
+    review_by = max(locked.review_by, today + period)
     if locked.reviewed_on == today and locked.review_by == review_by:
         return False
     # An update, not a save: ``updated_at`` says when the entry last changed, and it has not.

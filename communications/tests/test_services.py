@@ -3,11 +3,13 @@ does, conflicts between two copies, and a suggestion that reaches the plan once.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from communications.awareness import Campaign, occurrence
@@ -27,6 +29,16 @@ from shared.writes import EditConflict, RuleError
 pytestmark = pytest.mark.django_db
 
 RIGHTS_DAY = occurrence(Campaign.CARERS_RIGHTS_DAY, 2026)
+
+
+@pytest.fixture(autouse=True)
+def before_rights_day():
+    """These tests are set on 1 November 2026, before Carers Rights Day 2026: after it, its
+    suggestions are no longer added (tested below), and the tests must not rot with time."""
+    with time_machine.travel(
+        datetime(2026, 11, 1, 10, 0, tzinfo=timezone.get_current_timezone()), tick=False
+    ):
+        yield
 
 
 def test_an_article_starts_as_a_draft_that_only_hr_can_open(world):
@@ -161,13 +173,18 @@ def test_the_prompt_says_what_is_in_the_plan_and_whether_the_reader_may_add(worl
     suggestion_add(
         organisation=world.org, user=world.hr_admin, occurrence=RIGHTS_DAY, suggestion=suggestion
     )
-    hr = prompt_for(viewer=world.hr_admin, organisation=world.org, found=RIGHTS_DAY)
+    today = date(2026, 11, 1)
+    hr = prompt_for(viewer=world.hr_admin, organisation=world.org, found=RIGHTS_DAY, today=today)
     assert hr.can_add
     assert [row.in_plan for row in hr.rows] == [False, True, False, False]
-    champion = prompt_for(viewer=world.champion, organisation=world.org, found=RIGHTS_DAY)
+    champion = prompt_for(
+        viewer=world.champion, organisation=world.org, found=RIGHTS_DAY, today=today
+    )
     assert not champion.can_add
     # Another organisation's plan is its own.
-    other = prompt_for(viewer=world.outsider, organisation=world.other_org, found=RIGHTS_DAY)
+    other = prompt_for(
+        viewer=world.outsider, organisation=world.other_org, found=RIGHTS_DAY, today=today
+    )
     assert not any(row.in_plan for row in other.rows)
 
 
@@ -186,3 +203,21 @@ def test_the_prompt_says_what_is_in_the_plan_and_whether_the_reader_may_add(worl
 def test_hr_admins_and_champions_in_post_are_prompted(world, who, prompted):
     found = prompts_for(viewer=getattr(world, who), organisation=world.org, today=date(2026, 11, 1))
     assert bool(found) == prompted
+
+
+def test_once_the_day_is_over_its_suggestions_are_only_read(world):
+    over = date(2026, 11, 20)
+    with time_machine.travel(
+        datetime(2026, 11, 20, 10, 0, tzinfo=timezone.get_current_timezone()), tick=False
+    ):
+        hr = prompt_for(viewer=world.hr_admin, organisation=world.org, found=RIGHTS_DAY, today=over)
+        assert not hr.can_add
+        with pytest.raises(RuleError) as refused:
+            suggestion_add(
+                organisation=world.org,
+                user=world.hr_admin,
+                occurrence=RIGHTS_DAY,
+                suggestion=RIGHTS_DAY.suggestions[0],
+            )
+    assert refused.value.code == "day_over"
+    assert not ActionPoint.objects.exists()

@@ -132,8 +132,11 @@ def test_a_closed_thread_shows_no_reply_form_and_refuses_a_reply(world):
     page = client.get(url(world, "thread", started.pk)).content.decode()
     assert "takes no more replies" in page
     assert 'name="body"' not in page
-    refused = client.post(url(world, "thread", started.pk), {"body": "Late"})
+    # Closed while they were writing: the reason is shown, and their words are kept.
+    refused = client.post(url(world, "thread", started.pk), {"body": "Late but heartfelt"})
     assert refused.status_code == 200
+    assert "govuk-error-summary" in refused.content.decode()
+    assert "Late but heartfelt" in refused.content.decode()
     assert not Reply.objects.exists()
 
 
@@ -195,13 +198,19 @@ def test_events_list_upcoming_first_soonest_first(world):
     later = helpers.event(
         world.partnership, world.lead, title="Later", starts_at=now + timedelta(days=20)
     )
-    sooner = helpers.event(
-        world.partnership, world.lead, title="Sooner", starts_at=now + timedelta(days=2)
+    helpers.event(world.partnership, world.lead, title="Sooner", starts_at=now + timedelta(days=2))
+    gone = helpers.event(
+        world.partnership, world.lead, title="Gone by", starts_at=now + timedelta(days=9)
     )
-    Event.objects.filter(pk=later.pk).update(starts_at=now - timedelta(days=5), title="Gone by")
+    Event.objects.filter(pk=gone.pk).update(starts_at=now - timedelta(days=5))
     page = signed_in(world.sponsor).get(url(world, "events")).content.decode()
-    assert page.index("Sooner") < page.index("Past events") < page.index("Gone by")
-    assert sooner.pk
+    assert later.title == "Later"
+    assert (
+        page.index("Sooner")
+        < page.index("Later")
+        < page.index("Past events")
+        < page.index("Gone by")
+    )
 
 
 def test_the_lists_are_a_fixed_number_of_queries(world):

@@ -202,3 +202,35 @@ def test_the_calendar_file_carries_the_event_and_moves_its_sequence_on(world):
 )
 def test_only_http_and_https_links_with_a_host_are_safe(link, safe):
     assert (link_problem(link) == "") is safe
+
+
+def test_only_the_author_lifts_anonymity_and_doing_so_is_a_new_agreement(world):
+    found = helpers.case_study(world.partnership, world.hr_admin, anonymous=True)
+    first_agreed = found.consent_at
+    for someone_else in (world.lead, world.org_admin):
+        with pytest.raises(RuleError) as refused:
+            case_study_update(
+                case_study=found,
+                by=someone_else,
+                details=helpers.details(anonymous=False),
+                expected_version=1,
+            )
+        assert refused.value.code == "only_the_author_reveals"
+    found.refresh_from_db()
+    assert found.anonymous
+    # Others may still change the rest, keeping it anonymous.
+    assert case_study_update(
+        case_study=found,
+        by=world.lead,
+        details=helpers.details(anonymous=True, title="Rotas that fit"),
+        expected_version=1,
+    )
+    assert case_study_update(
+        case_study=found,
+        by=world.hr_admin,
+        details=helpers.details(anonymous=False, title="Rotas that fit"),
+        expected_version=2,
+    )
+    found.refresh_from_db()
+    assert not found.anonymous
+    assert found.consent_at > first_agreed

@@ -125,3 +125,27 @@ def test_an_unknown_product_link_is_a_mistake():
         resolve_link("product:nowhere", org_slug="acme")
     with pytest.raises(KeyError):
         resolve_link("help:nowhere", org_slug="acme")
+
+
+def test_lessons_show_no_images_and_keep_only_web_and_product_links():
+    """What an organisation writes (its own lessons, its policies) goes through here: an image
+    would be fetched by every reader's browser, and other schemes start programs."""
+    from learning.content import Lesson
+
+    lesson = Lesson(
+        slug="x",
+        title="x",
+        minutes=1,
+        number=1,
+        markdown=(
+            "![tracker](/o/acme/staff/export/) [phone](tel:123) [mail](mailto:a@b.c) "
+            "[word](ms-word:ofe|u|https://x) [site](https://example.org) [us](help:carers-leave)"
+        ),
+    )
+    html = render_lesson(lesson, resolve_link=lambda h: "/help/carers-leave/")
+    assert "<img" not in html
+    assert "/o/acme/staff/export/" not in html
+    for scheme in ("tel:", "mailto:", "ms-word:"):
+        assert scheme not in html
+    assert 'href="https://example.org"' in html
+    assert 'href="/help/carers-leave/"' in html

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from api.services import api_token_create
 from api.tests.helpers import API
@@ -194,6 +195,8 @@ def test_another_organisations_entry_and_the_partnerships_are_not_found_to_write
         ({"name": "   "}, "name_missing"),
         ({"name": "N" * 201}, "name_too_long"),
         ({"email": "not an address"}, "bad_email"),
+        ({"email": "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".org"}, "email_too_long"),
+        ({"review_by": "2999-01-01"}, "review_too_far"),
         ({"review_by": "tomorrow"}, "invalid_request"),
         ({"who_for": "A\x01B"}, "invalid_request"),
     ],
@@ -317,3 +320,44 @@ def test_hostile_text_is_stored_as_text_and_shown_escaped(world):
     )
     assert line_break.status_code == 201
     assert line_break.json()["name"] == "Two lines"
+
+
+def test_a_patch_without_a_version_does_not_undo_a_change_saved_meanwhile(world, monkeypatch):
+    """The request's own copy stands in for a missing version: a change saved between the
+    read and the write is a conflict, not quietly put back."""
+    from signposting import api as directory_api
+    from signposting.services import entry_confirm
+
+    entry = add_entry(Owner(organisation=world.org), world.hr_admin)
+    client = token_client(world.hr_admin, world.org, personal=False)
+    real = directory_api._kept
+
+    def read_then_someone_saves(request, entry_id):
+        found = real(request, entry_id)
+        if request.method == "PATCH":
+            Entry.objects.filter(pk=entry_id).update(phone="0113 000 0000", version=2)
+        return found
+
+    monkeypatch.setattr(directory_api, "_kept", read_then_someone_saves)
+    response = _send(client, "PATCH", f"{BASE}/entries/{entry.pk}", {"who_for": "Anyone"})
+    monkeypatch.setattr(directory_api, "_kept", real)
+    assert response.status_code == 409
+    assert Entry.objects.get(pk=entry.pk).phone == "0113 000 0000"
+    # And "Still right" pressed before a whole-entry PATCH keeps its later date.
+    Entry.objects.filter(pk=entry.pk).update(version=1)
+    before = client.get(f"{BASE}/entries/{entry.pk}").json()
+    assert entry_confirm(
+        entry=entry,
+        by=world.hr_admin,
+        expected_version=1,
+        today=timezone.localdate() + timedelta(days=400),
+    )
+    moved = Entry.objects.get(pk=entry.pk).review_by
+    response = _send(
+        client,
+        "PATCH",
+        f"{BASE}/entries/{entry.pk}",
+        {"review_by": before["review_by"], "who_for": "Anyone", "version": 1},
+    )
+    assert response.status_code == 200, response.content
+    assert Entry.objects.get(pk=entry.pk).review_by == moved

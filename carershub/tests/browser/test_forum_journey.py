@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import ViewportSize
 
+from accounts.selectors import display_name
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
@@ -61,6 +62,7 @@ def test_an_anonymised_case_study_reaches_another_member_without_naming_its_auth
     assert "A member organisation" in phone.locator("#case-study-from").inner_text()
     text = phone.locator("main").inner_text()
     assert world.org.name not in text
+    assert display_name(world.hr_admin) not in text
     assert world.hr_admin.email not in text
     assert "Swaps doubled in a year." in text
     assert "Change the case study" not in text
