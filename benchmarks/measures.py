@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commitments import public as commitments
+from communications import public as communications
+from forum import public as forum
 from learning import public as learning
 from leave import public as leave
 from networks import public as networks
@@ -543,6 +545,49 @@ def carers_policy_published(organisation: Organisation, today: date) -> Measurem
         % {"number": found.number, "date": _long(timezone.localdate(found.published_at))},
         today,
         _("The carers' policy staff read on this service now."),
+    )
+
+
+# --- Telling staff, and other employers -----------------------------------------------------
+
+
+def _last_year(today: date) -> tuple[datetime, datetime]:
+    until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+    return until - timedelta(days=LOOK_BACK_DAYS), until
+
+
+@measure("staff_articles", gettext_lazy("Articles for staff published in the last year"))
+def staff_articles(organisation: Organisation, today: date) -> Measurement:
+    """How often staff were told about carers through the service's news pages."""
+    since, until = _last_year(today)
+    count = communications.articles_published(organisation=organisation, since=since, until=until)
+    return Measurement(
+        count,
+        str(count) if count else _("None yet"),
+        today,
+        _(
+            "Articles and case studies HR published to staff on this service in the last 12 "
+            "months and has not taken down. Other channels (induction, team meetings) are "
+            "evidence to add yourselves."
+        ),
+    )
+
+
+@measure("forum_case_studies", gettext_lazy("Case studies shared with other employers"))
+def forum_case_studies(organisation: Organisation, today: date) -> Measurement:
+    """What the organisation shared in its partnership's employers' forum."""
+    if organisation.partnership_id is None:
+        return Measurement(None, _("Not in a partnership"), today, "")
+    since, until = _last_year(today)
+    count = forum.case_studies_shared(organisation=organisation, since=since, until=until)
+    return Measurement(
+        count,
+        str(count) if count else _("None yet"),
+        today,
+        _(
+            "Good-practice case studies the organisation published in its partnership's "
+            "employers' forum in the last 12 months and has not withdrawn."
+        ),
     )
 
 
