@@ -75,3 +75,21 @@ def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page
     response = client.get(f"/o/{world.org.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
+def test_too_many_sign_ins_from_one_address_get_the_services_own_page(client, world, settings):
+    """The page says what happened and what to do, in the service's layout (with its
+    language, for screen readers), not a bare server page."""
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    answers = [
+        client.post(
+            "/accounts/login/", {"login": "carer@example.org", "password": "correct horse battery"}
+        )
+        for _ in range(3)
+    ]
+    assert answers[-1].status_code == 429
+    page = answers[-1].content.decode()
+    assert "Too many attempts" in page
+    assert '<html lang="en' in page
+    cache.clear()
