@@ -24,7 +24,12 @@ from communications.awareness import Occurrence, Suggestion
 from communications.models import Article
 from communications.rules import MANAGE_ARTICLES, SEE_PROMPTS
 from organisations.models import Organisation
-from plans.public import SuggestedAction, SuggestionAdded, suggestion_into_plan
+from plans.public import (
+    SuggestedAction,
+    SuggestionAdded,
+    may_change_org_plans,
+    suggestion_into_plan,
+)
 from shared.dates import long_datetime
 from shared.writes import EditConflict, RuleError, check_version, lock
 
@@ -179,6 +184,10 @@ def suggestion_add(
     """Put an awareness day's suggested action into the organisation's plan, due on the first
     day; plans checks that the person may change plans and never adds it twice."""
     _check(user, organisation, SEE_PROMPTS)
+    # Who may is decided before whether it is too late, so that someone who may not add
+    # (a champion) is refused the same way on every day.
+    if not may_change_org_plans(user=user, organisation=organisation):
+        raise PermissionDenied
     if occurrence.ends < timezone.localdate():
         raise RuleError(
             "day_over",
