@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "forum",
     "policies",
     "communications",
+    "insights",
 ]
 
 MIDDLEWARE = [

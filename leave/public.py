@@ -14,13 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import gettext as _
 
+from leave import statutory
 from leave.deputies import managers_deputised
 from leave.models import (
+    CarersLeaveDay,
     CarersLeaveRequest,
+    DayPart,
     DecisionKind,
+    DependantsTimeOff,
     FlexibleStatus,
     FlexibleWorkingRequest,
     LeavePolicy,
@@ -133,3 +138,116 @@ def teams_deputised(*, deputy: StaffRecord, on: date) -> list[int]:
     force that day, so a deputyship that has ended or been ended early gives nothing. One
     query. The caller checks that the deputy is still in post."""
     return managers_deputised(deputy=deputy, on=on)
+
+
+@dataclass(frozen=True)
+class LeaveTaken:
+    """Carer's leave and time off for dependants taken in a period, for insight's figures."""
+
+    #: People with at least one day of agreed or postponed carer's leave in the period.
+    carers_leave_people: int
+    #: Those days, a half day counting as a half.
+    carers_leave_days: Decimal
+    #: People with time off for dependants that began in the period.
+    dependants_people: int
+    #: How many times it was taken, and for how many working days in all.
+    dependants_occasions: int
+    dependants_days: Decimal
+
+
+def leave_taken(*, organisation: Organisation, since: date, until: date) -> LeaveTaken:
+    """Leave taken on days after ``since`` and on or before ``until``: two queries. Leave
+    still waiting for an answer or cancelled is not taken."""
+    taken = CarersLeaveDay.objects.filter(
+        request__organisation=organisation,
+        request__status__in=[RequestStatus.ACCEPTED, RequestStatus.POSTPONED],
+        day__gt=since,
+        day__lte=until,
+    ).aggregate(
+        people=Count("request__staff_id", distinct=True),
+        full=Count("pk", filter=Q(part=DayPart.FULL)),
+        halves=Count("pk", filter=~Q(part=DayPart.FULL)),
+    )
+    dependants = DependantsTimeOff.objects.filter(
+        organisation=organisation, first_day__gt=since, first_day__lte=until
+    ).aggregate(people=Count("staff_id", distinct=True), occasions=Count("pk"), days=Sum("days"))
+    return LeaveTaken(
+        carers_leave_people=taken["people"],
+        carers_leave_days=Decimal(taken["full"]) + Decimal(taken["halves"]) / 2,
+        dependants_people=dependants["people"],
+        dependants_occasions=dependants["occasions"],
+        dependants_days=Decimal(dependants["days"] or 0),
+    )
+
+
+@dataclass(frozen=True)
+class FlexibleOutcomes:
+    """Flexible-working requests received in a period and what became of them."""
+
+    #: Requests by their status now (``FlexibleStatus`` values), every status present.
+    by_status: dict[str, int]
+    #: Of the refused ones, how many gave each statutory reason (a refusal may give several).
+    refusal_reasons: dict[str, int]
+    #: Decided, and whether on or before the deadline (with any extension agreed).
+    decided_in_time: int
+    decided_late: int
+    #: Days from receiving each decided request to its decision, for a median.
+    days_to_decide: list[int]
+
+
+def flexible_outcomes(
+    *, organisation: Organisation, received_after: date, received_by: date
+) -> FlexibleOutcomes:
+    """Requests received after ``received_after`` and on or before ``received_by``: three
+    queries. The refused and decided rows are read for their reasons and dates only, never
+    who made them."""
+    requests = FlexibleWorkingRequest.objects.filter(
+        organisation=organisation, received_on__gt=received_after, received_on__lte=received_by
+    )
+    by_status = dict.fromkeys(FlexibleStatus.values, 0)
+    for row in requests.order_by().values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] = row["n"]
+    reasons = dict.fromkeys((key for key, _label in statutory.FLEXIBLE_WORKING_REFUSAL_REASONS), 0)
+    for given in requests.filter(status=FlexibleStatus.REFUSED).values_list(
+        "refusal_reasons", flat=True
+    ):
+        for reason in set(given or ()):
+            if reason in reasons:
+                reasons[reason] += 1
+    decided = requests.filter(
+        status__in=[
+            FlexibleStatus.APPROVED,
+            FlexibleStatus.APPROVED_WITH_CHANGES,
+            FlexibleStatus.REFUSED,
+        ],
+        decided_at__isnull=False,
+    ).annotate(
+        due_by=Coalesce("extension_agreed_to", "decision_due"), decided_on=TruncDate("decided_at")
+    )
+    in_time = late = 0
+    days: list[int] = []
+    for received_on, decided_on, due_by in decided.values_list(
+        "received_on", "decided_on", "due_by"
+    ):
+        days.append(max(0, (decided_on - received_on).days))
+        if decided_on <= due_by:
+            in_time += 1
+        else:
+            late += 1
+    return FlexibleOutcomes(
+        by_status=by_status,
+        refusal_reasons=reasons,
+        decided_in_time=in_time,
+        decided_late=late,
+        days_to_decide=sorted(days),
+    )
+
+
+def flexible_status_labels() -> dict[str, str]:
+    """What each flexible-working status is called, for figures by outcome."""
+    return {value: str(label) for value, label in FlexibleStatus.choices}
+
+
+def refusal_reason_labels() -> dict[str, str]:
+    """The statutory business reasons for refusing flexible working, as people read them."""
+    return {key: _(label) for key, label in statutory.FLEXIBLE_WORKING_REFUSAL_REASONS}

@@ -45,6 +45,10 @@ The hook points:
 ``home_cards``
     Cards a feature app adds to the "For you" list of the organisation home page, for the
     person reading it. A later panel on other home pages can take the same ``HomeViewer``.
+``home_figures``
+    Blocks of figures at the top of the organisation home page, before "For you", for whoever
+    answers for the organisation's figures (insight's three headline figures for HR and the
+    executive sponsor). Same ``HomeViewer`` and ``HomeCard`` as ``home_cards``.
 ``staff_record_facts``
     Rows a feature app adds to HR's view of a staff record (``staff_detail``): only what the
     trust rules let HR see by name.
@@ -170,11 +174,20 @@ open_ties: Hook[OpenTies] = Hook("open_ties")
 home_cards: Hook[HomeCards] = Hook("home_cards")
 staff_record_facts: Hook[StaffRecordFacts] = Hook("staff_record_facts")
 waiting_for: Hook[WaitingFor] = Hook("waiting_for")
+#: Figures at the top of the home page for those who answer for the organisation's figures
+#: (HR, the sponsor): each a ``HomeCard`` whose template is a ``<section>``.
+home_figures: Hook[HomeCards] = Hook("home_figures")
 
 
 def cards_for(viewer: HomeViewer) -> list[HomeCard]:
     """Every registered card for ``viewer``, in the order the page shows them."""
     cards = [card for hook in home_cards for card in hook(viewer=viewer)]
+    return sorted(cards, key=lambda card: card.order)
+
+
+def figures_for(viewer: HomeViewer) -> list[HomeCard]:
+    """Every registered block of figures for ``viewer``, in order."""
+    cards = [card for hook in home_figures for card in hook(viewer=viewer)]
     return sorted(cards, key=lambda card: card.order)
 
 

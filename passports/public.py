@@ -89,3 +89,30 @@ def users_not_counted(*, organisation: Organisation) -> QuerySet[CarerDeclaratio
     return CarerDeclaration.objects.filter(
         staff__organisation=organisation, include_in_counts=False, staff__user__isnull=False
     ).values_list("staff__user_id", flat=True)
+
+
+def counted_carer_staff(*, organisation: Organisation) -> QuerySet[CarerDeclaration, int]:
+    """The staff record ids of people in post here who said they are carers and agreed to be
+    counted, as a subquery: insight groups them by unit and hours band in the database and
+    gets counts back, never the ids (docs/insight.md)."""
+    return CarerDeclaration.objects.filter(
+        staff__organisation=organisation,
+        staff__status=StaffStatus.ACTIVE,
+        include_in_counts=True,
+    ).values_list("staff_id", flat=True)
+
+
+def passport_figures(*, organisation: Organisation, today: date) -> dict[str, int]:
+    """Agreed passports of counted carers in post, and of those, reviews on time, overdue and
+    without a review date: one query, for insight's monthly figures."""
+    counts = _agreed_passports(organisation).aggregate(
+        agreed=Count("pk"),
+        on_time=Count("pk", filter=Q(next_review_on__gte=today)),
+        overdue=Count("pk", filter=Q(next_review_on__lt=today)),
+    )
+    return {
+        "agreed": counts["agreed"],
+        "review_on_time": counts["on_time"],
+        "review_overdue": counts["overdue"],
+        "no_review_date": counts["agreed"] - counts["on_time"] - counts["overdue"],
+    }

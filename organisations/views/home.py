@@ -8,7 +8,13 @@ from django.views.decorators.http import require_safe
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.access import org_view
-from organisations.hooks import HomeViewer, WaitingItem, cards_for, waiting_for_viewer
+from organisations.hooks import (
+    HomeViewer,
+    WaitingItem,
+    cards_for,
+    figures_for,
+    waiting_for_viewer,
+)
 from organisations.selectors import (
     direct_reports,
     has_left,
@@ -48,6 +54,8 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
         "report_count": viewer.report_count,
         # The feature apps' cards, each app's own (organisations.hooks.home_cards).
         "cards": cards_for(viewer),
+        # Figures for those who answer for them (organisations.hooks.home_figures).
+        "figures": figures_for(viewer),
         # What waits for this person to act on, the soonest deadline first.
         "waiting": [(item, _urgency(item, viewer)) for item in waiting_for_viewer(viewer)],
         "can": {

@@ -1,0 +1,71 @@
+"""Reading the months' figures kept for organisations and partnerships."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+
+from insights.models import Snapshot
+from organisations.models import Organisation, Partnership
+
+#: How many months the trend shows: this month and the twelve before it.
+TREND_MONTHS = 13
+
+
+def _first_trend_month(month: date) -> date:
+    year, index = divmod(month.year * 12 + month.month - 1 - (TREND_MONTHS - 1), 12)
+    return date(year, index + 1, 1)
+
+
+def trend_of(*, organisation: Organisation, month: date) -> list[tuple[date, dict[str, int]]]:
+    """Carers and staff in each of the organisation's months up to ``month``, oldest first:
+    one query, reading two numbers of each month."""
+    rows = (
+        Snapshot.objects.filter(
+            organisation=organisation, month__lte=month, month__gte=_first_trend_month(month)
+        )
+        .order_by("month")
+        .annotate(
+            carers=Cast(KT("counts__carers"), IntegerField()),
+            staff=Cast(KT("counts__staff"), IntegerField()),
+        )
+        .values("month", "carers", "staff")
+    )
+    return [(row["month"], {"carers": row["carers"], "staff": row["staff"]}) for row in rows]
+
+
+def partnership_trend(
+    *, partnership: Partnership, month: date
+) -> list[tuple[date, dict[str, int]]]:
+    """The member organisations' carers and staff added up for each month up to ``month``:
+    one grouped query."""
+    rows = (
+        Snapshot.objects.filter(
+            organisation__partnership=partnership,
+            month__lte=month,
+            month__gte=_first_trend_month(month),
+        )
+        .order_by("month")
+        .values("month")
+        .annotate(
+            carers=Sum(Cast(KT("counts__carers"), IntegerField())),
+            staff=Sum(Cast(KT("counts__staff"), IntegerField())),
+        )
+    )
+    return [(row["month"], {"carers": row["carers"], "staff": row["staff"]}) for row in rows]
+
+
+def member_organisations(*, partnership: Partnership) -> list[Organisation]:
+    return list(Organisation.objects.filter(partnership=partnership).order_by("name", "pk"))
+
+
+def partnership_month(*, partnership: Partnership, month: date) -> list[Snapshot]:
+    """Every member organisation's figures for ``month``, without their units: one query."""
+    return list(
+        Snapshot.objects.filter(organisation__partnership=partnership, month=month)
+        .defer("units")
+        .order_by("organisation_id")
+    )
