@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("signposting.urls")),
     path("", include("forum.urls")),
     path("", include("policies.urls")),
+    path("", include("insights.urls")),
     path("", include("communications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
