@@ -726,6 +726,49 @@ PAGES: tuple[HelpPage, ...] = (
         ),
         related=("benchmarks",),
     ),
+    HelpPage(
+        slug="figures",
+        title=_("Your organisation's figures"),
+        audience=Audience.HR,
+        summary=_(
+            "How many of your staff are carers, where, and whether the support works: counts "
+            "only, made so that nobody can be picked out."
+        ),
+        sections=(
+            Section(
+                _("Where the numbers come from"),
+                (
+                    _(
+                        "Only carers who ticked 'include me in anonymised counts' are counted. "
+                        "The figures are taken once a month, on the first visit or by the "
+                        "monthly task, and then stay the same all month."
+                    ),
+                ),
+            ),
+            Section(
+                _("Why some figures are hidden or rounded"),
+                bullets=(
+                    _("a count from 1 to 4 shows as 'fewer than 5'"),
+                    _("a figure that would give away a hidden one shows as 'not shown'"),
+                    _("every other count is rounded to the nearest 5"),
+                    _("shares are worked out from the rounded counts"),
+                ),
+            ),
+        ),
+        what_next=(
+            _(
+                "Download the figures as CSV or a spreadsheet, and compare your share of carers "
+                "with the national estimate of about one worker in seven."
+            ),
+        ),
+        who_sees=(
+            _(
+                "HR, organisation admins and the executive sponsor. A partnership lead sees the "
+                "member organisations' figures added up, never one organisation's on its own."
+            ),
+        ),
+        related=("benchmarks",),
+    ),
 )
 
 

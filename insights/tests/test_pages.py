@@ -1,0 +1,80 @@
+"""The figures pages, the home page's three figures and the exports: shown to HR, the
+sponsor and the partnership lead only, and never a count from 1 to 4."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from insights.tests.test_figures import staff
+from organisations.tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def figures(world):
+    ward = UnitFactory.create(organisation=world.org, code="W2", name="Ward 2")
+    small = UnitFactory.create(organisation=world.org, code="W3", name="Ward 3")
+    staff(world.org, ward, 40, carers=12)
+    staff(world.org, small, 10, carers=2)
+    return world
+
+
+def test_hr_sees_figures_with_charts_and_tables(figures):
+    page = signed_in(figures.hr_admin).get(
+        reverse("insights:figures", kwargs={"org_slug": figures.org.slug})
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-chart="by_unit"' in html
+    assert "fewer than 5" in html
+    assert "<svg" in html
+
+
+def test_home_page_shows_three_figures_to_hr_and_sponsor_only(figures):
+    url = reverse("organisations:home", kwargs={"org_slug": figures.org.slug})
+    for persona in ("hr_admin", "sponsor", "org_admin"):
+        assert (
+            'data-figure="carers"' in signed_in(getattr(figures, persona)).get(url).content.decode()
+        )
+    for persona in ("carer", "manager", "champion"):
+        assert (
+            'data-figure="carers"'
+            not in signed_in(getattr(figures, persona)).get(url).content.decode()
+        )
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_exports_carry_no_small_count(figures, kind):
+    response = signed_in(figures.hr_admin).get(
+        reverse("insights:export", kwargs={"org_slug": figures.org.slug, "kind": kind})
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    if kind == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        figures_column = [row[2] for row in rows[1:]]
+        assert "fewer than 5" in figures_column
+        assert not [cell for cell in figures_column if re.fullmatch(r"[1-4]", cell)]
+
+
+def test_partnership_lead_sees_the_sum(figures):
+    page = signed_in(figures.lead).get(
+        reverse("insights:partnership", kwargs={"slug": figures.partnership.slug})
+    )
+    assert page.status_code == 200
+    assert signed_in(figures.hr_admin).get(
+        reverse("insights:partnership", kwargs={"slug": figures.partnership.slug})
+    ).status_code in (403, 404)
