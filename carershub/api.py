@@ -14,6 +14,7 @@ from commitments.api import router as commitments_router
 from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from forum.api import router as forum_router
+from insights.api import router as insights_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
 from networks.api import router as networks_router
@@ -50,3 +51,4 @@ api.add_router("/signposting", signposting_router)
 api.add_router("/forum", forum_router)
 api.add_router("/policies", policies_router)
 api.add_router("/communications", communications_router)
+api.add_router("/insights", insights_router)

@@ -1,14 +1,16 @@
-"""Passports' part of the demo: the carer's passport, agreed with their manager."""
+"""Passports' part of the demo: the carer's passport, agreed with their manager, and colleagues
+who said they are carers and agreed to be counted, so that HR's figures show something."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
-from organisations.models import Organisation, StaffRecord
-from passports.models import AdjustmentStatus, Passport
+from organisations.models import Organisation, StaffRecord, StaffStatus
+from passports.models import AdjustmentStatus, CarerDeclaration, Passport
 from passports.services import (
     adjustment_add,
     adjustment_update,
@@ -86,3 +88,31 @@ def seed(*, organisation: Organisation, carer: User, manager: User) -> None:
         review_on=None,
         by=carer,
     )
+
+
+#: Roughly the share of staff who tell their employer and agree to be counted.
+COUNTED_SHARE = 0.125
+
+
+def seed_counted_colleagues(*, organisations: list[Organisation]) -> int:
+    """Declarations, counted, for about one in eight of the made-up staff records with no
+    login in each organisation, spread over its units by a fixed seed. They have no passport:
+    they only make the anonymised figures (``insights``) and benchmarks' live evidence show
+    something. Returns how many were made."""
+    # A fixed seed, not a secret: the same demo figures on every machine.
+    rng = random.Random(7)  # noqa: S311
+    made: list[CarerDeclaration] = []
+    for organisation in organisations:
+        records = StaffRecord.objects.filter(
+            organisation=organisation,
+            status=StaffStatus.ACTIVE,
+            user__isnull=True,
+            carer_declaration__isnull=True,
+        ).order_by("pk")
+        made.extend(
+            CarerDeclaration(staff=record, include_in_counts=True)
+            for record in records
+            if rng.random() < COUNTED_SHARE
+        )
+    CarerDeclaration.objects.bulk_create(made)
+    return len(made)

@@ -21,6 +21,7 @@ from commitments.api import router as commitments_router
 from communications.api import router as communications_router
 from credentials.api import router as credentials_router
 from forum.api import router as forum_router
+from insights.api import router as insights_router
 from learning.api import router as learning_router
 from leave.api import router as leave_router
 from networks.api import router as networks_router
@@ -46,6 +47,7 @@ ROUTERS = (
     ("/forum", forum_router),
     ("/policies", policies_router),
     ("/communications", communications_router),
+    ("/insights", insights_router),
 )
 
 HTTP_METHODS = {"get", "put", "post", "patch", "delete"}

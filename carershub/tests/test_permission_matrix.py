@@ -33,6 +33,7 @@ from communications.tests.matrix import MATRIX as COMMUNICATIONS
 from credentials.tests.matrix import MATRIX as CREDENTIALS
 from forum.tests.matrix import MATRIX as FORUM
 from guidance.tests.matrix import MATRIX as GUIDANCE
+from insights.tests.matrix import MATRIX as INSIGHTS
 from learning.tests.matrix import MATRIX as LEARNING
 from leave.flexible.services import flexible_request_submit
 from leave.services import carers_leave_request
@@ -108,6 +109,7 @@ MATRIX = merged(
     FORUM,
     POLICIES,
     COMMUNICATIONS,
+    INSIGHTS,
 )
 
 

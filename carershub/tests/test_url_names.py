@@ -38,6 +38,7 @@ NAMESPACES = {
     "forum": "forum",
     "policies": "policies",
     "communications": "communications",
+    "insights": "insights",
 }
 _LIBRARIES = ("allauth.", "django.contrib.", "ninja.")
 _NOT_SOURCE = {".venv", "node_modules", "build", "var", ".git", "test-results"}

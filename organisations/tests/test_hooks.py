@@ -67,6 +67,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
     from commitments import hooks as commitments_hooks
     from communications import hooks as communications_hooks
     from forum import hooks as forum_hooks
+    from insights import hooks as insights_hooks
     from learning import hooks as learning_hooks
     from leave import hooks as leave_hooks
     from networks import hooks as networks_hooks
@@ -95,6 +96,7 @@ def test_the_feature_apps_register_their_hooks_when_django_starts():
         communications_hooks.home_cards,
     ]
     assert list(hooks.staff_record_facts) == [passport_hooks.carer_fact]
+    assert list(hooks.home_figures) == [insights_hooks.home_figures]
     assert list(hooks.waiting_for) == [
         imports_waiting,
         leave_hooks.waiting_for,

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         # In this order, so that every machine numbers the rows the same way.
         leave_demo.seed(organisation=trust, carer=users["carer"])
         passports_demo.seed(organisation=trust, carer=users["carer"], manager=users["manager"])
+        passports_demo.seed_counted_colleagues(organisations=list(base.organisations.values()))
         plans_demo.seed(
             organisation=trust, hr=users["hr"], manager=users["manager"], champion=users["champion"]
         )
