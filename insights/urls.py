@@ -7,6 +7,7 @@ app_name = "insights"
 pages = [
     path("", views.figures, name="figures"),
     path("export.<str:kind>", views.export, name="export"),
+    path("business-case/", views.business_case, name="business_case"),
 ]
 
 urlpatterns = [

@@ -1,8 +1,11 @@
-"""Insight's pages: the organisation's figures with charts and tables, their exports, and the
-partnership's figures added up. Thin views: the figures are ``insights.figures``'s and every
-one of them is made safe by ``insights.disclosure`` before it reaches a template."""
+"""Insight's pages: the organisation's figures with charts and tables, their exports, the
+partnership's figures added up, and the business-case calculator. Thin views: the figures
+are ``insights.figures``'s and every one of them is made safe by ``insights.disclosure``
+before it reaches a template."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -11,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from insights import charts, exports
+from insights.business_case import CENTRICA, DEFAULTS, assumptions, calculate, observed
 from insights.figures import organisation_report, partnership_report
+from insights.forms import BusinessCaseForm, starting_values
 from insights.rules import VIEW
 from organisations.access import access_partnership, org_view
 from organisations.types import AuthenticatedRequest, OrgRequest
@@ -52,4 +57,58 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "insights/partnership.html",
         {"partnership": found, "report": report, "charts": charts.charts_for(report)},
+    )
+
+
+@require_safe
+@org_view(VIEW)
+def business_case(request: OrgRequest) -> HttpResponse:
+    """The calculator: sent with GET, stored nowhere. An empty form starts from the defaults
+    (and the organisation's rounded headcount), and shows their estimate at once when it can."""
+    report = organisation_report(organisation=request.organisation, today=timezone.localdate())
+    ours = observed(report)
+    starting = starting_values(headcount=ours.headcount)
+    asked = any(name in request.GET for name in BusinessCaseForm.base_fields)
+    if asked:
+        form = BusinessCaseForm(request.GET)
+    elif "headcount" in starting:
+        form = BusinessCaseForm({name: str(value) for name, value in starting.items()})
+    else:
+        form = BusinessCaseForm(initial=starting)
+    result = calculate(form.inputs()) if form.is_bound and form.is_valid() else None
+    current = {
+        name: form[name].value() if form[name].value() not in (None, "") else starting.get(name)
+        for name in BusinessCaseForm.base_fields
+    }
+    return render(
+        request,
+        "insights/business_case.html",
+        {
+            "organisation": request.organisation,
+            "form": form,
+            "result": result,
+            "assumptions": (
+                assumptions(
+                    result.inputs,
+                    labels={name: field.label or name for name, field in form.fields.items()},
+                )
+                if result
+                else []
+            ),
+            "defaults": DEFAULTS,
+            "observed": ours,
+            "use_headcount": _query(current, headcount=ours.headcount),
+            "use_share": _query(current, prevalence=ours.counted_share),
+            "centrica": CENTRICA,
+        },
+    )
+
+
+def _query(current: dict[str, object], **change: object) -> str | None:
+    """The calculator's query string with one answer replaced by the organisation's own
+    figure, keeping the rest as typed; None when there is no figure to offer."""
+    if any(value is None for value in change.values()):
+        return None
+    return "?" + urlencode(
+        {key: value for key, value in {**current, **change}.items() if value not in (None, "")}
     )
