@@ -7,6 +7,7 @@ app_name = "insights"
 pages = [
     path("", views.figures, name="figures"),
     path("export.<str:kind>", views.export, name="export"),
+    path("board-report.pdf", views.board_report_download, name="board_report"),
 ]
 
 urlpatterns = [
