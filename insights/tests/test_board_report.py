@@ -114,10 +114,15 @@ def test_the_board_report_opens_with_the_headline_figures_and_no_small_count(fig
     assert "Headline figures" in text
     # The small ward's carers are hidden: its lines say so, and carry no count from 1 to 4.
     assert "fewer than 5" in text
-    small_lines = [line for line in text.splitlines() if "Ward Three" in line]
-    assert small_lines
-    for line in small_lines:
-        assert not re.search(r"(?<![\d,.])[1-4](?![\d,.%])", line), line
+    lines = [line.strip() for line in text.splitlines()]
+    assert not [line for line in lines if re.fullmatch(r"[1-4]", line)]
+    # Each cell is a line of its own: the bar and the table row after the ward's name.
+    after = [lines[i + 1 : i + 4] for i, line in enumerate(lines) if line == "Ward Three"]
+    assert len(after) >= 4  # two charts (by site, by unit), each with its bars and its table
+    for cells in after:
+        assert "fewer than 5" in cells
+        short = [cell for cell in cells if len(cell) < 20]  # cells, not the summary
+        assert not [cell for cell in short if re.search(r"(?<![\d,.])[1-4](?![\d,.%])", cell)]
     # Every chart is drawn with its table.
     assert "Carers by unit" in text
     assert "Carers counted, month by month" in text
