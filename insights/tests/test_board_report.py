@@ -307,3 +307,12 @@ def test_partnership_page_is_the_leads_only(world):
             reverse("insights:partnership", kwargs={"slug": world.partnership.slug})
         )
         assert response.status_code in (403, 404)
+
+
+def test_positions_for_many_organisations_take_two_queries(world, django_assert_num_queries):
+    members = [world.org, world.other_org]
+    members += [_member(world, n) for n in range(4)]
+    with django_assert_num_queries(2):
+        positions = positions_for(members)
+    assert set(positions) == {member.pk for member in members}
+    assert all(len(found) == len(positions[world.org.pk]) for found in positions.values())
