@@ -3,6 +3,9 @@ import.
 
 Benchmarks' live evidence asks whether the organisation has published a leadership
 commitment, and who signed it. It gets a plain value, never the version row.
+
+Insight's partnership page lists the commitments its members have signed and published
+(``partnership_signed_commitments``), in one query however many members there are.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from commitments.selectors import partnership_commitments as _partnership_versions
 from commitments.selectors import published_commitment as _published_version
-from organisations.models import Organisation
+from organisations.models import Organisation, Partnership
 
 
 @dataclass(frozen=True)
@@ -35,3 +39,29 @@ def published_commitment(*, organisation: Organisation) -> PublishedCommitment |
         signed_on=version.signed_on,
         published_at=version.published_at,
     )
+
+
+@dataclass(frozen=True)
+class SignedCommitment:
+    """A member organisation's published commitment, as a partnership's page lists it."""
+
+    organisation_name: str
+    organisation_slug: str
+    signed_by_name: str
+    signed_by_role: str
+    signed_on: date | None
+
+
+def partnership_signed_commitments(*, partnership: Partnership) -> list[SignedCommitment]:
+    """The published commitments of the partnership's members, by organisation name: one
+    query."""
+    return [
+        SignedCommitment(
+            organisation_name=version.commitment.organisation.name,
+            organisation_slug=version.commitment.organisation.slug,
+            signed_by_name=version.signed_by_name,
+            signed_by_role=version.signed_by_role,
+            signed_on=version.signed_on,
+        )
+        for version in _partnership_versions(partnership=partnership)
+    ]

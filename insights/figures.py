@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from insights import selectors
+from benchmarks.public import FrameworkPosition, positions_for, positions_of
+from commitments.public import SignedCommitment, partnership_signed_commitments
+from insights import charts, selectors
+from insights.changes import changes_between
+from insights.documents import BoardReport
 from insights.report import Report, add_up, build
 from insights.services import month_of, take_snapshot
 from organisations.models import Organisation, Partnership
+from plans.public import org_plan_rag
 
 
 def organisation_report(*, organisation: Organisation, today: date) -> Report:
@@ -38,4 +44,58 @@ def partnership_report(*, partnership: Partnership, today: date) -> Report:
         month=month,
         trend=selectors.partnership_trend(partnership=partnership, month=month),
         organisations=len(snapshots),
+    )
+
+
+def previous_report(*, organisation: Organisation, month: date) -> Report | None:
+    """The month before ``month``'s figures, made safe the same way, or None when they were
+    not taken (the organisation is new, or the monthly task did not run)."""
+    snapshot = selectors.snapshot_of(organisation=organisation, month=selectors.month_before(month))
+    if snapshot is None:
+        return None
+    return build({**snapshot.counts, "units": snapshot.units}, month=snapshot.month)
+
+
+def board_report(*, organisation: Organisation, today: date) -> BoardReport:
+    """Everything the board report prints: this month's figures and charts, the change from
+    last month's (when they were taken), the benchmark position and the plan's RAG summary."""
+    report = organisation_report(organisation=organisation, today=today)
+    before = previous_report(organisation=organisation, month=report.month)
+    return BoardReport(
+        organisation_name=organisation.name,
+        report=report,
+        charts=charts.charts_for(report),
+        positions=positions_of(organisation=organisation),
+        plan=org_plan_rag(organisation=organisation, today=today),
+        changes=changes_between(before, report) if before is not None else None,
+        printed_on=today,
+    )
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """One member organisation's benchmark position, for the partnership's page."""
+
+    name: str
+    positions: list[FrameworkPosition]
+
+
+@dataclass(frozen=True)
+class PartnershipStanding:
+    frameworks: list[str]
+    members: list[MemberStanding]
+    commitments: list[SignedCommitment]
+
+
+def partnership_standing(*, partnership: Partnership) -> PartnershipStanding:
+    """Each member's level on each framework and the commitments members signed: a constant
+    number of queries whatever the number of members. Levels and signatures are not counts
+    of people, so they are shown per organisation."""
+    members = selectors.member_organisations(partnership=partnership)
+    positions = positions_for(members)
+    first = next(iter(positions.values()), [])
+    return PartnershipStanding(
+        frameworks=[position.framework_name for position in first],
+        members=[MemberStanding(member.name, positions[member.pk]) for member in members],
+        commitments=partnership_signed_commitments(partnership=partnership),
     )

@@ -69,3 +69,13 @@ def partnership_month(*, partnership: Partnership, month: date) -> list[Snapshot
         .defer("units")
         .order_by("organisation_id")
     )
+
+
+def month_before(month: date) -> date:
+    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
+
+
+def snapshot_of(*, organisation: Organisation, month: date) -> Snapshot | None:
+    """The organisation's figures for ``month`` if they were taken; never taken afterwards,
+    as a month's figures stand for the month they were taken in."""
+    return Snapshot.objects.filter(organisation=organisation, month=month).first()

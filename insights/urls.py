@@ -8,6 +8,7 @@ pages = [
     path("", views.figures, name="figures"),
     path("export.<str:kind>", views.export, name="export"),
     path("business-case/", views.business_case, name="business_case"),
+    path("board-report.pdf", views.board_report_download, name="board_report"),
 ]
 
 urlpatterns = [

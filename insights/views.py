@@ -15,7 +15,13 @@ from django.views.decorators.http import require_safe
 
 from insights import charts, exports
 from insights.business_case import CENTRICA, DEFAULTS, assumptions, calculate, observed
-from insights.figures import organisation_report, partnership_report
+from insights.documents import board_report_pdf
+from insights.figures import (
+    board_report,
+    organisation_report,
+    partnership_report,
+    partnership_standing,
+)
 from insights.forms import BusinessCaseForm, starting_values
 from insights.rules import VIEW
 from organisations.access import access_partnership, org_view
@@ -47,6 +53,21 @@ def export(request: OrgRequest, kind: str) -> HttpResponse:
 
 
 @require_safe
+@org_view(VIEW)
+def board_report_download(request: OrgRequest) -> HttpResponse:
+    """The board report as a PDF: the organisation's slug and the month name the file,
+    nothing about anyone."""
+    board = board_report(organisation=request.organisation, today=timezone.localdate())
+    response = HttpResponse(board_report_pdf(board), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="board-report-{request.organisation.slug}-'
+        f'{board.report.month:%Y-%m}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
 @login_required
 def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     found = access_partnership(
@@ -56,7 +77,12 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "insights/partnership.html",
-        {"partnership": found, "report": report, "charts": charts.charts_for(report)},
+        {
+            "partnership": found,
+            "report": report,
+            "charts": charts.charts_for(report),
+            "standing": partnership_standing(partnership=found),
+        },
     )
 
 

@@ -18,6 +18,9 @@ Communications suggests actions for an awareness day (Carers Week, Carers Rights
 puts one into the organisation's plan when HR asks (``suggestion_into_plan``), asking which
 are in a plan already (``suggestions_in_plans``) and whether the reader may add any
 (``may_change_org_plans``), so it never shows a button that would be refused.
+
+Insight's board report shows the organisation plan's actions counted by their newest red,
+amber or green status (``org_plan_rag``): numbers of actions, never their text or owners.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ from __future__ import annotations
 from plans.criteria import CriteriaSource, Criterion, FrameworkCriteria, offer_criteria
 from plans.gaps import Gap, GapsAdded, PlanOption, PlanSummary
 from plans.selectors import (
+    PlanRag,
     latest_plan_made_from,
     may_change_org_plans,
+    org_plan_rag,
     personal_plan_with_step,
     plan_options_for_gaps,
     suggestions_in_plans,
@@ -48,6 +53,7 @@ __all__ = [
     "GapsAdded",
     "PlanMadeMeanwhile",
     "PlanOption",
+    "PlanRag",
     "PlanStep",
     "PlanSummary",
     "StepAdded",
@@ -57,6 +63,7 @@ __all__ = [
     "latest_plan_made_from",
     "may_change_org_plans",
     "offer_criteria",
+    "org_plan_rag",
     "personal_plan_add_step",
     "personal_plan_with_step",
     "plan_options_for_gaps",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
 from accounts.models import User
@@ -24,6 +25,7 @@ from plans.models import (
     PlanCalendarFeed,
     Priority,
     ProgressEntry,
+    Rag,
 )
 from plans.rules import reads_all_plans
 from plans.steps import PlanStep
@@ -331,3 +333,71 @@ def may_change_org_plans(*, user: User, organisation: Organisation) -> bool:
     """Whether ``user`` may add to the organisation's plans (HR admins and organisation admins
     in post), so another app shows an "add to the plan" button only to those it works for."""
     return bool(user.has_perm("plans.manage_org_plans", organisation))
+
+
+# --- The organisation plan at a glance -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRag:
+    """The organisation plan's open actions by their newest red, amber or green status, for
+    a board report: counts of actions, never who owns them or what was written."""
+
+    title: str
+    period_start: date
+    period_end: date
+    red: int
+    amber: int
+    green: int
+    #: Open actions with no progress reported yet.
+    not_reported: int
+    done: int
+
+    @property
+    def actions(self) -> int:
+        return self.red + self.amber + self.green + self.not_reported + self.done
+
+
+def current_org_plan(*, organisation: Organisation, today: date) -> OrgPlan | None:
+    """The plan whose period covers ``today``, else the one that started most recently."""
+    plans = OrgPlan.objects.filter(organisation=organisation)
+    return (
+        plans.filter(period_start__lte=today, period_end__gte=today)
+        .order_by("-period_start", "-id")
+        .first()
+        or plans.order_by("-period_start", "-id").first()
+    )
+
+
+def org_plan_rag(*, organisation: Organisation, today: date) -> PlanRag | None:
+    """The current organisation plan's RAG summary (three queries at most), or None when the
+    organisation has no plan."""
+    plan = current_org_plan(organisation=organisation, today=today)
+    if plan is None:
+        return None
+    newest = ProgressEntry.objects.filter(action=OuterRef("pk")).order_by("-at", "-id")
+    rows = (
+        ActionPoint.objects.filter(plan=plan)
+        .annotate(rag=Subquery(newest.values("rag")[:1]))
+        .values("status", "rag")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {"red": 0, "amber": 0, "green": 0, "none": 0, "done": 0}
+    for row in rows:
+        if row["status"] == ActionStatus.DONE:
+            counts["done"] += row["n"]
+        else:
+            counts[row["rag"] if row["rag"] in (Rag.RED, Rag.AMBER, Rag.GREEN) else "none"] += row[
+                "n"
+            ]
+    return PlanRag(
+        title=plan.title,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        red=counts["red"],
+        amber=counts["amber"],
+        green=counts["green"],
+        not_reported=counts["none"],
+        done=counts["done"],
+    )

@@ -25,6 +25,8 @@ def export(kind: str):
 MATRIX: dict[str, Spec] = {
     "insights:figures": page(FIGURES),
     "insights:export": page(FIGURES, kwargs=export("csv")),
+    "insights:board_report": page(FIGURES),
+    "insights:business_case": page(FIGURES),
     "insights:partnership": Spec(
         "GET",
         {**dict.fromkeys(EVERYONE, 404), ANON: 302, "lead": 200},
