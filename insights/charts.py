@@ -98,7 +98,7 @@ def _share_chart(key: str, title: str, lines: list[GroupLine], what: str) -> Cha
         ) % {"what": what, "name": top.label, "percent": top.row.percent}
     else:
         summary = _(
-            "No %(what)s has figures that can be shown without risk of identifying someone."
+            "None of the %(what)s has figures that can be shown without risk of identifying someone."
         ) % {"what": what}
     if hidden:
         summary += " " + ngettext(
