@@ -62,6 +62,10 @@ class Attacker:
         self.upper.append(most)
         return len(self.upper) - 1
 
+    def knows(self, expr: Expr, low: int, high: int) -> None:
+        """The attacker knows a sum lies between two values from elsewhere."""
+        self.rows.append((expr, low, high))
+
     def equal(self, a: Expr, b: Expr) -> None:
         """The attacker knows two sums are the same (a unit that did not change)."""
         expr = dict(a)

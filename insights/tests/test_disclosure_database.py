@@ -1,5 +1,6 @@
-"""The small-number method against the database: exact counts that agree with plain SQL on
-generated staff lists, a month's report that is the same whatever day it is read, and pages
+"""The small-number method against the database: exact counts (people in post and carers by
+unit, site and hours band; agreed passports by review) that agree with plain SQL on generated
+staff lists, a month's report that is the same whatever day it is read, and pages
 and exports that never carry a count from 1 to 4.
 
 Populations are made from a seeded random generator rather than Hypothesis, so that these
@@ -21,6 +22,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from insights import exports
@@ -30,7 +32,7 @@ from insights.services import take_snapshot
 from insights.tests.test_disclosure_properties import small_count
 from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
 from organisations.tests.factories import OrganisationFactory, StaffRecordFactory, UnitFactory
-from passports.models import CarerDeclaration
+from passports.models import AgreedVersion, CarerDeclaration, Passport
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 12, 6)
@@ -68,6 +70,30 @@ def population(org: Organisation, seed: int) -> None:
                 CarerDeclaration.objects.create(staff=record, include_in_counts=True)
             elif roll < 0.55:
                 CarerDeclaration.objects.create(staff=record, include_in_counts=False)
+            else:
+                continue
+            if rng.random() < 0.6:
+                passport(record, rng)
+
+
+def passport(record: StaffRecord, rng: random.Random) -> None:
+    """A passport, agreed or still a draft, with its review to come, overdue or unset."""
+    made = Passport.objects.create(
+        staff=record,
+        next_review_on=rng.choice([None, date(2026, 6, 1), TODAY, date(2027, 3, 1)]),
+    )
+    if rng.random() < 0.7:
+        moment = timezone.now()
+        AgreedVersion.objects.create(
+            passport=made,
+            number=1,
+            draft_version=1,
+            agreed_at=moment,
+            carer_signed_at=moment,
+            manager_signed_at=moment,
+            manager_name="A manager",
+            content={},
+        )
 
 
 def counts_by_sql(org: Organisation) -> tuple[dict[int | None, dict[str, Any]], dict[str, Any]]:
@@ -114,6 +140,34 @@ def counts_by_sql(org: Organisation) -> tuple[dict[int | None, dict[str, Any]], 
     return units, bands
 
 
+def passports_by_sql(org: Organisation, today: date) -> dict[str, int]:
+    """Agreed passports of counted carers in post, by review date, straight from the tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT COUNT(*),
+                   SUM(CASE WHEN p.next_review_on >= %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.next_review_on < %s THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN p.next_review_on IS NULL THEN 1 ELSE 0 END)
+            FROM {Passport._meta.db_table} p
+            JOIN {StaffRecord._meta.db_table} s ON s.id = p.staff_id
+            JOIN {CarerDeclaration._meta.db_table} d ON d.staff_id = s.id
+            WHERE s.organisation_id = %s AND s.status = %s AND d.include_in_counts = %s
+              AND EXISTS (
+                SELECT 1 FROM {AgreedVersion._meta.db_table} a WHERE a.passport_id = p.id
+              )
+            """,  # noqa: S608
+            [today, today, org.pk, StaffStatus.ACTIVE.value, True],
+        )
+        agreed, on_time, overdue, unset = cursor.fetchone()
+    return {
+        "agreed": agreed,
+        "review_on_time": int(on_time or 0),
+        "review_overdue": int(overdue or 0),
+        "no_review_date": int(unset or 0),
+    }
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_gathered_counts_agree_with_plain_sql(seed):
     org = OrganisationFactory.create()
@@ -130,6 +184,8 @@ def test_gathered_counts_agree_with_plain_sql(seed):
     assert counts["staff"] == sum(u["staff"] for u in units.values())
     assert counts["carers"] == sum(u["carers"] for u in units.values())
     assert counts["carers"] > 0
+    assert counts["passports"] == passports_by_sql(org, TODAY)
+    assert counts["passports"]["agreed"] > 0
 
 
 def test_a_months_report_is_the_same_whatever_day_it_is_read(world):

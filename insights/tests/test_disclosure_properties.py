@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from insights.charts import charts_for
@@ -35,10 +35,15 @@ from insights.tests.attacker import Attacker, Expr, total
 
 MONTH = date(2026, 12, 1)
 BANDS = [key for key, _lower in HOURS_BANDS]
+NONE = Group(carers=0, staff=0)
 #: Without a headcount, a count the attacker knows nothing else of is at most this.
 NO_LIMIT = 500
 ATTACKERS = pytest.mark.parametrize("informed", [False, True], ids=["issue", "informed"])
 PURE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Several reports side by side take more solving: fewer examples keep the file quick.
+SIDE_BY_SIDE = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 SMALL_NUMBER = re.compile(r"[1-4]")
 
 # --- generated counts --------------------------------------------------------------------
@@ -222,6 +227,8 @@ def truth(cells: Mapping[int, Mapping[str, Group]]) -> list[int]:
 @ATTACKERS
 @PURE
 @given(counts=st.dictionaries(st.sampled_from("abcdef"), counts_, min_size=1))
+@example(counts={"a": 1, "b": 1, "c": 1, "d": 1})  # each "fewer than 5" under one: each 1
+@example(counts={"a": 4, "b": 4})  # two "fewer than 5" beside a total of 10: both 4
 def test_protect_counts_hides_nothing_that_can_be_worked_out(informed, counts):
     figures, whole = protect_counts(counts)
     attacker = Attacker(informed=informed)
@@ -236,6 +243,9 @@ def test_protect_counts_hides_nothing_that_can_be_worked_out(informed, counts):
 @ATTACKERS
 @PURE
 @given(groups=groups_())
+@example(groups={"a": Group(carers=1, staff=1)})  # "fewer than 5" of a known 1 is 1
+@example(groups={"a": Group(carers=4, staff=5), "b": Group(carers=4, staff=8)})
+@example(groups={"a": Group(carers=0, staff=5), "b": Group(carers=1, staff=5)})
 def test_protect_groups_hides_nothing_that_can_be_worked_out(informed, groups):
     rows, whole = protect_groups(groups)
     attacker = Attacker(informed=informed)
@@ -249,11 +259,18 @@ def test_protect_groups_hides_nothing_that_can_be_worked_out(informed, groups):
     assert attacker.pinned(real) == [], groups
 
 
+@st.composite
+def nested_(draw: st.DrawFn) -> tuple[dict[str, Group], dict[str, str]]:
+    units = draw(groups_(most=8))
+    return units, {key: draw(st.sampled_from(["s1", "s2", "s3"])) for key in units}
+
+
 @ATTACKERS
 @PURE
-@given(units=groups_(most=8), data=st.data())
-def test_protect_nested_hides_nothing_that_can_be_worked_out(informed, units, data):
-    site_of = {key: data.draw(st.sampled_from(["s1", "s2", "s3"])) for key in units}
+@given(nested=nested_())
+@example(nested=({"a": Group(4, 5), "b": Group(4, 8)}, {"a": "s1", "b": "s1"}))
+def test_protect_nested_hides_nothing_that_can_be_worked_out(informed, nested):
+    units, site_of = nested
     unit_rows, site_rows, whole = protect_nested(units, site_of)
     attacker = Attacker(informed=informed)
     index = {key: attacker.unknown(key, most=group.staff) for key, group in units.items()}
@@ -280,6 +297,12 @@ def test_protect_nested_hides_nothing_that_can_be_worked_out(informed, units, da
 @ATTACKERS
 @PURE
 @given(org=cells_())
+@example(
+    org=(
+        {1: {"under_16": Group(4, 5), "16_to_29": Group(0, 0), "30_or_more": Group(4, 8)}},
+        {1: 101},
+    )
+)
 def test_an_organisations_report_hides_nothing_that_can_be_worked_out(informed, org):
     """By unit, by site, by hours band and the total, all of the same people."""
     cells, site_of = org
@@ -292,7 +315,51 @@ def test_an_organisations_report_hides_nothing_that_can_be_worked_out(informed, 
 
 
 @ATTACKERS
-@PURE
+@SIDE_BY_SIDE
+# The partnership's total (5, so 5 to 7) less a member's shown 0 is the other member's hidden
+# carers, at most its 5 staff: all 5 of them are carers.
+@example(
+    orgs=[
+        (
+            ({1: {"under_16": NONE, "16_to_29": NONE, "30_or_more": Group(0, 5)}}, {1: 101}),
+            "england",
+        ),
+        (
+            ({1: {"under_16": NONE, "16_to_29": NONE, "30_or_more": Group(5, 5)}}, {1: 101}),
+            "england",
+        ),
+    ]
+)
+# Two members' two bands, each "fewer than 5", under a partnership total "fewer than 5": four
+# parts of at least 1 adding up to at most 4 are each 1.
+@example(
+    orgs=[
+        (
+            ({1: {"under_16": Group(1, 5), "16_to_29": NONE, "30_or_more": Group(1, 5)}}, {1: 101}),
+            "england",
+        )
+    ]
+    * 2
+)
+# The partnership hides England (0 carers) beside Wales (1); England's one member shows 0.
+@example(
+    orgs=[
+        (
+            (
+                {1: {"under_16": Group(0, 0), "16_to_29": Group(0, 0), "30_or_more": Group(0, 5)}},
+                {1: 101},
+            ),
+            "england",
+        ),
+        (
+            (
+                {1: {"under_16": Group(0, 0), "16_to_29": Group(0, 0), "30_or_more": Group(1, 5)}},
+                {1: 101},
+            ),
+            "wales",
+        ),
+    ]
+)
 @given(
     orgs=st.lists(
         st.tuples(cells_(units=3), st.sampled_from(["england", "wales"])), min_size=2, max_size=4
@@ -366,8 +433,26 @@ def two_months_(draw: st.DrawFn) -> tuple[Any, Any, dict[int, int], set[int]]:
 
 
 @ATTACKERS
-@PURE
+@SIDE_BY_SIDE
 @given(months=two_months_())
+# Last month unit 2 (0 carers) was hidden beside unit 3 (1); this month every unit shows 0, and
+# unit 2 did not change.
+@example(
+    months=(
+        {
+            1: {"under_16": Group(0, 0), "16_to_29": Group(0, 0), "30_or_more": Group(0, 0)},
+            2: {"under_16": Group(0, 0), "16_to_29": Group(0, 1), "30_or_more": Group(0, 4)},
+            3: {"under_16": Group(0, 0), "16_to_29": Group(1, 4), "30_or_more": Group(0, 1)},
+        },
+        {
+            1: {"under_16": Group(0, 0), "16_to_29": Group(0, 0), "30_or_more": Group(0, 0)},
+            2: {"under_16": Group(0, 0), "16_to_29": Group(0, 1), "30_or_more": Group(0, 4)},
+            3: {"under_16": Group(0, 0), "16_to_29": Group(0, 4), "30_or_more": Group(0, 1)},
+        },
+        {1: 101, 2: 101, 3: 101},
+        {1, 2},
+    )
+)
 def test_two_months_side_by_side_give_away_no_hidden_figure(informed, months):
     """Last month's report and this month's (with the trend), by someone who knows which
     units did not change at all: neither month's hidden figures can be worked out."""
@@ -513,3 +598,27 @@ def test_shares_come_from_the_figures_shown(counts):
             assert row.carers.value is not None
             assert row.staff.value
             assert row.percent == min(100, round(100 * row.carers.value / row.staff.value))
+
+
+# --- the attacker itself ---------------------------------------------------------------------
+
+
+def test_the_attacker_works_out_what_arithmetic_gives_away():
+    """A check of the check: a hidden figure beside a shown 0 and a total of 0 is 0, while a
+    "fewer than 5" beside a shown 20 and a total of 25 is not pinned."""
+    attacker = Attacker()
+    a, b = attacker.unknown("a", most=NO_LIMIT), attacker.unknown("b", most=NO_LIMIT)
+    attacker.sees("a", {a: 1}, Figure(None, Hidden.SECONDARY))
+    attacker.sees("b", {b: 1}, Figure(0))
+    attacker.sees("total", {a: 1, b: 1}, Figure(0))
+    assert attacker.pinned([0, 0]) == [("a", 0)]
+
+    attacker = Attacker()
+    a, b = attacker.unknown("a", most=NO_LIMIT), attacker.unknown("b", most=NO_LIMIT)
+    attacker.sees("a", {a: 1}, Figure(None, Hidden.SMALL))
+    attacker.sees("b", {b: 1}, Figure(20))
+    attacker.sees("total", {a: 1, b: 1}, Figure(25))
+    assert attacker.pinned([3, 21]) == []
+    attacker.knows({b: 1}, 21, 21)  # told exactly, the subtraction works
+    attacker.knows({a: 1, b: 1}, 24, 24)
+    assert attacker.pinned([3, 21]) == [("a", 3)]
