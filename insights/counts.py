@@ -48,6 +48,8 @@ class UnitCounts(TypedDict):
     site_name: str
     staff: int
     carers: int
+    #: The same by hours band: what lets the protection see units and bands together.
+    bands: dict[str, dict[str, int]]
 
 
 def _band_case() -> Case:
@@ -106,9 +108,11 @@ def carers_by_unit_and_band(
                 site_name=site_name,
                 staff=0,
                 carers=0,
+                bands={},
             )
         units[unit_id]["staff"] += row["staff"]
         units[unit_id]["carers"] += row["carers"]
+        units[unit_id]["bands"][row["band"]] = {"staff": row["staff"], "carers": row["carers"]}
         bands[row["band"]]["staff"] += row["staff"]
         bands[row["band"]]["carers"] += row["carers"]
     ordered = sorted(

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,9 @@ from django.utils.translation import gettext as _
 THRESHOLD = 5
 #: Every count shown is a multiple of this.
 ROUND_TO = 5
+#: A group (a unit, a site, an hours band) with fewer people than this never shows its count
+#: of carers: with its headcount known, any label would say too much about so few.
+GROUP_MIN = 10
 
 
 class Hidden(StrEnum):
@@ -39,6 +43,11 @@ class Hidden(StrEnum):
     SMALL = "small"
     #: Not small, hidden so that a small one cannot be worked out.
     SECONDARY = "secondary"
+    #: A group of fewer than ``GROUP_MIN`` people: never shown, whatever its count.
+    TOO_FEW = "too_few"
+    #: Part of a breakdown held back whole (every part "not shown", whatever its count), when
+    #: hiding more parts could not stop a small one being worked out.
+    WITHHELD = "withheld"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class Figure:
 
     value: int | None
     hidden: Hidden | None = None
+    #: A partnership's figure added up from its members' shown figures, some of which could
+    #: not be shown: the real count is higher.
+    at_least: bool = False
 
     @property
     def shown(self) -> bool:
@@ -57,8 +69,14 @@ class Figure:
         """What a table cell, chart label or export says."""
         if self.hidden == Hidden.SECONDARY:
             return _("not shown")
+        if self.hidden == Hidden.TOO_FEW:
+            return _("not shown: fewer than %(n)s staff") % {"n": GROUP_MIN}
+        if self.hidden == Hidden.WITHHELD:
+            return _("not shown")
         if self.value is None:
             return _("fewer than %(n)s") % {"n": THRESHOLD}
+        if self.at_least:
+            return _("at least %(n)s") % {"n": f"{self.value:,}"}
         return f"{self.value:,}"
 
     def __str__(self) -> str:
@@ -81,8 +99,13 @@ def publish(count: int) -> Figure:
     return Figure(rounded(count))
 
 
-def hide(count: int) -> Figure:
-    return Figure(None, Hidden.SMALL if 0 < count < THRESHOLD else Hidden.SECONDARY)
+def hide(count: int, *, staff: int | None = None) -> Figure:
+    """A hidden count's figure: "fewer than 5" when it is 0 to 4, "not shown" when it is 5 or
+    more, and for a group of fewer than ``GROUP_MIN`` people always the same words, whatever
+    the count."""
+    if staff is not None and 0 < staff < GROUP_MIN:
+        return Figure(None, Hidden.TOO_FEW)
+    return Figure(None, Hidden.SMALL if count < THRESHOLD else Hidden.SECONDARY)
 
 
 def percent(part: Figure, whole: Figure) -> int | None:
@@ -96,38 +119,69 @@ def percent(part: Figure, whole: Figure) -> int | None:
 # --- counts that add up to a total ------------------------------------------------------
 
 
-def _group_safe(values: Iterable[int], *, all_parts: bool) -> bool:
-    """Hidden counts are safe together when their sum is 0 or at least the threshold, and
-    there are at least two of them (one alone is the total less the rest) unless they are
-    every part there is, when the total, tested on its own, stands for them."""
-    values = list(values)
-    total = sum(values)
-    if 0 < total < THRESHOLD:
-        return False
-    return len(values) != 1 or all_parts
+#: What a month's protection decided, by table name: which figures it hides. Kept with the
+#: month's counts so that the attacker runs once, when the month is taken, not on every page.
+Memo = dict[str, Any]
 
 
 def protect_counts[K: Hashable](
-    counts: Mapping[K, int], *, order: Callable[[K], object] = str
+    counts: Mapping[K, int],
+    *,
+    order: Callable[[K], Any] = str,
+    memo: Memo | None = None,
+    name: str = "",
 ) -> tuple[dict[K, Figure], Figure]:
-    """Counts that each person falls in exactly one of (outcomes of requests, say), shown
-    beside their total. Returns each count's figure and the total's."""
-    hidden = {key for key, value in counts.items() if 0 < value < THRESHOLD}
-    while hidden and not _group_safe(
-        (counts[key] for key in hidden), all_parts=len(hidden) == len(counts)
-    ):
-        candidates = sorted(
-            (counts[key], order(key), key)
-            for key in counts
-            if key not in hidden and counts[key] > 0
-        )
-        if not candidates:
+    """Counts that each person or request falls in exactly one of (outcomes of requests),
+    shown beside their total. Returns each count's figure and the total's.
+
+    Counts from 1 to 4 are hidden; then, while the attacker (``insights.audit``) can work
+    out a hidden one, the next count in ``order`` is hidden too (the order of the categories,
+    never their size, so which one is hidden says nothing about it), and last the total."""
+    from insights.audit import Seen, pinned
+
+    keys = sorted(counts, key=order)
+    total = sum(counts.values())
+    withheld = False
+
+    def figure(key: K) -> Figure:
+        if withheld:
+            return Figure(None, Hidden.WITHHELD)
+        return hide(counts[key]) if key in hidden else publish(counts[key])
+
+    if memo is not None and name in memo:
+        decided = memo[name]
+        hidden = {key for key in keys if str(key) in decided["hidden"]}
+        withheld = bool(decided.get("withheld"))
+        figures = {key: figure(key) for key in keys}
+        return figures, hide(total) if decided["total"] else publish(total)
+    hidden = {key for key in keys if 0 < counts[key] < THRESHOLD}
+    total_hidden = False
+    upper = [max(total * 2 + 10, 10)] * len(keys)
+    while True:
+        figures = {key: figure(key) for key in keys}
+        total_figure = hide(total) if total_hidden else publish(total)
+        if not hidden:
             break
-        hidden.add(candidates[0][2])
-    figures = {
-        key: hide(value) if key in hidden else publish(value) for key, value in counts.items()
-    }
-    return figures, publish(sum(counts.values()))
+        seen = [Seen((i,), figures[key]) for i, key in enumerate(keys)]
+        seen.append(Seen(tuple(range(len(keys))), total_figure))
+        if not pinned(upper, seen):
+            break
+        more = [key for key in keys if key not in hidden]
+        if more:
+            hidden.add(more[0])
+        elif not total_hidden:
+            total_hidden = True
+        elif not withheld:
+            withheld = True
+        else:
+            break
+    if memo is not None:
+        memo[name] = {
+            "hidden": sorted(str(key) for key in hidden),
+            "total": total_hidden,
+            "withheld": withheld,
+        }
+    return {key: figures[key] for key in counts}, total_figure
 
 
 # --- groups of people, some of them carers -----------------------------------------------
@@ -158,74 +212,255 @@ class Group:
 
 
 def _small(group: Group) -> bool:
-    """The primary test on one group: few carers, or few who are not."""
-    return 0 < group.carers < THRESHOLD or (group.carers > 0 and group.others < THRESHOLD)
-
-
-def _groups_safe(groups: list[Group], *, all_parts: bool) -> bool:
-    """Hidden groups are safe together when, added up, they would pass the primary test, and
-    there are at least two of them unless they are every part there is."""
-    together = Group(sum(g.carers for g in groups), sum(g.staff for g in groups))
-    if _small(together):
+    """The primary test on one group: few carers, few who are not, or few people at all."""
+    if group.staff == 0:
         return False
-    return len(groups) != 1 or all_parts
+    return (
+        group.staff < GROUP_MIN
+        or 0 < group.carers < THRESHOLD
+        or (group.carers > 0 and group.others < THRESHOLD)
+    )
 
 
-def _widen[K: Hashable](
-    hidden: set[K],
-    among: list[K],
-    groups: Mapping[K, Group],
-    order: Callable[[K], object],
-    *,
-    all_parts: bool,
-) -> bool:
-    """Hide more of ``among`` (smallest first) until its hidden ones are safe together.
-    Returns False when every one of them is hidden and they still are not."""
+def _row(group: Group, hidden: bool, withheld: bool = False) -> Row:
+    if withheld and not 0 < group.staff < GROUP_MIN:
+        carers = Figure(None, Hidden.WITHHELD)
+    elif hidden:
+        carers = hide(group.carers, staff=group.staff)
+    else:
+        carers = publish(group.carers)
+    return Row(carers=carers, staff=publish(group.staff))
+
+
+def _add(groups: Iterable[Group]) -> Group:
+    groups = list(groups)
+    return Group(sum(g.carers for g in groups), sum(g.staff for g in groups))
+
+
+@dataclass
+class _Table:
+    """One breakdown being protected: its groups, which unknowns each adds up, and which are
+    hidden. ``parent`` says, for a group, which group of which table contains it."""
+
+    name: str
+    groups: dict[Hashable, Group]
+    variables: dict[Hashable, tuple[int, ...]]
+    hidden: set[Hashable]
+    parent: Callable[[Hashable], tuple[str, Hashable] | None]
+    #: Held back whole: every group "not shown", whatever its count.
+    withheld: bool = False
+
+
+@dataclass(frozen=True)
+class Before:
+    """Last month's figures, already shown and fixed, for the attacker to set beside this
+    month's: its unknowns (appended after this month's), its figures, each tagged with the
+    same group this month, and the unknowns known to be equal in both months."""
+
+    upper: list[int]
+    seen: list[Any]
+    tags: list[tuple[str, Hashable]]
+    links: list[tuple[int, int]]
+
+
+def _protect(
+    tables: dict[str, _Table],
+    upper: list[int],
+    order: Callable[[object], object],
+    sibling_of: Callable[[str, Hashable], object] | None = None,
+    before: Before | None = None,
+) -> None:
+    """Hide more, group by group, until the attacker works out no hidden figure. A worked-out
+    figure's table hides its next smallest group by headcount (which HR knows, so the choice
+    says nothing about carers), preferring its siblings; with none left, its parent. A
+    figure of last month's worked out with this month's help makes this month hide the same
+    group."""
+    from insights.audit import Seen, pinned
+
+    all_upper = upper + (before.upper if before else [])
+    links = before.links if before else []
     while True:
-        mine = [key for key in among if key in hidden]
-        if not mine or _groups_safe(
-            [groups[key] for key in mine], all_parts=all_parts and len(mine) == len(among)
-        ):
-            return True
-        candidates = sorted(
-            (groups[key].staff, order(key), key)
-            for key in among
-            if key not in hidden and groups[key].staff > 0
-        )
-        if not candidates:
-            return False
-        hidden.add(candidates[0][2])
+        seen: list[Seen] = []
+        where: list[tuple[str, Hashable]] = []
+        for table in tables.values():
+            for key, group in table.groups.items():
+                seen.append(
+                    Seen(
+                        table.variables[key],
+                        _row(group, key in table.hidden, table.withheld).carers,
+                        staff=group.staff,
+                    )
+                )
+                where.append((table.name, key))
+        if before is not None:
+            seen.extend(before.seen)
+            where.extend(before.tags)
+        found = pinned(all_upper, seen, links)
+        if not found:
+            return
+        changed = False
+        for index in found:
+            name, key = where[index]
+            table = tables.get(name)
+            if table is None or key not in table.groups:
+                continue
+            if index >= len(seen) - (len(before.seen) if before else 0) and key not in table.hidden:
+                table.hidden.add(key)
+                changed = True
+                continue
+            candidates = sorted(
+                (
+                    (
+                        sibling_of is None or sibling_of(name, other) != sibling_of(name, key),
+                        group.staff,
+                        order(other),
+                    ),
+                    other,
+                )
+                for other, group in table.groups.items()
+                if other not in table.hidden and group.staff > 0
+            )
+            if candidates:
+                table.hidden.add(candidates[0][1])
+                changed = True
+                continue
+            up = table.parent(key)
+            while up is not None and up[1] in tables[up[0]].hidden:
+                up = tables[up[0]].parent(up[1])
+            if up is not None:
+                tables[up[0]].hidden.add(up[1])
+                changed = True
+                continue
+            # Nothing more to hide: hold back the whole breakdown, then the one above it.
+            here: tuple[str, Hashable] | None = (name, key)
+            while here is not None and tables[here[0]].withheld:
+                here = tables[here[0]].parent(here[1])
+            if here is not None:
+                tables[here[0]].withheld = True
+                changed = True
+        if not changed:
+            return
 
 
-def _rows[K: Hashable](groups: Mapping[K, Group], hidden: set[K]) -> dict[K, Row]:
-    return {
-        key: (
-            Row(carers=hide(group.carers), staff=publish(group.staff))
-            if key in hidden
-            else Row(carers=publish(group.carers), staff=publish(group.staff))
+def protect_organisation[U: Hashable, B: Hashable](
+    cells: Mapping[tuple[U, B], Group],
+    site_of: Mapping[U, Hashable] | None,
+    *,
+    order: Callable[[object], Any] = str,
+    memo: Memo | None = None,
+    name: str = "",
+    before: Callable[[dict[str, _Table], int], Before | None] | None = None,
+) -> tuple[dict[U, Row], dict[Hashable, Row], dict[B, Row], Row]:
+    """Carers among staff by unit, by site (units within sites) and by hours band, beside
+    the total: four tables over the same people. The unknowns are the carers in each unit and
+    band; HR knows each one's headcount. Primary suppression first, then ``_protect``. With
+    no ``site_of`` there is no site table, and with one band no band table (each would only
+    repeat another)."""
+    keys = list(cells)
+    upper = [cells[key].staff for key in keys]
+    index = {key: i for i, key in enumerate(keys)}
+    units: dict[Hashable, list[tuple[U, B]]] = {}
+    bands: dict[Hashable, list[tuple[U, B]]] = {}
+    sites: dict[Hashable, list[tuple[U, B]]] = {}
+    for key in keys:
+        unit, band = key
+        units.setdefault(unit, []).append(key)
+        bands.setdefault(band, []).append(key)
+        if site_of is not None:
+            sites.setdefault(site_of[unit], []).append(key)
+
+    def table(name: str, members: dict[Hashable, list[tuple[U, B]]], parent) -> _Table:
+        groups = {k: _add(cells[c] for c in v) for k, v in members.items()}
+        return _Table(
+            name=name,
+            groups=groups,
+            variables={k: tuple(index[c] for c in v) for k, v in members.items()},
+            hidden={k for k, g in groups.items() if _small(g)},
+            parent=parent,
         )
-        for key, group in groups.items()
+
+    tables = {
+        "unit": table(
+            "unit",
+            units,
+            (lambda k: ("site", site_of[k]))
+            if site_of is not None
+            else (lambda k: ("total", "all")),
+        ),
+        "total": table("total", {"all": keys}, lambda k: None),
     }
+    if site_of is not None:
+        tables["site"] = table("site", sites, lambda k: ("total", "all"))
+    if len(bands) > 1:
+        tables["band"] = table("band", bands, lambda k: ("total", "all"))
+    if memo is not None and name in memo:
+        for table_name, t in tables.items():
+            kept = set(memo[name].get(table_name, ()))
+            t.hidden = {k for k in t.groups if str(k) in kept}
+            t.withheld = table_name in memo[name].get("withheld", ())
+        return _organisation_rows(tables, bands)
+    # One hidden unit of a shown site is that site less its shown units: the cheap rule
+    # first, so the attacker has less to do.
+    for site, members in sites.items():
+        site_units = {unit for unit, _band in members}
+        mine = [u for u in site_units if u in tables["unit"].hidden]
+        if len(mine) == 1 and len(site_units) > 1 and site not in tables["site"].hidden:
+            spare = sorted(
+                (tables["unit"].groups[u].staff, order(u), u)
+                for u in site_units
+                if u not in tables["unit"].hidden and tables["unit"].groups[u].staff
+            )
+            if spare:
+                tables["unit"].hidden.add(spare[0][2])
+    _protect(
+        tables,
+        upper,
+        order,
+        before=before(index) if before is not None else None,
+        sibling_of=lambda name, key: (
+            site_of[key] if name == "unit" and site_of is not None else None
+        ),
+    )
+
+    if memo is not None:
+        memo[name] = {t.name: sorted(str(k) for k in t.hidden) for t in tables.values()}
+        memo[name]["withheld"] = sorted(t.name for t in tables.values() if t.withheld)
+    return _organisation_rows(tables, bands)
+
+
+def _organisation_rows(
+    tables: dict[str, _Table], bands: Mapping[Any, Any]
+) -> tuple[dict[Any, Row], dict[Any, Row], dict[Any, Row], Row]:
+    def rows(name: str) -> dict[Any, Row]:
+        t = tables.get(name)
+        if t is None:
+            return {}
+        return {k: _row(g, k in t.hidden, t.withheld) for k, g in t.groups.items()}
+
+    band_rows = rows("band")
+    if not band_rows:
+        only = next(iter(bands), None)
+        if only is not None:
+            band_rows = {only: rows("total")["all"]}
+    return rows("unit"), rows("site"), band_rows, rows("total")["all"]
 
 
 def protect_groups[K: Hashable](
-    groups: Mapping[K, Group], *, order: Callable[[K], object] = str
+    groups: Mapping[K, Group],
+    *,
+    order: Callable[[object], Any] = str,
+    memo: Memo | None = None,
+    name: str = "",
 ) -> tuple[dict[K, Row], Row]:
     """Groups that together make up everyone (hours bands, nations), shown beside the total.
-
-    Headcounts are shown (rounded) even where the carers are hidden: HR knows them already
-    from the staff list, and the protection assumes it does.
-    """
-    hidden = {key for key, group in groups.items() if _small(group)}
-    _widen(hidden, list(groups), groups, order, all_parts=True)
-    return _rows(groups, hidden), _total_row(groups.values())
-
-
-def _total_row(groups: Iterable[Group]) -> Row:
-    groups = list(groups)
-    total = Group(sum(g.carers for g in groups), sum(g.staff for g in groups))
-    carers = hide(total.carers) if _small(total) else publish(total.carers)
-    return Row(carers=carers, staff=publish(total.staff))
+    Headcounts are shown (rounded): HR knows them already, and the protection assumes it."""
+    if not groups:
+        return {}, _row(Group(0, 0), False)
+    cells = {(key, "all"): group for key, group in groups.items()}
+    rows, _sites, _bands, total = protect_organisation(
+        cells, None, order=order, memo=memo, name=name
+    )
+    return rows, total
 
 
 def protect_nested[K: Hashable, S: Hashable](
@@ -234,42 +469,63 @@ def protect_nested[K: Hashable, S: Hashable](
     *,
     order: Callable[[object], object] = str,
 ) -> tuple[dict[K, Row], dict[S, Row], Row]:
-    """Units, each within one site, shown in two tables (by unit and by site) beside the same
-    total. A site's count is its units' sum, so besides each table's own rule:
+    """Units, each within one site, shown in two tables (by unit and by site) beside the
+    same total."""
+    cells = {(key, "all"): group for key, group in units.items()}
+    unit_rows, site_rows, _bands, total = protect_organisation(cells, site_of, order=order)
+    return unit_rows, site_rows, total
 
-    - within a site that is shown, its hidden units must be safe together (else one is the
-      site less its shown units); when they cannot be, the site is hidden;
-    - a site that is hidden must have at least one hidden unit (else it is their sum).
 
-    The rules are applied until nothing changes.
-    """
-    sites: dict[S, Group] = {}
-    members: dict[S, list[K]] = {}
-    for key, group in units.items():
-        site = site_of[key]
-        before = sites.get(site, Group(0, 0))
-        sites[site] = Group(before.carers + group.carers, before.staff + group.staff)
-        members.setdefault(site, []).append(key)
-    hidden_units = {key for key, group in units.items() if _small(group)}
-    hidden_sites = {site for site, group in sites.items() if _small(group)}
-    while True:
-        was = (len(hidden_units), len(hidden_sites))
-        _widen(hidden_units, list(units), units, order, all_parts=True)
-        _widen(hidden_sites, list(sites), sites, order, all_parts=True)
-        for site, keys in members.items():
-            if site in hidden_sites:
-                if not any(key in hidden_units for key in keys):
-                    shown = sorted(
-                        (units[key].staff, order(key), key) for key in keys if units[key].staff
-                    )
-                    if shown:
-                        hidden_units.add(shown[0][2])
-            elif not _widen(hidden_units, keys, units, order, all_parts=False):
-                hidden_sites.add(site)
-        if (len(hidden_units), len(hidden_sites)) == was:
-            break
-    return (
-        _rows(units, hidden_units),
-        _rows(sites, hidden_sites),
-        _total_row(units.values()),
-    )
+def total_row(group: Group, *, hidden: bool, withheld: bool) -> Row:
+    """A month's total as its report decided to show it (for the trend)."""
+    return _row(group, hidden, withheld)
+
+
+def before_from(
+    cells: Mapping[tuple[Any, Any], Group],
+    site_of: Mapping[Any, Hashable],
+    memo: Memo,
+    name: str,
+    *,
+    now: Mapping[tuple[Any, Any], Group],
+) -> Callable[[Mapping[Any, int]], Before | None]:
+    """Last month's cells and what its protection decided, as ``Before`` for this month's
+    attacker: a cell whose exact counts are the same in both months is taken as unchanged."""
+    from insights.audit import Seen
+
+    def make(index: Mapping[Any, int]) -> Before | None:
+        if name not in memo:
+            return None
+        offset = len(index)
+        keys = list(cells)
+        mine = {key: offset + i for i, key in enumerate(keys)}
+        unit_rows, site_rows, band_rows, total = protect_organisation(
+            cells, site_of, memo=memo, name=name
+        )
+        seen: list[Seen] = []
+        tags: list[tuple[str, Hashable]] = []
+
+        def add(table: str, key: Hashable, members: list[Any], row: Row) -> None:
+            seen.append(
+                Seen(
+                    tuple(mine[c] for c in members),
+                    row.carers,
+                    staff=sum(cells[c].staff for c in members),
+                )
+            )
+            tags.append((table, key))
+
+        for unit, row in unit_rows.items():
+            add("unit", unit, [c for c in keys if c[0] == unit], row)
+        for site, row in site_rows.items():
+            add("site", site, [c for c in keys if site_of[c[0]] == site], row)
+        for band, row in band_rows.items():
+            if len(band_rows) > 1:
+                add("band", band, [c for c in keys if c[1] == band], row)
+        add("total", "all", keys, total)
+        links = [
+            (index[key], mine[key]) for key in keys if key in index and now.get(key) == cells[key]
+        ]
+        return Before(upper=[cells[key].staff for key in keys], seen=seen, tags=tags, links=links)
+
+    return make

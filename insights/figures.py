@@ -10,7 +10,8 @@ from commitments.public import SignedCommitment, partnership_signed_commitments
 from insights import charts, selectors
 from insights.changes import changes_between
 from insights.documents import BoardReport
-from insights.report import Report, add_up, build
+from insights.partnership import Member, partnership_figures
+from insights.report import Report, build
 from insights.services import month_of, take_snapshot
 from organisations.models import Organisation, Partnership
 from plans.public import org_plan_rag
@@ -24,26 +25,34 @@ def organisation_report(*, organisation: Organisation, today: date) -> Report:
         {**snapshot.counts, "units": snapshot.units},
         month=snapshot.month,
         trend=selectors.trend_of(organisation=organisation, month=snapshot.month),
+        memo=dict(snapshot.suppression),
     )
 
 
-def partnership_report(*, partnership: Partnership, today: date) -> Report:
-    """The partnership's month: its member organisations' figures added up before anything is
-    made safe to show, so no one organisation's figure is ever shown on its own. Members
-    whose month has not been taken yet have it taken now (the monthly task normally has)."""
+def partnership_report(*, partnership: Partnership, today: date) -> Report | None:
+    """The partnership's month: its members' figures as each shows them, added up
+    (``insights.partnership``); None when fewer than two members have figures. Members whose
+    month has not been taken yet have it taken now (the monthly task normally has)."""
     month = month_of(today)
     snapshots = selectors.partnership_month(partnership=partnership, month=month)
     have = {snapshot.organisation_id for snapshot in snapshots}
-    for organisation in selectors.member_organisations(partnership=partnership):
+    members = selectors.member_organisations(partnership=partnership)
+    nations = {organisation.pk: organisation.nation for organisation in members}
+    for organisation in members:
         if organisation.pk not in have:
             snapshots.append(take_snapshot(organisation=organisation, today=today))
-    counts = add_up(snapshot.counts for snapshot in snapshots)
-    counts["as_at"] = counts["as_at"] or today.isoformat()
-    return build(
-        counts,
+    as_at = max((date.fromisoformat(s.counts["as_at"]) for s in snapshots), default=today)
+    return partnership_figures(
+        [
+            (
+                nations.get(s.organisation_id, s.counts.get("nation", "")),
+                Member(s.counts, s.suppression),
+            )
+            for s in snapshots
+        ],
         month=month,
+        as_at=as_at,
         trend=selectors.partnership_trend(partnership=partnership, month=month),
-        organisations=len(snapshots),
     )
 
 
@@ -53,7 +62,11 @@ def previous_report(*, organisation: Organisation, month: date) -> Report | None
     snapshot = selectors.snapshot_of(organisation=organisation, month=selectors.month_before(month))
     if snapshot is None:
         return None
-    return build({**snapshot.counts, "units": snapshot.units}, month=snapshot.month)
+    return build(
+        {**snapshot.counts, "units": snapshot.units},
+        month=snapshot.month,
+        memo=dict(snapshot.suppression),
+    )
 
 
 def board_report(*, organisation: Organisation, today: date) -> BoardReport:

@@ -25,6 +25,9 @@ class Snapshot(models.Model):
     #: The exact counts by unit, kept apart: a partnership's figures and a trend never
     #: read them, and they are the bulk of a large organisation's month.
     units = models.JSONField(default=list)
+    #: Which figures the protection hides this month (``insights.disclosure.Memo``): worked
+    #: out once, when the month is taken, since the attacker it runs is slow.
+    suppression = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-month"]

@@ -18,11 +18,14 @@ from insights.disclosure import (
     THRESHOLD,
     Figure,
     Group,
+    Memo,
     Row,
+    before_from,
     protect_counts,
     protect_groups,
-    protect_nested,
+    protect_organisation,
     publish,
+    total_row,
 )
 from insights.disclosure import hide as _hidden
 from leave.public import flexible_status_labels, refusal_reason_labels
@@ -132,21 +135,57 @@ def _group(counts: Mapping[str, int]) -> Group:
     return Group(carers=int(counts["carers"]), staff=int(counts["staff"]))
 
 
-def _units(counts: Mapping[str, Any]) -> tuple[list[GroupLine], list[GroupLine]]:
-    units = {str(u["id"]): Group(carers=u["carers"], staff=u["staff"]) for u in counts["units"]}
-    if not units:
-        return [], []
-    site_of = {str(u["id"]): str(u["site"]) for u in counts["units"]}
-    unit_rows, site_rows, _total = protect_nested(units, site_of)
-    no_unit = _("No unit on their record")
-    unit_names = {str(u["id"]): u["name"] or no_unit for u in counts["units"]}
-    site_names = {str(u["site"]): u["site_name"] or no_unit for u in counts["units"]}
-    by_unit = [GroupLine(key, unit_names[key], row) for key, row in unit_rows.items()]
-    by_site = sorted(
-        (GroupLine(key, site_names[key], row) for key, row in site_rows.items()),
-        key=lambda line: (line.key == "None", line.label.casefold()),
+def _cells(counts: Mapping[str, Any]) -> tuple[dict[tuple[str, str], Group], dict[str, str]]:
+    cells: dict[tuple[str, str], Group] = {}
+    for unit in counts["units"]:
+        for band, value in unit["bands"].items():
+            cells[(str(unit["id"]), band)] = Group(value["carers"], value["staff"])
+    return cells, {str(u["id"]): str(u["site"]) for u in counts["units"]}
+
+
+def _people(
+    counts: Mapping[str, Any],
+    memo: Memo,
+    last_month: tuple[Mapping[str, Any], Memo] | None = None,
+) -> tuple[list[GroupLine], list[GroupLine], list[GroupLine], Row]:
+    """Units, sites, hours bands and the total, protected together: they count the same
+    people, so a figure in one must not give away a hidden one in another."""
+    band_names = band_labels()
+    band_keys = [key for key, _lower in HOURS_BANDS]
+    cells: dict[tuple[str, str], Group] = {}
+    for unit in counts["units"]:
+        for band, value in unit["bands"].items():
+            cells[(str(unit["id"]), band)] = Group(value["carers"], value["staff"])
+    if not cells:
+        # A partnership: no units, the bands alone (and nothing at all for nobody).
+        for band in band_keys:
+            value = counts["bands"].get(band, {"staff": 0, "carers": 0})
+            cells[(band, band)] = Group(value["carers"], value["staff"])
+        site_of = None
+    else:
+        site_of = {str(u["id"]): str(u["site"]) for u in counts["units"]}
+    before = None
+    if last_month is not None and site_of is not None and last_month[0].get("units"):
+        old_cells, old_site_of = _cells(last_month[0])
+        before = before_from(old_cells, old_site_of, last_month[1], "people", now=cells)
+    unit_rows, site_rows, band_rows, total = protect_organisation(
+        cells, site_of, memo=memo, name="people", before=before
     )
-    return by_unit, by_site
+    no_unit = _("No unit on their record")
+    if site_of is None:
+        by_unit, by_site = [], []
+    else:
+        unit_names = {str(u["id"]): u["name"] or no_unit for u in counts["units"]}
+        site_names = {str(u["site"]): u["site_name"] or no_unit for u in counts["units"]}
+        by_unit = [GroupLine(key, unit_names[key], unit_rows[key]) for key in unit_names]
+        by_site = sorted(
+            (GroupLine(key, site_names[key], row) for key, row in site_rows.items()),
+            key=lambda line: (line.key == "None", line.label.casefold()),
+        )
+    by_band = [
+        GroupLine(key, band_names[key], band_rows[key]) for key in band_keys if key in band_rows
+    ]
+    return by_unit, by_site, by_band, total
 
 
 def _groups(groups: Mapping[str, Mapping[str, int]], labels: Mapping[str, str]) -> list[GroupLine]:
@@ -187,30 +226,28 @@ def build(
     month: date,
     trend: Sequence[tuple[date, Mapping[str, Any]]] = (),
     organisations: int = 0,
+    memo: Memo | None = None,
+    last_month: tuple[Mapping[str, Any], Memo] | None = None,
 ) -> Report:
     """A report from one month's exact counts (one organisation's, or a partnership's sum)."""
-    by_unit, by_site = _units(counts)
-    band_names = band_labels()
-    by_band = _groups(
-        {key: counts["bands"].get(key, {"staff": 0, "carers": 0}) for key, _lower in HOURS_BANDS},
-        band_names,
-    )
+    memo = memo if memo is not None else {}
+    by_unit, by_site, by_band, carers = _people(counts, memo, last_month)
     nations = counts.get("nations") or {}
     by_nation = (
         _groups(nations, {value: str(label) for value, label in Nation.choices})
         if len(nations) > 1
         else []
     )
-    total_rows, total = protect_groups({"all": _group(counts)})
-    carers = total_rows["all"] if total_rows else total
 
     passports = counts["passports"]
     review_figures, _agreed = protect_counts(
-        {
+        memo=memo,
+        name="reviews",
+        counts={
             "review_on_time": passports["review_on_time"],
             "review_overdue": passports["review_overdue"],
             "no_review_date": passports["no_review_date"],
-        }
+        },
     )
     reviews = _lines(
         review_figures,
@@ -222,10 +259,14 @@ def build(
     )
 
     flexible = counts["flexible"]
-    outcome_figures, received = protect_counts(flexible["by_status"])
-    reason_figures, _reasons_total = protect_counts(flexible["refusal_reasons"])
+    outcome_figures, received = protect_counts(flexible["by_status"], memo=memo, name="outcomes")
+    reason_figures, _reasons_total = protect_counts(
+        flexible["refusal_reasons"], memo=memo, name="reasons"
+    )
     deadline_figures, _decided = protect_counts(
-        {"in_time": flexible["decided_in_time"], "late": flexible["decided_late"]}
+        memo=memo,
+        name="deadlines",
+        counts={"in_time": flexible["decided_in_time"], "late": flexible["decided_late"]},
     )
     decided_count = flexible["decided_in_time"] + flexible["decided_late"]
 
@@ -239,6 +280,17 @@ def build(
 
     trend_points = []
     for point_month, point in trend:
+        if point_month == month:
+            trend_points.append(TrendPoint(point_month, carers))
+            continue
+        if "hidden" in point:
+            trend_points.append(
+                TrendPoint(
+                    point_month,
+                    total_row(_group(point), hidden=point["hidden"], withheld=point["withheld"]),
+                )
+            )
+            continue
         point_rows, _t = protect_groups({"all": _group(point)})
         trend_points.append(TrendPoint(point_month, point_rows["all"]))
 

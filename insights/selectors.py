@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import IntegerField, Sum
+from django.db.models import IntegerField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -32,30 +33,65 @@ def trend_of(*, organisation: Organisation, month: date) -> list[tuple[date, dic
             carers=Cast(KT("counts__carers"), IntegerField()),
             staff=Cast(KT("counts__staff"), IntegerField()),
         )
-        .values("month", "carers", "staff")
+        .values(
+            "month",
+            "carers",
+            "staff",
+            "suppression__people__total",
+            "suppression__people__withheld",
+        )
     )
-    return [(row["month"], {"carers": row["carers"], "staff": row["staff"]}) for row in rows]
+    # Each month's total is shown as that month's report showed it: the protection decided
+    # then whether it is hidden or held back, and a trend must not undo it.
+    return [
+        (
+            row["month"],
+            {
+                "carers": row["carers"],
+                "staff": row["staff"],
+                "hidden": bool(row["suppression__people__total"]),
+                "withheld": "total" in (row["suppression__people__withheld"] or ()),
+            },
+        )
+        for row in rows
+    ]
 
 
 def partnership_trend(
     *, partnership: Partnership, month: date
-) -> list[tuple[date, dict[str, int]]]:
-    """The member organisations' carers and staff added up for each month up to ``month``:
-    one grouped query."""
+) -> list[tuple[date, list[dict[str, Any]]]]:
+    """Each member organisation's total for each month up to ``month``, with what its report
+    decided about showing it: one query."""
     rows = (
         Snapshot.objects.filter(
             organisation__partnership=partnership,
             month__lte=month,
             month__gte=_first_trend_month(month),
         )
-        .order_by("month")
-        .values("month")
+        .order_by("month", "organisation_id")
         .annotate(
-            carers=Sum(Cast(KT("counts__carers"), IntegerField())),
-            staff=Sum(Cast(KT("counts__staff"), IntegerField())),
+            carers=Cast(KT("counts__carers"), IntegerField()),
+            staff=Cast(KT("counts__staff"), IntegerField()),
+        )
+        .values(
+            "month",
+            "carers",
+            "staff",
+            "suppression__people__total",
+            "suppression__people__withheld",
         )
     )
-    return [(row["month"], {"carers": row["carers"], "staff": row["staff"]}) for row in rows]
+    out: dict[date, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["month"], []).append(
+            {
+                "carers": row["carers"],
+                "staff": row["staff"],
+                "hidden": bool(row["suppression__people__total"]),
+                "withheld": "total" in (row["suppression__people__withheld"] or ()),
+            }
+        )
+    return sorted(out.items())
 
 
 def member_organisations(*, partnership: Partnership) -> list[Organisation]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from insights.counts import gather
 from insights.models import Snapshot
+from insights.report import build
 from organisations.models import Organisation
 
 
@@ -25,6 +26,16 @@ def take_snapshot(*, organisation: Organisation, today: date | None = None) -> S
     if found is not None:
         return found
     counts = gather(organisation=organisation, today=today)
+    suppression: dict = {}
+    # Last month's figures are already shown: this month's must not, set beside them, give
+    # away what either hides (a unit that did not change is the same count in both).
+    last = (
+        Snapshot.objects.filter(organisation=organisation, month__lt=month)
+        .order_by("-month")
+        .first()
+    )
+    last_month = ({**last.counts, "units": last.units}, last.suppression) if last else None
+    build(counts, month=month, memo=suppression, last_month=last_month)
     units = counts.pop("units")
     try:
         with transaction.atomic():

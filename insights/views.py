@@ -80,7 +80,7 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         {
             "partnership": found,
             "report": report,
-            "charts": charts.charts_for(report),
+            "charts": charts.charts_for(report) if report is not None else [],
             "standing": partnership_standing(partnership=found),
         },
     )

@@ -7,11 +7,11 @@ take. A hidden figure whose smallest and largest are the same has been worked ou
 
 Two attackers:
 
-- ``informed=False`` reads figures as the issue states them: a shown ``v`` means ``v - 2`` to
-  ``v + 2`` (5 means 5 to 7), "fewer than 5" means 1 to 4, "not shown" means 0 or more, 0
+- ``informed=False`` reads figures as the page states them: a shown ``v`` means ``v - 2`` to
+  ``v + 2`` (5 means 5 to 7), "fewer than 5" means 0 to 4, "not shown" means 0 or more, 0
   means 0.
-- ``informed=True`` also uses what the published method implies: "not shown" is never 1 to 4
-  (``disclosure.hide`` says "fewer than 5" for those), and a group whose carers are shown and
+- ``informed=True`` also uses what the published method implies: "not shown" is 5 or more
+  (``disclosure.hide`` says "fewer than 5" for less), and a group whose carers are shown and
   not 0 has at least 5 who are not carers (the complement rule would have hidden it).
 """
 
@@ -84,9 +84,12 @@ class Attacker:
             return
         self.hidden.append(HiddenFigure(where, expr))
         if figure.hidden == Hidden.SMALL:
-            self.rows.append((expr, 1, THRESHOLD - 1))
-        elif self.informed:
-            self.zero_or_more.append(expr)
+            # "fewer than 5": 0 to 4 (a hidden 0 says "fewer than 5" too).
+            self.rows.append((expr, 0, THRESHOLD - 1))
+        elif figure.hidden == Hidden.SECONDARY and self.informed:
+            # "not shown" is used for 5 or more only.
+            self.rows.append((expr, THRESHOLD, float("inf")))
+        # WITHHELD (a group of fewer than 10) says nothing but its size.
 
     def _problem(self) -> tuple[int, list[LinearConstraint], Bounds, np.ndarray]:
         n = len(self.upper)
@@ -159,7 +162,9 @@ class Attacker:
                 continue
             high = self._solve(hidden.expr, -1)
             assert high is not None
-            if low == high:
+            # Worked out as 0 says nobody there chose to be counted, which the method shows
+            # openly wherever it can: not a disclosure.
+            if low == high and low != 0:
                 out.append((hidden.where, low))
         return out
 

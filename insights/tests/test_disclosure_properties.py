@@ -96,6 +96,7 @@ def org_counts(
             "site_name": f"Site {site_of[unit]}",
             "staff": sum(g.staff for g in bands.values()),
             "carers": sum(g.carers for g in bands.values()),
+            "bands": {band: {"staff": g.staff, "carers": g.carers} for band, g in bands.items()},
         }
         for unit, bands in cells.items()
     ]
@@ -458,14 +459,19 @@ def test_two_months_side_by_side_give_away_no_hidden_figure(informed, months):
     units did not change at all: neither month's hidden figures can be worked out."""
     before, after, site_of, same = months
     last_month = date(2026, 11, 1)
-    first = build(org_counts(before, site_of), month=last_month)
+    first_memo: dict = {}
+    first = build(org_counts(before, site_of), month=last_month, memo=first_memo)
+    people = first_memo["people"]
+    last_point = {
+        **org_counts(before, site_of),
+        "hidden": bool(people["total"]),
+        "withheld": "total" in people["withheld"],
+    }
     second = build(
         org_counts(after, site_of),
         month=MONTH,
-        trend=[
-            (last_month, org_counts(before, site_of)),
-            (MONTH, org_counts(after, site_of)),
-        ],
+        trend=[(last_month, last_point), (MONTH, org_counts(after, site_of))],
+        last_month=(org_counts(before, site_of), first_memo),
     )
     attacker = Attacker(informed=informed)
     was = unknowns(attacker, before, "last month")
@@ -567,7 +573,7 @@ def test_no_figure_shown_is_a_count_from_1_to_4(counts, trend):
     assert seen
     for figure in seen:
         if figure.value is None:
-            assert figure.label in ("fewer than 5", "not shown")
+            assert figure.label in ("fewer than 5", "not shown", "not shown: fewer than 10 staff")
             assert figure.hidden in (Hidden.SMALL, Hidden.SECONDARY)
         else:
             assert figure.value == 0 or (figure.value >= 5 and figure.value % 5 == 0), figure
@@ -604,14 +610,16 @@ def test_shares_come_from_the_figures_shown(counts):
 
 
 def test_the_attacker_works_out_what_arithmetic_gives_away():
-    """A check of the check: a hidden figure beside a shown 0 and a total of 0 is 0, while a
-    "fewer than 5" beside a shown 20 and a total of 25 is not pinned."""
-    attacker = Attacker()
-    a, b = attacker.unknown("a", most=NO_LIMIT), attacker.unknown("b", most=NO_LIMIT)
+    """A check of the check: a hidden figure beside a shown 10 and a total of 15 is pinned
+    when it cannot be less than 5 ("not shown", to the informed attacker) and the rest can be
+    no more than 10 (a headcount), while a "fewer than 5" beside a shown 20 and a total of 25
+    is not pinned. A hidden figure worked out as 0 is not counted: 0 is shown openly."""
+    attacker = Attacker(informed=True)
+    a = attacker.unknown("a", most=NO_LIMIT)
+    b = attacker.unknown("b", most=10)
     attacker.sees("a", {a: 1}, Figure(None, Hidden.SECONDARY))
-    attacker.sees("b", {b: 1}, Figure(0))
-    attacker.sees("total", {a: 1, b: 1}, Figure(0))
-    assert attacker.pinned([0, 0]) == [("a", 0)]
+    attacker.sees("total", {a: 1, b: 1}, Figure(15))
+    assert attacker.pinned([5, 10]) == [("a", 5)]
 
     attacker = Attacker()
     a, b = attacker.unknown("a", most=NO_LIMIT), attacker.unknown("b", most=NO_LIMIT)

@@ -70,8 +70,8 @@ def test_report_hides_small_counts_and_rounds_the_rest(world):
     report = organisation_report(organisation=world.org, today=TODAY)
     rows = {line.label: line.row for line in report.by_unit}
     assert str(rows["Ward 3"].carers) == "fewer than 5"
-    # Ward 2 is hidden too: the total less Ward 2 would give Ward 3.
-    assert not rows["Ward 2"].carers.shown
+    # Ward 2 may be shown: Ward 1's few people are hidden too, so the total less Ward 2 is
+    # two hidden figures together, and rounding leaves each of them open.
     assert report.carers.carers.value == 15  # 14 rounded to the nearest 5
     assert all(
         line.row.carers.value is None or line.row.carers.value % 5 == 0 for line in report.by_unit
