@@ -17,6 +17,9 @@
    read against its memory on a file with no rows, which shows whether it grows with the file.
 4. Reads each web worker's peak memory.
 
+Before the load, every organisation's figures for the month are taken as the monthly task
+takes them (timed), and one request of each insight page is profiled.
+
 Writes ``bench/results/<time>.json`` and ``.md`` (or ``BENCH_RESULTS_DIR``). Point it at
 another server with ``BENCH_DATABASE_URL`` (a URL whose database it may create and drop).
 """
@@ -44,9 +47,11 @@ MANAGE = [PYTHON, str(ROOT / "manage.py")]
 SMALL = 1_000
 #: The least a signed-in page does (bench/urls.py), measured beside the bare floor.
 SIGNED_IN_FLOOR = "floor (signed in)"
+#: The insight pages (carershub/management/commands/bench_prepare.py), reported against the bars.
+INSIGHT_PAGES = ("insight figures (HR)", "insight partnership (lead)")
 #: The scale data's partnership name (carershub.scale_data.PARTNERSHIP_NAME): data made by
 #: another version of the generator is rebuilt.
-DATA_VERSION_NAME = "Scale partnership (data version 2)"
+DATA_VERSION_NAME = "Scale partnership (data version 3)"
 
 
 def setting(name: str, default: int) -> int:
@@ -446,6 +451,25 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {stats['p95_ms']:.0f} | {stats['p99_ms']:.0f} | {calm_cells} | {failures} "
             f"| {small} | {full} |"
         )
+    snapshots = result["snapshots"]
+    lines += [
+        "",
+        f"Insight: this month's figures taken for all {snapshots['organisations']} organisations "
+        f"(`take_all_snapshots`, the monthly task) in {snapshots['seconds']} s, "
+        f"{snapshots['ms_per_organisation']} ms an organisation. The figures page is the largest "
+        f"organisation's, as its HR admin; the partnership page is "
+        f"`/p/{result['partnership']['slug']}/insight/`, as its lead, adding up "
+        f"{result['partnership']['organisations']} organisations' months.",
+    ]
+    for name in INSIGHT_PAGES:
+        stats = result["load"].get(name)
+        if stats:
+            share = stats["rps"] / floor
+            calm = paced.get(name, {})
+            lines.append(
+                f"- {name}: {share:.2f} of the floor (bar: 0.33), p95 {stats['p95_ms']:.0f} ms back "
+                f"to back and {calm.get('p95_ms', float('nan')):.0f} ms paced (bar: under 100 ms)."
+            )
     imp = result["import"]
     lines += [
         "",
@@ -459,6 +483,17 @@ def markdown(result: dict[str, Any]) -> str:
         f"Web worker peak memory after the run: {', '.join(str(m) for m in result['worker_peak_mb'])} MB.",
         "",
     ]
+    for name, text in result.get("profiles", {}).items():
+        lines += [
+            f"## Profile: one request of {name}",
+            "",
+            "In-process (Django's test client, no web server), cProfile, after one warm-up request.",
+            "",
+            "```",
+            text.strip(),
+            "```",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -514,6 +549,9 @@ def main() -> None:
         "import": import_versus_copy(large, IMPORT_ROWS),
         "worker_peak_mb": peaks,
         "prepare_seconds": full["prepare_seconds"],
+        "snapshots": full["snapshots"],
+        "partnership": full["partnership"],
+        "profiles": full["profiles"],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{started}.json").write_text(json.dumps(result, indent=2))

@@ -2,7 +2,9 @@
 
 Organisations with unit trees, management chains 4 to 7 levels deep, about one in five
 staff a declared carer with a passport in every state (private draft, shared draft,
-agreed, agreed with an overdue review), conversation notes and audit events. The same
+agreed, agreed with an overdue review), conversation notes and audit events, and some
+of the carers' leave, time off for dependants and flexible-working requests over the
+past year, so that insight's monthly figures have something to count. The same
 seed gives the same data. Everything goes in through ``bulk_create`` in batches, level by
 level, so 1.5 million staff is minutes on PostgreSQL, never one object at a time.
 
@@ -23,16 +25,28 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, AuditEvent, Channel
+from leave.hooks import WAITING_LISTED
+from leave.models import (
+    CarersLeaveDay,
+    CarersLeaveRequest,
+    DayPart,
+    DependantsTimeOff,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+    RequestStatus,
+)
+from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
 from organisations.models import (
     Membership,
     Nation,
     Organisation,
     Partnership,
+    PartnershipLead,
     Role,
     Sector,
     SizeBand,
@@ -57,7 +71,7 @@ from passports.models import (
 PARTNERSHIP_SLUG = "scale"
 #: Changes whenever the generator makes different data, so `make bench` rebuilds a stale
 #: data set rather than comparing runs on different data (bench/run.py checks the name).
-PARTNERSHIP_NAME = "Scale partnership (data version 2)"
+PARTNERSHIP_NAME = "Scale partnership (data version 3)"
 EMAIL_DOMAIN = "scale.carershub.test"
 BATCH = 5000
 BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - synthetic data only
@@ -419,10 +433,94 @@ def _carers(
         for _ in range(2)
     ]
     _bulk(AuditEvent, events)
+    _leave(organisation, chosen, rng)
     report.carers += len(chosen)
     report.audit_events += len(events)
     for state in states:
         report.passports_by_state[state] = report.passports_by_state.get(state, 0) + 1
+
+
+#: Among carers, who took carer's leave, time off for dependants, or asked to work flexibly
+#: in the past year.
+LEAVE_SHARE, DEPENDANTS_SHARE, FLEXIBLE_SHARE = 0.3, 0.1, 0.12
+_FLEXIBLE_OUTCOMES = (
+    FlexibleStatus.SUBMITTED,
+    FlexibleStatus.APPROVED,
+    FlexibleStatus.APPROVED,
+    FlexibleStatus.APPROVED_WITH_CHANGES,
+    FlexibleStatus.REFUSED,
+    FlexibleStatus.WITHDRAWN,
+)
+_REASONS = [code for code, _label in FLEXIBLE_WORKING_REFUSAL_REASONS]
+
+
+def _leave(organisation: Organisation, carers: list[StaffRecord], rng: random.Random) -> None:
+    """Some of the carers' leave, time off and flexible-working requests over the past year."""
+    today = timezone.localdate()
+    now = timezone.now()
+    takers = [s for s in carers if rng.random() < LEAVE_SHARE]
+    requests = _bulk(
+        CarersLeaveRequest,
+        [
+            CarersLeaveRequest(
+                organisation=organisation,
+                staff=s,
+                notice_given_on=today - timedelta(days=rng.randrange(20, 360)),
+                status=RequestStatus.ACCEPTED if rng.random() < 0.85 else RequestStatus.CANCELLED,
+            )
+            for s in takers
+        ],
+    )
+    _bulk(
+        CarersLeaveDay,
+        [
+            CarersLeaveDay(
+                request=r,
+                day=r.notice_given_on + timedelta(days=7 + k),
+                part=DayPart.FULL if rng.random() < 0.7 else DayPart.MORNING,
+            )
+            for r in requests
+            for k in range(rng.randint(1, 3))
+        ],
+    )
+    _bulk(
+        DependantsTimeOff,
+        [
+            DependantsTimeOff(
+                organisation=organisation,
+                staff=s,
+                first_day=today - timedelta(days=rng.randrange(1, 360)),
+                days=Decimal(rng.choice(("0.5", "1.0", "2.0"))),
+            )
+            for s in carers
+            if rng.random() < DEPENDANTS_SHARE
+        ],
+    )
+    flexible = []
+    for s in carers:
+        if rng.random() >= FLEXIBLE_SHARE:
+            continue
+        received = today - timedelta(days=rng.randrange(1, 360))
+        status = rng.choice(_FLEXIBLE_OUTCOMES)
+        decided = status not in (FlexibleStatus.SUBMITTED, FlexibleStatus.WITHDRAWN)
+        flexible.append(
+            FlexibleWorkingRequest(
+                organisation=organisation,
+                staff=s,
+                received_on=received,
+                change_requested="Start at ten on two days a week.",
+                start_from=received + timedelta(days=60),
+                status=status,
+                decision_due=received + timedelta(days=60),
+                refusal_reasons=[rng.choice(_REASONS)] if status == FlexibleStatus.REFUSED else [],
+                decided_at=(
+                    min(now, now - timedelta(days=(today - received).days - rng.randrange(5, 90)))
+                    if decided
+                    else None
+                ),
+            )
+        )
+    _bulk(FlexibleWorkingRequest, flexible)
 
 
 def generate_scale_data(*, staff: int, organisations: int, seed: int = 2026) -> ScaleReport:
@@ -461,15 +559,41 @@ def scale_data_present() -> int:
     return StaffRecord.objects.filter(organisation__partnership__slug=PARTNERSHIP_SLUG).count()
 
 
+def _waiting_for_hr(organisation: Organisation) -> None:
+    """Flexible-working requests for HR to decide (from people whose manager has no account,
+    whom HR decides for), one more than HR's home page lists: the page then lists, audits and
+    counts the rest at every size, as it would at any real employer, rather than only when
+    the random data happens to hold enough, so its queries compare across sizes."""
+    heads = StaffRecord.objects.filter(organisation=organisation).filter(
+        Q(line_manager__isnull=True) | Q(line_manager__user__isnull=True)
+    )
+    today = timezone.localdate()
+    for head in heads.order_by("pk")[: WAITING_LISTED + 1]:
+        FlexibleWorkingRequest.objects.get_or_create(
+            organisation=organisation,
+            staff=head,
+            status=FlexibleStatus.SUBMITTED,
+            defaults={
+                "received_on": today,
+                "change_requested": "Compressed hours over four days.",
+                "start_from": today + timedelta(days=60),
+                "decision_due": today + timedelta(days=60),
+            },
+        )
+
+
 @dataclass(frozen=True)
 class BenchPeople:
-    """Who the load test signs in as: the largest organisation's people."""
+    """Who the load test signs in as: the largest organisation's people, and the lead of the
+    partnership every scale organisation belongs to."""
 
     organisation: Organisation
     hr: User
     manager: User
     carer: User
     carer_passport: Passport
+    partnership: Partnership
+    lead: User
 
 
 def bench_people(*, password: str) -> BenchPeople:
@@ -493,6 +617,7 @@ def bench_people(*, password: str) -> BenchPeople:
         Membership.objects.get_or_create(user=hr, organisation=organisation, role=role)
     if not Authenticator.objects.filter(user=hr).exists():
         TOTP.activate(hr, BENCH_TOTP_SECRET)  # HR must have a second factor to get past it
+    _waiting_for_hr(organisation)
     # The manager with the most agreed passports shared with them; ties go to the lowest id,
     # so every run (and every query plan) picks the same person.
     busiest = (
@@ -534,6 +659,19 @@ def bench_people(*, password: str) -> BenchPeople:
     for user in (manager, carer):
         user.password = hashed
         user.save(update_fields=["password"])
+    lead, _ = User.objects.get_or_create(
+        email=f"bench.lead@{EMAIL_DOMAIN}", defaults={"password": hashed}
+    )
+    partnership = Partnership.objects.get(slug=PARTNERSHIP_SLUG)
+    PartnershipLead.objects.get_or_create(user=lead, partnership=partnership)
+    if not Authenticator.objects.filter(user=lead).exists():
+        TOTP.activate(lead, BENCH_TOTP_SECRET)  # a lead, like HR, must have a second factor
     return BenchPeople(
-        organisation=organisation, hr=hr, manager=manager, carer=carer, carer_passport=passport
+        organisation=organisation,
+        hr=hr,
+        manager=manager,
+        carer=carer,
+        carer_passport=passport,
+        partnership=partnership,
+        lead=lead,
     )

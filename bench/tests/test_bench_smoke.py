@@ -54,6 +54,8 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
         "staff list (HR)",
         "staff search (HR)",
         "API staff list",
+        "insight figures (HR)",
+        "insight partnership (lead)",
     }
     for name, stats in result["load"].items():
         assert stats["requests"] > 0, name
@@ -68,4 +70,6 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
     assert result["import"]["ratio"] > 0
     assert result["import"]["indexed_insert_seconds"] > 0
     assert result["worker_peak_mb"]
+    assert result["snapshots"]["organisations"] == result["partnership"]["organisations"]
+    assert set(result["profiles"]) == {"insight figures (HR)", "insight partnership (lead)"}
     assert (tmp_path / report.name.replace(".json", ".md")).exists()
