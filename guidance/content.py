@@ -750,6 +750,7 @@ PAGES: tuple[HelpPage, ...] = (
                 bullets=(
                     _("a count from 1 to 4 shows as 'fewer than 5'"),
                     _("a figure that would give away a hidden one shows as 'not shown'"),
+                    _("a unit, site or hours band with fewer than 10 staff is never shown alone"),
                     _("every other count is rounded to the nearest 5"),
                     _("shares are worked out from the rounded counts"),
                 ),

@@ -18,6 +18,9 @@ from django.utils.translation import ngettext
 from insights.disclosure import Figure
 from insights.report import GroupLine, Line, Report
 
+#: The most bars a chart draws; a longer breakdown is a table only.
+MOST_BARS = 40
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -106,6 +109,10 @@ def _share_chart(key: str, title: str, lines: list[GroupLine], what: str) -> Cha
             "The figures of %(n)s are not shown, to protect small numbers.",
             hidden,
         ) % {"n": hidden}
+    if len(lines) > MOST_BARS:
+        # Hundreds of bars help nobody and weigh the page down: the table alone says it.
+        bars = []
+        summary += " " + _("There are too many to draw; the table lists them all.")
     return Chart(
         key=key,
         title=title,

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -164,7 +164,7 @@ def protect_counts[K: Hashable](
             break
         seen = [Seen((i,), figures[key]) for i, key in enumerate(keys)]
         seen.append(Seen(tuple(range(len(keys))), total_figure))
-        if not pinned(upper, seen):
+        if not pinned(upper, seen, truth=[counts[key] for key in keys] + []):
             break
         more = [key for key in keys if key not in hidden]
         if more:
@@ -261,11 +261,13 @@ class Before:
     seen: list[Any]
     tags: list[tuple[str, Hashable]]
     links: list[tuple[int, int]]
+    truth: list[int]
 
 
 def _protect(
     tables: dict[str, _Table],
     upper: list[int],
+    truth: list[int],
     order: Callable[[object], object],
     sibling_of: Callable[[str, Hashable], object] | None = None,
     before: Before | None = None,
@@ -278,6 +280,7 @@ def _protect(
     from insights.audit import Seen, pinned
 
     all_upper = upper + (before.upper if before else [])
+    all_truth = truth + (before.truth if before else [])
     links = before.links if before else []
     while True:
         seen: list[Seen] = []
@@ -295,15 +298,16 @@ def _protect(
         if before is not None:
             seen.extend(before.seen)
             where.extend(before.tags)
-        found = pinned(all_upper, seen, links)
+        found = pinned(all_upper, seen, links, all_truth)
         if not found:
             return
         changed = False
         for index in found:
             name, key = where[index]
-            table = tables.get(name)
-            if table is None or key not in table.groups:
+            found_table = tables.get(name)
+            if found_table is None or key not in found_table.groups:
                 continue
+            table = found_table
             if index >= len(seen) - (len(before.seen) if before else 0) and key not in table.hidden:
                 table.hidden.add(key)
                 changed = True
@@ -349,7 +353,7 @@ def protect_organisation[U: Hashable, B: Hashable](
     order: Callable[[object], Any] = str,
     memo: Memo | None = None,
     name: str = "",
-    before: Callable[[dict[str, _Table], int], Before | None] | None = None,
+    before: Callable[[Mapping[Any, int]], Before | None] | None = None,
 ) -> tuple[dict[U, Row], dict[Hashable, Row], dict[B, Row], Row]:
     """Carers among staff by unit, by site (units within sites) and by hours band, beside
     the total: four tables over the same people. The unknowns are the carers in each unit and
@@ -369,7 +373,11 @@ def protect_organisation[U: Hashable, B: Hashable](
         if site_of is not None:
             sites.setdefault(site_of[unit], []).append(key)
 
-    def table(name: str, members: dict[Hashable, list[tuple[U, B]]], parent) -> _Table:
+    def table(
+        name: str,
+        members: dict[Hashable, list[tuple[U, B]]],
+        parent: Callable[[Hashable], tuple[str, Hashable] | None],
+    ) -> _Table:
         groups = {k: _add(cells[c] for c in v) for k, v in members.items()}
         return _Table(
             name=name,
@@ -383,7 +391,7 @@ def protect_organisation[U: Hashable, B: Hashable](
         "unit": table(
             "unit",
             units,
-            (lambda k: ("site", site_of[k]))
+            (lambda k: ("site", site_of[k]))  # type: ignore[index]
             if site_of is not None
             else (lambda k: ("total", "all")),
         ),
@@ -415,10 +423,11 @@ def protect_organisation[U: Hashable, B: Hashable](
     _protect(
         tables,
         upper,
+        [cells[key].carers for key in keys],
         order,
         before=before(index) if before is not None else None,
         sibling_of=lambda name, key: (
-            site_of[key] if name == "unit" and site_of is not None else None
+            site_of[key] if name == "unit" and site_of is not None else None  # type: ignore[index]
         ),
     )
 
@@ -473,7 +482,7 @@ def protect_nested[K: Hashable, S: Hashable](
     same total."""
     cells = {(key, "all"): group for key, group in units.items()}
     unit_rows, site_rows, _bands, total = protect_organisation(cells, site_of, order=order)
-    return unit_rows, site_rows, total
+    return unit_rows, cast(dict[S, Row], site_rows), total
 
 
 def total_row(group: Group, *, hidden: bool, withheld: bool) -> Row:
@@ -526,6 +535,12 @@ def before_from(
         links = [
             (index[key], mine[key]) for key in keys if key in index and now.get(key) == cells[key]
         ]
-        return Before(upper=[cells[key].staff for key in keys], seen=seen, tags=tags, links=links)
+        return Before(
+            upper=[cells[key].staff for key in keys],
+            seen=seen,
+            tags=tags,
+            links=links,
+            truth=[cells[key].carers for key in keys],
+        )
 
     return make

@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from benchmarks.public import FrameworkPosition, positions_for, positions_of
 from commitments.public import SignedCommitment, partnership_signed_commitments
 from insights import charts, selectors
 from insights.changes import changes_between
+from insights.disclosure import Group, protect_counts, total_row
 from insights.documents import BoardReport
 from insights.partnership import Member, partnership_figures
-from insights.report import Report, build
+from insights.report import Line, Report, build
 from insights.services import month_of, take_snapshot
 from organisations.models import Organisation, Partnership
 from plans.public import org_plan_rag
@@ -26,6 +29,44 @@ def organisation_report(*, organisation: Organisation, today: date) -> Report:
         month=snapshot.month,
         trend=selectors.trend_of(organisation=organisation, month=snapshot.month),
         memo=dict(snapshot.suppression),
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The three figures for the home page, read without building the whole report."""
+
+    month: date
+    as_at: date
+    lines: list[Line]
+
+
+def organisation_headline(*, organisation: Organisation, today: date) -> Headline:
+    """Carers counted, passports agreed and reviews overdue, as the month's report shows
+    them (the same decisions, kept with the month): two queries at most, whatever the
+    number of units."""
+    snapshot = take_snapshot(organisation=organisation, today=today)
+    counts, memo = snapshot.counts, dict(snapshot.suppression)
+    people = memo.get("people", {})
+    carers = total_row(
+        Group(counts["carers"], counts["staff"]),
+        hidden=bool(people.get("total")),
+        withheld="total" in people.get("withheld", ()),
+    ).carers
+    passports = counts["passports"]
+    reviews, agreed = protect_counts(
+        {key: passports[key] for key in ("review_on_time", "review_overdue", "no_review_date")},
+        memo=memo,
+        name="reviews",
+    )
+    return Headline(
+        month=snapshot.month,
+        as_at=date.fromisoformat(counts["as_at"]),
+        lines=[
+            Line("carers", _("Carers who chose to be counted"), carers),
+            Line("passports_agreed", _("Passports agreed"), agreed),
+            Line("review_overdue", _("Passport reviews overdue"), reviews["review_overdue"]),
+        ],
     )
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from insights import rules
-from insights.figures import organisation_report
+from insights.figures import organisation_headline
 from organisations.hooks import HomeCard, HomeViewer
 
 
 def home_figures(*, viewer: HomeViewer) -> Iterable[HomeCard]:
     if not viewer.user.has_perm(rules.VIEW, viewer.organisation):
         return []
-    report = organisation_report(organisation=viewer.organisation, today=viewer.today)
-    return [HomeCard(order=10, template="insights/_home_figures.html", data={"report": report})]
+    headline = organisation_headline(organisation=viewer.organisation, today=viewer.today)
+    return [HomeCard(order=10, template="insights/_home_figures.html", data={"report": headline})]

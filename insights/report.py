@@ -179,7 +179,7 @@ def _people(
         site_names = {str(u["site"]): u["site_name"] or no_unit for u in counts["units"]}
         by_unit = [GroupLine(key, unit_names[key], unit_rows[key]) for key in unit_names]
         by_site = sorted(
-            (GroupLine(key, site_names[key], row) for key, row in site_rows.items()),
+            (GroupLine(str(key), site_names[str(key)], row) for key, row in site_rows.items()),
             key=lambda line: (line.key == "None", line.label.casefold()),
         )
     by_band = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ def take_snapshot(*, organisation: Organisation, today: date | None = None) -> S
     if found is not None:
         return found
     counts = gather(organisation=organisation, today=today)
-    suppression: dict = {}
+    suppression: dict[str, Any] = {}
     # Last month's figures are already shown: this month's must not, set beside them, give
     # away what either hides (a unit that did not change is the same count in both).
     last = (

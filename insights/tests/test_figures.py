@@ -78,14 +78,22 @@ def test_report_hides_small_counts_and_rounds_the_rest(world):
     )
 
 
-def test_partnership_adds_up_before_hiding(world):
+def test_partnership_adds_up_what_members_show(world):
     ward = UnitFactory.create(organisation=world.org, code="W2", name="Ward 2")
-    staff(world.org, ward, 30, carers=3)
+    staff(world.org, ward, 30, carers=12)
     other = UnitFactory.create(organisation=world.other_org, code="W9", name="Other 9")
-    staff(world.other_org, other, 30, carers=4)
-    assert str(organisation_report(organisation=world.org, today=TODAY).carers.carers) == (
-        "fewer than 5"
-    )
+    staff(world.other_org, other, 30, carers=6)
+    mine = organisation_report(organisation=world.org, today=TODAY).carers.carers
+    theirs = organisation_report(organisation=world.other_org, today=TODAY).carers.carers
     report = partnership_report(partnership=world.partnership, today=TODAY)
+    assert report is not None
     assert report.organisations == 2
-    assert report.carers.carers.value == 5  # 7 rounded
+    assert mine.value is not None
+    assert theirs.value is not None
+    assert report.carers.carers.value == mine.value + theirs.value
+
+
+def test_a_partnership_of_one_shows_no_figures(world):
+    world.other_org.partnership = None
+    world.other_org.save()
+    assert partnership_report(partnership=world.partnership, today=TODAY) is None
