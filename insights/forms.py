@@ -3,6 +3,7 @@ an estimate can be kept or shared inside the organisation."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -21,19 +22,31 @@ MAX_ABSENCE_DAYS = Decimal(260)
 MAX_DAILY_COST = Decimal(10_000)
 
 
+#: Commas only as thousands separators ("30,614", "1,250.50"): "1,5" is not read as 15.
+THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def _without_thousands(value: str) -> str:
+    """``value`` with its thousands separators taken out, or as typed (to be refused as not a
+    number) when a comma is anything else, such as a decimal comma."""
+    if "," in value and THOUSANDS.fullmatch(value):
+        return value.replace(",", "")
+    return value
+
+
 class FriendlyDecimalField(forms.DecimalField):
     """A number as people type it: "£30,614" or "14.3%" are read as 30614 and 14.3."""
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            value = value.strip().removeprefix("£").removesuffix("%").replace(",", "").strip()
+            value = _without_thousands(value.strip().removeprefix("£").removesuffix("%").strip())
         return super().to_python(value)
 
 
 class FriendlyIntegerField(forms.IntegerField):
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
-            value = value.strip().replace(",", "")
+            value = _without_thousands(value.strip())
         return super().to_python(value)
 
 

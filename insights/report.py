@@ -101,7 +101,7 @@ class Report:
     flexible_outcomes: list[Line]
     refusal_reasons: list[Line]
     deadlines: list[Line]
-    #: Median days from receiving a request to deciding it, when at least 5 were decided.
+    #: Median days from receiving a request to deciding it, when at least 10 were decided.
     median_days_to_decide: int | None
     training: list[Training]
     network_exists: bool
@@ -318,7 +318,7 @@ def build(
             },
         ),
         median_days_to_decide=(
-            flexible.get("median_days_to_decide") if decided_count >= THRESHOLD else None
+            flexible.get("median_days_to_decide") if decided_count >= 2 * THRESHOLD else None
         ),
         training=training,
         network_exists=bool(network["exists"]),

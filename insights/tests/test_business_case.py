@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -349,3 +350,19 @@ def test_the_summary_says_which_figures_are_the_organisations_own(world):
     assert rows["Cost of one day of a member of staff (£)"].startswith("Your organisation")
     assert rows["Cost of replacing one member of staff (£)"].startswith("Oxford Economics")
     assert rows["Unplanned absence days each carer would avoid a year"].startswith("Illustrative")
+
+
+@pytest.mark.parametrize("typed", ["1,5", "14,3", "1,25,0"])
+def test_a_decimal_comma_is_refused_not_misread(typed):
+    from insights.forms import FriendlyDecimalField
+
+    field = FriendlyDecimalField(required=True)
+    with pytest.raises(ValidationError):
+        field.clean(typed)
+
+
+def test_thousands_separators_are_read():
+    from insights.forms import FriendlyDecimalField
+
+    assert FriendlyDecimalField(required=True).clean("£30,614") == Decimal("30614")
+    assert FriendlyDecimalField(required=True).clean("1,250.5") == Decimal("1250.5")
