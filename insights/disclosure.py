@@ -76,7 +76,7 @@ class Figure:
         if self.value is None:
             return _("fewer than %(n)s") % {"n": THRESHOLD}
         if self.at_least:
-            return _("at least %(n)s") % {"n": f"{self.value:,}"}
+            return _("about %(n)s or more") % {"n": f"{self.value:,}"}
         return f"{self.value:,}"
 
     def __str__(self) -> str:
@@ -264,6 +264,21 @@ class Before:
     truth: list[int]
 
 
+def _hold_back(tables: dict[str, _Table], here: tuple[str, Hashable] | None) -> bool:
+    """Nothing more to hide: hold back a whole breakdown, the worked-out figure's first,
+    then the ones above it, then any other (the hours bands). False when all are held back."""
+    while here is not None and tables[here[0]].withheld:
+        here = tables[here[0]].parent(here[1])
+    if here is not None:
+        tables[here[0]].withheld = True
+        return True
+    for name in ("band", "unit", "site", "total"):
+        if name in tables and not tables[name].withheld:
+            tables[name].withheld = True
+            return True
+    return False
+
+
 def _protect(
     tables: dict[str, _Table],
     upper: list[int],
@@ -306,6 +321,8 @@ def _protect(
             name, key = where[index]
             found_table = tables.get(name)
             if found_table is None or key not in found_table.groups:
+                # Last month's group is gone this month: only holding back helps.
+                changed = _hold_back(tables, None) or changed
                 continue
             table = found_table
             if index >= len(seen) - (len(before.seen) if before else 0) and key not in table.hidden:
@@ -335,13 +352,7 @@ def _protect(
                 tables[up[0]].hidden.add(up[1])
                 changed = True
                 continue
-            # Nothing more to hide: hold back the whole breakdown, then the one above it.
-            here: tuple[str, Hashable] | None = (name, key)
-            while here is not None and tables[here[0]].withheld:
-                here = tables[here[0]].parent(here[1])
-            if here is not None:
-                tables[here[0]].withheld = True
-                changed = True
+            changed = _hold_back(tables, (name, key)) or changed
         if not changed:
             return
 

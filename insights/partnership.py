@@ -4,8 +4,8 @@ Each member's figures are already made safe for that member's own HR. Adding up 
 they show means the partnership's figures are worked out from figures already public to
 someone, so no arithmetic on them, whatever else a reader knows, can reach a member's hidden
 figure. A member's hidden figure is left out of the sum and the result says "at least". No
-breakdown shows fewer than ``MIN_MEMBERS`` organisations together, so no single member's
-figures appear on their own (a nation with one member, a month only one member took).
+figure is shown unless at least ``MIN_MEMBERS`` members show theirs, so no single member's
+figures appear on their own and none can be had by taking one's own from the sum.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from insights.report import (
 )
 from organisations.models import Nation
 
-#: The fewest member organisations whose figures a partnership shows together.
-MIN_MEMBERS = 2
+#: The fewest member organisations whose figures a partnership shows together: with two, one
+#: member's HR could take its own figure away and read the other's.
+MIN_MEMBERS = 3
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,11 @@ def _members_shown(member: Member) -> tuple[dict[str, Row], Row]:
 
 
 def _add(figures: Iterable[Figure]) -> Figure:
+    """Members' shown figures added up; "not shown" unless at least ``MIN_MEMBERS`` of them
+    show one, so that no single member's figure stands alone or can be taken from the sum."""
     figures = list(figures)
     shown = [f.value for f in figures if f.value is not None]
-    if not shown:
+    if len(shown) < MIN_MEMBERS:
         return Figure(None, Hidden.WITHHELD)
     return Figure(sum(shown), at_least=any(f.value is None or f.at_least for f in figures))
 

@@ -46,6 +46,7 @@ def take_snapshot(*, organisation: Organisation, today: date | None = None) -> S
                 taken_at=timezone.now(),
                 counts=counts,
                 units=units,
+                suppression=suppression,
             )
     except IntegrityError:
         return Snapshot.objects.get(organisation=organisation, month=month)

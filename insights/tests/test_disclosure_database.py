@@ -232,6 +232,9 @@ def shown_on(html: str) -> list[str]:
 def test_every_surface_is_free_of_small_counts(world, seed):
     population(world.org, seed)
     population(world.other_org, seed + 50)
+    # A partnership shows figures once three members have them.
+    third = OrganisationFactory.create(partnership=world.partnership, slug="third", name="Third")
+    population(third, seed + 100)
     hr = signed_in(world.hr_admin)
     page = hr.get(reverse("insights:figures", kwargs={"org_slug": world.org.slug})).content
     html = page.decode()

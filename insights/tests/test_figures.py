@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from insights.counts import gather
-from insights.figures import organisation_report, partnership_report
+from insights.figures import organisation_headline, organisation_report, partnership_report
 from insights.models import Snapshot
 from insights.services import take_snapshot
 from organisations.models import StaffRecord, StaffStatus
-from organisations.tests.factories import StaffRecordFactory, UnitFactory
+from organisations.tests.factories import OrganisationFactory, StaffRecordFactory, UnitFactory
 from passports.models import CarerDeclaration
 
 pytestmark = pytest.mark.django_db
@@ -79,21 +79,32 @@ def test_report_hides_small_counts_and_rounds_the_rest(world):
 
 
 def test_partnership_adds_up_what_members_show(world):
-    ward = UnitFactory.create(organisation=world.org, code="W2", name="Ward 2")
-    staff(world.org, ward, 30, carers=12)
-    other = UnitFactory.create(organisation=world.other_org, code="W9", name="Other 9")
-    staff(world.other_org, other, 30, carers=6)
-    mine = organisation_report(organisation=world.org, today=TODAY).carers.carers
-    theirs = organisation_report(organisation=world.other_org, today=TODAY).carers.carers
+    third = OrganisationFactory.create(partnership=world.partnership, slug="third", name="Third")
+    shown = []
+    for organisation, carers in ((world.org, 12), (world.other_org, 6), (third, 9)):
+        ward = UnitFactory.create(organisation=organisation, code="WX", name="Ward X")
+        staff(organisation, ward, 30, carers=carers)
+        shown.append(organisation_report(organisation=organisation, today=TODAY).carers.carers)
     report = partnership_report(partnership=world.partnership, today=TODAY)
     assert report is not None
-    assert report.organisations == 2
-    assert mine.value is not None
-    assert theirs.value is not None
-    assert report.carers.carers.value == mine.value + theirs.value
+    assert report.organisations == 3
+    assert all(figure.value is not None for figure in shown)
+    assert report.carers.carers.value == sum(figure.value or 0 for figure in shown)
 
 
-def test_a_partnership_of_one_shows_no_figures(world):
-    world.other_org.partnership = None
-    world.other_org.save()
+def test_a_partnership_of_two_shows_no_figures(world):
+    """One member's HR could take its own figures away from two members' sum."""
     assert partnership_report(partnership=world.partnership, today=TODAY) is None
+
+
+def test_the_month_keeps_what_the_protection_decided(world):
+    """Pages reapply the decisions the attacker checked, rather than deciding again."""
+    ward = UnitFactory.create(organisation=world.org, code="W8", name="Ward 8")
+    staff(world.org, ward, 8, carers=7)
+    snapshot = take_snapshot(organisation=world.org, today=TODAY)
+    assert {"people", "reviews", "outcomes"} <= set(snapshot.suppression)
+    report = organisation_report(organisation=world.org, today=TODAY)
+    headline = organisation_headline(organisation=world.org, today=TODAY)
+    carers = next(line.figure for line in headline.lines if line.key == "carers")
+    assert carers == report.carers.carers
+    assert not carers.shown  # 7 carers of 12 staff: too few who are not carers

@@ -13,13 +13,24 @@ import pytest
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
-from organisations.tests.factories import StaffRecordFactory, UnitFactory
+from organisations.tests.factories import (
+    OrganisationFactory,
+    StaffRecordFactory,
+    UnitFactory,
+)
 from passports.models import CarerDeclaration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _people(world: World) -> None:
+    # A partnership shows figures once three members have them.
+    third = OrganisationFactory.create(partnership=world.partnership, slug="third", name="Third")
+    for organisation in (world.other_org, third):
+        unit = UnitFactory.create(organisation=organisation, code="WX", name="Ward X")
+        made = StaffRecordFactory.create_batch(30, organisation=organisation, unit=unit)
+        for record in made[:8]:
+            CarerDeclaration.objects.create(staff=record, include_in_counts=True)
     for code, name, n, carers, hours in (
         ("W2", "Ward 2", 40, 12, "37.5"),
         ("W3", "Ward 3 with a long name that has to wrap on a narrow screen", 10, 2, "20"),
