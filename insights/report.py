@@ -6,7 +6,7 @@ sees an exact count. Every figure comes from ``insights.disclosure``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -326,60 +326,3 @@ def build(
         network_meetings=publish(network["meetings_held"]),
         organisations=organisations,
     )
-
-
-def add_up(many: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """A partnership's month: its members' exact counts added up, by nation instead of by
-    unit (a unit means nothing across organisations). Made safe only by ``build``."""
-    out: dict[str, Any] = {
-        "as_at": None,
-        "staff": 0,
-        "carers": 0,
-        "units": [],
-        "bands": {key: {"staff": 0, "carers": 0} for key, _lower in HOURS_BANDS},
-        "nations": {},
-        "passports": {"agreed": 0, "review_on_time": 0, "review_overdue": 0, "no_review_date": 0},
-        "leave": {
-            "carers_leave_people": 0,
-            "carers_leave_days": 0.0,
-            "dependants_people": 0,
-            "dependants_occasions": 0,
-            "dependants_days": 0.0,
-        },
-        "flexible": {
-            "by_status": {},
-            "refusal_reasons": {},
-            "decided_in_time": 0,
-            "decided_late": 0,
-            "median_days_to_decide": None,
-        },
-        "training": {},
-        "network": {"exists": False, "members": 0, "meetings_held": 0},
-    }
-    for counts in many:
-        out["as_at"] = max(filter(None, (out["as_at"], counts["as_at"])))
-        out["staff"] += counts["staff"]
-        out["carers"] += counts["carers"]
-        nation = out["nations"].setdefault(counts["nation"], {"staff": 0, "carers": 0})
-        nation["staff"] += counts["staff"]
-        nation["carers"] += counts["carers"]
-        for key, band in counts["bands"].items():
-            out["bands"][key]["staff"] += band["staff"]
-            out["bands"][key]["carers"] += band["carers"]
-        for key, value in counts["passports"].items():
-            out["passports"][key] += value
-        for key, value in counts["leave"].items():
-            out["leave"][key] += value
-        for part in ("by_status", "refusal_reasons"):
-            for key, value in counts["flexible"][part].items():
-                out["flexible"][part][key] = out["flexible"][part].get(key, 0) + value
-        out["flexible"]["decided_in_time"] += counts["flexible"]["decided_in_time"]
-        out["flexible"]["decided_late"] += counts["flexible"]["decided_late"]
-        for key, value in counts["training"].items():
-            mine = out["training"].setdefault(key, {"passed": 0, "total": 0})
-            mine["passed"] += value["passed"]
-            mine["total"] += value["total"]
-        out["network"]["exists"] = out["network"]["exists"] or counts["network"]["exists"]
-        out["network"]["members"] += counts["network"]["members"]
-        out["network"]["meetings_held"] += counts["network"]["meetings_held"]
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import IntegerField
+from django.db.models import IntegerField, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -21,28 +21,16 @@ def _first_trend_month(month: date) -> date:
     return date(year, index + 1, 1)
 
 
-def trend_of(*, organisation: Organisation, month: date) -> list[tuple[date, dict[str, int]]]:
-    """Carers and staff in each of the organisation's months up to ``month``, oldest first:
-    one query, reading two numbers of each month."""
-    rows = (
-        Snapshot.objects.filter(
-            organisation=organisation, month__lte=month, month__gte=_first_trend_month(month)
-        )
-        .order_by("month")
-        .annotate(
-            carers=Cast(KT("counts__carers"), IntegerField()),
-            staff=Cast(KT("counts__staff"), IntegerField()),
-        )
-        .values(
-            "month",
-            "carers",
-            "staff",
-            "suppression__people__total",
-            "suppression__people__withheld",
-        )
+def _month_totals(snapshots: QuerySet[Snapshot]) -> list[tuple[date, dict[str, Any]]]:
+    """Each snapshot's month, carers and staff, and whether its report hid or held back the
+    total: the trend shows each month as that month's report showed it, never undoing what
+    the protection decided then."""
+    rows = snapshots.annotate(
+        carers=Cast(KT("counts__carers"), IntegerField()),
+        staff=Cast(KT("counts__staff"), IntegerField()),
+    ).values(
+        "month", "carers", "staff", "suppression__people__total", "suppression__people__withheld"
     )
-    # Each month's total is shown as that month's report showed it: the protection decided
-    # then whether it is hidden or held back, and a trend must not undo it.
     return [
         (
             row["month"],
@@ -57,40 +45,30 @@ def trend_of(*, organisation: Organisation, month: date) -> list[tuple[date, dic
     ]
 
 
+def trend_of(*, organisation: Organisation, month: date) -> list[tuple[date, dict[str, Any]]]:
+    """Carers and staff in each of the organisation's months up to ``month``, oldest first:
+    one query, reading two numbers of each month."""
+    return _month_totals(
+        Snapshot.objects.filter(
+            organisation=organisation, month__lte=month, month__gte=_first_trend_month(month)
+        ).order_by("month")
+    )
+
+
 def partnership_trend(
     *, partnership: Partnership, month: date
 ) -> list[tuple[date, list[dict[str, Any]]]]:
     """Each member organisation's total for each month up to ``month``, with what its report
     decided about showing it: one query."""
-    rows = (
+    out: dict[date, list[dict[str, Any]]] = {}
+    for point_month, point in _month_totals(
         Snapshot.objects.filter(
             organisation__partnership=partnership,
             month__lte=month,
             month__gte=_first_trend_month(month),
-        )
-        .order_by("month", "organisation_id")
-        .annotate(
-            carers=Cast(KT("counts__carers"), IntegerField()),
-            staff=Cast(KT("counts__staff"), IntegerField()),
-        )
-        .values(
-            "month",
-            "carers",
-            "staff",
-            "suppression__people__total",
-            "suppression__people__withheld",
-        )
-    )
-    out: dict[date, list[dict[str, Any]]] = {}
-    for row in rows:
-        out.setdefault(row["month"], []).append(
-            {
-                "carers": row["carers"],
-                "staff": row["staff"],
-                "hidden": bool(row["suppression__people__total"]),
-                "withheld": "total" in (row["suppression__people__withheld"] or ()),
-            }
-        )
+        ).order_by("month", "organisation_id")
+    ):
+        out.setdefault(point_month, []).append(point)
     return sorted(out.items())
 
 
