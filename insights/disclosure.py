@@ -164,7 +164,7 @@ def protect_counts[K: Hashable](
             break
         seen = [Seen((i,), figures[key]) for i, key in enumerate(keys)]
         seen.append(Seen(tuple(range(len(keys))), total_figure))
-        if not pinned(upper, seen, truth=[counts[key] for key in keys] + []):
+        if not pinned(upper, seen, truth=[counts[key] for key in keys]):
             break
         more = [key for key in keys if key not in hidden]
         if more:

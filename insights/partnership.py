@@ -43,9 +43,21 @@ class Member:
 
 
 def _members_shown(member: Member) -> tuple[dict[str, Row], Row]:
-    """The member's bands and total exactly as its own report shows them."""
+    """The member's bands and total exactly as its own report shows them. A member whose
+    staff are all in one band has no band table of its own: its report shows that band as
+    its total, hidden or not, and so does this."""
     people = member.memo.get("people", {})
     withheld = set(people.get("withheld", ()))
+    whole = total_row(
+        Group(member.counts["carers"], member.counts["staff"]),
+        hidden=bool(people.get("total")),
+        withheld="total" in withheld,
+    )
+    if "band" not in people:
+        return {
+            key: whole if value["staff"] else total_row(Group(0, 0), hidden=False, withheld=False)
+            for key, value in member.counts["bands"].items()
+        }, whole
     hidden_bands = set(people.get("band", ()))
     bands = {
         key: total_row(
@@ -55,11 +67,6 @@ def _members_shown(member: Member) -> tuple[dict[str, Row], Row]:
         )
         for key, value in member.counts["bands"].items()
     }
-    whole = total_row(
-        Group(member.counts["carers"], member.counts["staff"]),
-        hidden=bool(people.get("total")),
-        withheld="total" in withheld,
-    )
     return bands, whole
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from insights.counts import gather
+from insights.disclosure import Group
 from insights.figures import organisation_headline, organisation_report, partnership_report
 from insights.models import Snapshot
 from insights.services import take_snapshot
@@ -108,3 +109,19 @@ def test_the_month_keeps_what_the_protection_decided(world):
     carers = next(line.figure for line in headline.lines if line.key == "carers")
     assert carers == report.carers.carers
     assert not carers.shown  # 7 carers of 12 staff: too few who are not carers
+
+
+def test_a_member_in_one_hours_band_adds_its_band_as_its_own_report_shows_it():
+    """Its report shows the one band as its total: hidden there, hidden in the sum too."""
+    from insights.partnership import Member, _members_shown
+    from insights.report import build
+    from insights.tests.test_disclosure_properties import MONTH, org_counts
+
+    cells = {1: {"under_16": Group(0, 0), "16_to_29": Group(0, 0), "30_or_more": Group(7, 11)}}
+    counts = org_counts(cells, {1: 101})
+    memo: dict[str, object] = {}
+    report = build(counts, month=MONTH, memo=memo)
+    bands, whole = _members_shown(Member(counts, memo))
+    assert not report.carers.carers.shown
+    assert bands["30_or_more"] == whole
+    assert not bands["30_or_more"].carers.shown
