@@ -1,8 +1,9 @@
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import Strict
 
 from organisations import working_pattern
 from organisations.models import (
@@ -15,6 +16,10 @@ from organisations.models import (
     StaffStatus,
 )
 from shared.text import SingleLine
+
+#: A whole number in a request body, as JSON writes it: ``true`` or ``"2"`` is refused (422)
+#: rather than read as 1 or 2, so a client's mistake is not taken as a version or an id.
+Whole = Annotated[int, Strict()]
 
 
 class Problem(Schema):

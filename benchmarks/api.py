@@ -23,7 +23,7 @@ from ninja.pagination import paginate
 
 from api.auth import BearerToken
 from api.pagination import Pages
-from api.schemas import Problem
+from api.schemas import Problem, Whole
 from audit.models import Channel
 from benchmarks.frameworks import Framework, frameworks, get_framework
 from benchmarks.gaps import gaps_for
@@ -366,7 +366,7 @@ class AssessmentIn(Schema):
     framework: SingleLine = Field(
         description="A framework's slug, from GET /benchmarks/frameworks."
     )
-    based_on_id: int | None = Field(
+    based_on_id: Whole | None = Field(
         None, description="A signed-off assessment to copy answers, text, links and files from."
     )
 
@@ -405,7 +405,7 @@ class LinkIn(Schema):
 
 
 class CriterionPatch(Schema):
-    version: int | None = Field(
+    version: Whole | None = Field(
         None,
         description="The criterion's version you read (0 before its first save). Leave it out "
         "only if overwriting someone else's change is what you want.",

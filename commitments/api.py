@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from api.auth import BearerToken
 from api.pagination import Pages
 from api.problems import ApiProblem
-from api.schemas import Problem
+from api.schemas import Problem, Whole
 from audit.models import Channel
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.selectors import (
@@ -79,7 +79,7 @@ class DraftIn(Schema):
 
 class DraftPatch(Schema):
     text: MultiLine = Field(max_length=20000)
-    revision: int | None = Field(
+    revision: Whole | None = Field(
         None,
         ge=1,
         description="The revision you last read. If the draft has moved on, nothing is saved (409).",

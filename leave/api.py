@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from api.auth import BearerToken
-from api.schemas import Problem
+from api.schemas import Problem, Whole
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
 from leave import statutory
@@ -72,7 +72,7 @@ class DayIn(Schema):
 class RequestIn(Schema):
     days: list[DayIn] = Field(min_length=1, max_length=7)
     note: MultiLine = Field("", max_length=500)
-    staff_id: int | None = Field(
+    staff_id: Whole | None = Field(
         None,
         description="HR admins may record a request for someone else; others ask for themselves.",
     )
@@ -231,7 +231,7 @@ class DependantsIn(Schema):
     first_day: date
     days: Decimal = Field(ge=Decimal("0.5"), le=Decimal("30"), decimal_places=1)
     note: SingleLine = Field("", max_length=300)
-    staff_id: int | None = Field(
+    staff_id: Whole | None = Field(
         None,
         description="A line manager may record it for someone they manage; leave out for yourself.",
     )

@@ -25,7 +25,7 @@ from ninja.pagination import paginate
 
 from api.auth import BearerToken
 from api.pagination import Pages
-from api.schemas import Problem
+from api.schemas import Problem, Whole
 from audit.models import Channel
 from organisations.types import OrgRequest
 from plans.models import (
@@ -90,7 +90,7 @@ class OrgPlanIn(Schema):
 
 
 class OrgPlanPatch(Schema):
-    version: int | None = Field(None, description="The version you read; a stale one gets 409.")
+    version: Whole | None = Field(None, description="The version you read; a stale one gets 409.")
     title: SingleLine | None = Field(None, min_length=1, max_length=200)
     period_start: date | None = None
     period_end: date | None = None
@@ -104,14 +104,14 @@ class PriorityIn(Schema):
 
 
 class PriorityPatch(Schema):
-    version: int | None = None
+    version: Whole | None = None
     number: SingleLine | None = Field(None, max_length=20)
     title: SingleLine | None = Field(None, min_length=1, max_length=300)
     aim: MultiLine | None = Field(None, max_length=2000)
 
 
 class ActionIn(Schema):
-    priority_id: int
+    priority_id: Whole
     number: SingleLine = Field("", max_length=30, description="Leave empty to number it next.")
     planned_action: MultiLine = Field(min_length=1, max_length=2000)
     what_we_will_do: MultiLine = Field("", max_length=4000)
@@ -124,7 +124,7 @@ class ActionIn(Schema):
     criterion_ref: SingleLine = Field("", max_length=200)
     criterion_title: SingleLine = Field("", max_length=300)
     requirement_ref: SingleLine = Field("", max_length=300)
-    source_assessment_id: int | None = Field(
+    source_assessment_id: Whole | None = Field(
         None,
         description="A self-assessment of this organisation (GET /benchmarks/assessments); "
         "any other id is 422 invalid_data.",
@@ -132,8 +132,8 @@ class ActionIn(Schema):
 
 
 class ActionPatch(Schema):
-    version: int | None = None
-    priority_id: int | None = None
+    version: Whole | None = None
+    priority_id: Whole | None = None
     number: SingleLine | None = Field(None, max_length=30)
     planned_action: MultiLine | None = Field(None, min_length=1, max_length=2000)
     what_we_will_do: MultiLine | None = Field(None, max_length=4000)
@@ -223,7 +223,7 @@ class RowSchema(Schema):
 
 
 class RowIn(RowSchema):
-    id: int | None = Field(None, description="An existing row's id, to keep and change it.")
+    id: Whole | None = Field(None, description="An existing row's id, to keep and change it.")
 
 
 class RowOut(RowSchema):
@@ -243,7 +243,7 @@ class PersonalPlanIn(Schema):
 
 
 class PersonalPlanReplace(PersonalPlanIn):
-    version: int = Field(
+    version: Whole = Field(
         ge=1,
         description="The version you read, required: a stale one gets 409 and nothing is saved.",
     )

@@ -26,7 +26,7 @@ from ninja.pagination import paginate
 from api.auth import BearerToken
 from api.pagination import Pages
 from api.problems import ApiProblem
-from api.schemas import Problem
+from api.schemas import Problem, Whole
 from audit.models import Channel
 from organisations.types import OrgRequest
 from shared.text import MultiLine, SingleLine
@@ -189,7 +189,7 @@ class EntryIn(Schema):
 
 
 class EntryPatch(Schema):
-    version: int | None = Field(None, description="The version you read; a stale one gets 409.")
+    version: Whole | None = Field(None, description="The version you read; a stale one gets 409.")
     kind: SingleLine | None = None
     name: SingleLine | None = None
     who_for: MultiLine | None = None
