@@ -8,9 +8,12 @@ other text. A hidden figure draws no bar and says why. No JavaScript is needed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,6 +23,9 @@ from insights.report import GroupLine, Line, Report
 
 #: The most bars a chart draws; a longer breakdown is a table only.
 MOST_BARS = 40
+#: The most rows a chart's table shows at a time on a page. A breakdown by hundreds of units
+#: is read a page at a time; the exports and the board report carry every row.
+ROWS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,10 @@ class Chart:
     rows: list[tuple[str, ...]]
     bars: list[Bar]
     columns: list[Column]
+    #: On a page, the part of a long table shown, and the query that keeps the other
+    #: tables' pages when this one turns; None when every row is shown.
+    page: Page[tuple[str, ...]] | None = None
+    query: str = ""
 
     @property
     def table(self) -> list[list[tuple[str, str]]]:
@@ -211,6 +221,22 @@ def _outcomes_summary(report: Report) -> str:
         "n": received.label,
         "day": date_format(report.as_at, "j F Y"),
     }
+
+
+def paged(made: list[Chart], query: Mapping[str, str]) -> list[Chart]:
+    """Each table longer than ``ROWS_PER_PAGE`` cut to the page asked for, each turning on its
+    own parameter (the chart's key), so that paging through units leaves sites where they were.
+    A page number that is not one gives the first or last page, never an error."""
+    long = {chart.key for chart in made if len(chart.rows) > ROWS_PER_PAGE}
+    out = []
+    for chart in made:
+        if chart.key not in long:
+            out.append(chart)
+            continue
+        page = Paginator(chart.rows, ROWS_PER_PAGE).get_page(query.get(chart.key))
+        others = {key: query[key] for key in sorted(long - {chart.key}) if query.get(key)}
+        out.append(replace(chart, rows=list(page.object_list), page=page, query=urlencode(others)))
+    return out
 
 
 def charts_for(report: Report) -> list[Chart]:

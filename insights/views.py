@@ -38,7 +38,7 @@ def figures(request: OrgRequest) -> HttpResponse:
         {
             "organisation": request.organisation,
             "report": report,
-            "charts": charts.charts_for(report),
+            "charts": charts.paged(charts.charts_for(report), request.GET),
         },
     )
 
@@ -80,7 +80,9 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         {
             "partnership": found,
             "report": report,
-            "charts": charts.charts_for(report) if report is not None else [],
+            "charts": charts.paged(charts.charts_for(report), request.GET)
+            if report is not None
+            else [],
             "standing": partnership_standing(partnership=found),
         },
     )

@@ -78,3 +78,41 @@ def test_partnership_lead_sees_the_sum(figures):
     assert signed_in(figures.hr_admin).get(
         reverse("insights:partnership", kwargs={"slug": figures.partnership.slug})
     ).status_code in (403, 404)
+
+
+def _unit_rows(html: str) -> list[str]:
+    chart = html.split('data-chart="by_unit"', 1)[1].split("</figure>", 1)[0]
+    return re.findall(r'<th scope="row"[^>]*>([^<]*)</th>', chart)
+
+
+def test_a_long_breakdown_is_read_a_page_at_a_time(figures):
+    """Hundreds of units make one page heavy to send and to read: the table shows 50 rows at
+    a time, turning on its own parameter and keeping the other tables' pages."""
+    for number in range(60):
+        unit = UnitFactory.create(
+            organisation=figures.org, code=f"P{number:02}", name=f"Team {number:02}"
+        )
+        staff(figures.org, unit, 1)
+    url = reverse("insights:figures", kwargs={"org_slug": figures.org.slug})
+    hr = signed_in(figures.hr_admin)
+    first = hr.get(url).content.decode()
+    rows = _unit_rows(first)
+    assert len(rows) == 50
+    assert 'href="?by_unit=2#chart-by_unit-title"' in first
+    assert 'aria-label="Pages of “Carers by unit”"' in first
+
+    second = hr.get(url, {"by_unit": "2", "by_site": "9"}).content.decode()
+    rest = _unit_rows(second)
+    assert 0 < len(rest) < 50
+    assert not set(rows) & set(rest)
+    assert {f"Team {number:02}" for number in range(60)} <= set(rows + rest)
+    # Each team is a site of its own, so sites are paged too, and keep their page.
+    assert 'href="?by_site=9&amp;by_unit=1#chart-by_unit-title"' in second
+    assert 'href="?by_unit=2&amp;by_site=1#chart-by_site-title"' in second
+
+    assert _unit_rows(hr.get(url, {"by_unit": "nonsense"}).content.decode()) == rows
+
+    exported = hr.get(
+        reverse("insights:export", kwargs={"org_slug": figures.org.slug, "kind": "csv"})
+    ).content.decode()
+    assert all(name in exported for name in rows + rest)
