@@ -85,6 +85,15 @@ def partnership_month(*, partnership: Partnership, month: date) -> list[Snapshot
     )
 
 
+def members_without_month(*, partnership: Partnership, month: date) -> int:
+    """How many member organisations have no figures for ``month`` yet: one query."""
+    return (
+        Organisation.objects.filter(partnership=partnership)
+        .exclude(insight_snapshots__month=month)
+        .count()
+    )
+
+
 def month_before(month: date) -> date:
     return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
 

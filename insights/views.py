@@ -21,6 +21,7 @@ from insights.figures import (
     organisation_report,
     partnership_report,
     partnership_standing,
+    partnership_waiting,
 )
 from insights.forms import BusinessCaseForm, starting_values
 from insights.rules import VIEW
@@ -73,12 +74,15 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     found = access_partnership(
         viewer=request.user, slug=slug, permission="organisations.lead_partnership"
     )
-    report = partnership_report(partnership=found, today=timezone.localdate())
+    today = timezone.localdate()
+    waiting = partnership_waiting(partnership=found, today=today)
+    report = None if waiting else partnership_report(partnership=found, today=today)
     return render(
         request,
         "insights/partnership.html",
         {
             "partnership": found,
+            "waiting": waiting,
             "report": report,
             "charts": charts.paged(charts.charts_for(report), request.GET)
             if report is not None

@@ -116,3 +116,38 @@ def test_a_long_breakdown_is_read_a_page_at_a_time(figures):
         reverse("insights:export", kwargs={"org_slug": figures.org.slug, "kind": "csv"})
     ).content.decode()
     assert all(name in exported for name in rows + rest)
+
+
+def test_a_partnership_page_hands_many_missing_months_to_the_worker(figures, settings, monkeypatch):
+    """In the first hour of a month a partnership of hundreds would hold its page for minutes:
+    past a few members, the months are handed to the task worker once, and the page shows no
+    partial sum meanwhile."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from insights import figures as figures_module
+    from organisations.tests.factories import OrganisationFactory
+
+    for number in range(3):
+        member = OrganisationFactory.create(partnership=figures.partnership, slug=f"m{number}")
+        staff(member, None, 20, carers=6)
+    monkeypatch.setattr(figures_module, "TAKEN_WHILE_WAITING", 2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    cache.clear()
+    url = reverse("insights:partnership", kwargs={"slug": figures.partnership.slug})
+    lead = signed_in(figures.lead)
+
+    first = lead.get(url).content.decode()
+    assert "data-waiting" in first
+    assert "5 member organisations" in first
+    assert 'data-figure="carers"' not in first
+    assert "data-no-figures" not in first
+    assert DBTaskResult.objects.count() == 1
+    lead.get(url)
+    assert DBTaskResult.objects.count() == 1  # handed over once, however often it is opened
+
+    call_command("task_worker", "--burst", verbosity=0)
+    done = lead.get(url).content.decode()
+    assert "data-waiting" not in done
+    assert 'data-figure="carers"' in done
