@@ -12,11 +12,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations import working_pattern
+from shared.schema import PatternOps
 
 
 class Nation(models.TextChoices):
@@ -220,6 +221,22 @@ class StaffRecord(models.Model):
             ),
             models.Index(fields=["organisation", "status"], name="staff_org_status_idx"),
             models.Index(Lower("work_email"), "organisation", name="staff_email_idx"),
+            # The staff search matches the start of a name without regard to case
+            # (``istartswith``: ``UPPER(name) LIKE 'X%'``), within one organisation.
+            models.Index(
+                models.F("organisation"),
+                PatternOps(Upper("first_name")),
+                name="staff_search_first_idx",
+            ),
+            models.Index(
+                models.F("organisation"),
+                PatternOps(Upper("last_name")),
+                name="staff_search_last_idx",
+            ),
+            # ...or a whole staff number, without regard to case (``iexact``).
+            models.Index(
+                models.F("organisation"), Upper("staff_number"), name="staff_search_number_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,3 +11,8 @@ class SharedConfig(AppConfig):
     name = "shared"
     label = "carershub"
     verbose_name = "Working Carers Hub"
+
+    def ready(self) -> None:
+        from shared.schema import register_index_wrapper
+
+        register_index_wrapper()
