@@ -14,7 +14,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
 from organisations.models import StaffRecord
-from shared.calendars import all_day_event, calendar_bytes, new_calendar
+from shared.calendars import all_day_event, calendar_bytes, feed_stamp, new_calendar
 
 _SHOWN = {
     RequestStatus.REQUESTED: "asked for",
@@ -33,7 +33,7 @@ def calendar_feed_renew(*, staff: StaffRecord, by: User) -> str:
     because the link opens the person's leave to whoever holds it."""
     token = secrets.token_urlsafe(32)
     feed, created = CalendarFeed.objects.update_or_create(
-        staff=staff, defaults={"token_hash": _hash(token)}
+        staff=staff, defaults={"token_hash": _hash(token), "last_read_on": None}
     )
     audit_record(
         actor=by,
@@ -53,22 +53,32 @@ def calendar_feed_for(token: str) -> CalendarFeed | None:
 
 
 def calendar_feed_read(*, feed: CalendarFeed) -> bytes:
-    """The feed for a calendar app. Each read is audited: nobody signs in, so the entry says
-    the private link was used, not who used it."""
-    audit_record(
-        actor=None,
-        action=Action.VIEW,
-        channel=Channel.WEB,
-        target=feed,
-        organisation_id=feed.staff.organisation_id,
-        summary=f"Calendar feed of {feed.staff.full_name} read through its private link",
-    )
+    """The feed for a calendar app. The first read of each day is audited (a calendar app
+    polls every few minutes, and an entry a poll would bury the log): nobody signs in, so the
+    entry says the private link was used, not who used it. Of two polls racing, one writes."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        first_today = (
+            CalendarFeed.objects.filter(pk=feed.pk)
+            .exclude(last_read_on=today)
+            .update(last_read_on=today)
+        )
+        if first_today:
+            audit_record(
+                actor=None,
+                action=Action.VIEW,
+                channel=Channel.WEB,
+                target=feed,
+                organisation_id=feed.staff.organisation_id,
+                summary=f"Calendar feed of {feed.staff.full_name} read through its private "
+                "link (the first read today; a calendar app polls all day)",
+            )
     return calendar_for(staff=feed.staff)
 
 
 def calendar_for(*, staff: StaffRecord) -> bytes:
     calendar = new_calendar(product="Leave", name="My leave")
-    stamp = timezone.now()
+    stamp = feed_stamp()
     days = CarersLeaveDay.objects.filter(
         request__staff=staff, request__status__in=list(_SHOWN)
     ).select_related("request")

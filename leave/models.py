@@ -346,6 +346,8 @@ class CalendarFeed(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: The day the link was last read: only a day's first read is audited.
+    last_read_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.staff}"

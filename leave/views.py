@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +58,7 @@ from organisations.access import org_view
 from organisations.models import Nation, StaffRecord, StaffStatus
 from organisations.selectors import direct_reports, staff_record_for_user
 from organisations.types import OrgRequest
+from shared.calendars import feed_response
 from shared.forms import attempt
 from shared.once import one_submission
 
@@ -421,15 +422,12 @@ def calendar_feed(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+def calendar_feed_ics(request: HttpRequest, token: str) -> HttpResponseBase:
     """The feed itself: no sign-in (calendar apps cannot), the secret in the link is the key."""
     feed = calendar_feed_for(token)
     if feed is None or feed.staff.status != StaffStatus.ACTIVE:
         raise Http404
-    response = HttpResponse(
-        calendar_feed_read(feed=feed), content_type="text/calendar; charset=utf-8"
-    )
-    return response
+    return feed_response(request, calendar_feed_read(feed=feed))
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,7 +19,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Membership, Organisation
 from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow, PlanCalendarFeed
-from shared.calendars import all_day_event, calendar_bytes, new_calendar
+from shared.calendars import all_day_event, calendar_bytes, feed_stamp, new_calendar
 
 SUMMARY_LENGTH = 80
 
@@ -39,7 +39,9 @@ def plan_calendar_feed_renew(*, user: User, organisation: Organisation) -> str:
     because the link shows the person's plan dates to whoever holds it."""
     token = secrets.token_urlsafe(32)
     feed, created = PlanCalendarFeed.objects.update_or_create(
-        user=user, organisation=organisation, defaults={"token_hash": _hash(token)}
+        user=user,
+        organisation=organisation,
+        defaults={"token_hash": _hash(token), "last_read_on": None},
     )
     audit_record(
         actor=user,
@@ -73,16 +75,27 @@ def plan_calendar_feed_for(token: str) -> PlanCalendarFeed | None:
 
 
 def plan_calendar_feed_read(*, feed: PlanCalendarFeed) -> bytes:
-    """The feed for a calendar app. Each read is audited: nobody signs in, so the entry
-    says the private link was used, not who used it."""
-    audit_record(
-        actor=None,
-        action=Action.VIEW,
-        channel=Channel.WEB,
-        target=feed,
-        organisation_id=feed.organisation_id,
-        summary="Action plans calendar feed read through its private link",
-    )
+    """The feed for a calendar app. The first read of each day is audited (a calendar app
+    polls every few minutes, and an entry a poll would bury the log): nobody signs in, so
+    the entry says the private link was used, not who used it. Of two polls racing, one
+    writes."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        first_today = (
+            PlanCalendarFeed.objects.filter(pk=feed.pk)
+            .exclude(last_read_on=today)
+            .update(last_read_on=today)
+        )
+        if first_today:
+            audit_record(
+                actor=None,
+                action=Action.VIEW,
+                channel=Channel.WEB,
+                target=feed,
+                organisation_id=feed.organisation_id,
+                summary="Action plans calendar feed read through its private link (the first "
+                "read today; a calendar app polls all day)",
+            )
     return plan_calendar_for(user=feed.user, organisation=feed.organisation)
 
 
@@ -101,7 +114,7 @@ def _due(*, uid: str, summary: str, day: date | None, description: str, stamp: d
 
 def plan_calendar_for(*, user: User, organisation: Organisation) -> bytes:
     calendar = new_calendar(product="Action plans", name=f"My actions, {organisation.name}")
-    stamp = timezone.now()
+    stamp = feed_stamp()
     actions = (
         ActionPoint.objects.filter(
             plan__organisation=organisation,

@@ -273,6 +273,8 @@ class PlanCalendarFeed(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    #: The day the link was last read: only a day's first read is audited.
+    last_read_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -9,8 +9,12 @@ lone surrogate. Every text value therefore goes through ``shared.printable`` fir
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import hashlib
+from datetime import UTC, date, datetime, timedelta
 
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from icalendar import Calendar, Event
 
 from shared.printable import printable
@@ -56,3 +60,20 @@ def all_day_event(
 
 def calendar_bytes(calendar: Calendar) -> bytes:
     return bytes(calendar.to_ical())
+
+
+def feed_stamp() -> datetime:
+    """The DTSTAMP of a subscribed feed's entries: the start of the day (UTC), not the moment
+    of the request, so the same entries make the same file all day and a calendar app that
+    polls every few minutes is answered 304 until something changes (``feed_response``)."""
+    return timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def feed_response(request: HttpRequest, body: bytes) -> HttpResponseBase:
+    """A feed with a strong ETag of its bytes; a poller that sends it back in If-None-Match
+    gets 304 Not Modified and no body. The response stays ``no-store`` (shared.middleware):
+    calendar apps that keep their own copy still revalidate with the ETag."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response

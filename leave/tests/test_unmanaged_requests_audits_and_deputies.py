@@ -3,7 +3,7 @@ manages, and deputies ended early."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from api.services import api_token_create
 from audit.models import Action, AuditEvent, Channel
+from leave.calendar import calendar_feed_renew
 from leave.deputies import acting_for, deputy_appoint, deputy_end
 from leave.flexible.services import deciders, flexible_request_submit
-from leave.models import CalendarFeed, Deputy
+from leave.models import CalendarFeed, DependantsTimeOff, Deputy
 from leave.services import LeaveRuleError, carers_leave_accept, carers_leave_request
 from organisations.models import Nation, StaffStatus
 
@@ -120,11 +121,14 @@ def test_making_a_calendar_link_and_each_read_of_the_feed_are_audited(client, wo
     for _ in range(2):
         assert client.get(f"/calendar/{token}.ics").status_code == 200
     reads = made.filter(action=Action.VIEW)
-    assert reads.count() == 2
+    assert reads.count() == 1  # a calendar app polls all day: the day's first read is kept
     first = reads.first()
     assert first is not None
     assert first.actor is None
     assert "private link" in first.summary
+    with time_machine.travel(date(2026, 11, 24)):
+        assert client.get(f"/calendar/{token}.ics").status_code == 200
+    assert reads.count() == 2
 
 
 @time_machine.travel(date(2026, 11, 23))
@@ -260,3 +264,38 @@ def test_the_team_calendar_audits_what_it_shows_of_other_peoples_leave(client, w
     client.force_login(world.carer)
     client.get(f"/o/{world.org.slug}/leave/calendar/")
     assert not AuditEvent.objects.filter(actor=world.carer, action=Action.VIEW).exists()
+
+
+@time_machine.travel(date(2026, 11, 23))
+def test_the_calendar_feed_answers_an_unchanged_poll_with_304(client, world):
+    """Calendar apps poll every few minutes: the feed's ETag stays the same while its entries
+    do, a poll that sends it back gets 304 and no body, and a change gives a new ETag."""
+    token = calendar_feed_renew(staff=world.carer_record, by=world.carer)
+    url = f"/calendar/{token}.ics"
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    assert etag.startswith('"')
+    assert "no-store" in first["Cache-Control"]
+    with time_machine.travel(datetime(2026, 11, 23, 15, 0, tzinfo=UTC)):
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert client.get(url, headers={"If-None-Match": '"something-else"'}).status_code == 200
+    DependantsTimeOff.objects.create(
+        organisation=world.org,
+        staff=world.carer_record,
+        first_day=date(2026, 11, 20),
+        days=1,
+    )
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    # A new link is a new reader: its first read is audited even on the same day.
+    renewed = calendar_feed_renew(staff=world.carer_record, by=world.carer)
+    client.get(f"/calendar/{renewed}.ics")
+    feed = CalendarFeed.objects.get(staff=world.carer_record)
+    reads = AuditEvent.objects.filter(
+        object_type="leave.calendarfeed", object_id=str(feed.pk), action=Action.VIEW
+    )
+    assert reads.count() == 2

@@ -57,9 +57,16 @@ def test_the_feed_has_my_actions_and_my_own_plan_dates_only(client, world):
         "First step: Phone HR this afternoon to ask about our carers policy.": date(2026, 6, 2),
     }
     feed = PlanCalendarFeed.objects.get()
-    assert AuditEvent.objects.filter(
+    reads = AuditEvent.objects.filter(
         object_type="plans.plancalendarfeed", object_id=str(feed.pk), action="view", actor=None
-    ).exists()
+    )
+    assert reads.count() == 1
+    # A calendar app polls all day: the day's first read is audited, and an unchanged feed
+    # answers the poll's ETag with 304 and no body.
+    again = client.get(link, headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert reads.count() == 1
 
 
 def test_a_new_link_stops_the_old_one_and_leaving_stops_both(client, world):

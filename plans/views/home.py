@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from plans.selectors import (
     personal_plans_of,
     personal_plans_shared_with,
 )
+from shared.calendars import feed_response
 
 
 @require_safe
@@ -63,12 +64,9 @@ def plans_calendar(request: OrgRequest) -> HttpResponse:
 
 
 @require_safe
-def plans_calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+def plans_calendar_ics(request: HttpRequest, token: str) -> HttpResponseBase:
     """The feed itself: no sign-in (calendar apps cannot), the secret in the link is the key."""
     feed = plan_calendar_feed_for(token)
     if feed is None:
         raise Http404
-    response = HttpResponse(
-        plan_calendar_feed_read(feed=feed), content_type="text/calendar; charset=utf-8"
-    )
-    return response
+    return feed_response(request, plan_calendar_feed_read(feed=feed))
