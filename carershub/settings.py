@@ -192,14 +192,27 @@ if _task_backend not in _TASK_BACKENDS:
     raise ConfigError(
         f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {_task_backend!r}"
     )
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# Three queues, so that a national staff import never holds up a password reset: "email"
+# (sending), "default" (reminders, housekeeping) and "heavy" (staff imports, the month's
+# figures). `manage.py task_worker --queue ...` runs some of them; with no --queue, all, in
+# this order (docs/deploy.md, "Task worker and scheduler").
+TASK_QUEUES = ["email", "default", "heavy"]
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend], "QUEUES": TASK_QUEUES}}
+#: How long a heavy task may run before RQ stops it: a national import takes minutes.
+HEAVY_TASK_TIMEOUT = env_int("HEAVY_TASK_TIMEOUT", 3600)
 if _task_backend == "redis":
     if not REDIS_URL:
         raise ConfigError("TASKS_BACKEND=redis needs REDIS_URL")
     INSTALLED_APPS += ["django_rq"]
-    # One "default" queue; `manage.py task_worker` starts an RQ worker with the right job class.
-    # Short socket timeouts so that queueing a task fails fast; RQ's worker raises its own.
-    RQ_QUEUES = {"default": {"URL": _redis_url_with_timeouts(REDIS_URL), "DEFAULT_TIMEOUT": 600}}
+    # `manage.py task_worker` starts an RQ worker with the right job class. Short socket
+    # timeouts so that queueing a task fails fast; RQ's worker raises its own.
+    RQ_QUEUES = {
+        name: {
+            "URL": _redis_url_with_timeouts(REDIS_URL),
+            "DEFAULT_TIMEOUT": HEAVY_TASK_TIMEOUT if name == "heavy" else 600,
+        }
+        for name in TASK_QUEUES
+    }
 CRONTASK = {"REDIS_URL": _redis_url_with_timeouts(REDIS_URL) if REDIS_URL else None}
 
 AUTH_USER_MODEL = "accounts.User"

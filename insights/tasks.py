@@ -9,7 +9,7 @@ from insights.services import take_all_snapshots
 
 
 @cron("5 1 * * *")
-@task
+@task(queue_name="heavy")
 def take_monthly_figures() -> dict[str, int]:
     """Take this month's figures for every organisation that has none yet. It runs daily, so
     the first night of a month takes them all and a failed night is made good the next; on

@@ -14,13 +14,13 @@ from organisations.digest import send_waiting_digests
 from organisations.services import staff_import_run_check, staff_import_run_queued
 
 
-@task
+@task(queue_name="heavy")
 def check_staff_import(*, job_id: int) -> dict[str, int]:
     """Check a large uploaded staff file for its preview, writing nothing; returns its counts."""
     return staff_import_run_check(job_id=job_id)
 
 
-@task
+@task(queue_name="heavy")
 def apply_staff_import(*, job_id: int) -> dict[str, int]:
     """Check a confirmed staff file again and write it, all or nothing; returns its counts."""
     return staff_import_run_queued(job_id=job_id)

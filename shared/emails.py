@@ -19,7 +19,7 @@ from shared.outbox import outbox_add
 from shared.printable import one_line
 
 
-@task
+@task(queue_name="email")
 def send_rendered_email(
     *,
     subject: str,

@@ -145,7 +145,7 @@ def _schedule(email_id: int, *, at: datetime | None = None) -> None:
 # -- sending -----------------------------------------------------------------------------------
 
 
-@task(takes_context=True)
+@task(takes_context=True, queue_name="email")
 def deliver_email(context: TaskContext[..., str], *, email_id: int) -> str:
     """Send one email from the outbox; what happened, in a word, as the task's result."""
     return outbox_deliver(email_id=email_id, task_id=str(context.task_result.id))

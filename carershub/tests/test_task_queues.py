@@ -27,14 +27,14 @@ print(json.dumps({"status": str(done.status), "value": done.return_value}))
 """
 
 
-def run_queue(tmp_path: Path, **env: str) -> str:
+def run_queue(tmp_path: Path, script: str = SCRIPT, **env: str) -> str:
     clean = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "TASKS_BACKEND", "REDIS_URL"}
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env={
             **clean,
@@ -64,3 +64,48 @@ def test_the_database_queue_runs_housekeeping(tmp_path):
 def test_the_redis_queue_runs_housekeeping(tmp_path):
     out = run_queue(tmp_path, TASKS_BACKEND="redis", REDIS_URL=os.environ["REDIS_TEST_URL"])
     assert '"status": "SUCCESSFUL"' in out
+
+
+QUEUES = """
+import django, json
+django.setup()
+from django.core.management import call_command
+from django.db import transaction
+call_command("migrate", verbosity=0)
+from insights.tasks import take_monthly_figures
+from shared.outbox import outbox_add
+from shared.emails import send_rendered_email
+heavy = take_monthly_figures.enqueue()
+with transaction.atomic():
+    outbox_add(subject="A reminder", text="Open the link.", html="", to=["person@example.org"])
+from django_tasks_db.models import DBTaskResult
+def statuses():
+    return sorted((row.queue_name, row.status) for row in DBTaskResult.objects.all())
+out = {{"queued": sorted(DBTaskResult.objects.values_list("queue_name", flat=True))}}
+call_command("task_worker", "--burst", "--queue", "{first}", verbosity=0)
+out["after_first"] = statuses()
+call_command("task_worker", "--burst", "--queue", "heavy", verbosity=0)
+out["after_heavy"] = statuses()
+print(json.dumps(out))
+"""
+
+
+def test_an_email_worker_sends_while_a_heavy_task_waits_for_its_own_worker(tmp_path):
+    """A national staff import must never hold up a password reset: email and heavy work go
+    to their own queues, and a worker started for email takes no heavy work."""
+    import json
+
+    out = json.loads(run_queue(tmp_path, QUEUES.format(first="email"), TASKS_BACKEND="database"))
+    assert out["queued"] == ["email", "heavy"]
+    first = dict(out["after_first"])
+    assert first["heavy"] == "READY"  # waits for a heavy worker
+    assert first["email"] != "READY"  # taken by the email worker (sent or failed to send)
+    assert dict(out["after_heavy"])["heavy"] == "SUCCESSFUL"
+
+
+def test_the_worker_refuses_a_queue_that_does_not_exist():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown queue reports"):
+        call_command("task_worker", "--burst", "--queue", "email,reports")

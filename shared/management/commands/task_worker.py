@@ -1,9 +1,11 @@
 """`manage.py task_worker`: run the background worker that matches TASKS_BACKEND.
 
 Operators start one command whichever queue they chose: the database worker by
-default, or an RQ worker when TASKS_BACKEND=redis. Before it starts, it queues again the
-emails a stopped worker left half-sent (``shared.outbox.outbox_recover``), so starting a
-worker after a crash is enough to send them.
+default, or an RQ worker when TASKS_BACKEND=redis. ``--queue`` picks which of the three
+queues (``settings.TASK_QUEUES``: email, default, heavy) it takes work from, so that a
+worker kept for email is never busy with a staff import; with no ``--queue`` it takes all.
+Before it starts, it queues again the emails a stopped worker left half-sent
+(``shared.outbox.outbox_recover``), so starting a worker after a crash is enough to send them.
 """
 
 from __future__ import annotations
@@ -12,11 +14,26 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shared.outbox import outbox_recover
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+
+
+def queues_asked(given: list[str] | None) -> list[str]:
+    """The queues named (``--queue email --queue default`` or ``--queue email,default``), in
+    the settings' order, which is the order an RQ worker empties them; all when none."""
+    known = list(settings.TASK_QUEUES)
+    if not given:
+        return known
+    asked = {name.strip() for value in given for name in value.split(",") if name.strip()}
+    unknown = sorted(asked - set(known))
+    if unknown or not asked:
+        raise CommandError(
+            f"Unknown queue {', '.join(unknown) or '(none)'}: choose from {', '.join(known)}"
+        )
+    return [name for name in known if name in asked]
 
 
 class Command(BaseCommand):
@@ -26,20 +43,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--burst", action="store_true", help="Run the tasks waiting now, then exit"
         )
+        parser.add_argument(
+            "--queue",
+            action="append",
+            metavar="NAME",
+            help="Take work from this queue only (email, default or heavy); repeat it, or "
+            "separate names with commas, for several. Without it: every queue.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        backend = settings.TASKS["default"]["BACKEND"]
-        if not backend.startswith("django.tasks."):
+        queues = queues_asked(options["queue"])
+        backend = str(settings.TASKS["default"]["BACKEND"])
+        if not backend.startswith("django.tasks.") and "email" in queues:
             outbox_recover()
         if backend.startswith("django_tasks_rq."):
             extra = ["--burst"] if options["burst"] else []
             # RQ must build jobs with the Django Tasks job class to run Task objects, and
             # run its scheduler for tasks queued to run later (emails tried again).
             call_command(
-                "rqworker", "default", "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
+                "rqworker", *queues, "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
             )
         elif backend.startswith("django_tasks_db."):
             extra = ["--batch"] if options["burst"] else []
-            call_command("db_worker", "--queue-name", "default", *extra)
+            call_command("db_worker", "--queue-name", ",".join(queues), *extra)
         else:
             self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
