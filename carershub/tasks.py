@@ -27,7 +27,8 @@ def daily_housekeeping() -> dict[str, int]:
     form_tokens = submissions_prune()
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         tasks_fail_abandoned()
-        call_command("prune_db_task_results", min_age_days=14, verbosity=0)
+        # Every queue: results carry their arguments (an email address, a file id).
+        call_command("prune_db_task_results", queue_name="*", min_age_days=14, verbosity=0)
     return {
         "staff_files": staff_files,
         "invitations": invitations,

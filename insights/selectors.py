@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import IntegerField, QuerySet
@@ -82,6 +82,23 @@ def partnership_month(*, partnership: Partnership, month: date) -> list[Snapshot
         Snapshot.objects.filter(organisation__partnership=partnership, month=month)
         .defer("units")
         .order_by("organisation_id")
+    )
+
+
+def partnership_stamp(
+    *, partnership: Partnership, month: date
+) -> list[tuple[int, int, date, datetime]]:
+    """Which months of which members a partnership's report for ``month`` is made from, as
+    (snapshot, organisation, month, when taken): one light query. A month's figures never
+    change once taken, so the same stamp means the same report."""
+    return list(
+        Snapshot.objects.filter(
+            organisation__partnership=partnership,
+            month__lte=month,
+            month__gte=_first_trend_month(month),
+        )
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "month", "taken_at")
     )
 
 

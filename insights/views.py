@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -75,6 +76,7 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         viewer=request.user, slug=slug, permission="organisations.lead_partnership"
     )
     today = timezone.localdate()
+    standing = partnership_standing(partnership=found)
     waiting = partnership_waiting(partnership=found, today=today)
     report = None if waiting else partnership_report(partnership=found, today=today)
     return render(
@@ -87,7 +89,11 @@ def partnership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "charts": charts.paged(charts.charts_for(report), request.GET)
             if report is not None
             else [],
-            "standing": partnership_standing(partnership=found),
+            "standing": standing,
+            # Hundreds of members are read a page at a time, like a long breakdown.
+            "members": Paginator(standing.members, charts.ROWS_PER_PAGE).get_page(
+                request.GET.get("members")
+            ),
         },
     )
 

@@ -77,7 +77,9 @@ def test_a_send_the_server_turns_away_for_now_is_tried_again_and_delivered(db, s
 def test_on_the_database_queue_a_retry_is_queued_to_run_when_it_is_due(db, settings, smtp_server):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     smtp_server.data_answers = [TRY_LATER]
     email = queue_one()
     first = DBTaskResult.objects.get()
@@ -154,8 +156,13 @@ def test_a_task_queue_that_cannot_be_reached_loses_no_email_and_breaks_no_page(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()[1]
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{dead}/0?socket_timeout=0.2"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    settings.RQ_QUEUES = {
+        name: {"URL": f"redis://127.0.0.1:{dead}/0?socket_timeout=0.2"}
+        for name in settings.TASK_QUEUES
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/password/reset/", {"email": "carer@example.org"})
     assert response.status_code == 302
@@ -164,7 +171,12 @@ def test_a_task_queue_that_cannot_be_reached_loses_no_email_and_breaks_no_page(
     assert smtp_server.messages == []
 
     # The queue is back: the sweep finds the email its task never carried.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
         assert outbox_recover() == 1
     assert [m["To"] for m in smtp_server.messages] == ["carer@example.org"]

@@ -78,7 +78,9 @@ def test_a_task_left_running_by_a_dead_worker_is_marked_failed_then_pruned(db, s
     from carershub.tasks import recover_lost_work
     from shared.emails import send_rendered_email
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     # A task from before the outbox, carrying an email's text, whose worker was killed.
     queued = send_rendered_email.enqueue(
         subject="s", text="personal", html="", to=["a@example.org"]

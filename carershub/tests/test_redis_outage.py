@@ -200,8 +200,12 @@ def test_a_background_task_that_cannot_be_queued_leaves_the_caller_working(
     from organisations.services import staff_import_check_later
 
     settings.MEDIA_ROOT = str(tmp_path)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    settings.RQ_QUEUES = {
+        name: {"URL": f"redis://127.0.0.1:{free_port()}/0"} for name in settings.TASK_QUEUES
+    }
     upload = SimpleUploadedFile("staff.csv", b"Staff Number,First Name,Last Name\nN1,A,B\n")
     with django_capture_on_commit_callbacks(execute=True):
         job = staff_import_check_later(

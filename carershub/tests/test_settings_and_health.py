@@ -161,8 +161,12 @@ def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
-    settings.RQ_QUEUES = {"default": {"URL": f"{url}?socket_connect_timeout=0.2"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    settings.RQ_QUEUES = {
+        name: {"URL": f"{url}?socket_connect_timeout=0.2"} for name in settings.TASK_QUEUES
+    }
     response = client.get("/healthz")
     assert response.status_code == 200  # the site still serves: keep sending it traffic
     body = response.json()
@@ -182,7 +186,9 @@ def test_healthz_says_when_tasks_and_emails_wait_too_long(client, db, settings):
     from carershub.tasks import daily_housekeeping
     from shared.models import OutboundEmail
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     an_hour_ago = timezone.now() - timedelta(hours=1)
     daily_housekeeping.enqueue()
     OutboundEmail.objects.create(message_id="<1@example.org>", due_at=an_hour_ago)

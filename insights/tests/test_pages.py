@@ -133,7 +133,9 @@ def test_a_partnership_page_hands_many_missing_months_to_the_worker(figures, set
         member = OrganisationFactory.create(partnership=figures.partnership, slug=f"m{number}")
         staff(member, None, 20, carers=6)
     monkeypatch.setattr(figures_module, "TAKEN_WHILE_WAITING", 2)
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     cache.clear()
     url = reverse("insights:partnership", kwargs={"slug": figures.partnership.slug})
     lead = signed_in(figures.lead)
@@ -151,3 +153,31 @@ def test_a_partnership_page_hands_many_missing_months_to_the_worker(figures, set
     done = lead.get(url).content.decode()
     assert "data-waiting" not in done
     assert 'data-figure="carers"' in done
+
+
+def test_the_partnership_sum_is_kept_until_what_it_is_made_of_changes(figures):
+    """Adding up hundreds of members' months is kept in the cache, under a key made of which
+    members' months it sums: a new member's month gives a new sum at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from insights.figures import partnership_report
+    from organisations.tests.factories import OrganisationFactory
+
+    for number in range(2):
+        member = OrganisationFactory.create(partnership=figures.partnership, slug=f"k{number}")
+        staff(member, None, 40, carers=10)
+    today = timezone.localdate()
+    first = partnership_report(partnership=figures.partnership, today=today)
+    assert first is not None
+    with CaptureQueriesContext(connection) as kept:
+        again = partnership_report(partnership=figures.partnership, today=today)
+    assert again == first
+    assert len(kept) == 2  # the members and the stamp: no member's month is read again
+
+    joined = OrganisationFactory.create(partnership=figures.partnership, slug="joined")
+    staff(joined, None, 200, carers=60)
+    bigger = partnership_report(partnership=figures.partnership, today=today)
+    assert bigger is not None
+    assert bigger.carers.staff.value != first.carers.staff.value

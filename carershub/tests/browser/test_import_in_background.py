@@ -25,7 +25,12 @@ def test_hr_admin_follows_a_large_import_on_its_status_page(
     settings.MEDIA_ROOT = str(tmp_path)
     settings.STAFF_IMPORT_INLINE_ROWS = 2  # the three-row file counts as large
     # Queued tasks wait, as they would for a task worker, until the test runs them.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
     hr = open_tab(javascript=False)
     page = hr.page
     sign_in(hr, email=world.hr_admin.email, totp_secret=TOTP_SECRET)
