@@ -128,6 +128,17 @@ def test_a_name_that_is_taken_is_never_overwritten(store: Any) -> None:
     assert (store.body(first), store.body(second)) == (b"first", b"second")
 
 
+def test_a_prefix_keeps_every_file_in_a_folder_of_the_store(store: Any, settings: Any) -> None:
+    variable = "STORAGE_S3_PREFIX" if store.server.kind == "s3" else "STORAGE_AZURE_PREFIX"
+    storage = settings_storage(**store.server.env(store.name, **{variable: "/trust-a/"}))
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
+    name = default_storage.save("benchmarks/evidence/abc", ContentFile(b"minutes"))
+    assert name == "benchmarks/evidence/abc"  # the site never sees the prefix
+    assert store.keys() == ["trust-a/benchmarks/evidence/abc"]
+    with default_storage.open(name, "rb") as handle:
+        assert handle.read() == b"minutes"
+
+
 def test_s3_objects_have_no_acl_of_their_own(s3: Any) -> None:
     name = default_storage.save("staff-imports/1/staff.csv", ContentFile(b"Staff Number\n"))
     grants = s3.client.get_object_acl(Bucket=s3.name, Key=name)["Grants"]
