@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 PY := .venv/bin/python
 SYSTEM_PYTHON := $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 
-.PHONY: help run test test-python test-browser lint assets deps deps-test chromium bench clean
+.PHONY: help run test test-python test-browser lint assets deps deps-test chromium azurite bench clean
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -60,6 +60,15 @@ run: deps assets
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+# Azure Blob Storage's emulator, for the object storage tests; kept apart from the front-end
+# packages so that `make run` does not install it.
+scripts/azurite/node_modules/.installed: scripts/azurite/package.json scripts/azurite/package-lock.json
+	@echo "==> Installing Azurite (the Azure Blob Storage emulator) for the object storage tests"
+	npm ci --prefix scripts/azurite --no-audit --no-fund --loglevel=error
+	@touch $@
+
+azurite: scripts/azurite/node_modules/.installed
+
 lint: deps-test
 	@echo "==> ruff"
 	.venv/bin/ruff check .
@@ -77,7 +86,7 @@ lint: deps-test
 	  CREDENTIALS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: deps-test assets chromium lint
+test: deps-test assets chromium azurite lint
 	@bash scripts/run-tests.sh
 
 # PostgreSQL only. BENCH_STAFF=1500000 for national size; see bench/README.md for the rest.
@@ -85,4 +94,4 @@ bench: deps-test
 	$(PY) bench/run.py
 
 clean:
-	rm -rf .venv .tools node_modules build var/static
+	rm -rf .venv .tools node_modules scripts/azurite/node_modules build var/static

@@ -1,1 +1,5 @@
-pytest_plugins = ["carershub.tests.personas", "carershub.tests.smtp"]
+pytest_plugins = [
+    "carershub.tests.personas",
+    "carershub.tests.smtp",
+    "carershub.tests.object_stores",
+]

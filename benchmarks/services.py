@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -173,9 +172,8 @@ def _copy_file(item: EvidenceFile, *, to: Assessment, stored_names: list[str]) -
     The copy's name goes into ``stored_names`` as soon as it is written (see ``_storing``).
     """
     with default_storage.open(item.stored_name, "rb") as source:
-        stored = default_storage.save(
-            f"{STORAGE_PREFIX}{secrets.token_hex(16)}", ContentFile(source.read())
-        )
+        # Streamed from the stored file to the new one, never read whole (shared/storage.py).
+        stored = default_storage.save(f"{STORAGE_PREFIX}{secrets.token_hex(16)}", source)
     stored_names.append(stored)
     EvidenceFile.objects.create(
         assessment=to,

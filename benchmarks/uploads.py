@@ -7,9 +7,12 @@ original name is kept only as a tidied display label.
 
 from __future__ import annotations
 
+import codecs
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import IO
 
 import filetype  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
@@ -33,6 +36,7 @@ ALLOWED_DESCRIPTION = (
     "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG, JPEG, plain text or CSV"
 )
 HEAD_BYTES = 8192
+READ_BYTES = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -47,15 +51,26 @@ def sniff_bytes(content: bytes, *, name: str = "") -> Sniffed | None:
 
     ``name`` only chooses between CSV and plain text for content that is text anyway.
     """
-    kind = filetype.guess(content[:HEAD_BYTES])
+    return sniff_stream(io.BytesIO(content), name=name)
+
+
+def sniff_stream(stream: IO[bytes], *, name: str = "") -> Sniffed | None:
+    """``sniff_bytes`` for a file read from where it is, a chunk at a time, never whole."""
+    head = stream.read(HEAD_BYTES)
+    kind = filetype.guess(head)
     if kind is not None:
         extension = SIGNED_TYPES.get(kind.mime)
         return Sniffed(kind.mime, extension) if extension else None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    chunk = head
     try:
-        text = content.decode("utf-8")
+        while chunk:
+            # A control character is one code point, so it cannot straddle two chunks.
+            if _CONTROL.search(decoder.decode(chunk)):
+                return None
+            chunk = stream.read(READ_BYTES)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return None
-    if _CONTROL.search(text):
         return None
     extension = "csv" if name.lower().endswith(".csv") else "txt"
     return Sniffed(TEXT_TYPES[extension], extension)
@@ -74,9 +89,8 @@ def check_upload(upload: UploadedFile[bytes], *, max_bytes: int) -> Sniffed:
     if size == 0:
         raise ValidationError({"file": _("The selected file is empty.")})
     upload.seek(0)
-    content = upload.read()
+    found = sniff_stream(upload, name=upload.name or "")
     upload.seek(0)
-    found = sniff_bytes(content, name=upload.name or "")
     if found is None:
         raise ValidationError(
             {"file": _("The selected file must be a %(types)s.") % {"types": ALLOWED_DESCRIPTION}}

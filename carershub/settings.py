@@ -266,15 +266,93 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files (staff files between preview and import, benchmark evidence): on local disk
+# (MEDIA_ROOT), or in an S3-compatible bucket or Azure Blob container that every server
+# shares (docs/deploy.md "Object storage"). Files are private: the site streams them to
+# whoever may see them and never hands out an address of the store's own.
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+_storage: dict[str, object]
+if STORAGE_BACKEND == "local":
+    _storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    _s3_options: dict[str, object] = {
+        "bucket_name": env_str("STORAGE_S3_BUCKET"),
+        "location": env_str("STORAGE_S3_PREFIX", "").strip("/"),
+        # Objects get the bucket's own permissions (which must be private), never a public
+        # ACL; any address made for one is signed and short-lived, never a plain public one.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "custom_domain": None,
+        "file_overwrite": False,
+        "addressing_style": env_str("STORAGE_S3_ADDRESSING_STYLE", "auto"),
+    }
+    if _s3_options["addressing_style"] not in {"auto", "path", "virtual"}:
+        raise ConfigError("STORAGE_S3_ADDRESSING_STYLE must be auto, path or virtual")
+    if _endpoint := env_str("STORAGE_S3_ENDPOINT_URL", ""):
+        _s3_options["endpoint_url"] = _endpoint
+    if _region := env_str("STORAGE_S3_REGION", ""):
+        _s3_options["region_name"] = _region
+    # Without keys, boto3 finds credentials itself (an instance role, AWS_* variables).
+    _s3_key_id = env_str("STORAGE_S3_ACCESS_KEY_ID", "")
+    _s3_secret = env_str("STORAGE_S3_SECRET_ACCESS_KEY", "")
+    if bool(_s3_key_id) != bool(_s3_secret):
+        raise ConfigError(
+            "Set both STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY, or neither"
+        )
+    if _s3_key_id:
+        _s3_options |= {"access_key": _s3_key_id, "secret_key": _s3_secret}
+    _s3_encryption = env_str("STORAGE_S3_ENCRYPTION", "")
+    _s3_kms_key = env_str("STORAGE_S3_KMS_KEY_ID", "")
+    if _s3_encryption not in {"", "AES256", "aws:kms"}:
+        raise ConfigError("STORAGE_S3_ENCRYPTION must be empty, AES256 or aws:kms")
+    if _s3_kms_key and _s3_encryption != "aws:kms":
+        raise ConfigError("STORAGE_S3_KMS_KEY_ID needs STORAGE_S3_ENCRYPTION=aws:kms")
+    _s3_options["object_parameters"] = (
+        {"ServerSideEncryption": _s3_encryption} if _s3_encryption else {}
+    ) | ({"SSEKMSKeyId": _s3_kms_key} if _s3_kms_key else {})
+    _storage = {"BACKEND": "shared.object_storage.S3Storage", "OPTIONS": _s3_options}
+elif STORAGE_BACKEND == "azure":
+    _azure_options: dict[str, object] = {
+        "azure_container": env_str("STORAGE_AZURE_CONTAINER"),
+        "location": env_str("STORAGE_AZURE_PREFIX", "").strip("/"),
+        "overwrite_files": False,
+        "expiration_secs": 300,
+        "custom_domain": None,
+        # Reads fetch 256 KiB at a time rather than the library's 32 MB first; the library
+        # briefly holds about nine times what it fetches (shared/object_storage.py).
+        "client_options": {"max_single_get_size": 256 * 1024, "max_chunk_get_size": 256 * 1024},
+    }
+    _azure_connection = env_str("STORAGE_AZURE_CONNECTION_STRING", "")
+    _azure_account = env_str("STORAGE_AZURE_ACCOUNT_NAME", "")
+    _azure_key = env_str("STORAGE_AZURE_ACCOUNT_KEY", "")
+    if _azure_connection and (_azure_account or _azure_key):
+        raise ConfigError(
+            "Set STORAGE_AZURE_CONNECTION_STRING or STORAGE_AZURE_ACCOUNT_NAME with "
+            "STORAGE_AZURE_ACCOUNT_KEY, not both"
+        )
+    if _azure_connection:
+        _azure_options["connection_string"] = _azure_connection
+    elif _azure_account and _azure_key:
+        _azure_options |= {"account_name": _azure_account, "account_key": _azure_key}
+    else:
+        raise ConfigError(
+            "STORAGE_BACKEND=azure needs STORAGE_AZURE_CONNECTION_STRING, or "
+            "STORAGE_AZURE_ACCOUNT_NAME and STORAGE_AZURE_ACCOUNT_KEY"
+        )
+    _storage = {"BACKEND": "shared.object_storage.AzureStorage", "OPTIONS": _azure_options}
+else:
+    raise ConfigError(f"STORAGE_BACKEND must be local, s3 or azure, not {STORAGE_BACKEND!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _storage,
+    # Static files stay with the code, served by WhiteNoise, whatever holds uploads.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

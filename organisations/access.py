@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from organisations.models import (
@@ -25,6 +26,8 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import member_organisation
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def access_organisation(*, user: Any, slug: str) -> Organisation:
@@ -76,16 +79,17 @@ def access_partnership(*, viewer: Any, slug: str, permission: str) -> Partnershi
 
 def org_view(
     permission: str,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
     """Decorate a view taking ``org_slug``: login, tenant scoping, then the permission check.
 
-    The view receives the organisation as ``request.organisation``.
+    The view receives the organisation as ``request.organisation``. It may return any kind
+    of response (a streamed download, say), and the decorated view returns the same kind.
     """
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> Response:
             organisation = access_organisation(user=request.user, slug=org_slug)
             if not request.user.has_perm(permission, organisation):
                 raise PermissionDenied

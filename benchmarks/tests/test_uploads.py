@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from benchmarks.tests import files
-from benchmarks.uploads import check_upload, display_label, sniff_bytes
+from benchmarks.uploads import HEAD_BYTES, READ_BYTES, check_upload, display_label, sniff_bytes
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,26 @@ def test_allowed_types_are_recognised_by_content(content, name, content_type, ex
 )
 def test_other_content_is_refused(content):
     assert sniff_bytes(content, name="policy.pdf") is None
+
+
+def _straddling(tail: bytes) -> bytes:
+    """Text whose two-byte letters sit across the edges of the pieces it is read in."""
+    return b"a" * (HEAD_BYTES - 1) + "é".encode() + b"b" * (READ_BYTES - 2) + "é".encode() + tail
+
+
+def test_text_is_read_in_pieces_and_a_letter_across_two_pieces_is_still_text():
+    upload = SimpleUploadedFile("minutes.txt", _straddling(b"end\n"))
+    assert check_upload(upload, max_bytes=1_000_000).content_type == "text/plain"
+    assert upload.tell() == 0  # left ready to be stored
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [b"a control character \x07 in the third piece", b"a letter cut short \xc3"],
+)
+def test_a_problem_far_into_a_text_file_is_found(tail):
+    with pytest.raises(ValidationError):
+        check_upload(SimpleUploadedFile("minutes.txt", _straddling(tail)), max_bytes=1_000_000)
 
 
 def test_a_program_renamed_as_pdf_with_a_pdf_content_type_is_refused():

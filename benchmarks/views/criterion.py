@@ -6,12 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -40,6 +38,7 @@ from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import attempt
 from shared.once import one_submission
+from shared.storage import stored_file_response
 from shared.writes import EditConflict
 
 
@@ -245,24 +244,14 @@ def evidence_upload_view(request: OrgRequest, pk: int, key: str) -> HttpResponse
 
 @require_safe
 @org_view(VIEW)
-def evidence_download(request: OrgRequest, pk: int, file_pk: int) -> HttpResponse:
-    """The file as stored, always as a download, with the type found when it was checked."""
+def evidence_download(request: OrgRequest, pk: int, file_pk: int) -> FileResponse:
+    """The file as stored, streamed, always as a download, with the type found when it was
+    checked."""
     assessment = assessment_for(request, pk)
     item = evidence_file_in(assessment=assessment, pk=file_pk)
-    try:
-        with default_storage.open(item.stored_name, "rb") as handle:
-            content = handle.read()
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    content_type = item.content_type
-    if content_type.startswith("text/"):
-        content_type += "; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=item.download_name
+    return stored_file_response(
+        item.stored_name, filename=item.download_name, content_type=item.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
