@@ -130,9 +130,10 @@ def gather(*, organisation: Organisation, today: date) -> dict[str, Any]:
         organisation=organisation, received_after=since, received_by=today
     )
     zone = timezone.get_current_timezone()
+    # Meetings from the start of the day after ``since``: the same 365 days as the leave.
     network = networks.network_figures(
         organisation=organisation,
-        since=datetime.combine(since, time.min, tzinfo=zone),
+        since=datetime.combine(since + timedelta(days=1), time.min, tzinfo=zone),
         until=datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone),
     )
     training = {}

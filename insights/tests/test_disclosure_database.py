@@ -1,11 +1,12 @@
 """The small-number method against the database: exact counts (people in post and carers by
 unit, site and hours band; agreed passports by review) that agree with plain SQL on generated
-staff lists, a month's report that is the same whatever day it is read, and pages
-and exports that never carry a count from 1 to 4.
+staff lists, a month's report that is the same whatever day it is read, and pages, exports,
+the API's responses and the board report that never carry a count from 1 to 4.
 
-Populations are made from a seeded random generator rather than Hypothesis, so that these
-tests stay quick. The API does not show figures yet; when it does, its responses belong in
-``test_every_surface_is_free_of_small_counts`` too.
+Populations (``population``) and what their people do (``activity``: leave, flexible
+working, training, the carer network) are made from a seeded random generator rather than
+Hypothesis, so that these tests stay quick. ``test_counts_sql`` checks the figures of that
+activity against plain SQL.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import csv
 import io
 import random
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -29,9 +32,28 @@ from insights import exports
 from insights.counts import gather
 from insights.figures import organisation_report
 from insights.services import take_snapshot
+from insights.tests.test_api import token_client
+from insights.tests.test_board_report import pdf_text
 from insights.tests.test_disclosure_properties import small_count
-from organisations.models import Organisation, StaffRecord, StaffStatus, Unit
-from organisations.tests.factories import OrganisationFactory, StaffRecordFactory, UnitFactory
+from learning.models import ModuleProgress
+from leave.models import (
+    CarersLeaveDay,
+    CarersLeaveRequest,
+    DayPart,
+    DependantsTimeOff,
+    FlexibleStatus,
+    FlexibleWorkingRequest,
+    RequestStatus,
+)
+from leave.statutory import FLEXIBLE_WORKING_REFUSAL_REASONS
+from networks.models import Meeting, MeetingKind, Network, NetworkMember
+from organisations.models import Membership, Organisation, Role, StaffRecord, StaffStatus, Unit
+from organisations.tests.factories import (
+    OrganisationFactory,
+    StaffRecordFactory,
+    UnitFactory,
+    UserFactory,
+)
 from passports.models import AgreedVersion, CarerDeclaration, Passport
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +116,249 @@ def passport(record: StaffRecord, rng: random.Random) -> None:
             manager_name="A manager",
             content={},
         )
+
+
+#: The flows are counted over the 365 days to the day the figures are taken (docs/insight.md).
+YEAR = 365
+LOCAL = ZoneInfo(settings.TIME_ZONE)
+#: Times of day on the organisation's clock: just after midnight is still the day before in
+#: UTC while British Summer Time is on.
+TIMES = (time(0, 10), time(12, 0), time(23, 50))
+DECIDED = (FlexibleStatus.APPROVED, FlexibleStatus.APPROVED_WITH_CHANGES, FlexibleStatus.REFUSED)
+REASONS = [key for key, _label in FLEXIBLE_WORKING_REFUSAL_REASONS]
+
+
+def around(today: date, rng: random.Random) -> date:
+    """A day in or out of the year to ``today``: each edge of it, the day either side of
+    each edge, and days well inside and well outside."""
+    since = today - timedelta(days=YEAR)
+    return rng.choice(
+        [
+            since - timedelta(days=rng.randint(2, 300)),
+            since - timedelta(days=1),
+            since,
+            since + timedelta(days=1),
+            since + timedelta(days=rng.randint(2, YEAR - 2)),
+            since + timedelta(days=rng.randint(2, YEAR - 2)),
+            today - timedelta(days=1),
+            today,
+            today + timedelta(days=1),
+            today + timedelta(days=rng.randint(2, 90)),
+        ]
+    )
+
+
+def local(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, rng.choice(TIMES), tzinfo=LOCAL)
+
+
+def activity(
+    org: Organisation, seed: int, today: date = TODAY, *, own_network: bool = True
+) -> None:
+    """What the people of ``population`` (in post or not) do around the year to ``today``:
+    accounts here, line management, carer's leave in every status with whole and half days,
+    time off for dependants, flexible-working requests in every status and every kind of
+    decision, training passed or only started, and the organisation's carer network (unless
+    ``own_network`` is false) with its members and meetings. Every kind of case is made at
+    least once; how many, and whose, is up to the seed."""
+    rng = random.Random(seed * 7919 + 1)
+    records = list(StaffRecord.objects.filter(organisation=org).order_by("pk"))
+    for record in records:
+        if record.user_id is None and rng.random() < 0.7:
+            record.user = UserFactory.create()
+            record.save(update_fields=["user"])
+            Membership.objects.create(user=record.user, organisation=org, role=Role.EMPLOYEE)
+    # Managers, some of whom or of whose reports have left; and two in post for certain, one
+    # who passed each module and one who only started them.
+    in_post = [r for r in records if r.status == StaffStatus.ACTIVE and r.user_id is not None]
+    sure = rng.sample(in_post, 2)
+    managers = sure + rng.sample(records, min(len(records), rng.randint(2, 6)))
+    for manager in managers:
+        reports = rng.sample(records, min(len(records), rng.randint(1, 3)))
+        if manager in sure:
+            reports.append(rng.choice([r for r in in_post if r not in sure]))
+        for report in reports:
+            if report.pk != manager.pk:
+                report.line_manager = manager
+                report.save(update_fields=["line_manager"])
+    for record in records:
+        if record in sure:
+            for module in ("carer-aware", "supporting-carers"):
+                take_module(record, module, rng, passed=record == sure[0])
+        elif record.user_id is not None:
+            take_module(record, "carer-aware", rng)
+            # The managers' module, and now and then someone who manages nobody.
+            if record in managers or rng.random() < 0.2:
+                take_module(record, "supporting-carers", rng)
+
+    since = today - timedelta(days=YEAR)
+    # The edges of the year: the day before it begins is out, its last day is in.
+    edges = [(since, DayPart.FULL), (since + timedelta(days=1), DayPart.MORNING)]
+    edges += [(today, DayPart.AFTERNOON), (today + timedelta(days=1), DayPart.FULL)]
+    carers_leave(rng.choice(records), rng, today, RequestStatus.ACCEPTED, days=set(edges))
+    for status in RequestStatus.values:
+        for _ in range(rng.randint(2, 6)):
+            carers_leave(rng.choice(records), rng, today, status)
+    # Someone off twice in the year, and the edges of the year.
+    twice = rng.choice(records)
+    off = [
+        (twice, since + timedelta(days=rng.randint(1, 180))),
+        (twice, today - timedelta(days=rng.randint(0, 180))),
+    ]
+    for day in [since, since + timedelta(days=1), today, today + timedelta(days=1)] + [
+        around(today, rng) for _ in range(rng.randint(4, 12))
+    ]:
+        off += [(record, day) for record in rng.sample(records, rng.choice([1, 1, 2]))]
+    for record, day in off:
+        DependantsTimeOff.objects.create(
+            organisation=org,
+            staff=record,
+            first_day=day,
+            days=Decimal(rng.choice(["0.5", "1", "1.5", "2", "3"])),
+        )
+
+    for status in FlexibleStatus.values:
+        for _ in range(rng.randint(2, 5)):
+            flexible_request(rng.choice(records), rng, around(today, rng), status)
+    for received in (since, since + timedelta(days=1), today, today + timedelta(days=1)):
+        flexible_request(rng.choice(records), rng, received, rng.choice(FlexibleStatus.values))
+    # Received in the year: decided on the deadline and the day after it, by the
+    # organisation's clock, with and without an extension, and one with no date kept; a
+    # refusal giving a reason twice.
+    for when in ("due", "after due", "within extension", "after extension", None):
+        received = since + timedelta(days=rng.randint(1, YEAR))
+        flexible_request(rng.choice(records), rng, received, rng.choice(DECIDED), when=when)
+    flexible_request(
+        rng.choice(records),
+        rng,
+        since + timedelta(days=rng.randint(1, YEAR)),
+        FlexibleStatus.REFUSED,
+        reasons=[REASONS[0], REASONS[1], REASONS[0]],
+    )
+    # A deadline in British Summer Time, decided ten minutes into the next day: late, though
+    # in UTC it is still the deadline's day.
+    summer = date(today.year, 5, 1)
+    summer = summer if summer <= today else summer.replace(year=today.year - 1)
+    flexible_request(
+        rng.choice(records), rng, summer, rng.choice(DECIDED), when="after due", at=time(0, 10)
+    )
+
+    if own_network:
+        network = Network.objects.create(organisation=org, name="Carers together", about="Ours.")
+        members = Membership.objects.filter(organisation=org).values_list("user_id", flat=True)
+        for user_id in sorted(set(members)):
+            if rng.random() < 0.5:
+                NetworkMember.objects.create(network=network, user_id=user_id)
+        for day in [since, since + timedelta(days=1), today, today + timedelta(days=1)] + [
+            around(today, rng) for _ in range(rng.randint(6, 14))
+        ]:
+            Meeting.objects.create(
+                network=network,
+                title="Coffee",
+                kind=MeetingKind.COFFEE,
+                starts_at=local(day, rng),
+                minutes=30,
+                cancelled_at=timezone.now() if rng.random() < 0.15 else None,
+            )
+
+
+def take_module(
+    record: StaffRecord, module: str, rng: random.Random, *, passed: bool | None = None
+) -> None:
+    """Passed ``module``, only started it, or (left to chance) perhaps neither."""
+    roll = rng.random()
+    if passed is None and roll >= 0.75:
+        return
+    assert record.user is not None
+    ModuleProgress.objects.create(
+        organisation=record.organisation,
+        user=record.user,
+        module=module,
+        module_version=1,
+        completed_at=timezone.now() if (roll < 0.5 if passed is None else passed) else None,
+    )
+
+
+def carers_leave(
+    record: StaffRecord,
+    rng: random.Random,
+    today: date,
+    status: str,
+    *,
+    days: set[tuple[date, str]] | None = None,
+) -> None:
+    """A request for ``days``, or for a few days whole or half in and out of the year."""
+    if days is None:
+        days = {
+            (around(today, rng), rng.choice(DayPart.values)) for _day in range(rng.randint(1, 4))
+        }
+    request = CarersLeaveRequest.objects.create(
+        organisation=record.organisation,
+        staff=record,
+        notice_given_on=min(day for day, _part in days) - timedelta(days=14),
+        status=status,
+    )
+    for day, part in days:
+        CarersLeaveDay.objects.create(request=request, day=day, part=part)
+
+
+def flexible_request(
+    record: StaffRecord,
+    rng: random.Random,
+    received: date,
+    status: str,
+    *,
+    when: str | None = "any",
+    at: time | None = None,
+    reasons: list[str] | None = None,
+) -> None:
+    """A request received on ``received``. A decided one, or one appealed after its first
+    decision, was decided ``when``: before its deadline, on it or the day after, within an
+    extension the employee agreed or after it, or (None) with no date kept; at the time of
+    day ``at``, or any. A refused one gives ``reasons``, or one or more statutory reasons,
+    perhaps one twice, perhaps none, and now and then one the statute no longer names."""
+    # Two months, give or take the length of the months.
+    due = received + timedelta(days=rng.randint(59, 62))
+    if when == "any":
+        when = rng.choice(["before due", "due", "after due", "within extension", "later"])
+        if status in DECIDED and rng.random() < 0.05:
+            when = None
+    extension = None
+    if when in ("within extension", "after extension") or (at is None and rng.random() < 0.2):
+        extension = due + timedelta(days=rng.randint(7, 40))
+    decided_on = {
+        "before due": received + timedelta(days=rng.randint(0, 60)),
+        "due": due,
+        "after due": due + timedelta(days=1),
+        "within extension": extension,
+        "after extension": extension + timedelta(days=1) if extension else None,
+        "later": due + timedelta(days=rng.randint(2, 60)),
+    }.get(when or "")
+    decided = status in DECIDED or status == FlexibleStatus.APPEALED
+    if reasons is None:
+        reasons = []
+        if status in (FlexibleStatus.REFUSED, FlexibleStatus.APPEALED) or rng.random() < 0.05:
+            reasons = rng.sample(REASONS, rng.choice([0, 1, 1, 2, 3]))
+            if reasons and rng.random() < 0.3:
+                reasons.append(rng.choice(reasons))
+            if rng.random() < 0.1:
+                reasons.append("no_longer_in_the_statute")
+    FlexibleWorkingRequest.objects.create(
+        organisation=record.organisation,
+        staff=record,
+        received_on=received,
+        change_requested="Later starts.",
+        start_from=received + timedelta(days=90),
+        status=status,
+        decision_due=due,
+        extension_agreed_to=extension,
+        refusal_reasons=reasons,
+        decided_at=(
+            datetime.combine(decided_on, at or rng.choice(TIMES), tzinfo=LOCAL)
+            if decided and decided_on
+            else None
+        ),
+    )
 
 
 def counts_by_sql(org: Organisation) -> tuple[dict[int | None, dict[str, Any]], dict[str, Any]]:
@@ -228,13 +493,26 @@ def shown_on(html: str) -> list[str]:
     return [text.strip() for text in out]
 
 
+API_PATHS = ("", "/units", "/sites", "/hours", "/months")
+
+
+def figures_in(body: Any) -> list[dict[str, Any]]:
+    """Every figure anywhere in an API response: an object with a value and its words."""
+    if isinstance(body, dict):
+        found = [body] if {"value", "label", "hidden"} <= set(body) else []
+        return found + [figure for item in body.values() for figure in figures_in(item)]
+    if isinstance(body, list):
+        return [figure for item in body for figure in figures_in(item)]
+    return []
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_surface_is_free_of_small_counts(world, seed):
-    population(world.org, seed)
-    population(world.other_org, seed + 50)
     # A partnership shows figures once three members have them.
     third = OrganisationFactory.create(partnership=world.partnership, slug="third", name="Third")
-    population(third, seed + 100)
+    for org, own_seed in ((world.org, seed), (world.other_org, seed + 50), (third, seed + 100)):
+        population(org, own_seed)
+        activity(org, own_seed, timezone.localdate())
     hr = signed_in(world.hr_admin)
     page = hr.get(reverse("insights:figures", kwargs={"org_slug": world.org.slug})).content
     html = page.decode()
@@ -276,3 +554,17 @@ def test_every_surface_is_free_of_small_counts(world, seed):
     assert [row[2] for row in rows[1:]] == [
         str(row[2]) for row in list(book.worksheets[0].iter_rows(values_only=True))[1:]
     ]
+
+    api = token_client(world.hr_admin, world.org)
+    bodies = [api.get(f"/api/v1/insights/figures{path}") for path in API_PATHS]
+    assert [body.status_code for body in bodies] == [200] * len(API_PATHS)
+    figures = [figure for body in bodies for figure in figures_in(body.json())]
+    assert len(figures) > 40
+    said = [str(figure["value"]) for figure in figures] + [figure["label"] for figure in figures]
+    assert not [text for text in said if small_count(text)], said
+
+    board = hr.get(reverse("insights:board_report", kwargs={"org_slug": world.org.slug}))
+    lines = [line.strip() for line in pdf_text(board.content).splitlines()]
+    assert "Other figures" in lines
+    assert len([line for line in lines if line.isdigit()]) > 20
+    assert not [line for line in lines if small_count(line)], lines
