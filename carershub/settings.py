@@ -460,6 +460,9 @@ if EMAIL_SEND_LEASE_SECONDS < 120:
 TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 3600)
 if TASK_RUNNING_TIMEOUT < 600:
     raise ConfigError("TASK_RUNNING_TIMEOUT must be at least 600 seconds")
+if TASK_RUNNING_TIMEOUT < HEAVY_TASK_TIMEOUT:
+    # A heavy task still running would be marked failed under its worker.
+    raise ConfigError("TASK_RUNNING_TIMEOUT must be at least HEAVY_TASK_TIMEOUT")
 
 # A strict policy everywhere, not only in production, so tests catch inline scripts early.
 SECURE_CSP = {

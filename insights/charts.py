@@ -122,7 +122,9 @@ def _share_chart(key: str, title: str, lines: list[GroupLine], what: str) -> Cha
     if len(lines) > MOST_BARS:
         # Hundreds of bars help nobody and weigh the page down: the table alone says it.
         bars = []
-        summary += " " + _("There are too many to draw; the table lists them all.")
+        summary += " " + _(
+            "There are too many to draw; the table lists them all, a page at a time."
+        )
     return Chart(
         key=key,
         title=title,

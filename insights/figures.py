@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -10,6 +11,7 @@ from typing import cast
 from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from benchmarks.public import FrameworkPosition, positions_for, positions_of
 from commitments.public import SignedCommitment, partnership_signed_commitments
@@ -75,6 +77,8 @@ def organisation_headline(*, organisation: Organisation, today: date) -> Headlin
     )
 
 
+logger = logging.getLogger(__name__)
+
 #: The most members' months a partnership's page takes while its lead waits. A member's month
 #: takes from a tenth of a second to a few seconds; in the first hour of a month, before the
 #: nightly task, a partnership of 200 members would otherwise hold the page for minutes.
@@ -94,8 +98,13 @@ def partnership_waiting(*, partnership: Partnership, today: date) -> int:
     if missing <= TAKEN_WHILE_WAITING:
         return 0
     # A month and nothing more in the key: the task takes every organisation's missing month.
-    if cache.add(f"insights:taking:{month:%Y-%m}", True, HANDED_OVER_FOR):
-        take_monthly_figures.enqueue()
+    key = f"insights:taking:{month:%Y-%m}"
+    if cache.add(key, True, HANDED_OVER_FOR):
+        try:
+            take_monthly_figures.enqueue()
+        except RedisError as exc:  # the Redis queue is down: say so, and try again next visit
+            cache.delete(key)
+            logger.warning("Monthly figures not queued: the task queue is unavailable (%s)", exc)
     return missing
 
 
@@ -103,6 +112,9 @@ def partnership_waiting(*, partnership: Partnership, today: date) -> int:
 #: once taken, and a member joining or leaving, a month taken, a nation changed or another
 #: language gives another key, so this only bounds what an unused key costs.
 PARTNERSHIP_CACHED_FOR = 6 * 3600
+#: Part of the key: a release that changes how figures are made or protected changes this,
+#: so no sum made the old way is read after it.
+REPORT_VERSION = 1
 
 
 def partnership_report(*, partnership: Partnership, today: date) -> Report | None:
@@ -125,12 +137,17 @@ def partnership_report(*, partnership: Partnership, today: date) -> Report | Non
         take_snapshot(organisation=organisation, today=today)
     if missing:
         stamp = selectors.partnership_stamp(partnership=partnership, month=month)
-    made_of = repr((partnership.pk, month, get_language(), stamp, sorted(nations.items())))
+    made_of = repr(
+        (REPORT_VERSION, partnership.pk, month, get_language(), stamp, sorted(nations.items()))
+    )
     key = f"insights:partnership:{hashlib.sha256(made_of.encode()).hexdigest()}"
     kept = cache.get(key)
     if isinstance(kept, tuple) and len(kept) == 1:
         return cast(Report | None, kept[0])
     snapshots = selectors.partnership_month(partnership=partnership, month=month)
+    # A month taken, or a member gone, between the stamp and this read: the sum is right for
+    # now but not for the key, so it is not kept.
+    keep = {s.pk for s in snapshots} == {pk for pk, _org, taken, _at in stamp if taken == month}
     as_at = max((date.fromisoformat(s.counts["as_at"]) for s in snapshots), default=today)
     report = partnership_figures(
         [
@@ -144,7 +161,8 @@ def partnership_report(*, partnership: Partnership, today: date) -> Report | Non
         as_at=as_at,
         trend=selectors.partnership_trend(partnership=partnership, month=month),
     )
-    cache.set(key, (report,), PARTNERSHIP_CACHED_FOR)
+    if keep:
+        cache.set(key, (report,), PARTNERSHIP_CACHED_FOR)
     return report
 
 

@@ -13,6 +13,9 @@ class SharedConfig(AppConfig):
     verbose_name = "Working Carers Hub"
 
     def ready(self) -> None:
-        from shared.schema import register_index_wrapper
+        from django.core import checks
+
+        from shared.schema import index_wrapper_check, register_index_wrapper
 
         register_index_wrapper()
+        checks.register(index_wrapper_check, checks.Tags.models)

@@ -71,8 +71,9 @@ def feed_stamp() -> datetime:
 
 def feed_response(request: HttpRequest, body: bytes) -> HttpResponseBase:
     """A feed with a strong ETag of its bytes; a poller that sends it back in If-None-Match
-    gets 304 Not Modified and no body. The response stays ``no-store`` (shared.middleware):
-    calendar apps that keep their own copy still revalidate with the ETag."""
+    gets 304 Not Modified and no body. The response stays ``no-store`` (shared.middleware),
+    so a client that obeys it keeps nothing and asks in full; the calendar services that keep
+    a subscribed feed's entries anyway (that is what subscribing means) can revalidate."""
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres import operations as postgres
+from django.core.checks import CheckMessage, Error
 from django.db.migrations.operations import AddIndex, RemoveIndex
 from django.db.models import Func
 from django.db.models.expressions import OrderBy
@@ -83,8 +84,9 @@ class PatternOps(Func):
 
 def register_index_wrapper() -> None:
     """Let ``PatternOps`` sit between an index's ordering and its collation, as an operator
-    class does in ``CREATE INDEX``; the wrappers already known (``OpClass`` when
-    ``django.contrib.postgres`` is installed) stay."""
+    class does in ``CREATE INDEX``; the wrappers already known stay. ``django.contrib.postgres``
+    resets the list when it starts, so if it is ever installed it must come before ``shared``
+    in ``INSTALLED_APPS``: ``index_wrapper_check`` stops start-up otherwise."""
     known = list(IndexExpression.wrapper_classes)
     if PatternOps in known:
         return
@@ -92,3 +94,18 @@ def register_index_wrapper() -> None:
     if OrderBy not in known:
         known.insert(0, OrderBy)
     IndexExpression.register_wrappers(*known)
+
+
+def index_wrapper_check(**kwargs: Any) -> list[CheckMessage]:
+    """A system check: without the wrapper, Django would build the staff search indexes as
+    invalid SQL the next time it makes them (a new database, a squashed migration)."""
+    if PatternOps in IndexExpression.wrapper_classes:
+        return []
+    return [
+        Error(
+            "shared.schema.PatternOps is not registered as an index expression wrapper.",
+            hint="Put django.contrib.postgres before shared in INSTALLED_APPS: it resets the "
+            "wrappers when it starts.",
+            id="shared.E001",
+        )
+    ]

@@ -223,3 +223,17 @@ def test_indexes_are_built_and_dropped_concurrently_where_the_database_can() -> 
     ddl = [sql for sql in sent if re.match(r"(CREATE|DROP) INDEX", sql)]
     assert len(ddl) == 2
     assert all(("CONCURRENTLY" in sql) is concurrently for sql in ddl), ddl
+
+
+def test_start_up_stops_when_the_index_wrapper_is_lost(monkeypatch):
+    """django.contrib.postgres resets Django's index wrappers when it starts: installed after
+    shared it would drop PatternOps, and the check says so before a broken index is built."""
+    from django.db.models.expressions import OrderBy
+    from django.db.models.functions import Collate
+    from django.db.models.indexes import IndexExpression
+
+    from shared.schema import index_wrapper_check
+
+    assert index_wrapper_check() == []
+    monkeypatch.setattr(IndexExpression, "wrapper_classes", (OrderBy, Collate))
+    assert [error.id for error in index_wrapper_check()] == ["shared.E001"]

@@ -5,7 +5,9 @@ Migration 0004 made them in raw SQL on PostgreSQL only, where Django could neith
 change them. On PostgreSQL they already exist, exactly as the model now declares them
 (``(organisation_id, upper(name::text) text_pattern_ops)`` and
 ``(organisation_id, upper(staff_number::text))``), so only the state changes there.
-Elsewhere (SQLite) they are built now, without the operator class SQLite does not have.
+Elsewhere (SQLite) they are built now, without the operator class SQLite does not have. Django
+writes the search there as ``LIKE``, which they do not serve: they cost a little on small
+databases so that both databases hold the indexes the model declares.
 """
 
 import django.db.models.functions.text
