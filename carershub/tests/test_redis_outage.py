@@ -213,3 +213,35 @@ def test_a_background_task_that_cannot_be_queued_leaves_the_caller_working(
         )
     job.refresh_from_db()
     assert job.status == StaffImportStatus.CHECKING  # housekeeping gives up on it after a day
+
+
+def test_a_partnership_page_still_answers_when_the_task_queue_is_down(world, settings, monkeypatch):
+    """Handing a partnership's missing months to the worker must not break the page when the
+    Redis queue is down: the page says the figures are being taken, and the next visit tries
+    to hand them over again."""
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from insights import figures
+    from organisations.tests.factories import OrganisationFactory
+
+    for number in range(3):
+        OrganisationFactory.create(partnership=world.partnership, slug=f"q{number}")
+    monkeypatch.setattr(figures, "TAKEN_WHILE_WAITING", 1)
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    settings.RQ_QUEUES = {
+        name: {"URL": f"redis://127.0.0.1:{free_port()}/0?socket_connect_timeout=0.2"}
+        for name in settings.TASK_QUEUES
+    }
+    cache.clear()
+    lead = Client()
+    lead.force_login(world.lead)
+    page = lead.get(reverse("insights:partnership", kwargs={"slug": world.partnership.slug}))
+    assert page.status_code == 200
+    assert "data-waiting" in page.content.decode()
+    month = figures.month_of(timezone.localdate())
+    assert cache.get(f"insights:taking:{month:%Y-%m}") is None  # the next visit tries again
