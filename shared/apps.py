@@ -11,3 +11,8 @@ class SharedConfig(AppConfig):
     name = "shared"
     label = "carershub"
     verbose_name = "Working Carers Hub"
+
+    def ready(self) -> None:
+        from shared.queue import log_task_lines_with_request_id
+
+        log_task_lines_with_request_id()

@@ -3,7 +3,8 @@
 Operators start one command whichever queue they chose: the database worker by
 default, or an RQ worker when TASKS_BACKEND=redis. Before it starts, it queues again the
 emails a stopped worker left half-sent (``shared.outbox.outbox_recover``), so starting a
-worker after a crash is enough to send them.
+worker after a crash is enough to send them. While it runs, a thread writes the worker's
+heartbeat (``shared.heartbeat``), which ``/healthz`` and ``/metrics`` read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from shared.heartbeat import Heartbeat
 from shared.outbox import outbox_recover
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
@@ -29,17 +31,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
-        if not backend.startswith("django.tasks."):
-            outbox_recover()
+        if backend.startswith("django.tasks."):
+            self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
+            return
+        outbox_recover()
+        heartbeat = Heartbeat()
+        heartbeat.start()
+        try:
+            self._run(backend, burst=options["burst"])
+        finally:
+            heartbeat.stop()
+
+    def _run(self, backend: str, *, burst: bool) -> None:
         if backend.startswith("django_tasks_rq."):
-            extra = ["--burst"] if options["burst"] else []
+            extra = ["--burst"] if burst else []
             # RQ must build jobs with the Django Tasks job class to run Task objects, and
             # run its scheduler for tasks queued to run later (emails tried again).
             call_command(
                 "rqworker", "default", "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
             )
         elif backend.startswith("django_tasks_db."):
-            extra = ["--batch"] if options["burst"] else []
+            extra = ["--batch"] if burst else []
             call_command("db_worker", "--queue-name", "default", *extra)
-        else:
-            self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
