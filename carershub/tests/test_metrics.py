@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -248,6 +250,10 @@ def test_the_redis_queue_shows_what_waits(tmp_path):
     assert figures[("carershub_tasks_oldest_waiting_seconds", (("queue", "default"),))] >= 0
 
 
+MIGRATE = (
+    "import django; django.setup(); from django.core.management import call_command; "
+    "call_command('migrate', verbosity=0)"
+)
 SERVE_ONE = """
 import django
 django.setup()
@@ -294,3 +300,81 @@ def test_a_redis_queue_that_does_not_answer_says_so(db, settings, token):
     assert figures[("carershub_task_queue_up", ())] == 0
     assert not [key for key in figures if key[0] == "carershub_tasks_waiting"]
     assert figures[("carershub_workers_alive", ())] == 0  # the database still answers
+
+
+def test_gunicorn_starts_counting_afresh(tmp_path):
+    """A real gunicorn with the project's hooks: counts left by an earlier run are cleared
+    before its workers start, so the totals are this run's."""
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    env = {"DATABASE_URL": database, "PROMETHEUS_MULTIPROC_DIR": str(shared)}
+    _python(MIGRATE, DATABASE_URL=database)
+    _python(SERVE_ONE, **env)  # the earlier run's request
+    assert list(shared.glob("*.db"))
+
+    port = dead_port()
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "TASKS_BACKEND", "REDIS_URL"))
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "carershub.wsgi",
+            "--config",
+            "python:carershub.gunicorn_hooks",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "carershub.settings",
+            "DJANGO_ENV": "test",
+            "METRICS_TOKEN": TOKEN,
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        # Probed on another address, so that probes that time out while a worker starts
+        # are not counted with the requests the test makes.
+        _wait_until_serving(f"{base}/accessibility/", server)
+        for _ in range(2):
+            with urllib.request.urlopen(f"{base}/healthz", timeout=60) as answer:  # noqa: S310
+                assert answer.status == 200
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            text = answer.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    figures = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    key = (("method", "GET"), ("route", "healthz"), ("status", "2xx"))
+    # This run's two, not the earlier run's one as well.
+    assert figures[("carershub_http_requests_total", key)] == 2
+
+
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise AssertionError("gunicorn did not start") from None
+            time.sleep(0.2)
