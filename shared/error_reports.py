@@ -30,6 +30,7 @@ from shared.logs import (
     WITHHELD,
     current_request_id,
     current_route,
+    exception_summary,
 )
 
 #: Top-level fields a report may keep; the rest are dropped.
@@ -161,7 +162,7 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
             ]
         }
     if "logentry" in kept:
-        kept["logentry"] = _scrub_logentry(kept["logentry"])
+        kept["logentry"] = _scrub_logentry(kept["logentry"], (hint or {}).get("log_record"))
     if "request" in kept:
         kept["request"] = _scrub_request(kept["request"])
     tags = kept.get("tags")
@@ -248,11 +249,14 @@ def _scrub_stacktrace(value: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _scrub_logentry(entry: Any) -> dict[str, Any]:
-    """A log line's template ("Email %s failed after %d attempts"), never its arguments."""
-    if not isinstance(entry, dict):
-        return {}
-    template = entry.get("message")
+def _scrub_logentry(entry: Any, record: Any) -> dict[str, Any]:
+    """A log line's template ("Email %s failed after %d attempts"), never its arguments; an
+    exception logged as the message itself (``logger.exception(exc)``) by its type."""
+    if isinstance(record, logging.LogRecord):
+        if isinstance(record.msg, BaseException):
+            return {"message": exception_summary(record.msg)}
+        return {"message": record.msg} if isinstance(record.msg, str) else {}
+    template = entry.get("message") if isinstance(entry, dict) else None
     return {"message": template} if isinstance(template, str) else {}
 
 

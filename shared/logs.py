@@ -202,10 +202,14 @@ def exception_text(exc: BaseException) -> str:
 
 
 class ContextFilter(logging.Filter):
-    """Adds ``request_id`` to every record, and turns the path that Django's request and
-    security warnings quote ("Not Found: /calendar/<secret>.ics") into the route's name."""
+    """Adds ``request_id`` (and the route) to every record, turns the path that Django's
+    request and security warnings quote ("Not Found: /calendar/<secret>.ics") into the route's
+    name, and tells an exception logged as the message itself (``logger.exception(exc)``, as
+    some libraries do) by its type."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, BaseException):
+            record.msg, record.args = exception_summary(record.msg), None
         request = getattr(record, "request", None)
         if getattr(record, "request_id", None) is None:
             request_id = current_request_id()

@@ -231,7 +231,18 @@ def test_a_logged_error_sends_the_lines_template_never_its_arguments(sent):
     assert "transaction" not in event  # outside a request: no route
     crumbs = [c for c in event["breadcrumbs"]["values"] if c.get("category") == log.name]
     assert [c["message"] for c in crumbs] == ["Opened the passport of %s"]
-    assert "Okonkwo" not in sent.text()
+    assert NAME not in sent.text()
+
+
+def test_an_exception_logged_as_the_message_sends_only_its_type(sent):
+    try:
+        raise ValueError(f"{NAME} cares for her father")
+    except ValueError as exc:
+        logging.getLogger("carershub.tests.reports").exception(exc)  # as django-ninja does
+    sentry_sdk.flush()
+    (event,) = sent.events()
+    assert event["logentry"] == {"message": f"ValueError: {WITHHELD}"}
+    assert NAME not in sent.text()
 
 
 def test_a_machine_error_keeps_its_words(sent):

@@ -152,6 +152,20 @@ def test_an_exception_is_logged_by_its_type_and_stack_without_its_words(json_lin
     assert "AB1234" not in second
 
 
+def test_an_exception_logged_as_the_message_is_told_by_its_type(json_lines):
+    words = "Sam looks after her mother"
+    try:
+        raise _Refused(words)
+    except _Refused as exc:
+        logging.getLogger("carershub.tests").exception(exc)  # as django-ninja does
+    (line,) = json_lines()
+    assert (
+        line["message"]
+        == "carershub.tests.test_logs._Refused: [message withheld: it may quote personal data]"
+    )
+    assert words not in json.dumps(line)
+
+
 def test_the_text_format_withholds_the_same_words_even_when_another_handler_cached_them():
     record = _record_with_exception(ValueError("Dad's dialysis is on Tuesdays"))
     logging.Formatter().format(record)  # caches the full traceback on the record
@@ -214,9 +228,8 @@ def test_a_task_queued_by_a_request_carries_its_id_into_the_worker(world, settin
     assert all(line.get("request_id") is None for line in worker_lines)
 
 
-def test_a_task_queued_outside_any_request_gets_an_id_of_its_own_when_it_runs(
-    db, settings, json_lines
-):
+@pytest.mark.django_db(transaction=True)  # the worker closes connections inside a transaction
+def test_a_task_queued_outside_any_request_gets_an_id_of_its_own_when_it_runs(settings, json_lines):
     settings.TASKS = DATABASE_QUEUE
     from django_tasks_db.models import DBTaskResult
 

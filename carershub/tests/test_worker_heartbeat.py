@@ -110,14 +110,18 @@ def test_the_thread_beats_until_stopped_then_removes_its_row(transactional_db, s
     assert worker_health() == "stale"
 
 
-def _wait_for(found, seconds: float = 30):
-    """Poll another process's (or thread's) work: there is no event to wait on across them."""
+def _wait_for(found, seconds: float = 120, process: subprocess.Popen[bytes] | None = None):
+    """Poll another process's (or thread's) work: there is no event to wait on across them.
+    Generous, as a loaded machine takes a while to start Django; a process that has already
+    exited fails at once."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = found()
         if value:
             return value
-        time.sleep(0.05)
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"the worker exited with {process.returncode}")
+        time.sleep(0.1)
     raise AssertionError("timed out")
 
 
@@ -191,7 +195,7 @@ def test_a_real_worker_is_seen_while_it_runs_and_missed_when_it_dies(tmp_path):
 
     stopped = start()
     try:
-        _wait_for(heartbeats)
+        _wait_for(heartbeats, process=stopped)
         assert health() == "200 ok ok"
     finally:
         stopped.send_signal(signal.SIGTERM)
@@ -201,7 +205,7 @@ def test_a_real_worker_is_seen_while_it_runs_and_missed_when_it_dies(tmp_path):
 
     killed = start()
     try:
-        _wait_for(heartbeats)
+        _wait_for(heartbeats, process=killed)
     finally:
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait(timeout=30)

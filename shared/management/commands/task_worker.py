@@ -34,10 +34,10 @@ class Command(BaseCommand):
         if backend.startswith("django.tasks."):
             self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
             return
-        outbox_recover()
         heartbeat = Heartbeat()
         heartbeat.start()
         try:
+            outbox_recover()
             self._run(backend, burst=options["burst"])
         finally:
             heartbeat.stop()
