@@ -170,8 +170,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(IntegrityError)
     def _clash(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
         # The services validate before saving, so this is another write that got in between
-        # (two requests adding the same staff number at once). Logged in case it is a bug.
-        logger.warning("API write refused by the database: %s", exc)
+        # (two requests adding the same staff number at once). Logged in case it is a bug, by
+        # its kind only: the database's words quote the row (a staff number, an email).
+        logger.warning("API write refused by the database (%s)", type(exc).__name__)
         return problem_response(
             api,
             request,

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request ids, the request log and request metrics; static files are left out.
+    "shared.middleware.RequestObservationMiddleware",
     # After WhiteNoise, so static files keep their caching; every other response is no-store.
     "shared.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -485,8 +487,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    # Load balancers probe over plain HTTP inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Load balancers probe, and Prometheus scrapes, over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -513,13 +515,67 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ConfigError(
         f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}"
     )
+# One line a record on standard error: JSON for log collectors (production's default), or
+# text for a terminal. Every line carries the request's id; none carries a path, a query
+# string or an exception's words (shared/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ConfigError(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "shared.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "shared.logs.JsonFormatter"},
+        "text": {"()": "shared.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"apscheduler": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own lines go through the same handler, rather than Django's defaults
+        # (a second console handler, and error emails that would carry the whole request).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "apscheduler": {"level": "WARNING"},
+    },
 }
+
+# Error reports to Sentry (shared/error_reports.py): off unless SENTRY_DSN is set, and never
+# with a request's body, cookies, query string, user or local variables.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", DJANGO_ENV)
+SENTRY_RELEASE = env_str("SENTRY_RELEASE", "")
+SENTRY_SAMPLE_RATE = env_float("SENTRY_SAMPLE_RATE", 1.0)
+if not 0 <= SENTRY_SAMPLE_RATE <= 1:
+    raise ConfigError("SENTRY_SAMPLE_RATE must be a number from 0 to 1")
+if SENTRY_DSN:
+    from shared.error_reports import error_reports_init
+
+    error_reports_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE,
+        sample_rate=SENTRY_SAMPLE_RATE,
+    )
+
+# /metrics for Prometheus (shared/metrics.py): answers only a request bearing this token, and
+# is not there at all (404) without it.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ConfigError("METRICS_TOKEN must be at least 32 characters long")
+# Each task worker writes a heartbeat this often; /healthz calls the workers stale when none
+# has for WORKER_HEARTBEAT_TIMEOUT seconds (shared/heartbeat.py).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_HEARTBEAT_TIMEOUT = env_int("WORKER_HEARTBEAT_TIMEOUT", 60)
+if WORKER_HEARTBEAT_SECONDS < 1:
+    raise ConfigError("WORKER_HEARTBEAT_SECONDS must be 1 or more")
+if WORKER_HEARTBEAT_TIMEOUT < 2 * WORKER_HEARTBEAT_SECONDS:
+    raise ConfigError("WORKER_HEARTBEAT_TIMEOUT must be at least twice WORKER_HEARTBEAT_SECONDS")
 
 # Demo password shared by every seeded account; printed by `make run`.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "carers-hub-demo")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from crontask import cron
 from django.conf import settings
 from django.core.management import call_command
-from django.tasks import task
 
 from organisations.invitations import invitations_purge_expired
 from organisations.services import staff_imports_purge_stale
+from shared.heartbeat import heartbeats_prune
 from shared.once import submissions_prune
 from shared.outbox import outbox_prune, outbox_recover
-from shared.queue import tasks_fail_abandoned
+from shared.queue import task, tasks_fail_abandoned
 
 
 @cron("15 2 * * *")
@@ -19,12 +19,14 @@ from shared.queue import tasks_fail_abandoned
 def daily_housekeeping() -> dict[str, int]:
     """Remove personal data we no longer need: unconfirmed staff files, stale invitations,
     sessions, finished emails, used form tokens and task results (a task whose worker died is
-    marked failed first, so that it is pruned too)."""
+    marked failed first, so that it is pruned too); and the heartbeats of workers gone for a
+    day."""
     staff_files = staff_imports_purge_stale()
     invitations = invitations_purge_expired()
     call_command("clearsessions")
     emails = outbox_prune()
     form_tokens = submissions_prune()
+    heartbeats = heartbeats_prune()
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         tasks_fail_abandoned()
         # Every queue: results carry their arguments (an email address, a file id).
@@ -34,6 +36,7 @@ def daily_housekeeping() -> dict[str, int]:
         "invitations": invitations,
         "emails": emails,
         "form_tokens": form_tokens,
+        "worker_heartbeats": heartbeats,
     }
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from organisations.access import access_organisation
 from organisations.selectors import led_partnerships, organisations_for
 from shared.cache import ResilientRedisCache
+from shared.heartbeat import worker_health
+from shared.metrics import metrics_exposition, metrics_token_accepted
 from shared.outbox import outbox_delayed
 from shared.queue import queue_health
 
@@ -53,8 +56,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: each dependency's state, and 503 only when the site
-    cannot serve at all (the database is down). Redis, the task queue and email may fail
-    without taking the site down, so their trouble is "degraded", answered with 200.
+    cannot serve at all (the database is down). Redis, the task queue, the task workers and
+    email may fail without taking the site down, so their trouble is "degraded", answered
+    with 200.
 
     Cheap (a few indexed queries and one Redis ping, skipped while Redis is known to be down),
     and it names no host, version or count."""
@@ -67,6 +71,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "unavailable"
         return JsonResponse({"status": "error", **checks}, status=503)
     checks["tasks"] = queue_health()
+    checks["worker"] = worker_health()
     checks["email"] = "delayed" if outbox_delayed() else "ok"
     status = "ok" if all(value == "ok" for value in checks.values()) else "degraded"
     return JsonResponse({"status": status, **checks})
@@ -79,3 +84,16 @@ def cache_health() -> str:
     if isinstance(cache, ResilientRedisCache):
         return "ok" if cache.available() else "unavailable"
     return "ok"
+
+
+@never_cache
+@require_safe
+def metrics(request: HttpRequest) -> HttpResponse:
+    """For Prometheus (docs/deploy.md): not there without ``METRICS_TOKEN``, refused without
+    it as a bearer token. A signed-in session, even a superuser's, counts for nothing."""
+    if not settings.METRICS_TOKEN:
+        raise Http404
+    if not metrics_token_accepted(request):
+        return HttpResponseForbidden("A bearer token is needed.\n", content_type="text/plain")
+    body, content_type = metrics_exposition()
+    return HttpResponse(body, content_type=content_type)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from crontask import cron
-from django.tasks import task
 
 from credentials.services import keys_ensure, trusted_issuers_refresh_all
+from shared.queue import task
 
 
 @cron("20 6 * * *")

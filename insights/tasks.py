@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from crontask import cron
-from django.tasks import task
 
 from insights.services import take_all_snapshots
+from shared.queue import task
 
 
 @cron("5 1 * * *")

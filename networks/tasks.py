@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from crontask import cron
-from django.tasks import task
 from django.utils import timezone
 
 from networks.reminders import meeting_reminders
+from shared.queue import task
 
 
 @cron("*/15 * * * *")

@@ -71,6 +71,7 @@ from networks.services import (
 from organisations.access import org_view
 from organisations.types import OrgRequest
 from shared.forms import attempt, posted_version
+from shared.logs import unobserved
 from shared.once import one_submission
 from shared.writes import RuleError
 
@@ -379,6 +380,8 @@ def questions(request: OrgRequest) -> HttpResponse:
     )
 
 
+# Neither logged nor counted: the time of a question would be a clue to who asked.
+@unobserved
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "HEAD", "POST"])
 @org_view(VIEW)

@@ -7,11 +7,11 @@ Run by ``manage.py task_worker``; see docs/staff-import.md, "Large files".
 from __future__ import annotations
 
 from crontask import cron
-from django.tasks import task
 from django.utils import timezone
 
 from organisations.digest import send_waiting_digests
 from organisations.services import staff_import_run_check, staff_import_run_queued
+from shared.queue import task
 
 
 @task(queue_name="heavy")

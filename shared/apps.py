@@ -19,3 +19,7 @@ class SharedConfig(AppConfig):
 
         register_index_wrapper()
         checks.register(index_wrapper_check, checks.Tags.models)
+
+        from shared.queue import log_task_lines_with_request_id
+
+        log_task_lines_with_request_id()

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.tasks import task
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 
 from shared.outbox import outbox_add
 from shared.printable import one_line
+from shared.queue import task
 
 
 @task(queue_name="email")

@@ -71,3 +71,21 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker says it is alive (``shared.heartbeat``), every
+    ``WORKER_HEARTBEAT_SECONDS``, so ``/healthz`` and ``/metrics`` can tell a worker that
+    stopped or hangs from a quiet queue. In the database, which every process of a deployment
+    shares whatever its cache; one small row a worker, removed when the worker stops."""
+
+    #: The machine, the process and a random part: unique across a deployment's workers.
+    name = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.seen_at:%Y-%m-%d %H:%M:%S})"

@@ -35,14 +35,14 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.tasks import TaskContext, task, task_backends
+from django.tasks import TaskContext, task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
 from redis.exceptions import RedisError
 
 from shared.models import OutboundEmail
 from shared.printable import one_line
-from shared.queue import task_mark_abandoned
+from shared.queue import task, task_mark_abandoned
 
 logger = logging.getLogger(__name__)
 

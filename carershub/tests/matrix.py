@@ -8,6 +8,9 @@ MATRIX: dict[str, Spec] = {
     # Public pages.
     "home": Spec("GET", {**dict.fromkeys(EVERYONE, 302), ANON: 200}),
     "healthz": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    # For Prometheus, not people: without METRICS_TOKEN (as in the tests) it is not there,
+    # and with it only a bearer of the token gets in (carershub/tests/test_metrics.py).
+    "metrics": Spec("GET", dict.fromkeys(EVERYONE, 404)),
     "accessibility": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "privacy": Spec("GET", dict.fromkeys(EVERYONE, 200)),
     "switch_organisation": Spec(

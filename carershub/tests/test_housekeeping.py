@@ -43,7 +43,13 @@ def test_daily_housekeeping_removes_unconfirmed_staff_files_and_old_invitations(
     with time_machine.travel(timezone.now() + timedelta(days=45)):
         result = daily_housekeeping.call()
     assert Invitation.objects.count() == 0
-    assert result == {"staff_files": 0, "invitations": 1, "emails": 0, "form_tokens": 0}
+    assert result == {
+        "staff_files": 0,
+        "invitations": 1,
+        "emails": 0,
+        "form_tokens": 0,
+        "worker_heartbeats": 0,
+    }
 
 
 def test_daily_housekeeping_forgets_form_tokens_used_more_than_a_day_ago(world):

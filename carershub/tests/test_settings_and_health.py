@@ -95,6 +95,14 @@ def test_redis_is_given_short_timeouts_and_a_fallback_for_every_use():
         ({"DATABASE_URL": ""}, "DATABASE_URL must be set"),
         ({"TASKS_BACKEND": "carrier-pigeon"}, "TASKS_BACKEND must be one of"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL must be"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be json or text"),
+        ({"SENTRY_SAMPLE_RATE": "2"}, "SENTRY_SAMPLE_RATE must be a number from 0 to 1"),
+        ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN must be at least 32 characters"),
+        ({"WORKER_HEARTBEAT_SECONDS": "0"}, "WORKER_HEARTBEAT_SECONDS must be 1 or more"),
+        (
+            {"WORKER_HEARTBEAT_SECONDS": "30", "WORKER_HEARTBEAT_TIMEOUT": "45"},
+            "WORKER_HEARTBEAT_TIMEOUT must be at least twice",
+        ),
         ({"SESSION_COOKIE_AGE": "a week"}, "SESSION_COOKIE_AGE must be a whole number"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": ""}, "CREDENTIALS_ENCRYPTION_KEYS must be set"),
         ({"CREDENTIALS_ENCRYPTION_KEYS": "not-a-key"}, "must be Fernet keys"),
@@ -141,6 +149,7 @@ def test_healthz_reports_each_dependency(client, db):
         "database": "ok",
         "cache": "ok",
         "tasks": "ok",
+        "worker": "ok",  # the tests run tasks at once: no worker is needed
         "email": "ok",
     }
     assert "no-cache" in response.headers["Cache-Control"]
@@ -175,6 +184,7 @@ def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
         "database": "ok",
         "cache": "unavailable",
         "tasks": "unavailable",
+        "worker": "stale",  # no worker has written a heartbeat
         "email": "ok",
     }
     assert "127.0.0.1" not in response.content.decode()

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 #: The site's own pages, named at the root.
-SITE = {"home", "healthz", "accessibility", "privacy", "switch_organisation"}
+SITE = {"home", "healthz", "metrics", "accessibility", "privacy", "switch_organisation"}
 #: App label, or package for flexible working, by namespace.
 NAMESPACES = {
     "organisations": "organisations",

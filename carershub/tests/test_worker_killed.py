@@ -60,6 +60,10 @@ print(json.dumps({
 
 @pytest.fixture
 def worker_database(tmp_path) -> tuple[str, bool]:
+    return database_for_workers(tmp_path)
+
+
+def database_for_workers(tmp_path: Path) -> tuple[str, bool]:
     """A database the worker processes can share: (URL, needs migrating). On PostgreSQL, the
     test database (the test is transactional, so what they write is visible to it and
     cleared after it); SQLite's test database lives in this process's memory, so a file."""

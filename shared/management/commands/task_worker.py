@@ -5,7 +5,9 @@ default, or an RQ worker when TASKS_BACKEND=redis. ``--queue`` picks which of th
 queues (``settings.TASK_QUEUES``: email, default, heavy) it takes work from, so that a
 worker kept for email is never busy with a staff import; with no ``--queue`` it takes all.
 Before it starts, it queues again the emails a stopped worker left half-sent
-(``shared.outbox.outbox_recover``), so starting a worker after a crash is enough to send them.
+(``shared.outbox.outbox_recover``), so starting a worker after a crash is enough to send
+them. While it runs, a thread writes the worker's heartbeat (``shared.heartbeat``), which
+``/healthz`` and ``/metrics`` read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shared.heartbeat import Heartbeat
 from shared.outbox import outbox_recover
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
@@ -54,17 +57,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         queues = queues_asked(options["queue"])
         backend = str(settings.TASKS["default"]["BACKEND"])
-        if not backend.startswith("django.tasks.") and "email" in queues:
-            outbox_recover()
+        if backend.startswith("django.tasks."):
+            self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
+            return
+        heartbeat = Heartbeat()
+        heartbeat.start()
+        try:
+            if "email" in queues:
+                outbox_recover()
+            self._run(backend, queues=queues, burst=options["burst"])
+        finally:
+            heartbeat.stop()
+
+    def _run(self, backend: str, *, queues: list[str], burst: bool) -> None:
         if backend.startswith("django_tasks_rq."):
-            extra = ["--burst"] if options["burst"] else []
+            extra = ["--burst"] if burst else []
             # RQ must build jobs with the Django Tasks job class to run Task objects, and
             # run its scheduler for tasks queued to run later (emails tried again).
             call_command(
                 "rqworker", *queues, "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
             )
         elif backend.startswith("django_tasks_db."):
-            extra = ["--batch"] if options["burst"] else []
+            extra = ["--batch"] if burst else []
             call_command("db_worker", "--queue-name", ",".join(queues), *extra)
-        else:
-            self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
