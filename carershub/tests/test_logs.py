@@ -36,7 +36,12 @@ from shared.logs import (
 from shared.queue import REQUEST_ID_KWARG
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["email", "default", "heavy"],
+    }
+}
 HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 Lines = Callable[[], list[dict[str, Any]]]
@@ -214,7 +219,7 @@ def test_a_task_queued_by_a_request_carries_its_id_into_the_worker(world, settin
     queued = DBTaskResult.objects.get(task_path="shared.outbox.deliver_email")
     assert queued.args_kwargs["kwargs"][REQUEST_ID_KWARG] == "invite-req-0042"
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=1)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=1)
     queued.refresh_from_db()
     assert queued.status == "SUCCESSFUL"  # the task never saw the extra argument
     by_task = [line for line in json_lines() if line["logger"] == "django.tasks"]
@@ -238,7 +243,7 @@ def test_a_task_queued_outside_any_request_gets_an_id_of_its_own_when_it_runs(se
     assert all(
         REQUEST_ID_KWARG not in row.args_kwargs["kwargs"] for row in DBTaskResult.objects.all()
     )
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=1)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=1)
 
     by_task = [line for line in json_lines() if line["logger"] == "django.tasks"]
     ids = {line["request_id"] for line in by_task}

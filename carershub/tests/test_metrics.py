@@ -28,7 +28,12 @@ from shared.models import WorkerHeartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "m" * 40
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["email", "default", "heavy"],
+    }
+}
 
 
 def scrape(client: Client | None = None) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -292,9 +297,12 @@ def test_every_gunicorn_worker_is_counted_with_a_shared_directory(tmp_path):
 
 
 def test_a_redis_queue_that_does_not_answer_says_so(db, settings, token):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.backend.RQBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     settings.RQ_QUEUES = {
-        "default": {"URL": f"redis://127.0.0.1:{dead_port()}/0?socket_connect_timeout=0.2"}
+        name: {"URL": f"redis://127.0.0.1:{dead_port()}/0?socket_connect_timeout=0.2"}
+        for name in settings.TASK_QUEUES
     }
     figures = scrape()
     assert figures[("carershub_task_queue_up", ())] == 0

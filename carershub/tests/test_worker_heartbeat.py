@@ -32,7 +32,12 @@ from shared.heartbeat import (
 from shared.models import WorkerHeartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_QUEUE = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["email", "default", "heavy"],
+    }
+}
 
 
 def health(client) -> tuple[int, str, str]:
