@@ -87,7 +87,8 @@ def _check_output(path: str, response: Any) -> None:
     if response.status_code != 200:
         return
     kind = response["Content-Type"].split(";")[0]
-    body = response.content
+    # A stored file (evidence) is streamed from the store, as a server sends it.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     if kind == "text/html":
         html = body.decode()
         assert "<script>alert(1)</script>" not in html, f"{path} shows typed markup unescaped"
