@@ -7,19 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.conf import settings
+from carershub.tests.test_stacked_tables import _templates
 
 TITLE = re.compile(r"{%\s*block head_title\s*%}(.*?){%\s*endblock", re.S)
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z]")
-
-
-def _templates() -> list[Path]:
-    root = Path(settings.BASE_DIR)
-    return sorted(
-        path
-        for path in root.glob("*/templates/**/*.html")
-        if path.relative_to(root).parts[0] not in {".venv", "node_modules", "build"}
-    )
 
 
 def title_problems(path: Path, source: str) -> list[str]:
