@@ -576,6 +576,12 @@ if WORKER_HEARTBEAT_SECONDS < 1:
     raise ConfigError("WORKER_HEARTBEAT_SECONDS must be 1 or more")
 if WORKER_HEARTBEAT_TIMEOUT < 2 * WORKER_HEARTBEAT_SECONDS:
     raise ConfigError("WORKER_HEARTBEAT_TIMEOUT must be at least twice WORKER_HEARTBEAT_SECONDS")
+# How often the scheduler's recover_lost_work job looks for work whose worker died: emails,
+# staff imports and tasks (carershub/tasks.py). A killed worker's import is queued again
+# within WORKER_HEARTBEAT_TIMEOUT + LOST_WORK_CHECK_SECONDS.
+LOST_WORK_CHECK_SECONDS = env_int("LOST_WORK_CHECK_SECONDS", 120)
+if LOST_WORK_CHECK_SECONDS < 1:
+    raise ConfigError("LOST_WORK_CHECK_SECONDS must be 1 or more")
 
 # Demo password shared by every seeded account; printed by `make run`.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "carers-hub-demo")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from apscheduler.triggers.interval import IntervalTrigger
 from crontask import cron
 from django.conf import settings
 from django.core.management import call_command
 
 from organisations.invitations import invitations_purge_expired
-from organisations.services import staff_imports_purge_stale
+from organisations.services import staff_imports_purge_stale, staff_imports_take_over
 from shared.heartbeat import heartbeats_prune
 from shared.once import submissions_prune
 from shared.outbox import outbox_prune, outbox_recover
-from shared.queue import task, tasks_fail_abandoned
+from shared.queue import task, tasks_fail_abandoned, tasks_fail_orphaned
 
 
 @cron("15 2 * * *")
@@ -40,9 +41,14 @@ def daily_housekeeping() -> dict[str, int]:
     }
 
 
-@cron("*/2 * * * *")
+@cron(IntervalTrigger(seconds=settings.LOST_WORK_CHECK_SECONDS))
 @task
 def recover_lost_work() -> dict[str, int]:
-    """Every two minutes: queue again the emails whose task was lost or whose worker stopped
-    mid-send, and mark failed the tasks whose worker stopped (``TASK_RUNNING_TIMEOUT``)."""
-    return {"emails": outbox_recover(), "tasks": tasks_fail_abandoned()}
+    """Every ``LOST_WORK_CHECK_SECONDS`` (two minutes): queue again the emails whose task was
+    lost or whose worker stopped mid-send, and the staff imports whose worker stopped beating;
+    mark failed the tasks whose worker stopped beating, or ran past ``TASK_RUNNING_TIMEOUT``."""
+    return {
+        "emails": outbox_recover(),
+        "staff_imports": staff_imports_take_over(),
+        "tasks": tasks_fail_orphaned() + tasks_fail_abandoned(),
+    }

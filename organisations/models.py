@@ -398,6 +398,10 @@ class StaffImport(models.Model):
     #: When a background task began applying it (large files; see docs/staff-import.md).
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: The heartbeat name of the task worker checking or applying the file (empty before one
+    #: takes it): if that worker stops beating, the work is queued again
+    #: (``services.staff_imports_take_over``).
+    worker = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,9 +35,12 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import forget_roles
+from shared.heartbeat import current_worker, workers_alive_names
 from shared.queue import enqueue_on_commit
 from shared.text import clean_filename
 from shared.writes import EditConflict, check_version, lock
+
+logger = logging.getLogger(__name__)
 
 STAFF_FIELDS = (
     "staff_number",
@@ -468,6 +472,10 @@ def staff_import_run_check(*, job_id: int) -> dict[str, int]:
     nothing. A refused file is deleted at once, as on the upload page. If the check fails
     for a reason that is not in the file, the job is marked as failed and its file deleted.
     """
+    # Committed on its own, so that if this worker dies mid-check another can take it over.
+    StaffImport.objects.filter(pk=job_id, status=StaffImportStatus.CHECKING).update(
+        worker=current_worker() or ""
+    )
     try:
         with transaction.atomic():
             job = (
@@ -559,7 +567,8 @@ def staff_import_run_queued(*, job_id: int) -> dict[str, int]:
             return {}  # already dealt with, or discarded by housekeeping
         job.status = StaffImportStatus.RUNNING
         job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.worker = current_worker() or ""
+        job.save(update_fields=["status", "started_at", "worker"])
     try:
         with transaction.atomic():
             job = (
@@ -572,6 +581,51 @@ def staff_import_run_queued(*, job_id: int) -> dict[str, int]:
         _staff_import_failed(job_id)
         raise
     return plan.counts()
+
+
+def staff_imports_take_over() -> int:
+    """Queue again every import being checked or applied by a worker that has died; return
+    how many.
+
+    Checking writes nothing, and applying writes everything in one transaction, so a worker
+    killed part-way (SIGKILL, a lost machine, a second SIGTERM) leaves no half of an import:
+    running the task again from the start is safe. A worker is dead when its heartbeat row is
+    gone or stale. On PostgreSQL, a job whose row is still locked is being worked on by a live
+    transaction, whatever the heartbeat says (the database may have been away long enough
+    to make every heartbeat late), so it is skipped: the database itself ends the lock of a
+    process that died.
+    """
+    from organisations.tasks import apply_staff_import, check_staff_import
+
+    busy = StaffImport.objects.filter(
+        status__in=[StaffImportStatus.CHECKING, StaffImportStatus.RUNNING]
+    ).exclude(worker="")
+    workers = set(busy.values_list("worker", flat=True))
+    if not workers:
+        return 0
+    dead = workers - workers_alive_names()
+    taken = 0
+    for job_id in busy.filter(worker__in=dead).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                StaffImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=job_id, worker__in=dead)
+                .first()
+            )
+            if job is None:
+                continue
+            retry = check_staff_import
+            if job.status == StaffImportStatus.RUNNING:
+                job.status = StaffImportStatus.QUEUED  # as HR left it when they confirmed
+                retry = apply_staff_import
+            logger.warning(
+                "Staff import %s queued again: its worker %s stopped", job.pk, job.worker
+            )
+            job.worker = ""
+            job.save(update_fields=["status", "worker"])
+            enqueue_on_commit(retry, job_id=job.pk)
+            taken += 1
+    return taken
 
 
 def _staff_import_failed(job_id: int) -> None:

@@ -33,10 +33,22 @@ logger = logging.getLogger(__name__)
 KEEP_STALE = timedelta(days=1)
 
 
+#: The heartbeat name of the worker running in this process, while it runs; ``None`` in a web
+#: process or a command. Work that must be taken over if its worker dies (a staff import)
+#: records it, and ``workers_alive_names`` tells whether that worker still beats.
+_this_worker: str | None = None
+
+
 def worker_name() -> str:
     """Unique to this process: the machine, the process id and a random part (process ids are
-    reused across restarts and containers)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    reused across restarts and containers). At most 64 characters, the longest worker id the
+    database queue keeps, so the queue's own record of who ran a task uses the same name."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def current_worker() -> str | None:
+    """The heartbeat name of the task worker this code runs in, or ``None`` outside one."""
+    return _this_worker
 
 
 def heartbeat_beat(*, name: str, now: datetime | None = None) -> None:
@@ -59,6 +71,27 @@ def workers_alive(*, now: datetime | None = None) -> int:
     """How many workers have beaten within ``WORKER_HEARTBEAT_TIMEOUT``."""
     now = now or timezone.now()
     return WorkerHeartbeat.objects.filter(seen_at__gte=_fresh_since(now)).count()
+
+
+def workers_alive_names(*, now: datetime | None = None) -> set[str]:
+    """The names of the workers that have beaten within ``WORKER_HEARTBEAT_TIMEOUT``."""
+    now = now or timezone.now()
+    return set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=_fresh_since(now)).values_list(
+            "name", flat=True
+        )
+    )
+
+
+def workers_stale_names(names: set[str], *, now: datetime | None = None) -> set[str]:
+    """Those of ``names`` whose heartbeat row is there but older than the timeout: workers
+    that were killed, or whose machine went away, without ending their beat."""
+    now = now or timezone.now()
+    return set(
+        WorkerHeartbeat.objects.filter(name__in=names, seen_at__lt=_fresh_since(now)).values_list(
+            "name", flat=True
+        )
+    )
 
 
 def last_heartbeat_age(*, now: datetime | None = None) -> float | None:
@@ -97,6 +130,12 @@ class Heartbeat(threading.Thread):
         self.worker = name or worker_name()
         self._stopped = threading.Event()
 
+    def start(self) -> None:
+        """Start beating, and make this process's work carry the worker's name."""
+        global _this_worker
+        _this_worker = self.worker
+        super().start()
+
     def run(self) -> None:
         try:
             while True:
@@ -119,5 +158,8 @@ class Heartbeat(threading.Thread):
             connections.close_all()
 
     def stop(self, timeout: float = 10) -> None:
+        global _this_worker
         self._stopped.set()
         self.join(timeout)
+        if _this_worker == self.worker:
+            _this_worker = None

@@ -199,6 +199,30 @@ def tasks_fail_abandoned() -> int:
     return count
 
 
+def tasks_fail_orphaned() -> int:
+    """Mark failed, at once, every task still shown as running whose worker has stopped beating.
+
+    ``task_worker`` gives the database queue its heartbeat name as the worker id, so a task's
+    worker can be looked up. Only a worker with a heartbeat row gone stale counts as dead: a
+    worker that stops gracefully ends its task first, and one from before worker ids matched
+    heartbeats has no row (``tasks_fail_abandoned`` still catches its tasks, an hour on).
+    """
+    if not _database_queue():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    from shared.heartbeat import workers_stale_names
+
+    running = DBTaskResult.objects.filter(status="RUNNING").values_list("id", "worker_ids")
+    claimed_by = {str(task_id): ids[-1] for task_id, ids in running if ids}
+    dead = workers_stale_names(set(claimed_by.values()))
+    orphaned = [task_id for task_id, worker in claimed_by.items() if worker in dead]
+    count = sum(task_mark_abandoned(task_id) for task_id in orphaned)
+    if count:
+        logger.warning("%d tasks marked failed: their worker stopped beating", count)
+    return count
+
+
 def enqueue_on_commit(job: Task[..., Any], **kwargs: Any) -> None:
     """Queue ``job`` once the transaction commits; if the Redis queue is down, log it and carry
     on, so the page that asked still answers. Use it only for work that has a state of its

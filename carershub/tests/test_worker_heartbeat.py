@@ -217,3 +217,36 @@ def test_a_real_worker_is_seen_while_it_runs_and_missed_when_it_dies(tmp_path):
     # A killed worker cannot say goodbye: its last beat stands until it is too old.
     assert heartbeats() == 1
     assert health(0, 30, 62) == "200 ok ok / 200 ok ok / 200 degraded stale"
+
+
+@pytest.mark.parametrize(
+    ("beat_seconds_ago", "failed"),
+    [(None, 0), (1, 0), (61, 1)],
+    ids=["no heartbeat row", "still beating", "stopped beating"],
+)
+def test_a_task_whose_worker_stopped_beating_is_marked_failed_at_once(
+    db, settings, beat_seconds_ago, failed
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from carershub.tasks import recover_lost_work
+    from shared.queue import WORKER_STOPPED, tasks_fail_orphaned
+
+    settings.TASKS = DATABASE_QUEUE
+    settings.WORKER_HEARTBEAT_TIMEOUT = 60
+    recover_lost_work.enqueue()
+    DBTaskResult.objects.update(
+        status="RUNNING", started_at=timezone.now(), worker_ids=["old", "m:1:abcd"]
+    )
+    if beat_seconds_ago is not None:
+        seen = timezone.now() - timedelta(seconds=beat_seconds_ago)
+        WorkerHeartbeat.objects.create(name="m:1:abcd", started_at=seen, seen_at=seen)
+    # A worker named only in an earlier claim is not this task's worker.
+    WorkerHeartbeat.objects.create(
+        name="old", started_at=timezone.now(), seen_at=timezone.now() - timedelta(hours=1)
+    )
+
+    assert tasks_fail_orphaned() == failed
+    row = DBTaskResult.objects.get()
+    assert row.status == ("FAILED" if failed else "RUNNING")
+    assert row.exception_class_path == (WORKER_STOPPED if failed else "")

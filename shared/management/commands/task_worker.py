@@ -65,18 +65,23 @@ class Command(BaseCommand):
         try:
             if "email" in queues:
                 outbox_recover()
-            self._run(backend, queues=queues, burst=options["burst"])
+            self._run(backend, queues=queues, burst=options["burst"], name=heartbeat.worker)
         finally:
             heartbeat.stop()
 
-    def _run(self, backend: str, *, queues: list[str], burst: bool) -> None:
+    def _run(self, backend: str, *, queues: list[str], burst: bool, name: str) -> None:
+        # The queue records the heartbeat's name as the worker of each task it takes, so that
+        # the tasks of a worker that stopped beating can be found (``shared.queue``).
         if backend.startswith("django_tasks_rq."):
             extra = ["--burst"] if burst else []
             # RQ must build jobs with the Django Tasks job class to run Task objects, and
             # run its scheduler for tasks queued to run later (emails tried again).
             call_command(
-                "rqworker", *queues, "--job-class", RQ_JOB_CLASS, "--with-scheduler", *extra
+                "rqworker",
+                *queues,
+                *("--job-class", RQ_JOB_CLASS, "--name", name, "--with-scheduler"),
+                *extra,
             )
         elif backend.startswith("django_tasks_db."):
             extra = ["--batch"] if burst else []
-            call_command("db_worker", "--queue-name", ",".join(queues), *extra)
+            call_command("db_worker", "--queue-name", ",".join(queues), "--worker-id", name, *extra)
