@@ -13,8 +13,11 @@ class BenchmarksConfig(AppConfig):
         from benchmarks.selectors import is_assessment_of
         from organisations import hooks
         from plans.public import CriteriaSource, offer_criteria
+        from shared import backups
 
         hooks.home_cards.register(benchmarks_hooks.home_cards)
+        # Evidence keeps its stored file's name in a plain field: backups check those files.
+        backups.stored_name_fields.register(benchmarks_hooks.stored_name_fields)
 
         # Load and check every framework file now: a bad file stops start-up with a message
         # naming it, rather than failing on the first page that needs it.

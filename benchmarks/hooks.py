@@ -1,10 +1,16 @@
-"""What benchmarks adds to organisations' hook points (``organisations.hooks``): the home card.
+"""What benchmarks adds to hook points below it: the home card (``organisations.hooks``), and
+the field that names evidence's stored files (``shared.backups``).
 
 Registered in ``BenchmarksConfig.ready()``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import models
+
+from benchmarks.models import EvidenceFile
 from organisations.hooks import HomeCard, HomeViewer
 
 #: After the commitment (40).
@@ -20,3 +26,8 @@ def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
     ):
         return []
     return [HomeCard(order=HOME_CARD_ORDER, template="benchmarks/_home_card.html")]
+
+
+def stored_name_fields() -> list[models.Field[Any, Any]]:
+    """Evidence is stored under a random name kept in a ``CharField``, not a ``FileField``."""
+    return [EvidenceFile._meta.get_field("stored_name")]
