@@ -221,8 +221,9 @@ class Cluster:
         port = self.ports.setdefault(name, free_port())
         self._start(
             name,
-            [PYTHON, "-m", "gunicorn", "carershub.wsgi", "--bind", f"127.0.0.1:{port}",
-             "--workers", "2", "--graceful-timeout", "20", "--access-logfile", "-"],
+            [PYTHON, "-m", "gunicorn", "carershub.wsgi", "--config",
+             "python:carershub.gunicorn_hooks", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--graceful-timeout", "30"],
         )  # fmt: skip
         wait_for(
             lambda: _answers(f"{self.url(name)}/healthz"), what=name, process=self.processes[name]
