@@ -16,6 +16,7 @@ import importlib.util
 import os
 import re
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -149,10 +150,87 @@ def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(
     assert _downloads(_on(hr, cluster, "web2"), criterion)["minutes-on-web1.txt"] == body
 
 
-def _staff_file(rows: int) -> bytes:
+def _staff_file(rows: int, prefix: str) -> bytes:
     lines = ["Staff Number,First Name,Last Name"]
-    lines += [f"MN{n:06d},Node,Tester {n}" for n in range(rows)]
+    lines += [f"{prefix}{n:06d},Node,Tester {n}" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
+
+
+def _checked_import(cluster: Any, hr: Visitor, prefix: str) -> int:
+    """HR uploads a large file through web1 and a worker checks it; returns the import's id."""
+    upload = _on(hr, cluster, "web1").submit(
+        f"/o/{ORG}/staff/import/",
+        f"/o/{ORG}/staff/import/",
+        {},
+        files={"file": ("staff.csv", _staff_file(ROWS, prefix), "text/csv")},
+    )
+    assert upload.status_code == 302, upload.text[-1500:]
+    found = re.search(r"/staff/import/(\d+)/status/", upload.headers["Location"])
+    assert found, upload.headers["Location"]
+    job = int(found.group(1))
+    _wait(lambda: _status(cluster, job)[0] == "previewed", "the file to be checked", timeout=180)
+    return job
+
+
+def _confirm(cluster: Any, hr: Visitor, job: int) -> None:
+    """HR confirms the import on web2, where the load balancer sent them next."""
+    preview = f"/o/{ORG}/staff/import/{job}/"
+    confirm = _on(hr, cluster, "web2").submit(preview, f"{preview}confirm/", {})
+    assert confirm.status_code == 302, confirm.text[-1500:]
+
+
+def _status(cluster: Any, job: int) -> tuple[str, str]:
+    row = _sql(cluster, "SELECT status, worker FROM organisations_staffimport WHERE id=%s", job)
+    return row[0][0], row[0][1]
+
+
+def _running_on(cluster: Any, job: int) -> tuple[str, str]:
+    """Once a worker runs the import: (its name in the cluster, its heartbeat name)."""
+    _wait(lambda: _status(cluster, job)[0] == "running" and _status(cluster, job)[1], "a worker")
+    heartbeat = _status(cluster, job)[1]
+    name = next(n for n in ("worker1", "worker2") if f":{cluster.processes[n].pid}:" in heartbeat)
+    return name, heartbeat
+
+
+def _imported(cluster: Any, prefix: str) -> int:
+    return int(
+        _sql(
+            cluster,
+            "SELECT count(*) FROM organisations_staffrecord WHERE staff_number LIKE %s",
+            f"{prefix}%",
+        )[0][0]
+    )
+
+
+def test_a_worker_asked_to_stop_finishes_its_import_and_one_told_twice_hands_it_on(
+    cluster: Any, hr: Visitor
+) -> None:
+    # Asked once (SIGTERM, as systemd or Kubernetes asks): the import is finished first.
+    job = _checked_import(cluster, hr, "GA")
+    _confirm(cluster, hr, job)
+    name, heartbeat = _running_on(cluster, job)
+    os.kill(cluster.processes[name].pid, signal.SIGTERM)
+    assert cluster.processes[name].wait(timeout=180) == 0
+    assert _status(cluster, job)[0] == "applied"
+    assert _imported(cluster, "GA") == ROWS
+    beats = "SELECT count(*) FROM carershub_workerheartbeat WHERE name = %s"
+    assert _sql(cluster, beats, heartbeat)[0][0] == 0  # it said goodbye
+    cluster.start_worker(name)
+
+    # Told twice (the grace period ran out): it stops at once, nothing of the import is
+    # written, and the other worker takes it over as soon as the recovery check runs.
+    job = _checked_import(cluster, hr, "GB")
+    _confirm(cluster, hr, job)
+    name, heartbeat = _running_on(cluster, job)
+    os.kill(cluster.processes[name].pid, signal.SIGTERM)
+    time.sleep(0.2)
+    os.kill(cluster.processes[name].pid, signal.SIGTERM)
+    cluster.processes[name].wait(timeout=60)
+    assert _status(cluster, job)[0] in {"running", "queued"}, "it finished before it stopped"
+    assert _imported(cluster, "GB") == 0
+    _wait(lambda: _status(cluster, job)[0] == "applied", "the other worker", timeout=240)
+    assert _imported(cluster, "GB") == ROWS
+    cluster.start_worker(name)
 
 
 class Writer(threading.Thread):
@@ -184,23 +262,10 @@ class Writer(threading.Thread):
 def test_an_import_survives_its_worker_and_a_web_server_being_killed(
     cluster: Any, hr: Visitor
 ) -> None:
-    # HR uploads a large file through web1; a worker checks it in the background.
-    upload = _on(hr, cluster, "web1").submit(
-        f"/o/{ORG}/staff/import/",
-        f"/o/{ORG}/staff/import/",
-        {},
-        files={"file": ("staff.csv", _staff_file(ROWS), "text/csv")},
-    )
-    assert upload.status_code == 302, upload.text[-1500:]
-    found = re.search(r"/staff/import/(\d+)/status/", upload.headers["Location"])
-    assert found, upload.headers["Location"]
-    job = int(found.group(1))
+    job = _checked_import(cluster, hr, "MN")
 
     def status() -> tuple[str, str]:
-        row = _sql(cluster, "SELECT status, worker FROM organisations_staffimport WHERE id=%s", job)
-        return row[0][0], row[0][1]
-
-    _wait(lambda: status()[0] == "previewed", "the file to be checked", timeout=180)
+        return _status(cluster, job)
 
     # Meanwhile (from now until web1 dies) someone else keeps uploading evidence through web1.
     writer_person = Visitor(cluster.url("web1"))
@@ -211,17 +276,10 @@ def test_an_import_survives_its_worker_and_a_web_server_being_killed(
 
     _wait(lambda: len(writer.acknowledged) >= 3, "web1 to acknowledge some uploads")
 
-    # HR confirms the import on web2, where the load balancer sent them next.
-    preview = f"/o/{ORG}/staff/import/{job}/"
-    confirm = _on(hr, cluster, "web2").submit(preview, f"{preview}confirm/", {})
-    assert confirm.status_code == 302, confirm.text[-1500:]
+    _confirm(cluster, hr, job)
 
     # A worker takes the import; it and web1 are killed while it runs.
-    _wait(lambda: status()[0] == "running" and status()[1], "a worker to take the import")
-    doomed = status()[1]
-    victim = next(
-        name for name in ("worker1", "worker2") if f":{cluster.processes[name].pid}:" in doomed
-    )
+    victim, doomed = _running_on(cluster, job)
     cluster.kill(victim)
     cluster.kill("web1")
     writer.join(timeout=120)
@@ -229,14 +287,13 @@ def test_an_import_survives_its_worker_and_a_web_server_being_killed(
 
     # Killed part-way: nothing of the import is written yet, and it is not lost.
     assert status()[0] in {"running", "queued"}, "the worker finished before it was killed"
-    imported = "SELECT count(*) FROM organisations_staffrecord WHERE staff_number LIKE 'MN%%'"
-    assert _sql(cluster, imported)[0][0] == 0
+    assert _imported(cluster, "MN") == 0
 
     # The other worker still beats, so the site says so while it takes the import over.
     health = requests.get(f"{cluster.url('web2')}/healthz", timeout=30).json()
     assert health["worker"] == "ok", health
     _wait(lambda: status()[0] == "applied", "the other worker to apply the import", timeout=240)
-    assert _sql(cluster, imported)[0][0] == ROWS
+    assert _imported(cluster, "MN") == ROWS
     page = _on(hr, cluster, "web2").get(f"/o/{ORG}/staff/import/{job}/status/")
     assert page.status_code == 200
     assert "Import complete" in page.text
