@@ -542,6 +542,9 @@ LOGGING = {
         # (a second console handler, and error emails that would carry the whole request).
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "apscheduler": {"level": "WARNING"},
+        # The Azure SDK logs every HTTP request and response at INFO: noise, and each names
+        # a stored file. Its warnings and errors still come through.
+        "azure": {"level": "WARNING"},
     },
 }
 

@@ -345,3 +345,12 @@ def test_the_request_id_helpers_nest():
             assert inner != outer
         assert current_request_id() == outer
     assert current_request_id() is None
+
+
+def test_the_azure_sdk_logs_no_line_per_request():
+    """Its HTTP policy writes each request and response at INFO, naming the stored file."""
+    import logging
+
+    policy = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+    assert not policy.isEnabledFor(logging.INFO)
+    assert policy.isEnabledFor(logging.WARNING)
