@@ -7,14 +7,19 @@ import math
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from leave.models import CalendarFeed, CarersLeaveDay, DependantsTimeOff, RequestStatus
 from organisations.models import StaffRecord
-from shared.calendars import all_day_event, calendar_bytes, feed_stamp, new_calendar
+from shared.calendars import (
+    all_day_event,
+    calendar_bytes,
+    feed_first_read_today,
+    feed_stamp,
+    new_calendar,
+)
 
 _SHOWN = {
     RequestStatus.REQUESTED: "asked for",
@@ -54,16 +59,10 @@ def calendar_feed_for(token: str) -> CalendarFeed | None:
 
 def calendar_feed_read(*, feed: CalendarFeed) -> bytes:
     """The feed for a calendar app. The first read of each day is audited (a calendar app
-    polls every few minutes, and an entry a poll would bury the log): nobody signs in, so the
-    entry says the private link was used, not who used it. Of two polls racing, one writes."""
-    today = timezone.localdate()
+    polls every few minutes: ``shared.calendars.feed_first_read_today``): nobody signs in, so
+    the entry says the private link was used, not who used it."""
     with transaction.atomic():
-        first_today = (
-            CalendarFeed.objects.filter(pk=feed.pk)
-            .exclude(last_read_on=today)
-            .update(last_read_on=today)
-        )
-        if first_today:
+        if feed_first_read_today(feed):
             audit_record(
                 actor=None,
                 action=Action.VIEW,

@@ -11,7 +11,6 @@ import secrets
 from datetime import date, datetime
 
 from django.db import transaction
-from django.utils import timezone
 from icalendar import Event
 
 from accounts.models import User
@@ -19,7 +18,13 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Membership, Organisation
 from plans.models import ActionPoint, ActionStatus, PersonalPlan, PersonalPlanRow, PlanCalendarFeed
-from shared.calendars import all_day_event, calendar_bytes, feed_stamp, new_calendar
+from shared.calendars import (
+    all_day_event,
+    calendar_bytes,
+    feed_first_read_today,
+    feed_stamp,
+    new_calendar,
+)
 
 SUMMARY_LENGTH = 80
 
@@ -76,17 +81,10 @@ def plan_calendar_feed_for(token: str) -> PlanCalendarFeed | None:
 
 def plan_calendar_feed_read(*, feed: PlanCalendarFeed) -> bytes:
     """The feed for a calendar app. The first read of each day is audited (a calendar app
-    polls every few minutes, and an entry a poll would bury the log): nobody signs in, so
-    the entry says the private link was used, not who used it. Of two polls racing, one
-    writes."""
-    today = timezone.localdate()
+    polls every few minutes: ``shared.calendars.feed_first_read_today``): nobody signs in,
+    so the entry says the private link was used, not who used it."""
     with transaction.atomic():
-        first_today = (
-            PlanCalendarFeed.objects.filter(pk=feed.pk)
-            .exclude(last_read_on=today)
-            .update(last_read_on=today)
-        )
-        if first_today:
+        if feed_first_read_today(feed):
             audit_record(
                 actor=None,
                 action=Action.VIEW,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -67,6 +68,20 @@ def feed_stamp() -> datetime:
     of the request, so the same entries make the same file all day and a calendar app that
     polls every few minutes is answered 304 until something changes (``feed_response``)."""
     return timezone.now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def feed_first_read_today(feed: Model) -> bool:
+    """Mark ``feed`` (a model with a ``last_read_on`` date) as read today; ``True`` only for
+    the first read of the day, which the caller audits. A calendar app polls every few
+    minutes, and an audit entry per poll would bury the log and grow it for ever. One
+    conditional update decides, so of two polls racing exactly one is first."""
+    today = timezone.localdate()
+    return bool(
+        type(feed)
+        ._default_manager.filter(pk=feed.pk)
+        .exclude(last_read_on=today)
+        .update(last_read_on=today)
+    )
 
 
 def feed_response(request: HttpRequest, body: bytes) -> HttpResponseBase:
