@@ -1,7 +1,10 @@
 """The append-only record of who read or changed a personal record (docs/trust-rules.md, rule 5).
 
 Rows are never updated or deleted: the model refuses it everywhere, and on PostgreSQL a
-trigger refuses it at the database too (see the migration ``audit_append_only_trigger``).
+trigger refuses it at the database too (see the migration ``audit_append_only_trigger``; since
+``audit_partitioned_by_month`` it is on the partitioned table and so on every month's
+partition). Only whole months past the retention period leave, archived first
+(``audit.archive``).
 """
 
 from __future__ import annotations

@@ -73,3 +73,27 @@ def audit_record_many(
     ]
     AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)
+
+
+def audit_record_operation(
+    *,
+    action: Action,
+    channel: Channel,
+    object_type: str,
+    object_id: str,
+    summary: str,
+    changes: dict[str, Any],
+) -> AuditEvent:
+    """Append one event about something that is not a row of a model, done by the system or
+    an operator at the command line (a month of the audit log archived and dropped)."""
+    return AuditEvent.objects.create(
+        actor=None,
+        actor_label=_label(None),
+        organisation_id=None,
+        action=action,
+        channel=channel,
+        object_type=object_type,
+        object_id=object_id,
+        summary=summary[:300],
+        changes=changes,
+    )

@@ -466,6 +466,12 @@ if TASK_RUNNING_TIMEOUT < HEAVY_TASK_TIMEOUT:
     # A heavy task still running would be marked failed under its worker.
     raise ConfigError("TASK_RUNNING_TIMEOUT must be at least HEAVY_TASK_TIMEOUT")
 
+# Audit entries are kept at least this many months; `manage.py audit_archive` archives and
+# drops whole months older than that, on PostgreSQL (docs/deploy.md "Audit log retention").
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 84)
+if AUDIT_RETENTION_MONTHS < 1:
+    raise ConfigError("AUDIT_RETENTION_MONTHS must be 1 or more")
+
 # A strict policy everywhere, not only in production, so tests catch inline scripts early.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
