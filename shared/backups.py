@@ -561,10 +561,70 @@ def _restore_database(directory: Path, manifest: dict[str, Any], *, force: bool)
         "--no-password",
     ]
     if force:
-        command += ["--clean", "--if-exists"]
-    _run([*command, str(source)], what="pg_restore")
+        _restore_over(source)
+    else:
+        _run([*command, str(source)], what="pg_restore")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # a dump carries no planner statistics
+
+
+def _restore_over(source: Path) -> None:
+    """A forced restore on PostgreSQL: empty the site's schema and restore into it, as one
+    transaction, so a restore that fails part-way leaves the database as it was.
+
+    ``pg_restore --clean`` cannot be used: it drops each partition's share of the audit
+    table's primary key on its own, which PostgreSQL refuses for a partitioned table. So
+    pg_restore writes the restore as SQL, and psql runs it after dropping the schema,
+    inside one ``--single-transaction``. Tables outside the backup go too: afterwards the
+    database holds what the backup holds and nothing else.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        (schema,) = cursor.fetchone()
+    connection.close()  # its own session would block the schema's drop
+    quoted = connection.ops.quote_name(schema)
+    header = f"DROP SCHEMA {quoted} CASCADE;\nCREATE SCHEMA {quoted};\n".encode()
+    env = _libpq_env()
+    script = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
+        [_program("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(source)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    psql = subprocess.Popen(  # noqa: S603
+        [
+            _program("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            "--no-password",
+            "--output=/dev/null",
+        ],
+        env=env,
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert script.stdout is not None
+    assert psql.stdin is not None
+    try:
+        psql.stdin.write(header)
+        while chunk := script.stdout.read(CHUNK_BYTES):
+            psql.stdin.write(chunk)
+    except BrokenPipeError:
+        pass  # psql stopped at an error; its message is read below
+    finally:
+        psql.stdin.close()
+    written_error = script.stderr.read().decode(errors="replace") if script.stderr else ""
+    script.wait()
+    psql_error = psql.stderr.read() if psql.stderr else b""
+    psql.wait()
+    if script.returncode != 0:
+        raise BackupError(f"pg_restore failed:\n{written_error.strip()}")
+    if psql.returncode != 0:
+        raise BackupError(
+            f"The restore failed, and nothing was changed:\n{psql_error.decode(errors='replace').strip()}"
+        )
 
 
 def _restore_objects(

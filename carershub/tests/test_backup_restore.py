@@ -162,7 +162,9 @@ with StaffImport.objects.get().file.open("rb") as handle:
     staff_file = handle.read()
 with connection.cursor() as cursor:  # the audit log's append-only trigger came back too
     cursor.execute(
+        # On the audit table itself (each monthly partition carries a copy of it too).
         "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_event_append_only'"
+        " AND tgrelid = 'audit_auditevent'::regclass"
         if connection.vendor == "postgresql" else "SELECT 1"
     )
     trigger = cursor.fetchone()[0] == 1
