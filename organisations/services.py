@@ -11,8 +11,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -593,7 +593,8 @@ def staff_imports_take_over() -> int:
     gone or stale. On PostgreSQL, a job whose row is still locked is being worked on by a live
     transaction, whatever the heartbeat says (the database may have been away long enough
     to make every heartbeat late), so it is skipped: the database itself ends the lock of a
-    process that died.
+    process that died. There, an import marked as running whose row has stayed unlocked for
+    ``WORKER_HEARTBEAT_TIMEOUT`` is taken over even if its worker still beats.
     """
     from organisations.tasks import apply_staff_import, check_staff_import
 
@@ -604,12 +605,21 @@ def staff_imports_take_over() -> int:
     if not workers:
         return 0
     dead = workers - workers_alive_names()
+    orphaned = Q(worker__in=dead)
+    if connection.features.has_select_for_update_skip_locked:
+        # An import's own transaction holds its row from a moment after it is marked as
+        # running until it ends, so a row unlocked for that long has lost its transaction,
+        # whatever process held it: RQ runs each task in a child process, which can die
+        # while its worker beats on.
+        long_ago = timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_TIMEOUT)
+        orphaned |= Q(status=StaffImportStatus.RUNNING, started_at__lt=long_ago)
     taken = 0
-    for job_id in busy.filter(worker__in=dead).values_list("pk", flat=True):
+    for job_id in busy.filter(orphaned).values_list("pk", flat=True):
         with transaction.atomic():
             job = (
                 StaffImport.objects.select_for_update(skip_locked=True)
-                .filter(pk=job_id, worker__in=dead)
+                .filter(orphaned, pk=job_id)
+                .exclude(worker="")
                 .first()
             )
             if job is None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from carershub.tests.personas import World
@@ -150,3 +151,29 @@ def test_the_worker_running_an_import_is_recorded_on_it(
     assert seen == ["web-9:127:this"]
     job.refresh_from_db()
     assert job.status == StaffImportStatus.APPLIED
+
+
+@pytest.mark.parametrize(("seconds_ago", "taken"), [(61, 1), (1, 0)])
+def test_on_postgresql_an_unlocked_import_running_too_long_is_taken_over_even_if_its_worker_beats(
+    world: World,
+    large: None,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    seconds_ago: int,
+    taken: int,
+) -> None:
+    """RQ runs each task in a child process: the child can die while its worker beats on.
+    Nothing holds the import's row then, which on PostgreSQL is proof enough after a while."""
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("SQLite has no row locks to tell a live import from a dead one")
+    settings.WORKER_HEARTBEAT_TIMEOUT = 60
+    job = _running(world, worker="web-9:128:beats", capture=django_capture_on_commit_callbacks)
+    _beat("web-9:128:beats", seconds_ago=1)
+    StaffImport.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - timedelta(seconds=seconds_ago)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert staff_imports_take_over() == taken
+    job.refresh_from_db()
+    assert job.status == (StaffImportStatus.QUEUED if taken else StaffImportStatus.RUNNING)
+    assert len(queued) == taken

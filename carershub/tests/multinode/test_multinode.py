@@ -150,19 +150,24 @@ def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(
     assert _downloads(_on(hr, cluster, "web2"), criterion)["minutes-on-web1.txt"] == body
 
 
+#: A file that takes a worker several times the heartbeat timeout to apply, so that the
+#: recovery check (every 2 seconds) sees a live import that has run longer than that.
+LONG_ROWS = 30000
+
+
 def _staff_file(rows: int, prefix: str) -> bytes:
     lines = ["Staff Number,First Name,Last Name"]
     lines += [f"{prefix}{n:06d},Node,Tester {n}" for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 
-def _checked_import(cluster: Any, hr: Visitor, prefix: str) -> int:
+def _checked_import(cluster: Any, hr: Visitor, prefix: str, rows: int = ROWS) -> int:
     """HR uploads a large file through web1 and a worker checks it; returns the import's id."""
     upload = _on(hr, cluster, "web1").submit(
         f"/o/{ORG}/staff/import/",
         f"/o/{ORG}/staff/import/",
         {},
-        files={"file": ("staff.csv", _staff_file(ROWS, prefix), "text/csv")},
+        files={"file": ("staff.csv", _staff_file(rows, prefix), "text/csv")},
     )
     assert upload.status_code == 302, upload.text[-1500:]
     found = re.search(r"/staff/import/(\d+)/status/", upload.headers["Location"])
@@ -192,6 +197,12 @@ def _running_on(cluster: Any, job: int) -> tuple[str, str]:
     return name, heartbeat
 
 
+def _taken_over(cluster: Any, job: int) -> bool:
+    """Whether a worker's recovery check queued the import again (it logs each one)."""
+    said = f"Staff import {job} queued again"
+    return any(said in cluster.log(name) for name in ("worker1", "worker2"))
+
+
 def _imported(cluster: Any, prefix: str) -> int:
     return int(
         _sql(
@@ -206,15 +217,17 @@ def test_a_worker_asked_to_stop_finishes_its_import_and_one_told_twice_hands_it_
     cluster: Any, hr: Visitor
 ) -> None:
     # Asked once (SIGTERM, as systemd or Kubernetes asks): the import is finished first.
-    job = _checked_import(cluster, hr, "GA")
+    job = _checked_import(cluster, hr, "GA", rows=LONG_ROWS)
     _confirm(cluster, hr, job)
     name, heartbeat = _running_on(cluster, job)
     os.kill(cluster.processes[name].pid, signal.SIGTERM)
     assert cluster.processes[name].wait(timeout=180) == 0
     assert _status(cluster, job)[0] == "applied"
-    assert _imported(cluster, "GA") == ROWS
+    assert _imported(cluster, "GA") == LONG_ROWS
     beats = "SELECT count(*) FROM carershub_workerheartbeat WHERE name = %s"
     assert _sql(cluster, beats, heartbeat)[0][0] == 0  # it said goodbye
+    # The recovery check ran every 2 seconds throughout and never took over the live import.
+    assert not _taken_over(cluster, job)
     cluster.start_worker(name)
 
     # Told twice (the grace period ran out): it stops at once, nothing of the import is
@@ -230,6 +243,7 @@ def test_a_worker_asked_to_stop_finishes_its_import_and_one_told_twice_hands_it_
     assert _imported(cluster, "GB") == 0
     _wait(lambda: _status(cluster, job)[0] == "applied", "the other worker", timeout=240)
     assert _imported(cluster, "GB") == ROWS
+    assert _taken_over(cluster, job)
     cluster.start_worker(name)
 
 
@@ -294,6 +308,7 @@ def test_an_import_survives_its_worker_and_a_web_server_being_killed(
     assert health["worker"] == "ok", health
     _wait(lambda: status()[0] == "applied", "the other worker to apply the import", timeout=240)
     assert _imported(cluster, "MN") == ROWS
+    assert _taken_over(cluster, job)
     page = _on(hr, cluster, "web2").get(f"/o/{ORG}/staff/import/{job}/status/")
     assert page.status_code == 200
     assert "Import complete" in page.text
