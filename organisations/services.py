@@ -489,7 +489,7 @@ def staff_import_run_check(*, job_id: int) -> dict[str, int]:
             with job.file.open("rb") as handle:
                 plan = _staff_import_check(job=job, upload=handle, list_problems=True)
             if not plan.ok:
-                job.file.delete(save=False)  # a file with problems is not kept
+                _file_dropped_on_commit(job)  # a file with problems is not kept
             job.save(update_fields=["counts", "preview", "problems", "status", "file"])
     except Exception:
         _staff_import_failed(job_id)
@@ -638,6 +638,20 @@ def staff_imports_take_over() -> int:
     return taken
 
 
+def _file_dropped_on_commit(job: StaffImport) -> None:
+    """Clear ``job``'s file now and delete it from the store once the transaction commits.
+
+    Deleting it straight away would leave, if the transaction then failed (the database
+    went away at the commit), a job that still names a file that is gone: the import could
+    not be run again.
+    """
+    if not job.file:
+        return
+    name, storage = str(job.file.name), job.file.storage
+    job.file = None  # saved as "", as FieldFile.delete leaves it
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _staff_import_failed(job_id: int) -> None:
     job = StaffImport.objects.get(pk=job_id)
     job.status = StaffImportStatus.FAILED
@@ -662,6 +676,7 @@ def _staff_import_apply(*, job: StaffImport, by: User | None) -> staff_import.Im
         )
     job.counts = plan.counts()
     job.preview = {}  # names in the preview are personal data; they are not kept
+    _file_dropped_on_commit(job)
     job.status = StaffImportStatus.APPLIED if plan.ok else StaffImportStatus.REJECTED
     job.finished_at = timezone.now()
     job.save(
@@ -673,9 +688,9 @@ def _staff_import_apply(*, job: StaffImport, by: User | None) -> staff_import.Im
             "confirmed_by",
             "left_confirmed",
             "left_forced",
+            "file",
         ]
     )
-    job.file.delete(save=True)
     return plan
 
 

@@ -177,3 +177,29 @@ def test_on_postgresql_an_unlocked_import_running_too_long_is_taken_over_even_if
     job.refresh_from_db()
     assert job.status == (StaffImportStatus.QUEUED if taken else StaffImportStatus.RUNNING)
     assert len(queued) == taken
+
+
+def test_an_import_rolled_back_keeps_its_file_for_the_next_run(
+    world: World, large: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The file goes only once the import commits: a worker that dies at the commit leaves a
+    job that can be run again, its file still there."""
+    from django.db import transaction
+
+    from organisations.services import _staff_import_apply
+
+    job = _running(world, worker="web-9:129:dies", capture=django_capture_on_commit_callbacks)
+    stored = job.file.name
+    assert stored
+
+    def applied_then_lost() -> None:
+        with transaction.atomic():
+            _staff_import_apply(job=job, by=world.hr_admin)
+            raise RuntimeError("the connection was lost at the commit")
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        applied_then_lost()
+    assert job.file.storage.exists(stored)
+    job.refresh_from_db()
+    assert job.file.name == stored
+    assert not StaffRecord.objects.filter(organisation=world.org, staff_number="Q1").exists()

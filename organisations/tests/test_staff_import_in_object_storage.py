@@ -44,7 +44,7 @@ def imported(world: World) -> int:
 
 
 def test_a_file_checked_while_hr_waits_is_kept_in_the_store_and_imported_from_it(
-    client: Any, world: World, store: Any
+    client: Any, world: World, store: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     content = staff_file(2000)
     assert len(content) > 2 * CHUNK_BYTES
@@ -57,10 +57,12 @@ def test_a_file_checked_while_hr_waits_is_kept_in_the_store_and_imported_from_it
 
     base = f"/o/{world.org.slug}/staff/import/{job.pk}/"
     assert "Number 00001" in client.get(base).content.decode()
-    response = client.post(f"{base}confirm/")
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once it commits
+        response = client.post(f"{base}confirm/")
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.status == StaffImportStatus.APPLIED, job.problems
+    assert not job.file
     assert job.counts["add"] == 2000
     assert imported(world) == 2000
     assert store.keys() == []  # the file of personal data is gone once imported
