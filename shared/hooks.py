@@ -1,6 +1,7 @@
 """A named hook point: where a lower app lets the apps above it take part without importing
 them (docs/architecture.md, "Layers"). ``organisations.hooks`` and ``accounts.hooks`` declare
-their points with it and document the rules every point keeps.
+their points with it and document the rules every point keeps; ``shared.backups`` declares
+``stored_name_fields``.
 """
 
 from __future__ import annotations
