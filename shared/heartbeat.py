@@ -129,6 +129,7 @@ class Heartbeat(threading.Thread):
         self.interval = interval if interval is not None else settings.WORKER_HEARTBEAT_SECONDS
         self.worker = name or worker_name()
         self._stopped = threading.Event()
+        self._keep_row = False
 
     def start(self) -> None:
         """Start beating, and make this process's work carry the worker's name."""
@@ -142,6 +143,8 @@ class Heartbeat(threading.Thread):
                 self._beat()
                 if self._stopped.wait(self.interval):
                     break
+            if self._keep_row:
+                return
             try:
                 heartbeat_end(name=self.worker)
             except DatabaseError as exc:
@@ -156,6 +159,12 @@ class Heartbeat(threading.Thread):
             logger.warning("Worker heartbeat not written (%s)", type(exc).__name__)
         finally:
             connections.close_all()
+
+    def abandon(self, timeout: float = 10) -> None:
+        """Stop beating but leave the row to go stale, as a killed worker's does, so that
+        ``recover_lost_work`` takes over whatever work this worker may still hold."""
+        self._keep_row = True
+        self.stop(timeout)
 
     def stop(self, timeout: float = 10) -> None:
         global _this_worker

@@ -335,9 +335,12 @@ def outbox_prune(*, now: datetime | None = None) -> int:
 
 
 def outbox_delayed(*, older_than: timedelta = timedelta(minutes=10)) -> bool:
-    """Whether an email has waited, or been "being sent", for ``older_than`` past its time:
-    no worker runs, or the mail server keeps refusing. One indexed query, for ``/healthz``."""
+    """Whether an email still unsent was queued, or was due, more than ``older_than`` ago: no
+    worker runs, or the mail server keeps refusing. Its time to try next is not enough, as
+    each refusal moves it on. One indexed query, for ``/healthz``."""
     cutoff = timezone.now() - older_than
-    return OutboundEmail.objects.filter(
-        status__in=[Status.QUEUED, Status.SENDING], due_at__lt=cutoff
-    ).exists()
+    return (
+        OutboundEmail.objects.filter(status__in=[Status.QUEUED, Status.SENDING])
+        .filter(Q(due_at__lt=cutoff) | Q(created_at__lt=cutoff))
+        .exists()
+    )

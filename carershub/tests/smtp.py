@@ -2,7 +2,8 @@
 
 ``smtp_sink`` yields the list of messages received. ``smtp_server`` yields the ``Sink`` itself,
 which can also refuse recipients, answer DATA with an error a number of times before
-accepting, or hold its answer to a message (as a slow server would) until told to let go.
+accepting, hold its answer to a message (as a slow server would) until told to let go, or
+stop listening and start again on the same port (a mail server down and back).
 """
 
 from __future__ import annotations
@@ -33,6 +34,19 @@ class Sink:
         self.received = threading.Event()
         self.release = threading.Event()
         self.port = 0
+        self._controller: Controller | None = None
+
+    def listen(self) -> None:
+        """Accept connections: on a free port, or on the same one again after ``stop``."""
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port or _free_port())
+        self._controller.start()
+        self.port = self._controller.port
+
+    def stop(self) -> None:
+        """Close the port: connections are refused, as by a mail server that is down."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     async def handle_RCPT(  # noqa: N802
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -63,14 +77,12 @@ def _free_port() -> int:
 @contextmanager
 def running_sink() -> Iterator[Sink]:
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    sink.port = controller.port
+    sink.listen()
     try:
         yield sink
     finally:
         sink.release.set()
-        controller.stop()
+        sink.stop()
 
 
 @pytest.fixture

@@ -90,6 +90,31 @@ def test_on_the_database_queue_a_retry_is_queued_to_run_when_it_is_due(db, setti
     assert retry.run_after == email.due_at
 
 
+def test_healthz_says_email_is_delayed_while_the_mail_server_keeps_refusing(
+    client, db, smtp_server
+):
+    """Each refusal moves the email's next attempt on, so its time to try next never falls
+    ten minutes behind; how long ago it was queued does."""
+    smtp_server.data_answers = [TRY_LATER] * 3
+    email = queue_one()
+    start = timezone.now()
+    for minutes in (4, 9):  # attempts 2 and 3, refused; the next is due at minute 13
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert outbox_recover() == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.QUEUED, 3)
+    with time_machine.travel(start + timedelta(minutes=9, seconds=30)):
+        assert client.get("/healthz").json()["email"] == "ok"
+    with time_machine.travel(start + timedelta(minutes=10, seconds=30)):
+        assert email.due_at > timezone.now()
+        assert client.get("/healthz").json()["email"] == "delayed"
+    with time_machine.travel(start + timedelta(minutes=16)):
+        assert outbox_recover() == 1  # the server takes it at last
+        assert client.get("/healthz").json()["email"] == "ok"
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+
+
 def test_a_refusal_for_good_fails_at_once_and_keeps_the_text_for_sending_again(db, smtp_server):
     smtp_server.rcpt_answer = "550 5.1.1 <person@example.org>: no such user"
     email = queue_one()

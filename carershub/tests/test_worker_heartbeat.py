@@ -115,6 +115,21 @@ def test_the_thread_beats_until_stopped_then_removes_its_row(transactional_db, s
     assert worker_health() == "stale"
 
 
+def test_an_abandoned_heartbeat_stops_and_leaves_its_row_to_go_stale(transactional_db, settings):
+    """What a worker does when its database went away: its work is then taken over as a
+    killed worker's would be."""
+    settings.TASKS = DATABASE_QUEUE
+    beating = Heartbeat(interval=0.05, name="abandoned-worker")
+    beating.start()
+    first = _wait_for(lambda: WorkerHeartbeat.objects.filter(name="abandoned-worker").first())
+    beating.abandon()
+    assert not beating.is_alive()
+    (row,) = WorkerHeartbeat.objects.filter(name="abandoned-worker")
+    assert row.seen_at >= first.seen_at
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert worker_health() == "stale"
+
+
 def _wait_for(found, seconds: float = 120, process: subprocess.Popen[bytes] | None = None):
     """Poll another process's (or thread's) work: there is no event to wait on across them.
     Generous, as a loaded machine takes a while to start Django; a process that has already

@@ -8,20 +8,35 @@ Before it starts, it queues again the emails a stopped worker left half-sent
 (``shared.outbox.outbox_recover``), so starting a worker after a crash is enough to send
 them. While it runs, a thread writes the worker's heartbeat (``shared.heartbeat``), which
 ``/healthz`` and ``/metrics`` read.
+
+When the database goes away (restarted, failed over, the network cut), django-tasks-db's
+worker raises, and a worker that exited would stay down until its supervisor restarted it, if
+one does: systemd gives up on a unit that fails five times in ten seconds, as one does that
+starts while the database is still down. So the worker waits for the database and starts
+again by itself, in the same process, under a new heartbeat name: the old name's row goes
+stale as a killed worker's would, and ``recover_lost_work`` takes over whatever task it was
+in the middle of, whose end could not be written.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
 
 from shared.heartbeat import Heartbeat
 from shared.outbox import outbox_recover
 
+logger = logging.getLogger(__name__)
+
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
+#: How often a worker whose database went away asks whether it is back.
+DATABASE_RETRY_SECONDS = 1.0
 
 
 def queues_asked(given: list[str] | None) -> list[str]:
@@ -60,14 +75,28 @@ class Command(BaseCommand):
         if backend.startswith("django.tasks."):
             self.stdout.write(f"{backend} runs tasks as they are enqueued; no worker is needed.")
             return
-        heartbeat = Heartbeat()
-        heartbeat.start()
-        try:
-            if "email" in queues:
-                outbox_recover()
-            self._run(backend, queues=queues, burst=options["burst"], name=heartbeat.worker)
-        finally:
+        while True:
+            heartbeat = Heartbeat()
+            heartbeat.start()
+            try:
+                if "email" in queues:
+                    outbox_recover()
+                self._run(backend, queues=queues, burst=options["burst"], name=heartbeat.worker)
+            except DatabaseError as exc:
+                heartbeat.abandon()
+                if options["burst"]:
+                    raise
+                logger.warning(
+                    "The database is unavailable (%s): the worker starts again when it answers",
+                    type(exc).__name__,
+                )
+                wait_for_database()
+                continue
+            except BaseException:
+                heartbeat.stop()
+                raise
             heartbeat.stop()
+            return
 
     def _run(self, backend: str, *, queues: list[str], burst: bool, name: str) -> None:
         # The queue records the heartbeat's name as the worker of each task it takes, so that
@@ -85,3 +114,15 @@ class Command(BaseCommand):
         elif backend.startswith("django_tasks_db."):
             extra = ["--batch"] if burst else []
             call_command("db_worker", "--queue-name", ",".join(queues), "--worker-id", name, *extra)
+
+
+def wait_for_database() -> None:
+    """Return once the database accepts a connection again (however long that takes)."""
+    while True:
+        connections.close_all()
+        try:
+            connections["default"].ensure_connection()
+        except DatabaseError:
+            time.sleep(DATABASE_RETRY_SECONDS)
+        else:
+            return
