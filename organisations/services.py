@@ -492,7 +492,7 @@ def staff_import_run_check(*, job_id: int) -> dict[str, int]:
                 _file_dropped_on_commit(job)  # a file with problems is not kept
             job.save(update_fields=["counts", "preview", "problems", "status", "file"])
     except Exception:
-        _staff_import_failed(job_id)
+        _staff_import_failed(job_id, worker=current_worker() or "")
         raise
     return plan.counts()
 
@@ -567,18 +567,23 @@ def staff_import_run_queued(*, job_id: int) -> dict[str, int]:
             return {}  # already dealt with, or discarded by housekeeping
         job.status = StaffImportStatus.RUNNING
         job.started_at = timezone.now()
-        job.worker = current_worker() or ""
+        job.worker = worker = current_worker() or ""
         job.save(update_fields=["status", "started_at", "worker"])
     try:
         with transaction.atomic():
             job = (
                 StaffImport.objects.select_for_update(of=("self",))
                 .select_related("organisation", "confirmed_by")
-                .get(pk=job_id)
+                .filter(pk=job_id, status=StaffImportStatus.RUNNING, worker=worker)
+                .first()
             )
+            if job is None:
+                # Taken over while this run stalled between its two transactions (the
+                # network gone for longer than the heartbeat timeout): the other run has it.
+                return {}
             plan = _staff_import_apply(job=job, by=job.confirmed_by)
     except Exception:
-        _staff_import_failed(job_id)
+        _staff_import_failed(job_id, worker=worker)
         raise
     return plan.counts()
 
@@ -604,7 +609,12 @@ def staff_imports_take_over() -> int:
     workers = set(busy.values_list("worker", flat=True))
     if not workers:
         return 0
-    dead = workers - workers_alive_names()
+    alive = workers_alive_names()
+    if not alive:
+        # Every heartbeat is stale: the database was away and the beats have not caught up
+        # yet (this check runs on a worker, so one is alive). Look again next time.
+        return 0
+    dead = workers - alive
     orphaned = Q(worker__in=dead)
     if connection.features.has_select_for_update_skip_locked:
         # An import's own transaction holds its row from a moment after it is marked as
@@ -619,6 +629,7 @@ def staff_imports_take_over() -> int:
             job = (
                 StaffImport.objects.select_for_update(skip_locked=True)
                 .filter(orphaned, pk=job_id)
+                .filter(status__in=[StaffImportStatus.CHECKING, StaffImportStatus.RUNNING])
                 .exclude(worker="")
                 .first()
             )
@@ -649,11 +660,30 @@ def _file_dropped_on_commit(job: StaffImport) -> None:
         return
     name, storage = str(job.file.name), job.file.storage
     job.file = None  # saved as "", as FieldFile.delete leaves it
-    transaction.on_commit(lambda: storage.delete(name))
+
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except Exception:
+            # The import stands, committed; only the file is left. Logged by name (a random
+            # one) so that an operator can remove it.
+            logger.exception("Staff file %s not deleted from the store", name)
+
+    transaction.on_commit(delete)
 
 
-def _staff_import_failed(job_id: int) -> None:
-    job = StaffImport.objects.get(pk=job_id)
+def _staff_import_failed(job_id: int, *, worker: str | None = None) -> None:
+    """Mark an import failed and delete its file. Given the ``worker`` that ran it, only if
+    that run still holds it (being checked or applied under its name): a run that was taken
+    over, or an import that did finish, is left as it is."""
+    held = StaffImport.objects.filter(pk=job_id)
+    if worker is not None:
+        held = held.filter(
+            status__in=[StaffImportStatus.CHECKING, StaffImportStatus.RUNNING], worker=worker
+        )
+    job = held.first()
+    if job is None:
+        return
     job.status = StaffImportStatus.FAILED
     job.preview = {}
     job.finished_at = timezone.now()

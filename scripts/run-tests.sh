@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_ENV=test
 # pytest-xdist spreads the tests over every core; PYTEST_WORKERS=0 runs them in one process.
-pytest=(.venv/bin/pytest -q -p no:randomly -n "${PYTEST_WORKERS:-auto}")
+pytest=(.venv/bin/pytest -q -p no:randomly -n "${PYTEST_WORKERS:-auto}" --dist loadgroup)
 
 echo "==> Tests on SQLite"
 env -u DATABASE_URL "${pytest[@]}" "$@"

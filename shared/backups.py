@@ -35,6 +35,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -574,57 +575,46 @@ def _restore_over(source: Path) -> None:
 
     ``pg_restore --clean`` cannot be used: it drops each partition's share of the audit
     table's primary key on its own, which PostgreSQL refuses for a partitioned table. So
-    pg_restore writes the restore as SQL, and psql runs it after dropping the schema,
-    inside one ``--single-transaction``. Tables outside the backup go too: afterwards the
-    database holds what the backup holds and nothing else.
+    pg_restore first writes the whole restore as SQL into a private temporary file (it holds
+    personal data, and is deleted at once), and only if that succeeded does psql run the
+    schema's drop and the file inside one ``--single-transaction``: psql commits only after
+    the last statement of complete input, and rolls back at the first error. Tables outside
+    the backup go too: afterwards the database holds what the backup holds and nothing else.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
         (schema,) = cursor.fetchone()
     connection.close()  # its own session would block the schema's drop
     quoted = connection.ops.quote_name(schema)
-    header = f"DROP SCHEMA {quoted} CASCADE;\nCREATE SCHEMA {quoted};\n".encode()
-    env = _libpq_env()
-    script = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
-        [_program("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(source)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    psql = subprocess.Popen(  # noqa: S603
-        [
-            _program("psql"),
-            "--no-psqlrc",
-            "--quiet",
-            "--single-transaction",
-            "--set=ON_ERROR_STOP=1",
-            "--no-password",
-            "--output=/dev/null",
-        ],
-        env=env,
-        stdin=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert script.stdout is not None
-    assert psql.stdin is not None
-    try:
-        psql.stdin.write(header)
-        while chunk := script.stdout.read(CHUNK_BYTES):
-            psql.stdin.write(chunk)
-    except BrokenPipeError:
-        pass  # psql stopped at an error; its message is read below
-    finally:
-        psql.stdin.close()
-    written_error = script.stderr.read().decode(errors="replace") if script.stderr else ""
-    script.wait()
-    psql_error = psql.stderr.read() if psql.stderr else b""
-    psql.wait()
-    if script.returncode != 0:
-        raise BackupError(f"pg_restore failed:\n{written_error.strip()}")
-    if psql.returncode != 0:
-        raise BackupError(
-            f"The restore failed, and nothing was changed:\n{psql_error.decode(errors='replace').strip()}"
+    with tempfile.TemporaryDirectory(prefix="carershub-restore-") as private:  # mode 0700
+        script = Path(private) / "restore.sql"
+        _run(
+            [
+                _program("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                f"--file={script}",
+                str(source),
+            ],
+            what="pg_restore",
         )
+        try:
+            _run(
+                [
+                    _program("psql"),
+                    "--no-psqlrc",
+                    "--quiet",
+                    "--single-transaction",
+                    "--set=ON_ERROR_STOP=1",
+                    "--no-password",
+                    "--output=/dev/null",
+                    f"--command=DROP SCHEMA {quoted} CASCADE; CREATE SCHEMA {quoted};",
+                    f"--file={script}",
+                ],
+                what="psql",
+            )
+        except BackupError as exc:
+            raise BackupError(f"The restore failed, and nothing was changed: {exc}") from exc
 
 
 def _restore_objects(
@@ -663,9 +653,9 @@ def backup_restore(
 
     Refused, with nothing changed, if the backup is damaged or unfinished, is of another
     database vendor, or has migrations other than this code's; and, unless ``force``, if the
-    database has any table or the store any file. Forced, PostgreSQL's tables, sequences and
-    functions that the backup holds are dropped and made again (others stay), SQLite's file
-    is replaced whole, and stored files of the same names are replaced (others stay).
+    database has any table or the store any file. Forced, the site's PostgreSQL schema is
+    emptied and the backup restored in one transaction (``_restore_over``), SQLite's file is
+    replaced whole, and stored files of the same names are replaced (others stay).
     """
     manifest = read_manifest(source)
     verify(source, manifest, log=log)

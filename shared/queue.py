@@ -211,8 +211,10 @@ def tasks_fail_orphaned() -> int:
         return 0
     from django_tasks_db.models import DBTaskResult
 
-    from shared.heartbeat import workers_stale_names
+    from shared.heartbeat import workers_alive, workers_stale_names
 
+    if not workers_alive():
+        return 0  # every beat is late (the database was away): look again next time
     running = DBTaskResult.objects.filter(status="RUNNING").values_list("id", "worker_ids")
     claimed_by = {str(task_id): ids[-1] for task_id, ids in running if ids}
     dead = workers_stale_names(set(claimed_by.values()))

@@ -83,6 +83,8 @@ def test_a_month_is_written_as_json_lines_with_its_checksum_and_manifest(months,
         )
     sha = hashlib.sha256(data).hexdigest()
     assert (tmp_path / f"{OLD}.jsonl.sha256").read_text() == f"{sha}  {OLD}.jsonl\n"
+    # Personal data: readable by its owner only.
+    assert {p.stat().st_mode & 0o777 for p in tmp_path.iterdir()} == {0o600}
     manifest = json.loads((tmp_path / f"{OLD}.manifest.json").read_text())
     assert manifest | {"archived_at": None} == manifest | {
         "month": "2015-03",

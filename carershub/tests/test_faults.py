@@ -55,7 +55,8 @@ REFUSED = "550 5.7.1 Message refused"
 HEALTHY = {"status": "ok", "database": "ok", "cache": "ok", "tasks": "ok", "worker": "ok",
            "email": "ok"}  # fmt: skip
 
-pytestmark = pytest.mark.faults
+# One xdist worker runs the whole module, so its private servers and site are built once.
+pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 SEED = """
 import json

@@ -256,6 +256,8 @@ def test_a_task_whose_worker_stopped_beating_is_marked_failed_at_once(
     if beat_seconds_ago is not None:
         seen = timezone.now() - timedelta(seconds=beat_seconds_ago)
         WorkerHeartbeat.objects.create(name="m:1:abcd", started_at=seen, seen_at=seen)
+    # The worker running this check beats.
+    WorkerHeartbeat.objects.create(name="m:2:this", started_at=timezone.now())
     # A worker named only in an earlier claim is not this task's worker.
     WorkerHeartbeat.objects.create(
         name="old", started_at=timezone.now(), seen_at=timezone.now() - timedelta(hours=1)
@@ -265,3 +267,8 @@ def test_a_task_whose_worker_stopped_beating_is_marked_failed_at_once(
     row = DBTaskResult.objects.get()
     assert row.status == ("FAILED" if failed else "RUNNING")
     assert row.exception_class_path == (WORKER_STOPPED if failed else "")
+    if not failed:
+        # With every heartbeat stale (the database was away), nothing is judged until the
+        # workers beat again.
+        WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(hours=2))
+        assert tasks_fail_orphaned() == 0

@@ -40,6 +40,26 @@ def large(settings: Any, tmp_path: Any) -> None:
     settings.STAFF_IMPORT_INLINE_BYTES = 10
 
 
+@pytest.fixture(autouse=True)
+def checking_worker(db: None) -> None:
+    """The worker that runs the recovery check beats: with every heartbeat stale (the
+    database just came back), the check waits for the beats to catch up instead."""
+    _beat("web-1:1:runs-the-check", seconds_ago=1)
+
+
+def test_nothing_is_taken_over_while_every_heartbeat_is_stale(
+    world: World, large: None, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = _running(world, worker="web-9:130:dead", capture=django_capture_on_commit_callbacks)
+    _beat("web-9:130:dead", seconds_ago=settings.WORKER_HEARTBEAT_TIMEOUT + 1)
+    WorkerHeartbeat.objects.filter(name="web-1:1:runs-the-check").update(
+        seen_at=timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_TIMEOUT + 1)
+    )
+    assert staff_imports_take_over() == 0
+    job.refresh_from_db()
+    assert job.status == StaffImportStatus.RUNNING
+
+
 def _running(world: World, *, worker: str, capture: Any) -> StaffImport:
     """A confirmed import that a worker had marked as running when it stopped."""
     job, plan = staff_import_stage(

@@ -64,7 +64,11 @@ class Command(BaseCommand):
         month = date(int(match[1]), int(match[2]), 1)
         storage: Storage
         if to.startswith("/"):
-            storage, prefix, where = FileSystemStorage(location=to), "", f"directory {to}"
+            # The archive is personal data: readable by its owner only, as a backup is.
+            private = FileSystemStorage(
+                location=to, file_permissions_mode=0o600, directory_permissions_mode=0o700
+            )
+            storage, prefix, where = private, "", f"directory {to}"
         else:
             storage, prefix, where = default_storage, to.strip("/"), f"storage prefix {to!r}"
         verb = "Would archive" if dry_run else "Archiving"

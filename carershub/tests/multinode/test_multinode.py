@@ -37,9 +37,10 @@ ORG = "eastbrook-hospitals"
 HR = "hr@demo.carershub.test"
 PASSWORD = "carers-hub-demo"
 #: Rows in the staff file: enough that applying it takes a worker a few seconds.
-ROWS = 6000
+ROWS = 12000
 
-pytestmark = pytest.mark.multinode
+# One xdist worker runs the whole module, so its deployment is started once.
+pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("multinode")]
 
 
 def _load_script() -> Any:

@@ -30,10 +30,10 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help=(
-                "Restore into a database or store that is not empty: PostgreSQL's tables, "
-                "sequences and functions that the backup holds are dropped and made again "
-                "(others stay), SQLite's file is replaced whole, and stored files of the same "
-                "names are replaced (others stay)"
+                "Restore into a database or store that is not empty: the site's PostgreSQL "
+                "schema is emptied (every table in it goes, not only the backup's) and the "
+                "backup restored in the same transaction, SQLite's file is replaced whole, and "
+                "stored files of the same names are replaced (others stay)"
             ),
         )
 

@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 
 from shared.heartbeat import Heartbeat
 from shared.outbox import outbox_recover
@@ -82,7 +82,10 @@ class Command(BaseCommand):
                 if "email" in queues:
                     outbox_recover()
                 self._run(backend, queues=queues, burst=options["burst"], name=heartbeat.worker)
-            except DatabaseError as exc:
+            except (OperationalError, InterfaceError) as exc:
+                # The connection failed or was cut. Any other database error (a missing
+                # table before migrate, a refused permission) would come back the same
+                # way: it stops the worker for its supervisor to report.
                 heartbeat.abandon()
                 if options["burst"]:
                     raise
