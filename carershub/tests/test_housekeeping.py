@@ -63,7 +63,11 @@ def test_daily_housekeeping_forgets_form_tokens_used_more_than_a_day_ago(world):
     assert not FormSubmission.objects.exists()
 
 
-def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
+def test_confirmed_import_files_are_deleted_at_once(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """At once, that is as soon as the import commits (not before: see organisations'
+    ``_file_dropped_on_commit``)."""
     from organisations.services import staff_import_confirm
 
     settings.MEDIA_ROOT = str(tmp_path)
@@ -72,7 +76,9 @@ def test_confirmed_import_files_are_deleted_at_once(world, settings, tmp_path):
         organisation=world.org, upload=upload, mark_missing_as_left=False, by=world.hr_admin
     )
     stored = tmp_path / job.file.name
-    staff_import_confirm(job=job, by=world.hr_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_import_confirm(job=job, by=world.hr_admin)
+        assert stored.exists()  # kept until the import commits
     assert not stored.exists()
     job.refresh_from_db()
     assert job.status == StaffImportStatus.APPLIED
