@@ -17,9 +17,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
-pytestmark = pytest.mark.skipif(
-    not DATABASE_URL.startswith("postgres"), reason="make bench runs on PostgreSQL only"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not DATABASE_URL.startswith("postgres"), reason="make bench runs on PostgreSQL only"
+    ),
+    # Never beside the multi-node and fault tests: their many processes starve a load run
+    # this short of requests. The group runs on one xdist worker, one test after another.
+    pytest.mark.xdist_group("processes"),
+]
 
 
 def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:

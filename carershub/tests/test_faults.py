@@ -55,8 +55,9 @@ REFUSED = "550 5.7.1 Message refused"
 HEALTHY = {"status": "ok", "database": "ok", "cache": "ok", "tasks": "ok", "worker": "ok",
            "email": "ok"}  # fmt: skip
 
-# One xdist worker runs the whole module, so its private servers and site are built once.
-pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
+# One xdist worker runs the whole module, so its private servers and site are built once,
+# and the other many-process tests (the multi-node test, the bench smoke run) not beside it.
+pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("processes")]
 
 SEED = """
 import json

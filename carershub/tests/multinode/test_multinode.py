@@ -39,8 +39,9 @@ PASSWORD = "carers-hub-demo"
 #: Rows in the staff file: enough that applying it takes a worker a few seconds.
 ROWS = 12000
 
-# One xdist worker runs the whole module, so its deployment is started once.
-pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("multinode")]
+# One xdist worker runs the whole module, so its deployment is started once, and the other
+# many-process tests (the fault tests, the bench smoke run) not beside it.
+pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("processes")]
 
 
 def _load_script() -> Any:
