@@ -19,17 +19,14 @@ wait. A missing ``initdb``, ``pg_ctl`` or ``redis-server`` skips it.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import re
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -37,6 +34,7 @@ import pytest
 import redis
 import requests
 
+from carershub.tests.multinode.script import load_multinode
 from carershub.tests.multinode.visitor import Visitor
 from carershub.tests.private_servers import (
     PrivatePostgres,
@@ -46,7 +44,6 @@ from carershub.tests.private_servers import (
 )
 from carershub.tests.smtp import Sink, running_sink
 
-ROOT = Path(__file__).resolve().parents[2]
 ORG = "faults-trust"
 ADMIN = "admin@faults.test"
 TRY_LATER = "451 4.3.0 Try again later"
@@ -88,16 +85,6 @@ print(json.dumps({{"token": token, "people": people}}))
 """
 
 
-def _load_multinode() -> Any:
-    spec = importlib.util.spec_from_file_location("multinode", ROOT / "scripts/multinode.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
 @dataclass
 class Site:
     cluster: Any
@@ -130,7 +117,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         pytest.skip("The fault tests run in the PostgreSQL pass (DATABASE_URL=postgres://…)")
-    script = _load_multinode()
+    script = load_multinode()
     with private_postgres() as postgres, private_redis() as cache, running_sink() as smtp:
         workdir = tmp_path_factory.mktemp("faults")
         cluster = script.Cluster(

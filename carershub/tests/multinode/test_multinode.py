@@ -12,16 +12,13 @@ PostgreSQL only (the CI PostgreSQL pass): machines cannot share an SQLite file.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import secrets
 import signal
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,9 +27,9 @@ import pytest
 import redis
 import requests
 
+from carershub.tests.multinode.script import load_multinode
 from carershub.tests.multinode.visitor import Visitor, authenticator_key
 
-ROOT = Path(__file__).resolve().parents[3]
 ORG = "eastbrook-hospitals"
 HR = "hr@demo.carershub.test"
 PASSWORD = "carers-hub-demo"
@@ -42,16 +39,6 @@ ROWS = 12000
 # One xdist worker runs the whole module, so its deployment is started once, and the other
 # many-process tests (the fault tests, the bench smoke run) not beside it.
 pytestmark = [pytest.mark.multinode, pytest.mark.xdist_group("processes")]
-
-
-def _load_script() -> Any:
-    spec = importlib.util.spec_from_file_location("multinode", ROOT / "scripts/multinode.py")
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def _postgres_url() -> str:
@@ -66,7 +53,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     base = _postgres_url()
     redis_url = os.environ.get("MULTINODE_REDIS_URL", "redis://127.0.0.1:6379/13")
     redis.Redis.from_url(redis_url).flushdb()
-    script = _load_script()
+    script = load_multinode()
     name = f"wch_nodes_{secrets.token_hex(4)}"
     nodes = script.Cluster(
         database_url=urlunsplit(urlsplit(base)._replace(path=f"/{name}")),
