@@ -36,10 +36,18 @@ def totp(secret: str, *, at: float | None = None) -> str:
 _used: dict[str, str] = {}
 
 
+# allauth accepts only the current 30-second window's code (no tolerance either side), and the
+# code is typed a page load before the server checks it: on a busy machine that load can take
+# seconds, so a code with less than this left to run is not offered.
+FRESH_FOR = 10
+
+
 def unused_totp(secret: str) -> str:
-    """A code for ``secret`` not used before: allauth refuses a code twice (a replay), so a
-    second sign-in in the same 30 seconds waits for the next code."""
-    while (code := totp(secret)) == _used.get(secret):
+    """A code for ``secret`` not used before and with time left to run: allauth refuses a
+    code twice (a replay), so a second sign-in in the same 30 seconds waits for the next code."""
+    while (
+        code := totp(secret)
+    ) == _used.get(secret) or 30 - time.time() % 30 < FRESH_FOR:
         time.sleep(0.5)
     _used[secret] = code
     return code
