@@ -45,9 +45,7 @@ FRESH_FOR = 10
 def unused_totp(secret: str) -> str:
     """A code for ``secret`` not used before and with time left to run: allauth refuses a
     code twice (a replay), so a second sign-in in the same 30 seconds waits for the next code."""
-    while (
-        code := totp(secret)
-    ) == _used.get(secret) or 30 - time.time() % 30 < FRESH_FOR:
+    while (code := totp(secret)) == _used.get(secret) or 30 - time.time() % 30 < FRESH_FOR:
         time.sleep(0.5)
     _used[secret] = code
     return code
