@@ -188,19 +188,23 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
 def warm_up(url: str, *, session: str = "", token: str = "") -> None:
     """A few requests before the timed run, so that what a process does once (importing the
     views, compiling the templates, opening its database connection) is not counted as the
-    page's cost; on a busy machine a cold first request could outlast a short run."""
+    page's cost. Each must answer 200: a page that fails is a broken bench, said at once,
+    rather than a run of failures (or, on a starved machine, of nothing) to puzzle over."""
     headers = {}
     if session:
         headers["Cookie"] = f"sessionid={session}"
     if token:
         headers["Authorization"] = f"Bearer {token}"
     for _ in range(2 * WORKERS):
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 (127.0.0.1)
         try:
-            request = urllib.request.Request(url, headers=headers)  # noqa: S310 (127.0.0.1)
             with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
                 answer.read()
-        except urllib.error.HTTPError:
-            return  # the timed run counts the failure
+                status = answer.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise SystemExit(f"{urlsplit(url).path} answered {status} before its timed run")
 
 
 def load(
