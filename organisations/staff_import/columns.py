@@ -190,7 +190,7 @@ def _valid_email(email: str) -> bool:
     return True
 
 
-def _remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
+def remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
     """``parse`` with its answers kept: a file repeats the same few days, hours and dates.
 
     The cache is emptied when it grows large, so an unusual file cannot grow memory.
@@ -257,11 +257,11 @@ class RowChecker:
         self.s_start = slot.get("start_date", -1)
         self.s_bank_holidays = slot.get("works_bank_holidays", -1)
         self.units = units
-        self.days = _remembered(_parse_days)
-        self.hours = _remembered(_parse_hours)
-        self.working = _remembered(working_pattern.parse)
-        self.dates = _remembered(parse_start)
-        self.bank_holidays = _remembered(working_pattern.parse_bank_holidays)
+        self.days = remembered(_parse_days)
+        self.hours = remembered(_parse_hours)
+        self.working = remembered(working_pattern.parse)
+        self.dates = remembered(parse_start)
+        self.bank_holidays = remembered(working_pattern.parse_bank_holidays)
         self.plain_text_hint = _("save the file again as plain text")
         self.remove_hint = _("remove it from the file")
         self.missing_message = _("is missing")

@@ -30,9 +30,9 @@ from organisations.staff_import.checks import Errors, StagingDb
 from organisations.staff_import.columns import (
     Layout,
     RowChecker,
-    _remembered,
     escape_number,
     parse_date,
+    remembered,
 )
 from organisations.staff_import.profiles import ESR_HEADINGS
 
@@ -145,8 +145,8 @@ class EsrRowChecker(RowChecker):
         self.s_primary = slot.get("primary", -1)
         self.s_supervisor = slot.get("supervisor", -1)
         self.s_wte = slot.get("wte", -1)
-        self.wte = _remembered(parse_wte)
-        self.primary = _remembered(parse_primary)
+        self.wte = remembered(parse_wte)
+        self.primary = remembered(parse_primary)
 
     def check(self, line: int, raw: list[str]) -> tuple[Any, ...] | None:
         cells = self.cells(raw)

@@ -301,3 +301,17 @@ def test_the_command_says_it_read_an_esr_extract(org: Organisation) -> None:
         "Read as an ESR extract: 8 assignment(s) of 6 people",
         "Ignored columns: Job Title",
     ]
+
+
+def test_standard_problems_are_reported_under_the_esr_headings(org: Organisation) -> None:
+    content = esr(
+        ",9,Y,Ann,One,MED01,,1,01-APR-2024",
+        "1,1,Y,Bea,One,MED01,2-2,1,01-APR-2024",
+        "2,2,N,Cat,Two,MED01,,0.5,01-APR-2024",
+        "2,2-2,Y,Cat,Two,MED01,1,0.5,01-APR-2024",
+    )
+    assert _problems(org, content) == [
+        (2, "Employee Number", "is missing"),
+        (3, "Supervisor Assignment Number", "Line management goes round in a circle: 1 → 2 → 1"),
+        (5, "Supervisor Assignment Number", "Line management goes round in a circle: 1 → 2 → 1"),
+    ]
