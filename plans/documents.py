@@ -30,7 +30,7 @@ def _block(block: PriorityBlock) -> dict[str, Any]:
     rows = []
     for row in block.rows:
         action = row.action
-        latest = []
+        latest: list[dict[str, str] | None] = []
         for entry in row.latest:
             if entry is None:
                 latest.append(None)

@@ -15,8 +15,8 @@ or from whatever fonts the machine happens to have.
 Stored text reaches a document only through the template engine, which escapes it; the
 rendered HTML is then cleaned once (``pdf_plain``): control characters go, text is
 normalised to NFC, invisible formatting characters are dropped. A word longer than a line is
-broken (``overflow-wrap: anywhere``) and table rows split across pages, so no amount of text
-stops a document being built.
+broken (``overflow-wrap: anywhere``, helped by ``_breakable``) and table rows split across
+pages, so no amount of text stops a document being built.
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ FACES = (
 )
 #: Zero-width and bidirectional formatting characters, soft hyphens and variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
+#: A run of text longer than any word, between two tags; and its characters (an entity is one).
+_TEXT = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(r"[^\s<>]{31,}")
+_CHARACTER = re.compile(r"&#?\w+;|.", re.DOTALL)
+#: Every how many characters a long run may break.
+_BREAK_EVERY = 5
 
 
 @functools.cache
@@ -86,6 +92,28 @@ def pdf_plain(value: object) -> str:
     )
 
 
+def _breakable(html: str) -> str:
+    """The page with a zero-width space every few characters of each run of text longer
+    than any word (a 10,000-letter "word", a long address), in the body's text only.
+
+    ``overflow-wrap: anywhere`` would break it anyway, but WeasyPrint then lays the rest of
+    the run out again for every line, which took tens of seconds for one long word in a
+    narrow table cell; with these break opportunities it takes about a second. The space
+    has no glyph, so text copied from the PDF is as stored.
+    """
+
+    def split(run: re.Match[str]) -> str:
+        characters = _CHARACTER.findall(run.group())
+        return "\u200b".join(
+            "".join(characters[start : start + _BREAK_EVERY])
+            for start in range(0, len(characters), _BREAK_EVERY)
+        )
+
+    head, body_tag, body = html.partition("<body")
+    body = _TEXT.sub(lambda text: ">" + _LONG_RUN.sub(split, text.group(1)) + "<", body)
+    return head + body_tag + body
+
+
 def _display_title(_document: Any, pdf: pydyf.PDF) -> None:
     # PDF/UA: a reader's title bar shows the title, not the file name.
     pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
@@ -110,4 +138,7 @@ def pdf_render(
             "pdf_landscape": landscape,
         },
     )
-    return HTML(string=pdf_plain(html)).write_pdf(pdf_variant="pdf/ua-1", finisher=_display_title)
+    content: bytes = HTML(string=_breakable(pdf_plain(html))).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=_display_title
+    )
+    return content

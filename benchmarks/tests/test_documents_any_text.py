@@ -20,7 +20,7 @@ from carershub.tests.awkward_text import (
     VIETNAMESE,
     WELSH,
 )
-from carershub.tests.pdfs import assert_accessible, pdf_text
+from carershub.tests.pdfs import assert_accessible, assert_prints_every_name, pdf_text
 from organisations.models import Organisation
 
 
@@ -68,6 +68,7 @@ def test_the_evidence_pack_prints_any_stored_text(world):
     )
     assert response.status_code == 200
     assert_accessible(response.content)
+    assert_prints_every_name(response.content)
     text = " ".join(pdf_text(response.content).split())
     for expected in (f"{WELSH} ab cd <Trust>", VIETNAMESE, "<b>bold</b> <i>unclosed &", POLISH):
         assert expected in text, expected

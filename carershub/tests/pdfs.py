@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -52,7 +53,7 @@ def assert_accessible(content: bytes, *, title: str | None = None) -> None:
     """The file is a tagged PDF (a structure tree, marked content) with a language and a
     title that readers show instead of the file name, in the Info dictionary and in XMP."""
     reader = PdfReader(io.BytesIO(content))
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"].get_object()
     assert "/StructTreeRoot" in catalog
     assert catalog["/StructTreeRoot"].get_object().get("/K") is not None
     assert bool(catalog["/MarkInfo"]["/Marked"])
@@ -62,7 +63,15 @@ def assert_accessible(content: bytes, *, title: str | None = None) -> None:
     assert info_title
     xmp = reader.xmp_metadata
     assert xmp is not None
-    assert xmp.dc_title.get("x-default") == info_title
+    assert (xmp.dc_title or {}).get("x-default") == info_title
     if title is not None:
         assert info_title == title, info_title
     assert_only_embedded_project_fonts(content)
+
+
+def assert_prints_every_name(content: bytes) -> None:
+    """Each of the names (Welsh, Polish, Vietnamese, Chinese) comes back from the file's text
+    exactly as it was stored: no replacement character, no letter split from its accent."""
+    text = pdf_text(content)
+    for name in NAMES:
+        assert name in text, name

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.template import engines
 
 from carershub.tests.awkward_text import CJK, MARKUP, POLISH, VIETNAMESE, WELSH
 from carershub.tests.pdfs import NAMES, assert_accessible
@@ -24,7 +23,6 @@ def page(settings, tmp_path: Path) -> str:
         encoding="utf-8",
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    engines._engines = {}  # noqa: SLF001  (the engines are made once per settings)
     return "page.html"
 
 

@@ -15,7 +15,7 @@ from carershub.tests.awkward_text import (
     VIETNAMESE,
     WELSH,
 )
-from carershub.tests.pdfs import assert_accessible, pdf_text
+from carershub.tests.pdfs import assert_accessible, assert_prints_every_name, pdf_text
 from commitments.models import CommitmentVersion
 from commitments.tests.helpers import published
 from organisations.models import Organisation
@@ -34,6 +34,7 @@ def test_the_commitment_pdf_prints_any_stored_text(world):
     response = client.get(reverse("commitments:pdf", args=[world.org.slug, 1]))
     assert response.status_code == 200
     assert_accessible(response.content)
+    assert_prints_every_name(response.content)
     text = " ".join(pdf_text(response.content).split())
     for expected in (
         f"{WELSH} ab cd",
