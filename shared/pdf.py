@@ -7,10 +7,10 @@ shaped) and writes PDF/UA-1: a tagged PDF whose structure tree follows the HTML 
 paragraphs, lists, tables with header cells), with the document's language and title.
 
 Only fonts shipped with the project are used, through ``@font-face`` rules with file URLs:
-DejaVu Sans (``shared/fonts/dejavu``) for Latin, Greek, Cyrillic, Hebrew and Arabic, and
-Droid Sans Fallback (``shared/fonts/droid``) for Chinese, Japanese and Korean. A character
-neither has (most emoji) prints as U+FFFD, the replacement character, never as an empty box
-or from whatever fonts the machine happens to have.
+DejaVu Sans (``shared/fonts/dejavu``) for Latin, Greek, Cyrillic and Hebrew, and Droid Sans
+Fallback (``shared/fonts/droid``) for Chinese and Japanese. A character they lack (Korean
+Hangul, Arabic, which DejaVu's oblique faces lack, most emoji) prints as U+FFFD, the
+replacement character, never as an empty box or from whatever fonts the machine has.
 
 Stored text reaches a document only through the template engine, which escapes it; the
 rendered HTML is then cleaned once (``pdf_plain``): control characters go, text is
@@ -31,7 +31,6 @@ import pydyf
 from django.template.loader import render_to_string
 from django.utils import translation
 from fontTools.ttLib import TTFont
-from weasyprint import HTML
 
 from shared.printable import REPLACEMENT, printable
 
@@ -133,11 +132,17 @@ def pdf_render(
             **context,
             "pdf_title": title,
             "pdf_author": author,
-            "pdf_lang": translation.get_language() or "en-gb",
+            "pdf_lang": translation.to_locale(translation.get_language() or "en-gb").replace(
+                "_", "-"
+            ),
             "pdf_fonts": font_faces(),
             "pdf_landscape": landscape,
         },
     )
+    # Imported here: WeasyPrint loads Pango when imported, and a machine without it should
+    # still serve every page but the PDFs (the README names Pango as a requirement).
+    from weasyprint import HTML
+
     content: bytes = HTML(string=_breakable(pdf_plain(html))).write_pdf(
         pdf_variant="pdf/ua-1", finisher=_display_title
     )
