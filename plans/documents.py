@@ -22,7 +22,7 @@ from shared.pdf import pdf_render
 
 #: Landscape A4 less the margins, and the widths of the fixed columns (millimetres).
 WIDTH = 269
-FIXED = [16, 62, 38, 26, 18]
+FIXED = [16, 58, 38, 26, 22]
 
 
 def _block(block: PriorityBlock) -> dict[str, Any]:

@@ -49,6 +49,27 @@ def assert_only_embedded_project_fonts(content: bytes) -> None:
     )
 
 
+def structure_roles(content: bytes) -> list[str]:
+    """The roles of the structure tree's elements, in reading order ("/H1", "/P", "/TH"...)."""
+    reader = PdfReader(io.BytesIO(content))
+    roles: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if "/S" in node:
+                roles.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    catalog: Any = reader.trailer["/Root"].get_object()
+    walk(catalog["/StructTreeRoot"])
+    return roles
+
+
 def assert_accessible(content: bytes, *, title: str | None = None) -> None:
     """The file is a tagged PDF (a structure tree, marked content) with a language and a
     title that readers show instead of the file name, in the Info dictionary and in XMP."""

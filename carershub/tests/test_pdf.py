@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from carershub.tests.awkward_text import CJK, MARKUP, POLISH, VIETNAMESE, WELSH
-from carershub.tests.pdfs import NAMES, assert_accessible
+from carershub.tests.pdfs import NAMES, assert_accessible, structure_roles
 from carershub.tests.pdfs import pdf_text as text_of
 from shared.pdf import FACES, FONT_DIR, font_faces, pdf_plain, pdf_render
 
@@ -48,6 +48,10 @@ def test_a_document_is_tagged_with_its_language_and_title_and_prints_every_name(
     title = f"{' '.join(NAMES)}\x01"
     content = pdf_render(page, {"text": " ".join(NAMES), "cell": "x"}, title=title, author=MARKUP)
     assert_accessible(content, title=" ".join(NAMES))
+    roles = [role for role in structure_roles(content) if role not in ("/Span", "/NonStruct")]
+    assert roles[:3] == ["/Document", "/H1", "/P"]  # in reading order
+    for role in ("/Table", "/THead", "/TH", "/TBody", "/TD"):
+        assert role in roles, role
     for name in NAMES:
         assert name in text_of(content), name
 
