@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from benchmarks.models import AnswerStatus
 from benchmarks.selectors import AssessmentView
@@ -31,7 +32,7 @@ def _criterion(view: AssessmentView, item: Any) -> dict[str, Any]:
             {
                 "text": requirement.text,
                 "level": "" if framework.is_checklist else framework.level_name(requirement.level),
-                "answer": _ANSWERS[answer.status] if answer else "Not met",
+                "answer": _ANSWERS[answer.status] if answer else _("Not met"),
                 "notes": answer.notes if answer else "",
             }
         )
@@ -39,16 +40,21 @@ def _criterion(view: AssessmentView, item: Any) -> dict[str, Any]:
     files = []
     for document in view.files.get(key, []):
         uploaded = _day(timezone.localtime(document.uploaded_at))
-        policy = " (carers policy)" if document.is_carers_policy else ""
+        line = (
+            _("%(name)s (carers policy), uploaded %(day)s by %(who)s")
+            if document.is_carers_policy
+            else _("%(name)s, uploaded %(day)s by %(who)s")
+        )
         files.append(
-            f"{document.download_name}{policy}, uploaded {uploaded} by {document.uploaded_by_name}"
+            line
+            % {"name": document.download_name, "day": uploaded, "who": document.uploaded_by_name}
         )
     measures = [view.measurements[n] for n in criterion.measures() if n in view.measurements]
     checklist = framework.is_checklist and item.checklist is not None
     return {
         "title": criterion.title,
         "done": item.checklist.describe() if checklist else "",
-        "level": "" if checklist else framework.level_name(item.result.level) or "no level yet",
+        "level": "" if checklist else framework.level_name(item.result.level) or _("no level yet"),
         "rows": rows,
         "narrative": evidence.narrative if evidence else "",
         "links": [
@@ -72,24 +78,29 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
     assessment, framework, result = view.assessment, view.framework, view.result
     organisation = assessment.organisation
     if assessment.is_draft:
-        status = (
-            f"Draft version {assessment.number}, printed on {_day(timezone.localdate())}. "
-            "Not signed off: answers and live evidence may still change."
-        )
+        status = _(
+            "Draft version %(number)s, printed on %(day)s. Not signed off: answers and live "
+            "evidence may still change."
+        ) % {"number": assessment.number, "day": _day(timezone.localdate())}
     else:
         role = f", {assessment.signed_off_role}" if assessment.signed_off_role else ""
         signed_at = (
             timezone.localtime(assessment.signed_off_at) if assessment.signed_off_at else None
         )
-        status = (
-            f"Version {assessment.number}, signed off by {assessment.signed_off_by_name}{role}"
-            f" on {_day(signed_at) if signed_at else 'an unknown date'}."
-        )
+        status = _("Version %(number)s, signed off by %(who)s on %(day)s.") % {
+            "number": assessment.number,
+            "who": f"{assessment.signed_off_by_name}{role}",
+            "day": _day(signed_at) if signed_at else _("an unknown date"),
+        }
     if framework.is_checklist and result.checklist is not None:
-        claimed = f"Actions done: {result.checklist.describe()}."
+        claimed = _("Actions done: %(done)s.") % {"done": result.checklist.describe()}
     else:
         level = framework.level_name(result.overall)
-        claimed = f"Level claimed: {level}." if level else "No level is claimed yet."
+        claimed = (
+            _("Level claimed: %(level)s.") % {"level": level}
+            if level
+            else _("No level is claimed yet.")
+        )
     return pdf_render(
         "benchmarks/pdf/evidence_pack.html",
         {
@@ -99,6 +110,7 @@ def evidence_pack_pdf(view: AssessmentView) -> bytes:
             "claimed": claimed,
             "criteria": [_criterion(view, item) for item in result.criteria],
         },
-        title=f"{framework.name} evidence pack, version {assessment.number}",
+        title=_("%(framework)s evidence pack, version %(number)s")
+        % {"framework": framework.name, "number": assessment.number},
         author=organisation.name,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from commitments.models import CommitmentVersion, VersionStatus
 from commitments.text import inline_html, parse
@@ -24,15 +25,19 @@ def _inline(text: str) -> SafeString:
 
 def _signature(version: CommitmentVersion) -> str:
     if version.signed_on is None:
-        return f"Version {version.number}: a draft, not signed."
-    line = (
-        f"Signed by {version.signed_by_name}, {version.signed_by_role}, "
-        f"on {long_date(version.signed_on)}."
-    )
+        return _("Version %(number)s: a draft, not signed.") % {"number": version.number}
+    line = _("Signed by %(name)s, %(role)s, on %(day)s.") % {
+        "name": version.signed_by_name,
+        "role": version.signed_by_role,
+        "day": long_date(version.signed_on),
+    }
     if version.status == VersionStatus.PUBLISHED and version.published_at is not None:
-        line += f" Published {long_date(version.published_at)}."
+        line += " " + _("Published %(day)s.") % {"day": long_date(version.published_at)}
     elif version.status != VersionStatus.PUBLISHED:
-        line += f" Version {version.number}: {version.get_status_display().lower()}."
+        line += " " + _("Version %(number)s: %(status)s.") % {
+            "number": version.number,
+            "status": version.get_status_display().lower(),
+        }
     return line
 
 
@@ -50,6 +55,6 @@ def commitment_pdf(version: CommitmentVersion) -> bytes:
     return pdf_render(
         "commitments/pdf/commitment.html",
         {"organisation": organisation, "blocks": blocks, "signature": _signature(version)},
-        title=f"Leadership commitment of {organisation.name}",
+        title=_("Leadership commitment of %(organisation)s") % {"organisation": organisation.name},
         author=organisation.name,
     )

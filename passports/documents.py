@@ -8,18 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from passports.models import AdjustmentStatus, AgreedVersion
 from shared.dates import long_date
 from shared.pdf import pdf_render
 
 _STATUS = dict(AdjustmentStatus.choices)
 _DECLARATION = (
-    ("declared_at", "Declared"),
-    ("relationship", "Who I care for"),
-    ("need_kinds", "Kind of need"),
-    ("hours_band", "Hours of care"),
-    ("record_on_staff_record", "Recorded on my staff record"),
-    ("include_in_counts", "Included in anonymised counts"),
+    ("declared_at", gettext_lazy("Declared")),
+    ("relationship", gettext_lazy("Who I care for")),
+    ("need_kinds", gettext_lazy("Kind of need")),
+    ("hours_band", gettext_lazy("Hours of care")),
+    ("record_on_staff_record", gettext_lazy("Recorded on my staff record")),
+    ("include_in_counts", gettext_lazy("Included in anonymised counts")),
 )
 
 
@@ -45,12 +48,12 @@ def agreed_version_pdf(version: AgreedVersion) -> bytes:
             "carer_signed": long_date(version.carer_signed_at),
             "manager_signed": long_date(version.manager_signed_at),
         },
-        title=f"Working Carer's Passport, version {version.number}",
+        title=_("Working Carer's Passport, version %(number)s") % {"number": version.number},
         author=str(content.get("organisation", "")),
     )
 
 
-def _declaration(declaration: dict[str, Any] | None) -> list[tuple[str, Any]]:
+def _declaration(declaration: dict[str, Any] | None) -> list[tuple[Any, Any]]:
     rows = []
     for key, label in _DECLARATION if declaration else ():
         value = declaration.get(key) if declaration else None
@@ -84,9 +87,9 @@ def carer_data_pdf(data: dict[str, Any]) -> bytes:
             "modules": [
                 {
                     "module": row["module"],
-                    "passed": f"passed on {row['passed_at'][:10]}"
+                    "passed": _("passed on %(day)s") % {"day": row["passed_at"][:10]}
                     if row["passed_at"]
-                    else "not passed yet",
+                    else _("not passed yet"),
                 }
                 for row in learned.get("modules", [])
             ],
@@ -109,6 +112,6 @@ def carer_data_pdf(data: dict[str, Any]) -> bytes:
             "learning": learning,
             "reflections": data.get("reflection_log") or [],
         },
-        title="My carer data",
+        title=_("My carer data"),
         author=str(data["organisation"]),
     )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import display_name
 from plans.exports import RAG_LABELS
@@ -107,6 +108,6 @@ def personal_plan_pdf(plan: PersonalPlan, rows: Sequence[PersonalPlanRow]) -> by
             ],
             "first_step_on": long_date(plan.first_step_on) if plan.first_step_on else "",
         },
-        title=f"My action plan: {plan.title}",
+        title=_("My action plan: %(title)s") % {"title": plan.title},
         author=display_name(plan.owner),
     )

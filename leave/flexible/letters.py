@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import display_name
 from leave.flexible.services import REFUSAL_CODES
@@ -36,10 +37,16 @@ def _reasons(codes: list[str]) -> Part:
 def _first_decision(request: FlexibleWorkingRequest) -> list[Part]:
     """What the first decision (a refusal: only a refusal can be appealed) said."""
     first = next((d for d in request.decisions.all() if d.stage == DecisionStage.FIRST), None)
-    when = f" on {long_date(first.decided_at)}" if first else ""
     reasons = [c for c in (first.refusal_reasons if first else []) if c in REFUSAL_CODES]
-    lead = "We refused your request" + when
-    parts: list[Part] = [_text(lead + (", for these business reasons:" if reasons else "."))]
+    if first is None:  # no first decision kept, so no reasons either
+        lead = _("We refused your request.")
+    elif reasons:
+        lead = _("We refused your request on %(day)s, for these business reasons:") % {
+            "day": long_date(first.decided_at)
+        }
+    else:
+        lead = _("We refused your request on %(day)s.") % {"day": long_date(first.decided_at)}
+    parts: list[Part] = [_text(lead)]
     if reasons:
         parts.append(_reasons(reasons))
     if first is not None and first.refusal_explanation:
@@ -55,34 +62,40 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
     staff = request.staff
     parts: list[Part] = []
     appeal_decided = any(d.stage == DecisionStage.APPEAL for d in request.decisions.all())
-    appealed_on = f" on {long_date(request.appealed_at)}" if request.appealed_at else ""
+    appealed = (
+        _("You appealed on %(day)s.") % {"day": long_date(request.appealed_at)}
+        if request.appealed_at
+        else _("You appealed.")
+    )
     if request.status == FlexibleStatus.APPEALED:
         parts += _first_decision(request)
         parts.append(
             _text(
-                f"You appealed{appealed_on}. We will write again with the outcome of the appeal "
-                f"by {long_date(request.deadline)}."
+                appealed
+                + " "
+                + _("We will write again with the outcome of the appeal by %(day)s.")
+                % {"day": long_date(request.deadline)}
             )
         )
     elif request.status == FlexibleStatus.WITHDRAWN:
-        parts.append(_text("You withdrew this request after our decision."))
+        parts.append(_text(_("You withdrew this request after our decision.")))
     elif appeal_decided:
         parts += _first_decision(request)
         parts += [
-            _text(f"You appealed{appealed_on}."),
-            {"heading": "The outcome of your appeal"},
+            _text(appealed),
+            {"heading": _("The outcome of your appeal")},
         ]
     if request.status == FlexibleStatus.APPROVED:
-        parts.append(_text("We have agreed your request as you asked."))
+        parts.append(_text(_("We have agreed your request as you asked.")))
     elif request.status == FlexibleStatus.APPROVED_WITH_CHANGES:
         parts += [
-            _text("We have agreed your request with these changes:"),
+            _text(_("We have agreed your request with these changes:")),
             _text(request.agreed_change),
         ]
     elif request.status == FlexibleStatus.REFUSED:
         reasons = [code for code in request.refusal_reasons if code in REFUSAL_CODES]
         parts += [
-            _text("We are not able to agree your request, for these business reasons:"),
+            _text(_("We are not able to agree your request, for these business reasons:")),
             _reasons(reasons),
         ]
         if request.refusal_explanation:
@@ -90,23 +103,27 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
         if not request.appeal_reason:
             parts.append(
                 _text(
-                    "You can appeal against this decision from the request's page in Working "
-                    "Carers Hub. The decision, including any appeal, must be made by "
-                    f"{long_date(request.deadline)}."
+                    _(
+                        "You can appeal against this decision from the request's page in Working "
+                        "Carers Hub. The decision, including any appeal, must be made by %(day)s."
+                    )
+                    % {"day": long_date(request.deadline)}
                 )
             )
     if request.trial_until and request.status != FlexibleStatus.REFUSED:
         parts.append(
             _text(
-                "The new arrangement starts with a trial period until "
-                f"{long_date(request.trial_until)}."
+                _("The new arrangement starts with a trial period until %(day)s.")
+                % {"day": long_date(request.trial_until)}
             )
         )
     if request.status in (FlexibleStatus.APPROVED, FlexibleStatus.APPROVED_WITH_CHANGES):
         parts.append(
             _text(
-                "This is a permanent change to your terms and conditions unless we have agreed "
-                "otherwise. We will update your contract within 28 days."
+                _(
+                    "This is a permanent change to your terms and conditions unless we have "
+                    "agreed otherwise. We will update your contract within 28 days."
+                )
             )
         )
     decider = request.decided_by
@@ -122,6 +139,6 @@ def outcome_letter(request: FlexibleWorkingRequest) -> bytes:
             "parts": parts,
             "decider": display_name(decider) if decider else "",
         },
-        title="Flexible-working decision",
+        title=_("Flexible-working decision"),
         author=staff.organisation.name,
     )
