@@ -569,6 +569,10 @@ LOGGING = {
         # The Azure SDK logs every HTTP request and response at INFO: noise, and each names
         # a stored file. Its warnings and errors still come through.
         "azure": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO, and fontTools each font it subsets:
+        # noise. Their warnings (a template's CSS it cannot read) still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,11 +1,11 @@
 """The board report: one PDF for the organisation's board or the health and wellbeing board.
 
-It carries the month's headline figures, every chart of the figures page drawn with
-reportlab's graphics beside its data table and summary, where the organisation stands on
-each benchmark framework, the strategy plan's red, amber and green summary, and what changed
+It carries the month's headline figures, every chart of the figures page (bars and columns
+drawn in CSS) beside its data table and summary, where the organisation stands on each
+benchmark framework, the strategy plan's red, amber and green summary, and what changed
 since last month. Every figure is the ``Report``'s, made safe by ``insights.disclosure``:
 a hidden figure draws no bar and says "fewer than 5" or "not shown", never a number. The
-shared set-up (typeface, styles, escaping) is ``shared.pdf``.
+template is ``insights/pdf/board_report.html``; ``shared.pdf`` makes it a tagged PDF.
 """
 
 from __future__ import annotations
@@ -17,32 +17,18 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
 
 from benchmarks.public import FrameworkPosition
 from insights import exports
 from insights.changes import Change
-from insights.charts import Bar, Chart, Column
+from insights.charts import Chart
 from insights.report import Report
 from plans.public import PlanRag
-from shared.pdf import BOLD, FONT, pdf_build, pdf_plain, pdf_styles, pdf_table, pdf_text
+from shared.pdf import pdf_render
 
-RULE = "#b1b4b6"
-BAR = colors.HexColor("#1d70b8")
-MUTED = colors.HexColor("#505a5f")
-WIDTH = 174 * mm  # A4 less the margins
-BAR_WIDTH = 70 * mm
-_TABLE = TableStyle(
-    [
-        ("FONTNAME", (0, 0), (-1, 0), BOLD),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
-    ]
-)
+#: How long a full bar is, and how tall a full column (millimetres).
+BAR_LENGTH = 48
+COLUMN_HEIGHT = 34
 
 
 @dataclass(frozen=True)
@@ -63,106 +49,39 @@ def _day(value: date) -> str:
     return date_format(value, "j F Y")
 
 
-def _cells(rows: Sequence[Sequence[str]], style: Any) -> list[list[Any]]:
-    """Every cell as a paragraph, so long names wrap."""
-    return [[Paragraph(pdf_text(cell), style) for cell in row] for row in rows]
+def _percent(widths: Sequence[float]) -> list[float]:
+    """Column widths given in millimetres, as shares of the line."""
+    total = sum(widths)
+    return [round(100 * width / total, 2) for width in widths]
 
 
-def _table(rows: Sequence[Sequence[str]], widths: Sequence[float], style: Any) -> Any:
-    return pdf_table(_cells(rows, style), widths, _TABLE)
-
-
-def bar_drawing(bar: Bar) -> Drawing:
-    """One horizontal bar and what it says; a hidden figure draws no bar, only its words."""
-    drawing = Drawing(BAR_WIDTH, 5 * mm)
-    if bar.length is None:
-        drawing.add(String(0, 1.5 * mm, pdf_plain(bar.text), fontName=FONT, fontSize=8))
-        drawing.contents[-1].fillColor = MUTED
-        return drawing
-    length = (BAR_WIDTH - 22 * mm) * bar.length / 100
-    if length > 0:
-        drawing.add(Rect(0, 0.5 * mm, length, 4 * mm, fillColor=BAR, strokeColor=None))
-    drawing.add(String(length + 1.5 * mm, 1.5 * mm, pdf_plain(bar.text), fontName=FONT, fontSize=8))
-    return drawing
-
-
-def columns_drawing(columns: Sequence[Column]) -> Drawing:
-    """A month-by-month column chart: a hidden month draws no column and is marked with a dash; its
-    words are in the table below."""
-    height, base, top = 55 * mm, 10 * mm, 8 * mm
-    drawing = Drawing(WIDTH, height)
-    step = WIDTH / max(len(columns), 1)
-    plot = height - base - top
-    drawing.add(Line(0, base, WIDTH, base, strokeColor=colors.HexColor(RULE), strokeWidth=0.5))
-    for index, column in enumerate(columns):
-        x = index * step
-        middle = x + step / 2
-        drawing.add(
-            String(
-                middle,
-                base - 5 * mm,
-                pdf_plain(column.label),
-                fontName=FONT,
-                fontSize=6,
-                textAnchor="middle",
-            )
-        )
-        if column.height is None:
-            drawing.add(
-                String(
-                    middle,
-                    base + 1.5 * mm,
-                    "\u2013",
-                    fontName=FONT,
-                    fontSize=8,
-                    textAnchor="middle",
-                )
-            )
-            continue
-        tall = plot * column.height / 100
-        if tall > 0:
-            drawing.add(
-                Rect(x + step * 0.2, base, step * 0.6, tall, fillColor=BAR, strokeColor=None)
-            )
-        drawing.add(
-            String(
-                middle,
-                base + tall + 1.5 * mm,
-                pdf_plain(column.text),
-                fontName=FONT,
-                fontSize=7,
-                textAnchor="middle",
-            )
-        )
-    return drawing
-
-
-def _chart(chart: Chart, styles: Any) -> list[Any]:
-    body, small = styles["BodyText"], styles["small"]
-    story: list[Any] = [Paragraph(pdf_text(chart.title), styles["Heading2"])]
-    if chart.columns:
-        story.append(columns_drawing(chart.columns))
-    if chart.bars:
-        rows = [[Paragraph(pdf_text(bar.label), small), bar_drawing(bar)] for bar in chart.bars]
-        story.append(
-            pdf_table(
-                rows,
-                [WIDTH - BAR_WIDTH - 4 * mm, BAR_WIDTH + 4 * mm],
-                TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]),
-            )
-        )
-    story.append(Paragraph(pdf_text(chart.summary), body))
-    first = 60 * mm
-    rest = (WIDTH - first) / max(len(chart.headings) - 1, 1)
-    story.append(
-        _table(
-            [chart.headings, *chart.rows],
-            [first] + [rest] * (len(chart.headings) - 1),
-            small,
-        )
-    )
-    story.append(Spacer(1, 4 * mm))
-    return story
+def _chart(chart: Chart) -> dict[str, Any]:
+    rest = [(174 - 60) / max(len(chart.headings) - 1, 1)] * (len(chart.headings) - 1)
+    return {
+        "title": chart.title,
+        "summary": chart.summary,
+        "headings": chart.headings,
+        "rows": chart.rows,
+        "widths": _percent([60, *rest]),
+        "bars": [
+            {
+                "label": bar.label,
+                "text": bar.text,
+                "length": bar.length,
+                "width": round(BAR_LENGTH * bar.length / 100, 2) if bar.length else 0,
+            }
+            for bar in chart.bars
+        ],
+        "columns": [
+            {
+                "label": column.label,
+                "text": column.text,
+                "height": column.height,
+                "tall": round(COLUMN_HEIGHT * (column.height or 0) / 100, 2),
+            }
+            for column in chart.columns
+        ],
+    }
 
 
 def _headline(report: Report) -> list[tuple[str, str]]:
@@ -219,120 +138,43 @@ def _other_figures(report: Report) -> list[tuple[str, str, str]]:
 
 
 def board_report_pdf(board: BoardReport) -> bytes:
-    styles = pdf_styles()
-    styles.add(styles["BodyText"].clone("small", fontSize=8, leading=10))
-    body, small = styles["BodyText"], styles["small"]
     report = board.report
     month = date_format(report.month, "F Y")
-    story: list[Any] = [
-        Paragraph(pdf_text(_("Working carers: board report")), styles["Title"]),
-        Paragraph(pdf_text(board.organisation_name), styles["Heading3"]),
-        Paragraph(
-            pdf_text(
-                _("Figures for %(month)s, as at %(day)s. Printed on %(printed)s.")
-                % {"month": month, "day": _day(report.as_at), "printed": _day(board.printed_on)}
-            ),
-            body,
+    plan = board.plan
+    context: dict[str, Any] = {
+        "board": board,
+        "as_at": _("Figures for %(month)s, as at %(day)s. Printed on %(printed)s.")
+        % {"month": month, "day": _day(report.as_at), "printed": _day(board.printed_on)},
+        "headline": ((_("Figure"), _("This month")), _headline(report)),
+        "headline_widths": _percent([120, 54]),
+        "national": _(
+            "Nationally about one worker in seven (%(national)s%%) combines work with "
+            "unpaid care (Carers UK, 2019)."
+        )
+        % {"national": report.national_share},
+        "changes": None
+        if board.changes is None
+        else (
+            (_("Figure"), _("Last month"), _("This month"), _("Change")),
+            [(c.label, c.before, c.now, c.change) for c in board.changes],
         ),
-        Paragraph(
-            pdf_text(
-                _(
-                    "Counts are rounded to the nearest 5. A count from 1 to 4 shows as "
-                    "“fewer than 5”, and a figure that would let someone work out a hidden "
-                    "one shows as “not shown”. Only carers who chose to be counted are "
-                    "counted; shares are worked out from the rounded figures."
-                )
-            ),
-            small,
-        ),
-        Paragraph(pdf_text(_("Headline figures")), styles["Heading2"]),
-        _table([(_("Figure"), _("This month")), *_headline(report)], [120 * mm, 54 * mm], body),
-        Paragraph(
-            pdf_text(
-                _(
-                    "Nationally about one worker in seven (%(national)s%%) combines work with "
-                    "unpaid care (Carers UK, 2019)."
-                )
-                % {"national": report.national_share}
-            ),
-            small,
-        ),
-        Spacer(1, 4 * mm),
-    ]
-
-    story.append(Paragraph(pdf_text(_("Changes since last month")), styles["Heading2"]))
-    if board.changes is None:
-        story.append(
-            Paragraph(
-                pdf_text(
-                    _(
-                        "There are no figures for last month to compare with: this is the "
-                        "first month they were taken."
-                    )
-                ),
-                body,
-            )
-        )
-    else:
-        story.append(
-            _table(
-                [
-                    (_("Figure"), _("Last month"), _("This month"), _("Change")),
-                    *((c.label, c.before, c.now, c.change) for c in board.changes),
-                ],
-                [62 * mm, 28 * mm, 28 * mm, 56 * mm],
-                small,
-            )
-        )
-    story.append(Spacer(1, 4 * mm))
-
-    story.append(Paragraph(pdf_text(_("Benchmark position")), styles["Heading2"]))
-    if board.positions:
-        story.append(
-            _table(
-                [(_("Framework"), _("Level"), _("Date")), *_positions(board.positions)],
-                [64 * mm, 70 * mm, 40 * mm],
-                body,
-            )
-        )
-    else:
-        story.append(Paragraph(pdf_text(_("No benchmark frameworks are available.")), body))
-    story.append(Spacer(1, 4 * mm))
-
-    story.append(Paragraph(pdf_text(_("Carers' strategy plan")), styles["Heading2"]))
-    if board.plan is None:
-        story.append(Paragraph(pdf_text(_("There is no organisation plan yet.")), body))
-    else:
-        plan = board.plan
-        story.append(
-            Paragraph(
-                pdf_text(
-                    _("%(title)s, %(start)s to %(end)s. Actions by their newest status:")
-                    % {
-                        "title": plan.title,
-                        "start": _day(plan.period_start),
-                        "end": _day(plan.period_end),
-                    }
-                ),
-                body,
-            )
-        )
-        story.append(_table([(_("Status"), _("Actions")), *_plan(plan)], [120 * mm, 54 * mm], body))
-    story.append(Spacer(1, 4 * mm))
-
-    for chart in board.charts:
-        story.append(KeepTogether(_chart(chart, styles)))
-
-    story.append(Paragraph(pdf_text(_("Other figures")), styles["Heading2"]))
-    story.append(
-        _table(
-            [(_("Section"), _("What"), _("Figure")), *_other_figures(report)],
-            [40 * mm, 94 * mm, 40 * mm],
-            small,
-        )
-    )
-    return pdf_build(
-        story,
+        "changes_widths": _percent([62, 28, 28, 56]),
+        "positions": ((_("Framework"), _("Level"), _("Date")), _positions(board.positions))
+        if board.positions
+        else None,
+        "positions_widths": _percent([64, 70, 40]),
+        "plan": ((_("Status"), _("Actions")), _plan(plan)) if plan else None,
+        "plan_line": _("%(title)s, %(start)s to %(end)s. Actions by their newest status:")
+        % {"title": plan.title, "start": _day(plan.period_start), "end": _day(plan.period_end)}
+        if plan
+        else "",
+        "charts": [_chart(chart) for chart in board.charts],
+        "others": ((_("Section"), _("What"), _("Figure")), _other_figures(report)),
+        "others_widths": _percent([40, 94, 40]),
+    }
+    return pdf_render(
+        "insights/pdf/board_report.html",
+        context,
         title=_("Working carers: board report, %(month)s") % {"month": month},
         author=board.organisation_name,
     )

@@ -1,19 +1,22 @@
-"""What every PDF shares: the embedded typeface, the styles, stored text made safe for
-reportlab, and building the file.
+"""What every PDF shares: the embedded typefaces, the page style, stored text made safe to
+print, and building a tagged, accessible file from a Django template (ADR 0019).
 
-reportlab's built-in fonts (Helvetica) know only Western European letters, so "Gwŵr" or
-"Nguyễn" printed as empty boxes. Every document now embeds DejaVu Sans (``shared/fonts``),
-which covers Latin in full (Welsh, Vietnamese, Polish...), Greek, Cyrillic, Hebrew and more.
-A character none of its faces has (Chinese, Japanese and Korean, most emoji) prints as
-U+FFFD, the replacement character, never as an empty box; ADR 0012 says why, and what would
-print them instead.
+Documents are HTML templates that extend ``pdf/base.html``; WeasyPrint lays them out with
+Pango and HarfBuzz (so accents are placed, right-to-left text is ordered and Arabic is
+shaped) and writes PDF/UA-1: a tagged PDF whose structure tree follows the HTML (headings,
+paragraphs, lists, tables with header cells), with the document's language and title.
 
-Text goes into a paragraph through ``pdf_text``: it is cleaned (``shared.printable``),
-normalised to NFC (reportlab places no accents, so "e" followed by a combining accent must
-become "é"), stripped of invisible formatting characters (reportlab has no bidirectional
-layout to give them a meaning), and escaped, because a paragraph reads ``<`` and ``&`` as
-markup. Tables split a row that is taller than a page (``pdf_table``), so no amount of text
-stops a document being built.
+Only fonts shipped with the project are used, through ``@font-face`` rules with file URLs:
+DejaVu Sans (``shared/fonts/dejavu``) for Latin, Greek, Cyrillic and Hebrew, and Droid Sans
+Fallback (``shared/fonts/droid``) for Chinese and Japanese. A character they lack (Korean
+Hangul, Arabic, which DejaVu's oblique faces lack, most emoji) prints as U+FFFD, the
+replacement character, never as an empty box or from whatever fonts the machine has.
+
+Stored text reaches a document only through the template engine, which escapes it; the
+rendered HTML is then cleaned once (``pdf_plain``): control characters go, text is
+normalised to NFC, invisible formatting characters are dropped. A word longer than a line is
+broken (``overflow-wrap: anywhere``, helped by ``_breakable``) and table rows split across
+pages, so no amount of text stops a document being built.
 """
 
 from __future__ import annotations
@@ -21,130 +24,126 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import StyleSheet1, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Flowable,
-    ListFlowable,
-    ListItem,
-    SimpleDocTemplate,
-    Table,
-    TableStyle,
-)
+import pydyf
+from django.template.loader import render_to_string
+from django.utils import translation
+from fontTools.ttLib import TTFont
 
 from shared.printable import REPLACEMENT, printable
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts" / "dejavu"
-FONT = "DejaVuSans"
-BOLD = "DejaVuSans-Bold"
-ITALIC = "DejaVuSans-Oblique"
-BOLD_ITALIC = "DejaVuSans-BoldOblique"
-_FACES = (FONT, BOLD, ITALIC, BOLD_ITALIC)
-#: reportlab's sample styles name the built-in faces; each is swapped for the embedded one.
-_INSTEAD_OF = {
-    "Helvetica": FONT,
-    "Helvetica-Bold": BOLD,
-    "Helvetica-Oblique": ITALIC,
-    "Helvetica-BoldOblique": BOLD_ITALIC,
-}
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+#: (family, file, weight, style) of every face the documents may use.
+FACES = (
+    ("DejaVu Sans", "dejavu/DejaVuSans.ttf", "normal", "normal"),
+    ("DejaVu Sans", "dejavu/DejaVuSans-Bold.ttf", "bold", "normal"),
+    ("DejaVu Sans", "dejavu/DejaVuSans-Oblique.ttf", "normal", "italic"),
+    ("DejaVu Sans", "dejavu/DejaVuSans-BoldOblique.ttf", "bold", "italic"),
+    ("Droid Sans Fallback", "droid/DroidSansFallbackFull.ttf", "normal", "normal"),
+)
 #: Zero-width and bidirectional formatting characters, soft hyphens and variation selectors.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]")
+#: A run of text longer than any word, between two tags; and its characters (an entity is one).
+_TEXT = re.compile(r">([^<]+)<")
+_LONG_RUN = re.compile(r"[^\s<>]{31,}")
+_CHARACTER = re.compile(r"&#?\w+;|.", re.DOTALL)
+#: Every how many characters a long run may break.
+_BREAK_EVERY = 5
 
 
 @functools.cache
-def register_fonts() -> frozenset[int]:
-    """Register DejaVu Sans once per process; return the characters every face can print."""
-    covered: set[int] | None = None
-    for name in _FACES:
-        font = TTFont(name, str(FONT_DIR / f"{name}.ttf"))
-        pdfmetrics.registerFont(font)
-        characters = set(font.face.charWidths)
-        covered = characters if covered is None else covered & characters
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+def covered() -> frozenset[int]:
+    """The characters every face of DejaVu Sans has, and those Droid Sans Fallback adds
+    (it has one face; bold and italic are drawn from it)."""
+    dejavu: set[int] | None = None
+    fallback: set[int] = set()
+    for family, name, _weight, _style in FACES:
+        with TTFont(FONT_DIR / name, lazy=True) as font:
+            characters = set(font.getBestCmap())
+        if family == "DejaVu Sans":
+            dejavu = characters if dejavu is None else dejavu & characters
+        else:
+            fallback |= characters
+    return frozenset((dejavu or set()) | fallback)
+
+
+@functools.cache
+def font_faces() -> str:
+    """The ``@font-face`` rules for the project's fonts, as file URLs."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{(FONT_DIR / name).as_uri()}"); }}'
+        for family, name, weight, style in FACES
     )
-    return frozenset(covered or ())
-
-
-def pdf_styles() -> StyleSheet1:
-    """reportlab's sample styles (a fresh copy: callers clone and change them), set in the
-    embedded typeface."""
-    register_fonts()
-    sheet = getSampleStyleSheet()
-    for style in sheet.byName.values():
-        for attribute in ("fontName", "bulletFontName"):
-            current = getattr(style, attribute, None)
-            if current in _INSTEAD_OF:
-                setattr(style, attribute, _INSTEAD_OF[current])
-    return sheet
 
 
 def pdf_plain(value: object) -> str:
-    """Stored text as the embedded font can print it, not yet escaped for a paragraph: for
-    table cells given as plain strings and the document's title and author."""
-    covered = register_fonts()
+    """Text as the embedded fonts can print it: printable, NFC, without invisible formatting
+    characters, and U+FFFD for each character no font has. Markup is left alone, so this
+    works on text and on the rendered (already escaped) HTML alike."""
+    characters = covered()
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", printable(value))).replace("\t", " ")
     return "".join(
-        character if ord(character) in covered or character == "\n" else REPLACEMENT
+        character if ord(character) in characters or character == "\n" else REPLACEMENT
         for character in text
     )
 
 
-def pdf_text(value: object) -> str:
-    """Stored text as paragraph markup: printable, escaped, line breaks kept."""
-    return (
-        pdf_plain(value)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", "<br/>")
-    )
+def _breakable(html: str) -> str:
+    """The page with a zero-width space every few characters of each run of text longer
+    than any word (a 10,000-letter "word", a long address), in the body's text only.
+
+    ``overflow-wrap: anywhere`` would break it anyway, but WeasyPrint then lays the rest of
+    the run out again for every line, which took tens of seconds for one long word in a
+    narrow table cell; with these break opportunities it takes about a second. The space
+    has no glyph, so text copied from the PDF is as stored.
+    """
+
+    def split(run: re.Match[str]) -> str:
+        characters = _CHARACTER.findall(run.group())
+        return "\u200b".join(
+            "".join(characters[start : start + _BREAK_EVERY])
+            for start in range(0, len(characters), _BREAK_EVERY)
+        )
+
+    head, body_tag, body = html.partition("<body")
+    body = _TEXT.sub(lambda text: ">" + _LONG_RUN.sub(split, text.group(1)) + "<", body)
+    return head + body_tag + body
 
 
-def pdf_table(rows: Sequence[Sequence[Any]], widths: Sequence[float], style: TableStyle) -> Table:
-    """A table with a heading row repeated on each page, whose rows split across pages
-    when one is taller than a page (a long note would otherwise stop the build)."""
-    built = Table(list(rows), colWidths=list(widths), repeatRows=1, splitInRow=1)
-    built.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT)]))  # cells given as text
-    built.setStyle(style)
-    return built
+def _display_title(_document: Any, pdf: pydyf.PDF) -> None:
+    # PDF/UA: a reader's title bar shows the title, not the file name.
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
 
 
-def pdf_list(
-    items: Sequence[Flowable], *, numbered: bool = False, indent: float | None = None
-) -> ListFlowable:
-    """A bulleted or numbered list whose bullets and numbers are in the embedded font too."""
-    options: dict[str, Any] = {"bulletFontName": FONT}
-    if indent is not None:
-        options["leftIndent"] = indent
-    return ListFlowable(
-        [ListItem(item) for item in items], bulletType="1" if numbered else "bullet", **options
-    )
-
-
-def pdf_build(
-    story: list[Any], *, title: str, author: str, pagesize: Any = A4, margin: float = 18 * mm
+def pdf_render(
+    template: str, context: dict[str, Any], *, title: str, author: str, landscape: bool = False
 ) -> bytes:
-    """The finished PDF. The title and author are stored text too (an organisation's name)."""
-    register_fonts()
-    buffer = BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        title=pdf_plain(title),
-        author=pdf_plain(author),
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=margin,
-        initialFontName=FONT,  # or each page names Helvetica, which is not embedded
-    ).build(story)
-    return buffer.getvalue()
+    """The finished PDF/UA-1 file for ``template`` (which extends ``pdf/base.html``).
+
+    The title and author are stored text too (an organisation's name); the language is the
+    one the request is served in.
+    """
+    html = render_to_string(
+        template,
+        {
+            **context,
+            "pdf_title": title,
+            "pdf_author": author,
+            "pdf_lang": translation.to_locale(translation.get_language() or "en-gb").replace(
+                "_", "-"
+            ),
+            "pdf_fonts": font_faces(),
+            "pdf_landscape": landscape,
+        },
+    )
+    # Imported here: WeasyPrint loads Pango when imported, and a machine without it should
+    # still serve every page but the PDFs (the README names Pango as a requirement).
+    from weasyprint import HTML
+
+    content: bytes = HTML(string=_breakable(pdf_plain(html))).write_pdf(
+        pdf_variant="pdf/ua-1", finisher=_display_title
+    )
+    return content

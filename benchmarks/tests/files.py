@@ -7,16 +7,36 @@ import struct
 import zipfile
 import zlib
 
+import pydyf
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from reportlab.pdfgen import canvas
 
 
 def pdf(text: str = "Our carers policy") -> bytes:
+    """A one-page PDF saying ``text`` (ASCII) in Helvetica, written with pydyf."""
+    document = pydyf.PDF()
+    font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type1", "BaseFont": "/Helvetica"})
+    document.add_object(font)
+    content = pydyf.Stream()
+    content.begin_text()
+    content.set_font_size("F1", 12)
+    content.move_text_to(72, 720)
+    content.show_text_string(text)
+    content.end_text()
+    document.add_object(content)
+    document.add_page(
+        pydyf.Dictionary(
+            {
+                "Type": "/Page",
+                "Parent": document.pages.reference,
+                "MediaBox": pydyf.Array([0, 0, 595, 842]),
+                "Contents": content.reference,
+                "Resources": pydyf.Dictionary({"Font": pydyf.Dictionary({"F1": font.reference})}),
+            }
+        )
+    )
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, text)
-    page.save()
+    document.write(buffer)
     return buffer.getvalue()
 
 

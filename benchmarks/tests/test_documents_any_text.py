@@ -20,7 +20,7 @@ from carershub.tests.awkward_text import (
     VIETNAMESE,
     WELSH,
 )
-from carershub.tests.pdfs import assert_only_embedded_dejavu, pdf_text
+from carershub.tests.pdfs import assert_accessible, assert_prints_every_name, pdf_text
 from organisations.models import Organisation
 
 
@@ -67,7 +67,8 @@ def test_the_evidence_pack_prints_any_stored_text(world):
         reverse("benchmarks:assessment_pack", args=[world.org.slug, assessment.pk])
     )
     assert response.status_code == 200
-    assert_only_embedded_dejavu(response.content)
+    assert_accessible(response.content)
+    assert_prints_every_name(response.content)
     text = " ".join(pdf_text(response.content).split())
     for expected in (f"{WELSH} ab cd <Trust>", VIETNAMESE, "<b>bold</b> <i>unclosed &", POLISH):
         assert expected in text, expected

@@ -19,6 +19,8 @@ from pypdf import PdfReader
 from benchmarks.frameworks import get_framework
 from benchmarks.models import Assessment, AssessmentStatus, RequirementAnswer
 from benchmarks.public import positions_for, positions_of
+from carershub.tests.awkward_text import CONTROLS, MARKUP
+from carershub.tests.pdfs import NAMES, assert_accessible, assert_prints_every_name
 from carershub.tests.personas import World
 from commitments.models import CommitmentVersion, LeadershipCommitment, VersionStatus
 from insights.changes import changes_between
@@ -116,13 +118,13 @@ def test_the_board_report_opens_with_the_headline_figures_and_no_small_count(fig
     assert "fewer than 5" in text
     lines = [line.strip() for line in text.splitlines()]
     assert not [line for line in lines if re.fullmatch(r"[1-4]", line)]
-    # Each cell is a line of its own: the bar and the table row after the ward's name.
-    after = [lines[i + 1 : i + 4] for i, line in enumerate(lines) if line == "Ward Three"]
-    assert len(after) >= 4  # two charts (by site, by unit), each with its bars and its table
-    for cells in after:
-        assert "fewer than 5" in cells
-        short = [cell for cell in cells if len(cell) < 20]  # cells, not the summary
-        assert not [cell for cell in short if re.search(r"(?<![\d,.])[1-4](?![\d,.%])", cell)]
+    # Each bar and each table row is a line: the ward's name, then its cells.
+    rows = [line for line in lines if line.startswith("Ward Three ")]
+    assert len(rows) >= 4  # two charts (by site, by unit), each with its bars and its table
+    for row in rows:
+        assert "fewer than 5" in row
+        cells = row.removeprefix("Ward Three ").replace("fewer than 5", "")
+        assert not re.search(r"(?<![\d,.])[1-4](?![\d,.%])", cells), row
     # Every chart is drawn with its table.
     assert "Carers by unit" in text
     assert "Carers counted, month by month" in text
@@ -189,6 +191,16 @@ def test_the_board_report_carries_the_benchmark_position_and_the_plan_rag(figure
     assert "Not assessed" in text
     assert "Carers' strategy action plan" in text
     assert "Red: off track" in text
+
+
+def test_the_board_report_is_tagged_and_prints_any_organisation_name(figures):
+    Organisation.objects.filter(pk=figures.org.pk).update(
+        name=f"{' '.join(NAMES)} {MARKUP}{CONTROLS}"
+    )
+    content = signed_in(figures.hr_admin).get(url(figures)).content
+    assert_accessible(content)
+    assert_prints_every_name(content)
+    assert "<b>bold</b> <i>unclosed &" in pdf_text(content)
 
 
 @pytest.mark.parametrize(
