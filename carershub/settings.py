@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from shared.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
@@ -95,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After sign-in is known: a person's own language, or their organisation's, over the
+    # browser's (organisations.languages).
+    "organisations.middleware.PersonLanguageMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -257,7 +259,14 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
+# Each language named in itself, as a language switcher must: someone who reads only Welsh
+# looks for "Cymraeg", not for the English word for it (docs/welsh.md).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The choice of someone not signed in lasts a year on their browser; a signed-in person's
+# choice is kept on their account (organisations.languages).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # accounts.views.language_settings sets the same
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # "1 June 2027" everywhere (shared/formats/en_GB/formats.py).
 FORMAT_MODULE_PATH = ["shared.formats"]
@@ -497,6 +506,7 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
