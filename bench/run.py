@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,6 +185,28 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.2)
 
 
+def warm_up(url: str, *, session: str = "", token: str = "") -> None:
+    """A few requests before the timed run, so that what a process does once (importing the
+    views, compiling the templates, opening its database connection) is not counted as the
+    page's cost. Each must answer 200: a page that fails is a broken bench, said at once,
+    rather than a run of failures (or, on a starved machine, of nothing) to puzzle over."""
+    headers = {}
+    if session:
+        headers["Cookie"] = f"sessionid={session}"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    for _ in range(2 * WORKERS):
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 (127.0.0.1)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+                answer.read()
+                status = answer.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            raise SystemExit(f"{urlsplit(url).path} answered {status} before its timed run")
+
+
 def load(
     base: str, path: str, *, session: str = "", token: str = "", pacing: float = 0
 ) -> dict[str, float]:
@@ -192,6 +215,7 @@ def load(
     With ``pacing``, each user pauses between an answer and their next request for a random
     time averaging ``pacing`` seconds, instead of asking again at once.
     """
+    warm_up(base + path, session=session, token=token)
     with tempfile.TemporaryDirectory() as scratch:
         prefix = Path(scratch) / "stats"
         env = {

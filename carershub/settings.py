@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -386,6 +387,23 @@ if STAFF_IMPORT_LEAVERS_LIMIT_MIN < 0:
     raise ConfigError("STAFF_IMPORT_LEAVERS_LIMIT_MIN must be 0 or more")
 # For how many days after an import marked people as left a later import that puts them back
 # in post also shares again the passports their leaving stopped sharing (docs/staff-import.md).
+# An ESR extract gives each assignment's whole-time equivalent (0.6); the import turns it into
+# contracted hours a week against this full-time week: 37.5 hours under Agenda for Change
+# (docs/staff-import.md, "ESR extracts").
+try:
+    STAFF_IMPORT_FULL_TIME_HOURS = Decimal(env_str("STAFF_IMPORT_FULL_TIME_HOURS", "37.5"))
+except ArithmeticError as error:
+    raise ConfigError(
+        "STAFF_IMPORT_FULL_TIME_HOURS must be a number of hours, like 37.5"
+    ) from error
+if not (
+    STAFF_IMPORT_FULL_TIME_HOURS.is_finite()
+    and 1 <= STAFF_IMPORT_FULL_TIME_HOURS <= 100
+    and STAFF_IMPORT_FULL_TIME_HOURS.quantize(Decimal("0.01")) == STAFF_IMPORT_FULL_TIME_HOURS
+):
+    raise ConfigError(
+        "STAFF_IMPORT_FULL_TIME_HOURS must be from 1 to 100 hours, with at most 2 decimal places"
+    )
 STAFF_IMPORT_RESTORE_DAYS = env_int("STAFF_IMPORT_RESTORE_DAYS", 30)
 if STAFF_IMPORT_RESTORE_DAYS < 0:
     raise ConfigError("STAFF_IMPORT_RESTORE_DAYS must be 0 or more")

@@ -639,6 +639,25 @@ PAGES: tuple[HelpPage, ...] = (
                     ),
                 ),
             ),
+            Section(
+                _("Extracts from the NHS Electronic Staff Record"),
+                (
+                    _(
+                        "An ESR extract can be uploaded as it comes, with one row for each "
+                        "assignment. The service recognises it from its Employee Number and "
+                        "Assignment Number columns and makes one staff record for each person. "
+                        "Their primary assignment gives their unit and line manager: the person "
+                        "who holds the supervisor's assignment number."
+                    ),
+                    _(
+                        "Contracted hours are the whole-time equivalents of all their assignments "
+                        "added up, against a 37.5-hour full-time week unless your service is set "
+                        "up with another. Dates such as 01-APR-2024 and files saved by Excel in "
+                        "the Windows character set are read as they are. The preview says which "
+                        "layout the file was read as."
+                    ),
+                ),
+            ),
         ),
         what_next=(
             _(

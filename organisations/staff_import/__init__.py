@@ -22,6 +22,10 @@ is held), so memory stays flat whatever its size:
    and writes in batches of ``BATCH`` through the ORM. Both compare a row with the record
    on file with ``preview``. What a file would do, or did, is an ``ImportPlan`` (``plan``).
 
+The file's **profile** (``profiles``) is told from its heading row: one row per person
+(generic), or an NHS Electronic Staff Record extract with one row per assignment (``esr``),
+whose rows are staged as assignments and folded into people in SQL before step 2.
+
 Callers use the names here; the modules inside are the package's own. A test that lowers
 ``MAX_ROW_CHARACTERS`` does it in ``reading``, where the limit is read.
 """
@@ -31,6 +35,7 @@ from __future__ import annotations
 from organisations.staff_import.columns import HEADINGS, REQUIRED
 from organisations.staff_import.leavers import leavers_limit, shares_shown
 from organisations.staff_import.plan import ERRORS_KEPT, ImportPlan, RowError
+from organisations.staff_import.profiles import PROFILES
 from organisations.staff_import.reading import MAX_ROW_CHARACTERS
 from organisations.staff_import.run import Engine, apply_import, plan_import
 
@@ -38,6 +43,7 @@ __all__ = [
     "ERRORS_KEPT",
     "HEADINGS",
     "MAX_ROW_CHARACTERS",
+    "PROFILES",
     "REQUIRED",
     "Engine",
     "ImportPlan",

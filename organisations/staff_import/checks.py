@@ -47,6 +47,9 @@ class StagingDb(Protocol):
     def add_ties(self, ties: Iterable[tuple[str, int, int]]) -> None:
         """Fill ``import_ties`` (kind, staff id, staff id): see ``leaving.open_ties``."""
 
+    def cents_as_hours(self, cents: str) -> str:
+        """SQL for the whole number of hundredths of an hour ``cents`` as a staged hours value."""
+
 
 class Errors:
     """Problems on their way to ``import_errors``, in batches; the table is made on first use."""
@@ -138,20 +141,27 @@ def _across_rows_sql(existing: str) -> str:
 
 
 def cross_row_checks(
-    db: StagingDb, errors: Errors, *, bad_rows: int, mark_missing_as_left: bool
+    db: StagingDb,
+    errors: Errors,
+    *,
+    bad_rows: int,
+    mark_missing_as_left: bool,
+    headings: dict[str, str] | None = None,
 ) -> None:
     """The second and third rounds of docs/staff-import.md, and the first round's problems.
 
-    Problems go to ``errors``; a clean file costs one query here (two with the third round).
+    Problems go to ``errors``, under the profile's ``headings``; a clean file costs one
+    query here (two with the third round).
     """
-    manager_column = HEADINGS["line_manager"]
+    headings = HEADINGS if headings is None else headings
+    manager_column = headings["line_manager"]
     managers: dict[str, str] = {}
     lines: dict[str, int] = {}
     for kind, line, value, extra in db.rows(_across_rows_sql(db.existing)):
         if kind == "duplicate":
             message = _("“%(value)s” already appears on line %(first)s")
             errors.add(
-                line, HEADINGS["staff_number"], 0, message % {"value": value, "first": extra}
+                line, headings["staff_number"], 0, message % {"value": value, "first": extra}
             )
         elif kind == "unknown":
             message = _("“%(value)s” is not in this file or already on record")

@@ -47,6 +47,10 @@ _SCHEMA = (
     "CREATE TABLE import_errors (line INTEGER, col TEXT, seq INTEGER, message TEXT)",
     "CREATE TABLE import_ids (number TEXT PRIMARY KEY, id INTEGER NOT NULL)",
     "CREATE TABLE import_ties (kind TEXT NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL)",
+    "CREATE TABLE import_assignments (line INTEGER PRIMARY KEY, number TEXT NOT NULL, "
+    "assignment TEXT NOT NULL, ok INTEGER NOT NULL, is_primary INTEGER, supervisor TEXT, "
+    "wte INTEGER, first_name TEXT, last_name TEXT, work_email TEXT, unit_id INTEGER, "
+    "days TEXT, working_days TEXT, start_date TEXT, bank_holidays TEXT, problems TEXT)",
 )
 _EXISTING = (
     "staff_number",
@@ -136,6 +140,9 @@ class ScratchDb:
     def add_ties(self, ties: Iterable[tuple[str, int, int]]) -> None:
         self.insert("import_ties", ties)
 
+    def cents_as_hours(self, cents: str) -> str:
+        return f"printf('%d.%02d', {cents} / 100, {cents} % 100)"
+
     def insert(self, table: str, rows: Iterable[Sequence[Any]]) -> None:
         for batch in _batches(rows):
             marks = ", ".join("?" * len(batch[0]))
@@ -170,6 +177,20 @@ class ChunkedRun:
 
     def stage(self, rows: Iterator[tuple[Any, ...]]) -> None:
         self.db.insert("import_rows", ([_stored(v) for v in row] for row in rows))
+        self._index()
+
+    def stage_assignments(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        """An ESR extract's rows (``esr.ASSIGNMENT_STAGED``), before they are folded."""
+        self.db.insert("import_assignments", ([_stored(v) for v in row] for row in rows))
+        self.db.run("CREATE INDEX import_assignments_assignment ON import_assignments (assignment)")
+        self.db.run("CREATE INDEX import_assignments_number ON import_assignments (number)")
+
+    def fold(self, sql: str, params: Sequence[Any]) -> None:
+        """Fill ``import_rows`` from the assignments (``esr.fold``)."""
+        self.db.run(sql, params)
+        self._index()
+
+    def _index(self) -> None:
         self.db.run("CREATE INDEX import_rows_number ON import_rows (number)")
         self.db.run("CREATE INDEX import_rows_manager ON import_rows (manager)")
         self.db.run("CREATE INDEX import_existing_manager ON import_existing (manager)")

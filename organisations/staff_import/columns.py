@@ -117,12 +117,20 @@ STAGED = (
 
 @dataclass(frozen=True)
 class Layout:
-    """Which columns the file has, and where: a missing optional column changes nothing."""
+    """Which columns the file has, and where: a missing optional column changes nothing.
+
+    ``profile`` names the file's layout (``profiles``): ``generic``, or ``esr`` for an NHS
+    Electronic Staff Record extract with one row per assignment.
+    """
 
     positions: dict[str, int]
+    profile: str = "generic"
+    #: Fields the file gives through another column: an ESR extract's line managers come
+    #: from its Supervisor Assignment Number column.
+    implied: frozenset[str] = frozenset()
 
     def has(self, name: str) -> bool:
-        return name in self.positions
+        return name in self.positions or name in self.implied
 
 
 def _parse_decimal(raw: str, low: Decimal, high: Decimal, places: int) -> Decimal:
@@ -153,7 +161,8 @@ def _parse_hours(raw: str) -> Decimal:
     return _parse_decimal(raw, Decimal("0.5"), Decimal("100"), 2)
 
 
-def _parse_date(raw: str) -> date:
+def parse_date(raw: str) -> date:
+    """A date in one of the generic profile's two formats."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
@@ -181,7 +190,7 @@ def _valid_email(email: str) -> bool:
     return True
 
 
-def _remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
+def remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
     """``parse`` with its answers kept: a file repeats the same few days, hours and dates.
 
     The cache is emptied when it grows large, so an unusual file cannot grow memory.
@@ -203,7 +212,7 @@ def _remembered(parse: Callable[[str], Any]) -> Callable[[str], tuple[Any, str |
     return parsed
 
 
-def _escape_number(number: str) -> str:
+def escape_number(number: str) -> str:
     """A staff number that can be stored as text, distinct for distinct numbers.
 
     PostgreSQL text cannot hold NUL, which only ever appears in a row that is wrong anyway;
@@ -223,7 +232,15 @@ class RowChecker:
     line, its staff number as written and its problems, as JSON [[column, message], ...].
     """
 
-    def __init__(self, layout: Layout, units: dict[str, int]) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        units: dict[str, int],
+        *,
+        headings: dict[str, str] | None = None,
+        parse_start: Callable[[str], date] = parse_date,
+    ) -> None:
+        self.headings = HEADINGS if headings is None else headings
         self.names = list(layout.positions)
         self.indexes = list(layout.positions.values())
         self.width = max(self.indexes) + 1
@@ -240,11 +257,11 @@ class RowChecker:
         self.s_start = slot.get("start_date", -1)
         self.s_bank_holidays = slot.get("works_bank_holidays", -1)
         self.units = units
-        self.days = _remembered(_parse_days)
-        self.hours = _remembered(_parse_hours)
-        self.working = _remembered(working_pattern.parse)
-        self.dates = _remembered(_parse_date)
-        self.bank_holidays = _remembered(working_pattern.parse_bank_holidays)
+        self.days = remembered(_parse_days)
+        self.hours = remembered(_parse_hours)
+        self.working = remembered(working_pattern.parse)
+        self.dates = remembered(parse_start)
+        self.bank_holidays = remembered(working_pattern.parse_bank_holidays)
         self.plain_text_hint = _("save the file again as plain text")
         self.remove_hint = _("remove it from the file")
         self.missing_message = _("is missing")
@@ -252,14 +269,34 @@ class RowChecker:
 
     def check(self, line: int, raw: list[str]) -> tuple[Any, ...] | None:
         """The staging row for ``raw``, or ``None`` for a blank line."""
+        cells = self.cells(raw)
+        if cells is None:
+            return None
+        problems: list[tuple[str, str]] = []
+        seen = cells[self.s_number]
+        values = self.values(cells, problems)
+        if problems:
+            self.bad_rows += 1
+            blank = [None] * (len(STAGED) - 4)
+            return (line, escape_number(seen), 0, *blank, json.dumps(problems, ensure_ascii=False))
+        return (line, values[0], 1, *values[1:], None)
+
+    def cells(self, raw: list[str]) -> list[str] | None:
+        """The cells of the layout's columns, stripped; ``None`` for a blank line."""
         if len(raw) >= self.width:
             cells = [raw[index].strip() for index in self.indexes]
         else:
             cells = [raw[index].strip() if index < len(raw) else "" for index in self.indexes]
         if not any(cells) and not any(cell.strip() for cell in raw):
             return None
-        seen = cells[self.s_number]
-        problems: list[tuple[str, str]] = []
+        return cells
+
+    def values(self, cells: list[str], problems: list[tuple[str, str]]) -> tuple[Any, ...]:
+        """The row's values (``STAGED`` from number to bank holidays), its problems added.
+
+        Cells that break the text rule are replaced in ``cells`` by their scrubbed text.
+        """
+        headings = self.headings
         joined = "".join(cells)
         if not (
             joined.isprintable() and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
@@ -276,27 +313,27 @@ class RowChecker:
                         if error.code == "control_character"
                         else self.remove_hint
                     )
-                    problems.append((HEADINGS[name], f"{error.reason}; {hint}"))
+                    problems.append((headings[name], f"{error.reason}; {hint}"))
                     cells[position] = scrub_text(cells[position], multiline=False)
         number, first, last = cells[self.s_number], cells[self.s_first], cells[self.s_last]
         if not number:
-            problems.append((HEADINGS["staff_number"], self.missing_message))
+            problems.append((headings["staff_number"], self.missing_message))
         if not first:
-            problems.append((HEADINGS["first_name"], self.missing_message))
+            problems.append((headings["first_name"], self.missing_message))
         if not last:
-            problems.append((HEADINGS["last_name"], self.missing_message))
+            problems.append((headings["last_name"], self.missing_message))
         if len(number) > 40:
-            problems.append((HEADINGS["staff_number"], _("must be 40 characters or fewer")))
+            problems.append((headings["staff_number"], _("must be 40 characters or fewer")))
         if len(first) > 100:
-            problems.append((HEADINGS["first_name"], _("must be 100 characters or fewer")))
+            problems.append((headings["first_name"], _("must be 100 characters or fewer")))
         if len(last) > 100:
-            problems.append((HEADINGS["last_name"], _("must be 100 characters or fewer")))
+            problems.append((headings["last_name"], _("must be 100 characters or fewer")))
         email: str | None = None
         if self.s_email >= 0:
             email = cells[self.s_email].lower()
             if email and not _valid_email(email):
                 message = _("“%(value)s” is not a valid email address") % {"value": email}
-                problems.append((HEADINGS["work_email"], message))
+                problems.append((headings["work_email"], message))
         unit_id: int | None = None
         if self.s_unit >= 0 and cells[self.s_unit]:
             unit_id = self.units.get(cells[self.s_unit])
@@ -304,41 +341,35 @@ class RowChecker:
                 message = _(
                     "“%(value)s” is not a unit of this organisation; add the unit first"
                 ) % {"value": cells[self.s_unit]}
-                problems.append((HEADINGS["unit_code"], message))
+                problems.append((headings["unit_code"], message))
         days = hours = working = start = bank_holidays = None
         if self.s_days >= 0 and cells[self.s_days]:
             days, problem = self.days(cells[self.s_days])
             if problem is not None:
-                problems.append((HEADINGS["days_per_week"], problem))
+                problems.append((headings["days_per_week"], problem))
         if self.s_hours >= 0 and cells[self.s_hours]:
             hours, problem = self.hours(cells[self.s_hours])
             if problem is not None:
-                problems.append((HEADINGS["hours_per_week"], problem))
+                problems.append((headings["hours_per_week"], problem))
         if self.s_working >= 0 and cells[self.s_working]:
             working, problem = self.working(cells[self.s_working])
             if problem is not None:
-                problems.append((HEADINGS["working_days"], problem))
+                problems.append((headings["working_days"], problem))
         if self.s_start >= 0 and cells[self.s_start]:
             start, problem = self.dates(cells[self.s_start])
             if problem is not None:
-                problems.append((HEADINGS["start_date"], problem))
+                problems.append((headings["start_date"], problem))
         if self.s_bank_holidays >= 0 and cells[self.s_bank_holidays]:
             bank_holidays, problem = self.bank_holidays(cells[self.s_bank_holidays])
             if problem is not None:
-                problems.append((HEADINGS["works_bank_holidays"], problem))
+                problems.append((headings["works_bank_holidays"], problem))
         manager = cells[self.s_manager] if self.s_manager >= 0 else None
         if manager and manager == number:
             problems.append(
-                (HEADINGS["line_manager"], _("A person cannot be their own line manager"))
+                (headings["line_manager"], _("A person cannot be their own line manager"))
             )
-        if problems:
-            self.bad_rows += 1
-            blank = [None] * (len(STAGED) - 4)
-            return (line, _escape_number(seen), 0, *blank, json.dumps(problems, ensure_ascii=False))
         return (
-            line,
             number,
-            1,
             first,
             last,
             email,
@@ -349,5 +380,4 @@ class RowChecker:
             working,
             start,
             bank_holidays,
-            None,
         )

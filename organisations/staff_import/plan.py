@@ -29,6 +29,10 @@ class ImportPlan:
     of each kind are kept, so a plan is small whatever the size of the file.
     """
 
+    #: The file's profile (``profiles``): "generic", or "esr" for one row per assignment.
+    profile: str = "generic"
+    #: For a profile with one row per assignment, how many people the rows are.
+    people: int | None = None
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
@@ -71,6 +75,7 @@ class ImportPlan:
             "mark_left": self.preview_left[:limit],
             "ignored_columns": self.ignored_columns,
             "limit": limit,
+            "profile": self.profile,
         }
 
     def counts(self) -> dict[str, int]:
@@ -82,6 +87,8 @@ class ImportPlan:
             "mark_left": self.marked_left,
             "errors": self.error_count,
         }
+        if self.people is not None:
+            counts["people"] = self.people
         if self.marking_left:
             counts.update(in_post=self.in_post, left_limit=self.left_limit)
         if self.ties_counted:

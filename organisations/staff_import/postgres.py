@@ -22,6 +22,7 @@ from django.utils import timezone
 from organisations.models import Organisation, StaffStatus
 from organisations.staff_import.checks import BATCH
 from organisations.staff_import.columns import COMPARED, DEFAULT_DAYS, DEFAULT_HOURS, STAGED, Layout
+from organisations.staff_import.esr import ASSIGNMENT_STAGED
 from organisations.staff_import.plan import PREVIEW_LIMIT, ImportPlan, WriteAs
 from organisations.staff_import.preview import (
     compare,
@@ -40,6 +41,13 @@ _ROWS_TABLE = (
     "ok smallint NOT NULL, first_name text, last_name text, work_email text, unit_id bigint, "
     "manager text, days numeric(3, 1), hours numeric(5, 2), working_days text, "
     "start_date date, bank_holidays text, problems text) ON COMMIT DROP"
+)
+_ASSIGNMENTS_TABLE = (
+    "CREATE TEMPORARY TABLE import_assignments (line integer NOT NULL, number text NOT NULL, "
+    "assignment text NOT NULL, ok smallint NOT NULL, is_primary smallint, supervisor text, "
+    "wte integer, first_name text, last_name text, work_email text, unit_id bigint, "
+    "days numeric(3, 1), working_days text, start_date date, bank_holidays text, "
+    "problems text) ON COMMIT DROP"
 )
 _RECORD_COLUMNS = (
     "first_name, last_name, work_email, unit_id, days, hours, working_days, start_date, "
@@ -105,6 +113,9 @@ class PostgresDb:
         iterator = iter(ties)
         while batch := list(islice(iterator, BATCH)):
             self.copy("COPY import_ties (kind, a, b) FROM STDIN", batch)
+
+    def cents_as_hours(self, cents: str) -> str:
+        return f"CAST({cents} AS numeric) / 100"
 
     def copy(self, sql: str, rows: Any) -> None:
         connection.ensure_connection()
@@ -208,16 +219,33 @@ class PostgresRun:
         self.unit_codes = unit_codes
         self.mark_missing_as_left = mark_missing_as_left
         self.db = PostgresDb(organisation.pk)
+        self.has_assignments = False
         # One round trip, without parameters, so PostgreSQL takes the statements together.
         self.db.run(_SETTINGS + _ROWS_TABLE)
 
     def stage(self, rows: Iterator[tuple[Any, ...]]) -> None:
         self.db.copy(f"COPY import_rows ({', '.join(STAGED)}) FROM STDIN", rows)
 
+    def stage_assignments(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        """An ESR extract's rows (``esr.ASSIGNMENT_STAGED``), before they are folded."""
+        self.db.run(_ASSIGNMENTS_TABLE)
+        self.has_assignments = True
+        self.db.copy(f"COPY import_assignments ({', '.join(ASSIGNMENT_STAGED)}) FROM STDIN", rows)
+        self.db.run(
+            "CREATE INDEX ON import_assignments (assignment); "
+            "CREATE INDEX ON import_assignments (number); ANALYZE import_assignments"
+        )
+
+    def fold(self, sql: str, params: Sequence[Any]) -> None:
+        """Fill ``import_rows`` from the assignments (``esr.fold``)."""
+        self.db.run(sql, params)
+
     def close(self) -> None:
         # ON COMMIT DROP is not enough inside a savepoint: the next import in the same
         # transaction would find the tables still there.
         tables = ["import_rows"]
+        if self.has_assignments:
+            tables.append("import_assignments")
         if self.db.has_errors_table:
             tables.append("import_errors")
         if self.db.has_ties_table:
@@ -357,7 +385,7 @@ class PostgresRun:
             params,
         )
         plan.added, plan.updated = added, updated
-        plan.unchanged = plan.rows_read - added - updated
+        plan.unchanged = (plan.rows_read if plan.people is None else plan.people) - added - updated
         if self.mark_missing_as_left:
             plan.marked_left = self.db.run(
                 "WITH gone AS ("

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -10,8 +11,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from organisations.staff_import.columns import COLUMNS, HEADINGS, REQUIRED, Layout, RowChecker
+from organisations.staff_import.columns import Layout, RowChecker
 from organisations.staff_import.plan import ImportPlan, RowError
+from organisations.staff_import.profiles import GENERIC, Profile, detect_profile
 
 #: The longest row read, in characters, counting every line of a row whose quoted cell runs
 #: over several: memory holds at most one such row, whatever the file (docs/staff-import.md).
@@ -19,9 +21,58 @@ from organisations.staff_import.plan import ImportPlan, RowError
 MAX_ROW_CHARACTERS = 64 * 1024
 
 
-def text_stream(upload: IO[bytes]) -> io.TextIOWrapper:
-    """The upload as text, without the byte order mark that Excel's "CSV UTF-8" starts with."""
-    return io.TextIOWrapper(upload, encoding="utf-8-sig", newline="")
+class _Joined(io.RawIOBase):
+    """The bytes already read from an upload, then the rest of it: the file as it was.
+
+    Closing it leaves the upload open, for the caller to read again.
+    """
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        super().__init__()
+        self.head = memoryview(head)
+        self.rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            size = min(len(buffer), len(self.head))
+            buffer[:size] = self.head[:size]
+            self.head = self.head[size:]
+            return size
+        data = self.rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _first_line(upload: IO[bytes]) -> bytes:
+    """The bytes of the file up to its first line break, or its first 64 KiB without one."""
+    head = b""
+    while len(head) < MAX_ROW_CHARACTERS and b"\n" not in head and b"\r" not in head:
+        chunk = upload.read(8192)
+        if not chunk:
+            break
+        head += chunk
+    return head
+
+
+def open_upload(upload: IO[bytes]) -> tuple[io.TextIOWrapper, Profile]:
+    """The upload as text, and its profile, told from the heading row.
+
+    The heading row is read as bytes first, to choose the profile and with it the text
+    encoding (an ESR extract may be in Windows-1252); then the file is read from its start
+    as a stream, as before. The caller detaches the stream to leave ``upload`` open.
+    """
+    head = _first_line(upload)
+    line = re.split(rb"[\r\n]", head, maxsplit=1)[0].removeprefix(codecs.BOM_UTF8)
+    try:
+        header = next(csv.reader([line.decode("utf-8", "replace")]), [])
+    except csv.Error:
+        header = []
+    profile = detect_profile([_normalise_header(heading) for heading in header])
+    raw = io.BufferedReader(_Joined(head, upload), buffer_size=64 * 1024)
+    return io.TextIOWrapper(raw, encoding=profile.encoding, newline=""), profile
 
 
 class RowTooLong(csv.Error):
@@ -84,8 +135,10 @@ def _normalise_header(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.strip().lower())
 
 
-def read_layout(reader: BoundedReader, plan: ImportPlan, early: list[RowError]) -> Layout | None:
-    """Match the header row to columns; ``None`` when the rows cannot be read."""
+def read_layout(
+    reader: BoundedReader, plan: ImportPlan, early: list[RowError], profile: Profile = GENERIC
+) -> Layout | None:
+    """Match the header row to the profile's columns; ``None`` when the rows cannot be read."""
     try:
         header = reader.next_row()
     except StopIteration:
@@ -94,7 +147,9 @@ def read_layout(reader: BoundedReader, plan: ImportPlan, early: list[RowError]) 
     positions: dict[str, int] = {}
     for index, heading in enumerate(header):
         key = _normalise_header(heading)
-        column = next((name for name, spellings in COLUMNS.items() if key in spellings), None)
+        column = next(
+            (name for name, spellings in profile.columns.items() if key in spellings), None
+        )
         if column is None:
             if heading.strip():
                 plan.ignored_columns.append(heading.strip())
@@ -102,7 +157,7 @@ def read_layout(reader: BoundedReader, plan: ImportPlan, early: list[RowError]) 
             early.append(RowError(1, heading, _("This column appears more than once.")))
         else:
             positions[column] = index
-    missing = [HEADINGS[name] for name in REQUIRED if name not in positions]
+    missing = [profile.headings[name] for name in profile.required if name not in positions]
     if missing:
         early.append(
             RowError(
@@ -110,10 +165,11 @@ def read_layout(reader: BoundedReader, plan: ImportPlan, early: list[RowError]) 
             )
         )
         return None
-    return Layout(positions)
+    implied = frozenset(profile.implies[name] for name in positions if name in profile.implies)
+    return Layout(positions, profile.name, implied)
 
 
-def file_problem(exc: Exception) -> RowError:
+def file_problem(exc: Exception, profile: Profile = GENERIC) -> RowError:
     if isinstance(exc, RowTooLong):
         message = _(
             "This row is longer than %(limit)s characters, so the file was read no further. "
@@ -122,12 +178,25 @@ def file_problem(exc: Exception) -> RowError:
         ) % {"limit": f"{exc.limit:,}"}
         return RowError(exc.line, "", message)
     if isinstance(exc, UnicodeDecodeError):
+        if profile.encoding != GENERIC.encoding:
+            return RowError(
+                0,
+                "",
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 text, or it mixes the two. "
+                    "Export it from ESR again, or save it as “CSV UTF-8”."
+                ),
+            )
         return RowError(0, "", _("The file is not UTF-8 text. Save it as “CSV UTF-8”."))
     return RowError(0, "", _("The file could not be read as CSV: %(e)s") % {"e": exc})
 
 
 def staged_rows(
-    reader: BoundedReader, checker: RowChecker, plan: ImportPlan, unreadable: list[RowError]
+    reader: BoundedReader,
+    checker: RowChecker,
+    plan: ImportPlan,
+    unreadable: list[RowError],
+    profile: Profile = GENERIC,
 ) -> Iterator[tuple[Any, ...]]:
     """Each non-blank row of the file, checked, as it is read.
 
@@ -142,4 +211,4 @@ def staged_rows(
                 plan.rows_read += 1
                 yield staged
     except (UnicodeDecodeError, csv.Error) as exc:
-        unreadable.append(file_problem(exc))
+        unreadable.append(file_problem(exc, profile))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import IO, Any, Literal, Protocol
 
 from django.db import connection, transaction
@@ -16,16 +16,23 @@ from organisations.models import Organisation, Unit
 from organisations.staff_import.checks import Errors, StagingDb, collect_errors, cross_row_checks
 from organisations.staff_import.chunked import ChunkedRun
 from organisations.staff_import.columns import Layout, RowChecker
+from organisations.staff_import.esr import (
+    EsrRowChecker,
+    assignment_checks,
+    fold,
+    full_time_cents,
+)
 from organisations.staff_import.leavers import count_leaving, count_ties, leaving_refused
 from organisations.staff_import.plan import ImportPlan, RowError, WriteAs
 from organisations.staff_import.postgres import PostgresRun
 from organisations.staff_import.preview import summary_for
+from organisations.staff_import.profiles import ESR, PROFILES
 from organisations.staff_import.reading import (
     BoundedReader,
     file_problem,
+    open_upload,
     read_layout,
     staged_rows,
-    text_stream,
 )
 
 Engine = Literal["auto", "postgres", "chunked"]
@@ -38,6 +45,10 @@ class EngineRun(Protocol):
     def db(self) -> StagingDb: ...
 
     def stage(self, rows: Iterator[tuple[Any, ...]]) -> None: ...
+
+    def stage_assignments(self, rows: Iterator[tuple[Any, ...]]) -> None: ...
+
+    def fold(self, sql: str, params: Sequence[Any]) -> None: ...
 
     def preview(self, plan: ImportPlan) -> None: ...
 
@@ -80,13 +91,14 @@ def _run(
 ) -> ImportPlan:
     plan = ImportPlan()
     early: list[RowError] = []
-    stream = text_stream(upload)
+    stream, profile = open_upload(upload)
+    plan.profile = profile.name
     try:
         reader = BoundedReader(stream)
         try:
-            layout = read_layout(reader, plan, early)
+            layout = read_layout(reader, plan, early, profile)
         except (UnicodeDecodeError, csv.Error) as exc:
-            return _unreadable(plan, early, file_problem(exc))
+            return _unreadable(plan, early, file_problem(exc, profile))
         if layout is None:
             plan.errors = sorted(early, key=lambda e: (e.line, e.column))
             plan.error_count = len(plan.errors)
@@ -133,17 +145,38 @@ def _check_and_apply(
     mark_missing_as_left: bool,
     write_as: WriteAs | None,
 ) -> None:
-    checker = RowChecker(layout, units)
+    profile = PROFILES[layout.profile]
     unreadable: list[RowError] = []
-    run.stage(staged_rows(reader, checker, plan, unreadable))
-    if unreadable:
-        _unreadable(plan, early, unreadable[0])
-        return
     errors = Errors(run.db)
-    for seq, error in enumerate(early):
-        errors.add(error.line, error.column, seq, error.message)
+    if profile is ESR:
+        # One row per assignment: staged as read, checked together, then folded into one
+        # row per person, from where the import goes on as for any file (``esr``).
+        esr_checker = EsrRowChecker(layout, units)
+        run.stage_assignments(staged_rows(reader, esr_checker, plan, unreadable, profile))
+        if unreadable:
+            _unreadable(plan, early, unreadable[0])
+            return
+        for seq, error in enumerate(early):
+            errors.add(error.line, error.column, seq, error.message)
+        assignment_checks(run.db, errors, bad_rows=esr_checker.bad_rows)
+        run.fold(fold(run.db, layout), [full_time_cents()])
+        plan.people = int(run.db.one("SELECT count(*) FROM import_rows")[0])
+        bad_rows = 0  # each assignment's own problems are reported above
+    else:
+        checker = RowChecker(layout, units)
+        run.stage(staged_rows(reader, checker, plan, unreadable))
+        if unreadable:
+            _unreadable(plan, early, unreadable[0])
+            return
+        for seq, error in enumerate(early):
+            errors.add(error.line, error.column, seq, error.message)
+        bad_rows = checker.bad_rows
     cross_row_checks(
-        run.db, errors, bad_rows=checker.bad_rows, mark_missing_as_left=mark_missing_as_left
+        run.db,
+        errors,
+        bad_rows=bad_rows,
+        mark_missing_as_left=mark_missing_as_left,
+        headings=profile.headings,
     )
     collect_errors(run.db, errors, plan)
     if not plan.ok:

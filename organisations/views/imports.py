@@ -24,7 +24,7 @@ from organisations.services import (
     staff_import_queue,
     staff_import_stage,
 )
-from organisations.staff_import import HEADINGS, REQUIRED, shares_shown
+from organisations.staff_import import HEADINGS, PROFILES, REQUIRED, shares_shown
 from organisations.types import OrgRequest
 from shared.once import one_submission
 
@@ -101,6 +101,8 @@ def _preview_page(
             "form": form,
             "background": not staff_import_applies_inline(job),
             "shares_ending": shares_shown(int(counts.get("shares_ending", 0))),
+            # The layout the file was read as, told from its headings (docs/staff-import.md).
+            "profile": PROFILES.get(job.preview.get("profile", ""), PROFILES["generic"]),
             "above_limit": "force" in form.fields,
         },
     )

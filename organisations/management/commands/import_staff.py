@@ -168,5 +168,9 @@ class Command(BaseCommand):
                     f"That is more than the limit of {plan.left_limit} ({self._limit()}): "
                     "the import would need --force."
                 )
+        if plan.people is not None:
+            self.stdout.write(
+                f"Read as an ESR extract: {plan.rows_read} assignment(s) of {plan.people} people"
+            )
         if plan.ignored_columns:
             self.stdout.write("Ignored columns: " + ", ".join(plan.ignored_columns))
