@@ -268,7 +268,9 @@ LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"  # accounts.views.language_settings sets the same
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The product's own text first; then the Welsh of the libraries' text that people see
+# (django-allauth has no Welsh, and Django's own leaves some out): docs/welsh.md.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 # "1 June 2027" everywhere (shared/formats/en_GB/formats.py).
 FORMAT_MODULE_PATH = ["shared.formats"]
 TIME_ZONE = "Europe/London"

@@ -25,7 +25,11 @@ from organisations.models import Invitation, Organisation, Role
 from shared.dates import long_date
 from shared.emails import send_templated
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(settings.BASE_DIR) / "locale"
+CATALOGUE = LOCALE / "cy" / "LC_MESSAGES" / "django.po"
+#: The Welsh of the libraries' own text that people see (django-allauth has none).
+LIBRARIES = LOCALE / "libraries" / "cy" / "LC_MESSAGES" / "django.po"
+CATALOGUES = [CATALOGUE, LIBRARIES]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 
 
@@ -42,8 +46,9 @@ def _org_language(org: Organisation, language: str) -> None:
 # The catalogue.
 
 
-def test_every_message_is_translated_and_none_is_fuzzy() -> None:
-    catalogue = polib.pofile(str(CATALOGUE))
+@pytest.mark.parametrize("path", CATALOGUES, ids=["product", "libraries"])
+def test_every_message_is_translated_and_none_is_fuzzy(path: Path) -> None:
+    catalogue = polib.pofile(str(path))
     assert catalogue.metadata["Language"] == "cy"
     assert [e.msgid for e in catalogue.untranslated_entries()] == []
     assert [e.msgid for e in catalogue.fuzzy_entries()] == []
@@ -51,9 +56,10 @@ def test_every_message_is_translated_and_none_is_fuzzy() -> None:
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not here")
-def test_msgfmt_checks_the_catalogue_and_counts_only_translated_messages() -> None:
+@pytest.mark.parametrize("path", CATALOGUES, ids=["product", "libraries"])
+def test_msgfmt_checks_the_catalogue_and_counts_only_translated_messages(path: Path) -> None:
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(path)],
         capture_output=True,
         text=True,
         check=True,
@@ -62,10 +68,11 @@ def test_msgfmt_checks_the_catalogue_and_counts_only_translated_messages() -> No
     assert re.fullmatch(r"\d+ translated messages\.", statistics), statistics
 
 
-def test_every_translation_keeps_the_placeholders_of_its_message() -> None:
+@pytest.mark.parametrize("path", CATALOGUES, ids=["product", "libraries"])
+def test_every_translation_keeps_the_placeholders_of_its_message(path: Path) -> None:
     """A placeholder lost or misspelt in Welsh is a server error on the Welsh page only."""
     wrong = []
-    for entry in polib.pofile(str(CATALOGUE)):
+    for entry in polib.pofile(str(path)):
         if entry.msgid_plural:
             # Each form may leave out the number ("tomorrow" for one day), never add a name.
             known = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
@@ -77,6 +84,19 @@ def test_every_translation_keeps_the_placeholders_of_its_message() -> None:
         elif sorted(PLACEHOLDER.findall(entry.msgstr)) != sorted(PLACEHOLDER.findall(entry.msgid)):
             wrong.append((entry.msgid, entry.msgstr))
     assert wrong == []
+
+
+def test_every_message_of_django_allauth_has_its_welsh() -> None:
+    """allauth has no Welsh of its own: a new release's new message must be translated here
+    before it reaches a sign-in page."""
+    import allauth
+
+    theirs = polib.pofile(str(Path(allauth.__file__).parent / "locale/en/LC_MESSAGES/django.po"))
+    ours = {(e.msgctxt, e.msgid) for e in polib.pofile(str(LIBRARIES)) if e.translated()}
+    missing = [
+        e.msgid for e in theirs if e.msgid and not e.obsolete and (e.msgctxt, e.msgid) not in ours
+    ]
+    assert missing == []
 
 
 def test_statutory_terms_take_their_established_welsh_forms() -> None:
