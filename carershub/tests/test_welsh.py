@@ -135,6 +135,10 @@ def test_the_switcher_is_on_every_page_and_names_each_language_in_itself() -> No
     assert 'aria-current="true" lang="en">English<' in switcher
     assert 'value="cy" class="app-language-switcher__button" lang="cy">Cymraeg<' in switcher
     assert f'action="{reverse("accounts:language")}"' in switcher
+    # On a Welsh page too, English is "English", not the Welsh word for it.
+    page = Client(headers={"accept-language": "cy"}).get(reverse("account_login")).text
+    switcher = page[page.index('class="app-language-switcher"') :][:1500]
+    assert 'value="en-gb" class="app-language-switcher__button" lang="en">English<' in switcher
 
 
 @pytest.mark.django_db
