@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 PY := .venv/bin/python
 SYSTEM_PYTHON := $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 
-.PHONY: help run test test-python test-browser lint assets deps deps-test chromium azurite bench clean
+.PHONY: help run test test-python test-browser lint assets translations messages deps deps-test chromium azurite bench clean
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -46,8 +46,20 @@ build/static/.built: node_modules/.installed frontend/app.scss frontend/build.mj
 
 assets: build/static/.built
 
+# The Welsh (and any other) translations, compiled from locale/*/LC_MESSAGES/django.po.
+TRANSLATIONS := $(wildcard locale/*/LC_MESSAGES/django.po)
+translations: $(TRANSLATIONS:.po=.mo)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.deps-run
+	$(PY) manage.py compile_translations --if-stale
+
+# Maintainers: gather new and changed text into the catalogues after changing any (docs/welsh.md).
+messages: deps-test
+	DJANGO_ENV=test $(PY) manage.py makemessages -l cy --no-obsolete \
+	  -i ".venv/*" -i "node_modules/*" -i "build/*" -i "scripts/*" -i "var/*" -i "bench/*"
+
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
-run: deps assets
+run: deps assets translations
 	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py seed_demo
@@ -86,7 +98,7 @@ lint: deps-test
 	  CREDENTIALS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: deps-test assets chromium azurite lint
+test: deps-test assets translations chromium azurite lint
 	@bash scripts/run-tests.sh
 
 # PostgreSQL only. BENCH_STAFF=1500000 for national size; see bench/README.md for the rest.

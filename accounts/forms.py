@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +50,27 @@ class DigestForm(GovukForm):
         choices=DigestFrequency.choices,
         widget=forms.RadioSelect,
     )
+
+
+class LanguageForm(GovukForm):
+    """The language the person reads pages, emails and documents in (docs/welsh.md)."""
+
+    submit_label = _("Save")
+    language = forms.ChoiceField(
+        label=_("Language"),
+        help_text=_(
+            "Pages, emails and documents such as your passport come in this language. "
+            "Choose your organisation's language to follow whatever it sets."
+        ),
+        choices=[],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each language named in itself (settings.LANGUAGES), after the organisation's.
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("Your organisation's language")),
+            *settings.LANGUAGES,
+        ]

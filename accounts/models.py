@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import rules
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,16 @@ class User(AbstractUser):
     )
     #: The last day a digest was claimed, so a second run that day sends nothing.
     waiting_digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+    #: The language the person chose for pages, emails and documents; empty follows their
+    #: organisation's default (organisations.languages).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        db_default="",
+        choices=settings.LANGUAGES,
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

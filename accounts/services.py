@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.models import DigestFrequency, User
@@ -31,4 +32,20 @@ def digest_choose(
         summary="Changed the email of what is waiting",
         changes={"waiting_digest": [previous, str(frequency)]},
     )
+    return True
+
+
+@transaction.atomic
+def language_choose(*, user: User, language: str, channel: Channel = Channel.WEB) -> bool:
+    """Save the language the person reads pages, emails and documents in ("" follows their
+    organisation's default); True if it changed. The same choice again writes nothing.
+
+    Not audited: it is the person's own preference and decides nothing about anyone.
+    """
+    if language and language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"not one of the site's languages: {language!r}")
+    if user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
     return True

@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from shared.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
@@ -96,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After sign-in is known: a person's own language, or their organisation's, over the
+    # browser's (organisations.languages).
+    "organisations.middleware.PersonLanguageMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -258,8 +260,17 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language named in itself, as a language switcher must: someone who reads only Welsh
+# looks for "Cymraeg", not for the English word for it (docs/welsh.md).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The choice of someone not signed in lasts a year on their browser; a signed-in person's
+# choice is kept on their account (organisations.languages).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # accounts.views.language_settings sets the same
+# The product's own text first; then the Welsh of the libraries' text that people see
+# (django-allauth has no Welsh, and Django's own leaves some out): docs/welsh.md.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 # "1 June 2027" everywhere (shared/formats/en_GB/formats.py).
 FORMAT_MODULE_PATH = ["shared.formats"]
 TIME_ZONE = "Europe/London"
@@ -515,6 +526,7 @@ if PRODUCTION:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

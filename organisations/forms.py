@@ -350,3 +350,19 @@ class MembershipForm(GovukForm):
     submit_label = _("Give role")
     email = forms.EmailField(label=_("Email address of someone already in this organisation"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+
+
+class OrganisationLanguageForm(GovukForm):
+    """The organisation's language for staff who have not chosen their own (docs/welsh.md)."""
+
+    submit_label = _("Save")
+    default_language = forms.ChoiceField(
+        label=_("Language for your staff"),
+        help_text=_(
+            "Pages, emails and documents come in this language for everyone here who has not "
+            "chosen one for themselves, and invitations are written in it. Anyone can still "
+            "choose their own with the language link at the top of every page."
+        ),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+    )

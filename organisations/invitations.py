@@ -78,6 +78,7 @@ def invitation_send(
         lambda: send_templated(
             template="invitation",
             to=[email],
+            language=organisation.default_language,
             context={
                 "organisation": organisation,
                 "role": role.label,

@@ -81,6 +81,15 @@ class Organisation(models.Model):
             "still say otherwise for that person."
         ),
     )
+    #: The language of pages, emails and documents for staff who have not chosen their own,
+    #: and of invitations (organisations.languages). A Welsh public body may set Welsh.
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en-gb",
+        db_default="en-gb",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

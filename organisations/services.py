@@ -287,6 +287,33 @@ def organisation_bank_holidays_default_set(
 
 
 @transaction.atomic
+def organisation_default_language_set(
+    *, organisation: Organisation, language: str, by: User | None, channel: Channel
+) -> bool:
+    """Set the language of staff who have not chosen their own, and of invitations; True if it
+    changed. Audited, since it changes what everyone there reads."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"not one of the site's languages: {language!r}")
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.default_language = language
+    if locked.default_language == language:
+        return False
+    before = locked.default_language
+    locked.default_language = language
+    locked.save(update_fields=["default_language"])
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=locked,
+        organisation_id=locked.pk,
+        summary="Changed the organisation's language",
+        changes={"default_language": [before, language]},
+    )
+    return True
+
+
+@transaction.atomic
 def membership_grant(
     *, user: User, organisation: Organisation, role: Role, by: User | None, channel: Channel
 ) -> Membership:

@@ -26,6 +26,7 @@ pages = [
     path("members/", people.members, name="members"),
     path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
     path("audit/", people.audit_log, name="audit_log"),
+    path("language/", people.organisation_language, name="language"),
 ]
 
 urlpatterns = [

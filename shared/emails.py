@@ -7,12 +7,14 @@ server never breaks the page that asked, and a failed send is tried again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.template import Context, Engine
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from shared.outbox import outbox_add
 from shared.printable import one_line
@@ -66,23 +68,44 @@ def _plain(name: str, context: dict[str, Any]) -> str:
     return Engine.get_default().get_template(name).render(Context(context, autoescape=False))
 
 
+#: Groups addresses by the language each recipient reads, ``""`` for addresses of no known
+#: person. Set by ``organisations`` (``organisations.languages``), which knows people and
+#: their organisations; this layer does not.
+LanguageGroups = Callable[[list[str]], dict[str, list[str]]]
+_recipient_languages: LanguageGroups | None = None
+
+
+def register_recipient_languages(groups: LanguageGroups) -> None:
+    global _recipient_languages
+    _recipient_languages = groups
+
+
 def send_templated(
     *,
     template: str,
     to: list[str],
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
+    language: str | None = None,
 ) -> None:
     """Render the email (``render_templated``) and queue it through the outbox.
 
+    Each recipient reads it in their own language, never in that of whoever's action sent
+    it: recipients reading different languages get one email per language. ``language`` is
+    for addresses of no known person (an invitation: the organisation's language); without
+    it they get the site's.
+
     ``attachments`` are (file name, text content, MIME type): text, so they are kept as JSON.
     """
-    email = render_templated(template=template, context=context)
-    outbox_add(
-        subject=email.subject,
-        text=email.text,
-        html=email.html,
-        to=to,
-        template=template,
-        attachments=attachments,
-    )
+    groups = _recipient_languages(to) if _recipient_languages is not None else {"": to}
+    for reads, addresses in groups.items():
+        with translation.override(reads or language or settings.LANGUAGE_CODE):
+            email = render_templated(template=template, context=context)
+        outbox_add(
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+            to=addresses,
+            template=template,
+            attachments=attachments,
+        )

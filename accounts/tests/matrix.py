@@ -9,4 +9,9 @@ from carershub.tests.matrix_kit import ANON, EVERYONE, Spec
 
 MATRIX: dict[str, Spec] = {
     "accounts:settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
+    "accounts:language_settings": Spec("GET", {**dict.fromkeys(EVERYONE, 200), ANON: 302}),
+    # The language switcher is for everyone, signed in or not; it goes back to the page.
+    "accounts:language": Spec(
+        "POST", {**dict.fromkeys(EVERYONE, 302), ANON: 302}, data={"language": "cy", "next": "/"}
+    ),
 }

@@ -30,6 +30,8 @@ PREFERENCE = ("carer", "manager", "hr_admin", "org_admin", "sponsor", "champion"
 EDIT = frozenset(
     {
         "accounts:settings",
+        "accounts:language_settings",
+        "organisations:language",
         "plans:action_edit",
         "plans:action_new",
         "passports:adjustment_edit",
@@ -128,6 +130,7 @@ EDIT = frozenset(
 #: it posts to, and by its button's name in brackets when the button has one.
 ACTIONS: dict[str, str] = {
     "account_logout": "signs out",
+    "accounts:language[language]": "switches the page to the other language",
     "plans:action_edit[delete]": "deletes an action point",
     "plans:priority_edit[delete]": "deletes a priority",
     "commitments:adopt": "adopts the template as the first draft",

@@ -55,4 +55,5 @@ MATRIX: dict[str, Spec] = {
         ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}
     ),
     "organisations:audit_log": page(ORG_ADMIN),
+    "organisations:language": page(ORG_ADMIN),
 }

@@ -62,6 +62,7 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
             "staff": request.user.has_perm("organisations.view_staff", organisation),
             "members": request.user.has_perm("organisations.manage_members", organisation),
             "audit": request.user.has_perm("organisations.view_audit", organisation),
+            "language": request.user.has_perm("organisations.change_language", organisation),
             "tokens": request.user.has_perm("api.manage_tokens", organisation),
             "trusted_issuers": request.user.has_perm(
                 "credentials.manage_trusted_issuers", organisation

@@ -10,16 +10,47 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from audit.models import Channel
 from audit.selectors import events_for_organisation
 from organisations.access import access_membership, access_pending_invitation, org_view
-from organisations.forms import InvitationForm, MemberSearchForm, MembershipForm
+from organisations.forms import (
+    InvitationForm,
+    MemberSearchForm,
+    MembershipForm,
+    OrganisationLanguageForm,
+)
 from organisations.invitations import INVITATION_LIFETIME, invitation_revoke, invitation_send
 from organisations.models import Role
 from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
-from organisations.services import membership_grant_by_email, membership_revoke
+from organisations.services import (
+    membership_grant_by_email,
+    membership_revoke,
+    organisation_default_language_set,
+)
 from organisations.types import OrgRequest
 from shared.once import one_submission
 from shared.paging import countless_page
 
 PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "POST"])
+@org_view("organisations.change_language")
+def organisation_language(request: OrgRequest) -> HttpResponse:
+    """The organisation's default language, for staff who have not chosen their own."""
+    organisation = request.organisation
+    form = OrganisationLanguageForm(
+        request.POST or None, initial={"default_language": organisation.default_language}
+    )
+    if request.method == "POST" and form.is_valid():
+        if organisation_default_language_set(
+            organisation=organisation,
+            language=form.cleaned_data["default_language"],
+            by=request.user,
+            channel=Channel.WEB,
+        ):
+            messages.success(request, _("Saved."))
+        return redirect("organisations:home", org_slug=organisation.slug)
+    return render(
+        request, "organisations/language.html", {"organisation": organisation, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
