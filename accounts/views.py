@@ -60,11 +60,16 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     the language chosen, kept on this browser and, for someone signed in, on their account,
     so that emails and their other browsers follow it. A language the site does not have
     changes nothing."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "/"
+    # Back to the page the switch was on (the browser says which, this site's pages sending
+    # their address to this site alone); the page's own address is not repeated in a form,
+    # where a private link (a calendar feed's, say) would be shown a second time.
+    back = "/"
+    for candidate in (request.POST.get("next", ""), request.headers.get("referer", "")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = candidate
+            break
     response = HttpResponseRedirect(back)
     language = request.POST.get("language", "")
     if language in {code for code, _name in settings.LANGUAGES}:
