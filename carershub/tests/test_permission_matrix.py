@@ -130,6 +130,9 @@ ALLAUTH_ENTRY = {
     "account_confirm_login_code",
     "mfa_authenticate",
     "account_logout",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "socialaccount_signup",
 }
 ALLAUTH_ACCOUNT = {
     "account_email",
@@ -143,6 +146,7 @@ ALLAUTH_ACCOUNT = {
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
+    "socialaccount_connections",
 }
 ALLAUTH_WITH_ARGS = {"account_confirm_email", "account_reset_password_from_key"}
 
