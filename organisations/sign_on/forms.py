@@ -77,7 +77,8 @@ class PasswordResetKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
         cleaned: dict[str, Any] = super().clean()
         sign_on = sign_on_required_for(user=self.user) if self.user is not None else None
         if sign_on is not None:
-            raise ValidationError(_use_sign_on(sign_on), code="sign_on_required")
+            # On the field: allauth's page shows a field's errors, not the form's.
+            self.add_error("password1", ValidationError(_use_sign_on(sign_on)))
         return cleaned
 
 

@@ -3,7 +3,9 @@ provider on this machine (carershub/tests/oidc.py)."""
 
 from __future__ import annotations
 
+import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.core.cache import cache
 from django.test import Client
 
 from audit.models import AuditEvent, Channel
@@ -74,3 +76,228 @@ def test_a_current_member_signs_in_through_their_organisations_provider(world, o
         again, _start(again, "c001@example.org", oidc_provider), login="carer-at-idp"
     )
     assert int(again.session["_auth_user_id"]) == world.carer.pk
+
+
+def _refused(response: object, words: str) -> None:
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    html = response.content.decode()  # type: ignore[attr-defined]
+    assert "You cannot sign in this way" in html
+    assert words in html
+
+
+def test_an_unverified_email_gets_no_access(world, oidc_provider):
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=False)
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+    )
+    _refused(response, "did not confirm your email address")
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists()
+
+
+def test_an_email_missing_the_verified_claim_gets_no_access(world, oidc_provider):
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("carer-at-idp", email="c001@example.org")
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+    )
+    _refused(response, "did not confirm your email address")
+    assert not SocialAccount.objects.exists()
+
+
+def test_each_provider_speaks_only_for_its_own_organisation(world, oidc_provider):
+    """The same address is on a staff record in both organisations (c001@example.org); an
+    address of the other organisation's member reaches nobody through this one's provider."""
+    home = _set_up(world, oidc_provider, domains=("home.example",))
+    other = _set_up(world, oidc_provider, world.other_org, domains=("other.example",))
+    oidc_provider.set_account(
+        "outsider-at-home-idp", email="outsider@example.org", email_verified=True
+    )
+    oidc_provider.set_account("c001-at-idp", email="c001@example.org", email_verified=True)
+
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "someone@home.example", oidc_provider), login="outsider-at-home-idp"
+    )
+    _refused(response, "no current account at Home Trust")
+    assert "_auth_user_id" not in client.session
+
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "x@other.example", oidc_provider), login="c001-at-idp"
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    # Linked to the other organisation's own c001, who as an HR admin gives their code next.
+    assert SocialAccount.objects.get(provider=other.app.provider_id).user == world.outsider
+    assert not SocialAccount.objects.filter(provider=home.app.provider_id).exists()
+
+
+def test_a_leaver_gets_no_access(world, oidc_provider):
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("leaver-at-idp", email="leaver@example.org", email_verified=True)
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "leaver@example.org", oidc_provider), login="leaver-at-idp"
+    )
+    _refused(response, "says you have left")
+    assert "_auth_user_id" not in client.session
+
+
+def test_someone_linked_before_gets_no_access_once_marked_as_left(world, oidc_provider):
+    from organisations.models import StaffStatus
+
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=True)
+    client = Client()
+    oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+    )
+    assert int(client.session["_auth_user_id"]) == world.carer.pk
+
+    world.carer_record.status = StaffStatus.LEFT
+    world.carer_record.save()
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+    )
+    _refused(response, "says you have left")
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_stranger_gets_no_account(world, oidc_provider):
+    from accounts.models import User
+
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("new-at-idp", email="newcomer@example.org", email_verified=True)
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "newcomer@example.org", oidc_provider), login="new-at-idp"
+    )
+    _refused(response, "ask HR to invite you")
+    assert not User.objects.filter(email="newcomer@example.org").exists()
+
+
+def test_an_hr_admin_signing_in_through_the_provider_is_still_asked_for_their_code(
+    world, oidc_provider
+):
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("hr-at-idp", email="hr@example.org", email_verified=True)
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "hr@example.org", oidc_provider), login="hr-at-idp"
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_address_no_single_organisation_claims_is_sent_nowhere(world, oidc_provider):
+    _set_up(world, oidc_provider, domains=("nhs.net",))
+    _set_up(world, oidc_provider, world.other_org, domains=("nhs.net",))
+    oidc_provider.start()
+    client = Client()
+    for email in ("someone@nhs.net", "someone@elsewhere.example"):
+        response = client.post("/accounts/sso/", {"email": email})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "govuk-error-summary" in html
+        assert "Use the sign-in link your organisation gave you" in html
+        assert f'value="{email}"' in html
+
+
+# --- Organisations that require single sign-on -------------------------------------------
+
+
+@pytest.fixture
+def required(world, oidc_provider) -> SignOn:
+    return _set_up(world, oidc_provider, required=True)
+
+
+def test_password_sign_in_is_refused_to_staff_of_an_organisation_that_requires_it(
+    client, world, required
+):
+    cache.clear()
+    response = client.post(
+        "/accounts/login/", {"login": "carer@example.org", "password": "correct horse battery"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Home Trust signs its staff in with its own account" in html
+    assert "_auth_user_id" not in client.session
+    # A wrong password is told only that it is wrong.
+    response = client.post("/accounts/login/", {"login": "carer@example.org", "password": "wrong"})
+    assert "signs its staff in" not in response.content.decode()
+    # Someone who has left keeps their password, for their own records.
+    response = client.post(
+        "/accounts/login/", {"login": "leaver@example.org", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    cache.clear()
+
+
+def test_other_organisations_staff_keep_their_password(client, world, required):
+    response = client.post(
+        "/accounts/login/", {"login": "outsider@example.org", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_deployment_admin_keeps_password_and_second_factor(client, world, required):
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    from accounts.models import User
+    from carershub.tests.personas import TOTP_SECRET
+    from organisations.models import Membership, Role
+
+    admin = User.objects.create_superuser("root@example.org", "correct horse battery")
+    TOTP.activate(admin, TOTP_SECRET)
+    Membership.objects.create(user=admin, organisation=world.org, role=Role.EMPLOYEE)
+    response = client.post(
+        "/accounts/login/", {"login": "root@example.org", "password": "correct horse battery"}
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    response = client.post(
+        "/accounts/2fa/authenticate/",
+        {"code": format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))},
+    )
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == admin.pk
+
+
+def test_password_reset_sends_the_way_to_sign_in_instead_of_a_link(
+    client, world, required, smtp_sink
+):
+    response = client.post("/accounts/password/reset/", {"email": "carer@example.org"})
+    assert response.status_code == 302  # the same answer as for anyone
+    (message,) = smtp_sink
+    body = message.as_string()
+    assert "/accounts/password/reset/key/" not in body
+    assert "signs its staff in with its own account" in body
+
+
+def test_a_reset_link_sent_before_it_was_required_sets_no_password(
+    client, world, oidc_provider, smtp_sink
+):
+    import re
+
+    client.post("/accounts/password/reset/", {"email": "carer@example.org"})
+    (message,) = smtp_sink
+    body = message.get_payload(decode=True) or message.get_payload()[0].get_payload(decode=True)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body.decode())
+    assert link is not None
+    response = client.get(link.group(1), follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
+
+    _set_up(world, oidc_provider, required=True)
+    response = client.post(
+        form_url, {"password1": "a brand new passphrase", "password2": "a brand new passphrase"}
+    )
+    assert response.status_code == 200
+    assert "signs its staff in with its own account" in response.content.decode()
+    world.carer.refresh_from_db()
+    assert world.carer.check_password("correct horse battery")
