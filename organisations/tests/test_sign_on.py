@@ -301,3 +301,91 @@ def test_a_reset_link_sent_before_it_was_required_sets_no_password(
     assert "signs its staff in with its own account" in response.content.decode()
     world.carer.refresh_from_db()
     assert world.carer.check_password("correct horse battery")
+
+
+# --- The configuration page ----------------------------------------------------------------
+
+
+def _page(world: World) -> str:
+    return f"/o/{world.org.slug}/sign-in/"
+
+
+FORM = {
+    "server_url": "https://login.microsoftonline.com/tenant-id/v2.0",
+    "client_id": "00000000-1111-2222-3333-444444444444",
+    "client_secret": "first-secret-value-0001",
+    "email_domains": "Home.example, @trust.example",
+    "required": "on",
+}
+
+
+def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, world):
+    client.force_login(world.hr_admin)
+    response = client.post(_page(world), FORM)
+    assert response.status_code == 302
+    sign_on = SignOn.objects.select_related("app").get(organisation=world.org)
+    assert sign_on.app.settings["server_url"] == FORM["server_url"]
+    assert sign_on.app.secret == FORM["client_secret"]
+    assert sign_on.domains == ["home.example", "trust.example"]
+    assert sign_on.required
+
+    html = client.get(_page(world)).content.decode()
+    assert FORM["client_secret"] not in html
+    assert "A secret is saved" in html
+    callback = f"/accounts/oidc/{sign_on.app.provider_id}/login/callback/"
+    assert f"http://testserver{callback}" in html
+
+    (event,) = AuditEvent.objects.filter(object_type="organisations.signon")
+    assert event.organisation_id == world.org.pk
+    assert FORM["client_secret"] not in str(event.changes) + event.summary
+
+
+def test_saving_it_unchanged_changes_nothing_and_an_empty_secret_keeps_the_saved_one(client, world):
+    client.force_login(world.hr_admin)
+    client.post(_page(world), FORM)
+    again = {**FORM, "client_secret": "", "email_domains": "home.example trust.example"}
+    response = client.post(_page(world), again, follow=True)
+    assert "Nothing has changed." in response.content.decode()
+    assert AuditEvent.objects.filter(object_type="organisations.signon").count() == 1
+    assert SignOn.objects.get().app.secret == FORM["client_secret"]
+
+    client.post(_page(world), {**again, "client_secret": "second-secret-value-0002"})
+    update = AuditEvent.objects.filter(object_type="organisations.signon").latest("pk")
+    assert update.changes == {"client_secret": "replaced"}
+    assert "second-secret" not in str(update.changes)
+    assert SignOn.objects.get().app.secret == "second-secret-value-0002"
+
+
+def test_bad_input_is_refused_with_a_summary_keeping_what_was_typed(client, world):
+    client.force_login(world.hr_admin)
+    bad = {
+        "server_url": "ftp://login.example",
+        "client_id": "the-client",
+        "client_secret": "",
+        "email_domains": "not a domain!",
+    }
+    response = client.post(_page(world), bad)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Enter the client secret" in html
+    assert "is not a domain" in html
+    assert 'value="the-client"' in html
+    assert not SignOn.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="organisations.signon").exists()
+
+
+def test_a_provider_on_plain_http_is_refused_outside_the_tests(client, world, settings):
+    settings.SSO_ALLOW_HTTP_PROVIDERS = False
+    client.force_login(world.hr_admin)
+    response = client.post(_page(world), {**FORM, "server_url": "http://login.example"})
+    assert "Enter an address that starts with https://" in response.content.decode()
+    assert not SignOn.objects.exists()
+
+
+def test_the_sign_in_page_offers_the_organisations_account(client, db):
+    html = client.get("/accounts/login/").content.decode()
+    assert "Sign in with your organisation&#x27;s account" in html or (
+        "Sign in with your organisation's account" in html
+    )
+    assert 'href="/accounts/sso/"' in html
