@@ -30,9 +30,20 @@ def claims(sociallogin: SocialLogin) -> dict[str, Any]:
     return picked if isinstance(picked, dict) else {}
 
 
-def email_verified(value: object) -> bool:
-    """The ``email_verified`` claim, true only when the provider says so outright."""
+def _true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def email_verified(found: dict[str, Any]) -> bool:
+    """Whether the provider vouches for the address: ``email_verified`` true, outright.
+
+    Microsoft Entra ID (and NHSmail, which runs on it) never sends ``email_verified`` for work
+    accounts; its optional ``xms_edov`` claim ("email domain owner verified": the tenant owns
+    the address's domain) is accepted in its place, only when ``email_verified`` is absent.
+    """
+    if "email_verified" in found:
+        return _true(found["email_verified"])
+    return _true(found.get("xms_edov"))
 
 
 def refuse(request: HttpRequest, reason: Refusal, sign_on: SignOn | None) -> ImmediateHttpResponse:
@@ -79,7 +90,7 @@ class SignOnAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         match = account_for_sign_on(
             organisation=organisation,
             email=str(found.get("email") or ""),
-            verified=email_verified(found.get("email_verified")),
+            verified=email_verified(found),
         )
         if match.user is None:
             raise refuse(request, match.refusal or "no_account", sign_on)

@@ -108,6 +108,23 @@ def test_an_email_missing_the_verified_claim_gets_no_access(world, oidc_provider
     assert not SocialAccount.objects.exists()
 
 
+def test_entra_ids_domain_owner_claim_stands_in_for_a_missing_email_verified(world, oidc_provider):
+    _set_up(world, oidc_provider)
+    oidc_provider.set_account("entra-carer", email="c001@example.org", xms_edov=True)
+    oidc_provider.set_account(
+        "says-no", email="c001@example.org", email_verified=False, xms_edov=True
+    )
+    client = Client()
+    response = oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="says-no"
+    )
+    _refused(response, "did not confirm your email address")
+    response = oidc_provider.sign_in(
+        client, _start(client, "c001@example.org", oidc_provider), login="entra-carer"
+    )
+    assert int(client.session["_auth_user_id"]) == world.carer.pk
+
+
 def test_each_provider_speaks_only_for_its_own_organisation(world, oidc_provider):
     """The same address is on a staff record in both organisations (c001@example.org); an
     address of the other organisation's member reaches nobody through this one's provider."""

@@ -27,7 +27,9 @@ server.listen(config.port || 0, '127.0.0.1', () => {
     })),
     claims: {
       openid: ['sub'],
-      email: ['email', 'email_verified'],
+      // xms_edov: Microsoft Entra ID's "email domain owner verified", sent in place of
+      // email_verified when the app registration asks for it.
+      email: ['email', 'email_verified', 'xms_edov'],
       profile: ['name', 'given_name', 'family_name'],
     },
     async findAccount(ctx, id) {
