@@ -151,14 +151,7 @@ class SignOnForm(GovukForm):
             secret.help_text = _("The secret the provider gave when you registered this service.")
 
     def clean_server_url(self) -> str:
-        url: str = self.cleaned_data["server_url"].rstrip("/")
-        url = url.removesuffix("/.well-known/openid-configuration")
-        parts = urlsplit(url)
-        if parts.scheme != "https" and not settings.SSO_ALLOW_HTTP_PROVIDERS:
-            raise ValidationError(_("Enter an address that starts with https://"))
-        if parts.query or parts.fragment:
-            raise ValidationError(_("Enter the issuer address without anything after “?” or “#”"))
-        return url
+        return issuer_address(self.cleaned_data["server_url"])
 
     def clean_client_secret(self) -> str:
         secret: str = self.cleaned_data["client_secret"]
@@ -167,17 +160,32 @@ class SignOnForm(GovukForm):
         return secret
 
     def clean_email_domains(self) -> tuple[str, ...]:
-        typed: str = self.cleaned_data["email_domains"]
-        domains: list[str] = []
-        for word in re.split(r"[\s,;]+", typed.lower()):
-            domain = word.strip().lstrip("@")
-            if not domain:
-                continue
-            if not _DOMAIN.match(domain):
-                raise ValidationError(
-                    _("“%(domain)s” is not a domain: enter domains such as trust.example.org"),
-                    params={"domain": word[:100]},
-                )
-            if domain not in domains:
-                domains.append(domain)
-        return tuple(domains)
+        return email_domains(self.cleaned_data["email_domains"])
+
+
+def issuer_address(typed: str) -> str:
+    """The issuer address as allauth needs it: https (outside the tests), no discovery path."""
+    url = typed.rstrip("/").removesuffix("/.well-known/openid-configuration")
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not settings.SSO_ALLOW_HTTP_PROVIDERS:
+        raise ValidationError(_("Enter an address that starts with https://"))
+    if parts.query or parts.fragment:
+        raise ValidationError(_("Enter the issuer address without anything after “?” or “#”"))
+    return url
+
+
+def email_domains(typed: str) -> tuple[str, ...]:
+    """Domains typed with spaces, commas or a leading @, lower case, each once."""
+    domains: list[str] = []
+    for word in re.split(r"[\s,;]+", typed.lower()):
+        domain = word.strip().lstrip("@")
+        if not domain:
+            continue
+        if not _DOMAIN.match(domain):
+            raise ValidationError(
+                _("“%(domain)s” is not a domain: enter domains such as trust.example.org"),
+                params={"domain": word[:100]},
+            )
+        if domain not in domains:
+            domains.append(domain)
+    return tuple(domains)

@@ -406,3 +406,32 @@ def test_the_sign_in_page_offers_the_organisations_account(client, db):
         "Sign in with your organisation's account" in html
     )
     assert 'href="/accounts/sso/"' in html
+
+
+def test_a_deployment_admin_sets_it_up_in_the_django_admin_audited_and_unseen(client, world):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.models import User
+    from carershub.tests.personas import TOTP_SECRET
+
+    admin = User.objects.create_superuser("root@example.org", "correct horse battery")
+    TOTP.activate(admin, TOTP_SECRET)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/organisations/signon/add/",
+        {
+            "organisation": world.org.pk,
+            "server_url": "https://accounts.google.com",
+            "client_id": "google-client",
+            "client_secret": "google-secret-0001",
+            "domains": "home.example",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sign_on = SignOn.objects.select_related("app").get()
+    assert (sign_on.app.secret, sign_on.domains) == ("google-secret-0001", ["home.example"])
+    assert AuditEvent.objects.filter(object_type="organisations.signon", actor=admin).exists()
+    page = client.get(f"/admin/organisations/signon/{sign_on.pk}/change/").content.decode()
+    assert "google-secret-0001" not in page
+    # allauth's own admin, which shows secrets, is not there.
+    assert client.get("/admin/socialaccount/socialapp/").status_code == 404
