@@ -435,3 +435,41 @@ def test_a_deployment_admin_sets_it_up_in_the_django_admin_audited_and_unseen(cl
     assert "google-secret-0001" not in page
     # allauth's own admin, which shows secrets, is not there.
     assert client.get("/admin/socialaccount/socialapp/").status_code == 404
+
+
+def test_the_organisations_own_sign_in_link_works_too(world, oidc_provider):
+    sign_on = _set_up(world, oidc_provider, domains=())
+    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=True)
+    oidc_provider.start()
+    client = Client()
+    link = f"/accounts/oidc/{sign_on.app.provider_id}/login/"
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "We will send you to Home Trust" in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    response = oidc_provider.sign_in(client, client.post(link), login="carer-at-idp")
+    assert int(client.session["_auth_user_id"]) == world.carer.pk
+    assert response["Location"] == "/"
+
+
+def test_a_provider_that_does_not_answer_is_reported_plainly(world, oidc_provider):
+    # Set up, but never started: nothing listens at the issuer address.
+    _set_up(world, oidc_provider)
+    client = Client()
+    response = client.post("/accounts/sso/", {"email": "c001@example.org"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "did not answer" in html
+
+
+def test_a_return_from_the_provider_with_an_error_shows_a_page_not_a_crash(world, oidc_provider):
+    sign_on = _set_up(world, oidc_provider)
+    oidc_provider.start()
+    client = Client()
+    callback = f"/accounts/oidc/{sign_on.app.provider_id}/login/callback/"
+    for query in ("?error=access_denied&state=forged", "?code=forged&state=forged"):
+        response = client.get(callback + query)
+        assert response.status_code == 401
+        assert "Sign-in did not work" in response.content.decode()
+        assert "_auth_user_id" not in client.session
