@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import SignOn
 from organisations.sign_on.selectors import sign_on_required_for
-from shared.forms import GovukForm
+from shared.forms import GovukForm, TextRuleForm
 
 
 def _use_sign_on(sign_on: SignOn) -> str:
@@ -26,7 +26,7 @@ def _use_sign_on(sign_on: SignOn) -> str:
     ) % {"organisation": sign_on.organisation.name}
 
 
-class PasswordLoginForm(LoginForm):  # type: ignore[misc]
+class PasswordLoginForm(TextRuleForm, LoginForm):  # type: ignore[misc]
     """Refuses the password of someone whose organisation requires single sign-on.
 
     Checked only once the password is right, so the answer tells nothing to someone who does
@@ -44,7 +44,7 @@ class PasswordLoginForm(LoginForm):  # type: ignore[misc]
         return cleaned
 
 
-class PasswordResetForm(ResetPasswordForm):  # type: ignore[misc]
+class PasswordResetForm(TextRuleForm, ResetPasswordForm):  # type: ignore[misc]
     """Someone whose organisation requires single sign-on is emailed that, not a reset link.
 
     The page answers the same either way, so it never tells who works where.
@@ -70,7 +70,7 @@ class PasswordResetForm(ResetPasswordForm):  # type: ignore[misc]
         return email
 
 
-class PasswordResetKeyForm(ResetPasswordKeyForm):  # type: ignore[misc]
+class PasswordResetKeyForm(TextRuleForm, ResetPasswordKeyForm):  # type: ignore[misc]
     """A reset link sent before the organisation required single sign-on sets no password."""
 
     def clean(self) -> dict[str, Any]:
