@@ -34,7 +34,7 @@ class PasswordLoginForm(TextRuleForm, LoginForm):  # type: ignore[misc]
     """
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         user: Any = getattr(self, "user", None)
         if user is not None and not self.errors:
             sign_on = sign_on_required_for(user=user)
@@ -74,7 +74,7 @@ class PasswordResetKeyForm(TextRuleForm, ResetPasswordKeyForm):  # type: ignore[
     """A reset link sent before the organisation required single sign-on sets no password."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         sign_on = sign_on_required_for(user=self.user) if self.user is not None else None
         if sign_on is not None:
             # On the field: allauth's page shows a field's errors, not the form's.
