@@ -33,8 +33,8 @@ class PasswordLoginForm(TextRuleForm, LoginForm):  # type: ignore[misc]
     not know it.
     """
 
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
+    def clean(self) -> dict[str, Any] | None:
+        cleaned: dict[str, Any] | None = super().clean()
         user: Any = getattr(self, "user", None)
         if user is not None and not self.errors:
             sign_on = sign_on_required_for(user=user)
@@ -73,8 +73,8 @@ class PasswordResetForm(TextRuleForm, ResetPasswordForm):  # type: ignore[misc]
 class PasswordResetKeyForm(TextRuleForm, ResetPasswordKeyForm):  # type: ignore[misc]
     """A reset link sent before the organisation required single sign-on sets no password."""
 
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
+    def clean(self) -> dict[str, Any] | None:
+        cleaned: dict[str, Any] | None = super().clean()
         sign_on = sign_on_required_for(user=self.user) if self.user is not None else None
         if sign_on is not None:
             # On the field: allauth's page shows a field's errors, not the form's.
