@@ -20,6 +20,7 @@ from organisations.models import (
 )
 from organisations.services import membership_grant, membership_revoke, partnership_lead_appoint
 from organisations.sign_on.forms import email_domains, issuer_address
+from organisations.sign_on.selectors import unproven_domains
 from organisations.sign_on.services import SignOnSettings, sign_on_save
 from shared.forms import AdminModelForm
 
@@ -162,6 +163,22 @@ class SignOnAdminForm(AdminModelForm):
 
     def clean_domains(self) -> tuple[str, ...]:
         return email_domains(self.cleaned_data["domains"])
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        organisation = self.cleaned_data.get("organisation") or getattr(
+            self.instance, "organisation", None
+        )
+        domains = self.cleaned_data.get("domains") or ()
+        if organisation is not None and domains:
+            unproven = unproven_domains(organisation=organisation, domains=domains)
+            if unproven:
+                self.add_error(
+                    "domains",
+                    _("No current member has an account address at %(domains)s.")
+                    % {"domains": ", ".join(unproven)},
+                )
+        return cleaned
 
     def clean_client_secret(self) -> str:
         secret: str = self.cleaned_data["client_secret"]

@@ -133,3 +133,18 @@ def _organisation_ids(user: Any) -> list[int]:
     ids = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     ids |= set(StaffRecord.objects.filter(user=user).values_list("organisation_id", flat=True))
     return sorted(ids)
+
+
+def unproven_domains(*, organisation: Organisation, domains: tuple[str, ...]) -> list[str]:
+    """The domains no current member of ``organisation`` has their account's address at.
+
+    A listed domain sends whoever types an address at it to this organisation's provider, so an
+    organisation may list only domains its own people are known by: an account's address was
+    proven when its invitation email was answered, unlike a staff record's work email.
+    """
+    powered = Membership.objects.with_power().filter(organisation=organisation)
+    return [
+        domain
+        for domain in domains
+        if not powered.filter(user__is_active=True, user__email__iendswith=f"@{domain}").exists()
+    ]

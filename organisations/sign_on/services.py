@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from allauth.socialaccount.models import SocialAccount, SocialApp
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Organisation, SignOn
 from organisations.services import lock_organisation
+from organisations.sign_on.selectors import unproven_domains
 
 PROVIDER = "openid_connect"
 
@@ -39,9 +42,22 @@ def sign_on_save(
 ) -> tuple[SignOn, bool]:
     """Create or change the organisation's provider; returns it and whether anything changed.
 
-    Saving what is already saved changes nothing and audits nothing. The audit names the fields
+    Saving what is already saved changes nothing and audits nothing. A domain no current member
+    uses is refused (``unproven_domains``), so no organisation can draw another's staff to its
+    provider. The audit names the fields
     changed and says that the secret was replaced, never what it is.
     """
+    unproven = unproven_domains(organisation=organisation, domains=settings.email_domains)
+    if unproven:
+        raise ValidationError(
+            {
+                "email_domains": _(
+                    "No one in your organisation signs in with an address at %(domains)s. List "
+                    "only domains your own staff's accounts use."
+                )
+                % {"domains": ", ".join(unproven)}
+            }
+        )
     lock_organisation(organisation.pk)
     sign_on = SignOn.objects.select_related("app").filter(organisation=organisation).first()
     if sign_on is None:

@@ -9,6 +9,7 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,22 +44,27 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
     form = SignOnForm(request.POST or None, initial=initial, has_secret=sign_on is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        sign_on, changed = sign_on_save(
-            organisation=organisation,
-            settings=SignOnSettings(
-                server_url=data["server_url"],
-                client_id=data["client_id"],
-                client_secret=data["client_secret"],
-                email_domains=data["email_domains"],
-                required=data["required"],
-            ),
-            by=request.user,
-            channel=Channel.WEB,
-        )
-        messages.success(
-            request, _("Single sign-on saved.") if changed else _("Nothing has changed.")
-        )
-        return redirect("organisations:sign_on", org_slug=organisation.slug)
+        try:
+            sign_on, changed = sign_on_save(
+                organisation=organisation,
+                settings=SignOnSettings(
+                    server_url=data["server_url"],
+                    client_id=data["client_id"],
+                    client_secret=data["client_secret"],
+                    email_domains=data["email_domains"],
+                    required=data["required"],
+                ),
+                by=request.user,
+                channel=Channel.WEB,
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field, problems)
+        else:
+            messages.success(
+                request, _("Single sign-on saved.") if changed else _("Nothing has changed.")
+            )
+            return redirect("organisations:sign_on", org_slug=organisation.slug)
     redirect_uri = login_url = ""
     if sign_on is not None:
         provider_id = sign_on.app.provider_id

@@ -46,6 +46,16 @@ def _set_up(
     return sign_on
 
 
+def _member_at(organisation: Organisation, email: str) -> None:
+    """Someone whose account's address proves that the organisation uses its domain."""
+    from organisations.models import Membership, Role
+    from organisations.tests.factories import UserFactory
+
+    Membership.objects.create(
+        user=UserFactory.create(email=email), organisation=organisation, role=Role.EMPLOYEE
+    )
+
+
 def _start(client: Client, email: str, oidc: OidcProvider) -> object:
     oidc.start()
     response = client.post("/accounts/sso/", {"email": email})
@@ -128,6 +138,8 @@ def test_entra_ids_domain_owner_claim_stands_in_for_a_missing_email_verified(wor
 def test_each_provider_speaks_only_for_its_own_organisation(world, oidc_provider):
     """The same address is on a staff record in both organisations (c001@example.org); an
     address of the other organisation's member reaches nobody through this one's provider."""
+    _member_at(world.org, "someone@home.example")
+    _member_at(world.other_org, "someone@other.example")
     home = _set_up(world, oidc_provider, domains=("home.example",))
     other = _set_up(world, oidc_provider, world.other_org, domains=("other.example",))
     oidc_provider.set_account(
@@ -211,6 +223,8 @@ def test_an_hr_admin_signing_in_through_the_provider_is_still_asked_for_their_co
 
 
 def test_an_address_no_single_organisation_claims_is_sent_nowhere(world, oidc_provider):
+    _member_at(world.org, "ann@nhs.net")
+    _member_at(world.other_org, "bob@nhs.net")
     _set_up(world, oidc_provider, domains=("nhs.net",))
     _set_up(world, oidc_provider, world.other_org, domains=("nhs.net",))
     oidc_provider.start()
@@ -331,7 +345,7 @@ FORM = {
     "server_url": "https://login.microsoftonline.com/tenant-id/v2.0",
     "client_id": "00000000-1111-2222-3333-444444444444",
     "client_secret": "first-secret-value-0001",
-    "email_domains": "Home.example, @trust.example",
+    "email_domains": "Example.org, @example.org",
     "required": "on",
 }
 
@@ -343,7 +357,7 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
     sign_on = SignOn.objects.select_related("app").get(organisation=world.org)
     assert sign_on.app.settings["server_url"] == FORM["server_url"]
     assert sign_on.app.secret == FORM["client_secret"]
-    assert sign_on.domains == ["home.example", "trust.example"]
+    assert sign_on.domains == ["example.org"]
     assert sign_on.required
 
     html = client.get(_page(world)).content.decode()
@@ -360,7 +374,7 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
 def test_saving_it_unchanged_changes_nothing_and_an_empty_secret_keeps_the_saved_one(client, world):
     client.force_login(world.hr_admin)
     client.post(_page(world), FORM)
-    again = {**FORM, "client_secret": "", "email_domains": "home.example trust.example"}
+    again = {**FORM, "client_secret": "", "email_domains": "example.org"}
     response = client.post(_page(world), again, follow=True)
     assert "Nothing has changed." in response.content.decode()
     assert AuditEvent.objects.filter(object_type="organisations.signon").count() == 1
@@ -424,12 +438,12 @@ def test_a_deployment_admin_sets_it_up_in_the_django_admin_audited_and_unseen(cl
             "server_url": "https://accounts.google.com",
             "client_id": "google-client",
             "client_secret": "google-secret-0001",
-            "domains": "home.example",
+            "domains": "example.org",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     sign_on = SignOn.objects.select_related("app").get()
-    assert (sign_on.app.secret, sign_on.domains) == ("google-secret-0001", ["home.example"])
+    assert (sign_on.app.secret, sign_on.domains) == ("google-secret-0001", ["example.org"])
     assert AuditEvent.objects.filter(object_type="organisations.signon", actor=admin).exists()
     page = client.get(f"/admin/organisations/signon/{sign_on.pk}/change/").content.decode()
     assert "google-secret-0001" not in page
@@ -473,3 +487,15 @@ def test_a_return_from_the_provider_with_an_error_shows_a_page_not_a_crash(world
         assert response.status_code == 401
         assert "Sign-in did not work" in response.content.decode()
         assert "_auth_user_id" not in client.session
+
+
+def test_a_domain_none_of_the_organisations_people_use_is_refused(client, world):
+    """Otherwise one organisation could send another's staff to its own provider."""
+    client.force_login(world.hr_admin)
+    response = client.post(_page(world), {**FORM, "email_domains": "example.org other.example"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "No one in your organisation signs in with an address at other.example" in html
+    assert 'value="example.org other.example"' in html
+    assert not SignOn.objects.exists()
