@@ -369,6 +369,8 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
     (event,) = AuditEvent.objects.filter(object_type="organisations.signon")
     assert event.organisation_id == world.org.pk
     assert FORM["client_secret"] not in str(event.changes) + event.summary
+    client.force_login(world.org_admin)
+    assert "Set up single sign-on" in client.get(f"/o/{world.org.slug}/audit/").content.decode()
 
 
 def test_saving_it_unchanged_changes_nothing_and_an_empty_secret_keeps_the_saved_one(client, world):
