@@ -480,6 +480,8 @@ class SignOn(models.Model):
     #: domain is found by one ``contains`` without matching a part of another.
     email_domains = models.CharField(_("email domains"), max_length=600, blank=True, default="")
     required = models.BooleanField(_("staff must sign in with it"), default=False)
+    #: Moves on at every change, so two people editing at once never overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -129,6 +129,7 @@ class SignOnForm(GovukForm):
             "such as nhs.net: give those staff the sign-in link below instead."
         ),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     required = forms.BooleanField(
         label=_("Staff must sign in with this provider"),
         required=False,

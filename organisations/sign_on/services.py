@@ -17,6 +17,7 @@ from audit.services import audit_record
 from organisations.models import Organisation, SignOn
 from organisations.services import lock_organisation
 from organisations.sign_on.selectors import unproven_domains
+from shared.writes import EditConflict, check_version
 
 PROVIDER = "openid_connect"
 
@@ -32,13 +33,28 @@ class SignOnSettings:
     required: bool
 
 
+def _conflict(current_version: int) -> EditConflict:
+    return EditConflict(
+        _(
+            "Someone else saved single sign-on after you opened this page. The form still has "
+            "what you typed; save again to apply it over their change."
+        ),
+        current_version=current_version,
+    )
+
+
 def _stored_domains(domains: tuple[str, ...]) -> str:
     return f" {' '.join(domains)} " if domains else ""
 
 
 @transaction.atomic
 def sign_on_save(
-    *, organisation: Organisation, settings: SignOnSettings, by: User, channel: Channel
+    *,
+    organisation: Organisation,
+    settings: SignOnSettings,
+    by: User,
+    channel: Channel,
+    expected_version: int | None = None,
 ) -> tuple[SignOn, bool]:
     """Create or change the organisation's provider; returns it and whether anything changed.
 
@@ -60,6 +76,8 @@ def sign_on_save(
         )
     lock_organisation(organisation.pk)
     sign_on = SignOn.objects.select_related("app").filter(organisation=organisation).first()
+    current = sign_on.version if sign_on else 0
+    check_version(current, expected_version, lambda: _conflict(current))
     if sign_on is None:
         if not settings.client_secret:
             raise ValueError("A new provider needs its client secret")
@@ -118,6 +136,7 @@ def sign_on_save(
     if not changes:
         return sign_on, False
     app.save()
+    sign_on.version += 1
     sign_on.save()
     audit_record(
         actor=by,

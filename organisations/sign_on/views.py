@@ -9,7 +9,6 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from organisations.sign_on.forms import SignOnForm, SignOnStartForm
 from organisations.sign_on.selectors import sign_on_for, sign_on_for_email
 from organisations.sign_on.services import SignOnSettings, sign_on_save
 from organisations.types import OrgRequest
+from shared.forms import attempt
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +37,17 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
             "client_id": sign_on.app.client_id,
             "email_domains": " ".join(sign_on.domains),
             "required": sign_on.required,
+            "version": sign_on.version,
         }
         if sign_on
-        else {}
+        else {"version": 0}
     )
     form = SignOnForm(request.POST or None, initial=initial, has_secret=sign_on is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            sign_on, changed = sign_on_save(
+        saved = attempt(
+            form,
+            lambda: sign_on_save(
                 organisation=organisation,
                 settings=SignOnSettings(
                     server_url=data["server_url"],
@@ -56,11 +58,11 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
                 ),
                 by=request.user,
                 channel=Channel.WEB,
-            )
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field, problems)
-        else:
+                expected_version=data["version"] if data["version"] is not None else 0,
+            ),
+        )
+        if saved is not None:
+            changed = saved[1]
             messages.success(
                 request, _("Single sign-on saved.") if changed else _("Nothing has changed.")
             )

@@ -3,6 +3,8 @@ provider on this machine (carershub/tests/oidc.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.core.cache import cache
@@ -347,6 +349,7 @@ FORM = {
     "client_secret": "first-secret-value-0001",
     "email_domains": "Example.org, @example.org",
     "required": "on",
+    "version": "0",
 }
 
 
@@ -362,6 +365,7 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
 
     html = client.get(_page(world)).content.decode()
     assert FORM["client_secret"] not in html
+    assert re.search(r'<input[^>]*name="version"[^>]*value="1"', html)
     assert "A secret is saved" in html
     callback = f"/accounts/oidc/{sign_on.app.provider_id}/login/callback/"
     assert f"http://testserver{callback}" in html
@@ -376,7 +380,8 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
 def test_saving_it_unchanged_changes_nothing_and_an_empty_secret_keeps_the_saved_one(client, world):
     client.force_login(world.hr_admin)
     client.post(_page(world), FORM)
-    again = {**FORM, "client_secret": "", "email_domains": "example.org"}
+    # As the page sends it back: the secret box empty, the version it was opened on.
+    again = {**FORM, "client_secret": "", "email_domains": "example.org", "version": "1"}
     response = client.post(_page(world), again, follow=True)
     assert "Nothing has changed." in response.content.decode()
     assert AuditEvent.objects.filter(object_type="organisations.signon").count() == 1
@@ -501,3 +506,34 @@ def test_a_domain_none_of_the_organisations_people_use_is_refused(client, world)
     assert "No one in your organisation signs in with an address at other.example" in html
     assert 'value="example.org other.example"' in html
     assert not SignOn.objects.exists()
+
+
+def test_two_people_saving_at_once_never_overwrite_each_other_unknowingly(client, world):
+    client.force_login(world.hr_admin)
+    client.post(_page(world), {**FORM, "version": "0"})
+    opened = {**FORM, "client_secret": "", "version": "1", "client_id": "mine"}
+    other = Client()
+    other.force_login(world.org_admin)
+    other.post(_page(world), {**FORM, "client_secret": "", "version": "1", "client_id": "theirs"})
+
+    response = client.post(_page(world), opened)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Someone else saved single sign-on" in html
+    assert 'value="mine"' in html
+    assert SignOn.objects.get().app.client_id == "theirs"
+
+    # Saving again, having been told, applies it.
+    client.post(_page(world), {**opened, "version": "2"})
+    assert SignOn.objects.get().app.client_id == "mine"
+
+
+def test_two_people_setting_it_up_at_once_make_one_provider(client, world):
+    client.force_login(world.hr_admin)
+    other = Client()
+    other.force_login(world.org_admin)
+    other.post(_page(world), {**FORM, "version": "0"})
+    response = client.post(_page(world), {**FORM, "version": "0", "client_id": "mine"})
+    assert "Someone else saved single sign-on" in response.content.decode()
+    assert SignOn.objects.count() == 1
