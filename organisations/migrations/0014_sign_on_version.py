@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0013_sign_on'),
+        ("organisations", "0013_sign_on"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signon',
-            name='version',
+            model_name="signon",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]
