@@ -8,6 +8,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
 
@@ -100,5 +101,6 @@ class SignOnAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
             # Already tied to another identity at this provider: a reused or renamed account
             # there must not take this one over.
             raise refuse(request, "ambiguous", sign_on)
-        sociallogin.connect(request, match.user)
-        sign_on_linked(account=sociallogin.account, sign_on=sign_on)
+        with transaction.atomic():
+            sociallogin.connect(request, match.user)
+            sign_on_linked(account=sociallogin.account, sign_on=sign_on)
