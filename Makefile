@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 PY := .venv/bin/python
 SYSTEM_PYTHON := $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 
-.PHONY: help run test test-python test-browser lint assets translations messages deps deps-test chromium azurite bench clean
+.PHONY: help run test test-python test-browser lint assets translations messages deps deps-test chromium azurite oidc-provider bench clean
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -81,6 +81,14 @@ scripts/azurite/node_modules/.installed: scripts/azurite/package.json scripts/az
 
 azurite: scripts/azurite/node_modules/.installed
 
+# A certified OpenID Provider (panva's oidc-provider), for the single sign-on tests only.
+scripts/oidc-provider/node_modules/.installed: scripts/oidc-provider/package.json scripts/oidc-provider/package-lock.json
+	@echo "==> Installing oidc-provider (an OpenID Provider) for the single sign-on tests"
+	npm ci --prefix scripts/oidc-provider --no-audit --no-fund --loglevel=error
+	@touch $@
+
+oidc-provider: scripts/oidc-provider/node_modules/.installed
+
 lint: deps-test
 	@echo "==> ruff"
 	.venv/bin/ruff check .
@@ -98,7 +106,7 @@ lint: deps-test
 	  CREDENTIALS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: deps-test assets translations chromium azurite lint
+test: deps-test assets translations chromium azurite oidc-provider lint
 	@bash scripts/run-tests.sh
 
 # PostgreSQL only. BENCH_STAFF=1500000 for national size; see bench/README.md for the rest.
@@ -106,4 +114,4 @@ bench: deps-test
 	$(PY) bench/run.py
 
 clean:
-	rm -rf .venv .tools node_modules scripts/azurite/node_modules build var/static
+	rm -rf .venv .tools node_modules scripts/azurite/node_modules scripts/oidc-provider/node_modules build var/static

@@ -4,6 +4,7 @@ pytest_plugins = [
     "carershub.tests.personas",
     "carershub.tests.smtp",
     "carershub.tests.object_stores",
+    "carershub.tests.oidc",
 ]
 
 

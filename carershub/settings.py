@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_forms_gds",
     "django_tasks_db",
@@ -252,6 +254,26 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+ACCOUNT_FORMS = {
+    # An organisation that requires single sign-on refuses its staff a password
+    # (organisations/sign_on/, docs/single-sign-on.md).
+    "login": "organisations.sign_on.forms.PasswordLoginForm",
+    "reset_password": "organisations.sign_on.forms.PasswordResetForm",
+    "reset_password_from_key": "organisations.sign_on.forms.PasswordResetKeyForm",
+}
+# Single sign-on: each organisation's own OpenID Connect provider, kept as a SocialApp in the
+# database (ADR 0020). Nobody signs up through it: it only signs in people already here.
+SOCIALACCOUNT_ADAPTER = "organisations.sign_on.adapter.SignOnAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# Whether an organisation's provider may be on plain http: only for the tests' own provider
+# on this machine. Production refuses it (docs/single-sign-on.md).
+SSO_ALLOW_HTTP_PROVIDERS = env_bool("SSO_ALLOW_HTTP_PROVIDERS", DJANGO_ENV == "test")
+if PRODUCTION and SSO_ALLOW_HTTP_PROVIDERS:
+    raise ConfigError("SSO_ALLOW_HTTP_PROVIDERS cannot be on when DJANGO_ENV=production")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Working Carers Hub"
 MFA_ADAPTER = "accounts.adapter.MfaAdapter"

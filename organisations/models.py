@@ -468,3 +468,34 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
+
+
+class SignOn(models.Model):
+    """An organisation's own OpenID Connect provider for single sign-on (ADR 0020).
+
+    The provider's address, client id and secret live in django-allauth's ``SocialApp``, which
+    allauth's sign-in views read; this row ties one such app to one organisation and holds what
+    is ours: the email domains that find it from the sign-in page, and whether its staff must
+    use it. Change it through ``organisations.sign_on.services`` only, which audits it.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="sign_on"
+    )
+    app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="organisation_sign_on"
+    )
+    #: Lower-case domains, each with a space either side (`` nhs.net example.org ``), so that a
+    #: domain is found by one ``contains`` without matching a part of another.
+    email_domains = models.CharField(_("email domains"), max_length=600, blank=True, default="")
+    required = models.BooleanField(_("staff must sign in with it"), default=False)
+    #: Moves on at every change, so two people editing at once never overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.organisation}"
+
+    @property
+    def domains(self) -> list[str]:
+        return self.email_domains.split()

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from organisations.sign_on import views as sign_on
 from organisations.views import home, imports, invitations, partnership, people, staff
 
 app_name = "organisations"
@@ -27,6 +28,7 @@ pages = [
     path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
     path("audit/", people.audit_log, name="audit_log"),
     path("language/", people.organisation_language, name="language"),
+    path("sign-in/", sign_on.sign_on_settings, name="sign_on"),
 ]
 
 urlpatterns = [
@@ -36,6 +38,8 @@ urlpatterns = [
         invitations.invitation_accept_view,
         name="invitation_accept",
     ),
+    # The step from the sign-in page to an organisation's own provider (single sign-on).
+    path("accounts/sso/", sign_on.sign_on_start, name="sign_on_start"),
     path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
     path("o/<slug:org_slug>/", include(pages)),
 ]

@@ -130,6 +130,17 @@ ALLAUTH_ENTRY = {
     "account_confirm_login_code",
     "mfa_authenticate",
     "account_logout",
+    "socialaccount_login_cancelled",
+    "socialaccount_signup",
+}
+#: allauth's page after a failed single sign-on, answered 401 by design.
+ALLAUTH_ERROR = {"socialaccount_login_error"}
+#: allauth's unnamed permanent redirects from its old social account addresses to the new.
+ALLAUTH_LEGACY_REDIRECTS = {
+    "accounts/social/login/cancelled/": "socialaccount_login_cancelled",
+    "accounts/social/login/error/": "socialaccount_login_error",
+    "accounts/social/signup/": "socialaccount_signup",
+    "accounts/social/connections/": "socialaccount_connections",
 }
 ALLAUTH_ACCOUNT = {
     "account_email",
@@ -143,6 +154,7 @@ ALLAUTH_ACCOUNT = {
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
+    "socialaccount_connections",
 }
 ALLAUTH_WITH_ARGS = {"account_confirm_email", "account_reset_password_from_key"}
 
@@ -163,12 +175,14 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterato
 
 def all_url_names() -> set[str]:
     return {
-        name for route, name in _walk(get_resolver().url_patterns) if not route.startswith("admin/")
+        name
+        for route, name in _walk(get_resolver().url_patterns)
+        if not route.startswith("admin/") and route not in ALLAUTH_LEGACY_REDIRECTS
     }
 
 
 def test_every_url_is_classified():
-    known = set(MATRIX) | ALLAUTH_ENTRY | ALLAUTH_ACCOUNT | ALLAUTH_WITH_ARGS
+    known = set(MATRIX) | ALLAUTH_ENTRY | ALLAUTH_ACCOUNT | ALLAUTH_WITH_ARGS | ALLAUTH_ERROR
     unclassified = all_url_names() - known
     assert not unclassified, f"Add these URLs to the permission matrix: {sorted(unclassified)}"
     stale = set(MATRIX) - all_url_names()
@@ -384,6 +398,20 @@ def test_entry_pages_are_open(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code in (200, 302)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_the_failed_single_sign_on_page_is_open_and_says_so(client, db):
+    (name,) = ALLAUTH_ERROR
+    response = client.get(reverse(name))
+    assert response.status_code == 401
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("route", "name"), sorted(ALLAUTH_LEGACY_REDIRECTS.items()))
+def test_allauths_old_social_addresses_only_redirect(client, db, route, name):
+    response = client.get(f"/{route}")
+    assert response.status_code == 301
+    assert response["Location"] == reverse(name)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -56,4 +56,14 @@ MATRIX: dict[str, Spec] = {
     ),
     "organisations:audit_log": page(ORG_ADMIN),
     "organisations:language": page(ORG_ADMIN),
+    "organisations:sign_on": page(HR),
+    # Single sign-on: the step to an organisation's provider is open to all; allauth's own
+    # sign-in and return addresses know no provider of this name.
+    "organisations:sign_on_start": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    "openid_connect_login": Spec(
+        "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"provider_id": "org-unknown"}
+    ),
+    "openid_connect_callback": Spec(
+        "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"provider_id": "org-unknown"}
+    ),
 }

@@ -68,6 +68,7 @@ def organisation_home(request: OrgRequest) -> HttpResponse:
                 "credentials.manage_trusted_issuers", organisation
             ),
             "signing_keys": request.user.has_perm("credentials.manage_signing_keys", organisation),
+            "sign_on": request.user.has_perm("organisations.manage_sign_on", organisation),
         },
     }
     return render(request, "organisations/home.html", context)

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0012_staff_import_worker"),
+        ("organisations", "0014_sign_on_version"),
     ]
 
     operations = [
