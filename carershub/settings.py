@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "policies",
     "communications",
     "insights",
+    "accessibility",
 ]
 
 MIDDLEWARE = [
