@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "policies",
     "communications",
     "insights",
+    "accessibility",
 ]
 
 MIDDLEWARE = [

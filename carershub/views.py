@@ -6,9 +6,12 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accessibility.enforcement import REGULATIONS_URL
+from accessibility.selectors import statement_for_page
 from organisations.access import access_organisation
 from organisations.selectors import led_partnerships, organisations_for
 from shared.cache import ResilientRedisCache
@@ -44,7 +47,13 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
+    """The deployment's own statement, or the product's with a note that it is missing."""
+    statement = statement_for_page(language=get_language() or settings.LANGUAGE_CODE)
+    return render(
+        request,
+        "pages/accessibility.html",
+        {"statement": statement, "regulations_url": REGULATIONS_URL},
+    )
 
 
 @require_safe
