@@ -22,6 +22,8 @@ def _templates() -> list[Path]:
         path
         for path in root.glob("*/templates/**/*.html")
         if path.relative_to(root).parts[0] not in {".venv", "node_modules", "build"}
+        # A PDF's page has a fixed width: its tables are laid out for print, never stacked.
+        and "pdf" not in path.relative_to(root).parts
     )
 
 
