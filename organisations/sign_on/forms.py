@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -172,7 +174,27 @@ def issuer_address(typed: str) -> str:
         raise ValidationError(_("Enter an address that starts with https://"))
     if parts.query or parts.fragment:
         raise ValidationError(_("Enter the issuer address without anything after “?” or “#”"))
+    if not settings.SSO_ALLOW_HTTP_PROVIDERS and not _on_the_internet(parts.hostname or ""):
+        raise ValidationError(
+            _(
+                "Enter the address of a provider on the internet, such as https://accounts.google.com"
+            )
+        )
     return url
+
+
+def _on_the_internet(host: str) -> bool:
+    """Whether every address ``host`` has is a public one. The site fetches the provider's
+    discovery document from the issuer address, so an address inside the network (the cloud's
+    metadata service, a database, this machine) would let whoever sets up a provider make the
+    server read it. Checked when the address is saved; see docs/single-sign-on.md."""
+    if not host:
+        return False
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(address).is_global for address in found)
 
 
 def email_domains(typed: str) -> tuple[str, ...]:

@@ -8,12 +8,14 @@ import re
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from audit.models import AuditEvent, Channel
 from carershub.tests.oidc import OidcProvider
 from carershub.tests.personas import World
 from organisations.models import Organisation, SignOn
+from organisations.sign_on.forms import issuer_address
 from organisations.sign_on.services import SignOnSettings, sign_on_save
 
 SECRET = "a-client-secret-of-some-length"
@@ -537,3 +539,30 @@ def test_two_people_setting_it_up_at_once_make_one_provider(client, world):
     response = client.post(_page(world), {**FORM, "version": "0", "client_id": "mine"})
     assert "Someone else saved single sign-on" in response.content.decode()
     assert SignOn.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://127.0.0.1/issuer",
+        "https://localhost/issuer",
+        "https://10.1.2.3",
+        "https://192.168.0.10/realms/staff",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/",
+        "https://[fd00::1]/",
+        "https://0.0.0.0/",
+        "https://no-such-host.invalid/",
+    ],
+)
+def test_an_issuer_inside_the_network_is_refused(settings, address):
+    """The server fetches the provider's discovery document: it must never be made to read an
+    address inside its own network (the cloud's metadata service, say)."""
+    settings.SSO_ALLOW_HTTP_PROVIDERS = False
+    with pytest.raises(ValidationError):
+        issuer_address(address)
+
+
+def test_an_issuer_on_the_internet_is_kept(settings):
+    settings.SSO_ALLOW_HTTP_PROVIDERS = False
+    assert issuer_address("https://8.8.8.8/v2.0/") == "https://8.8.8.8/v2.0"
