@@ -83,6 +83,10 @@ class SignOnAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         if sociallogin.is_existing:
             # Linked before: the provider's subject names the account; it must still be here.
             user = sociallogin.user
+            if user.is_superuser or user.is_staff:
+                # A deployment admin signs in with password and second factor only: whoever
+                # runs an organisation's provider must never reach the whole deployment.
+                raise refuse(request, "no_account", sign_on)
             if not is_current_in(user=user, organisation=organisation):
                 left = has_left_in(user=user, organisation=organisation)
                 raise refuse(request, "left" if left else "no_account", sign_on)

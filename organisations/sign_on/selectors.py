@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db.models import Q
-
 from accounts.models import User
 from organisations.models import (
     Membership,
@@ -86,8 +84,9 @@ class Match:
 def account_for_sign_on(*, organisation: Organisation, email: str, verified: bool) -> Match:
     """The one account that a verified work email reaches in ``organisation``.
 
-    The address must be the account's own email, or the work email of the staff record linked
-    to it, and the account must be current in this organisation. A match elsewhere counts for
+    The address must be the account's own email (never a staff record's unproven work email),
+    the account must be current in this organisation, and it must not be a deployment admin's
+    (they sign in with their password and second factor only). A match elsewhere counts for
     nothing: each organisation's provider speaks only for its own staff.
     """
     if not verified:
@@ -95,9 +94,10 @@ def account_for_sign_on(*, organisation: Organisation, email: str, verified: boo
     email = email.strip()
     if not email:
         return Match(None, "no_account")
-    records = StaffRecord.objects.filter(organisation=organisation, user__isnull=False).filter(
-        Q(work_email__iexact=email) | Q(user__email__iexact=email)
-    )
+    # Only the account's own address, proven when its invitation was answered: a staff
+    # record's work email is typed by HR or brought by an import and proven by nobody, so one
+    # wrong address there would hand a person's first sign-in to someone else's account.
+    records = StaffRecord.objects.filter(organisation=organisation, user__email__iexact=email)
     members = User.objects.filter(email__iexact=email, memberships__organisation=organisation)
     candidates = set(records.values_list("user_id", flat=True))
     candidates |= set(members.values_list("pk", flat=True))
@@ -107,6 +107,8 @@ def account_for_sign_on(*, organisation: Organisation, email: str, verified: boo
         return Match(None, "ambiguous")
     (user_id,) = candidates
     user = User.objects.get(pk=user_id)
+    if user.is_superuser or user.is_staff:
+        return Match(None, "no_account")
     if is_current_in(user=user, organisation=organisation):
         return Match(user, None)
     if has_left_in(user=user, organisation=organisation):

@@ -17,7 +17,7 @@ from audit.services import audit_record
 from organisations.models import Organisation, SignOn
 from organisations.services import lock_organisation
 from organisations.sign_on.selectors import unproven_domains
-from shared.writes import EditConflict, check_version
+from shared.writes import EditConflict, RuleError, check_version
 
 PROVIDER = "openid_connect"
 
@@ -78,6 +78,25 @@ def sign_on_save(
     sign_on = SignOn.objects.select_related("app").filter(organisation=organisation).first()
     current = sign_on.version if sign_on else 0
     check_version(current, expected_version, lambda: _conflict(current))
+    new_provider = sign_on is None or (
+        sign_on.app.settings.get("server_url"),
+        sign_on.app.client_id,
+    ) != (settings.server_url, settings.client_id)
+    if new_provider and not by.is_superuser:
+        # Whoever chooses the provider can have it vouch for any address: set up by someone in
+        # the organisation, it would let them sign in as a colleague and read what only that
+        # colleague may (a carer's passport). Only the deployment's administrators, who run the
+        # whole service, set up or change a provider; HR keeps the domains, the requirement
+        # and the secret.
+        raise RuleError(
+            "sign_on_provider_by_deployment_admins",
+            _(
+                "Only your deployment's administrators can set up single sign-on or change its "
+                "issuer address or client ID. Ask them to do it; you can then choose the "
+                "domains and whether staff must use it."
+            ),
+            field="server_url",
+        )
     if sign_on is None:
         if not settings.client_secret:
             raise ValueError("A new provider needs its client secret")
@@ -135,6 +154,10 @@ def sign_on_save(
         sign_on.required = settings.required
     if not changes:
         return sign_on, False
+    if "server_url" in changes or "client_id" in changes:
+        # Identities met at the old provider mean nothing at a new one: every person links
+        # again, by their proven address, at their next sign-in.
+        SocialAccount.objects.filter(provider=app.provider_id).delete()
     app.save()
     sign_on.version += 1
     sign_on.save()

@@ -11,14 +11,24 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from accounts.models import User
 from audit.models import AuditEvent, Channel
 from carershub.tests.oidc import OidcProvider
 from carershub.tests.personas import World
 from organisations.models import Organisation, SignOn
 from organisations.sign_on.forms import issuer_address
 from organisations.sign_on.services import SignOnSettings, sign_on_save
+from organisations.tests.factories import UserFactory
+from shared.writes import EditConflict
 
 SECRET = "a-client-secret-of-some-length"
+
+
+def _deployment_admin() -> User:
+    """Only a deployment's administrators choose an organisation's provider."""
+    return User.objects.filter(is_superuser=True).first() or UserFactory.create(
+        email="deployment.admin@example.net", is_superuser=True, is_staff=True
+    )
 
 
 def _set_up(
@@ -39,7 +49,7 @@ def _set_up(
             email_domains=domains,
             required=required,
         ),
-        by=world.hr_admin if organisation == world.org else world.outsider,
+        by=_deployment_admin(),
         channel=Channel.WEB,
     )
     oidc.add_client(
@@ -69,10 +79,10 @@ def _start(client: Client, email: str, oidc: OidcProvider) -> object:
 
 def test_a_current_member_signs_in_through_their_organisations_provider(world, oidc_provider):
     sign_on = _set_up(world, oidc_provider)
-    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=True)
+    oidc_provider.set_account("carer-at-idp", email="carer@example.org", email_verified=True)
     client = Client()
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+        client, _start(client, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -87,7 +97,7 @@ def test_a_current_member_signs_in_through_their_organisations_provider(world, o
     oidc_provider.set_account("carer-at-idp", email="renamed@example.org", email_verified=True)
     again = Client()
     response = oidc_provider.sign_in(
-        again, _start(again, "c001@example.org", oidc_provider), login="carer-at-idp"
+        again, _start(again, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     assert int(again.session["_auth_user_id"]) == world.carer.pk
 
@@ -101,10 +111,10 @@ def _refused(response: object, words: str) -> None:
 
 def test_an_unverified_email_gets_no_access(world, oidc_provider):
     _set_up(world, oidc_provider)
-    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=False)
+    oidc_provider.set_account("carer-at-idp", email="carer@example.org", email_verified=False)
     client = Client()
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+        client, _start(client, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     _refused(response, "did not confirm your email address")
     assert "_auth_user_id" not in client.session
@@ -113,10 +123,10 @@ def test_an_unverified_email_gets_no_access(world, oidc_provider):
 
 def test_an_email_missing_the_verified_claim_gets_no_access(world, oidc_provider):
     _set_up(world, oidc_provider)
-    oidc_provider.set_account("carer-at-idp", email="c001@example.org")
+    oidc_provider.set_account("carer-at-idp", email="carer@example.org")
     client = Client()
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+        client, _start(client, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     _refused(response, "did not confirm your email address")
     assert not SocialAccount.objects.exists()
@@ -124,23 +134,23 @@ def test_an_email_missing_the_verified_claim_gets_no_access(world, oidc_provider
 
 def test_entra_ids_domain_owner_claim_stands_in_for_a_missing_email_verified(world, oidc_provider):
     _set_up(world, oidc_provider)
-    oidc_provider.set_account("entra-carer", email="c001@example.org", xms_edov=True)
+    oidc_provider.set_account("entra-carer", email="carer@example.org", xms_edov=True)
     oidc_provider.set_account(
-        "says-no", email="c001@example.org", email_verified=False, xms_edov=True
+        "says-no", email="carer@example.org", email_verified=False, xms_edov=True
     )
     client = Client()
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="says-no"
+        client, _start(client, "carer@example.org", oidc_provider), login="says-no"
     )
     _refused(response, "did not confirm your email address")
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="entra-carer"
+        client, _start(client, "carer@example.org", oidc_provider), login="entra-carer"
     )
     assert int(client.session["_auth_user_id"]) == world.carer.pk
 
 
 def test_each_provider_speaks_only_for_its_own_organisation(world, oidc_provider):
-    """The same address is on a staff record in both organisations (c001@example.org); an
+    """Each organisation has a member signing in at example.org; an
     address of the other organisation's member reaches nobody through this one's provider."""
     _member_at(world.org, "someone@home.example")
     _member_at(world.other_org, "someone@other.example")
@@ -149,7 +159,7 @@ def test_each_provider_speaks_only_for_its_own_organisation(world, oidc_provider
     oidc_provider.set_account(
         "outsider-at-home-idp", email="outsider@example.org", email_verified=True
     )
-    oidc_provider.set_account("c001-at-idp", email="c001@example.org", email_verified=True)
+    oidc_provider.set_account("c001-at-idp", email="outsider@example.org", email_verified=True)
 
     client = Client()
     response = oidc_provider.sign_in(
@@ -183,10 +193,10 @@ def test_someone_linked_before_gets_no_access_once_marked_as_left(world, oidc_pr
     from organisations.models import StaffStatus
 
     _set_up(world, oidc_provider)
-    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=True)
+    oidc_provider.set_account("carer-at-idp", email="carer@example.org", email_verified=True)
     client = Client()
     oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+        client, _start(client, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     assert int(client.session["_auth_user_id"]) == world.carer.pk
 
@@ -194,7 +204,7 @@ def test_someone_linked_before_gets_no_access_once_marked_as_left(world, oidc_pr
     world.carer_record.save()
     client = Client()
     response = oidc_provider.sign_in(
-        client, _start(client, "c001@example.org", oidc_provider), login="carer-at-idp"
+        client, _start(client, "carer@example.org", oidc_provider), login="carer-at-idp"
     )
     _refused(response, "says you have left")
     assert "_auth_user_id" not in client.session
@@ -355,22 +365,46 @@ FORM = {
 }
 
 
-def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, world):
+def _provider_by_deployment_admin(world: World) -> SignOn:
+    sign_on, _changed = sign_on_save(
+        organisation=world.org,
+        settings=SignOnSettings(
+            server_url=FORM["server_url"],
+            client_id=FORM["client_id"],
+            client_secret=FORM["client_secret"],
+            email_domains=("example.org",),
+            required=False,
+        ),
+        by=_deployment_admin(),
+        channel=Channel.WEB,
+    )
+    return sign_on
+
+
+def test_hr_cannot_choose_the_provider_and_the_secret_is_never_shown_back(client, world):
+    """Whoever chooses the provider can have it vouch for anyone: HR choosing it could sign in
+    as a carer and read their passport. Only a deployment admin sets it up or changes it."""
     client.force_login(world.hr_admin)
     response = client.post(_page(world), FORM)
-    assert response.status_code == 302
-    sign_on = SignOn.objects.select_related("app").get(organisation=world.org)
-    assert sign_on.app.settings["server_url"] == FORM["server_url"]
-    assert sign_on.app.secret == FORM["client_secret"]
-    assert sign_on.domains == ["example.org"]
-    assert sign_on.required
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "Only your deployment&#x27;s administrators can set up single sign-on" in html
+    assert f'value="{FORM["client_id"]}"' in html
+    assert not SignOn.objects.exists()
 
+    sign_on = _provider_by_deployment_admin(world)
     html = client.get(_page(world)).content.decode()
     assert FORM["client_secret"] not in html
     assert re.search(r'<input[^>]*name="version"[^>]*value="1"', html)
     assert "A secret is saved" in html
     callback = f"/accounts/oidc/{sign_on.app.provider_id}/login/callback/"
     assert f"http://testserver{callback}" in html
+    # HR may not move it to another provider either.
+    moved = {**FORM, "server_url": "https://idp.elsewhere.example", "client_secret": ""}
+    response = client.post(_page(world), {**moved, "version": "1"})
+    assert "Only your deployment&#x27;s administrators" in response.content.decode()
+    assert SignOn.objects.get().app.settings["server_url"] == FORM["server_url"]
 
     (event,) = AuditEvent.objects.filter(object_type="organisations.signon")
     assert event.organisation_id == world.org.pk
@@ -380,20 +414,63 @@ def test_hr_sets_up_the_provider_and_the_secret_is_never_shown_back(client, worl
 
 
 def test_saving_it_unchanged_changes_nothing_and_an_empty_secret_keeps_the_saved_one(client, world):
+    _provider_by_deployment_admin(world)
     client.force_login(world.hr_admin)
-    client.post(_page(world), FORM)
     # As the page sends it back: the secret box empty, the version it was opened on.
     again = {**FORM, "client_secret": "", "email_domains": "example.org", "version": "1"}
+    again.pop("required")
     response = client.post(_page(world), again, follow=True)
     assert "Nothing has changed." in response.content.decode()
     assert AuditEvent.objects.filter(object_type="organisations.signon").count() == 1
     assert SignOn.objects.get().app.secret == FORM["client_secret"]
 
+    # HR keeps the secret, the domains and the requirement.
     client.post(_page(world), {**again, "client_secret": "second-secret-value-0002"})
     update = AuditEvent.objects.filter(object_type="organisations.signon").latest("pk")
     assert update.changes == {"client_secret": "replaced"}
     assert "second-secret" not in str(update.changes)
     assert SignOn.objects.get().app.secret == "second-secret-value-0002"
+    client.post(_page(world), {**again, "version": "2", "required": "on"})
+    assert SignOn.objects.get().required
+
+
+def test_a_new_provider_forgets_every_identity_met_at_the_old_one(world, oidc_provider):
+    sign_on = _set_up(world, oidc_provider)
+    SocialAccount.objects.create(user=world.carer, provider=sign_on.app.provider_id, uid="old")
+    sign_on_save(
+        organisation=world.org,
+        settings=SignOnSettings(
+            server_url="https://idp.new.example",
+            client_id=f"hub-{world.org.slug}",
+            client_secret="",
+            email_domains=("example.org",),
+            required=False,
+        ),
+        by=_deployment_admin(),
+        channel=Channel.WEB,
+    )
+    assert not SocialAccount.objects.filter(provider=sign_on.app.provider_id).exists()
+
+
+def test_only_an_accounts_own_address_links_it_never_a_staff_records_work_email(world, db):
+    """A work email on a staff record is typed by HR or brought by an import, and proven by
+    nobody: one wrong address there must not hand someone else's first sign-in to the account."""
+    from organisations.models import StaffRecord
+    from organisations.sign_on.selectors import account_for_sign_on
+
+    StaffRecord.objects.filter(pk=world.carer_record.pk).update(work_email="typo@example.org")
+    match = account_for_sign_on(organisation=world.org, email="typo@example.org", verified=True)
+    assert (match.user, match.refusal) == (None, "no_account")
+    match = account_for_sign_on(organisation=world.org, email=world.carer.email, verified=True)
+    assert match.user == world.carer
+
+
+def test_a_deployment_admin_is_never_signed_in_by_an_organisations_provider(world, db):
+    from organisations.sign_on.selectors import account_for_sign_on
+
+    User.objects.filter(pk=world.org_admin.pk).update(is_superuser=True)
+    match = account_for_sign_on(organisation=world.org, email=world.org_admin.email, verified=True)
+    assert match.user is None
 
 
 def test_bad_input_is_refused_with_a_summary_keeping_what_was_typed(client, world):
@@ -462,7 +539,7 @@ def test_a_deployment_admin_sets_it_up_in_the_django_admin_audited_and_unseen(cl
 
 def test_the_organisations_own_sign_in_link_works_too(world, oidc_provider):
     sign_on = _set_up(world, oidc_provider, domains=())
-    oidc_provider.set_account("carer-at-idp", email="c001@example.org", email_verified=True)
+    oidc_provider.set_account("carer-at-idp", email="carer@example.org", email_verified=True)
     oidc_provider.start()
     client = Client()
     link = f"/accounts/oidc/{sign_on.app.provider_id}/login/"
@@ -479,7 +556,7 @@ def test_a_provider_that_does_not_answer_is_reported_plainly(world, oidc_provide
     # Set up, but never started: nothing listens at the issuer address.
     _set_up(world, oidc_provider)
     client = Client()
-    response = client.post("/accounts/sso/", {"email": "c001@example.org"})
+    response = client.post("/accounts/sso/", {"email": "carer@example.org"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
@@ -511,33 +588,46 @@ def test_a_domain_none_of_the_organisations_people_use_is_refused(client, world)
 
 
 def test_two_people_saving_at_once_never_overwrite_each_other_unknowingly(client, world):
+    _provider_by_deployment_admin(world)
     client.force_login(world.hr_admin)
-    client.post(_page(world), {**FORM, "version": "0"})
-    opened = {**FORM, "client_secret": "", "version": "1", "client_id": "mine"}
+    opened = {**FORM, "client_secret": "", "version": "1", "email_domains": "example.org"}
     other = Client()
     other.force_login(world.org_admin)
-    other.post(_page(world), {**FORM, "client_secret": "", "version": "1", "client_id": "theirs"})
+    other.post(_page(world), opened)  # turns "required" on: version 2
 
-    response = client.post(_page(world), opened)
+    mine = {**opened}
+    mine.pop("required")
+    mine["client_secret"] = "my-new-secret-0003"
+    response = client.post(_page(world), mine)
     assert response.status_code == 200
     html = response.content.decode()
     assert "govuk-error-summary" in html
     assert "Someone else saved single sign-on" in html
-    assert 'value="mine"' in html
-    assert SignOn.objects.get().app.client_id == "theirs"
+    assert SignOn.objects.get().required
+    assert SignOn.objects.get().app.secret == FORM["client_secret"]
 
     # Saving again, having been told, applies it.
-    client.post(_page(world), {**opened, "version": "2"})
-    assert SignOn.objects.get().app.client_id == "mine"
+    client.post(_page(world), {**mine, "version": "2"})
+    saved = SignOn.objects.select_related("app").get()
+    assert (saved.required, saved.app.secret) == (False, "my-new-secret-0003")
 
 
-def test_two_people_setting_it_up_at_once_make_one_provider(client, world):
-    client.force_login(world.hr_admin)
-    other = Client()
-    other.force_login(world.org_admin)
-    other.post(_page(world), {**FORM, "version": "0"})
-    response = client.post(_page(world), {**FORM, "version": "0", "client_id": "mine"})
-    assert "Someone else saved single sign-on" in response.content.decode()
+def test_two_people_setting_it_up_at_once_make_one_provider(world):
+    _provider_by_deployment_admin(world)
+    with pytest.raises(EditConflict):
+        sign_on_save(
+            organisation=world.org,
+            settings=SignOnSettings(
+                server_url=FORM["server_url"],
+                client_id="mine",
+                client_secret="x-secret",
+                email_domains=("example.org",),
+                required=False,
+            ),
+            by=_deployment_admin(),
+            channel=Channel.WEB,
+            expected_version=0,
+        )
     assert SignOn.objects.count() == 1
 
 
