@@ -125,8 +125,19 @@ class AccessibilityStatementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         (None, {"fields": ("seen_version",)}),
     )
 
+    # Deployment admins only (the service refuses anyone else): Django admin staff given the
+    # model's permissions would otherwise reach a form whose save the service refuses.
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_view_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not AccessibilityStatement.objects.exists()
+        return self.has_view_permission(request) and not AccessibilityStatement.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the statement is kept up to date, never taken down

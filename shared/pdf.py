@@ -26,6 +26,8 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import pydyf
 from django.template.loader import render_to_string
@@ -143,7 +145,26 @@ def pdf_render(
     # still serve every page but the PDFs (the README names Pango as a requirement).
     from weasyprint import HTML
 
-    content: bytes = HTML(string=_breakable(pdf_plain(html))).write_pdf(
+    content: bytes = HTML(string=_breakable(pdf_plain(html)), url_fetcher=_fonts_only()).write_pdf(
         pdf_variant="pdf/ua-1", finisher=_display_title
     )
     return content
+
+
+def _fonts_only() -> Any:
+    """What a document may load: the project's own font files, nothing else. An address that
+    ever reached a template (an image, a style sheet) must not make the server fetch from the
+    network or read one of its own files into a PDF someone downloads."""
+    from weasyprint.urls import URLFetcher
+
+    fonts = FONT_DIR.resolve()
+
+    class FontsOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file:"):
+                path = Path(url2pathname(urlsplit(url).path)).resolve()
+                if path.is_relative_to(fonts):
+                    return super().fetch(url, headers)
+            raise ValueError(f"a PDF may not load {url[:80]!r}")
+
+    return FontsOnly(allowed_protocols={"file"}, allow_redirects=False)

@@ -354,3 +354,17 @@ def test_the_admin_form_sent_back_unchanged_changes_nothing(root: User) -> None:
     assert "Someone else saved the statement" in stale.text
     assert AccessibilityStatement.objects.get().tested_by == "an auditor"
     assert AuditEvent.objects.filter(action=Action.UPDATE).count() == 1
+
+
+def test_admin_staff_who_are_not_deployment_admins_cannot_open_it(client, db):
+    """The service takes the statement only from a deployment admin; the admin page must not
+    offer a form to anyone it would refuse."""
+    from django.contrib.auth.models import Permission
+
+    from organisations.tests.factories import UserFactory
+
+    staff = UserFactory.create(email="staff@example.net", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="accessibility"))
+    client.force_login(staff)
+    assert client.get("/admin/accessibility/accessibilitystatement/add/").status_code == 403
+    assert client.get("/admin/accessibility/accessibilitystatement/").status_code == 403

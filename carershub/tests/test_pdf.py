@@ -65,3 +65,32 @@ def test_a_table_row_taller_than_a_page_continues_on_the_next(page):
 def test_markup_in_stored_text_is_printed_as_typed(page):
     content = pdf_render(page, {"text": MARKUP + "\nnext", "cell": MARKUP}, title="t", author="a")
     assert "<b>bold</b> <i>unclosed &" in text_of(content)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "file:///etc/passwd",
+        f"file://{FONT_DIR}/../pdf.py",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://example.org/logo.png",
+        "data:text/plain,hello",
+    ],
+)
+def test_a_document_loads_nothing_but_the_projects_fonts(address):
+    """An address that ever reached a template must not make the server fetch or read it."""
+    from shared.pdf import _fonts_only
+
+    with pytest.raises(ValueError, match="a PDF may not load"):
+        _fonts_only()(address)
+
+
+def test_a_document_still_loads_its_fonts():
+    from shared.pdf import _fonts_only
+
+    _family, path, _weight, _style = FACES[0]
+    response = _fonts_only()((FONT_DIR / path).as_uri())
+    try:
+        assert response.read(4)
+    finally:
+        response.close()
