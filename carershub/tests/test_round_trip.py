@@ -32,6 +32,9 @@ EDIT = frozenset(
         "accounts:settings",
         "accounts:language_settings",
         "organisations:language",
+        "organisations:sign_on",
+        # The step to an organisation's provider: it stores nothing, whatever is typed.
+        "organisations:sign_on_start",
         "plans:action_edit",
         "plans:action_new",
         "passports:adjustment_edit",
