@@ -14,10 +14,12 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 
 from accounts.models import DigestFrequency, User
 from audit.models import Channel
 from organisations.hooks import WaitingItem, waiting_for_viewer
+from organisations.languages import language_for_user
 from organisations.models import Membership, Organisation
 from organisations.selectors import has_left, home_viewer, staff_record_for_user
 from shared.emails import send_templated
@@ -88,10 +90,15 @@ def send_waiting_digests(*, today: date) -> int:
             if not claimed:
                 continue
             user = User.objects.get(pk=pk)
-            sections = waiting_sections(user=user, today=today)
+            # The items' titles are written as the sections are built: in the reader's
+            # language, like the rest of the email.
+            language = language_for_user(user)
+            with translation.override(language):
+                sections = waiting_sections(user=user, today=today)
             if not sections:
                 continue
             send_templated(
+                language=language,
                 template="waiting_digest",
                 to=[user.email],
                 context={

@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from organisations.models import Membership, Organisation
-from organisations.selectors import organisations_for
+from organisations.selectors import organisations_current_for
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
@@ -39,7 +39,8 @@ def working_organisation(request: HttpRequest, slug: str | None = None) -> Organ
     """The organisation the person is working in: the page's own (``slug``), else the one
     they last opened, else the first of theirs by name. Read from the memberships every page
     reads anyway for the header, so it costs no query of its own."""
-    organisations = organisations_for(user=request.user)
+    # Not one the person has left: a Welsh board they worked for must not decide for ever.
+    organisations = organisations_current_for(user=request.user)
     if not organisations:
         return None
     for wanted in (slug, request.session.get("organisation_slug")):
@@ -66,9 +67,10 @@ def language_for_user(user: User) -> str:
     if is_language(user.language):
         return user.language
     default = (
-        Organisation.objects.filter(memberships__user=user)
-        .order_by("name", "pk")
-        .values_list("default_language", flat=True)
+        Membership.objects.with_power()
+        .filter(user=user)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("organisation__default_language", flat=True)
         .first()
     )
     return default if default is not None and is_language(default) else settings.LANGUAGE_CODE
@@ -90,7 +92,8 @@ def languages_for_addresses(addresses: list[str]) -> dict[str, list[str]]:
     undecided = [user_id for language, user_id in users.values() if not is_language(language)]
     defaults: dict[int, str] = {}
     for member_id, default in (
-        Membership.objects.filter(user_id__in=undecided)
+        Membership.objects.with_power()
+        .filter(user_id__in=undecided)
         .order_by("organisation__name", "organisation_id")
         .values_list("user_id", "organisation__default_language")
     ):

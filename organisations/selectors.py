@@ -129,6 +129,17 @@ def forget_roles(user: Any) -> None:
             delattr(user, attr)
 
 
+def organisations_current_for(*, user: Any) -> list[Organisation]:
+    """Organisations the user belongs to and has not left, by name: those whose choices (a
+    default language, say) still apply to them. From the same one query as the switcher."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted(
+        (organisation for organisation, roles in _memberships(user).values() if roles),
+        key=lambda organisation: (organisation.name, organisation.pk),
+    )
+
+
 def organisations_for(*, user: Any) -> list[Organisation]:
     """Organisations the user belongs to, by name, for the switcher."""
     if not getattr(user, "is_authenticated", False):

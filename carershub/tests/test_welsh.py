@@ -322,3 +322,13 @@ def test_an_invitation_is_written_in_the_organisations_language(
     expires = Invitation.objects.get(email="someone.new@example.org").expires_at
     with translation.override("cy"):
         assert long_date(expires) in _body(message)
+
+
+def test_an_organisation_someone_has_left_no_longer_chooses_their_language(world: World) -> None:
+    _org_language(world.org, "cy")
+    assert languages_for_addresses([world.leaver.email]) == {"en-gb": [world.leaver.email]}
+    client = Client()
+    client.force_login(world.leaver)
+    assert _html_lang(client.get(reverse("accounts:settings")).text) == "en"
+    # Someone still there gets the organisation's Welsh.
+    assert languages_for_addresses([world.carer.email]) == {"cy": [world.carer.email]}

@@ -105,3 +105,20 @@ def test_the_choice_is_made_on_the_account_page_and_saving_it_unchanged_writes_n
     assert "There is a problem" in refused.text
     world.carer.refresh_from_db()
     assert world.carer.waiting_digest == DigestFrequency.WEEKLY
+
+
+def test_a_welsh_reader_gets_the_whole_digest_in_welsh(world, smtp_sink):
+    from django.utils import translation
+
+    User.objects.filter(pk=world.manager.pk).update(
+        waiting_digest=DigestFrequency.DAILY, language="cy"
+    )
+    _leave(world)
+    assert send_waiting_digests(today=TUESDAY) == 1
+    text = _text(smtp_sink[0])
+    with translation.override("cy"):
+        item = translation.gettext("Agree or postpone %(name)s's carer's leave") % {
+            "name": world.carer_record.full_name
+        }
+    assert item in text
+    assert "Agree or postpone" not in text
