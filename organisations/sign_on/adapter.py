@@ -24,11 +24,24 @@ from organisations.sign_on.selectors import (
 from organisations.sign_on.services import sign_on_linked
 
 
+def _part(data: dict[str, Any], name: str) -> dict[str, Any]:
+    found = data.get(name)
+    return found if isinstance(found, dict) else {}
+
+
 def claims(sociallogin: SocialLogin) -> dict[str, Any]:
-    """What the provider said about the person: its userinfo answer, else the ID token."""
+    """What the provider said about the person: the signed ID token's claims, with its userinfo
+    answer over them. Both are kept because a provider may put a claim in only one: Entra ID
+    puts its optional claims (``xms_edov``) in the ID token, never in userinfo. When the two
+    name different addresses, neither is trusted: the verification is then withheld."""
     data = sociallogin.account.extra_data or {}
-    picked = data.get("userinfo") or data.get("id_token") or {}
-    return picked if isinstance(picked, dict) else {}
+    token: dict[str, Any] = _part(data, "id_token")
+    userinfo: dict[str, Any] = _part(data, "userinfo")
+    merged: dict[str, Any] = {**token, **userinfo}
+    said = {str(part["email"]).strip().lower() for part in (token, userinfo) if part.get("email")}
+    if len(said) > 1:
+        merged["email_verified"] = False
+    return merged
 
 
 def _true(value: object) -> bool:

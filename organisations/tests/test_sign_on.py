@@ -656,3 +656,35 @@ def test_an_issuer_inside_the_network_is_refused(settings, address):
 def test_an_issuer_on_the_internet_is_kept(settings):
     settings.SSO_ALLOW_HTTP_PROVIDERS = False
     assert issuer_address("https://8.8.8.8/v2.0/") == "https://8.8.8.8/v2.0"
+
+
+def _login_with(**extra_data: object) -> object:
+    from types import SimpleNamespace
+
+    return SimpleNamespace(account=SimpleNamespace(extra_data=extra_data))
+
+
+def test_a_claim_only_the_id_token_carries_is_read_too():
+    """Entra ID puts xms_edov in the ID token only, while allauth also fetches userinfo."""
+    from organisations.sign_on.adapter import claims, email_verified
+
+    found = claims(
+        _login_with(
+            id_token={"sub": "x", "email": "a@example.org", "xms_edov": True},
+            userinfo={"sub": "x", "email": "a@example.org"},
+        )
+    )
+    assert found["email"] == "a@example.org"
+    assert email_verified(found)
+
+
+def test_an_id_token_and_userinfo_naming_different_addresses_verify_nothing():
+    from organisations.sign_on.adapter import claims, email_verified
+
+    found = claims(
+        _login_with(
+            id_token={"email": "a@example.org", "email_verified": True},
+            userinfo={"email": "b@example.org", "email_verified": True},
+        )
+    )
+    assert not email_verified(found)
