@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import DigestFrequency, User
 from audit.models import Action, Channel
 from audit.services import audit_record
+from shared.languages import is_language
 
 
 @transaction.atomic
@@ -42,7 +42,7 @@ def language_choose(*, user: User, language: str, channel: Channel = Channel.WEB
 
     Not audited: it is the person's own preference and decides nothing about anyone.
     """
-    if language and language not in {code for code, _name in settings.LANGUAGES}:
+    if language and not is_language(language):
         raise ValueError(f"not one of the site's languages: {language!r}")
     if user.language == language:
         return False

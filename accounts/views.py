@@ -14,6 +14,7 @@ from accounts.hooks import panels_for
 from accounts.models import DigestFrequency
 from accounts.services import digest_choose, language_choose
 from accounts.types import AuthenticatedRequest
+from shared.languages import is_language
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +73,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
             break
     response = HttpResponseRedirect(back)
     language = request.POST.get("language", "")
-    if language in {code for code, _name in settings.LANGUAGES}:
+    if is_language(language):
         _remember_language(response, language)
         if request.user.is_authenticated:
             language_choose(user=request.user, language=language)

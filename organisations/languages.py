@@ -20,13 +20,7 @@ from django.http import HttpRequest
 from accounts.models import User
 from organisations.models import Membership, Organisation
 from organisations.selectors import organisations_current_for
-
-LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
-
-
-def is_language(code: object) -> bool:
-    """Whether ``code`` is one of the site's languages (and so safe to activate or store)."""
-    return isinstance(code, str) and code in LANGUAGE_CODES
+from shared.languages import is_language
 
 
 def browser_choice(request: HttpRequest) -> str | None:

@@ -36,6 +36,7 @@ from organisations.models import (
 )
 from organisations.selectors import forget_roles
 from shared.heartbeat import current_worker, workers_alive_names
+from shared.languages import is_language
 from shared.queue import enqueue_on_commit
 from shared.text import clean_filename
 from shared.writes import EditConflict, check_version, lock
@@ -269,19 +270,14 @@ def organisation_bank_holidays_default_set(
     Audited when it changes, since it decides which days carer's leave may fall on.
     """
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if locked.staff_work_bank_holidays != staff_work_bank_holidays:
-        before = locked.staff_work_bank_holidays
-        locked.staff_work_bank_holidays = staff_work_bank_holidays
-        locked.save(update_fields=["staff_work_bank_holidays"])
-        audit_record(
-            actor=by,
-            action=Action.UPDATE,
-            channel=channel,
-            target=locked,
-            organisation_id=locked.pk,
-            summary="Changed whether staff normally work bank holidays",
-            changes={"staff_work_bank_holidays": [str(before), str(staff_work_bank_holidays)]},
-        )
+    _organisation_setting_set(
+        locked,
+        "staff_work_bank_holidays",
+        staff_work_bank_holidays,
+        by=by,
+        channel=channel,
+        summary="Changed whether staff normally work bank holidays",
+    )
     organisation.staff_work_bank_holidays = staff_work_bank_holidays
     return locked
 
@@ -292,23 +288,44 @@ def organisation_default_language_set(
 ) -> bool:
     """Set the language of staff who have not chosen their own, and of invitations; True if it
     changed. Audited, since it changes what everyone there reads."""
-    if language not in {code for code, _name in settings.LANGUAGES}:
+    if not is_language(language):
         raise ValueError(f"not one of the site's languages: {language!r}")
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     organisation.default_language = language
-    if locked.default_language == language:
+    return _organisation_setting_set(
+        locked,
+        "default_language",
+        language,
+        by=by,
+        channel=channel,
+        summary="Changed the organisation's language",
+    )
+
+
+def _organisation_setting_set(
+    locked: Organisation,
+    field: str,
+    value: object,
+    *,
+    by: User | None,
+    channel: Channel,
+    summary: str,
+) -> bool:
+    """Save one organisation-wide setting on the locked row and audit it; nothing when it is
+    already so (a form sent back unchanged writes nothing). True if it changed."""
+    before = getattr(locked, field)
+    if before == value:
         return False
-    before = locked.default_language
-    locked.default_language = language
-    locked.save(update_fields=["default_language"])
+    setattr(locked, field, value)
+    locked.save(update_fields=[field])
     audit_record(
         actor=by,
         action=Action.UPDATE,
         channel=channel,
         target=locked,
         organisation_id=locked.pk,
-        summary="Changed the organisation's language",
-        changes={"default_language": [before, language]},
+        summary=summary,
+        changes={field: [str(before), str(value)]},
     )
     return True
 
