@@ -34,6 +34,9 @@ from benchmarks.uploads import HEAD_BYTES, READ_BYTES, check_upload, display_lab
         # A PDF is a PDF whatever it is called.
         (files.pdf(), "policy.txt", "application/pdf", "pdf"),
     ],
+    # Named ids: the files hold the time they were made, and pytest-xdist refuses to run when
+    # its workers collect tests with different ids.
+    ids=["pdf", "docx", "xlsx", "odt", "png", "jpeg", "csv", "txt", "pdf-named-txt"],
 )
 def test_allowed_types_are_recognised_by_content(content, name, content_type, extension):
     found = sniff_bytes(content, name=name)
@@ -50,6 +53,7 @@ def test_allowed_types_are_recognised_by_content(content, name, content_type, ex
         "Latin-1 caf\xe9".encode("latin-1"),
         b"text with a NUL\x00 in it",
     ],
+    ids=["windows-program", "zip-archive", "gif", "latin-1-text", "text-with-nul"],
 )
 def test_other_content_is_refused(content):
     assert sniff_bytes(content, name="policy.pdf") is None
