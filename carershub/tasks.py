@@ -7,6 +7,7 @@ from crontask import cron
 from django.conf import settings
 from django.core.management import call_command
 
+from organisations.bulk_invitations import invitation_batches_take_over
 from organisations.invitations import invitations_purge_expired
 from organisations.services import staff_imports_purge_stale, staff_imports_take_over
 from shared.heartbeat import heartbeats_prune
@@ -45,10 +46,12 @@ def daily_housekeeping() -> dict[str, int]:
 @task
 def recover_lost_work() -> dict[str, int]:
     """Every ``LOST_WORK_CHECK_SECONDS`` (two minutes): queue again the emails whose task was
-    lost or whose worker stopped mid-send, and the staff imports whose worker stopped beating;
-    mark failed the tasks whose worker stopped beating, or ran past ``TASK_RUNNING_TIMEOUT``."""
+    lost or whose worker stopped mid-send, and the staff imports and invitation batches whose
+    worker stopped beating; mark failed the tasks whose worker stopped beating, or ran past
+    ``TASK_RUNNING_TIMEOUT``."""
     return {
         "emails": outbox_recover(),
         "staff_imports": staff_imports_take_over(),
+        "invitation_batches": invitation_batches_take_over(),
         "tasks": tasks_fail_orphaned() + tasks_fail_abandoned(),
     }

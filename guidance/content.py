@@ -675,6 +675,73 @@ PAGES: tuple[HelpPage, ...] = (
         related=("glossary",),
     ),
     HelpPage(
+        slug="invitations",
+        title=_("Inviting staff to sign in"),
+        audience=Audience.HR,
+        summary=_(
+            "Staff records do not give anyone a way in: each person joins through an emailed "
+            "invitation, one at a time or everyone in a unit at once."
+        ),
+        sections=(
+            Section(
+                _("One person"),
+                (
+                    _(
+                        "Type their work email and, to link the account to their staff record, "
+                        "their staff number. The link in the email works once, for 14 days, "
+                        "and they choose their own password."
+                    ),
+                ),
+            ),
+            Section(
+                _("Everyone in post"),
+                (
+                    _(
+                        "Choose a unit by its code, or leave it blank for the whole organisation. "
+                        "The next page counts who would be invited before anything is sent: "
+                        "people who already have an account here, whose invitation is still "
+                        "open, or whose record has no work email are left out."
+                    ),
+                    _(
+                        "The emails are sent in the background, one to each person, and the "
+                        "page for the batch shows how far it has got. You can leave it, stop "
+                        "the batch and continue it later: it carries on from where it was, "
+                        "and nobody gets two invitations."
+                    ),
+                    _(
+                        "Only one batch runs at a time in an organisation. Units under the one "
+                        "you choose are included."
+                    ),
+                ),
+            ),
+            Section(
+                _("Emails that did not arrive"),
+                (
+                    _(
+                        "When a mail server refuses an invitation, or sends it back as "
+                        "undeliverable, the batch's page lists the address as not delivered. "
+                        "Correct the work email on the staff record, then invite the unit again: "
+                        "only the corrected addresses are sent a new invitation."
+                    ),
+                ),
+            ),
+        ),
+        what_next=(
+            _(
+                "When someone accepts, their account is linked to their staff record and they "
+                "join as an employee. Invitations not accepted are listed until they expire, "
+                "and you can withdraw any of them."
+            ),
+        ),
+        who_sees=(
+            _(
+                "HR and organisation admins. If the person who started a batch leaves or loses "
+                "their role, the batch stops; another HR admin can continue it."
+            ),
+        ),
+        related=("staff-import",),
+    ),
+    HelpPage(
         slug="benchmarks",
         title=_("The self-assessment against a benchmark"),
         audience=Audience.HR,

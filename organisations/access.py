@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from organisations.models import (
     Invitation,
+    InvitationBatch,
     Membership,
     Organisation,
     Partnership,
@@ -66,6 +67,13 @@ def access_staff_import(*, organisation: Organisation, pk: int) -> StaffImport:
 def access_pending_invitation(*, organisation: Organisation, pk: int) -> Invitation:
     """An invitation of the organisation not yet accepted; anything else is a 404."""
     return get_object_or_404(Invitation, organisation=organisation, accepted_at__isnull=True, pk=pk)
+
+
+def access_invitation_batch(*, organisation: Organisation, pk: int) -> InvitationBatch:
+    """A bulk invitation of the organisation; another's is a 404."""
+    return get_object_or_404(
+        InvitationBatch.objects.select_related("requested_by"), organisation=organisation, pk=pk
+    )
 
 
 def access_partnership(*, viewer: Any, slug: str, permission: str) -> Partnership:

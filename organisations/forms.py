@@ -346,6 +346,46 @@ class InvitationForm(OnceForm, GovukForm):
         return record
 
 
+class InviteEveryoneForm(GovukForm):
+    """Whom a bulk invitation covers; sent by GET, as it only shows the counts."""
+
+    submit_label = _("Check who will be invited")
+    unit = _unit_code_field(
+        label=_("Unit code (optional)"),
+        help_text=_(
+            "To invite one unit, type its code as shown on the Units page: everyone in post in "
+            "it and in the units under it is invited. Leave blank to invite everyone in post in "
+            "the organisation."
+        ),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.helper.form_method = "get"
+
+    def clean_unit(self) -> Unit | None:
+        return _clean_unit_code(
+            organisation=self.organisation, code=self.cleaned_data.get("unit") or ""
+        )
+
+
+class InviteEveryoneConfirmForm(OnceForm, PlainForm):
+    """The confirmation, carrying the unit checked; its template writes the button."""
+
+    prevent_double_click = True
+    unit = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_unit(self) -> Unit | None:
+        return _clean_unit_code(
+            organisation=self.organisation, code=self.cleaned_data.get("unit") or ""
+        )
+
+
 class MembershipForm(GovukForm):
     submit_label = _("Give role")
     email = forms.EmailField(label=_("Email address of someone already in this organisation"))

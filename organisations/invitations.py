@@ -25,6 +25,7 @@ from organisations.models import Invitation, Organisation, Role, StaffRecord
 from organisations.selectors import roles_grantable_by
 from organisations.services import membership_grant, staff_record_link_user
 from shared.emails import send_templated
+from shared.outbox import new_message_id
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -55,16 +56,19 @@ def invitation_send(
             raise ValidationError(
                 {"staff_record": _("This staff record already belongs to another account.")}
             )
-    token = secrets.token_urlsafe(32)
+    token, token_hash = invitation_token()
+    expires_at = timezone.now() + INVITATION_LIFETIME
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         role=role,
         staff_record=staff_record,
-        token_hash=_hash(token),
+        token_hash=token_hash,
         invited_by=by,
-        expires_at=timezone.now() + INVITATION_LIFETIME,
+        expires_at=expires_at,
+        message_id=new_message_id(),
     )
+    invitation_email_send(invitation=invitation, token=token)
     audit_record(
         actor=by,
         action=Action.CREATE,
@@ -73,23 +77,43 @@ def invitation_send(
         organisation_id=organisation.pk,
         summary=f"Invited {email} as {role.label}",
     )
-    link = reverse("organisations:invitation_accept", kwargs={"token": token})
-    transaction.on_commit(
-        lambda: send_templated(
-            template="invitation",
-            to=[email],
-            language=organisation.default_language,
-            context={
-                "organisation": organisation,
-                "role": role.label,
-                # By name, as people know each other; the address only when there is none.
-                "inviter": display_name(by),
-                "path": link,
-                "expires_at": invitation.expires_at,
-            },
-        )
-    )
     return invitation
+
+
+def invitation_token() -> tuple[str, str]:
+    """A new link token and the hash that is all the database keeps of it."""
+    token = secrets.token_urlsafe(32)
+    return token, _hash(token)
+
+
+def invitation_email_send(*, invitation: Invitation, token: str, reads: str | None = None) -> None:
+    """Queue the invitation's email through the outbox, under the Message-ID the invitation
+    holds, by which a bounce finds it. In the caller's transaction, once the invitation is
+    saved: the email goes only if the invitation is kept. ``reads``: the invitee's language,
+    if already found (``shared.emails.recipient_languages``)."""
+    send_templated(
+        template="invitation",
+        to=[invitation.email],
+        language=invitation.organisation.default_language,
+        context={
+            "organisation": invitation.organisation,
+            "role": Role(invitation.role).label,
+            # By name, as people know each other; the address only when there is none.
+            "inviter": display_name(invitation.invited_by),
+            "path": reverse("organisations:invitation_accept", kwargs={"token": token}),
+            "expires_at": invitation.expires_at,
+        },
+        message_id=invitation.message_id,
+        reads=reads,
+    )
+
+
+def invitations_mark_bounced(message_ids: list[str]) -> int:
+    """Invitations whose email never arrived (refused, or bounced back later): HR sees them on
+    the invitations pages, to correct the address. Returns how many were marked."""
+    return Invitation.objects.filter(
+        message_id__in=message_ids, bounced_at__isnull=True, accepted_at__isnull=True
+    ).update(bounced_at=timezone.now())
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -423,6 +423,104 @@ class StaffImport(models.Model):
         return self.status in {StaffImportStatus.QUEUED, StaffImportStatus.RUNNING}
 
 
+class InvitationBatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Sending")
+    FINISHED = "finished", _("Finished")
+    STOPPED = "stopped", _("Stopped")
+
+
+class InvitationBatchStop(models.TextChoices):
+    BY_HR = "hr", _("It was stopped. The invitations already sent stay valid.")
+    POWER_LOST = (
+        "power_lost",
+        _("It stopped because whoever started it may no longer invite people."),
+    )
+    UNIT_DELETED = "unit_deleted", _("It stopped because its unit has been deleted.")
+    ERROR = (
+        "error",
+        _(
+            "It stopped because of an error. Continue it to try again; if it stops again, tell "
+            "whoever runs this service."
+        ),
+    )
+
+
+class InvitationBatch(models.Model):
+    """Inviting everyone in post in a unit, or in the whole organisation, in the background.
+
+    The staff records are worked through in order of id, a few hundred at a time, each step
+    committed with the id it reached (``cursor``) and its counts: a batch stopped part-way (a
+    worker killed, or HR pressing Stop) goes on from there, and nobody is invited twice.
+    See ``organisations.bulk_invitations``.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitation_batches"
+    )
+    #: This unit and every unit under it; ``None`` for the whole organisation (or a unit
+    #: deleted since, which stops the batch).
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    whole_organisation = models.BooleanField(default=False)
+    #: Kept so the status page can still name a unit deleted since.
+    scope_label = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=InvitationBatchStatus.choices, default=InvitationBatchStatus.QUEUED
+    )
+    #: Why a batch stopped before the end (empty unless it did).
+    stopped_reason = models.CharField(
+        max_length=20, choices=InvitationBatchStop.choices, blank=True, default=""
+    )
+    #: In post in scope when the batch was started: the progress bar's whole.
+    total = models.PositiveIntegerField(default=0)
+    #: The highest staff record id dealt with so far.
+    cursor = models.BigIntegerField(default=0)
+    examined = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    already_joined = models.PositiveIntegerField(default=0)
+    already_invited = models.PositiveIntegerField(default=0)
+    no_email = models.PositiveIntegerField(default=0)
+    #: A second staff record with an address already invited in this batch.
+    shared_email = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    #: When a step last committed: a running batch with no step for longer than the worker
+    #: heartbeat timeout has lost its worker and is queued again.
+    stepped_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: The heartbeat name of the worker sending it (shared/heartbeat.py).
+    worker = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One at a time per organisation: two batches at once could both invite someone.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_invitation_batch_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitations to {self.scope_label}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {InvitationBatchStatus.QUEUED, InvitationBatchStatus.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == InvitationBatchStatus.FINISHED or not self.total:
+            return 100 if self.status == InvitationBatchStatus.FINISHED else 0
+        return min(99, self.examined * 100 // self.total)
+
+
 class Invitation(models.Model):
     """An HR admin's invitation for someone to join an organisation.
 
@@ -461,10 +559,38 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+    #: The bulk invitation that sent it, if any.
+    batch = models.ForeignKey(
+        InvitationBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        # Found through invitation_batch_bounced_idx, which holds only the few that bounced.
+        db_index=False,
+    )
+    #: The Message-ID of its email, by which a bounce finds it.
+    message_id = models.CharField(max_length=200, blank=True, default="", db_default="")
+    #: When its email was refused or came back undelivered.
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         app_label = "accounts"
         ordering = ["-created_at"]
+        indexes = [
+            # Is this address already invited here? (bulk invitations ask for hundreds at once)
+            models.Index(fields=["organisation", "email"], name="invitation_org_email_idx"),
+            models.Index(
+                fields=["message_id"],
+                condition=~models.Q(message_id=""),
+                name="invitation_message_idx",
+            ),
+            models.Index(
+                fields=["batch"],
+                condition=models.Q(bounced_at__isnull=False),
+                name="invitation_batch_bounced_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"

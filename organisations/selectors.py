@@ -12,6 +12,7 @@ from organisations.hooks import HomeViewer
 from organisations.models import (
     MFA_ROLES,
     Invitation,
+    InvitationBatch,
     Membership,
     Organisation,
     Partnership,
@@ -271,6 +272,13 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     return Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True).order_by(
         "-created_at", "-pk"
     )
+
+
+def recent_invitation_batches(
+    *, organisation: Organisation, count: int = 5
+) -> list[InvitationBatch]:
+    """The organisation's latest bulk invitations, newest first, for the invitations page."""
+    return list(InvitationBatch.objects.filter(organisation=organisation)[:count])
 
 
 def holds_mfa_role(*, user: Any) -> bool:

@@ -3,7 +3,15 @@
 from django.urls import include, path
 
 from organisations.sign_on import views as sign_on
-from organisations.views import home, imports, invitations, partnership, people, staff
+from organisations.views import (
+    bulk_invitations,
+    home,
+    imports,
+    invitations,
+    partnership,
+    people,
+    staff,
+)
 
 app_name = "organisations"
 
@@ -24,6 +32,18 @@ pages = [
     path("units/", staff.unit_list, name="unit_list"),
     path("invite/", people.invite, name="invite"),
     path("invite/<int:pk>/withdraw/", people.invitation_revoke_view, name="invitation_revoke"),
+    path("invite/everyone/", bulk_invitations.invite_everyone, name="invite_everyone"),
+    path("invite/batches/<int:pk>/", bulk_invitations.invitation_batch, name="invitation_batch"),
+    path(
+        "invite/batches/<int:pk>/stop/",
+        bulk_invitations.invitation_batch_stop_view,
+        name="invitation_batch_stop",
+    ),
+    path(
+        "invite/batches/<int:pk>/continue/",
+        bulk_invitations.invitation_batch_continue_view,
+        name="invitation_batch_continue",
+    ),
     path("members/", people.members, name="members"),
     path("members/<int:pk>/remove/", people.member_remove, name="member_remove"),
     path("audit/", people.audit_log, name="audit_log"),

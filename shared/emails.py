@@ -80,6 +80,13 @@ def register_recipient_languages(groups: LanguageGroups) -> None:
     _recipient_languages = groups
 
 
+def recipient_languages(addresses: list[str]) -> dict[str, str]:
+    """The language each address's reader reads (``""`` for no known person), found at once
+    for many: a caller sending one email to each of hundreds passes each its own (``reads``)."""
+    groups = _recipient_languages(addresses) if _recipient_languages is not None else {}
+    return {address: reads for reads, group in groups.items() for address in group}
+
+
 def send_templated(
     *,
     template: str,
@@ -87,6 +94,8 @@ def send_templated(
     context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
     language: str | None = None,
+    message_id: str = "",
+    reads: str | None = None,
 ) -> None:
     """Render the email (``render_templated``) and queue it through the outbox.
 
@@ -96,10 +105,20 @@ def send_templated(
     it they get the site's.
 
     ``attachments`` are (file name, text content, MIME type): text, so they are kept as JSON.
+    ``message_id`` (from ``shared.outbox.new_message_id``) is for one recipient only: a caller
+    that records it before the email is queued can match a bounce to what it sent.
+    ``reads`` is the language of a single recipient already found (``recipient_languages``).
     """
-    groups = _recipient_languages(to) if _recipient_languages is not None else {"": to}
-    for reads, addresses in groups.items():
-        with translation.override(reads or language or settings.LANGUAGE_CODE):
+    if (message_id or reads is not None) and len(to) != 1:
+        raise ValueError("A chosen Message-ID or language is for an email to one recipient")
+    if reads is not None:
+        groups = {reads: to}
+    elif _recipient_languages is not None:
+        groups = _recipient_languages(to)
+    else:
+        groups = {"": to}
+    for group_reads, addresses in groups.items():
+        with translation.override(group_reads or language or settings.LANGUAGE_CODE):
             email = render_templated(template=template, context=context)
         outbox_add(
             subject=email.subject,
@@ -108,4 +127,5 @@ def send_templated(
             to=addresses,
             template=template,
             attachments=attachments,
+            message_id=message_id,
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -57,6 +57,37 @@ LONGEST_WAIT = timedelta(hours=1)
 KEEP_FINISHED = timedelta(days=14)
 
 
+#: Told the Message-IDs of emails that will never arrive: refused for good, given up on, or
+#: reported later by a bounce (``outbox_report_bounces``). Registered by the apps whose emails
+#: carry something to act on (an invitation nobody received); this layer knows none of them.
+UndeliveredListener = Callable[[list[str]], object]
+_undelivered_listeners: list[UndeliveredListener] = []
+
+
+def register_undelivered_listener(listener: UndeliveredListener) -> None:
+    if listener not in _undelivered_listeners:
+        _undelivered_listeners.append(listener)
+
+
+def _tell_undelivered(message_ids: list[str]) -> None:
+    message_ids = [message_id for message_id in message_ids if message_id]
+    if not message_ids:
+        return
+    for listener in _undelivered_listeners:
+        try:
+            listener(message_ids)
+        except Exception:
+            # The email's own state is recorded; a listener's trouble must not undo it.
+            logger.exception("An undelivered-email listener failed")
+
+
+def outbox_report_bounces(message_ids: list[str]) -> None:
+    """Emails that the mail server took but that came back undelivered (a bounce, read by
+    ``manage.py record_email_bounces``). Their outbox rows, if still kept, hold nothing to send
+    again, so only the listeners are told."""
+    _tell_undelivered(message_ids)
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after ``attempts`` failed attempts: doubling from
     ``EMAIL_RETRY_SECONDS``, never more than an hour."""
@@ -75,6 +106,7 @@ def outbox_add(
     to: list[str],
     template: str = "",
     attachments: list[tuple[str, str, str]] | None = None,
+    message_id: str = "",
 ) -> OutboundEmail:
     """Keep the email and queue its delivery.
 
@@ -83,8 +115,8 @@ def outbox_add(
     could not see the row before). If the queue cannot be reached, the email waits here and
     ``outbox_recover`` queues it when the queue is back: the page that asked is not broken.
     The subject is kept on one line without control characters, whoever rendered it.
+    ``message_id`` is one from ``new_message_id``, or else a new one is made.
     """
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
     email = OutboundEmail.objects.create(
         template=template,
         to=list(to),
@@ -92,7 +124,7 @@ def outbox_add(
         text=text,
         html=html,
         attachments=[list(item) for item in attachments or []],
-        message_id=make_msgid(domain=host),
+        message_id=message_id or new_message_id(),
     )
     if _queue_shares_the_database():
         _schedule(email.pk)
@@ -100,6 +132,12 @@ def outbox_add(
         email_id = email.pk
         transaction.on_commit(lambda: _schedule(email_id))
     return email
+
+
+def new_message_id() -> str:
+    """A Message-ID for an email about to be queued, for a caller that must record it first
+    (an invitation, so that a bounce finds it whenever the email is sent)."""
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "localhost")
 
 
 def outbox_add_message(message: EmailMessage, *, template: str = "") -> OutboundEmail:
@@ -237,7 +275,10 @@ def _attempt_failed(email: OutboundEmail, exc: Exception) -> str:
     error = _describe(exc)
     ours = OutboundEmail.objects.filter(pk=email.pk, status=Status.SENDING, task_id=email.task_id)
     if _refused_for_good(exc) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        ours.update(status=Status.FAILED, finished_at=timezone.now(), task_id="", last_error=error)
+        if ours.update(
+            status=Status.FAILED, finished_at=timezone.now(), task_id="", last_error=error
+        ):
+            _tell_undelivered([email.message_id])
         logger.warning(
             "Email %s failed after %d attempts (%s); an admin can send it again",
             email.pk,
@@ -266,6 +307,8 @@ def _give_up(email: OutboundEmail, *, error: str) -> None:
     email.last_error = error
     email.save(update_fields=["status", "finished_at", "task_id", "last_error"])
     logger.warning("Email %s failed after %d attempts (%s)", email.pk, email.attempts, error)
+    message_id = email.message_id
+    transaction.on_commit(lambda: _tell_undelivered([message_id]))
 
 
 # -- recovery, re-sending and pruning ----------------------------------------------------------

@@ -19,6 +19,7 @@ from leave import statutory
 from leave.models import CarersLeaveRequest, FlexibleWorkingRequest
 from organisations.models import (
     Invitation,
+    InvitationBatch,
     Membership,
     Nation,
     Organisation,
@@ -56,6 +57,7 @@ class Targets:
     membership: Membership
     leave: CarersLeaveRequest
     invitation: Invitation
+    invitation_batch: InvitationBatch
     flexible: FlexibleWorkingRequest
     passport: Passport
     adjustment: Adjustment

@@ -40,7 +40,14 @@ from leave.services import carers_leave_request
 from leave.tests.matrix import MATRIX as LEAVE
 from networks.tests.matrix import MATRIX as NETWORKS
 from organisations.invitations import invitation_send
-from organisations.models import Membership, Organisation, Role
+from organisations.models import (
+    InvitationBatch,
+    InvitationBatchStatus,
+    InvitationBatchStop,
+    Membership,
+    Organisation,
+    Role,
+)
 from organisations.services import staff_import_stage
 from organisations.tests.matrix import MATRIX as ORGANISATIONS
 from passports.models import Passport
@@ -219,6 +226,15 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         staff_record=None,
         by=owner,
     )
+    # Stopped, so that the matrix's Stop and Continue find something to do or refuse.
+    invitation_batch = InvitationBatch.objects.create(
+        organisation=organisation,
+        whole_organisation=True,
+        scope_label=organisation.name,
+        requested_by=owner,
+        status=InvitationBatchStatus.STOPPED,
+        stopped_reason=InvitationBatchStop.BY_HR,
+    )
     flexible = flexible_request_submit(
         staff=record,
         change_requested="Later starts",
@@ -244,6 +260,7 @@ def _targets(world: World, organisation: Organisation, settings: Any, tmp_path: 
         membership=membership,
         leave=leave,
         invitation=invitation,
+        invitation_batch=invitation_batch,
         flexible=flexible,
         passport=passport,
         adjustment=adjustment,
@@ -357,6 +374,7 @@ def test_other_organisations_object_through_own_organisation_is_not_found(
         membership=foreign.membership,
         leave=foreign.leave,
         invitation=foreign.invitation,
+        invitation_batch=foreign.invitation_batch,
         flexible=foreign.flexible,
         passport=foreign.passport,
         adjustment=foreign.adjustment,

@@ -50,6 +50,16 @@ MATRIX: dict[str, Spec] = {
     "organisations:invitation_revoke": action(
         HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation.pk}
     ),
+    "organisations:invite_everyone": page(HR),
+    "organisations:invitation_batch": page(
+        HR, kwargs=lambda t: {"org_slug": t.org.slug, "pk": t.invitation_batch.pk}, cross=True
+    ),
+    "organisations:invitation_batch_stop": action(
+        HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation_batch.pk}
+    ),
+    "organisations:invitation_batch_continue": action(
+        HR, lambda t: {"org_slug": t.org.slug, "pk": t.invitation_batch.pk}
+    ),
     "organisations:members": page(ORG_ADMIN),
     "organisations:member_remove": action(
         ORG_ADMIN, lambda t: {"org_slug": t.org.slug, "pk": t.membership.pk}

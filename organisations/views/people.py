@@ -18,7 +18,12 @@ from organisations.forms import (
 )
 from organisations.invitations import INVITATION_LIFETIME, invitation_revoke, invitation_send
 from organisations.models import Role
-from organisations.selectors import memberships_matching, pending_invitations, roles_grantable_by
+from organisations.selectors import (
+    memberships_matching,
+    pending_invitations,
+    recent_invitation_batches,
+    roles_grantable_by,
+)
 from organisations.services import (
     membership_grant_by_email,
     membership_revoke,
@@ -97,7 +102,13 @@ def invite(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "organisations/invite.html",
-        {"organisation": organisation, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "organisation": organisation,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "batches": recent_invitation_batches(organisation=organisation),
+        },
     )
 
 
