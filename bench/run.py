@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -65,6 +66,8 @@ WORKERS = setting("BENCH_WORKERS", 4)
 USERS = setting("BENCH_USERS", 50)
 SECONDS = setting("BENCH_SECONDS", 20)
 IMPORT_ROWS = setting("BENCH_IMPORT_ROWS", STAFF)
+#: Staff of the organisation whose everyone-in-post is invited (issue 18: a 30,000-staff trust).
+INVITE_PEOPLE = setting("BENCH_INVITE_PEOPLE", 30_000)
 #: A user's average pause in seconds between requests in the paced pass (what a person waits
 #: for, below capacity); the first pass sends requests back to back (capacity).
 PACING = float(os.environ.get("BENCH_PACING") or 1)
@@ -442,6 +445,106 @@ def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
     }
 
 
+INVITE_SETUP = """
+from accounts.models import User
+from organisations.models import *
+p = Partnership.objects.get_or_create(slug='bench-invite', defaults={'name': 'Bench invite'})[0]
+for slug, people in (('bench-invite-empty', 0), ('bench-invite', {people})):
+    o = Organisation.objects.create(partnership=p, slug=slug, name=slug,
+        nation='england', sector='nhs', size_band='large')
+    hr = User.objects.create_user(email=slug + '-hr@example.org', password=None)
+    for role in (Role.EMPLOYEE, Role.HR_ADMIN):
+        Membership.objects.create(user=hr, organisation=o, role=role)
+    for start in range(0, people, 5000):
+        StaffRecord.objects.bulk_create(
+            StaffRecord(organisation=o, staff_number=f'I{{n:07d}}', first_name='Pat',
+                last_name='Lee', work_email=f'invitee{{n}}@example.org')
+            for n in range(start, min(people, start + 5000)))
+"""
+
+
+def _forget_invitations(url: str, since: datetime) -> None:
+    """Remove the invitation bench's organisations, invitations, queued emails and tasks, as
+    ``_forget_import`` does (audit events only where the server lets triggers be skipped)."""
+    import psycopg
+    from psycopg import sql
+
+    def from_orgs(table: str) -> sql.Composed:
+        return sql.SQL(
+            "DELETE FROM {} WHERE organisation_id IN "
+            "(SELECT id FROM organisations_organisation WHERE slug LIKE 'bench-invite%')"
+        ).format(sql.Identifier(table))
+
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        try:
+            with conn.transaction():
+                conn.execute("SET LOCAL session_replication_role = replica")
+            conn.execute(from_orgs("audit_auditevent"))
+        except psycopg.errors.InsufficientPrivilege:
+            pass  # the audit events stay, and the deletes below go through the triggers
+        for table in (
+            "accounts_invitation",
+            "organisations_invitationbatch",
+            "organisations_staffrecord",
+            "organisations_membership",
+        ):
+            conn.execute(from_orgs(table))
+        conn.execute("DELETE FROM organisations_organisation WHERE slug LIKE 'bench-invite%'")
+        conn.execute("DELETE FROM accounts_user WHERE email LIKE 'bench-invite%'")
+        conn.execute("DELETE FROM organisations_partnership WHERE slug = 'bench-invite'")
+        conn.execute(
+            "DELETE FROM carershub_outboundemail WHERE template = 'invitation' AND created_at >= %s",
+            (since,),
+        )
+        conn.execute(
+            "DELETE FROM django_tasks_database_dbtaskresult WHERE enqueued_at >= %s", (since,)
+        )
+
+
+def invite_everyone(url: str, people: int) -> dict[str, Any]:
+    """Invite everyone in post in a new organisation of ``people`` staff, through the product's
+    own command (``--here``: the steps the task worker takes, in one process), with emails
+    queued in the database as a deployment's email worker would find them. Its peak memory is
+    compared with the same command in an organisation of nobody: equal means flat."""
+    env = {**environment(url), "TASKS_BACKEND": "database"}
+    since = datetime.now(UTC)
+    _forget_invitations(url, since)
+    subprocess.run(
+        [*MANAGE, "shell", "-v", "0", "-c", INVITE_SETUP.format(people=people)],
+        env=env,
+        check=True,
+    )
+
+    def run(slug: str) -> tuple[float, Any, int]:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*MANAGE, "invite_everyone", slug, "--as", f"{slug}-hr@example.org", "--here"],
+            env=env,
+            stdout=subprocess.PIPE,  # two short lines: the pipe never fills
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+        said = process.stdout.read().decode() if process.stdout else ""
+        found = re.search(r"invited (\d+) of", said)
+        if status != 0 or found is None:
+            raise SystemExit(f"inviting everyone in {slug} failed")
+        return seconds, usage, int(found.group(1))
+
+    try:
+        _seconds, baseline, _none = run("bench-invite-empty")
+        seconds, usage, invited = run("bench-invite")
+    finally:
+        _forget_invitations(url, since)
+    return {
+        "people": people,
+        "invited": invited,
+        "seconds": round(seconds, 1),
+        "ms_per_person": round(seconds * 1000 / max(people, 1), 2),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+        "baseline_mb": round(baseline.ru_maxrss / 1024, 1),
+    }
+
+
 def markdown(result: dict[str, Any]) -> str:
     floor = result["load"]["floor"]["rps"] or 1
     signed_in = result["load"].get(SIGNED_IN_FLOOR, {}).get("rps") or 1
@@ -495,6 +598,7 @@ def markdown(result: dict[str, Any]) -> str:
                 f"to back and {calm.get('p95_ms', float('nan')):.0f} ms paced (bar: under 100 ms)."
             )
     imp = result["import"]
+    inv = result["invitations"]
     lines += [
         "",
         f"Staff import of {imp['rows']:,} rows: {imp['import_seconds']} s through the product, "
@@ -503,6 +607,11 @@ def markdown(result: dict[str, Any]) -> str:
         f"Inserting the same rows into an empty copy of the staff table with its indexes (no "
         f"foreign keys, none of the import's checks, no audit) took "
         f"{imp['indexed_insert_seconds']:.2f} s.",
+        "",
+        f"Inviting everyone in post in an organisation of {inv['people']:,} staff "
+        f"(`invite_everyone --here`, emails queued for the email worker): {inv['seconds']} s, "
+        f"{inv['ms_per_person']} ms a person; peak memory {inv['peak_mb']} MB, against "
+        f"{inv['baseline_mb']} MB for the same command in an organisation of nobody.",
         "",
         f"Web worker peak memory after the run: {', '.join(str(m) for m in result['worker_peak_mb'])} MB.",
         "",
@@ -553,7 +662,11 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"==> Importing {IMPORT_ROWS:,} rows and COPYing the same file", flush=True)
+    print(
+        f"==> Importing {IMPORT_ROWS:,} rows and COPYing the same file; inviting "
+        f"{INVITE_PEOPLE:,} people",
+        flush=True,
+    )
     result = {
         "started": started,
         "staff": full["staff"],
@@ -571,6 +684,7 @@ def main() -> None:
         "queries_full": full["queries"],
         "queries_equal": little["queries"] == full["queries"],
         "import": import_versus_copy(large, IMPORT_ROWS),
+        "invitations": invite_everyone(large, INVITE_PEOPLE),
         "worker_peak_mb": peaks,
         "prepare_seconds": full["prepare_seconds"],
         "snapshots": full["snapshots"],

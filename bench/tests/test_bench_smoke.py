@@ -34,6 +34,7 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
         "BENCH_DATABASE_URL": f"{base}/carershub_benchsmoke",
         "BENCH_STAFF": "300",
         "BENCH_IMPORT_ROWS": "200",
+        "BENCH_INVITE_PEOPLE": "150",
         "BENCH_SECONDS": "3",
         "BENCH_USERS": "2",
         "BENCH_WORKERS": "1",
@@ -77,6 +78,8 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
     assert result["import"]["rows"] == 200
     assert result["import"]["ratio"] > 0
     assert result["import"]["indexed_insert_seconds"] > 0
+    assert result["invitations"]["people"] == result["invitations"]["invited"] == 150
+    assert result["invitations"]["peak_mb"] > 0
     assert result["worker_peak_mb"]
     assert result["snapshots"]["organisations"] == result["partnership"]["organisations"]
     assert set(result["profiles"]) == {"insight figures (HR)", "insight partnership (lead)"}

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -390,3 +391,27 @@ def test_memory_is_flat_whatever_the_number_of_people(world, settings):
     large = _peak_while_inviting(world.org, world.hr_admin, people=400, start=10_000)
     assert Invitation.objects.filter(organisation=world.org).count() == 560
     assert large < small * 1.5 + 256 * 1024, (small, large)
+
+
+def test_the_command_invites_everyone_on_an_hr_admins_authority(world, wards, smtp_sink):
+    out = io.StringIO()
+    call_command("invite_everyone", world.org.slug, "--as", "HR@example.org", "--here", stdout=out)
+    assert "to invite: about 5" in out.getvalue()  # the shared address counts twice here
+    assert "Finished; invited 4 of 9 in post" in out.getvalue()
+    batch = InvitationBatch.objects.get()
+    assert batch.requested_by == world.hr_admin
+    assert len(smtp_sink) == 4
+
+
+@pytest.mark.parametrize(
+    ("who", "said"),
+    [
+        ("carer@example.org", "may not invite"),
+        ("leaver@example.org", "may not invite"),
+        ("nobody@example.org", "No account"),
+    ],
+)
+def test_the_command_refuses_who_may_not_invite(world, who, said):
+    with pytest.raises(CommandError, match=said):
+        call_command("invite_everyone", world.org.slug, "--as", who, stdout=io.StringIO())
+    assert not InvitationBatch.objects.exists()
