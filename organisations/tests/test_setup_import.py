@@ -289,3 +289,30 @@ def test_a_signed_plan_comes_back_the_same_only_for_its_signer():
     assert back.to_data() == plan.to_data()
     assert unsign_plan(token, user_id=8) is None
     assert unsign_plan(token[:-2] + "xx", user_id=7) is None
+
+
+def test_hr_may_add_units_to_their_own_organisation_but_not_set_up_organisations():
+    """HR admins and organisation admins change their organisation's units one at a time
+    (``organisations.change_units``); a file may do the same, and no more."""
+    from organisations.models import Membership, Role
+    from organisations.tests.factories import UserFactory
+    from shared.writes import RuleError
+
+    partnership = PartnershipFactory.create()
+    organisation = OrganisationFactory.create(partnership=partnership, slug="a", name="A")
+    hr = UserFactory.create()
+    Membership.objects.create(user=hr, organisation=organisation, role=Role.HR_ADMIN)
+    units_only = _plan(HEADER + "a,,,,,W1,Ward 1,\n", partnership)
+    organisation_setup_apply(plan=units_only, by=hr, channel=Channel.WEB)
+    assert Unit.objects.filter(organisation=organisation, code="W1").exists()
+
+    for text in (HEADER + "b,B,England,NHS,Large,,,\n", HEADER + "a,A renamed,,,,,,\n"):
+        with pytest.raises(RuleError) as refused:
+            organisation_setup_apply(plan=_plan(text, partnership), by=hr, channel=Channel.WEB)
+        assert refused.value.code == "setup_not_allowed"
+    other = OrganisationFactory.create(partnership=partnership, slug="c")
+    with pytest.raises(RuleError):
+        organisation_setup_apply(
+            plan=_plan(HEADER + "c,,,,,W1,Ward,\n", partnership), by=hr, channel=Channel.WEB
+        )
+    assert not Unit.objects.filter(organisation=other).exists()

@@ -78,8 +78,11 @@ def _preview_page(
 @deployment_admin_view
 def setup_import(request: HttpRequest) -> HttpResponse:
     """Step 1: choose the partnership and upload the file; it is checked and nothing written."""
-    form = OrganisationSetupForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
+    posted = request.method == "POST"
+    form = OrganisationSetupForm(
+        request.POST if posted else None, request.FILES if posted else None
+    )
+    if not posted or not form.is_valid():
         return _upload_page(request, form)
     partnership = form.cleaned_data["partnership"]
     upload = form.cleaned_data["file"]
