@@ -921,6 +921,8 @@ def organisation_setup_apply(
     existing = _setup_organisations_as_checked(plan, partnership)
     _setup_check_allowed(plan=plan, by=by, organisations=existing)
     units = _setup_units_as_checked(plan, existing)
+    if not plan.changes_anything:
+        return plan.counts()  # the same file again: nothing to write, not even the audit
     organisations = dict(existing)
     for step in plan.organisations:
         if step.action == setup_import.CREATE:

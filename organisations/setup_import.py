@@ -202,7 +202,20 @@ class _Row:
     cells: dict[str, str]
 
 
-def _clean_cells(row: _Row, plan: SetupPlan) -> None:
+class _RowProblems:
+    """A row's own problems, each reported with its line and column and remembered by column,
+    so that the rest of the file is checked without the bad cells and not blamed for them."""
+
+    def __init__(self, row: _Row, plan: SetupPlan) -> None:
+        self.row, self.plan = row, plan
+        self.columns: set[str] = set()
+
+    def add(self, name: str, message: str) -> None:
+        self.plan.problem(self.row.line, HEADINGS[name], message)
+        self.columns.add(name)
+
+
+def _clean_cells(row: _Row, problems: _RowProblems) -> None:
     """The text rule on every cell, strictly: a character that is not text is a problem."""
     for name, value in row.cells.items():
         try:
@@ -213,7 +226,7 @@ def _clean_cells(row: _Row, plan: SetupPlan) -> None:
                 if error.code == "control_character"
                 else _("remove it from the file")
             )
-            plan.problem(row.line, HEADINGS[name], f"{error.reason}; {hint}")
+            problems.add(name, f"{error.reason}; {hint}")
 
 
 def _read_rows(upload: IO[bytes], plan: SetupPlan) -> list[_Row] | None:
@@ -265,24 +278,22 @@ def _read_rows(upload: IO[bytes], plan: SetupPlan) -> list[_Row] | None:
         stream.detach()
 
 
-def _check_row(row: _Row, plan: SetupPlan) -> bool:
-    """The checks that need only this row; True if the row can be used further."""
-    before = plan.error_count
-    _clean_cells(row, plan)
+def _check_row(row: _Row, plan: SetupPlan) -> set[str]:
+    """The checks that need only this row; the columns with a problem."""
+    problems = _RowProblems(row, plan)
+    _clean_cells(row, problems)
     c = row.cells
     missing = _("is missing")
     if not c["slug"]:
-        plan.problem(row.line, HEADINGS["slug"], missing)
+        problems.add("slug", missing)
     elif len(c["slug"]) > SLUG_LENGTH:
-        plan.problem(
-            row.line,
-            HEADINGS["slug"],
+        problems.add(
+            "slug",
             _("must be %(count)s characters or fewer") % {"count": SLUG_LENGTH},
         )
     elif not _SLUG.fullmatch(c["slug"]):
-        plan.problem(
-            row.line,
-            HEADINGS["slug"],
+        problems.add(
+            "slug",
             _(
                 "must be lower-case letters, numbers and hyphens only, such as "
                 "“leeds-teaching-hospitals”"
@@ -290,9 +301,8 @@ def _check_row(row: _Row, plan: SetupPlan) -> bool:
         )
     for name, limit in (("name", NAME_LENGTH), ("unit_name", UNIT_NAME_LENGTH)):
         if len(c[name]) > limit:
-            plan.problem(
-                row.line,
-                HEADINGS[name],
+            problems.add(
+                name,
                 _("must be %(count)s characters or fewer") % {"count": limit},
             )
     for name, known, hint in (
@@ -307,39 +317,35 @@ def _check_row(row: _Row, plan: SetupPlan) -> bool:
         if c[name]:
             value = known.get(_key(c[name]))
             if value is None:
-                plan.problem(
-                    row.line,
-                    HEADINGS[name],
+                problems.add(
+                    name,
                     _("“%(value)s” is not one we know: write %(choices)s")
                     % {"value": c[name], "choices": hint},
                 )
             else:
                 c[name] = value
     if len(c["unit_code"]) > CODE_LENGTH:
-        plan.problem(
-            row.line,
-            HEADINGS["unit_code"],
+        problems.add(
+            "unit_code",
             _("must be %(count)s characters or fewer") % {"count": CODE_LENGTH},
         )
     if not c["unit_code"]:
         for name in ("unit_name", "parent_code"):
             if c[name]:
-                plan.problem(
-                    row.line,
-                    HEADINGS["unit_code"],
+                problems.add(
+                    "unit_code",
                     _("is missing: a row with a unit name or parent unit needs the unit's code"),
                 )
                 break
     else:
         if not c["unit_name"]:
-            plan.problem(row.line, HEADINGS["unit_name"], missing)
+            problems.add("unit_name", missing)
         if c["parent_code"] == c["unit_code"]:
-            plan.problem(
-                row.line,
-                HEADINGS["parent_code"],
+            problems.add(
+                "parent_code",
                 _("is the unit's own code: a unit cannot be its own parent"),
             )
-    return plan.error_count == before
+    return problems.columns
 
 
 def _organisations(rows: list[_Row], plan: SetupPlan) -> dict[str, OrganisationStep]:
@@ -369,9 +375,13 @@ def _organisations(rows: list[_Row], plan: SetupPlan) -> dict[str, OrganisationS
 
 
 def _match_organisations(
-    steps: dict[str, OrganisationStep], partnership: Partnership, plan: SetupPlan
+    steps: dict[str, OrganisationStep],
+    partnership: Partnership,
+    plan: SetupPlan,
+    flawed: dict[str, set[str]],
 ) -> dict[str, Organisation]:
-    """Existing organisations with the file's short names; new ones must say everything."""
+    """Existing organisations with the file's short names; new ones must say everything (a
+    column already reported as wrong on one of its rows is not reported again as missing)."""
     existing = {o.slug: o for o in Organisation.objects.filter(slug__in=list(steps))}
     labels = {
         "nation": dict(Nation.choices),
@@ -387,7 +397,7 @@ def _match_organisations(
                 ("sector", "sector"),
                 ("size", "size_band"),
             ):
-                if not getattr(step, name):
+                if not getattr(step, name) and column not in flawed.get(slug, set()):
                     plan.problem(
                         step.line,
                         HEADINGS[column],
@@ -513,9 +523,21 @@ def plan_setup(*, partnership: Partnership, upload: IO[bytes], file_name: str = 
         plan.problem(0, "", _("The file has a header row but no organisations."))
         return plan
     plan.rows_read = len(rows)
-    usable = [row for row in rows if _check_row(row, plan)]
+    usable: list[_Row] = []
+    flawed: dict[str, set[str]] = {}
+    for row in rows:
+        bad = _check_row(row, plan)
+        if "slug" in bad:
+            continue  # nothing on the row can be told apart from another organisation's
+        flawed.setdefault(row.cells["slug"], set()).update(bad)
+        # The rest of the file is checked without the bad cells, and not blamed for them.
+        for name in bad & {"name", "nation", "sector", "size", "parent_code"}:
+            row.cells[name] = ""
+        if "unit_code" in bad:
+            row.cells.update(unit_code="", unit_name="", parent_code="")
+        usable.append(row)
     steps = _organisations(usable, plan)
-    organisations = _match_organisations(steps, partnership, plan)
+    organisations = _match_organisations(steps, partnership, plan, flawed)
     plan.organisations = list(steps.values())
     plan.units = _units(usable, organisations, plan)
     plan.errors.sort(key=lambda error: error.line)

@@ -244,8 +244,8 @@ def test_running_the_same_file_again_changes_nothing():
     assert not again.changes_anything
     assert again.counts()["units_unchanged"] == 8
     organisation_setup_apply(plan=again, by=None, channel=Channel.COMMAND)
-    # Only the summary is added: every organisation and unit is as it was.
-    assert AuditEvent.objects.count() == events + 1
+    # Not even an audit entry: every organisation and unit is as it was.
+    assert AuditEvent.objects.count() == events
     assert Unit.objects.filter(organisation__partnership=partnership).count() == 8
 
 
@@ -316,3 +316,18 @@ def test_hr_may_add_units_to_their_own_organisation_but_not_set_up_organisations
             plan=_plan(HEADER + "c,,,,,W1,Ward,\n", partnership), by=hr, channel=Channel.WEB
         )
     assert not Unit.objects.filter(organisation=other).exists()
+
+
+def test_a_bad_cell_is_reported_once_and_does_not_spill_onto_other_rows():
+    plan = _plan(
+        HEADER
+        + "a,A,Atlantis,NHS,Large,MED,Medicine,\n"
+        + "a,,,,,W1,Ward 1,MED\n"
+        + "a,,,,,"
+        + "C" * 41
+        + ",Too long,\n"
+    )
+    assert [(line, column) for line, column, _m in _problems(plan)] == [
+        (2, "Nation"),
+        (4, "Unit Code"),
+    ]

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import User
 from audit.models import AuditEvent
 from carershub.tests.personas import TOTP_SECRET
 from carershub.tests.roundtrip import differences, forms_on, snapshot
@@ -27,7 +28,7 @@ UPLOAD = reverse("organisations:setup_import")
 CONFIRM = reverse("organisations:setup_confirm")
 
 
-def _admin(*, second_factor: bool = True, superuser: bool = True) -> tuple[Client, object]:
+def _admin(*, second_factor: bool = True, superuser: bool = True) -> tuple[Client, User]:
     user = UserFactory.create(
         email="deploy@example.org", is_staff=superuser, is_superuser=superuser
     )
