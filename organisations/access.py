@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from accounts.selectors import signed_in_with_second_factor
 from organisations.models import (
@@ -92,7 +93,14 @@ def deployment_admin_view(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         if not (user.is_active and user.is_superuser):
             raise PermissionDenied
         if not signed_in_with_second_factor(request=request):
-            back = request.get_full_path() if request.method == "GET" else request.path
+            back = request.get_full_path()
+            if request.method != "GET":
+                # A form sent without it is not acted on: back to the page it was sent from.
+                referer = request.headers.get("referer", "")
+                safe = url_has_allowed_host_and_scheme(
+                    referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                back = urlsplit(referer).path if safe and referer else "/"
             return HttpResponseRedirect(
                 f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}"
             )

@@ -75,6 +75,17 @@ def test_a_deployment_admin_who_has_not_given_a_second_factor_is_asked_for_it():
     assert "next=%2Fsetup%2Forganisations%2F" in response["Location"]
 
 
+def test_a_confirmation_without_a_second_factor_is_not_acted_on():
+    client, _user = _admin(second_factor=False)
+    response = client.post(
+        CONFIRM, {"plan": "x"}, headers={"referer": "http://testserver" + UPLOAD}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?next=%2Fsetup%2Forganisations%2F")
+    elsewhere = client.post(CONFIRM, {"plan": "x"}, headers={"referer": "https://evil.example/"})
+    assert elsewhere["Location"].endswith("?next=%2F")
+
+
 def test_django_admin_staff_who_are_not_superusers_are_refused():
     client, user = _admin()
     type(user).objects.filter(pk=user.pk).update(is_superuser=False)
