@@ -11,7 +11,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -903,7 +903,6 @@ def _setup_units_as_checked(
     return units
 
 
-@transaction.atomic
 def organisation_setup_apply(
     *, plan: SetupPlan, by: User | None, channel: Channel
 ) -> dict[str, int]:
@@ -915,6 +914,18 @@ def organisation_setup_apply(
     preview showed, and confirming the same plan twice creates nothing the second time.
     Audited: one entry for each organisation created, renamed or given units, and one summary.
     """
+    try:
+        return _organisation_setup_write(plan=plan, by=by, channel=channel)
+    except IntegrityError as error:
+        # A short name or code taken at the same moment by another write: the plan no longer
+        # holds, and the transaction has already been rolled back.
+        raise _setup_stale() from error
+
+
+@transaction.atomic
+def _organisation_setup_write(
+    *, plan: SetupPlan, by: User | None, channel: Channel
+) -> dict[str, int]:
     partnership = Partnership.objects.select_for_update().filter(pk=plan.partnership_id).first()
     if partnership is None:
         raise _setup_stale()

@@ -331,3 +331,21 @@ def test_a_bad_cell_is_reported_once_and_does_not_spill_onto_other_rows():
         (2, "Nation"),
         (4, "Unit Code"),
     ]
+
+
+def test_a_short_name_taken_at_the_same_moment_refuses_the_plan(monkeypatch):
+    from django.db import IntegrityError
+
+    from shared.writes import RuleError
+
+    partnership = PartnershipFactory.create()
+    plan = _plan(EXAMPLE.read_bytes(), partnership)
+
+    def taken(self, *args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Organisation, "full_clean", lambda self, *a, **k: None)
+    monkeypatch.setattr(Organisation, "save", taken)
+    with pytest.raises(RuleError) as refused:
+        organisation_setup_apply(plan=plan, by=None, channel=Channel.COMMAND)
+    assert refused.value.code == "setup_plan_stale"
