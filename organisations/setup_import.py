@@ -109,6 +109,15 @@ class OrganisationStep:
     #: The name on file when the plan was made: applying refuses if it has changed since.
     old_name: str = ""
 
+    @property
+    def labels(self) -> tuple[str, str, str]:
+        """The nation, sector and size as people read them."""
+        return (
+            str(dict(Nation.choices).get(self.nation, self.nation)),
+            str(dict(Sector.choices).get(self.sector, self.sector)),
+            str(dict(SizeBand.choices).get(self.size_band, self.size_band)),
+        )
+
 
 @dataclass
 class UnitStep:

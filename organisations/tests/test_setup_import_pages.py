@@ -137,6 +137,7 @@ def test_the_preview_shows_what_will_be_created_and_nothing_is_written_until_con
     assert 'data-count="organisations_created">3<' in page
     assert 'data-count="units_created">8<' in page
     assert "Northfield Hospitals NHS Foundation Trust" in page
+    assert "NHS and health" in page
     assert not Organisation.objects.exists()
 
     done = client.post(CONFIRM, _confirm_data(response))
