@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,14 @@ def mfa_required(*, user: Any) -> bool:
 
 def has_mfa(*, user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+
+
+def signed_in_with_second_factor(*, request: Any) -> bool:
+    """Whether this session's person gave their second factor in it: at sign-in, or since, when
+    asked to confirm who they are. Someone whose role came with an authenticator they set up
+    during the session has not, and is asked to confirm before a deployment admin's page."""
+    records = get_authentication_records(request, getattr(request, "user", None))
+    return any(record.get("method") == "mfa" for record in records)
 
 
 def display_name(user: Any) -> str:

@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from accounts.selectors import signed_in_with_second_factor
 from organisations.models import (
     Invitation,
     InvitationBatch,
@@ -83,6 +87,34 @@ def access_partnership(*, viewer: Any, slug: str, permission: str) -> Partnershi
     if partnership is None or not viewer.has_perm(permission, partnership):
         raise Http404
     return partnership
+
+
+def deployment_admin_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate a page only a deployment admin may use: an active superuser who gave their second
+    factor in this session (docs/organisation-setup.md). Anyone else signed in is refused (403);
+    a deployment admin who has not is asked to confirm with it, then comes back."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not (user.is_active and user.is_superuser):
+            raise PermissionDenied
+        if not signed_in_with_second_factor(request=request):
+            back = request.get_full_path()
+            if request.method != "GET":
+                # A form sent without it is not acted on: back to the page it was sent from.
+                referer = request.headers.get("referer", "")
+                safe = url_has_allowed_host_and_scheme(
+                    referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+                )
+                back = urlsplit(referer).path if safe and referer else "/"
+            return HttpResponseRedirect(
+                f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def org_view(

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organisations import working_pattern
-from organisations.models import Organisation, Role, StaffRecord, StaffStatus, Unit
+from organisations.models import Organisation, Partnership, Role, StaffRecord, StaffStatus, Unit
 from organisations.selectors import units_matching_code
+from organisations.setup_import import MAX_BYTES
 from shared.forms import DateInput, GovukForm, GovukModelForm, OnceForm, PlainForm
 
 #: The form's choice for an irregular pattern (stored as no days at all).
@@ -406,3 +407,37 @@ class OrganisationLanguageForm(GovukForm):
         choices=settings.LANGUAGES,
         widget=forms.RadioSelect,
     )
+
+
+class OrganisationSetupForm(GovukForm):
+    """The deployment admin's file of organisations and units (docs/organisation-setup.md)."""
+
+    submit_label = _("Check the file")
+    partnership = forms.ModelChoiceField(
+        label=_("Partnership"),
+        queryset=Partnership.objects.order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Choose a partnership"),
+        help_text=_("New organisations join this partnership."),
+        error_messages={"required": _("Choose the partnership the organisations belong to")},
+    )
+    file = forms.FileField(
+        label=_("Organisations and units file (CSV)"),
+        help_text=_("A CSV file saved as UTF-8. See the layout below."),
+        error_messages={"required": _("Choose a CSV file to check")},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("The file must be a CSV file."))
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
+
+
+class OrganisationSetupConfirmForm(OnceForm, GovukForm):
+    """Confirming a checked file: the checked plan comes back signed, never the file."""
+
+    submit_label = _("Set up these organisations and units")
+    plan = forms.CharField(widget=forms.HiddenInput)

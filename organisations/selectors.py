@@ -316,3 +316,13 @@ def home_viewer(
         report_count=direct_reports(manager=record).count() if record else 0,
         **place,
     )
+
+
+def partnerships_for_setup() -> list[Partnership]:
+    """Every partnership, by name: a deployment admin sets up organisations in any of them
+    (docs/organisation-setup.md)."""
+    return list(Partnership.objects.order_by("name"))
+
+
+def partnership_by_slug(*, slug: str) -> Partnership | None:
+    return Partnership.objects.filter(slug=slug).first()

@@ -11,7 +11,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.models import Action, Channel
 from audit.services import audit_record
-from organisations import staff_import
+from organisations import setup_import, staff_import
 from organisations.leaving import end_stale_ties
 from organisations.models import (
     MFA_ROLES,
@@ -35,11 +35,12 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import forget_roles
+from organisations.setup_import import SetupPlan
 from shared.heartbeat import current_worker, workers_alive_names
 from shared.languages import is_language
 from shared.queue import enqueue_on_commit
 from shared.text import clean_filename
-from shared.writes import EditConflict, check_version, lock
+from shared.writes import EditConflict, RuleError, check_version, lock
 
 logger = logging.getLogger(__name__)
 
@@ -809,3 +810,207 @@ def staff_imports_purge_stale(*, older_than: timedelta = timedelta(days=1)) -> i
         _staff_import_failed(job_id)
         count += 1
     return count
+
+
+def _setup_refused() -> RuleError:
+    return RuleError(
+        "setup_not_allowed",
+        _(
+            "Only a deployment admin can set up or rename organisations. An organisation's HR "
+            "can add units to their own organisation only."
+        ),
+    )
+
+
+def _setup_check_allowed(
+    *, plan: SetupPlan, by: User | None, organisations: dict[str, Organisation]
+) -> None:
+    """Who may apply a plan (docs/organisation-setup.md). The command line (``by`` is None) is
+    run by whoever runs the deployment. A deployment admin may apply any plan. Otherwise only a
+    plan that adds or changes units in existing organisations, each of which ``by`` may change
+    the units of (``organisations.change_units``, as on the units page), with no organisation
+    created or renamed."""
+    if by is None or (by.is_active and by.is_superuser):
+        return
+    if any(step.action != setup_import.UNCHANGED for step in plan.organisations):
+        raise _setup_refused()
+    if not all(by.has_perm("organisations.change_units", o) for o in organisations.values()):
+        raise _setup_refused()
+
+
+def _setup_stale() -> RuleError:
+    return RuleError(
+        "setup_plan_stale",
+        _(
+            "The organisations or units changed after the file was checked, so nothing has been "
+            "set up. Upload the file again to check it against what is there now."
+        ),
+    )
+
+
+def _setup_organisations_as_checked(
+    plan: SetupPlan, partnership: Partnership
+) -> dict[str, Organisation]:
+    """The plan's existing organisations, locked, and none of its new short names taken since;
+    a difference from the checked plan refuses it all (``setup_plan_stale``)."""
+    new = [step.slug for step in plan.organisations if step.existing_id is None]
+    if Organisation.objects.filter(slug__in=new).exists():
+        raise _setup_stale()
+    ids = [step.existing_id for step in plan.organisations if step.existing_id is not None]
+    found = {
+        o.pk: o for o in Organisation.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    existing: dict[str, Organisation] = {}
+    for step in plan.organisations:
+        if step.existing_id is None:
+            continue
+        organisation = found.get(step.existing_id)
+        if (
+            organisation is None
+            or organisation.slug != step.slug
+            or organisation.partnership_id != partnership.pk
+            or organisation.name != step.old_name
+        ):
+            raise _setup_stale()
+        existing[step.slug] = organisation
+    return existing
+
+
+def _setup_units_as_checked(
+    plan: SetupPlan, existing: dict[str, Organisation]
+) -> dict[tuple[str, str], Unit]:
+    """The existing organisations' units by (short name, code), each as the plan found it."""
+    units = {
+        (unit.organisation.slug, unit.code): unit
+        for unit in Unit.objects.select_for_update(of=("self",))
+        .filter(organisation__in=list(existing.values()))
+        .select_related("organisation", "parent")
+        .order_by("pk")
+    }
+    for step in plan.units:
+        unit = units.get((step.organisation, step.code))
+        if step.existing_id is None:
+            if unit is not None:
+                raise _setup_stale()
+            continue
+        if (
+            unit is None
+            or unit.pk != step.existing_id
+            or unit.name != step.old_name
+            or (unit.parent.code if unit.parent else "") != step.old_parent
+        ):
+            raise _setup_stale()
+    return units
+
+
+def organisation_setup_apply(
+    *, plan: SetupPlan, by: User | None, channel: Channel
+) -> dict[str, int]:
+    """Apply a checked plan, all or nothing; the counts of what it did.
+
+    The plan is applied exactly as it was checked: if an organisation or unit it names has
+    changed since, or a short name or code it would create has been taken, nothing is written
+    (``setup_plan_stale``), so a confirmation can never do something other than what its
+    preview showed, and confirming the same plan twice creates nothing the second time.
+    Audited: one entry for each organisation created, renamed or given units, and one summary.
+    """
+    try:
+        return _organisation_setup_write(plan=plan, by=by, channel=channel)
+    except IntegrityError as error:
+        # A short name or code taken at the same moment by another write: the plan no longer
+        # holds, and the transaction has already been rolled back.
+        raise _setup_stale() from error
+
+
+@transaction.atomic
+def _organisation_setup_write(
+    *, plan: SetupPlan, by: User | None, channel: Channel
+) -> dict[str, int]:
+    partnership = Partnership.objects.select_for_update().filter(pk=plan.partnership_id).first()
+    if partnership is None:
+        raise _setup_stale()
+    existing = _setup_organisations_as_checked(plan, partnership)
+    _setup_check_allowed(plan=plan, by=by, organisations=existing)
+    units = _setup_units_as_checked(plan, existing)
+    if not plan.changes_anything:
+        return plan.counts()  # the same file again: nothing to write, not even the audit
+    organisations = dict(existing)
+    for step in plan.organisations:
+        if step.action == setup_import.CREATE:
+            organisation = Organisation(
+                partnership=partnership,
+                slug=step.slug,
+                name=step.name,
+                nation=step.nation,
+                sector=step.sector,
+                size_band=step.size_band,
+            )
+            organisation.full_clean()
+            organisation.save()
+            organisations[step.slug] = organisation
+        elif step.action == setup_import.RENAME:
+            organisation = existing[step.slug]
+            organisation.name = step.name
+            organisation.save(update_fields=["name"])
+    # Units without their parents first, then each unit's parent once every unit exists.
+    for unit_step in plan.units:
+        if unit_step.action == setup_import.CREATE:
+            unit = Unit(
+                organisation=organisations[unit_step.organisation],
+                code=unit_step.code,
+                name=unit_step.name,
+            )
+            unit.save()
+            units[unit_step.organisation, unit_step.code] = unit
+    touched: dict[str, dict[str, int]] = {}
+    for unit_step in plan.units:
+        if unit_step.action == setup_import.UNCHANGED:
+            continue
+        unit = units[unit_step.organisation, unit_step.code]
+        unit.name = unit_step.name
+        unit.parent = units[unit_step.organisation, unit_step.parent] if unit_step.parent else None
+        unit.save(update_fields=["name", "parent"])
+        tally = touched.setdefault(unit_step.organisation, {"created": 0, "changed": 0})
+        tally["created" if unit_step.action == setup_import.CREATE else "changed"] += 1
+    for step in plan.organisations:
+        organisation = organisations[step.slug]
+        tally = touched.get(step.slug, {"created": 0, "changed": 0})
+        if step.action == setup_import.UNCHANGED and not any(tally.values()):
+            continue
+        summary = {
+            setup_import.CREATE: "Set up from a file in {partnership}",
+            setup_import.RENAME: "Renamed from a file, from “{old}”",
+            setup_import.UNCHANGED: "Units set up from a file",
+        }[step.action].format(partnership=partnership.name, old=step.old_name)
+        audit_record(
+            actor=by,
+            action=Action.CREATE if step.action == setup_import.CREATE else Action.UPDATE,
+            channel=channel,
+            target=organisation,
+            organisation_id=organisation.pk,
+            summary=f"{summary}: {tally['created']} units added, {tally['changed']} changed",
+            changes={
+                "units_created": tally["created"],
+                "units_changed": tally["changed"],
+                **(
+                    {"name": [step.old_name, step.name]}
+                    if step.action == setup_import.RENAME
+                    else {}
+                ),
+            },
+        )
+    counts = plan.counts()
+    audit_record(
+        actor=by,
+        action=Action.UPDATE,
+        channel=channel,
+        target=partnership,
+        organisation_id=None,
+        summary=(
+            f"Organisations set up from {plan.file_name or 'a file'}: "
+            f"{counts['organisations_created']} created, {counts['organisations_renamed']} "
+            f"renamed, {counts['units_created']} units added, {counts['units_changed']} changed"
+        ),
+        changes={"file_name": plan.file_name, **counts},
+    )
+    return counts

@@ -10,6 +10,7 @@ from organisations.views import (
     invitations,
     partnership,
     people,
+    setup,
     staff,
 )
 
@@ -61,5 +62,8 @@ urlpatterns = [
     # The step from the sign-in page to an organisation's own provider (single sign-on).
     path("accounts/sso/", sign_on.sign_on_start, name="sign_on_start"),
     path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
+    # A deployment admin's: setting up a partnership's organisations and units from a file.
+    path("setup/organisations/", setup.setup_import, name="setup_import"),
+    path("setup/organisations/confirm/", setup.setup_confirm, name="setup_confirm"),
     path("o/<slug:org_slug>/", include(pages)),
 ]

@@ -36,6 +36,7 @@ ADDS_RECORDS = frozenset(
         "flexible:new",
         "organisations:import_upload",
         "organisations:invite",
+        "organisations:setup_confirm",
         "plans:org_plan_new",
         "plans:personal_plan_new",
         "api:personal_tokens",
@@ -64,7 +65,11 @@ ADDS_RECORDS = frozenset(
 #: yet, so the button that starts a new draft from it is not offered; the network there has
 #: been started (its pages need one), so the form that starts it is not offered either
 #: (networks/tests/test_networks.py sends it twice).
-NOT_SHOWN_IN_THE_MATRIX = frozenset({"commitments:new_draft", "networks:start"})
+#: The confirmation of a file of organisations is a deployment admin's, whom no persona is
+#: (organisations/tests/test_setup_import_pages.py checks its token and button).
+NOT_SHOWN_IN_THE_MATRIX = frozenset(
+    {"commitments:new_draft", "networks:start", "organisations:setup_confirm"}
+)
 
 
 @dataclass

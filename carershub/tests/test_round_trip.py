@@ -126,6 +126,8 @@ EDIT = frozenset(
         "api:token_list",
         "credentials:trusted_issuer_add",
         "organisations:unit_list",
+        # A deployment admin's, whom no persona is: swept in test_setup_import_pages.py.
+        "organisations:setup_import",
     }
 )
 
@@ -161,6 +163,7 @@ ACTIONS: dict[str, str] = {
     "flexible:withdraw": "withdraws one's own request",
     "organisations:import_confirm": "applies a checked staff file",
     "organisations:import_discard": "discards a checked staff file",
+    "organisations:setup_confirm": "sets up the checked organisations and units",
     "organisations:invitation_revoke": "withdraws an invitation",
     "organisations:invite_everyone": "starts inviting everyone in post, after the counts",
     "organisations:invitation_batch_stop": "stops a bulk invitation part-way",

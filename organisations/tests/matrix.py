@@ -23,6 +23,10 @@ MATRIX: dict[str, Spec] = {
         {**dict.fromkeys(EVERYONE, 404), ANON: 302, "lead": 200},
         lambda t: {"slug": t.partnership.slug},
     ),
+    # A deployment admin's (an active superuser who gave their second factor): no persona is
+    # one, so every one of them is refused (organisations/tests/test_setup_import_pages.py).
+    "organisations:setup_import": Spec("GET", {**dict.fromkeys(EVERYONE, 403), ANON: 302}),
+    "organisations:setup_confirm": Spec("POST", {**dict.fromkeys(EVERYONE, 403), ANON: 302}),
     # Organisation pages.
     "organisations:home": page(MEMBERS) | {"leaver": 200},
     "organisations:my_record": page(MEMBERS) | {"leaver": 200},
