@@ -21,9 +21,12 @@ class AcceptInvitationForm(GovukForm):
         help_text=_("At least 10 characters. A few unrelated words make a strong password."),
     )
 
-    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email: str, needs_password: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
+        if not needs_password:
+            # The organisation requires single sign-on: a password here could never be used.
+            del self.fields["password"]
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]

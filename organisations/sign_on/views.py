@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import Channel
 from organisations.access import org_view
+from organisations.models import SignOn
 from organisations.sign_on.forms import SignOnForm, SignOnStartForm
 from organisations.sign_on.selectors import sign_on_for, sign_on_for_email
 from organisations.sign_on.services import SignOnSettings, sign_on_save
@@ -93,7 +94,9 @@ def sign_on_settings(request: OrgRequest) -> HttpResponse:
 def sign_on_start(request: HttpRequest) -> HttpResponse:
     """Find the person's organisation by their work email's domain and send them to its
     provider. An address no single organisation claims gets the same plain answer."""
-    form = SignOnStartForm(request.POST or None)
+    # An invitation accepted in an organisation that requires single sign-on comes here with
+    # the address filled in, should its provider not have answered straight away.
+    form = SignOnStartForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     next_url = get_next_redirect_url(request) or ""
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
@@ -107,22 +110,31 @@ def sign_on_start(request: HttpRequest) -> HttpResponse:
                 ),
             )
         else:
-            provider = sign_on.app.get_provider(request)
-            try:
-                return provider.redirect(  # type: ignore[no-any-return]
-                    request,
-                    process=AuthProcess.LOGIN,
-                    next_url=next_url or None,
-                    auth_params={**provider.get_auth_params(), "login_hint": email},
-                )
-            except (requests.RequestException, OAuth2Error, ValueError, KeyError):
-                # The organisation's provider is down or misconfigured: say so, log no address.
-                logger.warning("Single sign-on provider did not answer", exc_info=False)
-                form.add_error(
-                    None,
-                    _(
-                        "Your organisation's sign-in service did not answer. Try again in a few "
-                        "minutes."
-                    ),
-                )
+            answer = to_provider(request, sign_on=sign_on, email=email, next_url=next_url)
+            if answer is not None:
+                return answer
+            form.add_error(
+                None,
+                _(
+                    "Your organisation's sign-in service did not answer. Try again in a few minutes."
+                ),
+            )
     return render(request, "organisations/sign_on_start.html", {"form": form, "next": next_url})
+
+
+def to_provider(
+    request: HttpRequest, *, sign_on: SignOn, email: str, next_url: str
+) -> HttpResponse | None:
+    """The redirect to the organisation's provider, suggesting ``email``; None if it did not
+    answer (down or misconfigured: logged without the address)."""
+    provider = sign_on.app.get_provider(request)
+    try:
+        return provider.redirect(  # type: ignore[no-any-return]
+            request,
+            process=AuthProcess.LOGIN,
+            next_url=next_url or None,
+            auth_params={**provider.get_auth_params(), "login_hint": email},
+        )
+    except (requests.RequestException, OAuth2Error, ValueError, KeyError):
+        logger.warning("Single sign-on provider did not answer", exc_info=False)
+        return None

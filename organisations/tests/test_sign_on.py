@@ -15,7 +15,8 @@ from accounts.models import User
 from audit.models import AuditEvent, Channel
 from carershub.tests.oidc import OidcProvider
 from carershub.tests.personas import World
-from organisations.models import Organisation, SignOn
+from organisations.invitations import invitation_send, invitation_token
+from organisations.models import Invitation, Organisation, Role, SignOn, StaffRecord
 from organisations.sign_on.forms import issuer_address
 from organisations.sign_on.services import SignOnSettings, sign_on_save
 from organisations.tests.factories import UserFactory
@@ -688,3 +689,57 @@ def test_an_id_token_and_userinfo_naming_different_addresses_verify_nothing():
         )
     )
     assert not email_verified(found)
+
+
+def _invitation_link(world: World, email: str, record: StaffRecord | None = None) -> str:
+    """An invitation's link, as its email carries it (the token is only stored hashed)."""
+    invitation = invitation_send(
+        organisation=world.org,
+        email=email,
+        role=Role.EMPLOYEE,
+        staff_record=record,
+        by=world.hr_admin,
+    )
+    token, token_hash = invitation_token()
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
+    return f"/accounts/invitation/{token}/"
+
+
+def test_someone_invited_where_it_is_required_chooses_no_password_and_signs_in_there(
+    world, oidc_provider
+):
+    """A password here could never be used: the invitation makes the account without one and
+    goes on to the organisation's provider, which links it by the address just proven."""
+    _set_up(world, oidc_provider, required=True)
+    record = StaffRecord.objects.create(
+        organisation=world.org, staff_number="N7", first_name="Nia", last_name="Evans"
+    )
+    link = _invitation_link(world, "nia@example.org", record)
+    client = Client()
+    page = client.get(link).content.decode()
+    assert 'name="password"' not in page
+    assert "choose no password here" in page
+    oidc_provider.start()
+    response = client.post(link, {"first_name": "Nia", "last_name": "Evans"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(oidc_provider.issuer)
+    user = User.objects.get(email="nia@example.org")
+    assert not user.has_usable_password()
+    assert "_auth_user_id" not in client.session
+    record.refresh_from_db()
+    assert record.user == user
+
+    oidc_provider.set_account("nia-at-idp", email="nia@example.org", email_verified=True)
+    response = oidc_provider.sign_in(client, response, login="nia-at-idp")
+    assert response.status_code == 302
+    assert response["Location"] == f"/o/{world.org.slug}/"
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_someone_invited_where_it_is_not_required_still_chooses_a_password(client, world):
+    link = _invitation_link(world, "nia@example.org")
+    assert 'name="password"' in client.get(link).content.decode()
+    response = client.post(link, {"first_name": "N", "last_name": "E"})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not User.objects.filter(email="nia@example.org").exists()
