@@ -14,6 +14,7 @@ from django.shortcuts import render
 
 from accounts.adapter import AccountAdapter
 from organisations.models import SignOn
+from organisations.sign_on.fetching import provider_session
 from organisations.sign_on.selectors import (
     Refusal,
     account_for_sign_on,
@@ -80,6 +81,10 @@ class SignOnAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return False
+
+    def get_requests_session(self) -> Any:
+        """Every request to a provider: HTTPS, public addresses, no redirects (fetching.py)."""
+        return provider_session()
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return str(AccountAdapter().get_client_ip(request))
