@@ -58,6 +58,7 @@ from organisations.models import (
     Unit,
 )
 from organisations.selectors import roles_grantable_by
+from organisations.services import lock_organisation
 from shared.emails import recipient_languages
 from shared.heartbeat import current_worker, workers_alive_names
 from shared.outbox import new_message_id
@@ -279,11 +280,14 @@ def _stop_after_error(*, batch_id: int, worker: str) -> None:
     If the database itself is away this fails too, and the batch stays running: taken over
     once it is back."""
     try:
-        InvitationBatch.objects.filter(pk=batch_id, status=Status.RUNNING, worker=worker).update(
-            status=Status.STOPPED,
-            worker="",
-            stopped_reason=InvitationBatchStop.ERROR,
-        )
+        with transaction.atomic():
+            batch = (
+                InvitationBatch.objects.select_for_update()
+                .filter(pk=batch_id, status=Status.RUNNING, worker=worker)
+                .first()
+            )
+            if batch is not None:
+                _end(batch, Status.STOPPED, reason=InvitationBatchStop.ERROR)
     except Exception:
         logger.exception("Invitation batch %s could not be marked as stopped", batch_id)
 
@@ -300,6 +304,8 @@ def _step(*, batch_id: int, worker: str, size: int) -> bool:
         if batch is None:
             return False  # stopped by HR, or taken over by another worker
         organisation, by = batch.organisation, batch.requested_by
+        # As every single invitation does: an address invited one way is seen by the other.
+        lock_organisation(organisation.pk)
         now = timezone.now()
         if by is None or not may_invite_everyone(user=by, organisation=organisation):
             _end(batch, Status.STOPPED, reason=InvitationBatchStop.POWER_LOST)
@@ -319,16 +325,9 @@ def _step(*, batch_id: int, worker: str, size: int) -> bool:
             _end(batch, Status.FINISHED)
             return False
         addresses = {email.strip().lower() for _pk, email, _user in rows if email.strip()}
-        taken: set[str] = set()
-        earlier_in_batch: set[str] = set()
-        for email, batch_id_of in (
-            _open_invitations(organisation)
-            .filter(email__in=addresses)
-            .values_list("email", "batch_id")
-        ):
-            taken.add(email)
-            if batch_id_of == batch.pk:
-                earlier_in_batch.add(email)
+        taken, earlier_in_batch = _addresses_invited(
+            organisation=organisation, batch=batch, addresses=addresses
+        )
         members = {
             email.lower()
             for email in Membership.objects.filter(
@@ -397,6 +396,35 @@ def _step(*, batch_id: int, worker: str, size: int) -> bool:
     return True
 
 
+def _addresses_invited(
+    *, organisation: Organisation, batch: InvitationBatch, addresses: set[str]
+) -> tuple[set[str], set[str]]:
+    """Which of ``addresses`` hold an open invitation that still works, and which of those
+    this batch sent. An invitation whose sender may no longer grant its role cannot be
+    accepted (``invitation_accept``), so it holds nobody back: they are invited again."""
+    rows = list(
+        _open_invitations(organisation)
+        .filter(email__in=addresses)
+        .values_list("email", "batch_id", "invited_by_id", "role")
+    )
+    senders = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={row[2] for row in rows if row[2] is not None})
+    }
+    taken: set[str] = set()
+    earlier_in_batch: set[str] = set()
+    for email, batch_id, sender_id, role in rows:
+        sender = senders.get(sender_id) if sender_id is not None else None
+        if sender is None or Role(role) not in roles_grantable_by(
+            user=sender, organisation=organisation
+        ):
+            continue
+        taken.add(email)
+        if batch_id == batch.pk:
+            earlier_in_batch.add(email)
+    return taken, earlier_in_batch
+
+
 def _end(batch: InvitationBatch, status: str, *, reason: InvitationBatchStop | None = None) -> None:
     batch.status = status
     batch.stopped_reason = reason or ""
@@ -441,8 +469,9 @@ def invitation_batches_take_over() -> int:
     if workers:
         alive = workers_alive_names()
         if alive:  # every heartbeat stale: the database was away; look again next time
+            # A batch run by a command (no worker name) is judged by its steps alone.
             lost |= Q(status=Status.RUNNING) & (
-                Q(worker__in=workers - alive) | Q(stepped_at__lt=stale)
+                Q(worker__in=workers - alive - {""}) | Q(stepped_at__lt=stale)
             )
     taken = 0
     skip_locked = connection.features.has_select_for_update_skip_locked

@@ -23,7 +23,7 @@ from audit.models import Action, Channel
 from audit.services import audit_record
 from organisations.models import Invitation, Organisation, Role, StaffRecord
 from organisations.selectors import roles_grantable_by
-from organisations.services import membership_grant, staff_record_link_user
+from organisations.services import lock_organisation, membership_grant, staff_record_link_user
 from shared.emails import send_templated
 from shared.outbox import new_message_id
 
@@ -47,6 +47,8 @@ def invitation_send(
     email = email.strip().lower()
     if role not in roles_grantable_by(user=by, organisation=organisation):
         raise PermissionDenied("This role cannot be granted by the inviter")
+    # A bulk invitation's step takes it too, so each sees the other's invitations.
+    lock_organisation(organisation.pk)
     if staff_record is not None:
         if staff_record.organisation_id != organisation.pk:
             raise ValidationError(

@@ -903,6 +903,31 @@ def _setup_units_as_checked(
     return units
 
 
+def _setup_tree_still_holds(plan: SetupPlan, units: dict[tuple[str, str], Unit]) -> None:
+    """Refuse (stale) if a parent the plan names has gone, or if the plan's moves, put together
+    with the tree as it is now (locked), would make units go round in a circle: the file was
+    checked against the tree as it was, and the Units pages may have changed it since."""
+    parents: dict[tuple[str, str], tuple[str, str] | None] = {
+        key: ((key[0], unit.parent.code) if unit.parent_id and unit.parent else None)
+        for key, unit in units.items()
+    }
+    for step in plan.units:
+        if step.action == setup_import.UNCHANGED:
+            continue
+        parent = (step.organisation, step.parent) if step.parent else None
+        if parent is not None and parent not in units:
+            raise _setup_stale()
+        parents[step.organisation, step.code] = parent
+    for step in plan.units:
+        seen: set[tuple[str, str]] = set()
+        walking: tuple[str, str] | None = (step.organisation, step.code)
+        while walking is not None:
+            if walking in seen:
+                raise _setup_stale()
+            seen.add(walking)
+            walking = parents.get(walking)
+
+
 def organisation_setup_apply(
     *, plan: SetupPlan, by: User | None, channel: Channel
 ) -> dict[str, int]:
@@ -962,6 +987,7 @@ def _organisation_setup_write(
             )
             unit.save()
             units[unit_step.organisation, unit_step.code] = unit
+    _setup_tree_still_holds(plan, units)
     touched: dict[str, dict[str, int]] = {}
     for unit_step in plan.units:
         if unit_step.action == setup_import.UNCHANGED:

@@ -415,3 +415,40 @@ def test_the_command_refuses_who_may_not_invite(world, who, said):
     with pytest.raises(CommandError, match=said):
         call_command("invite_everyone", world.org.slug, "--as", who, stdout=io.StringIO())
     assert not InvitationBatch.objects.exists()
+
+
+def test_an_invitation_whose_sender_lost_power_does_not_hold_anyone_back(
+    world, wards, smtp_sink, django_capture_on_commit_callbacks
+):
+    """Such a link can no longer be accepted, so the next batch invites the person again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(
+            organisation=world.org,
+            email="b1@example.org",
+            role=Role.EMPLOYEE,
+            staff_record=None,
+            by=world.hr_admin,
+        )
+    StaffRecordFactory.create(
+        organisation=world.org, staff_number="HR1", user=world.hr_admin, status=StaffStatus.LEFT
+    )
+    smtp_sink.clear()
+    batch = _run(
+        django_capture_on_commit_callbacks,
+        lambda: invitation_batch_start(organisation=world.org, unit=None, by=world.org_admin),
+    )
+    assert "b1@example.org" in _addresses(smtp_sink)
+    assert InvitationBatch.objects.get(pk=batch.pk).already_invited == 0
+
+
+def test_a_batch_run_by_the_command_is_not_taken_over_while_it_steps(
+    world, wards, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = invitation_batch_start(organisation=world.org, unit=None, by=world.hr_admin)
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="some-worker", started_at=now, seen_at=now)
+    InvitationBatch.objects.filter(pk=batch.pk).update(
+        status=InvitationBatchStatus.RUNNING, worker="", stepped_at=now
+    )
+    assert invitation_batches_take_over() == 0

@@ -349,3 +349,35 @@ def test_a_short_name_taken_at_the_same_moment_refuses_the_plan(monkeypatch):
     with pytest.raises(RuleError) as refused:
         organisation_setup_apply(plan=plan, by=None, channel=Channel.COMMAND)
     assert refused.value.code == "setup_plan_stale"
+
+
+def _stale(plan: SetupPlan) -> None:
+    from shared.writes import RuleError
+
+    with pytest.raises(RuleError) as refused:
+        organisation_setup_apply(plan=plan, by=None, channel=Channel.COMMAND)
+    assert refused.value.code == "setup_plan_stale"
+
+
+def test_a_parent_deleted_after_the_check_refuses_the_plan(db):
+    partnership = PartnershipFactory.create()
+    organisation = OrganisationFactory.create(partnership=partnership, slug="trust-a")
+    parent = UnitFactory.create(organisation=organisation, code="P", name="Parent")
+    plan = _plan(HEADER + "trust-a,,,,,W1,Ward 1,P\n", partnership)
+    assert plan.ok, _problems(plan)
+    parent.delete()
+    _stale(plan)
+    assert not Unit.objects.filter(code="W1").exists()
+
+
+def test_a_move_made_on_the_units_page_after_the_check_cannot_make_a_circle(db):
+    partnership = PartnershipFactory.create()
+    organisation = OrganisationFactory.create(partnership=partnership, slug="trust-a")
+    a = UnitFactory.create(organisation=organisation, code="A", name="A")
+    b = UnitFactory.create(organisation=organisation, code="B", name="B")
+    plan = _plan(HEADER + "trust-a,,,,,A,A,B\n", partnership)
+    assert plan.ok, _problems(plan)
+    Unit.objects.filter(pk=b.pk).update(parent=a)  # B moved under A meanwhile
+    _stale(plan)
+    a.refresh_from_db()
+    assert a.parent_id is None

@@ -16,7 +16,7 @@ from organisations.sign_on.fetching import NotPublic, is_public
 
 
 class _Redirecting(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(302)
         self.send_header("Location", "http://169.254.169.254/latest/meta-data/")
         self.end_headers()

@@ -122,7 +122,9 @@ def setup_confirm(request: HttpRequest) -> HttpResponse:
         lambda: organisation_setup_apply(plan=plan, by=request.user, channel=Channel.WEB),  # type: ignore[arg-type]
     )
     if counts is None:
-        return _upload_page(request, OrganisationSetupForm(), refusal=form.non_field_errors())
+        # The file must be chosen again; the partnership it was for stays chosen.
+        again = OrganisationSetupForm(initial={"partnership": plan.partnership_id})
+        return _upload_page(request, again, refusal=form.non_field_errors())
     messages.success(
         request,
         _(
