@@ -288,6 +288,7 @@ def changes_since(
             queryset = queryset.filter(updated_at__gte=since)
         keys.append(
             queryset.filter(_after(cursor, index))
+            .order_by()  # the models' own ordering is not allowed inside a UNION
             .annotate(source=Value(index))
             .values_list("updated_at", "source", "id")
         )
