@@ -79,7 +79,8 @@ class ApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PREFIX):
+        limits_on = settings.API_RATE_LIMIT or settings.API_RATE_LIMIT_ANONYMOUS
+        if limits_on and request.path.startswith(API_PREFIX):
             name, limit = caller(request)
             if limit:
                 wait = count(

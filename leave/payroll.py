@@ -115,7 +115,9 @@ def _hours(staff: StaffRecord, days: Decimal) -> Decimal:
 
 
 def _hidden_reference(source: str, pk: int) -> str:
-    return "L-" + salted_hmac(_REFERENCE_SALT, f"{source}:{pk}").hexdigest()[:20]
+    return (
+        "L-" + salted_hmac(_REFERENCE_SALT, f"{source}:{pk}", algorithm="sha256").hexdigest()[:20]
+    )
 
 
 def carers_leave_row(leave: CarersLeaveRequest, *, show_kind: bool) -> LeaveRow:

@@ -339,24 +339,26 @@ def leave_export(request: OrgRequest) -> HttpResponseBase:
     )
     if not form.is_valid():
         return render(request, "leave/export.html", {"organisation": organisation, "form": form})
-    start, end, kind = (form.cleaned_data[k] for k in ("start", "end", "format"))
+    start, end, file_format = (form.cleaned_data[k] for k in ("start", "end", "format"))
     audit_export(
         viewer=request.user,
         organisation=organisation,
         start=start,
         end=end,
-        file_format=kind,
+        file_format=file_format,
         channel=Channel.WEB,
     )
     rows = rows_between(
         viewer=request.user, organisation=organisation, start=start, end=end, today=today
     )
     content = (
-        exports.csv_lines(rows) if kind == "csv" else exports.xlsx_blocks(rows, title=_("Leave"))
+        exports.csv_lines(rows)
+        if file_format == "csv"
+        else exports.xlsx_blocks(rows, title=_("Leave"))
     )
-    response = StreamingHttpResponse(content, content_type=_CONTENT_TYPES[kind])
+    response = StreamingHttpResponse(content, content_type=_CONTENT_TYPES[file_format])
     # The file's name says only which dates it covers (trust rule 11).
-    response["Content-Disposition"] = f'attachment; filename="leave-{start}-to-{end}.{kind}"'
+    response["Content-Disposition"] = f'attachment; filename="leave-{start}-to-{end}.{file_format}"'
     return response
 
 
