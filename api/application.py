@@ -35,6 +35,18 @@ class ObjectParser(Parser):
         return data
 
 
+_TOO_MANY: dict[str, Any] = {
+    "description": "Too many requests: wait the seconds Retry-After gives, then try again.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the caller's rate-limit window ends.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
 class CarersHubAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -43,6 +55,8 @@ class CarersHubAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for item in schema["paths"].values():
             for operation in item.values():
+                # Every route is rate limited (api.rate_limits).
+                operation.setdefault("responses", {})["429"] = _TOO_MANY
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if int(status) >= 400 and "application/json" in content:

@@ -93,3 +93,15 @@ def api_token_authenticate(secret: str) -> ApiToken | None:
     if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def api_token_id(secret: str) -> int | None:
+    """The id of the unrevoked token ``secret``, without the owner checks of
+    ``api_token_authenticate``: enough to count its requests (``api.rate_limits``)."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    return (
+        ApiToken.objects.filter(key_hash=_hash(secret), revoked_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )

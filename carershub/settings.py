@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "shared.middleware.RequestObservationMiddleware",
     # After WhiteNoise, so static files keep their caching; every other response is no-store.
     "shared.middleware.NoStoreMiddleware",
+    # Before sessions and sign-in: a caller over its API limit costs one cache round trip.
+    "api.rate_limits.ApiRateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -567,6 +569,17 @@ if TRUSTED_PROXY_COUNT and TRUSTED_CLIENT_IP_HEADER:
     raise ConfigError("Set TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER, not both")
 # The same values for any part of django-allauth that reads the address without the adapter.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# API rate limits (api/rate_limits.py): requests per window per token, and per client address
+# for calls without a valid token. Off in tests, which make many calls from one address;
+# the rate-limit tests turn them on.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 0 if DJANGO_ENV == "test" else 600)
+API_RATE_LIMIT_ANONYMOUS = env_int("API_RATE_LIMIT_ANONYMOUS", 0 if DJANGO_ENV == "test" else 60)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
+if API_RATE_LIMIT < 0 or API_RATE_LIMIT_ANONYMOUS < 0:
+    raise ConfigError("API_RATE_LIMIT and API_RATE_LIMIT_ANONYMOUS must be 0 (off) or more")
+if API_RATE_LIMIT_WINDOW < 1:
+    raise ConfigError("API_RATE_LIMIT_WINDOW must be at least 1 second")
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = TRUSTED_CLIENT_IP_HEADER or None
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -5,19 +5,21 @@ A refusal by the rules is a 422 problem whose ``code`` is the rule's stable code
 ``postponement_beyond_one_month``…). There is no refuse route: the law has none.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from api.auth import BearerToken
+from api.problems import ApiProblem
 from api.schemas import Problem, Whole
 from audit.models import Action, Channel
 from audit.services import audit_record, audit_record_many
-from leave import statutory
+from leave import payroll, statutory
 from leave.flexible.selectors import access_flexible_request, flexible_requests_of
 from leave.flexible.services import (
     REFUSAL_CODES,
@@ -572,3 +574,92 @@ def withdraw_flexible(request: OrgRequest, request_id: int) -> FlexibleWorkingRe
         viewer=request.user, organisation=request.organisation, pk=request_id
     )
     return item
+
+
+class PeriodsQuery(Schema):
+    updated_since: AwareDatetime | None = Field(
+        None,
+        description=(
+            "Only periods that changed at or after this time (ISO 8601 with a time zone). "
+            "Keep the latest updated_at you received and send it, less a few minutes, next time."
+        ),
+    )
+    cursor: SingleLine | None = Field(
+        None, max_length=1000, description="The next_cursor of the previous page."
+    )
+    limit: int = Field(500, ge=1, le=1000)
+
+
+class PeriodOut(Schema):
+    reference: str = Field(
+        description="Stable and unique across both kinds of leave: update the row you hold."
+    )
+    staff_id: int
+    staff_number: str
+    name: str
+    unit: str
+    first_day: date
+    last_day: date
+    days: Decimal
+    parts: list[DayOut] = Field(
+        description="Each day and its part, for carer's leave the reader may see the kind of."
+    )
+    hours: Decimal = Field(description="Days times the person's contracted hours a day.")
+    status: str = Field(
+        description=(
+            "requested, accepted, postponed or cancelled (carer's leave), recorded (time off "
+            "for dependants); requested, booked or cancelled where kind is null."
+        )
+    )
+    kind: Literal["carers_leave", "dependants_time_off"] | None = Field(
+        description="Null unless the token's owner may see the kind of this person's leave."
+    )
+    updated_at: datetime
+
+
+class PeriodsPage(Schema):
+    items: list[PeriodOut]
+    next_cursor: str | None
+
+
+@router.get(
+    "/periods",
+    auth=BearerToken("leave.export_leave"),
+    response={200: PeriodsPage, **ERRORS},
+    tags=["payroll"],
+)
+def list_leave_periods(request: OrgRequest, filters: Query[PeriodsQuery]) -> PeriodsPage:
+    """The organisation's carer's leave and time off for dependants for HR and payroll
+    systems, oldest change first, a page at a time (docs/api.md#leave-for-payroll)."""
+    try:
+        cursor = payroll.Cursor.decode(filters.cursor) if filters.cursor else None
+    except ValueError:
+        raise ApiProblem(
+            422, "invalid_cursor", "Not a cursor", "Send next_cursor exactly as it was given."
+        ) from None
+    page = payroll.changes_since(
+        viewer=request.user,
+        organisation=request.organisation,
+        since=filters.updated_since,
+        cursor=cursor,
+        limit=filters.limit,
+        today=timezone.localdate(),
+    )
+    payroll.audit_changes_read(
+        viewer=request.user,
+        organisation=request.organisation,
+        since=filters.updated_since,
+        rows=len(page.rows),
+    )
+    return PeriodsPage(
+        items=[
+            PeriodOut(
+                **{
+                    **row.__dict__,
+                    "parts": [DayOut(day=day, part=DayPart(part)) for day, part in row.parts],
+                }
+            )
+            for row in page.rows
+        ],
+        next_cursor=page.next_cursor,
+    )

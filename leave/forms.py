@@ -227,3 +227,27 @@ class StatusFilterForm(PlainForm):
     def __init__(self, *args: Any, statuses: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Any status")), *statuses]  # type: ignore[attr-defined]
+
+
+#: The longest range one export covers: two years, more than any payroll period needs.
+EXPORT_MAX_DAYS = 731
+EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX")]
+
+
+class LeaveExportForm(PlainForm):
+    """The dates of HR's leave export and the file it comes as. Sent by GET: choosing what
+    to download changes nothing, so a link to an export can be kept and shared within HR."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("Until"), widget=DateInput())
+    format = forms.ChoiceField(label=_("File"), choices=EXPORT_FORMATS)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The last day must be the same as or after the first"))
+            elif (end - start).days >= EXPORT_MAX_DAYS:
+                self.add_error("end", _("Choose a range of two years or less"))
+        return data

@@ -70,6 +70,10 @@ class CarersLeaveRequest(models.Model):
         _("anything your line manager should know (optional)"), max_length=500, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When anything payroll reads last changed (status, days): HR and payroll systems fetch
+    #: what changed since their last run (``leave.payroll``). Services that save with
+    #: ``update_fields`` name it too.
+    updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     #: The first day of leave last reminded to whoever decides, and the last reminder stage
     #: sent for it (days before), so each goes once (``leave.reminders``).
@@ -83,6 +87,9 @@ class CarersLeaveRequest(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["organisation", "status"], name="carers_leave_org_status_idx"),
+            models.Index(
+                fields=["organisation", "updated_at", "id"], name="carers_leave_org_updated_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,9 +186,15 @@ class DependantsTimeOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-first_day", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "updated_at", "id"], name="dependants_org_updated_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Time off for dependants from {self.first_day}"

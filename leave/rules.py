@@ -13,3 +13,6 @@ from organisations.rules import is_hr_admin
 rules.add_perm("leave.manage_policy", is_hr_admin)
 # HR sees every carer's leave and flexible-working request in its organisation.
 rules.add_perm("leave.view_all_requests", is_hr_admin)
+# The organisation's leave as files and through the API, for HR and payroll systems
+# (``leave/payroll.py``): whoever sees every request already.
+rules.add_perm("leave.export_leave", is_hr_admin)

@@ -381,7 +381,7 @@ def carers_leave_accept(
     locked.status = RequestStatus.ACCEPTED
     locked.version += 1
     locked.decision_unread = True
-    locked.save(update_fields=["status", "version", "decision_unread"])
+    locked.save(update_fields=["status", "version", "decision_unread", "updated_at"])
     _decide(
         locked,
         kind=DecisionKind.ACCEPTED,
@@ -460,7 +460,7 @@ def carers_leave_postpone(
     locked.status = RequestStatus.POSTPONED
     locked.version += 1
     locked.decision_unread = True
-    locked.save(update_fields=["status", "version", "decision_unread"])
+    locked.save(update_fields=["status", "version", "decision_unread", "updated_at"])
     _decide(
         locked,
         kind=DecisionKind.POSTPONED,
@@ -514,7 +514,7 @@ def carers_leave_cancel(
     locked.version += 1
     # Whoever cancels has nothing left to read about it.
     locked.decision_unread = False
-    locked.save(update_fields=["status", "version", "decision_unread"])
+    locked.save(update_fields=["status", "version", "decision_unread", "updated_at"])
     _decide(locked, kind=DecisionKind.CANCELLED, by=by, reason="", previous=[], channel=channel)
     return locked
 

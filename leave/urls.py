@@ -8,6 +8,7 @@ pages = [
     path("", views.leave_home, name="home"),
     path("team/", views.team_leave, name="team"),
     path("all/", views.carers_leave_all, name="carers_leave_all"),
+    path("export/", views.leave_export, name="export"),
     path("deputies/", views.deputies, name="deputies"),
     path("deputies/<int:pk>/end/", views.deputy_end_view, name="deputy_end"),
     path("calendar/", views.team_calendar, name="team_calendar"),

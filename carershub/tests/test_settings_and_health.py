@@ -109,6 +109,9 @@ def test_redis_is_given_short_timeouts_and_a_fallback_for_every_use():
         ({"REDIS_TIMEOUT": "soon"}, "REDIS_TIMEOUT must be a number"),
         ({"REDIS_TIMEOUT": "0"}, "REDIS_TIMEOUT must be a number of seconds above 0"),
         ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT must be 0 or more"),
+        ({"API_RATE_LIMIT": "-1"}, "API_RATE_LIMIT and API_RATE_LIMIT_ANONYMOUS must be 0"),
+        ({"API_RATE_LIMIT_ANONYMOUS": "lots"}, "API_RATE_LIMIT_ANONYMOUS must be a whole number"),
+        ({"API_RATE_LIMIT_WINDOW": "0"}, "API_RATE_LIMIT_WINDOW must be at least 1 second"),
         (
             {"TRUSTED_PROXY_COUNT": "1", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
             "not both",

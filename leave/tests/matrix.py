@@ -94,6 +94,8 @@ MATRIX: dict[str, Spec] = {
     "leave:policy": page(HR),
     # HR's lists of every request in the organisation.
     "leave:carers_leave_all": page(HR),
+    # HR's leave export for payroll: the form, and the file when the dates are given.
+    "leave:export": page(HR),
     "flexible:all": page(HR),
     "leave:carers_leave_detail": page(
         ("carer", "manager", "hr_admin", "org_admin"), kwargs=leave, cross=True, role_first=False
@@ -144,6 +146,8 @@ MATRIX: dict[str, Spec] = {
     "flexible:withdraw": replace(
         action(("carer",), flexible), role_first=False, foreign_outsider=302
     ),
+    # The organisation's leave for HR and payroll systems: an organisation token of HR.
+    "api-v1:list_leave_periods": api("GET", HR, 200),
     # Carer's leave through the API: own balance and requests for anyone with a staff record.
     "api-v1:carers_leave_balance": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
     "api-v1:list_carers_leave": api("GET", ("carer", "manager"), 200) | {"outsider": 200},
