@@ -448,7 +448,7 @@ def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
 INVITE_SETUP = """
 from accounts.models import User
 from organisations.models import *
-p = Partnership.objects.get_or_create(slug='bench-invite', defaults={'name': 'Bench invite'})[0]
+p = Partnership.objects.get_or_create(slug='bench-invite', defaults={{'name': 'Bench invite'}})[0]
 for slug, people in (('bench-invite-empty', 0), ('bench-invite', {people})):
     o = Organisation.objects.create(partnership=p, slug=slug, name=slug,
         nation='england', sector='nhs', size_band='large')

@@ -61,6 +61,8 @@ urlpatterns = [
     ),
     # The step from the sign-in page to an organisation's own provider (single sign-on).
     path("accounts/sso/", sign_on.sign_on_start, name="sign_on_start"),
+    # The organisation's own sign-in link (allauth's page) continues here.
+    path("accounts/sso/<str:provider_id>/", sign_on.sign_on_link, name="sign_on_link"),
     path("p/<slug:slug>/", partnership.partnership_home, name="partnership_home"),
     # A deployment admin's: setting up a partnership's organisations and units from a file.
     path("setup/organisations/", setup.setup_import, name="setup_import"),

@@ -50,15 +50,18 @@ class OidcProvider:
     def _write_accounts(self) -> None:
         (self.directory / "accounts.json").write_text(json.dumps(self.accounts))
 
-    def add_client(self, *, client_id: str, client_secret: str, provider_id: str) -> None:
-        """Register our site with the provider, as HR does with Entra ID or Google."""
+    def add_client(
+        self, *, client_id: str, client_secret: str, provider_id: str, site: str = SITE
+    ) -> None:
+        """Register our site with the provider, as HR does with Entra ID or Google; ``site``
+        is where the browser comes back to (the live server, for a browser journey)."""
         assert self.server is None, "register every client before the first sign-in"
         callback = reverse("openid_connect_callback", kwargs={"provider_id": provider_id})
         self.clients.append(
             {
                 "client_id": client_id,
                 "client_secret": client_secret,
-                "redirect_uris": [SITE + callback],
+                "redirect_uris": [site + callback],
             }
         )
 
@@ -96,7 +99,12 @@ class OidcProvider:
         provider's sign-in and consent pages as ``login``, back to our site; returns our
         response to the provider's redirect."""
         self.start()
-        location = start["Location"]
+        # Our answer is a page with a link on to the provider (a form's answer may not send
+        # the browser to another site: form-action 'self').
+        assert start.status_code == 200, start.status_code
+        found = re.search(r'href="([^"]+)"[^>]*data-provider-location', start.content.decode())
+        assert found is not None, "no link on to the provider"
+        location = html.unescape(found.group(1))
         assert location.startswith(self.issuer), location
         browser = requests.Session()
         response = browser.get(location, allow_redirects=False, timeout=10)

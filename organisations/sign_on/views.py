@@ -9,17 +9,17 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import Channel
 from organisations.access import org_view
 from organisations.models import SignOn
 from organisations.sign_on.forms import SignOnForm, SignOnStartForm
-from organisations.sign_on.selectors import sign_on_for, sign_on_for_email
+from organisations.sign_on.selectors import sign_on_by_provider_id, sign_on_for, sign_on_for_email
 from organisations.sign_on.services import SignOnSettings, sign_on_save
 from organisations.types import OrgRequest
 from shared.forms import attempt
@@ -122,19 +122,50 @@ def sign_on_start(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/sign_on_start.html", {"form": form, "next": next_url})
 
 
+@require_POST
+def sign_on_link(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """The organisation's own sign-in link (allauth's confirmation page) goes on from here, so
+    that its form is answered by a page with a link, never a redirect to another site."""
+    sign_on = sign_on_by_provider_id(provider_id)
+    if sign_on is None:
+        raise Http404
+    next_url = get_next_redirect_url(request) or ""
+    answer = to_provider(request, sign_on=sign_on, email="", next_url=next_url)
+    if answer is not None:
+        return answer
+    messages.error(
+        request,
+        _("Your organisation's sign-in service did not answer. Try again in a few minutes."),
+    )
+    return redirect("organisations:sign_on_start")
+
+
 def to_provider(
     request: HttpRequest, *, sign_on: SignOn, email: str, next_url: str
 ) -> HttpResponse | None:
-    """The redirect to the organisation's provider, suggesting ``email``; None if it did not
-    answer (down or misconfigured: logged without the address)."""
+    """A page with the way on to the organisation's provider, suggesting ``email``; None if it
+    did not answer (down or misconfigured: logged without the address).
+
+    A page, not a redirect: this answers a form, and the site's Content-Security-Policy
+    (``form-action 'self'``) rightly stops a form's answer from sending the browser to another
+    site. Following a link is not a form, so the provider's address need not be allowed.
+    """
     provider = sign_on.app.get_provider(request)
     try:
-        return provider.redirect(  # type: ignore[no-any-return]
+        redirect_to = provider.redirect(
             request,
             process=AuthProcess.LOGIN,
             next_url=next_url or None,
-            auth_params={**provider.get_auth_params(), "login_hint": email},
+            auth_params={
+                **provider.get_auth_params(),
+                **({"login_hint": email} if email else {}),
+            },
         )
     except (requests.RequestException, OAuth2Error, ValueError, KeyError):
         logger.warning("Single sign-on provider did not answer", exc_info=False)
         return None
+    return render(
+        request,
+        "organisations/sign_on_continue.html",
+        {"sign_on": sign_on, "location": redirect_to["Location"]},
+    )

@@ -74,6 +74,10 @@ MATRIX: dict[str, Spec] = {
     # Single sign-on: the step to an organisation's provider is open to all; allauth's own
     # sign-in and return addresses know no provider of this name.
     "organisations:sign_on_start": Spec("GET", dict.fromkeys(EVERYONE, 200)),
+    # An organisation's own sign-in link goes on here; an unknown provider is not found.
+    "organisations:sign_on_link": Spec(
+        "POST", dict.fromkeys(EVERYONE, 404), lambda t: {"provider_id": "no-such-provider"}
+    ),
     "openid_connect_login": Spec(
         "GET", dict.fromkeys(EVERYONE, 404), lambda t: {"provider_id": "org-unknown"}
     ),
