@@ -2,10 +2,12 @@
 
 Every request under ``/api/`` is counted before anything else reads it: per token for a
 request carrying an unrevoked token, otherwise per client address (``shared.proxies``, so
-behind a proxy it is the client's and not the proxy's). The counter is a fixed window in
-Django's cache (Redis in production, shared by every web process): ``cache.add`` starts the
-window's count and ``cache.incr`` adds to it atomically, so two processes never both take
-the last request. Past the limit the answer is a 429 problem with ``Retry-After``, the
+behind a proxy it is the client's and not the proxy's; an IPv6 client by its /64, which one
+household or server holds whole). The counter is a fixed window in the ``api_rate`` cache:
+with Redis, shared by every web process, ``cache.add`` starts the window's count and
+``cache.incr`` adds to it atomically, so two processes never both take the last request.
+Without Redis it is each process's memory, never the shared database cache, whose entries
+(sign-in limits, used two-factor codes) the counters must not crowd out. Past the limit the answer is a 429 problem with ``Retry-After``, the
 seconds until the window ends. Limits are settings (``API_RATE_LIMIT``,
 ``API_RATE_LIMIT_ANONYMOUS``, ``API_RATE_LIMIT_WINDOW``; docs/configuration.md); 0 turns
 one off.
@@ -13,13 +15,14 @@ one off.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
 from api.middleware import API_PREFIX
@@ -39,7 +42,18 @@ def caller(request: HttpRequest) -> tuple[str, int]:
     token = api_token_id(secret) if secret else None
     if token is not None:
         return f"token:{token}", settings.API_RATE_LIMIT
-    return f"ip:{client_ip(request)}", settings.API_RATE_LIMIT_ANONYMOUS
+    return f"ip:{_network(client_ip(request))}", settings.API_RATE_LIMIT_ANONYMOUS
+
+
+def _network(address: str) -> str:
+    """An IPv6 address by its /64: whoever holds one address holds them all."""
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if found.version == 6:
+        return str(ipaddress.ip_network(f"{found}/64", strict=False))
+    return str(found)
 
 
 def count(name: str, *, limit: int, window: int, now: float) -> int | None:
@@ -47,6 +61,7 @@ def count(name: str, *, limit: int, window: int, now: float) -> int | None:
     ``None``."""
     start = int(now // window) * window
     key = f"api-rate:{name}:{start}"
+    cache = caches["api_rate"]
     # The key outlives its window a little, so a slow clock cannot read an expired count.
     cache.add(key, 0, timeout=window + 5)
     try:

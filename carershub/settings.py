@@ -182,15 +182,35 @@ if REDIS_URL:
     # shared cache, which saves a query on every signed-in page.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
+    # The API's request counters (api/rate_limits.py): shared and atomic in Redis.
+    CACHES["api_rate"] = CACHES["default"]
 elif PRODUCTION:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "carershub_cache",
-        }
+            # Django's default of 300 entries would let a burst of new keys (sign-in
+            # attempts from many addresses) cull the rate limits and used two-factor codes.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+        # The API's request counters stay out of the shared table (whose increments are not
+        # atomic, and whose entries they would crowd): counted in each process's memory, so
+        # each process allows the limit (docs/configuration.md).
+        "api_rate": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-rate",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "api_rate": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-rate",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

@@ -649,7 +649,7 @@ def list_leave_periods(request: OrgRequest, filters: Query[PeriodsQuery]) -> Per
         viewer=request.user,
         organisation=request.organisation,
         since=filters.updated_since,
-        rows=len(page.rows),
+        page=page,
     )
     return PeriodsPage(
         items=[

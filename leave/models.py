@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,8 +73,9 @@ class CarersLeaveRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     #: When anything payroll reads last changed (status, days): HR and payroll systems fetch
     #: what changed since their last run (``leave.payroll``). Services that save with
-    #: ``update_fields`` name it too.
-    updated_at = models.DateTimeField(auto_now=True)
+    #: ``update_fields`` name it too. The database default serves rows inserted by a release
+    #: from before the column, still running during the deploy (docs/deploy.md).
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     version = models.PositiveIntegerField(default=1)
     #: The first day of leave last reminded to whoever decides, and the last reminder stage
     #: sent for it (days before), so each goes once (``leave.reminders``).
@@ -186,7 +188,7 @@ class DependantsTimeOff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["-first_day", "-created_at"]

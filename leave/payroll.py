@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import Action, Channel
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_many
 from leave.deputies import managers_deputised
 from leave.models import (
     CarersLeaveDay,
@@ -197,12 +197,81 @@ def _time_off(organisation: Organisation) -> QuerySet[DependantsTimeOff]:
     )
 
 
+#: Rows written out after each audit statement: every row is recorded before it is sent.
+AUDIT_BATCH = 2000
+_LEAVE = CarersLeaveRequest._meta.label_lower
+_TIME_OFF = DependantsTimeOff._meta.label_lower
+
+
 def rows_between(
-    *, viewer: User, organisation: Organisation, start: date, end: date, today: date
+    *,
+    viewer: User,
+    organisation: Organisation,
+    start: date,
+    end: date,
+    today: date,
+    channel: Channel = Channel.WEB,
 ) -> Iterator[LeaveRow]:
     """Every period of leave that touches ``start`` to ``end``, read in chunks so that a
     large organisation's export never holds every row at once: carer's leave first, then
-    time off for dependants, each by staff number."""
+    time off for dependants, each by staff number.
+
+    Each row is in the audit log against its request before it is written out (trust rule 5:
+    a carer's record shows that HR exported it), ``AUDIT_BATCH`` rows to a statement."""
+    batch: list[tuple[str, int, LeaveRow]] = []
+    for found in _periods_between(
+        viewer=viewer, organisation=organisation, start=start, end=end, today=today
+    ):
+        batch.append(found)
+        if len(batch) >= AUDIT_BATCH:
+            yield from _audited(batch, viewer=viewer, organisation=organisation, channel=channel)
+            batch = []
+    yield from _audited(batch, viewer=viewer, organisation=organisation, channel=channel)
+
+
+def _audited(
+    batch: list[tuple[str, int, LeaveRow]],
+    *,
+    viewer: User,
+    organisation: Organisation,
+    channel: Channel,
+) -> Iterator[LeaveRow]:
+    audit_periods_read(
+        viewer=viewer,
+        organisation=organisation,
+        read=[(label, pk) for label, pk, _row in batch],
+        where="the leave export",
+        channel=channel,
+    )
+    for _label, _pk, row in batch:
+        yield row
+
+
+def audit_periods_read(
+    *,
+    viewer: User,
+    organisation: Organisation,
+    read: list[tuple[str, int]],
+    where: str,
+    channel: Channel,
+) -> None:
+    """One audit entry per request or record of time off read, one statement per kind."""
+    for label in (_LEAVE, _TIME_OFF):
+        ids = [pk for kind, pk in read if kind == label]
+        if ids:
+            audit_record_many(
+                actor=viewer,
+                action=Action.EXPORT,
+                channel=channel,
+                object_type=label,
+                organisation_id=organisation.pk,
+                entries=((str(pk), f"Exported {pk} in {where}", {}) for pk in ids),
+            )
+
+
+def _periods_between(
+    *, viewer: User, organisation: Organisation, start: date, end: date, today: date
+) -> Iterator[tuple[str, int, LeaveRow]]:
     show = kind_reader(viewer=viewer, organisation=organisation, on=today)
     in_range = CarersLeaveDay.objects.filter(
         request_id=OuterRef("pk"), day__gte=start, day__lte=end
@@ -213,7 +282,7 @@ def rows_between(
         .order_by("staff__staff_number", "created_at", "pk")
     )
     for request in leave.iterator(chunk_size=2000):
-        yield carers_leave_row(request, show_kind=show(request.staff))
+        yield _LEAVE, request.pk, carers_leave_row(request, show_kind=show(request.staff))
     time_off = (
         _time_off(organisation)
         .filter(first_day__lte=end, first_day__gte=start - _LONGEST_TIME_OFF)
@@ -221,7 +290,7 @@ def rows_between(
     )
     for item in time_off.iterator(chunk_size=2000):
         if time_off_last_day(item) >= start:
-            yield time_off_row(item, show_kind=show(item.staff))
+            yield _TIME_OFF, item.pk, time_off_row(item, show_kind=show(item.staff))
 
 
 @dataclass(frozen=True)
@@ -265,6 +334,8 @@ class ChangesPage:
     rows: list[LeaveRow]
     #: Where the next page starts; ``None`` when this page reached the end.
     next_cursor: str | None
+    #: What the page holds, by model and id, for its audit entries.
+    read: list[tuple[str, int]]
 
 
 def changes_since(
@@ -314,7 +385,8 @@ def changes_since(
             rows.append(time_off_row(item, show_kind=show(item.staff)))
     last = found[-1] if found else None
     next_cursor = Cursor(last[0], last[1], last[2]).encode() if more and last else None
-    return ChangesPage(rows=rows, next_cursor=next_cursor)
+    read = [(_LEAVE if source == 0 else _TIME_OFF, pk) for _at, source, pk in found]
+    return ChangesPage(rows=rows, next_cursor=next_cursor, read=read)
 
 
 def audit_export(
@@ -339,9 +411,18 @@ def audit_export(
 
 
 def audit_changes_read(
-    *, viewer: User, organisation: Organisation, since: datetime | None, rows: int
+    *, viewer: User, organisation: Organisation, since: datetime | None, page: ChangesPage
 ) -> None:
-    """Each page of the changes feed read through the API, in the organisation's audit log."""
+    """Each page of the changes feed read through the API, in the organisation's audit log,
+    and each period on it against its own request (trust rule 5)."""
+    rows = len(page.rows)
+    audit_periods_read(
+        viewer=viewer,
+        organisation=organisation,
+        read=page.read,
+        where="the API's leave feed",
+        channel=Channel.API,
+    )
     audit_record(
         actor=viewer,
         action=Action.EXPORT,

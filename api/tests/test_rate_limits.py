@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from api.rate_limits import ApiRateLimitMiddleware
@@ -20,11 +20,11 @@ def limits(settings, monkeypatch):
     settings.API_RATE_LIMIT = 3
     settings.API_RATE_LIMIT_ANONYMOUS = 2
     settings.API_RATE_LIMIT_WINDOW = 60
-    cache.clear()
+    caches["api_rate"].clear()
     now = {"t": 1_800_000_030.0}
     monkeypatch.setattr(ApiRateLimitMiddleware, "clock", staticmethod(lambda: now["t"]))
     yield now
-    cache.clear()
+    caches["api_rate"].clear()
 
 
 def test_a_token_past_its_limit_gets_429_with_retry_after(limits, hr_api):
@@ -91,3 +91,20 @@ def test_the_openapi_document_lists_429_on_every_operation(client):
         for operation in item.values():
             too_many = operation["responses"]["429"]
             assert "Retry-After" in too_many["headers"]
+
+
+def test_an_ipv6_client_is_counted_by_its_64_block(limits, client):
+    """One household or server holds a whole /64: changing the last bits is no new allowance."""
+    for last in ("1", "2"):
+        client.get(URL, REMOTE_ADDR=f"2001:db8:1:2::{last}")
+    response = client.get(URL, REMOTE_ADDR="2001:db8:1:2::ffff")
+    assert response.status_code == 429
+    assert client.get(URL, REMOTE_ADDR="2001:db8:1:3::1").status_code != 429
+
+
+def test_the_counters_never_go_to_the_shared_cache(limits, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.get(URL)
+    assert not [key for key in cache._cache if "api-rate" in key]  # type: ignore[attr-defined]

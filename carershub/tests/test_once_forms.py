@@ -36,6 +36,7 @@ ADDS_RECORDS = frozenset(
         "flexible:new",
         "organisations:import_upload",
         "organisations:invite",
+        "organisations:invite_everyone",
         "organisations:setup_confirm",
         "plans:org_plan_new",
         "plans:personal_plan_new",
@@ -67,8 +68,14 @@ ADDS_RECORDS = frozenset(
 #: (networks/tests/test_networks.py sends it twice).
 #: The confirmation of a file of organisations is a deployment admin's, whom no persona is
 #: (organisations/tests/test_setup_import_pages.py checks its token and button).
+#: Inviting everyone is confirmed once the counts are shown, after a unit is chosen.
 NOT_SHOWN_IN_THE_MATRIX = frozenset(
-    {"commitments:new_draft", "networks:start", "organisations:setup_confirm"}
+    {
+        "commitments:new_draft",
+        "networks:start",
+        "organisations:setup_confirm",
+        "organisations:invite_everyone",
+    }
 )
 
 
@@ -181,3 +188,14 @@ def test_the_form_that_starts_the_network_is_sent_once(world: Any) -> None:
     client.force_login(world.champion)
     path = reverse("networks:start", kwargs={"org_slug": world.org.slug})
     assert _check_forms_on(client, path, "champion") == {"networks:start"}
+
+
+def test_the_confirmation_of_inviting_everyone_is_sent_once(world: Any) -> None:
+    client = Client()
+    client.force_login(world.hr_admin)
+    path = reverse("organisations:invite_everyone", kwargs={"org_slug": world.org.slug})
+    # The world's staff all have accounts: one more, so that there is somebody to invite.
+    from organisations.tests.factories import StaffRecordFactory
+
+    StaffRecordFactory.create(organisation=world.org, staff_number="Q1")
+    assert _check_forms_on(client, f"{path}?unit=", "hr_admin") == {"organisations:invite_everyone"}

@@ -1,16 +1,20 @@
 """When each carer's leave request and record of time off for dependants last changed, for HR
 and payroll systems that fetch what changed since their last run (docs/api.md).
 
-Rows from before this migration take their creation time: nothing newer is known about
-them. The indexes are built without locking the tables against writes (docs/deploy.md).
+The column has a database default (the time of the insert), so that the release still
+running during the deploy, which knows nothing of it, can go on inserting rows. Rows from
+before take the time of this migration, without rewriting the tables: a payroll system's
+first fetch, without ``updated_since``, gets them all anyway. Changes made by that older
+release during the deploy do not move ``updated_at``: after upgrading, fetch once without
+``updated_since`` (docs/api.md). The indexes are built without locking the tables against
+writes (docs/deploy.md).
 """
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models.functions import Now
 
 from shared.schema import AddIndexConcurrently
-
-_BACKFILL = "UPDATE {table} SET updated_at = created_at"
 
 
 class Migration(migrations.Migration):
@@ -26,18 +30,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="carersleaverequest",
             name="updated_at",
-            field=models.DateTimeField(auto_now=True),
+            field=models.DateTimeField(auto_now=True, db_default=Now()),
         ),
         migrations.AddField(
             model_name="dependantstimeoff",
             name="updated_at",
-            field=models.DateTimeField(auto_now=True),
-        ),
-        migrations.RunSQL(
-            _BACKFILL.format(table="leave_carersleaverequest"), migrations.RunSQL.noop
-        ),
-        migrations.RunSQL(
-            _BACKFILL.format(table="leave_dependantstimeoff"), migrations.RunSQL.noop
+            field=models.DateTimeField(auto_now=True, db_default=Now()),
         ),
         AddIndexConcurrently(
             model_name="carersleaverequest",

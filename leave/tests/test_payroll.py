@@ -155,9 +155,17 @@ def test_hr_downloads_a_csv_of_the_periods_and_the_download_is_audited(client, w
     assert rows[0][:3] == ["Reference", "Staff number", "Name"]
     assert [row[10] for row in rows[1:]] == ["Carer's leave", "Time off for dependants"]
     assert rows[1][7] == "2026-12-14 Full day; 2026-12-15 Morning"
-    event = AuditEvent.objects.get(action=Action.EXPORT, actor=world.hr_admin)
+    event = AuditEvent.objects.get(
+        action=Action.EXPORT, actor=world.hr_admin, object_type="organisations.organisation"
+    )
     assert event.organisation_id == world.org.pk
     assert "2026-12-01 to 2026-12-31 as CSV" in event.summary
+    # Each row against its own record too: a carer's record shows that HR exported it.
+    assert set(
+        AuditEvent.objects.filter(action=Action.EXPORT, actor=world.hr_admin)
+        .exclude(object_type="organisations.organisation")
+        .values_list("object_type", flat=True)
+    ) == {"leave.carersleaverequest", "leave.dependantstimeoff"}
 
 
 def test_hr_downloads_the_same_rows_as_xlsx(client, world):

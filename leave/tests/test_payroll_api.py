@@ -75,7 +75,16 @@ def test_hr_system_reads_every_period_with_its_kind_oldest_change_first(hr_api, 
     assert first["status"] == "requested"
     assert body["items"][1]["kind"] == "dependants_time_off"
     assert body["next_cursor"] is None
-    assert AuditEvent.objects.filter(action=Action.EXPORT, actor=world.hr_admin).count() == 1
+    read = AuditEvent.objects.filter(action=Action.EXPORT, actor=world.hr_admin)
+    assert read.filter(object_type="organisations.organisation").count() == 1
+    assert set(
+        read.exclude(object_type="organisations.organisation").values_list(
+            "object_type", "object_id"
+        )
+    ) == {
+        ("leave.carersleaverequest", str(leave.pk)),
+        ("leave.dependantstimeoff", str(time_off.pk)),
+    }
 
 
 def test_pages_follow_the_cursor_without_repeating_or_missing_a_row(hr_api, world):
