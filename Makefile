@@ -10,7 +10,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 PY := .venv/bin/python
 SYSTEM_PYTHON := $(shell command -v python3.12 || command -v python3.13 || command -v python3)
 
-.PHONY: help run test test-python test-browser lint assets translations messages deps deps-test chromium azurite oidc-provider bench clean
+.PHONY: help run test test-python test-browser lint assets translations messages deps deps-test chromium wrk azurite oidc-provider bench clean
 
 help:
 	@echo "make run   - install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)"
@@ -72,6 +72,9 @@ run: deps assets translations
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+wrk:
+	@bash scripts/ensure-wrk.sh
+
 # Azure Blob Storage's emulator, for the object storage tests; kept apart from the front-end
 # packages so that `make run` does not install it.
 scripts/azurite/node_modules/.installed: scripts/azurite/package.json scripts/azurite/package-lock.json
@@ -106,11 +109,11 @@ lint: deps-test
 	  CREDENTIALS_ENCRYPTION_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-test: deps-test assets translations chromium azurite oidc-provider lint
+test: deps-test assets translations chromium wrk azurite oidc-provider lint
 	@bash scripts/run-tests.sh
 
 # PostgreSQL only. BENCH_STAFF=1500000 for national size; see bench/README.md for the rest.
-bench: deps-test
+bench: deps-test wrk
 	$(PY) bench/run.py
 
 clean:

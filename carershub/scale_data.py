@@ -596,6 +596,29 @@ class BenchPeople:
     lead: User
 
 
+def _some_leave(staff: StaffRecord) -> None:
+    """The bench carer's leave page lists some of each kind at every size, so that its
+    queries (and its work) are the same on the small and the full data set."""
+    today = timezone.localdate()
+    if not CarersLeaveRequest.objects.filter(staff=staff).exists():
+        request = CarersLeaveRequest.objects.create(
+            organisation=staff.organisation,
+            staff=staff,
+            notice_given_on=today - timedelta(days=40),
+            status=RequestStatus.ACCEPTED,
+        )
+        CarersLeaveDay.objects.create(
+            request=request, day=request.notice_given_on + timedelta(days=7), part=DayPart.FULL
+        )
+    if not DependantsTimeOff.objects.filter(staff=staff).exists():
+        DependantsTimeOff.objects.create(
+            organisation=staff.organisation,
+            staff=staff,
+            first_day=today - timedelta(days=20),
+            days=Decimal("1.0"),
+        )
+
+
 def bench_people(*, password: str) -> BenchPeople:
     """Give the largest organisation an HR admin, and sign-in details to one manager and carer.
 
@@ -659,6 +682,7 @@ def bench_people(*, password: str) -> BenchPeople:
     for user in (manager, carer):
         user.password = hashed
         user.save(update_fields=["password"])
+    _some_leave(passport.staff)
     lead, _ = User.objects.get_or_create(
         email=f"bench.lead@{EMAIL_DOMAIN}", defaults={"password": hashed}
     )

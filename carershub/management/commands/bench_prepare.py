@@ -1,7 +1,8 @@
 """For ``make bench``: load the scale data if missing, sign the bench people in, count queries.
 
 Then takes every organisation's figures for the month as the monthly task does (timed), so
-the insight pages read a month that exists, and profiles one request of each insight page.
+the insight pages read a month that exists, and profiles one request of each key page: where
+its milliseconds go (database, templates, the rest) and its busiest functions.
 
 Prints one JSON object: the pages to load, a session cookie or API token for each, how
 many database queries each page makes (measured here, in-process), the snapshot timing and
@@ -16,23 +17,29 @@ import json
 import math
 import pstats
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.template.base import Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.services import api_token_create
 from audit.models import Channel
+from benchmarks.frameworks import frameworks
+from benchmarks.models import Assessment
+from benchmarks.services import assessment_start
 from carershub.scale_data import bench_people, generate_scale_data, scale_data_present
 from insights.models import Snapshot
 from insights.services import month_of, take_all_snapshots
 from organisations.models import Organisation
 
-#: The insight pages, profiled one request each after the query counts.
+#: The insight pages (reported against their own bars).
 INSIGHT_PAGES = ("insight figures (HR)", "insight partnership (lead)")
 PROFILE_LINES = 25
 #: Functions of the project, not of the libraries or of Python.
@@ -50,6 +57,71 @@ def snapshots_taken() -> dict[str, Any]:
         "organisations": taken,
         "seconds": round(seconds, 2),
         "ms_per_organisation": round(1000 * seconds / max(taken, 1), 1),
+    }
+
+
+class _Timings:
+    """Where one request's milliseconds go, measured in-process: waiting on the database
+    (every query, through Django's execute wrapper), rendering templates (the outermost
+    render only, so nested includes are not counted twice) and the rest (middleware, views,
+    building queries, Python)."""
+
+    def __init__(self) -> None:
+        self.sql = 0.0
+        self.queries = 0
+        self.render = 0.0
+        self._depth = 0
+
+    def execute(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.sql += time.perf_counter() - started
+            self.queries += 1
+
+    @contextmanager
+    def rendering(self) -> Iterator[None]:
+        original = Template.render
+
+        def render(template: Template, context: Any) -> Any:
+            self._depth += 1
+            started = time.perf_counter()
+            try:
+                return original(template, context)
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    self.render += time.perf_counter() - started
+
+        Template.render = render  # type: ignore[method-assign,assignment]
+        try:
+            yield
+        finally:
+            Template.render = original  # type: ignore[method-assign]
+
+
+def timings(client: Client, path: str, *, repeat: int = 7) -> dict[str, float]:
+    """The median request of ``repeat`` after a warm-up, split into database, templates and
+    the rest. SQL run inside a template (a lazy query) counts as database, not rendering."""
+    client.get(path)
+    runs = []
+    for _ in range(repeat):
+        measured = _Timings()
+        with connection.execute_wrapper(measured.execute), measured.rendering():
+            started = time.perf_counter()
+            response = client.get(path)
+            total = time.perf_counter() - started
+        if response.status_code != 200:
+            raise CommandError(f"{path} answered {response.status_code}")
+        runs.append((total, measured))
+    total, measured = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    return {
+        "total_ms": round(1000 * total, 2),
+        "sql_ms": round(1000 * measured.sql, 2),
+        "queries": measured.queries,
+        "render_ms": round(1000 * measured.render, 2),
+        "other_ms": round(1000 * (total - measured.sql - measured.render), 2),
     }
 
 
@@ -110,13 +182,26 @@ class Command(BaseCommand):
             client.force_login(user)
             clients[who] = client
             sessions[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        assessment = Assessment.objects.filter(organisation=people.organisation).first()
+        if assessment is None:
+            # The framework with the most criteria: the heaviest assessment page there is.
+            framework = max(frameworks().values(), key=lambda f: (len(f.criteria), f.slug))
+            assessment = assessment_start(
+                organisation=people.organisation,
+                framework_slug=framework.slug,
+                by=people.hr,
+                channel=Channel.COMMAND,
+            )
         pages = {
             "passport (carer)": ("carer", f"/o/{slug}/passports/{people.carer_passport.pk}/"),
+            "leave (carer)": ("carer", f"/o/{slug}/leave/"),
             "team passports (manager)": ("manager", f"/o/{slug}/team/passports/"),
             "home (HR)": ("hr", f"/o/{slug}/"),
             "staff list (HR)": ("hr", f"/o/{slug}/staff/"),
             "staff search (HR)": ("hr", f"/o/{slug}/staff/?q=black"),  # a surname stem
             "API staff list": ("token", "/api/v1/staff"),
+            "flexible working (HR)": ("hr", f"/o/{slug}/flexible/all/"),
+            "assessment (HR)": ("hr", f"/o/{slug}/benchmarks/{assessment.pk}/"),
             INSIGHT_PAGES[0]: ("hr", f"/o/{slug}/insight/"),
             INSIGHT_PAGES[1]: ("lead", f"/p/{partnership.slug}/insight/"),
         }
@@ -128,9 +213,9 @@ class Command(BaseCommand):
             if response.status_code != 200:
                 raise CommandError(f"{path} answered {response.status_code} for {who}")
             queries[name] = len(captured)
-        profiles = {
-            name: profile(clients[pages[name][0]], pages[name][1]) for name in INSIGHT_PAGES
-        }
+        # Every key page: where one request's milliseconds go, and its busiest functions.
+        split = {name: timings(clients[who], path) for name, (who, path) in pages.items()}
+        profiles = {name: profile(clients[who], path) for name, (who, path) in pages.items()}
         self.stdout.write(
             json.dumps(
                 {
@@ -151,6 +236,7 @@ class Command(BaseCommand):
                         ).count(),
                     },
                     "profiles": profiles,
+                    "timings": split,
                 }
             )
         )
