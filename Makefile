@@ -23,12 +23,12 @@ $(CURDIR)/.tools/uv/bin/uv:
 
 .venv/.deps-run: pyproject.toml uv.lock | $(UV)
 	@echo "==> Installing Python dependencies"
-	$(UV) sync --locked --no-default-groups
+	$(UV) sync --locked --no-default-groups --compile-bytecode
 	@touch $@
 
 .venv/.deps-test: pyproject.toml uv.lock | $(UV)
 	@echo "==> Installing Python dependencies for the tests"
-	$(UV) sync --locked --group test
+	$(UV) sync --locked --group test --compile-bytecode
 	@touch $@ .venv/.deps-run
 
 deps: .venv/.deps-run

@@ -11,7 +11,6 @@ from typing import cast
 from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from redis.exceptions import RedisError
 
 from benchmarks.public import FrameworkPosition, positions_for, positions_of
 from commitments.public import SignedCommitment, partnership_signed_commitments
@@ -25,6 +24,7 @@ from insights.services import month_of, take_snapshot
 from insights.tasks import take_monthly_figures
 from organisations.models import Organisation, Partnership
 from plans.public import org_plan_rag
+from shared.queue import is_redis_error
 
 
 def organisation_report(*, organisation: Organisation, today: date) -> Report:
@@ -102,7 +102,10 @@ def partnership_waiting(*, partnership: Partnership, today: date) -> int:
     if cache.add(key, True, HANDED_OVER_FOR):
         try:
             take_monthly_figures.enqueue()
-        except RedisError as exc:  # the Redis queue is down: say so, and try again next visit
+        except Exception as exc:
+            if not is_redis_error(exc):
+                raise
+            # The Redis queue is down: say so, and try again next visit.
             cache.delete(key)
             logger.warning("Monthly figures not queued: the task queue is unavailable (%s)", exc)
     return missing

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from organisations.models import Nation
@@ -314,6 +313,8 @@ _SUBDIVISION = {
 @lru_cache(maxsize=64)
 def bank_holidays(nation: Nation | str, year: int) -> dict[date, str]:
     """Bank holidays for one nation and year, from the maintained ``holidays`` package."""
+    import holidays  # a fifth of a second to load: only when a year is first asked for
+
     calendar = holidays.country_holidays("GB", subdiv=_SUBDIVISION[Nation(nation)], years=year)
     return dict(calendar.items())
 

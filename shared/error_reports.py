@@ -5,7 +5,7 @@ function, the lines of code around it), the route's name, the request's method a
 release. It never carries what a person typed or is (trust rule 11): no request body, no
 cookies, no query string, no path (a calendar feed's path is its secret), no headers but a
 few harmless ones, no user, no local variables, and no exception's words unless they describe
-the machine (``shared.logs.PLAIN_SPOKEN_ERRORS``): a database error quotes the row it refused.
+the machine (``shared.logs.is_plain_spoken``): a database error quotes the row it refused.
 
 Two layers do this. The SDK is told to collect none of it (``data_collection``), and
 ``scrub_event`` then keeps only the fields listed here, so whatever a future SDK version or
@@ -25,12 +25,12 @@ from sentry_sdk.transport import Transport
 from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
 
 from shared.logs import (
-    PLAIN_SPOKEN_ERRORS,
     REQUEST_ID_HEADER,
     WITHHELD,
     current_request_id,
     current_route,
     exception_summary,
+    is_plain_spoken,
 )
 
 #: Top-level fields a report may keep; the rest are dropped.
@@ -208,11 +208,7 @@ def _plain_spoken_types(hint: dict[str, Any] | None) -> set[tuple[str, str]]:
         current = current.__cause__ or (
             None if current.__suppress_context__ else current.__context__
         )
-    return {
-        (type(exc).__module__, type(exc).__name__)
-        for exc in seen
-        if isinstance(exc, PLAIN_SPOKEN_ERRORS)
-    }
+    return {(type(exc).__module__, type(exc).__name__) for exc in seen if is_plain_spoken(exc)}
 
 
 def _scrub_exception(value: dict[str, Any], plain: set[tuple[str, str]]) -> dict[str, Any]:

@@ -38,11 +38,10 @@ from django.db.models import Q
 from django.tasks import TaskContext, task_backends
 from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from shared.models import OutboundEmail
 from shared.printable import one_line
-from shared.queue import task, task_mark_abandoned
+from shared.queue import is_redis_error, task, task_mark_abandoned
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +171,9 @@ def _schedule(email_id: int, *, at: datetime | None = None) -> None:
         job = deliver_email.using(run_after=at)
     try:
         job.enqueue(email_id=email_id)
-    except RedisError as exc:
+    except Exception as exc:
+        if not is_redis_error(exc):
+            raise
         logger.warning(
             "Email %s kept in the outbox: the task queue is unavailable (%s)",
             email_id,

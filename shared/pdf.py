@@ -32,7 +32,6 @@ from urllib.request import url2pathname
 import pydyf
 from django.template.loader import render_to_string
 from django.utils import translation
-from fontTools.ttLib import TTFont
 
 from shared.printable import REPLACEMENT, printable
 
@@ -59,6 +58,8 @@ _BREAK_EVERY = 5
 def covered() -> frozenset[int]:
     """The characters every face of DejaVu Sans has, and those Droid Sans Fallback adds
     (it has one face; bold and italic are drawn from it)."""
+    from fontTools.ttLib import TTFont  # only when a PDF is first made, not at start-up
+
     dejavu: set[int] | None = None
     fallback: set[int] = set()
     for family, name, _weight, _style in FACES:

@@ -11,6 +11,7 @@ jobs; these helpers only touch the database queue.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from contextvars import Token
 from datetime import timedelta
@@ -26,7 +27,6 @@ from django.tasks.base import DEFAULT_TASK_PRIORITY
 from django.tasks.signals import task_finished, task_started
 from django.utils import timezone
 from django_tasks import signals as backport_signals
-from redis.exceptions import RedisError
 
 from shared.logs import current_request_id, request_id_bound, request_id_reset, request_id_set
 
@@ -225,6 +225,14 @@ def tasks_fail_orphaned() -> int:
     return count
 
 
+def is_redis_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of Redis's own errors (the Redis queue being down), named by
+    module so that starting a process does not import redis (a third of a second): only the
+    Redis queue raises them, and it has imported them by then."""
+    redis_errors = sys.modules.get("redis.exceptions")
+    return redis_errors is not None and isinstance(exc, redis_errors.RedisError)
+
+
 def enqueue_on_commit(job: Task[..., Any], **kwargs: Any) -> None:
     """Queue ``job`` once the transaction commits; if the Redis queue is down, log it and carry
     on, so the page that asked still answers. Use it only for work that has a state of its
@@ -233,7 +241,9 @@ def enqueue_on_commit(job: Task[..., Any], **kwargs: Any) -> None:
     def enqueue() -> None:
         try:
             job.enqueue(**kwargs)
-        except RedisError as exc:
+        except Exception as exc:
+            if not is_redis_error(exc):
+                raise
             logger.warning(
                 "%s not queued: the task queue is unavailable (%s)", job.name, type(exc).__name__
             )
@@ -255,6 +265,7 @@ def queue_health() -> str:
         return "delayed" if late.exists() else "ok"
     if backend.startswith("django_tasks_rq."):
         import django_rq
+        from redis.exceptions import RedisError
 
         try:
             django_rq.get_connection("default").ping()

@@ -87,6 +87,10 @@ def test_a_tiny_bench_run_reports_every_figure(tmp_path: Path) -> None:
     assert result["import"]["rows"] == 200
     assert result["import"]["ratio"] > 0
     assert result["import"]["indexed_insert_seconds"] > 0
+    # The re-import changed exactly the 1 % of rows the second file changes (200 rows: 2).
+    assert result["import"]["reimport_changed"] == 2
+    assert result["import"]["reimport_ratio"] > 0
+    assert result["import"]["startup_seconds"] > 0
     assert result["invitations"]["people"] == result["invitations"]["invited"] == 150
     assert result["invitations"]["peak_mb"] > 0
     assert result["worker_peak_mb"]

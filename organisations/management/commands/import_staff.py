@@ -24,6 +24,10 @@ from organisations.staff_import import ImportPlan, apply_import, plan_import, sh
 
 class Command(BaseCommand):
     help = "Import staff records from a CSV file (see docs/staff-import.md). Nothing is written if any row is wrong."
+    # Django's system checks load every URL and API schema: over a second of each run, which
+    # an HR system importing every night pays for nothing. They run at deploy time instead
+    # (`manage.py check --deploy`, `migrate`), as docs/deploy.md says.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("organisation", help="The organisation's short name (slug)")
