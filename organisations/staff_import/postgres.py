@@ -61,17 +61,41 @@ class PostgresDb:
     collate = 'COLLATE "C"'  # code point order, as Python sorts
 
     def __init__(self, organisation_id: int) -> None:
-        self.existing = (
-            "(SELECT e.staff_number AS number, e.id, m.staff_number AS manager, "  # noqa: S608 - fixed SQL fragments; values are parameters
+        # The organisation's records, as the checks and the write compare them, copied once
+        # into a temporary table with its own statistics (``snapshot_existing``). Read through
+        # the staff table instead, the planner judges the organisation's size by the table's
+        # statistics, which do not know an organisation whose first import was too small a
+        # share of a national table to trigger autovacuum's ANALYZE: it then guessed one
+        # record, chose nested loops over CTEs, and the second import of a 100,000-row file
+        # ran for many minutes at full CPU instead of seconds.
+        self.existing_query = (
+            "SELECT e.staff_number AS number, e.id, m.staff_number AS manager, "  # noqa: S608 - fixed SQL fragments; values are parameters
             "e.line_manager_id AS manager_id, e.status, e.version, e.first_name, e.last_name, "
             "e.work_email, e.unit_id, e.days_per_week AS days, e.hours_per_week AS hours, "
             "e.working_days, e.start_date, e.works_bank_holidays AS bank_holidays "
             "FROM organisations_staffrecord e "
             "LEFT JOIN organisations_staffrecord m ON m.id = e.line_manager_id "
-            f"WHERE e.organisation_id = {int(organisation_id)})"
+            f"WHERE e.organisation_id = {int(organisation_id)}"
         )
+        self.existing = f"({self.existing_query})"
         self.has_errors_table = False
         self.has_ties_table = False
+        self.has_existing_table = False
+
+    def snapshot_existing(self, before: str = "") -> None:
+        """Copy the organisation's records into ``import_existing``, indexed and analysed,
+        and read them from there (``before``: statements to send in the same round trip).
+        The caller holds the organisation's lock when it writes, so the copy is what every
+        statement of the import would have read."""
+        self.run(
+            f"{before}CREATE TEMPORARY TABLE import_existing ON COMMIT DROP AS "
+            f"{self.existing_query}; "
+            "CREATE INDEX ON import_existing (number); "
+            "CREATE INDEX ON import_existing (manager); "
+            "ANALYZE import_existing"
+        )
+        self.has_existing_table = True
+        self.existing = "import_existing"
 
     def run(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> int:
         with connection.cursor() as cursor:
@@ -221,10 +245,13 @@ class PostgresRun:
         self.db = PostgresDb(organisation.pk)
         self.has_assignments = False
         # One round trip, without parameters, so PostgreSQL takes the statements together.
-        self.db.run(_SETTINGS + _ROWS_TABLE)
+        self.db.snapshot_existing(before=_SETTINGS + _ROWS_TABLE + "; ")
 
     def stage(self, rows: Iterator[tuple[Any, ...]]) -> None:
         self.db.copy(f"COPY import_rows ({', '.join(STAGED)}) FROM STDIN", rows)
+        # A temporary table is never analysed by autovacuum: without this the planner
+        # guesses its size and spread, as it did the organisation's (``PostgresDb``).
+        self.db.run("ANALYZE import_rows")
 
     def stage_assignments(self, rows: Iterator[tuple[Any, ...]]) -> None:
         """An ESR extract's rows (``esr.ASSIGNMENT_STAGED``), before they are folded."""
@@ -239,11 +266,14 @@ class PostgresRun:
     def fold(self, sql: str, params: Sequence[Any]) -> None:
         """Fill ``import_rows`` from the assignments (``esr.fold``)."""
         self.db.run(sql, params)
+        self.db.run("ANALYZE import_rows")
 
     def close(self) -> None:
         # ON COMMIT DROP is not enough inside a savepoint: the next import in the same
         # transaction would find the tables still there.
         tables = ["import_rows"]
+        if self.db.has_existing_table:
+            tables.append("import_existing")
         if self.has_assignments:
             tables.append("import_assignments")
         if self.db.has_errors_table:
