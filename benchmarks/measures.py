@@ -22,6 +22,7 @@ and resources, not people, so they are shown whatever their size (``signposting.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -93,13 +94,37 @@ def get_measure(name: str) -> Measure | None:
     return _REGISTRY.get(name)
 
 
+#: Figures several measures read (the directory's coverage feeds four, the network's year
+#: two), computed once per ``measure_all`` and forgotten when it returns: never across calls,
+#: so nothing is ever older than the measures that use it.
+_taking: ContextVar[dict[tuple[str, int, date], object] | None] = ContextVar(
+    "measures_taking", default=None
+)
+
+
+def _once[T](what: str, organisation: Organisation, today: date, compute: Callable[[], T]) -> T:
+    taking = _taking.get()
+    if taking is None:
+        return compute()
+    key = (what, organisation.pk, today)
+    if key not in taking:
+        taking[key] = compute()
+    return taking[key]  # type: ignore[return-value]
+
+
 def measure_all(
     *, organisation: Organisation, names: Collection[str], today: date
 ) -> dict[str, Measurement]:
     """Take every named measure now, in the order given. Unknown names are skipped."""
-    return {
-        name: _REGISTRY[name].function(organisation, today) for name in names if name in _REGISTRY
-    }
+    token = _taking.set({})
+    try:
+        return {
+            name: _REGISTRY[name].function(organisation, today)
+            for name in names
+            if name in _REGISTRY
+        }
+    finally:
+        _taking.reset(token)
 
 
 def _days(value: Decimal) -> str:
@@ -259,6 +284,17 @@ def leave_policy_enhanced(organisation: Organisation, today: date) -> Measuremen
 # --- Training -----------------------------------------------------------------------------
 
 
+def _completion(
+    organisation: Organisation, today: date, *, module: str, among: learning.Group
+) -> learning.Completion:
+    return _once(
+        f"completion {module} {among}",
+        organisation,
+        today,
+        lambda: learning.completion(organisation=organisation, module_slug=module, among=among),
+    )
+
+
 def _passed(
     organisation: Organisation,
     today: date,
@@ -271,11 +307,9 @@ def _passed(
     """``among``'s share who passed. ``beside_everyone`` when the same assessment also shows
     everyone's figure for the module: the people outside the group are then everyone less the
     group, so the share is hidden when they would be a small number."""
-    done = learning.completion(organisation=organisation, module_slug=module, among=among)
+    done = _completion(organisation, today, module=module, among=among)
     if beside_everyone:
-        everyone = learning.completion(
-            organisation=organisation, module_slug=module, among=learning.Group.EVERYONE
-        )
+        everyone = _completion(organisation, today, module=module, among=learning.Group.EVERYONE)
         others = (everyone.passed - done.passed, everyone.not_passed - done.not_passed)
         if any(0 < count < THRESHOLD for count in others):
             return Measurement(None, _("Too few to show (fewer than 5 in a group)"), today, "")
@@ -336,7 +370,12 @@ def champions_trained(organisation: Organisation, today: date) -> Measurement:
 def _year_of_network(organisation: Organisation, today: date) -> networks.NetworkFigures:
     until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
     since = until - timedelta(days=LOOK_BACK_DAYS)
-    return networks.network_figures(organisation=organisation, since=since, until=until)
+    return _once(
+        "network",
+        organisation,
+        today,
+        lambda: networks.network_figures(organisation=organisation, since=since, until=until),
+    )
 
 
 @measure("network_members", gettext_lazy("Members of the staff carer network"))
@@ -375,7 +414,12 @@ DIRECTORY_DETAIL = gettext_lazy(
 
 
 def _coverage(organisation: Organisation, today: date) -> signposting.DirectoryCoverage:
-    return signposting.directory_coverage(organisation=organisation, today=today)
+    return _once(
+        "coverage",
+        organisation,
+        today,
+        lambda: signposting.directory_coverage(organisation=organisation, today=today),
+    )
 
 
 def _kinds(by_kind: dict[str, int]) -> str:

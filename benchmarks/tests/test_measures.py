@@ -314,3 +314,29 @@ def test_leadership_commitment_published_names_who_signed_and_when(world):
         f"Yes: signed by Sam Okafor, Chief Executive, on {today:%-d %B %Y}"
     )
     assert leadership_commitment_published(world.other_org, today).value is False
+
+
+def test_figures_shared_by_measures_are_taken_once_a_call_and_never_kept_between_calls() -> None:
+    """Issue 19: the directory's coverage fed four measures with four identical queries. It
+    is now taken once per ``measure_all``, and taken again by the next call."""
+    from benchmarks import measures
+    from organisations.models import Organisation
+
+    taken: list[int] = []
+    organisation = Organisation(pk=7)  # never saved: only its key is read
+    today = date(2026, 12, 7)
+
+    def compute() -> int:
+        taken.append(1)
+        return len(taken)
+
+    assert measures._once("x", organisation, today, compute) == 1  # outside a call: not kept
+    assert measures._once("x", organisation, today, compute) == 2
+    token = measures._taking.set({})
+    try:
+        assert measures._once("x", organisation, today, compute) == 3
+        assert measures._once("x", organisation, today, compute) == 3
+        assert measures._once("y", organisation, today, compute) == 4
+    finally:
+        measures._taking.reset(token)
+    assert measures._once("x", organisation, today, compute) == 5
