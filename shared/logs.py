@@ -69,7 +69,11 @@ def is_plain_spoken(exc: BaseException) -> bool:
         return True
     for module_name, names in _PLAIN_SPOKEN_IF_LOADED:
         module = sys.modules.get(module_name)
-        if module is not None and isinstance(exc, tuple(getattr(module, n) for n in names)):
+        if module is None:
+            continue
+        # With a default: a module another thread is still importing may lack them yet.
+        kinds = tuple(k for n in names if isinstance(k := getattr(module, n, None), type))
+        if kinds and isinstance(exc, kinds):
             return True
     return False
 

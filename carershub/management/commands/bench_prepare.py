@@ -63,7 +63,8 @@ def snapshots_taken() -> dict[str, Any]:
 class _Timings:
     """Where one request's milliseconds go, measured in-process: waiting on the database
     (every query, through Django's execute wrapper), rendering templates (the outermost
-    render only, so nested includes are not counted twice) and the rest (middleware, views,
+    render only, so nested includes are not counted twice, less any query run inside it:
+    context processors and lazy querysets run there) and the rest (middleware, views,
     building queries, Python)."""
 
     def __init__(self) -> None:
@@ -87,12 +88,14 @@ class _Timings:
         def render(template: Template, context: Any) -> Any:
             self._depth += 1
             started = time.perf_counter()
+            sql_before = self.sql
             try:
                 return original(template, context)
             finally:
                 self._depth -= 1
                 if self._depth == 0:
-                    self.render += time.perf_counter() - started
+                    waited = self.sql - sql_before  # counted as database, not rendering
+                    self.render += time.perf_counter() - started - waited
 
         Template.render = render  # type: ignore[method-assign,assignment]
         try:
@@ -103,7 +106,8 @@ class _Timings:
 
 def timings(client: Client, path: str, *, repeat: int = 7) -> dict[str, float]:
     """The median request of ``repeat`` after a warm-up, split into database, templates and
-    the rest. SQL run inside a template (a lazy query) counts as database, not rendering."""
+    the rest. SQL run while rendering (a context processor's, a lazy queryset's) counts as
+    database, not rendering."""
     client.get(path)
     runs = []
     for _ in range(repeat):
