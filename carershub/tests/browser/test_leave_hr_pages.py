@@ -105,6 +105,10 @@ def test_hr_lists_history_deputies_and_working_days_pass_axe(
     sign_in(carer, email=world.carer.email)
     carer.goto(f"/o/{world.org.slug}/leave/carers/new/")
     saturday = _monday_ahead(21) + timedelta(days=5)
-    carer.page.get_by_label("First day", exact=True).fill(saturday.isoformat())
+    # The live summary asks the server about the day as it is typed. Send only once it has
+    # answered: the test server shares one SQLite connection between its threads, and two
+    # requests at once there fail ("bad parameter or other API misuse"), as no real one does.
+    with carer.page.expect_response(lambda answer: "/leave/carers/new/check/" in answer.url):
+        carer.page.get_by_label("First day", exact=True).fill(saturday.isoformat())
     carer.follow(lambda: carer.page.get_by_role("button", name="Send to my line manager").click())
     assert "is not one of your working days" in carer.page.content()
