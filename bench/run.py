@@ -515,6 +515,37 @@ def _insert_into_indexed_copy(conn: Any) -> float:
     return seconds
 
 
+def _timed_import(env: dict[str, str], path: Path, failed: str) -> tuple[float, Any]:
+    """``manage.py import_staff`` on ``path``, start-up included: its seconds and its usage."""
+    started = time.monotonic()
+    process = subprocess.Popen([*MANAGE, "import_staff", "bench-import", str(path)], env=env)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    if status != 0:
+        raise SystemExit(failed)
+    return seconds, usage
+
+
+def _timed_copy(conn: Any, path: Path, *, key: str) -> float:
+    """Seconds to COPY ``path`` into a new bare table ``bench_copy`` (``key``: what the staff
+    number column adds, such as a primary key). The table is left for the caller."""
+    conn.execute("DROP TABLE IF EXISTS bench_copy")
+    conn.execute(
+        f"CREATE TABLE bench_copy (staff_number text{key}, first_name text, last_name text, "
+        "work_email text, unit_code text, manager text, days numeric, hours numeric, "
+        "start_date date)"
+    )
+    started = time.monotonic()
+    with (
+        conn.cursor() as cursor,
+        cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        path.open("rb") as handle,
+    ):
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)
+    return time.monotonic() - started
+
+
 def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
     """The product's import of a file against PostgreSQL's COPY of the same file."""
     import psycopg
@@ -543,56 +574,18 @@ def import_versus_copy(url: str, rows: int) -> dict[str, Any]:
         _pid, status, baseline_usage = os.wait4(baseline.pid, 0)
         if status != 0:
             raise SystemExit("the staff import failed on a file with no rows")
-        started = time.monotonic()
-        process = subprocess.Popen([*MANAGE, "import_staff", "bench-import", str(path)], env=env)
-        _pid, status, usage = os.wait4(process.pid, 0)
-        import_seconds = time.monotonic() - started
-        if status != 0:
-            raise SystemExit("the staff import failed")
+        import_seconds, usage = _timed_import(env, path, "the staff import failed")
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP TABLE IF EXISTS bench_copy")
-            conn.execute(
-                "CREATE TABLE bench_copy (staff_number text, first_name text, last_name text, "
-                "work_email text, unit_code text, manager text, days numeric, hours numeric, "
-                "start_date date)"
-            )
-            started = time.monotonic()
-            with (
-                conn.cursor() as cursor,
-                cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
-                path.open("rb") as handle,
-            ):
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
-            copy_seconds = time.monotonic() - started
+            copy_seconds = _timed_copy(conn, path, key="")
             indexed_seconds = _insert_into_indexed_copy(conn)
             conn.execute("DROP TABLE bench_copy")
         # The same file a month later with 1 % of rows changed, through the product (start-up
         # counted), against a bare COPY of it into a table keyed by staff number.
         again = Path(scratch) / "staff-again.csv"
         staff_file(again, rows, changed=True)
-        started = time.monotonic()
-        process = subprocess.Popen([*MANAGE, "import_staff", "bench-import", str(again)], env=env)
-        _pid, status, again_usage = os.wait4(process.pid, 0)
-        reimport_seconds = time.monotonic() - started
-        if status != 0:
-            raise SystemExit("the staff re-import failed")
+        reimport_seconds, again_usage = _timed_import(env, again, "the staff re-import failed")
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DROP TABLE IF EXISTS bench_copy")
-            conn.execute(
-                "CREATE TABLE bench_copy (staff_number text PRIMARY KEY, first_name text, "
-                "last_name text, work_email text, unit_code text, manager text, days numeric, "
-                "hours numeric, start_date date)"
-            )
-            started = time.monotonic()
-            with (
-                conn.cursor() as cursor,
-                cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
-                again.open("rb") as handle,
-            ):
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
-            reimport_copy_seconds = time.monotonic() - started
+            reimport_copy_seconds = _timed_copy(conn, again, key=" PRIMARY KEY")
             conn.execute("DROP TABLE bench_copy")
             changed = conn.execute(
                 "SELECT count(*) FROM organisations_staffrecord s JOIN organisations_organisation o"
