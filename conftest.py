@@ -28,3 +28,18 @@ def language_of_the_site() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def memory_caches_emptied() -> None:
+    """Each test starts with empty in-memory caches. A test database is rolled back after
+    each test and SQLite then hands out the same primary keys again, so a value one test kept
+    under an organisation's key (a draft's live evidence, say) would otherwise be read by the
+    next test's different organisation with the same key. In production keys are never
+    reused."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for each in caches.all(initialized_only=True):
+        if isinstance(each, LocMemCache):
+            each.clear()

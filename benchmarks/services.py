@@ -42,7 +42,12 @@ from benchmarks.models import (
     MeasurementSnapshot,
     RequirementAnswer,
 )
-from benchmarks.selectors import assessment_state, framework_assessment_ids, statuses
+from benchmarks.selectors import (
+    assessment_state,
+    forget_live_evidence,
+    framework_assessment_ids,
+    statuses,
+)
 from benchmarks.uploads import check_upload, display_label
 from organisations.models import Organisation
 from plans.public import Gap, GapsAdded, PlanSummary, gaps_into_plan
@@ -97,6 +102,14 @@ class CriterionConflict(EditConflict):
             )
             % {"who": self.by_name, "when": date_format(timezone.localtime(self.at), "j F Y H:i")}
         ]
+
+
+def _live_evidence_moved(organisation_id: int) -> None:
+    """A draft's live evidence reads the organisation's assessments and their files (the
+    carers policy), and is kept for a minute (``selectors.recent_measurements``): what HR
+    just uploaded must show on the next page, so the kept figures are dropped once this
+    write is committed (not before, or a page could keep the old figures again)."""
+    transaction.on_commit(lambda: forget_live_evidence(organisation_id=organisation_id))
 
 
 def _require(by: User, organisation: Organisation) -> None:
@@ -293,6 +306,7 @@ def _start(
         summary=f"Started {framework.name} self-assessment version {number}"
         + (f" from version {based_on.number}" if based_on else ""),
     )
+    _live_evidence_moved(assessment.organisation_id)
     return assessment
 
 
@@ -492,6 +506,7 @@ def _upload(
         summary=f"Uploaded evidence file {item.pk} to “{criterion.title}”",
         changes={"file": item.pk, "type": sniffed.content_type, "size": item.size},
     )
+    _live_evidence_moved(locked.organisation_id)
     return item
 
 
@@ -511,6 +526,7 @@ def evidence_remove(*, item: EvidenceFile, by: User, channel: Channel = Channel.
     item.delete()
     locked.save(update_fields=["updated_at"])
     transaction.on_commit(lambda: default_storage.delete(stored))
+    _live_evidence_moved(locked.organisation_id)
 
 
 # --- Signing off and deleting ----------------------------------------------------------
@@ -596,6 +612,7 @@ def assessment_delete(*, assessment: Assessment, by: User, channel: Channel = Ch
         summary=f"Deleted draft self-assessment version {locked.number} ({locked.framework_slug})",
     )
     locked.delete()
+    _live_evidence_moved(locked.organisation_id)
 
     def remove_files() -> None:
         for name in stored:

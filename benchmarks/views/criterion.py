@@ -107,6 +107,7 @@ def _criterion_page(
             evidence=view.evidence.get(key),
             files=view.files.get(key, []),
             measures=[view.measurements[n] for n in criterion.measures() if n in view.measurements],
+            measured_at=view.measured_at,
             form=form if editable or refused else None,
             upload_form=upload_form if editable else None,
             clashes=clashes or [],
