@@ -46,6 +46,12 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     #: Bumped when the user gains a role that needs MFA, so signed-in sessions check again.
     role_stamp = models.PositiveIntegerField(default=0, editable=False)
+    #: Moved on by the database itself (triggers, organisations migration 0017) whenever
+    #: anything that decides this person's organisations, roles or leads changes, however it
+    #: changed: a page, the API, an import, a bulk update, a cascade, the admin. The person's
+    #: access is cached under it (organisations.selectors), so a change reaches the very next
+    #: request. Never written by the application.
+    access_version = models.BigIntegerField(default=0, db_default=0, editable=False)
     #: The person's choice of an email of what waits for them (organisations.digest).
     waiting_digest = models.CharField(
         _("email me what is waiting for me"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
@@ -26,35 +29,118 @@ from organisations.models import (
 
 _CACHE_ATTR = "_carershub_memberships"
 _LED_ATTR = "_carershub_led"
+#: Set on a user object whose access changed within this request (``forget_roles``): its
+#: ``access_version`` is from before the change, so the shared cache is not used for it.
+_FRESH_ATTR = "_carershub_access_read_fresh"
+
+#: How long a person's access is kept in the shared cache. Correctness does not depend on
+#: it (the key holds ``access_version``, which the database moves on every change); it only
+#: lets entries for versions nobody reads any more go.
+ACCESS_CACHED_FOR = 3600
+_ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
+_PARTNERSHIP_FIELDS = tuple(f.attname for f in Partnership._meta.concrete_fields)
+#: Part of every key: a release that adds a column reads none of the entries the one
+#: before it kept.
+_SHAPE = hashlib.sha256(repr((_ORGANISATION_FIELDS, _PARTNERSHIP_FIELDS)).encode()).hexdigest()[:12]
+
+type _Memberships = dict[int, tuple[Organisation, frozenset[Role]]]
+type _Row = tuple[object, ...]
+#: What is kept: plain values, never pickled model instances. ({organisation id:
+#: (organisation's values, its partnership's values or None, roles held)}, [led
+#: partnerships' values])
+type _Kept = tuple[dict[int, tuple[_Row, _Row | None, tuple[str, ...]]], list[_Row]]
 
 
-def _memberships(user: Any) -> dict[int, tuple[Organisation, frozenset[Role]]]:
+def _access_key(user: Any) -> str | None:
+    version = getattr(user, "access_version", None)
+    if version is None or getattr(user, _FRESH_ATTR, False):
+        return None
+    return f"access:{_SHAPE}:{user.pk}:{version}"
+
+
+def _values(instance: Organisation | Partnership, fields: tuple[str, ...]) -> _Row:
+    return tuple(getattr(instance, name) for name in fields)
+
+
+def _partnership(row: _Row) -> Partnership:
+    return Partnership.from_db(DEFAULT_DB_ALIAS, _PARTNERSHIP_FIELDS, row)
+
+
+def _read_memberships(user: Any) -> _Memberships:
+    found: _Memberships = {}
+    left = StaffRecord.objects.filter(
+        organisation_id=OuterRef("organisation_id"), user_id=user.pk, status=StaffStatus.LEFT
+    )
+    for membership in (
+        Membership.objects.filter(user=user)
+        .annotate(has_left=Exists(left))
+        .select_related("organisation__partnership")
+    ):
+        organisation, held = found.get(
+            membership.organisation_id, (membership.organisation, frozenset())
+        )
+        if not getattr(membership, "has_left"):  # noqa: B009 (an annotation)
+            held = held | {Role(membership.role)}
+        found[membership.organisation_id] = (organisation, held)
+    return found
+
+
+def _load_access(user: Any) -> None:
+    """Read the person's organisations, roles and led partnerships onto the user object:
+    from the shared cache when it holds them for the person's current ``access_version``,
+    else from the database (two queries), keeping them for the next request.
+
+    The version comes from the user row the request has already read, and the database
+    moves it in the same transaction as any change to what is kept (organisations
+    migration 0017), so a role revoked, a membership ended, a staff record marked as left
+    or an organisation deleted reaches the very next request: its key is new. The cache
+    holds which organisations a person belongs to and their roles there: nothing about
+    caring, and no more than the person's own pages show them."""
+    key = _access_key(user)
+    kept = cache.get(key) if key is not None else None
+    if isinstance(kept, tuple) and len(kept) == 2:
+        memberships: _Memberships = {}
+        for organisation_id, (row, partnership, roles) in kept[0].items():
+            organisation = Organisation.from_db(DEFAULT_DB_ALIAS, _ORGANISATION_FIELDS, row)
+            organisation.partnership = None if partnership is None else _partnership(partnership)
+            memberships[organisation_id] = (organisation, frozenset(Role(r) for r in roles))
+        setattr(user, _CACHE_ATTR, memberships)
+        setattr(user, _LED_ATTR, [_partnership(row) for row in kept[1]])
+        return
+    memberships = _read_memberships(user)
+    led = list(Partnership.objects.filter(leads__user=user).order_by("name"))
+    setattr(user, _CACHE_ATTR, memberships)
+    setattr(user, _LED_ATTR, led)
+    if key is not None:
+        value: _Kept = (
+            {
+                organisation_id: (
+                    _values(organisation, _ORGANISATION_FIELDS),
+                    None
+                    if organisation.partnership is None
+                    else _values(organisation.partnership, _PARTNERSHIP_FIELDS),
+                    tuple(sorted(roles)),
+                )
+                for organisation_id, (organisation, roles) in memberships.items()
+            },
+            [_values(partnership, _PARTNERSHIP_FIELDS) for partnership in led],
+        )
+        cache.set(key, value, ACCESS_CACHED_FOR)
+
+
+def _memberships(user: Any) -> _Memberships:
     """Every organisation the user belongs to, with the roles that still carry power there:
-    one query per user object, shared by the tenant lookup, the permission checks and the
-    header's switcher.
+    read once per user object (and kept across requests, see ``_load_access``), shared by
+    the tenant lookup, the permission checks and the header's switcher.
 
     Someone marked as left in an organisation keeps it here with no roles: they can still
     reach their own records there (trust rule 7) but hold no power (trust rule 10).
     """
-    cache: dict[int, tuple[Organisation, frozenset[Role]]] | None = getattr(user, _CACHE_ATTR, None)
-    if cache is None:
-        cache = {}
-        left = StaffRecord.objects.filter(
-            organisation_id=OuterRef("organisation_id"), user_id=user.pk, status=StaffStatus.LEFT
-        )
-        for membership in (
-            Membership.objects.filter(user=user)
-            .annotate(has_left=Exists(left))
-            .select_related("organisation__partnership")
-        ):
-            organisation, held = cache.get(
-                membership.organisation_id, (membership.organisation, frozenset())
-            )
-            if not getattr(membership, "has_left"):  # noqa: B009 (an annotation)
-                held = held | {Role(membership.role)}
-            cache[membership.organisation_id] = (organisation, held)
-        setattr(user, _CACHE_ATTR, cache)
-    return cache
+    found: _Memberships | None = getattr(user, _CACHE_ATTR, None)
+    if found is None:
+        _load_access(user)
+        found = getattr(user, _CACHE_ATTR)
+    return found
 
 
 def roles_in(*, user: Any, organisation: Organisation) -> frozenset[Role]:
@@ -90,8 +176,8 @@ def led_partnerships(*, user: Any) -> list[Partnership]:
         return []
     cached: list[Partnership] | None = getattr(user, _LED_ATTR, None)
     if cached is None:
-        cached = list(Partnership.objects.filter(leads__user=user).order_by("name"))
-        setattr(user, _LED_ATTR, cached)
+        _load_access(user)
+        cached = getattr(user, _LED_ATTR)
     return cached
 
 
@@ -124,10 +210,13 @@ def roles_grantable_by(*, user: Any, organisation: Organisation) -> list[Role]:
 
 
 def forget_roles(user: Any) -> None:
-    """Drop the cached roles after memberships change within a request."""
+    """Drop the cached roles after memberships change within a request. The user object's
+    ``access_version`` is now behind the database's, so for the rest of this request its
+    access is read from the database, not the shared cache."""
     for attr in (_CACHE_ATTR, _LED_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
+    setattr(user, _FRESH_ATTR, True)
 
 
 def organisations_current_for(*, user: Any) -> list[Organisation]:

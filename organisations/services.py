@@ -389,6 +389,7 @@ def partnership_lead_appoint(
             organisation_id=None,
             summary=f"Made {user.email} a lead of {partnership.name}",
         )
+        forget_roles(user)
     return lead
 
 
