@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -120,10 +121,9 @@ def _generation_key(organisation_id: int) -> str:
 
 def forget_live_evidence(*, organisation_id: int) -> None:
     """Stop reusing the organisation's kept live evidence, in every language and for every
-    framework, by moving it to a new generation. The generation outlives any figures kept
-    under the one before it (``LIVE_EVIDENCE_FOR``), so when it expires and reads as 0
-    again no figures from generation 0 are left."""
-    cache.set(_generation_key(organisation_id), time.time_ns(), timeout=2 * LIVE_EVIDENCE_FOR)
+    framework, by moving it to a new generation (kept without expiry: one small key an
+    organisation, which must not go before the figures it retired)."""
+    cache.set(_generation_key(organisation_id), time.time_ns(), timeout=None)
 
 
 def recent_measurements(
@@ -169,7 +169,8 @@ def recent_measurements(
             for name, m in taken.items()
         },
     )
-    cache.set(key, fresh, LIVE_EVIDENCE_FOR)
+    # Kept once what was read is committed, never figures from a write that is rolled back.
+    transaction.on_commit(lambda: cache.set(key, fresh, LIVE_EVIDENCE_FOR))
     return taken, at
 
 

@@ -11,6 +11,7 @@ import base64
 import hashlib
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
@@ -211,6 +212,17 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
+
+# A person's organisations and roles, kept between requests in each process's memory under
+# a version the database moves on any change to them (organisations.selectors): correct in
+# every process without a shared cache. About 1 KB a person; the least recently used go.
+_ACCESS_CACHE: dict[str, Any] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "access",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
+CACHES["access"] = _ACCESS_CACHE
 
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

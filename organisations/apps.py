@@ -1,4 +1,25 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate, pre_migrate
+
+
+def _access_triggers_out_of_the_way(using: str = "default", **kwargs: Any) -> None:
+    """SQLite: a trigger naming a table stops the rebuild SQLite needs to alter another
+    (organisations/access_version.py), so they are dropped before migrating..."""
+    from organisations.access_version import remove
+
+    if connections[using].vendor == "sqlite":
+        remove(connections[using])
+
+
+def _access_triggers_back(using: str = "default", **kwargs: Any) -> None:
+    """...and made again afterwards, from the tables as they now are."""
+    from organisations.access_version import install
+
+    if connections[using].vendor == "sqlite":
+        install(connections[using])
 
 
 class OrganisationsConfig(AppConfig):
@@ -19,3 +40,5 @@ class OrganisationsConfig(AppConfig):
         register_recipient_languages(languages_for_addresses)
         register_undelivered_listener(invitations_mark_bounced)
         hooks.waiting_for.register(imports_waiting)
+        pre_migrate.connect(_access_triggers_out_of_the_way, sender=self)
+        post_migrate.connect(_access_triggers_back, sender=self)

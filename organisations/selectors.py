@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
@@ -30,32 +31,31 @@ from organisations.models import (
 _CACHE_ATTR = "_carershub_memberships"
 _LED_ATTR = "_carershub_led"
 #: Set on a user object whose access changed within this request (``forget_roles``): its
-#: ``access_version`` is from before the change, so the shared cache is not used for it.
+#: ``access_version`` is from before the change, so the kept copy is not used for it.
 _FRESH_ATTR = "_carershub_access_read_fresh"
 
-#: How long a person's access is kept in the shared cache. Correctness does not depend on
-#: it (the key holds ``access_version``, which the database moves on every change); it only
-#: lets entries for versions nobody reads any more go.
-ACCESS_CACHED_FOR = 3600
+#: The cache a person's access is kept in: each process's own memory (settings.CACHES).
+#: Entries are keyed by a version the database moves, so a copy in every process is as
+#: correct as a shared one, costs no round trip, needs nothing cleared when Redis comes
+#: back, and crowds nothing out of the shared cache.
+ACCESS_CACHE = "access"
 _ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
 _PARTNERSHIP_FIELDS = tuple(f.attname for f in Partnership._meta.concrete_fields)
-#: Part of every key: a release that adds a column reads none of the entries the one
-#: before it kept.
-_SHAPE = hashlib.sha256(repr((_ORGANISATION_FIELDS, _PARTNERSHIP_FIELDS)).encode()).hexdigest()[:12]
+#: Part of every key: a release that changes the columns or the roles reads none of the
+#: entries the one before it kept.
+_SHAPE = hashlib.sha256(
+    repr((_ORGANISATION_FIELDS, _PARTNERSHIP_FIELDS, sorted(Role.values))).encode()
+).hexdigest()[:12]
 
 type _Memberships = dict[int, tuple[Organisation, frozenset[Role]]]
 type _Row = tuple[object, ...]
-#: What is kept: plain values, never pickled model instances. ({organisation id:
-#: (organisation's values, its partnership's values or None, roles held)}, [led
-#: partnerships' values])
-type _Kept = tuple[dict[int, tuple[_Row, _Row | None, tuple[str, ...]]], list[_Row]]
 
 
-def _access_key(user: Any) -> str | None:
+def _access_key(user: Any, part: str) -> str | None:
     version = getattr(user, "access_version", None)
     if version is None or getattr(user, _FRESH_ATTR, False):
         return None
-    return f"access:{_SHAPE}:{user.pk}:{version}"
+    return f"access:{_SHAPE}:{part}:{user.pk}:{version}"
 
 
 def _values(instance: Organisation | Partnership, fields: tuple[str, ...]) -> _Row:
@@ -64,6 +64,42 @@ def _values(instance: Organisation | Partnership, fields: tuple[str, ...]) -> _R
 
 def _partnership(row: _Row) -> Partnership:
     return Partnership.from_db(DEFAULT_DB_ALIAS, _PARTNERSHIP_FIELDS, row)
+
+
+def _through_cache[T](
+    user: Any,
+    part: str,
+    read: Callable[[], T],
+    pack: Callable[[T], object],
+    unpack: Callable[[Any], T],
+) -> T:
+    """What ``read`` returns for the person, from this process's cache when it holds it for
+    their current ``access_version``, else from the database, keeping it for next time.
+
+    The version comes from the user row the request has already read, and the database
+    moves it in the same transaction as any change to what is kept
+    (organisations/access_version.py) and never moves it back, so a role revoked, a
+    membership ended, a staff record marked as left or an organisation deleted reaches the
+    very next request: its key is new. Plain values are kept, never pickled model
+    instances; an entry that does not unpack is read afresh. What is kept is which
+    organisations a person belongs to, their roles there and the partnerships they lead:
+    nothing about caring, and only in the process's own memory."""
+    key = _access_key(user, part)
+    if key is not None:
+        kept = caches[ACCESS_CACHE].get(key)
+        if kept is not None:
+            try:
+                return unpack(kept)
+            except (TypeError, ValueError, AttributeError):
+                pass
+    found = read()
+    if key is not None:
+        value = pack(found)
+        # Kept only once what was read is committed: read inside a transaction that is then
+        # rolled back, it could hold power that never existed under a version number the
+        # database will hand out again.
+        transaction.on_commit(lambda: caches[ACCESS_CACHE].set(key, value))
+    return found
 
 
 def _read_memberships(user: Any) -> _Memberships:
@@ -85,61 +121,42 @@ def _read_memberships(user: Any) -> _Memberships:
     return found
 
 
-def _load_access(user: Any) -> None:
-    """Read the person's organisations, roles and led partnerships onto the user object:
-    from the shared cache when it holds them for the person's current ``access_version``,
-    else from the database (two queries), keeping them for the next request.
-
-    The version comes from the user row the request has already read, and the database
-    moves it in the same transaction as any change to what is kept (organisations
-    migration 0017), so a role revoked, a membership ended, a staff record marked as left
-    or an organisation deleted reaches the very next request: its key is new. The cache
-    holds which organisations a person belongs to and their roles there: nothing about
-    caring, and no more than the person's own pages show them."""
-    key = _access_key(user)
-    kept = cache.get(key) if key is not None else None
-    if isinstance(kept, tuple) and len(kept) == 2:
-        memberships: _Memberships = {}
-        for organisation_id, (row, partnership, roles) in kept[0].items():
-            organisation = Organisation.from_db(DEFAULT_DB_ALIAS, _ORGANISATION_FIELDS, row)
-            organisation.partnership = None if partnership is None else _partnership(partnership)
-            memberships[organisation_id] = (organisation, frozenset(Role(r) for r in roles))
-        setattr(user, _CACHE_ATTR, memberships)
-        setattr(user, _LED_ATTR, [_partnership(row) for row in kept[1]])
-        return
-    memberships = _read_memberships(user)
-    led = list(Partnership.objects.filter(leads__user=user).order_by("name"))
-    setattr(user, _CACHE_ATTR, memberships)
-    setattr(user, _LED_ATTR, led)
-    if key is not None:
-        value: _Kept = (
-            {
-                organisation_id: (
-                    _values(organisation, _ORGANISATION_FIELDS),
-                    None
-                    if organisation.partnership is None
-                    else _values(organisation.partnership, _PARTNERSHIP_FIELDS),
-                    tuple(sorted(roles)),
-                )
-                for organisation_id, (organisation, roles) in memberships.items()
-            },
-            [_values(partnership, _PARTNERSHIP_FIELDS) for partnership in led],
+def _pack_memberships(found: _Memberships) -> object:
+    return {
+        organisation_id: (
+            _values(organisation, _ORGANISATION_FIELDS),
+            None
+            if organisation.partnership is None
+            else _values(organisation.partnership, _PARTNERSHIP_FIELDS),
+            tuple(sorted(role.value for role in roles)),
         )
-        cache.set(key, value, ACCESS_CACHED_FOR)
+        for organisation_id, (organisation, roles) in found.items()
+    }
+
+
+def _unpack_memberships(kept: Any) -> _Memberships:
+    found: _Memberships = {}
+    for organisation_id, (row, partnership, roles) in kept.items():
+        organisation = Organisation.from_db(DEFAULT_DB_ALIAS, _ORGANISATION_FIELDS, row)
+        organisation.partnership = None if partnership is None else _partnership(partnership)
+        found[organisation_id] = (organisation, frozenset(Role(r) for r in roles))
+    return found
 
 
 def _memberships(user: Any) -> _Memberships:
     """Every organisation the user belongs to, with the roles that still carry power there:
-    read once per user object (and kept across requests, see ``_load_access``), shared by
-    the tenant lookup, the permission checks and the header's switcher.
+    read once per user object (and kept across requests, ``_through_cache``), shared by the
+    tenant lookup, the permission checks and the header's switcher.
 
     Someone marked as left in an organisation keeps it here with no roles: they can still
     reach their own records there (trust rule 7) but hold no power (trust rule 10).
     """
     found: _Memberships | None = getattr(user, _CACHE_ATTR, None)
     if found is None:
-        _load_access(user)
-        found = getattr(user, _CACHE_ATTR)
+        found = _through_cache(
+            user, "m", lambda: _read_memberships(user), _pack_memberships, _unpack_memberships
+        )
+        setattr(user, _CACHE_ATTR, found)
     return found
 
 
@@ -176,8 +193,14 @@ def led_partnerships(*, user: Any) -> list[Partnership]:
         return []
     cached: list[Partnership] | None = getattr(user, _LED_ATTR, None)
     if cached is None:
-        _load_access(user)
-        cached = getattr(user, _LED_ATTR)
+        cached = _through_cache(
+            user,
+            "l",
+            lambda: list(Partnership.objects.filter(leads__user=user).order_by("name")),
+            lambda led: [_values(partnership, _PARTNERSHIP_FIELDS) for partnership in led],
+            lambda kept: [_partnership(row) for row in kept],
+        )
+        setattr(user, _LED_ATTR, cached)
     return cached
 
 
@@ -212,7 +235,7 @@ def roles_grantable_by(*, user: Any, organisation: Organisation) -> list[Role]:
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after memberships change within a request. The user object's
     ``access_version`` is now behind the database's, so for the rest of this request its
-    access is read from the database, not the shared cache."""
+    access is read from the database, not the kept copy."""
     for attr in (_CACHE_ATTR, _LED_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)

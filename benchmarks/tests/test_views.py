@@ -17,7 +17,6 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from benchmarks.models import Assessment, AssessmentStatus, EvidenceFile, RequirementAnswer
-from benchmarks.selectors import forget_live_evidence
 from benchmarks.services import AnswerInput, criterion_save
 from benchmarks.tests import files
 from benchmarks.tests.helpers import meet, shipped, signed_off, started, uploaded, version_of
@@ -99,8 +98,8 @@ def test_others_are_refused_the_home_page(world, persona, status):
 def test_home_takes_the_same_queries_with_many_assessments(world, django_assert_num_queries):
     client = client_for(world.hr_admin)
     signed_off(world)
-    client.get(url("benchmarks:home"))  # warm the session and the viewer's access
-    with django_assert_num_queries(3) as few:
+    client.get(url("benchmarks:home"))  # warm the session
+    with django_assert_num_queries(5) as few:
         client.get(url("benchmarks:home"))
     signed_off(world, "carer-confident", up_to="active")
     started(world, "efc-action-list")
@@ -228,17 +227,14 @@ def test_overview_queries_do_not_grow_with_answers_and_files(world, django_asser
     # The support directory's coverage is read once for its four measures on Carer Positive,
     # and Carer Aware's completion once for everyone's figure and the champions' (issue 19);
     # one query for the published policy, and one each for the articles to staff and the
-    # forum's case studies. The figures are measured each time (they are kept for a minute,
-    # test_live_evidence_kept.py); the viewer's access comes from the cache.
-    forget_live_evidence(organisation_id=world.org.pk)
-    with django_assert_num_queries(25) as few:
+    # forum's case studies.
+    with django_assert_num_queries(27) as few:
         client.get(url("benchmarks:assessment_detail", assessment.pk))
     meet(world, assessment, up_to="exemplary")
     uploaded(world, assessment)
     uploaded(
         world, assessment, criterion_key="peer-support", content=files.png(), name="poster.png"
     )
-    forget_live_evidence(organisation_id=world.org.pk)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url("benchmarks:assessment_detail", assessment.pk))
 
