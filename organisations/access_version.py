@@ -36,7 +36,9 @@ _BUMP = "UPDATE accounts_user SET access_version = access_version + 1 WHERE id"
 
 POSTGRES_TRIGGERS = (
     "access_version_membership",
+    "access_version_membership_changed",
     "access_version_partnership_lead",
+    "access_version_partnership_lead_changed",
     "access_version_staff_added",
     "access_version_staff_removed",
     "access_version_staff_changed",
@@ -90,13 +92,27 @@ $$ LANGUAGE plpgsql;
 
 DROP TRIGGER IF EXISTS access_version_membership ON organisations_membership;
 CREATE TRIGGER access_version_membership
-    AFTER INSERT OR UPDATE OR DELETE ON organisations_membership
+    AFTER INSERT OR DELETE ON organisations_membership
     FOR EACH ROW EXECUTE FUNCTION access_version_bump_person();
+
+-- A row saved unchanged changes nothing, so it moves nothing (a form sent back unchanged
+-- must leave every table as it was).
+DROP TRIGGER IF EXISTS access_version_membership_changed ON organisations_membership;
+CREATE TRIGGER access_version_membership_changed
+    AFTER UPDATE ON organisations_membership
+    FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW)
+    EXECUTE FUNCTION access_version_bump_person();
 
 DROP TRIGGER IF EXISTS access_version_partnership_lead ON organisations_partnershiplead;
 CREATE TRIGGER access_version_partnership_lead
-    AFTER INSERT OR UPDATE OR DELETE ON organisations_partnershiplead
+    AFTER INSERT OR DELETE ON organisations_partnershiplead
     FOR EACH ROW EXECUTE FUNCTION access_version_bump_person();
+
+DROP TRIGGER IF EXISTS access_version_partnership_lead_changed ON organisations_partnershiplead;
+CREATE TRIGGER access_version_partnership_lead_changed
+    AFTER UPDATE ON organisations_partnershiplead
+    FOR EACH ROW WHEN (OLD IS DISTINCT FROM NEW)
+    EXECUTE FUNCTION access_version_bump_person();
 
 DROP TRIGGER IF EXISTS access_version_staff_added ON organisations_staffrecord;
 CREATE TRIGGER access_version_staff_added
@@ -147,7 +163,10 @@ CREATE TRIGGER access_version_never_back
 POSTGRES_REMOVE = "\n".join(
     [
         "DROP TRIGGER IF EXISTS access_version_membership ON organisations_membership;",
+        "DROP TRIGGER IF EXISTS access_version_membership_changed ON organisations_membership;",
         "DROP TRIGGER IF EXISTS access_version_partnership_lead ON organisations_partnershiplead;",
+        "DROP TRIGGER IF EXISTS access_version_partnership_lead_changed"
+        " ON organisations_partnershiplead;",
         "DROP TRIGGER IF EXISTS access_version_staff_added ON organisations_staffrecord;",
         "DROP TRIGGER IF EXISTS access_version_staff_removed ON organisations_staffrecord;",
         "DROP TRIGGER IF EXISTS access_version_staff_changed ON organisations_staffrecord;",
@@ -179,7 +198,7 @@ SQLITE_TRIGGERS: tuple[tuple[str, str, str, str, str], ...] = (
         "membership_changed",
         "UPDATE",
         "organisations_membership",
-        "",
+        ANY_COLUMN,
         f"{_BUMP} IN (OLD.user_id, NEW.user_id)",
     ),
     ("lead_added", "INSERT", "organisations_partnershiplead", "", f"{_BUMP} = NEW.user_id"),
@@ -188,7 +207,7 @@ SQLITE_TRIGGERS: tuple[tuple[str, str, str, str, str], ...] = (
         "lead_changed",
         "UPDATE",
         "organisations_partnershiplead",
-        "",
+        ANY_COLUMN,
         f"{_BUMP} IN (OLD.user_id, NEW.user_id)",
     ),
     (

@@ -99,6 +99,8 @@ def use_redis(settings) -> Iterator[Callable[..., None]]:
                 "KEY_PREFIX": prefix,
                 "OPTIONS": {**base, "FALLBACK": "miss", "MAX_TIMEOUT": 600},
             },
+            # Each process's own memory, whatever REDIS_URL says (organisations.selectors).
+            "access": settings.CACHES["access"],
         }
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         settings.SESSION_CACHE_ALIAS = "sessions"

@@ -171,7 +171,8 @@ def test_healthz_answers_200_degraded_when_redis_is_down(client, db, settings):
             "BACKEND": "shared.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
+        },
+        "access": settings.CACHES["access"],
     }
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_rq.backend.RQBackend", "QUEUES": settings.TASK_QUEUES}
