@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import ViewportSize
 
 from benchmarks.models import Assessment
+from benchmarks.selectors import forget_live_evidence
 from carershub.tests.browser.fixtures import Tab
 from carershub.tests.browser.steps import sign_in
 from carershub.tests.personas import TOTP_SECRET, World
@@ -166,6 +167,8 @@ def test_a_line_manager_passes_their_module_and_the_training_figure_moves(
     tab.follow(lambda: page.get_by_role("button", name="Submit answers").click())
     assert page.get_by_role("heading", name="You passed").is_visible()
 
+    # The draft's figures are kept for a minute (docs/benchmarks.md): a minute later, HR reloads.
+    forget_live_evidence(organisation_id=world.org.pk)
     hr.goto(criterion)
     assert figure.inner_text() == "55% of 11 line managers passed"
     assert Assessment.objects.filter(organisation=world.org).count() == 1
