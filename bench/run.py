@@ -6,7 +6,8 @@
 2. Serves the large one with gunicorn (``BENCH_WORKERS`` sync workers, default 4) on
    127.0.0.1 and loads each page with wrk (``BENCH_USERS`` connections, default 50, for
    ``BENCH_SECONDS`` seconds, default 20), starting with a bare Django view (the floor)
-   and the least a signed-in page does (the signed-in floor). Each page is loaded twice:
+   and the least a signed-in page does (the signed-in floor, and the same without the
+   layout). Each page is loaded twice:
    requests back to back (capacity), then with each user pausing a random 0 to twice
    ``BENCH_PACING`` seconds between requests (default 1: the latency people see below
    capacity).
@@ -55,6 +56,8 @@ MANAGE = [PYTHON, str(ROOT / "manage.py")]
 SMALL = 1_000
 #: The least a signed-in page does (bench/urls.py), measured beside the bare floor.
 SIGNED_IN_FLOOR = "floor (signed in)"
+#: The signed-in floor without the layout: between the two lies what the layout costs.
+SESSION_FLOOR = "floor (session, no layout)"
 #: The insight pages (carershub/management/commands/bench_prepare.py), reported against the bars.
 INSIGHT_PAGES = ("insight figures (HR)", "insight partnership (lead)")
 #: The scale data's partnership name (carershub.scale_data.PARTNERSHIP_NAME): data made by
@@ -741,7 +744,7 @@ def bars(result: dict[str, Any]) -> list[str]:
         "| --- | --- | ---: | ---: | --- |",
     ]
     for name, stats in result["load"].items():
-        if name == "floor":
+        if name in ("floor", SESSION_FLOOR):  # the session floor has no bar: it explains
             continue
         share = stats["rps"] / floor
         bar = SIGNED_IN_BAR if name == SIGNED_IN_FLOOR else PAGE_BAR
@@ -751,6 +754,8 @@ def bars(result: dict[str, Any]) -> list[str]:
             met = f"not measured: {stats['failures']} failures"
         lines.append(f"| {what} | {name} | {share:.3f} of the bare view | {bar:.3f} | {met} |")
     for name, stats in paced.items():
+        if name == SESSION_FLOOR:
+            continue
         p95 = stats["p95_ms"]
         met = "yes" if p95 < PACED_P95_BAR_MS else f"no: {p95 / PACED_P95_BAR_MS:.1f} times over"
         capacity = result["load"].get(name, {}).get("rps") or 0
@@ -880,6 +885,14 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {t['render_ms']:.1f} | {t['other_ms']:.1f} |"
             )
         lines.append("")
+        session, layout = split.get(SESSION_FLOOR), split.get(SIGNED_IN_FLOOR)
+        if session and layout:
+            lines += [
+                f"Being signed in (the session, the user, every middleware) costs "
+                f"{session['total_ms']:.1f} ms a request here ({session['queries']} queries); "
+                f"the layout adds {layout['total_ms'] - session['total_ms']:.1f} ms to it.",
+                "",
+            ]
     for name, text in result.get("profiles", {}).items():
         lines += [
             f"## Profile: one request of {name}",
@@ -912,6 +925,7 @@ def main() -> None:
     server, base = serve(large)
     pages = {
         SIGNED_IN_FLOOR: {"as": "hr", "path": "/bench/floor/signed-in"},
+        SESSION_FLOOR: {"as": "hr", "path": "/bench/floor/session"},
         **full["pages"],
     }
     try:

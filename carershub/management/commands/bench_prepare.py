@@ -41,6 +41,12 @@ from organisations.models import Organisation
 
 #: The insight pages (reported against their own bars).
 INSIGHT_PAGES = ("insight figures (HR)", "insight partnership (lead)")
+#: The two signed-in floors (bench/urls.py), split and profiled beside the key pages: what
+#: being signed in costs, and what the layout adds to it.
+FLOORS = {
+    "floor (signed in)": ("hr", "/bench/floor/signed-in"),
+    "floor (session, no layout)": ("hr", "/bench/floor/session"),
+}
 PROFILE_LINES = 25
 #: Functions of the project, not of the libraries or of Python.
 PROJECT_CODE = r"^(?!.*(site-packages|/lib/python|<)).*"
@@ -217,9 +223,11 @@ class Command(BaseCommand):
             if response.status_code != 200:
                 raise CommandError(f"{path} answered {response.status_code} for {who}")
             queries[name] = len(captured)
-        # Every key page: where one request's milliseconds go, and its busiest functions.
-        split = {name: timings(clients[who], path) for name, (who, path) in pages.items()}
-        profiles = {name: profile(clients[who], path) for name, (who, path) in pages.items()}
+        # Every key page and the floors: where one request's milliseconds go, and its busiest
+        # functions. The floors' URLs exist only under bench.settings.
+        measured = {**FLOORS, **pages} if settings.ROOT_URLCONF == "bench.urls" else pages
+        split = {name: timings(clients[who], path) for name, (who, path) in measured.items()}
+        profiles = {name: profile(clients[who], path) for name, (who, path) in measured.items()}
         self.stdout.write(
             json.dumps(
                 {
