@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import F
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -33,7 +34,9 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        # A new superuser is asked for MFA on their next page, even mid-session.
-        if "is_superuser" in form.changed_data and obj.is_superuser:
-            obj.role_stamp += 1
         super().save_model(request, obj, form, change)
+        # A new superuser is asked for MFA on their next page, even mid-session. Moved in the
+        # database, not on ``obj``: the form's copy may be older than a grant made meanwhile.
+        if "is_superuser" in form.changed_data and obj.is_superuser:
+            User.objects.filter(pk=obj.pk).update(role_stamp=F("role_stamp") + 1)
+            obj.refresh_from_db(fields=["role_stamp"])

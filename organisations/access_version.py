@@ -19,7 +19,10 @@ deletes children before parents), which moves the version through their triggers
 
 The version never goes back: a full ``save()`` of a user object read before a change writes
 its old version, which would make the entry kept under it current again, so a guard on
-``accounts_user`` keeps the higher value.
+``accounts_user`` keeps the higher value. The same guard keeps ``role_stamp`` (moved when
+someone is given a role that needs MFA, accounts.middleware) from going back the same way:
+a password change saved from a user read before the grant would otherwise let the session
+skip the MFA check it owes the new role. Migration 0018 brought the guard to both.
 
 SQLite rebuilds a table to alter it, and a trigger whose body names a table stops the rebuild
 (``no such table`` when the new table is renamed into place); the triggers also compare the
@@ -85,7 +88,8 @@ $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION access_version_keep_higher() RETURNS trigger AS $$
 BEGIN
-    NEW.access_version := OLD.access_version;
+    NEW.access_version := GREATEST(NEW.access_version, OLD.access_version);
+    NEW.role_stamp := GREATEST(NEW.role_stamp, OLD.role_stamp);
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
@@ -156,7 +160,9 @@ CREATE TRIGGER access_version_partnership
 DROP TRIGGER IF EXISTS access_version_never_back ON accounts_user;
 CREATE TRIGGER access_version_never_back
     BEFORE UPDATE ON accounts_user
-    FOR EACH ROW WHEN (NEW.access_version < OLD.access_version)
+    FOR EACH ROW WHEN (
+        NEW.access_version < OLD.access_version OR NEW.role_stamp < OLD.role_stamp
+    )
     EXECUTE FUNCTION access_version_keep_higher();
 """
 
@@ -257,6 +263,13 @@ SQLITE_TRIGGERS: tuple[tuple[str, str, str, str, str], ...] = (
         "accounts_user",
         "NEW.access_version < OLD.access_version",
         "UPDATE accounts_user SET access_version = OLD.access_version WHERE id = NEW.id",
+    ),
+    (
+        "role_stamp_never_back",
+        "UPDATE OF role_stamp",
+        "accounts_user",
+        "NEW.role_stamp < OLD.role_stamp",
+        "UPDATE accounts_user SET role_stamp = OLD.role_stamp WHERE id = NEW.id",
     ),
 )
 

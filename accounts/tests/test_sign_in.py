@@ -77,6 +77,33 @@ def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")
 
 
+def test_a_user_saved_from_a_copy_read_before_the_grant_is_still_asked_for_mfa(client, world):
+    """A full save of a user read before the grant (a password or name change in flight)
+    writes the old stamp; the database keeps the higher one, so the check is still owed."""
+    from accounts.models import User
+    from audit.models import Channel
+    from organisations.services import membership_grant
+
+    client.force_login(world.carer)
+    assert client.get(f"/o/{world.org.slug}/").status_code == 200
+    stale = User.objects.get(pk=world.carer.pk)
+    membership_grant(
+        user=world.carer,
+        organisation=world.org,
+        role=Role.HR_ADMIN,
+        by=world.org_admin,
+        channel=Channel.WEB,
+    )
+    stale.first_name = "Renamed"
+    stale.save()  # every column, the stamp read before the grant with them
+    saved = User.objects.get(pk=world.carer.pk)
+    assert saved.first_name == "Renamed"
+    assert saved.role_stamp == stale.role_stamp + 1
+    response = client.get(f"/o/{world.org.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
 def test_too_many_sign_ins_from_one_address_get_the_services_own_page(client, world, settings):
     """The page says what happened and what to do, in the service's layout (with its
     language, for screen readers), not a bare server page."""

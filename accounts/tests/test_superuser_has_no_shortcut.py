@@ -55,6 +55,43 @@ def test_roles_given_in_the_django_admin_are_audited_and_re_ask_for_mfa(client, 
     assert world.carer.role_stamp == stamp + 1
 
 
+def test_a_superuser_made_in_the_django_admin_is_asked_for_mfa_mid_session(
+    client, world, superuser
+):
+    from django.test import Client
+
+    from accounts.models import User
+
+    carer = Client()
+    carer.force_login(world.carer)
+    assert carer.get(f"/o/{world.org.slug}/").status_code == 200
+    stamp = User.objects.get(pk=world.carer.pk).role_stamp
+    client.force_login(superuser)
+    url = f"/admin/accounts/user/{world.carer.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None and name != "password"
+    }
+    data.update(is_superuser="on", is_active="on", user_permissions=[], groups=[])
+    for name in ("last_login", "date_joined"):
+        value = form.initial.get(name)
+        data.pop(name, None)
+        if value:
+            data[f"{name}_0"], data[f"{name}_1"] = (
+                value.date().isoformat(),
+                value.strftime("%H:%M:%S"),
+            )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(pk=world.carer.pk).is_superuser
+    assert User.objects.get(pk=world.carer.pk).role_stamp == stamp + 1
+    response = carer.get(f"/o/{world.org.slug}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
 def test_staff_records_are_read_only_in_the_django_admin(client, world, superuser):
     client.force_login(superuser)
     url = f"/admin/organisations/staffrecord/{world.carer_record.pk}/change/"
