@@ -287,7 +287,9 @@ class FlexibleWorkingRequest(models.Model):
             if self.status == FlexibleStatus.APPEALED:
                 return str(_("Appealed: decision period ended without a decision"))
             return str(_("Decision period ended without a decision"))
-        return str(self.get_status_display())
+        # The member's label, not get_status_display(): that hashes every choice, translating
+        # each, once a row on a list (bench/README.md).
+        return str(FlexibleStatus(self.status).label)
 
 
 class DecisionStage(models.TextChoices):
