@@ -56,9 +56,7 @@ def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
         and managers_deputised(deputy=record, on=viewer.today)
     )
     leave_waiting = carers_leave_waiting_count(manager=record) if decides and record else 0
-    flexible_waiting = flexible_waiting_queryset(
-        viewer=viewer.user, organisation=viewer.organisation, record=record
-    ).count()
+    flexible_waiting = _flexible_waiting_count(viewer)
     data = {
         "decides_requests": decides,
         "leave_waiting": leave_waiting,
@@ -68,6 +66,17 @@ def home_cards(*, viewer: HomeViewer) -> list[HomeCard]:
         HomeCard(order=HOME_CARD_ORDER, template="leave/_home_card.html", data=data),
         HomeCard(order=HOME_CARD_ORDER + 1, template="leave/_home_card_flexible.html", data=data),
     ]
+
+
+def _flexible_waiting_count(viewer: HomeViewer) -> int:
+    """How many flexible-working requests wait for the reader: the card and the waiting
+    list both show it, so one count serves the page."""
+    key = "leave.flexible_waiting_count"
+    if key not in viewer.shared:
+        viewer.shared[key] = flexible_waiting_queryset(
+            viewer=viewer.user, organisation=viewer.organisation, record=viewer.record
+        ).count()
+    return int(viewer.shared[key])
 
 
 def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
@@ -123,7 +132,7 @@ def waiting_for(*, viewer: HomeViewer) -> list[WaitingItem]:
             )
         )
     if len(flexible) > WAITING_LISTED:
-        more = waiting.count() - WAITING_LISTED
+        more = _flexible_waiting_count(viewer) - WAITING_LISTED
         items.append(_more(more, reverse("flexible:home", args=[slug])))
     audit_list_read(
         viewer=viewer.user,

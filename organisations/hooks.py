@@ -63,7 +63,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audit.models import Channel
 from shared.hooks import Hook
@@ -115,6 +115,9 @@ class HomeViewer:
     #: email of what is waiting (``organisations.digest``).
     listed_in: str = "the home page's list of what waits for a decision"
     channel: Channel = Channel.WEB
+    #: What one hook has worked out and another needs for the same page (a card's count and
+    #: the waiting list's "and N more"), by a key the app chooses: read once per page.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
