@@ -27,8 +27,9 @@ skip the MFA check it owes the new role. Migration 0018 brought the guard to bot
 SQLite rebuilds a table to alter it, and a trigger whose body names a table stops the rebuild
 (``no such table`` when the new table is renamed into place); the triggers also compare the
 columns a table had when they were made. So on SQLite they are dropped before every
-``migrate`` and made again after it (``organisations.apps``): always current, never in the
-way. On PostgreSQL they are made once, by migration 0017.
+``migrate`` and made again after it (``organisations.apps``), and the migrations leave them
+alone there: always current, never in the way. On PostgreSQL they are made by migration 0017,
+and made again by any migration that changes them (0018).
 """
 
 from __future__ import annotations
@@ -255,8 +256,9 @@ SQLITE_TRIGGERS: tuple[tuple[str, str, str, str, str], ...] = (
         " JOIN organisations_organisation o ON o.id = m.organisation_id"
         " WHERE o.partnership_id = NEW.id)",
     ),
-    # SQLite does not fire triggers from a trigger's own statement (recursive_triggers is
-    # off), so this puts the higher value back once.
+    # With recursive_triggers off SQLite does not fire a trigger again from its own statement,
+    # so each guard puts the higher value back once; each writes only its own column, so
+    # neither sets the other off.
     (
         "never_back",
         "UPDATE OF access_version",
