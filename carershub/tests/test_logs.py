@@ -323,6 +323,9 @@ call_command("task_worker", "--burst", verbosity=1)
 @pytest.mark.skipif(
     not os.environ.get("REDIS_TEST_URL"), reason="set REDIS_TEST_URL to test the Redis queue"
 )
+# The Redis queue tests share REDIS_TEST_URL's queues: one empties or drains what another
+# counts, so they run one after another on one xdist worker.
+@pytest.mark.xdist_group("redis-queue")
 def test_the_redis_queue_carries_the_request_id_into_its_worker(tmp_path):
     done = _python(
         RQ_WORKER,

@@ -238,6 +238,9 @@ def _python(code: str, **env: str) -> str:
 @pytest.mark.skipif(
     not os.environ.get("REDIS_TEST_URL"), reason="set REDIS_TEST_URL to test the Redis queue"
 )
+# The Redis queue tests share REDIS_TEST_URL's queues: one empties or drains what another
+# counts, so they run one after another on one xdist worker.
+@pytest.mark.xdist_group("redis-queue")
 def test_the_redis_queue_shows_what_waits(tmp_path):
     text = _python(
         REDIS_SCRAPE,

@@ -61,6 +61,9 @@ def test_the_database_queue_runs_housekeeping(tmp_path):
 @pytest.mark.skipif(
     not os.environ.get("REDIS_TEST_URL"), reason="set REDIS_TEST_URL to test the Redis queue"
 )
+# The Redis queue tests share REDIS_TEST_URL's queues: one empties or drains what another
+# counts, so they run one after another on one xdist worker.
+@pytest.mark.xdist_group("redis-queue")
 def test_the_redis_queue_runs_housekeeping(tmp_path):
     out = run_queue(tmp_path, TASKS_BACKEND="redis", REDIS_URL=os.environ["REDIS_TEST_URL"])
     assert '"status": "SUCCESSFUL"' in out
