@@ -59,12 +59,10 @@ def test_open_sign_up_is_closed(client, db):
     assert "Sign Up Closed" in response.content.decode() or response.status_code in (302, 403)
 
 
-def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page(client, world):
+def _make_carer_hr_admin(world):
     from audit.models import Channel
     from organisations.services import membership_grant
 
-    client.force_login(world.carer)
-    assert client.get(f"/o/{world.org.slug}/").status_code == 200
     membership_grant(
         user=world.carer,
         organisation=world.org,
@@ -72,6 +70,12 @@ def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page
         by=world.org_admin,
         channel=Channel.WEB,
     )
+
+
+def test_a_signed_in_employee_made_hr_admin_must_set_up_mfa_before_the_next_page(client, world):
+    client.force_login(world.carer)
+    assert client.get(f"/o/{world.org.slug}/").status_code == 200
+    _make_carer_hr_admin(world)
     response = client.get(f"/o/{world.org.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")
@@ -81,19 +85,11 @@ def test_a_user_saved_from_a_copy_read_before_the_grant_is_still_asked_for_mfa(c
     """A full save of a user read before the grant (a password or name change in flight)
     writes the old stamp; the database keeps the higher one, so the check is still owed."""
     from accounts.models import User
-    from audit.models import Channel
-    from organisations.services import membership_grant
 
     client.force_login(world.carer)
     assert client.get(f"/o/{world.org.slug}/").status_code == 200
     stale = User.objects.get(pk=world.carer.pk)
-    membership_grant(
-        user=world.carer,
-        organisation=world.org,
-        role=Role.HR_ADMIN,
-        by=world.org_admin,
-        channel=Channel.WEB,
-    )
+    _make_carer_hr_admin(world)
     stale.first_name = "Renamed"
     stale.save()  # every column, the stamp read before the grant with them
     saved = User.objects.get(pk=world.carer.pk)
